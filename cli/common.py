@@ -1,0 +1,127 @@
+"""Shared CLI plumbing: output formats, atomic writes, food-table options, error display.
+
+Command modules import only click and this module at top level; pandas, pulp and the library
+packages are imported inside command functions so ``mealplan --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+FORMATS = ("table", "json", "csv", "md")
+
+
+def format_option(choices: tuple[str, ...] = FORMATS) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format`` with the given choices (default ``table``)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices, case_sensitive=False),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output.",
+)
+
+foods_options = [
+    click.option(
+        "--foods",
+        "foods_paths",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=True, path_type=Path),
+        help="Extra food table: a CSV of your own foods or a FoodData Central folder. Repeatable.",
+    ),
+    click.option(
+        "--no-bundled", is_flag=True, help="Use only the --foods tables, not the bundled USDA table."
+    ),
+]
+
+
+def with_foods_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--foods`` and ``--no-bundled`` to a command."""
+    for opt in reversed(foods_options):
+        func = opt(func)
+    return func
+
+
+def load_foods(foods_paths: tuple[Path, ...], no_bundled: bool):
+    """The food table for a command: bundled (unless ``--no-bundled``) merged with ``--foods``."""
+    from food_data.errors import InputError
+    from food_data.loading import load_tables
+
+    if no_bundled and not foods_paths:
+        raise InputError("--no-bundled needs at least one --foods FILE to plan with.")
+    return load_tables(list(foods_paths), bundled=not no_bundled)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def use_color() -> bool:
+    """Colour only on a terminal and never when ``NO_COLOR`` is set."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def console(file=None):
+    """A rich console that respects ``NO_COLOR`` and non-terminal output."""
+    from rich.console import Console
+
+    return Console(file=file, no_color=not use_color(), highlight=False, soft_wrap=False)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text`` or write it atomically to ``output``."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def render_rich(renderables: list[Any], width: int = 120) -> str:
+    """Render rich objects to a string (for ``-o`` and for tests), plain when not a terminal."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, no_color=True, color_system=None, highlight=False)
+    for r in renderables:
+        con.print(r)
+    return buf.getvalue()
+
+
+def show(renderables: list[Any], output: Path | None) -> None:
+    """Show rich renderables on the terminal (colour when allowed) or write them as text."""
+    if output is not None or not use_color():
+        emit(render_rich(renderables), output)
+        return
+    con = console()
+    for r in renderables:
+        con.print(r)

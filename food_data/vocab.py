@@ -1,0 +1,67 @@
+"""Shared vocabularies: planner categories, diets, allergens and meal slots."""
+
+from __future__ import annotations
+
+CATEGORIES: tuple[str, ...] = (
+    "vegetables",
+    "fruits",
+    "grains",
+    "legumes",
+    "nuts and seeds",
+    "meat",
+    "poultry",
+    "seafood",
+    "eggs",
+    "dairy and fortified alternatives",
+    "fats and oils",
+    "beverages",
+    "sweets and snacks",
+    "mixed dishes",
+    "condiments and spices",
+    "other",
+)
+
+# Diet patterns from most to least restrictive. A food's ``diet`` is the most restrictive pattern
+# it fits; a person following pattern P may eat it when DIET_LEVEL[food] <= DIET_LEVEL[P].
+DIETS: tuple[str, ...] = ("vegan", "vegetarian", "pescatarian", "omnivore")
+DIET_LEVEL: dict[str, int] = {d: i for i, d in enumerate(DIETS)}
+
+ALLERGENS: tuple[str, ...] = (
+    "milk",
+    "egg",
+    "fish",
+    "shellfish",
+    "tree_nuts",
+    "peanuts",
+    "gluten",
+    "soy",
+    "sesame",
+)
+ALLERGEN_SYNONYMS: dict[str, str] = {
+    "dairy": "milk",
+    "lactose": "milk",
+    "eggs": "egg",
+    "tree-nuts": "tree_nuts",
+    "tree nuts": "tree_nuts",
+    "nuts": "tree_nuts",
+    "peanut": "peanuts",
+    "wheat": "gluten",
+    "shellfish": "shellfish",
+    "crustacean": "shellfish",
+    "soya": "soy",
+}
+
+SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
+MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
+
+
+def diet_allows(person_diet: str, food_diet: str) -> bool:
+    """True when a person following ``person_diet`` may eat a food whose ``diet`` is ``food_diet``."""
+    return DIET_LEVEL[food_diet] <= DIET_LEVEL[person_diet]
+
+
+def split_tags(text: object) -> list[str]:
+    """Split a ``;``-joined tag cell ("milk;egg") into tags; empty or NaN gives []."""
+    if not isinstance(text, str):
+        return []
+    return [t for t in (p.strip() for p in text.split(";")) if t]
