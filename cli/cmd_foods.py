@@ -1,0 +1,469 @@
+"""``mealplan foods``: search, show and summarise the food tables.
+
+Only click and cli.common are imported at module level; pandas, rich and the food_data package are
+imported when a command runs, so ``mealplan --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.common import emit, format_option, load_foods, output_option, show, with_foods_options
+
+# The nutrients behind twitching and cramps, shown per serving in search results.
+KEY_NUTRIENTS = ("energy", "magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
+SHORT_NAMES = {
+    "energy": "kcal",
+    "magnesium": "Mg",
+    "calcium": "Ca",
+    "potassium": "K",
+    "vitamin_d": "Vit D",
+    "vitamin_b12": "B12",
+}
+
+
+@click.group("foods")
+def foods() -> None:
+    """Search, show and summarise the food tables (bundled USDA SR24 plus any --foods tables)."""
+
+
+@foods.command("search")
+@click.argument("words", nargs=-1)
+@click.option(
+    "--rich-in", metavar="NUTRIENT", help="Only foods with a known amount, richest per serving first."
+)
+@click.option(
+    "--diet", metavar="DIET", help="Only foods this diet allows: vegan, vegetarian, pescatarian, omnivore."
+)
+@click.option("--category", metavar="CATEGORY", help='Only this category, e.g. "nuts and seeds".')
+@click.option(
+    "--allergen-free", multiple=True, metavar="TAG", help="Leave out foods with this allergen. Repeatable."
+)
+@click.option("--all", "include_all", is_flag=True, help="Search every food, not only the planner set.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most N foods."
+)
+@with_foods_options
+@format_option(("table", "json", "csv"))
+@output_option
+def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -> None:
+    """Find foods whose name holds every WORD (case-insensitive), with key nutrients per serving.
+
+    \b
+    Examples:
+      mealplan foods search salmon
+      mealplan foods search --rich-in magnesium --diet vegan --category "nuts and seeds"
+    """
+    table = load_foods(opts.pop("foods_paths"), opts.pop("no_bundled"))
+    filters = _check_filters(table, opts)
+    found, total = _search(table, words, filters, opts["include_all"], opts["limit"])
+    nutrients = list(KEY_NUTRIENTS) + [n for n in [filters["rich_in"]] if n and n not in KEY_NUTRIENTS]
+    nutrients = [n for n in nutrients if n in table.units]
+    scope = "all foods" if opts["include_all"] else "planner foods only; --all searches every food"
+    footer = f"{len(found)} of {total} matching foods ({scope}). Amounts per serving; '-' = unknown."
+    rows = [_search_row(table, fid, food, nutrients) for fid, food in found.iterrows()]
+    if fmt == "json":
+        doc = {"matches": total, "shown": len(rows), "planner_only": not opts["include_all"], "foods": rows}
+        emit(
+            json.dumps(doc | {"units": {n: table.units[n] for n in nutrients}}, indent=2, ensure_ascii=False),
+            output,
+        )
+    elif fmt == "csv":
+        _emit_csv(rows, output, ["id", "name", "category", "serving", "serving_g", *nutrients])
+    else:
+        heads = ["id", "name", "category", "serving"] + [_label(table, n) for n in nutrients]
+        cells = [
+            [r["id"], r["name"], r["category"], r["serving"]] + [_fmt(r[n]) for n in nutrients] for r in rows
+        ]
+        show([_rich_table(heads, cells, "Foods"), footer], output)
+
+
+@foods.command("show")
+@click.argument("food_id", metavar="ID")
+@with_foods_options
+@format_option(("table", "json", "csv"))
+@output_option
+def show_food(
+    food_id: str, fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundled: bool
+) -> None:
+    """Show every known nutrient of one food per 100 g, per serving and per household measure.
+
+    \b
+    Example:
+      mealplan foods show 09040
+    """
+    table = load_foods(foods_paths, no_bundled)
+    fid = _find_food(table, food_id)
+    detail = _detail(table, fid)
+    if fmt == "json":
+        emit(json.dumps(detail, indent=2, ensure_ascii=False), output)
+    elif fmt == "csv":
+        rows = [
+            {"nutrient": n["id"], "name": n["name"], "unit": n["unit"], f"per {table.basis}": n["per_basis"]}
+            | {f"per {detail['serving']['name']}": n["per_serving"]}
+            | {f"per {m['measure']} ({m['grams']:g} g)": m["nutrients"][n["id"]] for m in detail["measures"]}
+            for n in detail["nutrients"]
+        ]
+        _emit_csv(rows, output)
+    else:
+        show(_detail_renderables(table, detail), output)
+
+
+@foods.command("stats")
+@with_foods_options
+@format_option(("table", "json", "csv"))
+@output_option
+def stats(fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundled: bool) -> None:
+    """Count foods per category and show how complete each nutrient is (known vs missing).
+
+    \b
+    Example:
+      mealplan foods stats --foods my_foods.csv
+    """
+    table = load_foods(foods_paths, no_bundled)
+    doc = _stats(table)
+    if fmt == "json":
+        emit(json.dumps(doc, indent=2, ensure_ascii=False), output)
+    elif fmt == "csv":
+        rows = [
+            {"section": "category", "name": c["category"], "unit": "", "scope": s, "count": c[s]}
+            for c in doc["categories"]
+            for s in ("all", "planner")
+        ]
+        rows += [
+            {"section": "nutrient", "name": n["id"], "unit": n["unit"], "scope": s}
+            | {"count": n[s]["known"] + n[s]["missing"]}
+            | n[s]
+            for n in doc["nutrients"]
+            for s in ("all", "planner")
+        ]
+        _emit_csv(rows, output)
+    else:
+        cats = [[c["category"], str(c["all"]), str(c["planner"])] for c in doc["categories"]]
+        cats.append(["total", str(doc["foods"]), str(doc["planner_foods"])])
+        cov = [
+            [n["id"], n["unit"]]
+            + [
+                str(n[s][k]) if k != "percent_known" else f"{n[s][k]:.0f}%"
+                for s in ("all", "planner")
+                for k in ("known", "missing", "percent_known")
+            ]
+            for n in doc["nutrients"]
+        ]
+        heads = [
+            "nutrient",
+            "unit",
+            "known",
+            "missing",
+            "% known",
+            "planner known",
+            "planner missing",
+            "planner %",
+        ]
+        show(
+            [
+                _rich_table(["category", "all foods", "planner"], cats, "Foods per category"),
+                _rich_table(heads, cov, "Nutrient coverage (missing is unknown, not zero)"),
+            ],
+            output,
+        )
+
+
+# --- option checks ------------------------------------------------------------------------------
+
+
+def _check_filters(table: Any, opts: dict[str, Any]) -> dict[str, Any]:
+    """Validate --rich-in, --diet, --category and --allergen-free; bad values name the flag."""
+    from food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS
+
+    out: dict[str, Any] = {"rich_in": None, "diet": None, "category": None, "allergen_free": []}
+    if opts["rich_in"]:
+        out["rich_in"] = _nutrient(table, opts["rich_in"])
+    if opts["diet"]:
+        out["diet"] = _pick(opts["diet"], DIETS, "--diet")
+    if opts["category"]:
+        out["category"] = _pick(opts["category"], CATEGORIES, "--category")
+    for tag in opts["allergen_free"]:
+        key = tag.strip().lower()
+        out["allergen_free"].append(_pick(ALLERGEN_SYNONYMS.get(key, key), ALLERGENS, "--allergen-free", tag))
+    return out
+
+
+def _pick(value: str, allowed: tuple[str, ...], flag: str, shown: str | None = None) -> str:
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    for a in allowed:
+        if a.replace(" ", "_") == key:
+            return a
+    raise click.BadParameter(
+        f"{shown or value!r} is not allowed; choose from: {', '.join(allowed)}.", param_hint=flag
+    )
+
+
+def _nutrient(table: Any, text: str) -> str:
+    """A nutrient id from a registry id, name or alias, or a custom nutrient of the table."""
+    import difflib
+
+    from food_data.nutrients import ALIASES, NUTRIENTS, normalize_id, resolve
+
+    nut = resolve(text)
+    key = nut.id if nut else normalize_id(text)
+    if key in table.units:
+        return key
+    if nut is not None:
+        raise click.BadParameter(
+            f"{text!r}: no food table loaded has {nut.id} values.", param_hint="--rich-in"
+        )
+    names = {n.id for n in NUTRIENTS} | set(ALIASES) | set(table.units)
+    close = difflib.get_close_matches(key, sorted(names), n=4, cutoff=0.5)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise click.BadParameter(
+        f"{text!r} is not a known nutrient.{hint} Nutrients are registry ids such as magnesium, calcium, "
+        "potassium, vitamin_d, vitamin_b12 (see `mealplan foods stats`).",
+        param_hint="--rich-in",
+    )
+
+
+def _find_food(table: Any, query: str) -> str:
+    """The id of a food given its id (or exact name); an unknown one suggests the closest ids and names."""
+    import difflib
+
+    from food_data.errors import FoodDataError
+
+    foods = table.foods
+    if query in foods.index:
+        return query
+    by_name = foods.index[foods["name"].str.casefold() == query.strip().casefold()]
+    if len(by_name) == 1:
+        return str(by_name[0])
+    ids = [str(i) for i in foods.index]
+    key = query.strip().casefold()
+    # Ids that hold what was typed ("9040" -> "09040") first, then ids spelled alike.
+    holding = sorted((i for i in ids if key and key in i.casefold()), key=len)[:3]
+    close = holding + difflib.get_close_matches(query, ids, n=3, cutoff=0.6)
+    words = query.casefold().split()
+    named = foods.index[foods["name"].str.casefold().map(lambda n: all(w in n for w in words))][:5].tolist()
+    if not named:
+        names = foods["name"].tolist()
+        hits = difflib.get_close_matches(query, names, n=3, cutoff=0.6)
+        named = [str(foods.index[foods["name"] == h][0]) for h in hits]
+    suggestions = list(dict.fromkeys(close + [str(i) for i in named]))
+    listed = "; ".join(f"{i} ({foods.at[i, 'name']})" for i in suggestions)
+    hint = f" Closest: {listed}." if listed else ""
+    raise FoodDataError(f"No food has id {query!r}.{hint} Find ids with: mealplan foods search WORDS")
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def _serving(table: Any, food: Any) -> tuple[str, float]:
+    """Label and factor that turn amounts per basis into amounts per default serving."""
+    grams = food["serving_g"]
+    if table.basis != "100 g" or grams is None or math.isnan(grams):
+        return table.basis, 1.0
+    name = str(food["serving_name"])
+    return (name if name == f"{grams:g} g" else f"{name} ({grams:g} g)"), grams / 100.0
+
+
+def _search(table: Any, words: tuple[str, ...], filters: dict[str, Any], include_all: bool, limit: int):
+    """Foods matching every word and filter, sorted by name or by --rich-in; (shown, total)."""
+    from food_data.vocab import DIET_LEVEL, split_tags
+
+    foods = table.foods if include_all else table.planner_foods()
+    text = (foods["name"].astype(str) + " " + foods.index.astype(str)).str.casefold()
+    keep = text.map(lambda t: all(w.casefold() in t for w in words))
+    if filters["diet"]:
+        keep &= foods["diet"].map(DIET_LEVEL) <= DIET_LEVEL[filters["diet"]]
+    if filters["category"]:
+        keep &= foods["category"] == filters["category"]
+    for tag in filters["allergen_free"]:
+        keep &= ~foods["allergens"].map(lambda a, t=tag: t in split_tags(a))
+    found = foods[keep]
+    nutrient = filters["rich_in"]
+    if nutrient:
+        factor = found["serving_g"].astype(float).fillna(100.0) / 100.0 if table.basis == "100 g" else 1.0
+        per_serving = found[nutrient] * factor
+        found = found.assign(_rank=per_serving).dropna(subset=["_rank"])
+        found = found.sort_values(["_rank", "name"], ascending=[False, True], kind="stable")
+    else:
+        found = found.sort_values("name", kind="stable")
+    return found.head(limit), len(found)
+
+
+def _search_row(table: Any, fid: str, food: Any, nutrients: list[str]) -> dict[str, Any]:
+    label, factor = _serving(table, food)
+    row = {"id": str(fid), "name": food["name"], "category": food["category"], "serving": label}
+    row["serving_g"] = _num(food["serving_g"])
+    return row | {n: _num(food[n] * factor) for n in nutrients}
+
+
+def _detail(table: Any, fid: str) -> dict[str, Any]:
+    """Everything about one food as plain data (JSON-ready)."""
+    from food_data.nutrients import BY_ID
+    from food_data.vocab import split_tags
+
+    food = table.foods.loc[fid]
+    label, factor = _serving(table, food)
+    known = [n for n in table.nutrient_columns if not math.isnan(food[n])]
+    missing = [n for n in table.nutrient_columns if math.isnan(food[n])]
+    per_gram = 1 / 100.0 if table.basis == "100 g" else math.nan
+    measures = [
+        {"measure": m, "grams": g, "nutrients": {n: _num(food[n] * g * per_gram) for n in known}}
+        for m, g in table.measures_of(fid)
+    ]
+    nutrients = [
+        {
+            "id": n,
+            "name": BY_ID[n].name if n in BY_ID else n,
+            "unit": table.units[n],
+            "per_basis": _num(food[n]),
+            "per_serving": _num(food[n] * factor),
+        }
+        for n in known
+    ]
+    return {
+        "id": str(fid),
+        "name": food["name"],
+        "category": food["category"],
+        "diet": food["diet"],
+        "allergens": split_tags(food["allergens"]),
+        "as_eaten": bool(food["as_eaten"]),
+        "planner": bool(food["planner"]),
+        "source": food["source"],
+        "usda_group": food.get("usda_group", ""),
+        "basis": table.basis,
+        "serving": {"name": label, "grams": _num(food["serving_g"])},
+        "max_g": _num(food["max_g"]),
+        "slots": split_tags(food["slots"]),
+        "price": _num(food["price"]),
+        "nutrients": nutrients,
+        "missing": missing,
+        "measures": measures,
+    }
+
+
+def _stats(table: Any) -> dict[str, Any]:
+    """Foods per category and known/missing counts per nutrient, for the table and the planner set."""
+    foods, planner = table.foods, table.planner_foods()
+    all_counts = foods["category"].value_counts()
+    planner_counts = planner["category"].value_counts()
+    categories = [
+        {"category": str(c), "all": int(all_counts[c]), "planner": int(planner_counts.get(c, 0))}
+        for c in sorted(all_counts.index, key=lambda c: (-all_counts[c], str(c)))
+    ]
+
+    def coverage(df: Any, n: str) -> dict[str, Any]:
+        known = int(df[n].notna().sum())
+        return {
+            "known": known,
+            "missing": len(df) - known,
+            "percent_known": round(100 * known / len(df), 1) if len(df) else 0.0,
+        }
+
+    nutrients = [
+        {"id": n, "unit": table.units[n], "all": coverage(foods, n), "planner": coverage(planner, n)}
+        for n in table.nutrient_columns
+    ]
+    return {
+        "foods": len(foods),
+        "planner_foods": len(planner),
+        "categories": categories,
+        "nutrients": nutrients,
+    }
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _num(value: Any) -> float | None:
+    """A float for JSON (rounded), or None when unknown."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else round(v, 4)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value == 0 or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.3f}"
+
+
+def _label(table: Any, nutrient: str) -> str:
+    from food_data.nutrients import BY_ID
+
+    name = SHORT_NAMES.get(nutrient) or (BY_ID[nutrient].name if nutrient in BY_ID else nutrient)
+    return name if nutrient == "energy" else f"{name} {table.units[nutrient]}"
+
+
+def _rich_table(heads: list[str], rows: list[list[str]], title: str):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left")
+    for i, h in enumerate(heads):
+        numeric = i and rows and all(_numeric(r[i]) for r in rows)
+        # The first column is an id or a name people copy: never cut or wrap it.
+        t.add_column(h, justify="right" if numeric else "left", no_wrap=i == 0, overflow="fold")
+    for r in rows:
+        t.add_row(*r)
+    return t
+
+
+def _numeric(text: str) -> bool:
+    return text == "-" or text.replace(",", "").replace(".", "", 1).replace("%", "").lstrip("-").isdigit()
+
+
+def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
+    serving = d["serving"]["name"]
+    same = serving == table.basis  # no separate per-serving column when the serving is the basis
+    nutrients = [
+        [n["name"], n["unit"], _fmt(n["per_basis"])] + ([] if same else [_fmt(n["per_serving"])])
+        for n in d["nutrients"]
+    ]
+    info = (
+        f"{d['name']} ({d['id']})\ncategory: {d['category'] or '-'}; diet: {d['diet'] or '-'}; allergens: "
+        f"{', '.join(d['allergens']) or 'none'}; as eaten: {'yes' if d['as_eaten'] else 'no'}; "
+        f"planner: {'yes' if d['planner'] else 'no'}\nsource: {d['source']}; serving: {serving}"
+    )
+    out: list[Any] = [
+        info,
+        _rich_table(
+            ["nutrient", "unit", f"per {table.basis}"] + ([] if same else [f"per {serving}"]), nutrients, ""
+        ),
+    ]
+    missing = d["missing"]
+    out.append(
+        f"{len(d['nutrients'])} nutrients known, {len(missing)} unknown (missing is not zero)"
+        + (f": {', '.join(missing)}" if missing else ".")
+    )
+    if d["measures"]:
+        keys = [n for n in KEY_NUTRIENTS if n in table.units]
+        rows = [
+            [m["measure"], f"{m['grams']:g}"] + [_fmt(m["nutrients"].get(n)) for n in keys]
+            for m in d["measures"]
+        ]
+        out.append(
+            _rich_table(
+                ["household measure", "g"] + [_label(table, n) for n in keys], rows, "Per household measure"
+            )
+        )
+    return out
+
+
+def _emit_csv(rows: list[dict[str, Any]], output: Path | None, fields: list[str] | None = None) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    fields = fields or list(dict.fromkeys(k for r in rows for k in r))
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+    emit(buf.getvalue(), output)

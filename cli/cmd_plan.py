@@ -1,0 +1,83 @@
+"""``mealplan plan``: a day or a week of meals that reach a profile's targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import emit, format_option, output_option, show, with_foods_options
+
+
+@click.command("plan")
+@click.option("--profile", "profile_path", required=True, type=click.Path(path_type=Path),
+              help="Profile file (YAML, TOML or JSON).")
+@click.option("--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week.")
+@click.option("--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable).")
+@click.option("--factor", "factors", multiple=True, metavar="ID", help="Add a risk factor for triage (repeatable).")
+@click.option("--triage", "triage_path", type=click.Path(path_type=Path), help="A saved triage JSON to use.")
+@click.option("--objective", type=click.Choice(["shortfall", "cost"]), default="shortfall", show_default=True,
+              help="After reaching targets, prefer typical servings (shortfall) or the cheapest plan (cost).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Solver seconds for the whole plan.")
+@click.option("--gap", type=click.FloatRange(0, 0.5), default=0.01, show_default=True,
+              help="Relative optimality gap accepted (0.01 = 1 %).")
+@click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
+@click.option("--max-days-per-food", type=click.IntRange(1, 7), default=3, show_default=True,
+              help="In a week, a food appears on at most this many days.")
+@click.option("--write-model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the first day's model (.mps or .lp) for inspection or another solver.")
+@with_foods_options
+@format_option(("table", "json", "csv", "md", "html"))
+@output_option
+def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, fmt, output, **opts) -> None:
+    """Plan a day or a week of meals that reach a profile's nutrient targets.
+
+    Red flags and the educational-use disclaimer come first. Targets that cannot be reached are
+    listed with the rules that stand in the way and the foods that would close them.
+
+    Example: mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7 --format html -o week.html
+    """
+    from cli.common import load_foods
+    from optimizer.planner import make_plan
+    from optimizer.profile import load_profile
+
+    profile = load_profile(profile_path)
+    if symptoms or factors:
+        profile = profile.model_copy(
+            update={"symptoms": [*profile.symptoms, *symptoms], "factors": [*profile.factors, *factors]}
+        )
+        profile = type(profile).model_validate(profile.model_dump())
+    triage = _read_triage(triage_path) if triage_path else None
+    foods = load_foods(foods_paths, no_bundled)
+    result = make_plan(profile, foods, triage=triage, **opts)
+    _render(result, foods, fmt, output)
+
+
+def _read_triage(path: Path):
+    from food_data.errors import InputError
+    from triage import TriageResult
+
+    try:
+        return TriageResult.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"--triage {path}: cannot read the file ({exc.strerror}).") from exc
+    except ValueError as exc:
+        raise InputError(f"--triage {path}: not a triage result saved with --format json ({exc}).") from exc
+
+
+def _render(result, foods, fmt: str, output: Path | None) -> None:
+    if fmt == "json":
+        emit(result.model_dump_json(indent=2) + "\n", output)
+    elif fmt in ("md", "html"):
+        from optimizer.report import render_html, render_markdown
+
+        emit((render_html if fmt == "html" else render_markdown)(result, foods), output)
+    elif fmt == "csv":
+        from cli.render_plan import plan_csv
+
+        emit(plan_csv(result), output)
+    else:
+        from cli.render_plan import plan_renderables
+
+        show(plan_renderables(result), output)

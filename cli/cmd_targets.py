@@ -1,0 +1,132 @@
+"""``mealplan targets``: a profile's daily nutrient targets and where each bound comes from.
+
+Only click and cli.common are imported at module level; the library and rich are imported when the
+command runs, so the command starts fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.common import emit, format_option, output_option, show
+
+CSV_FIELDS = (
+    "nutrient",
+    "name",
+    "unit",
+    "min",
+    "max",
+    "priority",
+    "suspected",
+    "weekly",
+    "min_source",
+    "max_source",
+)
+
+
+@click.command("targets")
+@click.option(
+    "--profile",
+    "profile_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Profile file (YAML, TOML or JSON).",
+)
+@click.option(
+    "--triage",
+    "triage_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Saved triage result (mealplan triage --format json). Default: triage the profile's own symptoms.",
+)
+@format_option(("table", "json", "csv"))
+@output_option
+def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path | None) -> None:
+    """Show a profile's daily nutrient targets and where each comes from.
+
+    Minimums are the RDA or AI for the life stage, raised for suspected deficiencies; maximums are
+    upper limits that apply to food; the dietitian's 'nutrients:' bounds win over both. Suspected
+    nutrients are marked '*' with their priority.
+
+    Example: mealplan targets --profile examples/profiles/vegan_twitching.yaml
+    """
+    from optimizer.profile import load_profile
+    from optimizer.targets import compute_targets, load_triage, run_profile_triage
+    from triage import DISCLAIMER
+
+    profile = load_profile(profile_path)
+    result = load_triage(triage_path) if triage_path else run_profile_triage(profile)
+    tg = compute_targets(profile, result)
+    flags = list(result.red_flags) if result is not None else []
+    if fmt == "json":
+        data = {
+            "red_flags": [f.model_dump() for f in flags],
+            "targets": tg.model_dump(mode="json"),
+            "disclaimer": DISCLAIMER,
+        }
+        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "csv":
+        for f in flags:
+            click.secho(f"Red flag: {f.message} {f.advice}", fg="red", err=True)
+        emit(_csv(tg), output)
+    else:
+        show(_renderables(tg, flags, DISCLAIMER), output)
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+def _csv(tg: Any) -> str:
+    """Energy first, then one row per nutrient."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(
+        {"nutrient": "energy", "name": "Energy", "unit": "kcal", "min": f"{tg.energy_min:.0f}",
+         "max": f"{tg.energy_max:.0f}", "priority": 1, "suspected": False, "weekly": False,
+         "min_source": tg.energy_source, "max_source": tg.energy_source}
+    )  # fmt: skip
+    for t in tg.items.values():
+        row = t.model_dump()
+        row.update(min=_num(t.min), max=_num(t.max), priority=f"{t.priority:g}")
+        writer.writerow({k: row[k] for k in CSV_FIELDS})
+    return buf.getvalue()
+
+
+def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
+    """Red flags first, then energy and macronutrient ranges, the targets table and the disclaimer."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    out: list[Any] = []
+    if flags:
+        body = "\n".join(f"! {f.message}\n  {f.advice}" for f in flags)
+        out.append(Panel(body, title="See a clinician first", border_style="red", title_align="left"))
+    amdr = ", ".join(f"{k} {lo:g}-{hi:g} %" for k, (lo, hi) in tg.amdr.items())
+    out.append(
+        Text(
+            f"Profile {tg.profile_id} ({tg.life_stage}): energy {tg.energy_kcal:.0f} kcal "
+            f"({tg.energy_min:.0f}-{tg.energy_max:.0f}); {tg.energy_source}\nShare of energy (AMDR): {amdr}"
+        )
+    )
+    table = Table(title="Daily targets (* suspected; w = weekly average allowed)", title_justify="left")
+    for name, justify in (("nutrient", "left"), ("min", "right"), ("max", "right"), ("unit", "left"),
+                          ("priority", "right"), ("min from", "left"), ("max from", "left")):  # fmt: skip
+        table.add_column(name, justify=justify, overflow="fold")
+    for t in tg.items.values():
+        mark = ("*" if t.suspected else "") + (" w" if t.weekly else "")
+        style = "bold" if t.suspected else None
+        table.add_row(
+            f"{t.name}{' ' + mark.strip() if mark else ''}",
+            _num(t.min), _num(t.max), t.unit, f"{t.priority:.3g}", t.min_source, t.max_source,
+            style=style,
+        )  # fmt: skip
+    out += [table, Text(disclaimer, style="italic")]
+    return out

@@ -1,0 +1,71 @@
+"""``mealplan verify``: re-check a saved plan independently of the model that made it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.common import emit, format_option, output_option, show, with_foods_options
+
+
+@click.command()
+@click.argument(
+    "plan_path", metavar="PLAN.json", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@with_foods_options
+@click.option("--tolerance", type=click.FloatRange(0, 0.01), default=1e-6, show_default=True,
+              help="Relative tolerance for recomputed amounts.")  # fmt: skip
+@format_option(("table", "json"))
+@output_option
+def verify(
+    plan_path: Path,
+    foods_paths: tuple[Path, ...],
+    no_bundled: bool,
+    tolerance: float,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Recompute a saved plan's totals from the food tables and check every rule it records.
+
+    The food tables are the ones the plan names (the bundled USDA table and any CSV files);
+    --foods replaces the CSV files, e.g. after they moved.
+
+    Exit codes: 0 the plan passes every check; 1 problems were found (listed); 2 the file is not a
+    plan or a food table cannot be read.
+    """
+    from food_data.loading import load_tables
+    from optimizer.verify import load_plan, plan_tables, verify_plan
+
+    plan = load_plan(plan_path)
+    paths, bundled = plan_tables(plan, foods_paths, no_bundled)
+    report = verify_plan(plan, load_tables(paths, bundled=bundled), tolerance=tolerance)
+    if fmt == "json":
+        emit(report.model_dump_json(indent=2) + "\n", output)
+    else:
+        show(_tables(plan_path, report), output)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+def _tables(plan_path: Path, report: Any) -> list[Any]:
+    from rich.table import Table
+
+    counts = report.problems_by_check()
+    failed = [c for c, n in counts.items() if n]
+    head = (
+        f"{plan_path}: all {len(counts)} checks passed."
+        if report.ok
+        else f"{plan_path}: {len(report.problems)} problems in {len(failed)} of {len(counts)} checks."
+    )
+    checks = Table("check", "result", "problems", title="Checks", title_justify="left")
+    for check, n in counts.items():
+        checks.add_row(check, "FAIL" if n else "ok", str(n) if n else "")
+    out: list[Any] = [head, checks]
+    if report.problems:
+        problems = Table("check", "where", "problem", title="Problems", title_justify="left")
+        for p in report.problems:
+            problems.add_row(p.check, p.where, p.message)
+        out.append(problems)
+    return out

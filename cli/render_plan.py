@@ -1,0 +1,103 @@
+"""Terminal and CSV rendering of plans (rich tables). HTML and Markdown live in optimizer.report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+KEY_NUTRIENTS = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def red_flag_panel(red_flags: list[Any], disclaimer: str) -> list[Any]:
+    """Red flags first (a red panel), then the disclaimer."""
+    from rich.panel import Panel
+
+    out: list[Any] = []
+    if red_flags:
+        body = "\n".join(f"• {f.message}\n  {f.advice}" for f in red_flags)
+        out.append(Panel(body, title="See a clinician", border_style="red", title_align="left"))
+    out.append(f"[dim]{disclaimer}[/dim]")
+    return out
+
+
+def plan_renderables(plan: Any) -> list[Any]:
+    """Rich renderables for a Plan: red flags, meals per day, coverage, shortfalls, solve line."""
+    from rich.table import Table
+
+    out = red_flag_panel(plan.red_flags, plan.disclaimer)
+    if plan.triage and plan.triage.suspected:
+        top = ", ".join(s.nutrient for s in plan.triage.suspected[:5])
+        out.append(f"Suspected from symptoms and risk factors (discuss and test): [bold]{top}[/bold]")
+    for day in plan.days:
+        t = Table(title=f"Day {day.index} — {day.energy_kcal:,.0f} kcal", title_justify="left", show_lines=False)
+        t.add_column("meal")
+        t.add_column("food")
+        t.add_column("portion")
+        t.add_column("kcal", justify="right")
+        for slot in day.slots:
+            first = True
+            for item in slot.items:
+                t.add_row(slot.name if first else "", item.name, item.household, "")
+                first = False
+            t.add_row("", f"[dim]{slot.name} total[/dim]", "", f"{slot.energy_kcal:,.0f}", end_section=True)
+        out.append(t)
+    totals = plan.week_totals or plan.days[0].totals
+    cov = Table(
+        title="Nutrients " + ("(daily average over the week)" if plan.week_totals else "(the day)"),
+        title_justify="left",
+    )
+    for col, just in (("nutrient", "left"), ("amount", "right"), ("target", "right"), ("% of target", "right"),
+                      ("max", "right"), ("", "left")):
+        cov.add_column(col, justify=just)
+    order = sorted(totals, key=lambda n: (n not in KEY_NUTRIENTS, n))
+    for nut in order:
+        tot = totals[nut]
+        target = plan.targets.items.get(nut)
+        name = target.name if target else nut
+        mark = "" if tot.met else "[red]short[/red]"
+        if target and target.suspected:
+            mark = (mark + " suspected").strip()
+        pct = "" if tot.pct_of_min is None else f"{tot.pct_of_min:.0f} %"
+        cov.add_row(name, f"{_fmt(tot.amount)} {tot.unit}", _fmt(tot.min), pct, _fmt(tot.max), mark)
+    out.append(cov)
+    if plan.shortfalls:
+        sf = Table(title="Targets not reached, and why", title_justify="left", show_lines=True)
+        sf.add_column("nutrient")
+        sf.add_column("where")
+        sf.add_column("reached", justify="right")
+        sf.add_column("why")
+        sf.add_column("would close it")
+        for s in plan.shortfalls:
+            close = "; ".join(f"{f.name} ({f.blocked_by})" for f in s.would_close) or "—"
+            sf.add_row(s.name, s.scope, f"{s.pct_of_target:.0f} %", "; ".join(s.causes), close)
+        out.append(sf)
+    else:
+        out.append("[green]Every nutrient target is reached.[/green]")
+    info = plan.solve
+    gap = "" if info.gap is None else f", gap {info.gap:.2%}"
+    cost = "" if plan.cost is None else f", cost {plan.cost:.2f} a day"
+    out.append(
+        f"[dim]{info.solver} {info.status.value}{gap}; {info.candidates} candidate foods, {info.variables} "
+        f"variables; build {info.build_seconds:.2f} s, solve {info.solve_seconds:.2f} s{cost}[/dim]"
+    )
+    return out
+
+
+def plan_csv(plan: Any) -> str:
+    """One row per item: day, meal, food id, name, grams, servings, household measure, kcal."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"])
+    for day in plan.days:
+        for slot in day.slots:
+            for i in slot.items:
+                w.writerow([day.index, slot.name, i.food_id, i.name, i.category, f"{i.grams:g}", f"{i.servings:g}",
+                            i.serving_name, i.household])
+    return buf.getvalue()

@@ -1,0 +1,137 @@
+"""One food table from the bundled SR24 data and any number of user CSVs and FoodData Central folders."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from food_data import table as table_module
+from food_data.errors import FoodDataError
+from food_data.importers import DEFAULT_BASIS, MAX_LISTED_PROBLEMS, read_fdc_folder, read_user_csv
+from food_data.nutrients import NUTRIENT_IDS
+from food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable
+
+log = logging.getLogger(__name__)
+
+
+def load_table(path: Path | str) -> FoodTable:
+    """Read one food table: a folder is a FoodData Central download, a file is a user CSV.
+
+    Raises:
+        FoodDataError: when the path does not exist or the table has problems.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return read_fdc_folder(path)
+    if not path.exists():
+        raise FoodDataError(
+            f"{path}: no such file or folder; --foods takes a CSV file or a FoodData Central folder"
+        )
+    return read_user_csv(path)
+
+
+def load_tables(paths: list[Path], bundled: bool = True) -> FoodTable:
+    """The food table a command works on: the bundled table (unless ``bundled`` is false) plus ``paths``.
+
+    Each path is a user CSV file or a FoodData Central folder (see :mod:`food_data.importers`).
+    Food ids must be unique across all tables; a nutrient must have the same unit in every table
+    that has it; all tables must share one basis, so a table whose amounts are not per 100 g can
+    only be used without the bundled table.
+
+    Args:
+        paths: Extra tables, in order.
+        bundled: Include the bundled SR24 table (``food_data.table.load_bundled``, cached).
+
+    Returns:
+        One FoodTable: foods of every table (bundled first), their measures and units.
+
+    Raises:
+        FoodDataError: for unreadable tables (every problem of every table), id clashes, unit or
+            basis disagreements, or no table at all.
+    """
+    tables: list[tuple[str, FoodTable]] = []
+    if bundled:
+        tables.append((SR24_SOURCE, table_module.load_bundled()))
+    problems: list[str] = []
+    for path in paths:
+        try:
+            tables.append((str(path), load_table(path)))
+        except FoodDataError as exc:
+            problems.extend(
+                [exc.message, *(f"  {p}" for p in exc.problems)] if exc.problems else [exc.message]
+            )
+    if problems:
+        raise FoodDataError("Cannot load the food tables:", problems)
+    if not tables:
+        raise FoodDataError("No food table to use: give --foods FILE or leave out --no-bundled.")
+    if len(tables) == 1:
+        return tables[0][1]
+    _check_compatible(tables, bundled)
+    return _merge(tables)
+
+
+def _check_compatible(tables: list[tuple[str, FoodTable]], bundled: bool) -> None:
+    problems: list[str] = []
+    basis_source, basis = tables[0][0], tables[0][1].basis
+    for source, t in tables[1:]:
+        if t.basis != basis:
+            if bundled:
+                problems.append(
+                    f"{source}: amounts are per {t.basis!r}, but the bundled table's are per "
+                    f"{DEFAULT_BASIS!r}; "
+                    "use --no-bundled to plan with this table alone, or give its amounts per 100 g"
+                )
+            else:
+                problems.append(
+                    f"{source}: amounts are per {t.basis!r}, but {basis_source}'s are per {basis!r}; "
+                    "tables used together need one basis"
+                )
+    units: dict[str, tuple[str, str]] = {}
+    for source, t in tables:
+        for nutrient, unit in t.units.items():
+            first = units.setdefault(nutrient, (unit, source))
+            if first[0] != unit:
+                problems.append(
+                    f"{source}: nutrient {nutrient!r} is in {unit!r}, but in {first[1]} it is in "
+                    f"{first[0]!r}; "
+                    f"declare the unit in the header as {nutrient}[{first[0]}] or convert the values"
+                )
+    first_source: dict[str, str] = {}
+    clashes: list[str] = []
+    for source, t in tables:
+        for food_id in t.foods.index:
+            if food_id in first_source:
+                clashes.append(f"food id {food_id!r} is in both {first_source[food_id]} and {source}")
+            else:
+                first_source[food_id] = source
+    if clashes:
+        shown = clashes[:MAX_LISTED_PROBLEMS]
+        if len(clashes) > MAX_LISTED_PROBLEMS:
+            shown.append(f"... and {len(clashes) - MAX_LISTED_PROBLEMS} more clashing ids")
+        problems.extend(shown)
+        problems.append(
+            "food ids must be unique across tables: rename the ids in your file (e.g. add a prefix)"
+        )
+    if problems:
+        raise FoodDataError("The food tables cannot be used together:", problems)
+
+
+def _merge(tables: list[tuple[str, FoodTable]]) -> FoodTable:
+    units: dict[str, str] = {}
+    for _, t in tables:
+        for nutrient, unit in t.units.items():
+            units.setdefault(nutrient, unit)
+    registry = [n for n in NUTRIENT_IDS if n in units]
+    custom = sorted(n for n in units if n not in NUTRIENT_IDS)
+    columns = list(INFO_COLUMNS + CURATION_COLUMNS) + registry + custom
+    frames = [t.foods.reindex(columns=columns) for _, t in tables]
+    foods = pd.concat(frames, axis=0)
+    for col, dtype in (("deprecated", bool), ("as_eaten", bool), ("planner", bool)):
+        foods[col] = foods[col].fillna(False).astype(dtype)
+    for col in ("serving_g", "max_g", "price", *registry, *custom):
+        foods[col] = foods[col].astype(float)
+    measures = pd.concat([t.measures[["id", "measure", "grams"]] for _, t in tables], ignore_index=True)
+    log.info("merged %d tables: %d foods", len(tables), len(foods))
+    return FoodTable(foods=foods, measures=measures, units=units, basis=tables[0][1].basis)

@@ -1,0 +1,785 @@
+"""The classic diet problem ("basket"): the cheapest (or lightest) mix of foods meeting nutrient bounds.
+
+Any food table works: amounts are continuous, in each food's basis unit (``"100 g"`` for the bundled
+table, ``"$1"`` for a commodity table such as Stigler's). The model is
+
+    minimise    sum_f c_f x_f                     (c = price, grams per basis unit, or energy)
+    subject to  min_n <= sum_f a_fn x_f <= max_n  for every targeted nutrient n
+                lo_f  <= x_f <= hi_f               (per-food bounds; default 0 <= x_f)
+
+Unknown nutrient values (NaN) are never taken as zero where that could break a promise: a food
+whose value is unknown for a nutrient with a maximum (or for the objective) is left out, and for a
+nutrient with only a minimum an unknown value counts as 0 (the total can only be higher).
+
+``build_basket_model`` builds and never solves (so ``--write-model`` works); ``solve_basket``
+builds, solves and reports the optimum with binding constraints and shadow prices, or raises a
+``ConflictError`` that names the nutrient bounds that cannot be met together.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pulp
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from food_data.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
+from food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
+from food_data.table import SR24_SOURCE, FoodTable
+from optimizer import expr
+
+OBJECTIVES = ("cost", "weight", "energy")
+TARGET_COLUMNS = ("nutrient", "min", "max", "unit")
+MAX_NAMED = 10  # foods named in one error message before "and N more"
+_TIGHT = 1e-7  # relative tolerance for "this constraint is binding"
+_ZERO = 1e-9  # amounts below this are reported as 0
+
+Objective = Literal["cost", "weight", "energy"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+class NutrientBound(_Frozen):
+    """A minimum and/or maximum for one nutrient column, in ``unit`` (default: the table's unit)."""
+
+    nutrient: str
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> NutrientBound:
+        for side in ("min", "max"):
+            v = getattr(self, side)
+            if v is not None and not math.isfinite(v):
+                raise ValueError(f"{self.nutrient}: {side} {v!r} must be a finite number")
+        if self.min is None and self.max is None:
+            raise ValueError(f"{self.nutrient}: give a min, a max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"{self.nutrient}: min {self.min:g} is above max {self.max:g}")
+        return self
+
+
+class FoodBound(_Frozen):
+    """Bounds on one food's amount, in the food's basis units (``ID=MIN:MAX`` on the command line)."""
+
+    food_id: str
+    min: float = Field(0.0, ge=0)
+    max: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> FoodBound:
+        if not math.isfinite(self.min) or (self.max is not None and not math.isfinite(self.max)):
+            raise ValueError(f"food {self.food_id}: bounds must be finite numbers")
+        if self.max is not None and self.min > self.max:
+            raise ValueError(f"food {self.food_id}: min {self.min:g} is above max {self.max:g}")
+        return self
+
+
+class BasketTargets(_Frozen):
+    """Nutrient bounds and optional per-food bounds for the diet problem.
+
+    Attributes:
+        nutrients: One bound per nutrient column (names are matched to the table's columns).
+        foods: Optional bounds on single foods.
+        source: Where the targets came from (a file name), for error messages.
+    """
+
+    nutrients: list[NutrientBound]
+    foods: list[FoodBound] = []
+    source: str = "targets"
+
+    @model_validator(mode="after")
+    def _unique(self) -> BasketTargets:
+        problems = _duplicates([normalize_id(b.nutrient) for b in self.nutrients], "nutrient")
+        problems += _duplicates([f.food_id for f in self.foods], "food bound for")
+        if problems:
+            raise ValueError("; ".join(problems))
+        if not self.nutrients:
+            raise ValueError("no nutrient bounds given; a diet problem needs at least one")
+        return self
+
+    def with_food_bounds(self, bounds: list[FoodBound]) -> BasketTargets:
+        """A copy with ``bounds`` added; a bound for a food already bounded replaces the old one."""
+        if not bounds:
+            return self
+        given = {fb.food_id for fb in bounds}
+        kept = [fb for fb in self.foods if fb.food_id not in given]
+        return BasketTargets(nutrients=self.nutrients, foods=kept + list(bounds), source=self.source)
+
+
+def _duplicates(keys: list[str], what: str) -> list[str]:
+    seen: set[str] = set()
+    dup = [k for k in keys if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+    return [f"{what} {k!r} is given more than once" for k in dict.fromkeys(dup)]
+
+
+def load_basket_targets(path: Path | str) -> BasketTargets:
+    """Read basket targets from CSV or YAML/JSON.
+
+    CSV columns: ``nutrient,min,max[,unit]`` (a blank cell means no bound). YAML (or JSON): a mapping
+    ``nutrient -> {min, max, unit}``, plus an optional ``foods`` key mapping food id -> ``{min, max}``
+    (amounts in the food's basis units).
+
+    Raises:
+        ConfigError: naming the file, row or key, the bad value and what is allowed (all problems at once).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"--targets {str(path)!r}: no such file.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the targets file ({exc}); save it as UTF-8 text.") from None
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        data, problems = _targets_from_csv(path, text)
+    elif suffix in (".yaml", ".yml", ".json"):
+        data, problems = _targets_from_mapping(path, text)
+    else:
+        raise ConfigError(f"--targets {str(path)!r}: the file must end in .csv, .yaml, .yml or .json.")
+    if problems:
+        raise ConfigError(f"{path}: the targets file has problems:", problems)
+    try:
+        return BasketTargets(**data, source=str(path))
+    except ValidationError as exc:
+        raise ConfigError(
+            f"{path}: the targets file has problems:", [_pydantic_message(e) for e in exc.errors()]
+        ) from None
+
+
+def _pydantic_message(err: Any) -> str:
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _targets_from_csv(path: Path, text: str) -> tuple[dict[str, Any], list[str]]:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    problems: list[str] = []
+    if not rows or not any(c.strip() for c in rows[0]):
+        return {}, [f"{path}: the file is empty; the header must be {','.join(TARGET_COLUMNS)}"]
+    header = [normalize_id(c) for c in rows[0]]
+    unknown = [c for c in header if c not in TARGET_COLUMNS]
+    missing = [c for c in ("nutrient", "min", "max") if c not in header]
+    if unknown or missing:
+        what = ", ".join(
+            [f"unknown column {c!r}" for c in unknown] + [f"missing column {c!r}" for c in missing]
+        )
+        return {}, [f"{path}: row 1: {what}; the columns are nutrient, min, max and optionally unit"]
+    bounds: list[dict[str, Any]] = []
+    for row_no, rec in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in rec):
+            continue
+        cells = dict(zip(header, [c.strip() for c in rec] + [""] * (len(header) - len(rec)), strict=False))
+        if len(rec) > len(header) and any(c.strip() for c in rec[len(header) :]):
+            problems.append(f"{path}: row {row_no} has more cells than the header")
+            continue
+        if not cells["nutrient"]:
+            problems.append(f"{path}: row {row_no}, column 'nutrient': blank; name a nutrient column")
+            continue
+        entry: dict[str, Any] = {"nutrient": cells["nutrient"], "unit": cells.get("unit") or None}
+        for side in ("min", "max"):
+            value, why = _number(cells[side])
+            if why:
+                problems.append(f"{path}: row {row_no}, column {side!r}: {cells[side]!r} {why}")
+            entry[side] = value
+        if (
+            entry["min"] is None
+            and entry["max"] is None
+            and not any(p.startswith(f"{path}: row {row_no},") for p in problems)
+        ):
+            problems.append(f"{path}: row {row_no}: {cells['nutrient']!r} has neither a min nor a max")
+            continue
+        bounds.append(entry)
+    if not bounds and not problems:
+        problems.append(f"{path}: the file has a header but no nutrient rows")
+    return {"nutrients": bounds}, problems
+
+
+def _number(text: str) -> tuple[float | None, str | None]:
+    if not text:
+        return None, None
+    try:
+        v = float(text)
+    except ValueError:
+        return None, "is not a number (leave the cell blank for no bound)"
+    if not math.isfinite(v):
+        return None, "is not a finite number"
+    return v, None
+
+
+def _targets_from_mapping(path: Path, text: str) -> tuple[dict[str, Any], list[str]]:
+    import yaml
+
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return {}, [f"{path}: not valid YAML/JSON: {str(exc).splitlines()[0]}"]
+    if not isinstance(doc, dict) or not doc:
+        return {}, [f"{path}: expected a mapping of nutrient -> {{min, max, unit}} (and optionally foods)"]
+    problems: list[str] = []
+    bounds: list[dict[str, Any]] = []
+    foods: list[dict[str, Any]] = []
+    for key, spec in doc.items():
+        if key == "foods":
+            if not isinstance(spec, dict):
+                problems.append(f"{path}: foods: expected a mapping of food id -> {{min, max}}")
+                continue
+            for fid, fspec in spec.items():
+                if not isinstance(fspec, dict) or set(fspec) - {"min", "max"}:
+                    problems.append(f"{path}: foods.{fid}: expected {{min, max}} (amounts in the basis unit)")
+                    continue
+                foods.append({"food_id": str(fid), **fspec})
+            continue
+        if not isinstance(spec, dict) or set(spec) - {"min", "max", "unit"}:
+            problems.append(
+                f"{path}: {key}: expected a mapping with min, max and optionally unit, got {spec!r}"
+            )
+            continue
+        bounds.append({"nutrient": str(key), **spec})
+    return {"nutrients": bounds, "foods": foods}, problems
+
+
+def parse_food_bound(text: str) -> FoodBound:
+    """Parse ``ID=MIN:MAX`` (either side may be blank: ``ID=:2``, ``ID=0.5:``).
+
+    Raises:
+        InputError: naming the option value and the allowed form.
+    """
+    m = re.fullmatch(r"\s*(?P<id>[^=]+?)\s*=\s*(?P<lo>[^:]*?)\s*:\s*(?P<hi>[^:]*?)\s*", text)
+    lo, why_lo = _number(m["lo"]) if m else (None, "bad form")
+    hi, why_hi = _number(m["hi"]) if m else (None, "bad form")
+    if m is None or why_lo or why_hi or (lo is None and hi is None):
+        raise InputError(
+            f"--bound {text!r}: expected ID=MIN:MAX with numbers in the food's basis units "
+            "(either side may be blank, e.g. wheat_flour=:0.5)."
+        )
+    try:
+        return FoodBound(food_id=m["id"], min=lo or 0.0, max=hi)
+    except ValidationError as exc:
+        raise InputError(
+            f"--bound {text!r}: " + "; ".join(_pydantic_message(e) for e in exc.errors())
+        ) from None
+
+
+# --- result -------------------------------------------------------------------------------------
+
+
+class BasketFood(_Frozen):
+    """One chosen food: its amount in basis units (and grams when the basis is a mass)."""
+
+    food_id: str
+    name: str
+    amount: float
+    basis: str
+    grams: float | None = None
+    cost: float | None = None
+    at_bound: Literal["min", "max"] | None = None
+
+
+class BasketNutrient(_Frozen):
+    """A targeted nutrient's total against its bounds, with the dual value of a binding bound.
+
+    ``shadow_price`` is the change of the objective per unit the binding bound is raised
+    (positive for a binding minimum, zero or negative for a binding maximum).
+    """
+
+    nutrient: str
+    name: str
+    unit: str
+    amount: float
+    min: float | None = None
+    max: float | None = None
+    binding: Literal["min", "max"] | None = None
+    shadow_price: float | None = None
+    unknown_foods: int = 0
+
+
+class BasketResult(_Frozen):
+    """The optimum of a diet problem."""
+
+    objective: Objective
+    objective_value: float
+    objective_unit: str
+    cost: float | None = None
+    total_grams: float | None = None
+    foods: list[BasketFood]
+    nutrients: list[BasketNutrient]
+    binding: list[str]
+    candidates: int
+    excluded: int = 0
+    solver: str
+    seconds: float
+    notes: list[str] = []
+
+
+# --- model --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """One targeted nutrient resolved against the table (bounds converted to the table's unit)."""
+
+    column: str
+    label: str
+    unit: str
+    min: float | None
+    max: float | None
+    name: str = ""
+
+
+@dataclass
+class _Spec:
+    """Everything the model needs, resolved from table, targets and objective."""
+
+    foods: pd.DataFrame  # candidate foods, in table order
+    rows: list[_Row]
+    coef: dict[str, np.ndarray]  # column -> value per candidate (NaN -> 0 where allowed)
+    objective: Objective
+    obj_coef: np.ndarray
+    obj_unit: str
+    bases: list[str]
+    grams: list[float | None]
+    lo: np.ndarray
+    hi: np.ndarray
+    excluded: int
+    notes: list[str] = field(default_factory=list)
+
+
+def _basis_grams(basis: str) -> float | None:
+    from food_data.importers import basis_grams
+
+    return basis_grams(basis)
+
+
+def _match_column(table: FoodTable, name: str) -> str | None:
+    cols = table.nutrient_columns
+    if name in cols:
+        return name
+    key = normalize_id(name)
+    if key in cols:
+        return key
+    nut = resolve(name)
+    if nut is not None and nut.id in cols:
+        return nut.id
+    return None
+
+
+def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
+    if objective not in OBJECTIVES:
+        raise InputError(f"--objective {objective!r} is not known; allowed: {', '.join(OBJECTIVES)}.")
+    df = table.foods
+    if "deprecated" in df.columns:
+        df = df[~df["deprecated"].fillna(False).astype(bool)]
+    problems: list[str] = []
+    rows: list[_Row] = []
+    for b in targets.nutrients:
+        col = _match_column(table, b.nutrient)
+        if col is None:
+            problems.append(
+                f"{targets.source}: nutrient {b.nutrient!r} is not a column of the food table; "
+                f"its nutrient columns are: {', '.join(table.nutrient_columns) or 'none'}"
+            )
+            continue
+        unit = table.units.get(col, "unit")
+        factor = 1.0
+        if b.unit and b.unit.strip() != unit:
+            try:
+                factor = unit_factor(b.unit.replace("mcg", "µg").replace("ug", "µg"), unit)
+            except ValueError:
+                problems.append(
+                    f"{targets.source}: nutrient {b.nutrient!r}: unit {b.unit!r} cannot be converted to the "
+                    f"food table's unit {unit!r} for {col}; give the bounds in {unit} (or another mass unit)"
+                )
+                continue
+        lo = None if b.min is None else b.min * factor
+        hi = None if b.max is None else b.max * factor
+        nut = BY_ID.get(col)
+        rows.append(_Row(col, b.nutrient, unit, lo, hi, nut.name if nut else col))
+    dup = _duplicates([r.column for r in rows], "nutrient column")
+    problems += [f"{targets.source}: {p} (two names for the same column)" for p in dup]
+
+    # Which foods may enter: a food with an unknown value where that could break a bound is left out.
+    strict_cols = [r.column for r in rows if r.max is not None]
+    obj_col = "energy" if objective == "energy" else None
+    if objective == "energy" and "energy" not in table.nutrient_columns:
+        problems.append(
+            "--objective energy: the food table has no 'energy' column; use --objective cost or weight"
+        )
+        obj_col = None
+    keep = pd.Series(True, index=df.index)
+    for c in strict_cols + ([obj_col] if obj_col else []):
+        if c in df.columns:
+            keep &= df[c].notna()
+    if objective == "cost":
+        price = df["price"] if "price" in df.columns else pd.Series(np.nan, index=df.index)
+        source = df["source"] if "source" in df.columns else pd.Series("", index=df.index)
+        no_price = price.isna()
+        # The bundled USDA table carries no prices: its foods are simply not candidates for cost.
+        keep &= ~(no_price & (source == SR24_SOURCE))
+        missing = df.index[no_price & (source != SR24_SOURCE)]
+        if len(missing):
+            problems.append(
+                f"--objective cost: {len(missing)} food{'s' * (len(missing) != 1)} have no price: "
+                + _name_some(df, missing)
+                + "; add a price column (per the table's basis) or use --objective weight"
+            )
+        elif not (keep & ~no_price).any():
+            problems.append(
+                "--objective cost: no food in the tables has a price (the bundled USDA table has none); "
+                "give --foods a table with a price column, or use --objective weight"
+            )
+        elif (price[~no_price] < 0).any():
+            bad = df.index[price.fillna(0) < 0]
+            problems.append(f"--objective cost: negative prices are not allowed: {_name_some(df, bad)}")
+    excluded = int((~keep).sum())
+    cand = df[keep]
+
+    bound_lo = pd.Series(0.0, index=cand.index)
+    bound_hi = pd.Series(np.inf, index=cand.index)
+    for fb in targets.foods:
+        if fb.food_id not in df.index:
+            problems.append(
+                f"food bound {fb.food_id}={fb.min:g}:{'' if fb.max is None else f'{fb.max:g}'}: "
+                f"no food with id {fb.food_id!r} in the food table"
+            )
+        elif fb.food_id not in cand.index:
+            if fb.min > 0:
+                problems.append(
+                    f"food bound for {fb.food_id!r} asks for at least {fb.min:g}, but the food is left out: "
+                    "it lacks a price or a value for a nutrient with a maximum"
+                )
+        else:
+            bound_lo[fb.food_id] = fb.min
+            bound_hi[fb.food_id] = np.inf if fb.max is None else fb.max
+    if problems:
+        cls = ConfigError if any(p.startswith(targets.source) for p in problems) else InputError
+        raise cls("Cannot build the diet problem:", problems)
+    if cand.empty:
+        raise FoodDataError(
+            "Cannot build the diet problem: no food is left to choose from "
+            f"({excluded} left out for unknown values or prices)."
+        )
+
+    bases = [table.basis] * len(cand)  # food_data.loading merges only tables of one basis
+    grams = [_basis_grams(table.basis)] * len(cand)
+    coef = {r.column: cand[r.column].astype(float).fillna(0.0).to_numpy() for r in rows}
+    notes: list[str] = []
+    if objective == "cost":
+        obj = cand["price"].astype(float).to_numpy()
+        obj_unit = "price units"
+    elif objective == "energy":
+        obj = cand["energy"].astype(float).to_numpy()
+        obj_unit = table.units.get("energy", "kcal")
+    elif all(g is not None for g in grams):
+        obj = np.array(grams, dtype=float)
+        obj_unit = "g"
+    else:
+        obj = np.ones(len(cand))
+        obj_unit = f"× {table.basis}"
+        notes.append(f"weight counts amounts in the table's basis ({table.basis}), which is not a mass")
+    if excluded:
+        notes.append(
+            f"{excluded} food{'s were' if excluded != 1 else ' was'} left out: no price, or an unknown value "
+            "for a nutrient with a maximum or for the objective"
+        )
+    return _Spec(
+        foods=cand,
+        rows=rows,
+        coef=coef,
+        objective=objective,  # type: ignore[arg-type]
+        obj_coef=obj,
+        obj_unit=obj_unit,
+        bases=bases,
+        grams=grams,
+        lo=bound_lo.to_numpy(),
+        hi=bound_hi.to_numpy(),
+        excluded=excluded,
+        notes=notes,
+    )
+
+
+def _name_some(df: pd.DataFrame, ids: Iterable[str]) -> str:
+    ids = list(ids)
+    shown = [f"{i} ({df.at[i, 'name']})" if "name" in df.columns else str(i) for i in ids[:MAX_NAMED]]
+    more = f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else ""
+    return ", ".join(shown) + more
+
+
+def _unique_names(prefix: str, keys: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    used: set[str] = set()
+    for k in keys:
+        name = f"{prefix}_{expr.safe_name(k)}"
+        base, n = name, 1
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        out.append(name)
+    return out
+
+
+def _build(spec: _Spec, name: str = "basket") -> tuple[pulp.LpProblem, dict[str, pulp.LpVariable]]:
+    prob = pulp.LpProblem(name, pulp.LpMinimize)
+    names = _unique_names("x", spec.foods.index)
+    xs = [
+        expr.continuous(prob, n, float(lo), None if math.isinf(hi) else float(hi))
+        for n, lo, hi in zip(names, spec.lo, spec.hi, strict=True)
+    ]
+    for row, cname in zip(spec.rows, _unique_names("n", [r.column for r in spec.rows]), strict=True):
+        pairs = list(zip(xs, spec.coef[row.column].tolist(), strict=True))
+        if row.min is not None:
+            expr.add_ge(prob, pairs, row.min, f"min_{cname}")
+        if row.max is not None:
+            expr.add_le(prob, pairs, row.max, f"max_{cname}")
+    expr.set_objective(prob, zip(xs, spec.obj_coef.tolist(), strict=True))
+    return prob, dict(zip(spec.foods.index, xs, strict=True))
+
+
+def build_basket_model(
+    table: FoodTable, targets: BasketTargets, objective: str = "cost"
+) -> tuple[pulp.LpProblem, dict[str, pulp.LpVariable]]:
+    """Build (never solve) the diet LP.
+
+    Args:
+        table: Foods with nutrient columns per basis unit (and ``price`` for the cost objective).
+        targets: Nutrient bounds (and optional per-food bounds).
+        objective: ``"cost"`` (price column), ``"weight"`` (grams, or basis units for a non-mass
+            basis) or ``"energy"`` (the ``energy`` column).
+
+    Returns:
+        The PuLP problem (constraints ``min_n_<nutrient>`` / ``max_n_<nutrient>``) and the amount
+        variable of every candidate food, keyed by food id.
+
+    Raises:
+        ConfigError: a target names no column of the table, or its unit cannot be converted.
+        InputError: unknown objective, foods without price under ``cost``, bad food bounds.
+    """
+    return _build(_prepare(table, targets, objective))
+
+
+# --- solve and report ---------------------------------------------------------------------------
+
+
+def solve_basket(
+    table: FoodTable, targets: BasketTargets, objective: str = "cost", solver: str = "highs"
+) -> BasketResult:
+    """Solve the diet problem to its exact LP optimum.
+
+    Args:
+        table: The food table (any basis, any nutrient columns).
+        targets: Nutrient bounds, e.g. from :func:`load_basket_targets`.
+        objective: ``"cost"``, ``"weight"`` or ``"energy"``.
+        solver: ``"highs"`` (default) or ``"cbc"``.
+
+    Returns:
+        The optimum: chosen foods, nutrient totals against their bounds, binding bounds with
+        shadow prices.
+
+    Raises:
+        ConflictError: the bounds cannot all be met; the message names each nutrient bound that
+            has to give and how far it can be reached.
+        SolverError: the solver failed.
+    """
+    from optimizer.plan import SolveStatus
+    from optimizer.solve import solve
+
+    spec = _prepare(table, targets, objective)
+    prob, xs = _build(spec)
+    outcome = solve(prob, solver=solver, time_limit=120.0, gap=0.0)
+    if outcome.status == SolveStatus.INFEASIBLE:
+        head, problems = _diagnose(spec, solver)
+        raise ConflictError(head, problems)
+    if outcome.status == SolveStatus.UNBOUNDED:
+        raise InputError("The diet problem is unbounded: check for negative prices or nutrient values.")
+    if outcome.status != SolveStatus.OPTIMAL:
+        raise SolverError(f"The {outcome.solver} solver did not reach an optimum ({outcome.status.value}).")
+    return _report(spec, prob, xs, outcome)
+
+
+def _report(spec: _Spec, prob: pulp.LpProblem, xs: dict[str, pulp.LpVariable], outcome: Any) -> BasketResult:
+    amounts = np.array([max(0.0, v.varValue or 0.0) for v in xs.values()])
+    amounts[amounts < _ZERO] = 0.0
+    chosen = np.flatnonzero(amounts > 0)
+    df = spec.foods
+    prices = df["price"].astype(float).to_numpy() if "price" in df.columns else np.full(len(df), np.nan)
+    foods: list[BasketFood] = []
+    for i in chosen:
+        g = spec.grams[i]
+        at = "min" if spec.lo[i] > 0 and _close(amounts[i], spec.lo[i]) else None
+        at = "max" if math.isfinite(spec.hi[i]) and _close(amounts[i], spec.hi[i]) else at
+        foods.append(
+            BasketFood(
+                food_id=str(df.index[i]),
+                name=str(df["name"].iloc[i]) if "name" in df.columns else str(df.index[i]),
+                amount=float(amounts[i]),
+                basis=spec.bases[i],
+                grams=None if g is None else float(amounts[i] * g),
+                cost=None if math.isnan(prices[i]) else float(amounts[i] * prices[i]),
+                at_bound=at,
+            )
+        )
+    foods.sort(key=lambda f: -(f.cost if f.cost is not None else f.amount))
+    names = _unique_names("n", [r.column for r in spec.rows])
+    nutrients: list[BasketNutrient] = []
+    for row, cname in zip(spec.rows, names, strict=True):
+        total = float(spec.coef[row.column] @ amounts)
+        raw = spec.foods[row.column].to_numpy(dtype=float)
+        unknown = int(np.isnan(raw[chosen]).sum())
+        binding, dual = None, None
+        for side, bound in (("min", row.min), ("max", row.max)):
+            c = prob.get_constraint_by_name(f"{side}_{cname}")
+            if bound is not None and c is not None and _close(total, bound):
+                binding, dual = side, (None if c.pi is None else float(c.pi))
+        nutrients.append(
+            BasketNutrient(
+                nutrient=row.column,
+                name=row.name,
+                unit=row.unit,
+                amount=total,
+                min=row.min,
+                max=row.max,
+                binding=binding,  # type: ignore[arg-type]
+                shadow_price=dual,
+                unknown_foods=unknown,
+            )
+        )
+    cost = None
+    if not np.isnan(prices[chosen]).any():
+        cost = float(np.nan_to_num(prices) @ amounts)
+    per_g = spec.grams[0] if spec.grams else None
+    total_g = None if per_g is None else float(amounts.sum() * per_g)
+    return BasketResult(
+        objective=spec.objective,
+        objective_value=float(spec.obj_coef @ amounts),
+        objective_unit=spec.obj_unit,
+        cost=cost,
+        total_grams=total_g,
+        foods=foods,
+        nutrients=nutrients,
+        binding=[f"{n.nutrient} {n.binding}" for n in nutrients if n.binding],
+        candidates=len(spec.foods),
+        excluded=spec.excluded,
+        solver=outcome.solver,
+        seconds=round(outcome.seconds, 4),
+        notes=spec.notes + list(outcome.notes),
+    )
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _TIGHT * max(1.0, abs(b))
+
+
+# --- infeasibility diagnosis --------------------------------------------------------------------
+
+
+def _diagnose(spec: _Spec, solver: str) -> tuple[str, list[str]]:
+    """Name the nutrient bounds that conflict.
+
+    Relax one at a time: for every nutrient bound, an LP finds the best total of that nutrient
+    reachable while every *other* bound (and every food bound) holds. When that LP is feasible,
+    dropping or easing this one bound alone would fix the problem, and the best total says how far.
+    When no single bound is to blame, an elastic LP (each bound gets a violation variable; the sum
+    of violations relative to their bounds is minimised) names a smallest set to ease together.
+    """
+    sole: list[str] = []
+    for row in spec.rows:
+        for side, bound in (("min", row.min), ("max", row.max)):
+            if bound is not None:
+                msg = _explain(spec, row, side, solver)
+                if msg is not None:
+                    sole.append(msg)
+    if sole:
+        head = "No mix of foods meets all the nutrient bounds together. Easing any one of these would fix it:"
+        return head, sole
+    head = "No mix of foods meets all the nutrient bounds together. These bounds have to be eased together:"
+    return head, _elastic(spec, solver)
+
+
+def _elastic(spec: _Spec, solver: str) -> list[str]:
+    from optimizer.solve import solve
+
+    prob = pulp.LpProblem("basket_elastic", pulp.LpMinimize)
+    xs = [
+        expr.continuous(prob, n, float(lo), None if math.isinf(hi) else float(hi))
+        for n, lo, hi in zip(_unique_names("x", spec.foods.index), spec.lo, spec.hi, strict=True)
+    ]
+    slacks: list[tuple[_Row, str, float, pulp.LpVariable]] = []
+    obj: list[tuple[pulp.LpVariable, float]] = []
+    for k, row in enumerate(spec.rows):
+        pairs = list(zip(xs, spec.coef[row.column].tolist(), strict=True))
+        for side, bound in (("min", row.min), ("max", row.max)):
+            if bound is None:
+                continue
+            s = expr.continuous(prob, f"viol_{side}_{k}")
+            if side == "min":
+                expr.add_ge(prob, [*pairs, (s, 1.0)], bound, f"e_min_{k}")
+            else:
+                expr.add_le(prob, [*pairs, (s, -1.0)], bound, f"e_max_{k}")
+            slacks.append((row, side, bound, s))
+            obj.append((s, 1.0 / max(abs(bound), 1e-9)))
+    expr.set_objective(prob, obj)
+    outcome = solve(prob, solver=solver, time_limit=120.0, gap=0.0)
+    if not outcome.has_solution:
+        # Every nutrient bound is elastic here, so only the food bounds can conflict.
+        return ["the per-food bounds cannot hold together; check the --bound values and the targets' foods"]
+    out: list[str] = []
+    for row, side, bound, s in slacks:
+        gap = s.varValue or 0.0
+        if gap > _TIGHT * max(1.0, abs(bound)):
+            reached = bound - gap if side == "min" else bound + gap
+            word = "minimum" if side == "min" else "maximum"
+            out.append(
+                f"{row.column} {word} {bound:g} {row.unit}: eased to {reached:.4g} {row.unit} "
+                "in the smallest joint easing"
+            )
+    return out or ["the solver reports the bounds infeasible, but no bound could be named"]
+
+
+def _explain(spec: _Spec, row: _Row, side: str, solver: str) -> str | None:
+    """Why one bound fails when all others hold, or None when the others conflict by themselves."""
+    from optimizer.solve import solve
+
+    bound = row.min if side == "min" else row.max
+    assert bound is not None
+    what = f"{row.column} {'minimum' if side == 'min' else 'maximum'} {bound:g} {row.unit}"
+    coef = spec.coef[row.column]
+    others = [
+        _Row(
+            r.column,
+            r.label,
+            r.unit,
+            None if (r is row and side == "min") else r.min,
+            None if (r is row and side == "max") else r.max,
+            r.name,
+        )
+        for r in spec.rows
+    ]
+    others = [r for r in others if r.min is not None or r.max is not None]
+    sub = replace(spec, rows=others, obj_coef=-coef if side == "min" else coef)
+    prob, xs = _build(sub, "basket_probe")
+    outcome = solve(prob, solver=solver, time_limit=60.0, gap=0.0)
+    if not outcome.has_solution:
+        return None
+    if side == "min" and not (coef > 0).any():
+        return f"{what}: no food in the table has any {row.column} (known values are all 0 or missing)"
+    best = float(coef @ np.array([v.varValue or 0.0 for v in xs.values()]))
+    if side == "min":
+        return f"{what}: at most {best:.4g} {row.unit} can be reached while the other bounds hold"
+    return f"{what}: it cannot go below {best:.4g} {row.unit} while the other bounds hold"

@@ -1,0 +1,134 @@
+"""Which foods a plan may use, why the others are out, and the candidate set given to the solver.
+
+Eligibility and a tight candidate set matter more than the solver (see design.md): the day MILP
+gets the best foods of every category for the person's targets, not the whole table.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from food_data.table import SR24_SOURCE, FoodTable
+from food_data.vocab import DIET_LEVEL, split_tags
+from optimizer.plan import PlanRules
+from optimizer.profile import food_matches
+from optimizer.targets import Targets
+
+
+def pattern_mask(patterns: list[str], foods: pd.DataFrame) -> pd.Series:
+    """Foods that any of ``patterns`` names (ids, globs or name substrings)."""
+    mask = pd.Series(False, index=foods.index)
+    names = foods["name"].astype(str)
+    for p in patterns:
+        mask |= pd.Series([food_matches(p, i, n) for i, n in zip(foods.index, names, strict=True)], index=foods.index)
+    return mask
+
+
+@dataclass
+class Eligibility:
+    """Allowed foods and, for every other food, the first rule that keeps it out."""
+
+    allowed: pd.DataFrame
+    blocked: pd.Series  # food id -> reason, e.g. "diet (vegan)"
+
+
+def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
+    """Apply planner, diet, allergy, exclusion and dislike rules, recording why each food is out."""
+    foods = table.foods
+    reason = pd.Series("", index=foods.index, dtype=object)
+
+    def block(mask: pd.Series, why) -> None:
+        new = mask & (reason == "")
+        if isinstance(why, pd.Series):
+            reason[new] = why[new]
+        else:
+            reason[new] = why
+
+    user_food = foods["source"] != SR24_SOURCE
+    block(~foods["planner"].astype(bool) & ~user_food, "not in the planner set (not as eaten or not suitable)")
+    block(foods["energy"].isna(), "no energy value")
+    level = DIET_LEVEL[rules.diet]
+    block(foods["diet"].map(DIET_LEVEL).fillna(99) > level, f"diet ({rules.diet})")
+    if rules.allergies:
+        allergy = set(rules.allergies)
+        hit = foods["allergens"].map(lambda t: sorted(allergy.intersection(split_tags(t))))
+        block(hit.map(bool), hit.map(lambda h: f"allergy ({', '.join(h)})"))
+    for pattern in rules.exclude:
+        block(pattern_mask([pattern], foods), f"excluded ('{pattern}')")
+    for pattern in rules.dislikes:
+        block(pattern_mask([pattern], foods), f"disliked ('{pattern}')")
+    bad_serving = ~(foods["serving_g"] > 0) | ~(foods["max_g"] >= foods["serving_g"] * rules.min_portion_servings)
+    block(bad_serving, "no usable serving size")
+    allowed = foods[reason == ""]
+    return Eligibility(allowed=allowed, blocked=reason[reason != ""])
+
+
+def nutrient_matrix(foods: pd.DataFrame, nutrients: list[str]) -> np.ndarray:
+    """Per-100 g amounts (rows: foods, columns: nutrients), unknown counted as 0."""
+    cols = [foods[n] if n in foods.columns else pd.Series(0.0, index=foods.index) for n in nutrients]
+    return np.nan_to_num(np.column_stack([c.to_numpy(dtype=float) for c in cols]) if cols else np.zeros((len(foods), 0)))
+
+
+def preselect(
+    allowed: pd.DataFrame,
+    targets: Targets,
+    *,
+    per_category: int = 10,
+    liked: list[str] | None = None,
+    banned: set[str] | None = None,
+) -> pd.DataFrame:
+    """The candidate set: per category the foods that cover the targets best, per serving and per kcal.
+
+    Each food's score is the priority-weighted sum over target nutrients of min(1, amount in one
+    serving / daily minimum); the best ``per_category`` foods of each category by that score and
+    the best by score per 100 kcal are kept, plus every liked food.
+    """
+    foods = allowed if not banned else allowed[~allowed.index.isin(banned)]
+    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0 and n in foods.columns}
+    names = sorted(mins)
+    mat = nutrient_matrix(foods, names)
+    serving = foods["serving_g"].to_numpy(dtype=float) / 100.0
+    per_serving = mat * serving[:, None]
+    weights = np.array([mins[n].priority for n in names])
+    goal = np.array([mins[n].min for n in names])
+    cover = np.minimum(per_serving / goal, 1.0) if names else np.zeros((len(foods), 0))
+    score = (cover * weights).sum(axis=1) if names else np.zeros(len(foods))
+    kcal = np.maximum(foods["energy"].to_numpy(dtype=float) * serving, 1.0)
+    density = score / kcal * 100.0
+    frame = pd.DataFrame({"cat": foods["category"].to_numpy(), "score": score, "density": density}, index=foods.index)
+    keep: set[str] = set()
+    for _, grp in frame.groupby("cat", sort=True):
+        # Stable ordering: by score, then id, so the same input gives the same candidates.
+        by_score = grp.sort_values(["score"], ascending=False, kind="mergesort")
+        by_density = grp.sort_values(["density"], ascending=False, kind="mergesort")
+        keep.update(by_score.index[:per_category])
+        keep.update(by_density.index[:per_category])
+    if liked:
+        keep.update(foods.index[pattern_mask(liked, foods)])
+    return foods.loc[sorted(keep)]
+
+
+def richest_blocked(
+    table: FoodTable, blocked: pd.Series, nutrient: str, limit: int = 3
+) -> list[tuple[str, str, float, str]]:
+    """The blocked foods richest in ``nutrient`` per serving: (id, name, amount per serving, reason).
+
+    Only foods people eat (planner foods) are suggested, so the answer is never "cod liver oil".
+    """
+    foods = table.foods
+    if nutrient not in foods.columns or blocked.empty:
+        return []
+    cand = foods.loc[blocked.index]
+    cand = cand[cand["planner"].astype(bool) & cand[nutrient].notna() & (cand["serving_g"] > 0)]
+    per = cand[nutrient] * cand["serving_g"] / 100.0
+    per = per[per > 0].sort_values(ascending=False, kind="mergesort")
+    out = []
+    for fid in per.index[:limit]:
+        value = float(per[fid])
+        if math.isfinite(value):
+            out.append((fid, str(foods.at[fid, "name"]), value, str(blocked[fid])))
+    return out

@@ -1,0 +1,478 @@
+"""Profiles: who a person is, what they eat and what they feel, read from YAML, TOML or JSON.
+
+A profile file is validated strictly: unknown keys are errors (with the closest valid key
+suggested), every value is checked against what is allowed, and all problems are reported together
+in one :class:`~food_data.errors.ConfigError`, each naming the file, the field path, the bad value
+and what is allowed.
+
+Field notes:
+
+- ``activity``: ``sedentary`` (x1.2), ``low`` (x1.375, the default), ``active`` (x1.55),
+  ``very_active`` (x1.725) on Mifflin-St Jeor for adults; the IOM 2005 PA categories for ages 1-18
+  (see :mod:`food_data.reference`).
+- ``allergies``: ids from ``food_data.vocab.ALLERGENS``; synonyms such as ``dairy``, ``lactose`` or
+  ``nuts`` are accepted and stored as their id.
+- ``exclude``, ``likes``, ``dislikes``: food ids (``09040``) or name patterns; a pattern with ``*``,
+  ``?`` or ``[`` is a case-insensitive glob on the food name, otherwise a case-insensitive substring
+  (see :func:`food_matches`).
+- ``meals``: slots from ``food_data.vocab.SLOTS``, each at most once, in the order given.
+- ``nutrients``: the dietitian's bounds per day, ``{min: .., max: ..}`` or a bare number meaning a
+  minimum, keyed by nutrient id, name or alias (stored under the registry id); ``energy`` here
+  overrides the energy range.
+- ``symptoms``, ``factors``: triage vocabulary ids or synonyms, stored as ids.
+- ``prices``: a CSV of ``id,price`` per 100 g, relative to the profile file's folder.
+- ``trimester`` (1-3) refines the pregnancy energy increment; it is optional.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from food_data.errors import ConfigError, InputError
+from food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
+from food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
+
+PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
+DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
+
+# Ages for which pregnancy or lactation is plausible; the DRI groups cover 14-50 and the nearest
+# group is used outside it.
+PREGNANCY_AGES = (10, 60)
+
+
+def _split_list(value: Any) -> Any:
+    """Accept ``"milk; egg"`` (batch rows, command lines) as well as a list."""
+    if isinstance(value, str):
+        return split_tags(value)
+    return value
+
+
+def _allergen(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    key = value.strip().lower()
+    key = ALLERGEN_SYNONYMS.get(key, key).replace("-", "_").replace(" ", "_")
+    if key not in ALLERGENS:
+        raise ValueError(
+            f"unknown allergen {value!r}; allowed: {', '.join(ALLERGENS)} "
+            f"(synonyms: {', '.join(sorted(ALLERGEN_SYNONYMS))})"
+        )
+    return key
+
+
+def _nutrient_id(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    found = resolve(value)
+    if found is None:
+        close = difflib.get_close_matches(value.strip().lower(), [*NUTRIENT_IDS, *ALIASES], n=3, cutoff=0.6)
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else f"allowed: nutrient ids such as {', '.join(_COMMON_NUTRIENTS)} (or a display name or alias)"
+        )
+        raise ValueError(f"unknown nutrient {value!r}; {hint}")
+    return found.id
+
+
+_COMMON_NUTRIENTS = (
+    "magnesium",
+    "calcium",
+    "potassium",
+    "sodium",
+    "vitamin_d",
+    "vitamin_b12",
+    "iron",
+    "protein",
+)
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _sex(value: Any) -> Any:
+    if isinstance(value, str):
+        key = value.strip().lower()
+        return {"f": "female", "m": "male", "woman": "female", "man": "male"}.get(key, key)
+    return value
+
+
+def _triage_term(kind: str, value: str) -> str:
+    # Resolved through the triage vocabulary so synonyms ("charley horse", "PPI") are accepted and
+    # stored as ids; an unknown term is reported with the closest id.
+    from triage import normalize_terms
+
+    try:
+        return normalize_terms(kind, [value])[0]
+    except InputError as exc:
+        detail = "; ".join(exc.problems) or str(exc)
+        raise ValueError(f"{detail} ('mealplan triage --list' shows them all)") from None
+
+
+def _profile_id(value: str) -> str:
+    if not _ID_RE.fullmatch(value):
+        raise ValueError(
+            "an id is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit "
+            "(it names output files)"
+        )
+    return value
+
+
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+
+Allergen = Annotated[str, BeforeValidator(_allergen)]
+Symptom = Annotated[str, AfterValidator(lambda v: _triage_term("symptom", v))]
+Factor = Annotated[str, AfterValidator(lambda v: _triage_term("factor", v))]
+NutrientId = Annotated[str, BeforeValidator(_nutrient_id)]
+Pattern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slot = Annotated[Literal["breakfast", "lunch", "dinner", "snack"], BeforeValidator(_lower)]
+StrList = Annotated[list[Pattern], BeforeValidator(_split_list)]
+Activity = Annotated[Literal["sedentary", "low", "active", "very_active"], BeforeValidator(_lower)]
+Diet = Annotated[Literal["vegan", "vegetarian", "pescatarian", "omnivore"], BeforeValidator(_lower)]
+
+
+class NutrientBound(BaseModel):
+    """A dietitian's per-day bound for one nutrient; give ``min``, ``max`` or both (``min <= max``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: float | None = Field(default=None, ge=0)
+    max: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"min": data}
+        return data
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NutrientBound:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}; min must be <= max")
+        return self
+
+
+class Profile(BaseModel):
+    """One person (or a dietitian's client): life stage, diet, exclusions, targets and symptoms.
+
+    Only ``id``, ``age`` and ``sex`` are required. See the module docstring for the meaning of each
+    field and what it accepts.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, AfterValidator(_profile_id)]
+    name: str | None = None
+    age: int = Field(ge=1, le=120)
+    sex: Annotated[Literal["female", "male"], BeforeValidator(_sex)]
+    pregnant: bool = False
+    lactating: bool = False
+    trimester: int | None = Field(default=None, ge=1, le=3)
+    weight_kg: float | None = Field(default=None, ge=5, le=350)
+    height_cm: float | None = Field(default=None, ge=45, le=250)
+    activity: Activity = "low"
+    diet: Diet = "omnivore"
+    allergies: Annotated[list[Allergen], BeforeValidator(_split_list)] = []
+    exclude: StrList = []
+    likes: StrList = []
+    dislikes: StrList = []
+    meals: Annotated[list[Slot], BeforeValidator(_split_list)] = Field(
+        default_factory=lambda: list(DEFAULT_MEALS), min_length=1
+    )
+    energy_kcal: float | None = Field(default=None, ge=500, le=6000)
+    nutrients: dict[NutrientId, NutrientBound] = {}
+    prices: Path | None = None
+    budget: float | None = Field(default=None, gt=0)
+    symptoms: Annotated[list[Symptom], BeforeValidator(_split_list)] = []
+    factors: Annotated[list[Factor], BeforeValidator(_split_list)] = []
+    symptom_days: int | None = Field(default=None, ge=0, le=36500)
+    multiple_groups: bool = False
+    worsening: bool = False
+    severe_pain: bool = False
+    suspected: Annotated[list[NutrientId], BeforeValidator(_split_list)] = []
+
+    @field_validator("allergies", "suspected", "symptoms", "factors")
+    @classmethod
+    def _dedupe(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("meals")
+    @classmethod
+    def _unique_meals(cls, value: list[str]) -> list[str]:
+        repeated = sorted({m for m in value if value.count(m) > 1})
+        if repeated:
+            raise ValueError(
+                f"{', '.join(repeated)} given more than once; each of {', '.join(SLOTS)} may appear once"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _cross_fields(self) -> Profile:
+        problems = cross_field_problems(self.model_dump())
+        if problems:
+            raise PydanticCustomError(
+                "cross_field", "{problems}", {"problems": "\n".join(p for _, p in problems)}
+            )
+        return self
+
+
+def cross_field_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Rules between fields, as ``(field, message)`` pairs; tolerant of raw, unvalidated data."""
+    problems: list[tuple[str, str]] = []
+    sex = _sex(data.get("sex"))
+    truthy = {True, "true", "yes", "on", "1"}
+
+    def flag(name: str) -> bool:
+        value = data.get(name)
+        return (value.strip().lower() if isinstance(value, str) else value) in truthy
+
+    pregnant, lactating = flag("pregnant"), flag("lactating")
+    for name, on in (("pregnant", pregnant), ("lactating", lactating)):
+        if on and sex == "male":
+            problems.append((name, f"{name} is true but sex is 'male'; {name} applies to sex female only"))
+    if pregnant and lactating:
+        problems.append(
+            (
+                "lactating",
+                "pregnant and lactating are both true; the reference intakes have no combined group: "
+                "set the one that applies and raise particular nutrients under 'nutrients:'",
+            )
+        )
+    if data.get("trimester") is not None and not pregnant:
+        problems.append(("trimester", f"trimester {data['trimester']!r} is given but pregnant is not true"))
+    age = data.get("age")
+    plausible = isinstance(age, int | float) and 1 <= age <= 120
+    if (pregnant or lactating) and plausible and not PREGNANCY_AGES[0] <= age <= PREGNANCY_AGES[1]:
+        lo, hi = PREGNANCY_AGES
+        which = "pregnant" if pregnant else "lactating"
+        problems.append(("age", f"age {age!r} with {which}: allowed {lo}-{hi} for pregnancy or lactation"))
+    return problems
+
+
+def food_matches(pattern: str, food_id: str, name: str) -> bool:
+    """Whether an ``exclude``/``likes``/``dislikes`` pattern matches a food.
+
+    A pattern equal to the food id matches it; a pattern with ``*``, ``?`` or ``[`` is a glob on the
+    name (case-insensitive); any other pattern matches names that contain it (case-insensitive).
+    """
+    pat = pattern.strip()
+    if pat == str(food_id):
+        return True
+    if any(ch in pat for ch in "*?["):
+        return fnmatch.fnmatchcase(name.lower(), pat.lower())
+    return pat.lower() in name.lower()
+
+
+# --- reading files --------------------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that rejects duplicate keys instead of keeping the last one silently."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
+            )
+        seen[key] = line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _parse(text: str, fmt: str, source: str) -> Any:
+    """Parse text as YAML, TOML or JSON; syntax errors name the file and line."""
+    try:
+        if fmt == "json":
+            return json.loads(text)
+        if fmt == "toml":
+            return tomllib.loads(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"{source}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"line {match.group(1)}, column {match.group(2)}: " if match else ""
+        raise ConfigError(f"{source}: {where}not valid TOML: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source}: {where}not valid YAML: {problem}") from exc
+
+
+def _sniff(text: str) -> str:
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        return "json"
+    try:
+        tomllib.loads(text)
+        return "toml"
+    except tomllib.TOMLDecodeError:
+        return "yaml"
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a profile file.
+
+    The format comes from the extension (``.yaml``/``.yml``, ``.toml``, ``.json``), or is sniffed
+    from the content for other names. A relative ``prices`` path is taken from the profile's folder.
+
+    Args:
+        path: The profile file.
+
+    Returns:
+        The validated profile.
+
+    Raises:
+        ConfigError: The file is missing, unreadable, not valid YAML/TOML/JSON (with line), or its
+            content is not a valid profile (every problem listed, each naming file and field).
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: profile file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read the profile: {exc}") from exc
+    fmt = PROFILE_SUFFIXES.get(path.suffix.lower()) or _sniff(text)
+    data = _parse(text, fmt, source)
+    return profile_from_dict(data, source=source, base_dir=path.parent)
+
+
+def profile_from_dict(data: Any, source: str = "<profile>", base_dir: str | Path | None = None) -> Profile:
+    """Validate a profile given as a mapping (a parsed file or a batch row).
+
+    Args:
+        data: The profile's fields.
+        source: What to call it in error messages (a file name, ``batch.csv row 4``).
+        base_dir: Folder that a relative ``prices`` path is taken from; the current folder if None.
+
+    Returns:
+        The validated profile, with ``prices`` made absolute.
+
+    Raises:
+        ConfigError: Every problem at once, each as ``field: message (got value)``.
+    """
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise ConfigError(f"{source}: a profile must be a mapping of fields (id, age, sex, ...), got {kind}")
+    problems: list[str] = []
+    profile: Profile | None = None
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_describe(err) for err in exc.errors() if err["type"] != "cross_field")
+    # Cross-field rules run on the raw data too, so they are reported alongside field errors.
+    problems.extend(f"{name}: {msg}" for name, msg in cross_field_problems(data))
+    if profile is not None and profile.prices is not None:
+        prices = profile.prices if profile.prices.is_absolute() else Path(base_dir or ".") / profile.prices
+        if not prices.is_file():
+            problems.append(
+                f"prices: file not found: {prices} (got {str(profile.prices)!r}; a relative path is "
+                "taken from the profile's folder)"
+            )
+        else:
+            profile = profile.model_copy(update={"prices": prices.resolve()})
+    if problems:
+        raise ConfigError(f"{source}: the profile is not valid:", list(dict.fromkeys(problems)))
+    assert profile is not None
+    return profile
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    if len(loc) == 1:
+        return list(Profile.model_fields)
+    if len(loc) == 3 and loc[0] == "nutrients":
+        return list(NutrientBound.model_fields)
+    return []
+
+
+def _describe(err: dict[str, Any]) -> str:
+    """One pydantic error as ``field: message (got value)`` with a suggestion for unknown keys."""
+    loc = tuple(err["loc"])
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-1]
+    path = _path(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc)
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else f"allowed: {', '.join(allowed)}"
+        return f"{path}: unknown field; {hint}"
+    if kind == "missing":
+        return f"{path}: required field is missing"
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    value = err.get("input")
+    if isinstance(value, dict | list) and len(repr(value)) > 60:
+        return f"{path}: {msg}"
+    return f"{path}: {msg} (got {value!r})"
+
+
+def triage_input(profile: Profile):
+    """The triage input for a profile, or ``None`` when it names no symptoms and no risk factors.
+
+    Returns:
+        A ``triage.TriageInput`` built from the profile's symptoms, factors, duration, flags, age,
+        sex and pregnancy.
+    """
+    if not profile.symptoms and not profile.factors:
+        return None
+    from triage import TriageInput
+
+    return TriageInput(
+        symptoms=list(profile.symptoms),
+        factors=list(profile.factors),
+        days=profile.symptom_days,
+        multiple_groups=profile.multiple_groups,
+        worsening=profile.worsening,
+        severe_pain=profile.severe_pain,
+        age=profile.age,
+        sex=profile.sex,
+        pregnant=profile.pregnant,
+    )

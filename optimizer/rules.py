@@ -1,0 +1,100 @@
+"""The rules a plan is built under: meal structure, portions, food groups, variety.
+
+``plan_rules`` turns a profile and its targets into a ``PlanRules`` record; the model builder reads
+it and the verifier checks plans against the same record, so the two never disagree on a default.
+"""
+
+from __future__ import annotations
+
+from food_data.vocab import MAIN_MEALS
+from optimizer.plan import PlanRules, SlotRule
+from optimizer.profile import Profile
+from optimizer.targets import Targets
+
+# Foods that count as the protein of a main meal, and as its vegetable or fruit.
+PROTEIN_CATEGORIES = ["meat", "poultry", "seafood", "eggs", "legumes"]
+PRODUCE_CATEGORIES = ["vegetables", "fruits"]
+
+
+def slot_kind(slot_name: str) -> str:
+    """The meal a slot is (``snack2`` -> ``snack``)."""
+    return slot_name.rstrip("0123456789")
+
+# Per-slot structure: (min items, max items, energy share of the day (low, high)).
+SLOT_DEFAULTS: dict[str, tuple[int, int, tuple[float, float]]] = {
+    "breakfast": (2, 4, (0.15, 0.35)),
+    "lunch": (2, 5, (0.20, 0.40)),
+    "dinner": (2, 5, (0.25, 0.45)),
+    "snack": (1, 3, (0.05, 0.20)),
+}
+
+# Daily grams per planner category: fats and oils are capped at 40 g (a realistic day uses a few
+# tablespoons); sweets and condiments stay small; at least a modest amount of vegetables every day.
+GROUP_MAX_G = {
+    "fats and oils": 40.0,
+    "sweets and snacks": 80.0,
+    "condiments and spices": 40.0,
+    "beverages": 750.0,
+    "mixed dishes": 500.0,
+}
+GROUP_MIN_G = {"vegetables": 150.0}
+
+# Portions: quarter-serving steps, and an item is absent or at least half a serving.
+PORTION_STEP_SERVINGS = 0.25
+MIN_PORTION_SERVINGS = 0.5
+
+# Stored nutrients may be met on the weekly average; electrolytes are better met every day.
+WEEKLY_NUTRIENTS = ["vitamin_d", "vitamin_b12"]
+
+
+def plan_rules(
+    profile: Profile,
+    targets: Targets,
+    *,
+    objective: str = "shortfall",
+    max_days_per_food: int = 3,
+    min_distinct_foods: int = 8,
+) -> PlanRules:
+    """The rules for one profile's plan (defaults above; slots from the profile's meals)."""
+    slots = []
+    seen: dict[str, int] = {}
+    for meal in profile.meals:
+        lo_items, hi_items, (lo, hi) = SLOT_DEFAULTS[meal]
+        # A meal given twice (two snacks) shares that meal's energy share; names stay unique.
+        count = profile.meals.count(meal)
+        lo, hi = lo / count, hi / count
+        seen[meal] = seen.get(meal, 0) + 1
+        main = meal in MAIN_MEALS
+        slots.append(
+            SlotRule(
+                name=meal if seen[meal] == 1 else f"{meal}{seen[meal]}",
+                min_items=lo_items,
+                max_items=hi_items,
+                energy_share=(lo, hi),
+                needs_protein=main,
+                needs_produce=main,
+            )
+        )
+    weekly = [n for n in WEEKLY_NUTRIENTS if n in targets.items and targets.items[n].weekly]
+    return PlanRules(
+        diet=profile.diet,
+        allergies=list(profile.allergies),
+        exclude=list(profile.exclude),
+        dislikes=list(profile.dislikes),
+        likes=list(profile.likes),
+        slots=slots,
+        group_max_g=dict(GROUP_MAX_G),
+        group_min_g=dict(GROUP_MIN_G),
+        min_portion_servings=MIN_PORTION_SERVINGS,
+        portion_step_servings=PORTION_STEP_SERVINGS,
+        min_distinct_foods_per_day=min_distinct_foods,
+        max_days_per_food=max_days_per_food,
+        protein_categories=list(PROTEIN_CATEGORIES),
+        produce_categories=list(PRODUCE_CATEGORIES),
+        weekly_nutrients=weekly,
+        energy_min=targets.energy_min,
+        energy_max=targets.energy_max,
+        amdr=dict(targets.amdr),
+        budget=profile.budget,
+        objective="cost" if objective == "cost" else "shortfall",
+    )

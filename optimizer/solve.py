@@ -1,0 +1,165 @@
+"""Solving built models: HiGHS through highspy by default, CBC as the fallback.
+
+This module solves and never builds. PuLP's integer status codes stop here: ``solve`` returns a
+``SolveOutcome`` carrying our own ``SolveStatus``. A time-limited solve that found a solution is
+``TIME_LIMIT`` with its gap, never ``OPTIMAL``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulp
+
+from food_data.errors import InputError, SolverError
+from optimizer.plan import SolveStatus
+
+log = logging.getLogger(__name__)
+
+SOLVERS = ("highs", "cbc")
+# Absolute gap: an objective within this of the bound is optimal. Objectives are scaled so that a
+# whole target missed costs 1000 (optimizer.model.SHORTFALL_WEIGHT): 1.0 is 0.1 % of one target.
+ABS_GAP = 1.0
+
+
+@dataclass
+class SolveOutcome:
+    """What a solve produced."""
+
+    status: SolveStatus
+    solver: str
+    seconds: float
+    objective: float | None = None
+    gap: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_solution(self) -> bool:
+        """True when variable values are usable (optimal or time-limited with a solution)."""
+        return self.status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+
+
+def map_status(status: int, sol_status: int, time_limited: bool) -> SolveStatus:
+    """Map PuLP's ``(status, sol_status)`` to our ``SolveStatus``."""
+    if sol_status == pulp.LpSolutionOptimal and not time_limited:
+        return SolveStatus.OPTIMAL
+    if sol_status in (pulp.LpSolutionIntegerFeasible, pulp.LpSolutionOptimal):
+        return SolveStatus.TIME_LIMIT
+    if sol_status == pulp.LpSolutionInfeasible or status == pulp.LpStatusInfeasible:
+        return SolveStatus.INFEASIBLE
+    if sol_status == pulp.LpSolutionUnbounded or status == pulp.LpStatusUnbounded:
+        return SolveStatus.UNBOUNDED
+    if status == pulp.LpStatusUndefined:
+        return SolveStatus.ERROR
+    return SolveStatus.NOT_SOLVED
+
+
+def _cbc_solver(time_limit: float, gap: float, threads: int):
+    path = None
+    try:
+        import cbcbox  # ships a CBC binary with ``pulp[cbc]``
+
+        path = cbcbox.cbc_bin_path()
+    except (ImportError, AttributeError, OSError):
+        path = None
+    solver = pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, gapRel=gap, threads=threads)
+    if not solver.available():
+        raise SolverError("the CBC solver is not installed (pip install \"pulp[cbc]\").")
+    return solver
+
+
+def _highs_solver(time_limit: float, gap: float, threads: int):
+    solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=ABS_GAP, threads=threads)
+    if not solver.available():
+        raise SolverError("the HiGHS solver is not installed (pip install highspy).")
+    return solver
+
+
+def solve(
+    prob: pulp.LpProblem,
+    *,
+    solver: str = "highs",
+    time_limit: float = 30.0,
+    gap: float = 0.01,
+    threads: int = 1,
+    fallback: bool = True,
+    relax: bool = False,
+) -> SolveOutcome:
+    """Solve ``prob`` in place and report the outcome.
+
+    Args:
+        prob: A built PuLP problem.
+        solver: ``"highs"`` (default) or ``"cbc"``.
+        time_limit: Seconds before the solver stops with its best solution.
+        gap: Relative MIP gap at which a solution counts as optimal.
+        threads: Solver threads (1 in batch workers so they do not fight over cores).
+        fallback: When HiGHS is missing or errors, try CBC and say so in ``notes``.
+        relax: Solve the LP relaxation (integrality dropped).
+
+    Raises:
+        InputError: unknown solver name or non-positive limits.
+        SolverError: no solver could run.
+    """
+    if solver not in SOLVERS:
+        raise InputError(f"--solver {solver!r} is not known; allowed: {', '.join(SOLVERS)}.")
+    if not (time_limit > 0 and math.isfinite(time_limit)):
+        raise InputError(f"--time-limit {time_limit!r} must be a positive number of seconds.")
+    if not (0 <= gap < 1):
+        raise InputError(f"--gap {gap!r} must be a fraction between 0 and 1 (0.01 = 1 %).")
+    order = [solver] + ([s for s in SOLVERS if s != solver] if fallback else [])
+    notes: list[str] = []
+    for name in order:
+        try:
+            engine = (_highs_solver if name == "highs" else _cbc_solver)(time_limit, gap, threads)
+            engine.mip = not relax
+            start = time.perf_counter()
+            status = prob.solve(engine)
+            seconds = time.perf_counter() - start
+        except (SolverError, pulp.PulpSolverError, OSError) as exc:
+            notes.append(f"{name} failed: {exc}")
+            log.warning("solver %s failed: %s", name, exc)
+            continue
+        outcome = _outcome(prob, name, status, seconds, time_limit, relax)
+        outcome.notes = notes
+        if outcome.status == SolveStatus.ERROR and name != order[-1]:
+            notes.append(f"{name} returned an error status; trying the next solver")
+            continue
+        return outcome
+    raise SolverError("no solver could solve the model: " + "; ".join(notes))
+
+
+def _outcome(
+    prob: pulp.LpProblem, name: str, status: int, seconds: float, time_limit: float, relax: bool
+) -> SolveOutcome:
+    gap = None
+    time_limited = False
+    model = getattr(prob, "solverModel", None)
+    if name == "highs" and model is not None:
+        import highspy
+
+        time_limited = model.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+        if prob.isMIP() and not relax:
+            info = model.getInfo()
+            gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
+    elif seconds >= time_limit * 0.98:
+        time_limited = True
+    result = map_status(status, prob.sol_status, time_limited)
+    objective = pulp.value(prob.objective) if result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT) else None
+    if result == SolveStatus.OPTIMAL and (relax or not prob.isMIP()):
+        gap = 0.0
+    return SolveOutcome(status=result, solver=name, seconds=seconds, objective=objective, gap=gap)
+
+
+def write_model(prob: pulp.LpProblem, path: Path) -> None:
+    """Write the model for inspection or another solver: ``.mps`` (fixed MPS) or ``.lp``."""
+    path = Path(path)
+    if path.suffix.lower() == ".mps":
+        prob.writeMPS(str(path))
+    elif path.suffix.lower() == ".lp":
+        prob.writeLP(str(path))
+    else:
+        raise InputError(f"--write-model {str(path)!r}: the file must end in .mps or .lp.")

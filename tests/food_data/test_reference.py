@@ -1,0 +1,220 @@
+"""Reference intakes against the published DRI tables, energy equations by hand, AMDR."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from food_data.nutrients import BY_ID
+from food_data.reference import (
+    DRI_PATH,
+    amdr,
+    energy_estimate,
+    energy_requirement,
+    life_stage,
+    life_stages,
+    reference_intakes,
+)
+
+# (age, sex, pregnant, lactating, nutrient, RDA/AI) from the National Academies DRI summary tables.
+PUBLISHED = [
+    (25, "female", False, False, "magnesium", 310),
+    (45, "male", False, False, "magnesium", 420),
+    (30, "female", True, False, "magnesium", 350),
+    (16, "female", True, False, "magnesium", 400),
+    (35, "female", False, True, "magnesium", 320),
+    (2, "male", False, False, "magnesium", 80),
+    (75, "female", False, False, "vitamin_d", 20),
+    (75, "male", False, False, "vitamin_d", 20),
+    (70, "male", False, False, "vitamin_d", 15),
+    (30, "female", False, False, "vitamin_d", 15),
+    (60, "female", False, False, "calcium", 1200),
+    (60, "male", False, False, "calcium", 1000),
+    (12, "female", False, False, "calcium", 1300),
+    (2, "female", False, False, "calcium", 700),
+    (16, "male", False, False, "potassium", 3000),
+    (16, "female", False, False, "potassium", 2300),
+    (40, "male", False, False, "potassium", 3400),
+    (40, "female", False, False, "potassium", 2600),
+    (28, "female", True, False, "potassium", 2900),
+    (28, "female", False, True, "potassium", 2800),
+    (45, "male", False, False, "sodium", 1500),
+    (6, "male", False, False, "sodium", 1000),
+    (30, "female", False, False, "iron", 18),
+    (55, "female", False, False, "iron", 8),
+    (30, "female", True, False, "iron", 27),
+    (16, "female", False, False, "iron", 15),
+    (40, "male", False, False, "zinc", 11),
+    (40, "female", False, False, "zinc", 8),
+    (30, "female", True, False, "folate", 600),
+    (30, "male", False, False, "vitamin_c", 90),
+    (30, "female", False, False, "vitamin_c", 75),
+    (30, "female", False, True, "vitamin_c", 120),
+    (30, "male", False, False, "vitamin_a", 900),
+    (30, "female", False, True, "vitamin_a", 1300),
+    (30, "male", False, False, "vitamin_b12", 2.4),
+    (30, "female", True, False, "vitamin_b12", 2.6),
+    (60, "male", False, False, "vitamin_b6", 1.7),
+    (60, "female", False, False, "vitamin_b6", 1.5),
+    (30, "male", False, False, "protein", 56),
+    (30, "female", False, False, "protein", 46),
+    (30, "female", True, False, "protein", 71),
+    (30, "male", False, False, "fiber", 38),
+    (60, "male", False, False, "fiber", 30),
+    (60, "female", False, False, "fiber", 21),
+    (40, "male", False, False, "copper", 0.9),
+    (40, "female", False, False, "choline", 425),
+    (40, "male", False, False, "vitamin_k", 120),
+    (40, "male", False, False, "water", 3700),
+    (40, "female", False, False, "selenium", 55),
+    (40, "male", False, False, "phosphorus", 700),
+    (10, "male", False, False, "phosphorus", 1250),
+]
+
+
+@pytest.mark.parametrize(("age", "sex", "pregnant", "lactating", "nutrient", "amount"), PUBLISHED)
+def test_published_values(age, sex, pregnant, lactating, nutrient, amount):
+    intake = reference_intakes(age, sex, pregnant, lactating)[nutrient]
+    assert intake.amount == pytest.approx(amount)
+    assert intake.unit == BY_ID[nutrient].unit
+
+
+@pytest.mark.parametrize(
+    ("age", "sex", "pregnant", "lactating", "stage"),
+    [
+        (2, "male", False, False, "children 1-3"),
+        (8, "female", False, False, "children 4-8"),
+        (9, "male", False, False, "boys 9-13"),
+        (18, "female", False, False, "girls 14-18"),
+        (19, "male", False, False, "men 19-30"),
+        (31, "female", False, False, "women 31-50"),
+        (50, "female", False, False, "women 31-50"),
+        (51, "male", False, False, "men 51-70"),
+        (70, "male", False, False, "men 51-70"),
+        (71, "female", False, False, "women >70"),
+        (16, "female", True, False, "pregnancy 14-18"),
+        (30, "female", True, False, "pregnancy 19-30"),
+        (45, "female", False, True, "lactation 31-50"),
+    ],
+)
+def test_life_stage(age, sex, pregnant, lactating, stage):
+    assert life_stage(age, sex, pregnant, lactating) == stage
+
+
+def test_life_stage_rejects_pregnant_male_and_infants():
+    with pytest.raises(ValueError, match="females only"):
+        life_stage(30, "male", pregnant=True)
+    with pytest.raises(ValueError, match="start at 1 year"):
+        life_stage(0.5, "female")
+
+
+def test_table_is_complete_and_cited():
+    stages = life_stages()
+    assert len(stages) == 20
+    nutrients = set(reference_intakes(30, "female"))
+    for key in (
+        "magnesium",
+        "calcium",
+        "potassium",
+        "sodium",
+        "vitamin_d",
+        "vitamin_b12",
+        "vitamin_b6",
+        "iron",
+    ):
+        assert key in nutrients
+    with DRI_PATH.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        assert row["source"].startswith(("IOM", "NASEM")), row
+        assert row["kind"] in ("RDA", "AI", "none")
+        assert row["ul_applies_to"] in ("food", "supplements", "none")
+        assert (row["ul"] == "") == (row["ul_applies_to"] == "none"), row
+    # Every stage has the same nutrients.
+    for stage in stages:
+        assert {r["nutrient"] for r in rows if r["life_stage"] == stage} == nutrients
+
+
+def test_upper_levels_and_what_they_apply_to():
+    adult = reference_intakes(30, "female")
+    older = reference_intakes(60, "female")
+    assert adult["magnesium"].ul == 350 and adult["magnesium"].ul_applies_to == "supplements"
+    assert not adult["magnesium"].ul_limits_food
+    assert adult["calcium"].ul == 2500 and adult["calcium"].ul_limits_food
+    assert older["calcium"].ul == 2000
+    assert adult["vitamin_d"].ul == 100 and adult["vitamin_d"].ul_limits_food
+    assert reference_intakes(3, "male")["vitamin_d"].ul == 63
+    for supplements_only in ("folate", "niacin", "vitamin_e"):
+        assert adult[supplements_only].ul_applies_to == "supplements"
+    assert adult["vitamin_a"].ul is None
+    assert adult["retinol"].ul == 3000 and adult["retinol"].amount is None
+    assert adult["potassium"].ul is None
+    assert adult["sodium"].ul == 2300 and adult["sodium"].ul_kind == "CDRR"
+    assert adult["protein"].per_kg == 0.8
+    assert reference_intakes(30, "female", lactating=True)["protein"].per_kg == 1.3
+
+
+def test_mifflin_worked_examples():
+    # Woman 30 y, 60 kg, 165 cm: 10*60 + 6.25*165 - 5*30 - 161 = 1320.25; sedentary x1.2 = 1584.3.
+    assert energy_requirement(30, "female", 60, 165, "sedentary") == pytest.approx(1584.3)
+    # Man 40 y, 80 kg, 180 cm: 800 + 1125 - 200 + 5 = 1730; active x1.55 = 2681.5.
+    assert energy_requirement(40, "male", 80, 180, "active") == pytest.approx(2681.5)
+
+
+def test_child_eer_worked_examples():
+    # Boy 10 y, 36 kg, 144 cm, active (PA 1.26): 88.5 - 619 + 1.26 * (961.2 + 1300.32) + 25.
+    assert energy_requirement(10, "male", 36, 144, "active") == pytest.approx(2344.0152)
+    # Girl 6 y, 20 kg, 115 cm, low active (PA 1.16): 135.3 - 184.8 + 1.16 * (200 + 1074.1) + 20.
+    assert energy_requirement(6, "female", 20, 115, "low") == pytest.approx(1448.456)
+    # Toddler 2 y, 12 kg: 89 * 12 - 100 + 20.
+    assert energy_requirement(2, "male", 12, 86, "low") == pytest.approx(988)
+
+
+def test_pregnancy_and_lactation_increments():
+    base = energy_requirement(30, "female", 60, 165, "low")
+    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True) == pytest.approx(base + 340)
+    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True, trimester=3) == pytest.approx(
+        base + 452
+    )
+    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True, trimester=1) == pytest.approx(base)
+    assert energy_requirement(30, "female", 60, 165, "low", lactating=True) == pytest.approx(base + 330)
+
+
+def test_reference_body_used_and_reported():
+    est = energy_estimate(30, "female", None, None, "sedentary")
+    # Reference woman 57 kg, 163 cm: 570 + 1018.75 - 150 - 161 = 1277.75; x1.2 = 1533.3.
+    assert est.kcal == pytest.approx(1533.3)
+    assert est.assumed == ("weight 57 kg (reference)", "height 163 cm (reference)")
+    assert "Mifflin-St Jeor x 1.2" in est.method
+
+
+def test_bad_activity_is_an_error():
+    with pytest.raises(ValueError, match="allowed sedentary, low, active, very_active"):
+        energy_requirement(30, "female", 60, 165, "couch")
+
+
+def test_amdr():
+    assert amdr(30) == {"protein": (10, 35), "fat": (20, 35), "carbohydrate": (45, 65)}
+    assert amdr(2) == {"protein": (5, 20), "fat": (30, 40), "carbohydrate": (45, 65)}
+    assert amdr(12)["fat"] == (25, 35) and amdr(12)["protein"] == (10, 30)
+
+
+def test_damaged_table_is_a_food_data_error(tmp_path, monkeypatch):
+    import food_data.reference as ref
+    from food_data.errors import FoodDataError
+
+    bad = tmp_path / "dri.csv"
+    text = DRI_PATH.read_text(encoding="utf-8").replace(
+        "magnesium,children 1-3,RDA,80,mg", "magnesium,children 1-3,RDA,80,g"
+    )
+    bad.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(ref, "DRI_PATH", bad)
+    ref._table.cache_clear()
+    try:
+        with pytest.raises(
+            FoodDataError, match="nutrient 'magnesium' with unit 'g' does not match the nutrient registry"
+        ):
+            ref.reference_intakes(30, "female")
+    finally:
+        ref._table.cache_clear()

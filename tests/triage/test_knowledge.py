@@ -1,0 +1,183 @@
+"""The bundled knowledge file: registry ids, complete vocabulary, and a loader that rejects bad files."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from food_data.errors import ConfigError
+from food_data.nutrients import BY_ID
+from triage import knowledge, load_knowledge, vocabulary
+
+SYMPTOMS = [
+    "muscle-twitching",
+    "eyelid-twitching",
+    "muscle-cramps",
+    "night-cramps",
+    "muscle-spasms",
+    "tingling",
+    "numbness",
+    "muscle-weakness",
+    "muscle-pain",
+    "stiffness",
+    "tremor",
+    "fatigue",
+    "palpitations",
+    "anxiety",
+    "poor-coordination",
+    "nausea",
+    "poor-appetite",
+]
+FACTORS = [
+    "vegan",
+    "vegetarian",
+    "low-dairy",
+    "low-sun",
+    "heavy-sweating",
+    "endurance-exercise",
+    "low-fluid",
+    "high-caffeine",
+    "alcohol",
+    "high-stress",
+    "poor-sleep",
+    "digestive-disorder",
+    "diuretics",
+    "acid-reducers",
+    "metformin",
+    "pregnant",
+    "low-protein",
+]
+
+
+def _raw() -> dict:
+    text = resources.files("triage").joinpath("knowledge.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "knowledge.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_vocabulary_is_exactly_the_documented_ids_in_order():
+    vocab = vocabulary()
+    assert list(vocab["symptoms"]) == SYMPTOMS
+    assert list(vocab["factors"]) == FACTORS
+
+
+def test_every_vocabulary_id_has_an_association():
+    kb = knowledge()
+    for term in [*kb.symptoms.values(), *kb.factors.values()]:
+        assert term.nutrients, term.label
+
+
+def test_knowledge_references_only_registry_nutrient_ids():
+    kb = knowledge()
+    used = set(kb.nutrients)
+    for term in [*kb.symptoms.values(), *kb.factors.values(), *kb.life_stages.values()]:
+        used |= set(term.nutrients)
+    assert used <= set(BY_ID)
+    assert {"magnesium", "calcium", "potassium", "sodium", "vitamin_d", "vitamin_b12", "water"} <= used
+
+
+def test_key_nutrients_have_the_documented_blood_tests():
+    tests = {nid: info.blood_test for nid, info in knowledge().nutrients.items()}
+    assert tests["magnesium"] == "serum magnesium"
+    assert tests["potassium"] == "serum potassium"
+    assert tests["sodium"] == "serum sodium"
+    assert tests["calcium"].startswith("serum calcium")
+    assert tests["vitamin_d"] == "25-hydroxy vitamin D"
+    assert "methylmalonic acid" in tests["vitamin_b12"]
+    assert tests["water"] is None
+
+
+def test_factors_weigh_as_much_as_specific_symptoms():
+    kb = knowledge()
+    strongest_symptom = max(a.weight for t in kb.symptoms.values() for a in t.nutrients.values())
+    strongest_factor = max(a.weight for t in kb.factors.values() for a in t.nutrients.values())
+    assert strongest_factor == strongest_symptom
+
+
+def test_life_stages_cover_b12_from_51_and_vitamin_d_from_70():
+    stages = knowledge().life_stages
+    assert (stages["age-51-plus"].min_age, list(stages["age-51-plus"].nutrients)) == (51, ["vitamin_b12"])
+    assert (stages["age-70-plus"].min_age, list(stages["age-70-plus"].nutrients)) == (70, ["vitamin_d"])
+
+
+def test_required_red_flags_exist():
+    ids = {r.id for r in knowledge().red_flags}
+    assert ids >= {
+        "long-duration",
+        "multiple-groups",
+        "weakness-or-stiffness",
+        "numbness",
+        "poor-coordination",
+        "severe-pain",
+        "worsening",
+        "medication",
+        "palpitations",
+    }
+
+
+def test_issue_synonyms_are_listed():
+    vocab = vocabulary()
+    assert "eye twitch" in vocab["symptoms"]["eyelid-twitching"]
+    assert "charley horse" in vocab["symptoms"]["muscle-cramps"]
+    assert "leg cramps at night" in vocab["symptoms"]["night-cramps"]
+    assert "pins and needles" in vocab["symptoms"]["tingling"]
+    assert {"ppi", "omeprazole"} <= set(vocab["factors"]["acid-reducers"])
+    assert "water pills" in vocab["factors"]["diuretics"]
+    assert "coffee" in vocab["factors"]["high-caffeine"]
+    assert "marathon" in vocab["factors"]["endurance-exercise"]
+    assert "plant-based" in vocab["factors"]["vegan"]
+
+
+def test_the_bundled_file_loads_from_an_explicit_path(tmp_path):
+    assert load_knowledge(_write(tmp_path, _raw())) == knowledge()
+
+
+def test_an_unknown_nutrient_and_an_unknown_rule_term_are_both_reported(tmp_path):
+    data = _raw()
+    data["symptoms"]["tremor"]["nutrients"]["vitamin_q"] = {
+        "weight": 1,
+        "why": "A nutrient that does not exist.",
+    }
+    data["red_flags"][0]["when"] = {"symptoms": ["headache"]}
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(_write(tmp_path, data))
+    assert err.value.problems == [
+        "symptoms.tremor.nutrients.vitamin_q: not a nutrient id of food_data/nutrients.py",
+        "red_flags.long-duration.when.symptoms: unknown symptom 'headache'",
+    ]
+    assert err.value.exit_code == 2
+
+
+def test_a_misspelt_field_is_a_schema_error(tmp_path):
+    data = _raw()
+    data["factors"]["vegan"]["synonym"] = data["factors"]["vegan"].pop("synonyms")
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(_write(tmp_path, data))
+    assert "does not match the knowledge schema" in str(err.value)
+    assert err.value.problems == ["factors.vegan.synonym: Extra inputs are not permitted"]
+
+
+def test_a_synonym_claimed_twice_is_reported(tmp_path):
+    data = _raw()
+    data["symptoms"]["fatigue"]["synonyms"].append("Charley Horse")
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(_write(tmp_path, data))
+    assert err.value.problems == [
+        "symptoms.fatigue: synonym 'Charley Horse' already stands for 'muscle-cramps' in symptoms"
+    ]
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("symptoms: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(path)
+    assert str(err.value).startswith(f"{path} is not valid YAML")

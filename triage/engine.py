@@ -1,0 +1,381 @@
+"""Triage: from symptoms, risk factors and life stage to suspected nutrients, red flags and notes.
+
+The knowledge lives in ``triage/knowledge.yaml``; this module loads and checks it, resolves what a
+person typed to vocabulary ids, and scores. The score model is deliberately simple: a nutrient's
+score is the sum of the weights (1 weak, 2 typical, 3 strong) of every reported symptom, risk
+factor and life stage that points at it. Ties are broken by the number of reasons and then by the
+fixed order of the knowledge file's ``nutrients`` section, so the same input always gives the same
+result. Nothing here diagnoses or suggests supplement doses. Only yaml and pydantic are imported
+(no pandas), so ``mealplan triage`` starts fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import ValidationError
+
+from food_data.errors import ConfigError, InputError
+from food_data.nutrients import BY_ID
+from triage.models import (
+    Association,
+    Knowledge,
+    Reason,
+    RedFlag,
+    SuspectedNutrient,
+    TriageInput,
+    TriageResult,
+    When,
+)
+
+Kind = Literal["symptom", "factor"]
+
+DISCLAIMER = (
+    "For education only. mealplan does not diagnose any condition and does not replace a clinician: "
+    "it points at nutrients worth discussing and testing and suggests foods, never supplement doses. "
+    "Persistent, spreading or worsening symptoms belong in front of a doctor."
+)
+
+NO_INPUT_MESSAGE = (
+    "No symptoms or risk factors given. Try: mealplan triage --symptom muscle-cramps "
+    "--factor heavy-sweating, or mealplan triage --list to see every symptom and risk factor."
+)
+
+# A blood test is suggested for a suspected nutrient only from this score on: one weak hint
+# (a weight-1 link such as fatigue -> calcium) is not worth a test by itself.
+BLOOD_TEST_MIN_SCORE = 2.0
+
+_KIND_NAMES = {"symptom": ("symptom", "symptoms"), "factor": ("risk factor", "risk factors")}
+_SECTION = {"symptom": "symptoms", "factor": "factors"}
+_KIND_RANK = {"symptom": 0, "factor": 1, "life_stage": 2}
+_PREGNANT = "pregnant"
+
+
+def _key(text: str) -> str:
+    """Matching key for a term: case, spaces, hyphens and underscores do not matter."""
+    return re.sub(r"[\s_\-]+", " ", text.strip().lower()).strip()
+
+
+# --- the knowledge file -----------------------------------------------------------------------
+
+
+def load_knowledge(path: Path | None = None) -> Knowledge:
+    """Load and check a knowledge file (the bundled ``triage/knowledge.yaml`` by default).
+
+    Args:
+        path: A knowledge file to load instead of the bundled one.
+
+    Returns:
+        The validated knowledge.
+
+    Raises:
+        ConfigError: The file is not valid YAML, does not match the schema, names a nutrient that
+            is not in the registry, or refers to unknown vocabulary; every problem is listed.
+    """
+    if path is None:
+        name = "triage/knowledge.yaml"
+        text = resources.files("triage").joinpath("knowledge.yaml").read_text(encoding="utf-8")
+    else:
+        name = str(path)
+        text = Path(path).read_text(encoding="utf-8")
+    try:
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name} is not valid YAML: {exc}") from exc
+    try:
+        kb = Knowledge.model_validate(raw)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError(f"{name} does not match the knowledge schema:", problems) from exc
+    problems = _check_knowledge(kb)
+    if problems:
+        raise ConfigError(f"{name} has inconsistent entries:", problems)
+    return kb
+
+
+def _check_knowledge(kb: Knowledge) -> list[str]:
+    """Cross-reference checks the schema cannot express; returns every problem found."""
+    problems: list[str] = []
+    for nid in kb.nutrients:
+        if nid not in BY_ID:
+            problems.append(f"nutrients.{nid}: not a nutrient id of food_data/nutrients.py")
+    owners: list[tuple[str, dict[str, Association]]] = [
+        (f"{section}.{tid}", term.nutrients)
+        for section in ("symptoms", "factors")
+        for tid, term in getattr(kb, section).items()
+    ]
+    owners += [(f"life_stages.{sid}", stage.nutrients) for sid, stage in kb.life_stages.items()]
+    for where, assocs in owners:
+        for nid in assocs:
+            if nid not in BY_ID:
+                problems.append(f"{where}.nutrients.{nid}: not a nutrient id of food_data/nutrients.py")
+            elif nid not in kb.nutrients:
+                problems.append(
+                    f"{where}.nutrients.{nid}: add {nid} to the nutrients section (ranking order)"
+                )
+    for section in ("symptoms", "factors"):
+        seen: dict[str, str] = {}
+        for tid, term in getattr(kb, section).items():
+            for word in [tid, *term.synonyms]:
+                key = _key(word)
+                if key in seen:
+                    problems.append(
+                        f"{section}.{tid}: synonym '{word}' already stands for '{seen[key]}' in {section}"
+                    )
+                seen[key] = tid
+    rules: list[tuple[str, When]] = [(f"red_flags.{r.id}", r.when) for r in kb.red_flags]
+    rules += [(f"notes.{n.id}", n.when) for n in kb.notes]
+    for where, when in rules:
+        problems += [
+            f"{where}.when.symptoms: unknown symptom '{s}'" for s in when.symptoms if s not in kb.symptoms
+        ]
+        problems += [
+            f"{where}.when.factors: unknown factor '{f}'" for f in when.factors if f not in kb.factors
+        ]
+        problems += [
+            f"{where}.when.nutrients: '{n}' is not in the nutrients section"
+            for n in when.nutrients
+            if n not in kb.nutrients
+        ]
+    for label, ids in (("red_flags", [r.id for r in kb.red_flags]), ("notes", [n.id for n in kb.notes])):
+        problems += [
+            f"{label}: id '{i}' is used more than once" for i in sorted({i for i in ids if ids.count(i) > 1})
+        ]
+    if _PREGNANT not in kb.factors:
+        problems.append(f"factors: '{_PREGNANT}' is required (the input's pregnant flag uses it)")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def knowledge() -> Knowledge:
+    """The bundled knowledge, loaded and checked once per process."""
+    return load_knowledge()
+
+
+@lru_cache(maxsize=2)
+def _index(kind: Kind) -> dict[str, str]:
+    """Matching key of every id and synonym of ``kind`` -> its id."""
+    terms = getattr(knowledge(), _SECTION[kind])
+    index: dict[str, str] = {}
+    for tid, term in terms.items():
+        for word in [tid, *term.synonyms]:
+            index[_key(word)] = tid
+    return index
+
+
+def vocabulary() -> dict[str, dict[str, list[str]]]:
+    """Every symptom and risk-factor id with its accepted synonyms, in knowledge-file order.
+
+    Returns:
+        ``{"symptoms": {id: [synonyms]}, "factors": {id: [synonyms]}}``.
+    """
+    kb = knowledge()
+    return {
+        "symptoms": {tid: list(t.synonyms) for tid, t in kb.symptoms.items()},
+        "factors": {tid: list(t.synonyms) for tid, t in kb.factors.items()},
+    }
+
+
+# --- resolving what people type ---------------------------------------------------------------
+
+
+def _resolve(kind: Kind, terms: list[str]) -> tuple[list[str], list[str]]:
+    """Map terms to ids (first occurrence order, no duplicates); return the ids and the problems."""
+    index = _index(kind)
+    singular, plural = _KIND_NAMES[kind]
+    ids: list[str] = []
+    problems: list[str] = []
+    for term in terms:
+        key = _key(term)
+        if key in index:
+            if index[key] not in ids:
+                ids.append(index[key])
+            continue
+        close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.6)
+        if close:
+            problems.append(f"unknown {singular} '{term}'; did you mean '{index[close[0]]}'?")
+        else:
+            valid = ", ".join(getattr(knowledge(), _SECTION[kind]))
+            problems.append(f"unknown {singular} '{term}'; valid {plural}: {valid}")
+    return ids, problems
+
+
+_UNKNOWN_MESSAGE = (
+    "Unknown symptom or risk factor ('mealplan triage --list' shows every id with its synonyms):"
+)
+_INVALID_MESSAGE = "Triage input is not valid:"
+
+
+def normalize_terms(kind: Kind, terms: list[str]) -> list[str]:
+    """Resolve symptoms or risk factors, given as ids or synonyms, to vocabulary ids.
+
+    Args:
+        kind: ``"symptom"`` or ``"factor"``.
+        terms: What the person typed (``"charley horse"``, ``"PPI"``, ``"muscle-cramps"``).
+
+    Returns:
+        The ids, in the order first given, without duplicates.
+
+    Raises:
+        InputError: Some terms are unknown; each is named with the closest valid id when there is one.
+    """
+    ids, problems = _resolve(kind, terms)
+    if problems:
+        raise InputError(_UNKNOWN_MESSAGE, problems)
+    return ids
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def _applies(when: When, ctx: dict) -> tuple[bool, list[str]]:
+    """Whether a rule applies to the context, and the symptoms/factors that made it apply."""
+    matched = [s for s in when.symptoms if s in ctx["symptoms"]]
+    matched += [f for f in when.factors if f in ctx["factors"]]
+    hit = (
+        when.always
+        or bool(matched)
+        or (when.days_over is not None and ctx["days"] is not None and ctx["days"] > when.days_over)
+        or any(ctx["flags"][f] for f in when.flags)
+        or any(n in ctx["nutrients"] for n in when.nutrients)
+    )
+    return hit, matched
+
+
+def run_triage(inp: TriageInput) -> TriageResult:
+    """Rank the nutrients worth testing for, and name the red flags, for what a person reports.
+
+    Args:
+        inp: Symptoms and risk factors (ids or synonyms), duration, flags and life stage.
+
+    Returns:
+        The result: suspected nutrients (highest score first), red flags, lifestyle notes, blood
+        tests for the suspected nutrients, and the disclaimer. The same input always gives the same
+        result; the order in which symptoms or factors are given does not change it.
+
+    Raises:
+        InputError: Unknown symptoms or factors (each named, with the closest valid id), pregnancy
+            with sex ``male``, or no symptom and no risk factor at all.
+    """
+    kb = knowledge()
+    symptoms, problems = _resolve("symptom", inp.symptoms)
+    factors, factor_problems = _resolve("factor", inp.factors)
+    problems += factor_problems
+    unknown = bool(problems)
+    pregnant = inp.pregnant or _PREGNANT in factors
+    if pregnant and inp.sex == "male":
+        problems.append("pregnant (flag or risk factor) conflicts with sex 'male'; give sex female or no sex")
+    if problems:
+        raise InputError(_UNKNOWN_MESSAGE if unknown else _INVALID_MESSAGE, problems)
+    if not symptoms and not factors and not inp.pregnant:
+        raise InputError(NO_INPUT_MESSAGE)
+
+    # Every contributing source, in knowledge-file order so input order never matters.
+    sources: list[tuple[str, str, dict[str, Association]]] = [
+        ("symptom", sid, term.nutrients) for sid, term in kb.symptoms.items() if sid in symptoms
+    ]
+    sources += [("factor", fid, term.nutrients) for fid, term in kb.factors.items() if fid in factors]
+    if inp.pregnant and _PREGNANT not in factors:
+        sources.append(("life_stage", _PREGNANT, kb.factors[_PREGNANT].nutrients))
+    if inp.age is not None:
+        sources += [
+            ("life_stage", lid, st.nutrients) for lid, st in kb.life_stages.items() if inp.age >= st.min_age
+        ]
+
+    scores: dict[str, float] = {}
+    contributions: dict[str, list[tuple[tuple[float, int, int], Reason]]] = {}
+    for position, (kind, source, assocs) in enumerate(sources):
+        for nid, assoc in assocs.items():
+            scores[nid] = scores.get(nid, 0.0) + assoc.weight
+            reason = Reason(source=source, kind=kind, why=assoc.why)
+            contributions.setdefault(nid, []).append(((-assoc.weight, _KIND_RANK[kind], position), reason))
+
+    order = {nid: i for i, nid in enumerate(kb.nutrients)}
+    ranked = sorted(scores, key=lambda n: (-scores[n], -len(contributions[n]), order[n]))
+    suspected = [
+        SuspectedNutrient(
+            nutrient=n, score=scores[n], reasons=[r for _, r in sorted(contributions[n], key=lambda c: c[0])]
+        )
+        for n in ranked
+    ]
+
+    ctx = {
+        "symptoms": set(symptoms),
+        "factors": set(factors) | ({_PREGNANT} if pregnant else set()),
+        "days": inp.days,
+        "flags": {
+            "multiple_groups": inp.multiple_groups,
+            "worsening": inp.worsening,
+            "severe_pain": inp.severe_pain,
+            "pregnant": pregnant,
+        },
+        "nutrients": set(scores),
+    }
+    red_flags: list[RedFlag] = []
+    for rule in kb.red_flags:
+        hit, matched = _applies(rule.when, ctx)
+        if hit:
+            message = rule.message.replace("{matched}", ", ".join(matched)).replace("{days}", str(inp.days))
+            red_flags.append(RedFlag(id=rule.id, message=message, advice=rule.advice))
+    notes = [note.text for note in kb.notes if _applies(note.when, ctx)[0]]
+    blood_tests: list[str] = []
+    for s in suspected:
+        if s.score < BLOOD_TEST_MIN_SCORE:
+            continue
+        test = kb.nutrients[s.nutrient].blood_test
+        if test and test not in blood_tests:
+            blood_tests.append(test)
+
+    normalized = inp.model_copy(update={"symptoms": symptoms, "factors": factors})
+    return TriageResult(
+        input=normalized,
+        suspected=suspected,
+        red_flags=red_flags,
+        notes=notes,
+        blood_tests=blood_tests,
+        disclaimer=DISCLAIMER,
+    )
+
+
+# --- rendering without rich ---------------------------------------------------------------------
+
+
+def to_markdown(result: TriageResult) -> str:
+    """Render a triage result as Markdown: red flags first, then nutrients, tests, notes, disclaimer.
+
+    Args:
+        result: A result of :func:`run_triage`.
+
+    Returns:
+        The Markdown text, ending with a newline.
+    """
+    lines = ["# Triage", ""]
+    if result.red_flags:
+        lines += ["## See a clinician first", ""]
+        lines += [f"- **{f.message}** {f.advice}" for f in result.red_flags]
+        lines.append("")
+    lines += ["## Nutrients worth discussing and testing", ""]
+    lines += ["| rank | nutrient | score | reasons |", "|---:|---|---:|---|"]
+    for rank, s in enumerate(result.suspected, start=1):
+        reasons = "<br>".join(f"{r.source}: {r.why}" for r in s.reasons).replace("|", "\\|")
+        lines.append(f"| {rank} | {nutrient_name(s.nutrient)} | {s.score:g} | {reasons} |")
+    lines.append("")
+    if result.blood_tests:
+        lines += ["## Blood tests to ask about", ""] + [f"- {t}" for t in result.blood_tests] + [""]
+    if result.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
+    lines += [f"_{result.disclaimer}_", ""]
+    return "\n".join(lines)
+
+
+def nutrient_name(nid: str) -> str:
+    """Display name of a nutrient (``water`` is shown as fluids)."""
+    if nid == "water":
+        return "Fluids (water)"
+    return BY_ID[nid].name

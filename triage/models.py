@@ -1,0 +1,204 @@
+"""Data models of the triage: its input, its result, and the schema of the knowledge file.
+
+Everything here is a strict pydantic model (``extra="forbid"``, frozen): a misspelt field is an
+error, never a silent default. The knowledge-file models validate ``triage/knowledge.yaml`` when it
+is loaded (see :func:`triage.engine.knowledge`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- input and result -------------------------------------------------------------------------
+
+
+class Reason(BaseModel):
+    """One reason a nutrient is suspected.
+
+    Attributes:
+        source: The symptom id, risk-factor id or life-stage id that contributed.
+        kind: Whether ``source`` is a symptom, a risk factor or a life stage.
+        why: A short plain-language explanation of the link.
+    """
+
+    model_config = _STRICT
+
+    source: str
+    kind: Literal["symptom", "factor", "life_stage"]
+    why: str
+
+
+class SuspectedNutrient(BaseModel):
+    """A nutrient worth discussing and testing, with its score and the reasons behind it.
+
+    Attributes:
+        nutrient: Registry id from ``food_data.nutrients`` (``magnesium``, ``vitamin_b12``, ``water``...).
+        score: Sum of the weights of every symptom, factor and life stage that points at it.
+        reasons: The contributions, strongest first.
+    """
+
+    model_config = _STRICT
+
+    nutrient: str
+    score: float
+    reasons: list[Reason]
+
+
+class RedFlag(BaseModel):
+    """A pattern that needs a clinician's evaluation rather than a change of diet.
+
+    Attributes:
+        id: Stable id of the rule (``long-duration``, ``numbness``, ``medication``...).
+        message: What was noticed.
+        advice: What to do about it.
+    """
+
+    model_config = _STRICT
+
+    id: str
+    message: str
+    advice: str
+
+
+class TriageInput(BaseModel):
+    """What a person reports.
+
+    Attributes:
+        symptoms: Symptom ids or synonyms (``muscle-cramps``, ``charley horse``).
+        factors: Risk-factor ids or synonyms (``vegan``, ``PPI``).
+        days: How long the symptoms have lasted, in days, if known.
+        multiple_groups: More than one muscle group is affected.
+        worsening: The symptoms are getting worse.
+        severe_pain: The symptoms come with significant pain.
+        age: Age in years, if given.
+        sex: ``female`` or ``male``, if given.
+        pregnant: The person is pregnant.
+    """
+
+    model_config = _STRICT
+
+    symptoms: list[str] = []
+    factors: list[str] = []
+    days: int | None = Field(default=None, ge=0)
+    multiple_groups: bool = False
+    worsening: bool = False
+    severe_pain: bool = False
+    age: float | None = Field(default=None, gt=0, le=130)
+    sex: Literal["female", "male"] | None = None
+    pregnant: bool = False
+
+
+class TriageResult(BaseModel):
+    """The outcome of a triage. It never diagnoses and never suggests supplement doses.
+
+    Attributes:
+        input: The input with every term resolved to its id.
+        suspected: Suspected nutrients, highest score first (ties broken by a fixed nutrient order).
+        red_flags: Patterns that need a clinician; shown before any food advice.
+        notes: Lifestyle notes (fluids, caffeine, sleep, stress...).
+        blood_tests: Blood tests worth asking a clinician about, for the suspected nutrients.
+        disclaimer: The educational-use disclaimer.
+    """
+
+    model_config = _STRICT
+
+    input: TriageInput
+    suspected: list[SuspectedNutrient]
+    red_flags: list[RedFlag]
+    notes: list[str]
+    blood_tests: list[str]
+    disclaimer: str
+
+
+# --- the knowledge file -----------------------------------------------------------------------
+
+
+class Association(BaseModel):
+    """A weighted link from a symptom, factor or life stage to one nutrient."""
+
+    model_config = _STRICT
+
+    weight: float = Field(gt=0, le=5)
+    why: str = Field(min_length=10)
+
+
+class Term(BaseModel):
+    """A symptom or risk factor: its label, its synonyms and the nutrients it points at."""
+
+    model_config = _STRICT
+
+    label: str
+    synonyms: list[str] = []
+    nutrients: dict[str, Association] = Field(min_length=1)
+
+
+class LifeStage(BaseModel):
+    """An adjustment that applies from an age onwards (``min_age``, in years)."""
+
+    model_config = _STRICT
+
+    label: str
+    min_age: float = Field(gt=0)
+    nutrients: dict[str, Association] = Field(min_length=1)
+
+
+class When(BaseModel):
+    """When a red flag or note applies. A rule applies if any one of its conditions holds."""
+
+    model_config = _STRICT
+
+    always: bool = False
+    days_over: int | None = None
+    flags: list[Literal["multiple_groups", "worsening", "severe_pain", "pregnant"]] = []
+    symptoms: list[str] = []
+    factors: list[str] = []
+    nutrients: list[str] = []
+
+
+class RedFlagRule(BaseModel):
+    """A red-flag rule. ``message`` may contain ``{matched}``: the symptoms or factors that matched."""
+
+    model_config = _STRICT
+
+    id: str
+    when: When
+    message: str
+    advice: str
+
+
+class NoteRule(BaseModel):
+    """A lifestyle note and when to show it."""
+
+    model_config = _STRICT
+
+    id: str
+    when: When
+    text: str
+
+
+class NutrientInfo(BaseModel):
+    """Per-nutrient facts: the blood test worth asking for (if any)."""
+
+    model_config = _STRICT
+
+    blood_test: str | None = None
+
+
+class Knowledge(BaseModel):
+    """The whole knowledge file. Section order in the file is meaningful: ``nutrients`` sets the
+    tie-break order of the ranking, ``symptoms`` and ``factors`` the order of ``--list``."""
+
+    model_config = _STRICT
+
+    version: int
+    nutrients: dict[str, NutrientInfo]
+    symptoms: dict[str, Term]
+    factors: dict[str, Term]
+    life_stages: dict[str, LifeStage]
+    red_flags: list[RedFlagRule]
+    notes: list[NoteRule]
