@@ -15,8 +15,10 @@ implies it (bread: gluten; cakes: milk, egg, gluten), and is not vegan when unsu
 
 from __future__ import annotations
 
+import csv
 import functools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,7 @@ BEEF_PORK = (
     "corn dog|corn dogs|salisbury|pot roast|liver|giblets|tripe|tongue|oxtail|jerky|spam|lard|tallow|"
     "suet|drippings|bacon grease|animal fat|gelatin|gelatins|marshmallow|marshmallows|mincemeat|"
     "chili con|chili with|sea lion|pate|foie|gravy|lebanon|carne|cheesesteak|chitterlings|rennin|"
+    "steak|steaks|sirloin|brisket|"
     "pepperoni|wings|riblets"
 )
 POULTRY_WORDS = (
@@ -83,7 +86,7 @@ MILK_WORDS = (
     "souffle|quiche|pizza|lasagna|cheesecake|cheeseburger|cheesefurter|milkshake|shake|shakes|latte|"
     "cappuccino|malted|chocolate|caramel|caramels|fudge|toffee|nougat|truffles|butterscotch|"
     "frosting|frostings|dulce|ice cream|frozen yogurt|sherbet|milkfat|milk chocolate|cocoa mix|"
-    "instant breakfast|dairy|margarine|margarines|creamer|tzatziki|mousse|tiramisu|cannoli|"
+    "instant breakfast|dairy|margarine|margarines|creamer|tzatziki|mousse|tiramisu|cannoli|formula|"
     "nachos|quesadilla|enchilada|enchiladas|burrito|burritos|stroganoff|bisque|cheesesteak"
 )
 EGG_WORDS = (
@@ -93,7 +96,7 @@ EGG_WORDS = (
     "potato pancakes|french toast|popovers|egg rolls|egg roll|wonton|nougat|macaroons|tiramisu|"
     "ice cream|chow mein|fresh refrigerated|potato salad|coleslaw|sandwich spread|green goddess|"
     "challah|brioche|cornbread|spinach souffle|nuggets|fritters|tempura|dumplings|russian|aioli|"
-    "peppercorn|blue cheese|roquefort|fish sticks"
+    "peppercorn|blue cheese|roquefort|fish sticks|breading"
 )
 # Baked and dessert goods that, in a recipe, usually hold milk, egg and wheat.
 BAKED_WORDS = (
@@ -128,7 +131,7 @@ GLUTEN_WORDS = (
     "cheesecake|danish|coffeecake|cinnamon buns|sweet rolls|strudel|eclairs|cream puff|popovers|"
     "french toast|matzo|melba|zwieback|focaccia|pita|bagel chips|pockets|teriyaki|stroganoff|"
     "meatloaf|meatballs|tempura|twix|kit kat|whoppers|licorice|graham|chow mein|hush puppies|"
-    "frybread|piki|phyllo|nuggets|tenders|fritters|cornbread|fish sticks|wheatena|maltex|maypo|"
+    "frybread|piki|phyllo|nuggets|tenders|fritters|cornbread|fish sticks|wheatena|maltex|maypo|breading|"
     "alphabet|minestrone|bulgar|kasha|orzo|udon|ramen|soba|fig bars|keikitos|pan dulce|"
     "taco shells|crisp|crispbread|rusk|breadsticks|bread sticks|gardenburger|morningstar|"
     "worthington|loma|veggie|vegetarian burger|meatless|vegetarian fillets|vegetarian meatloaf"
@@ -239,8 +242,8 @@ NUT_WORDS = (
     "lotus seeds|watermelon seed|pumpkin and squash seed"
 )
 FAT_WORDS = (
-    "oil|oils|butter|margarine|margarines|shortening|lard|fat|fats|tallow|suet|ghee|drippings|"
-    "bacon grease|animal fat|vegetable oil|butter oil|margarine like|spread|spreads"
+    "oil|oils|butter|margarine|margarines|shortening|lard|tallow|suet|ghee|drippings|"
+    "bacon grease|animal fat|vegetable oil|butter oil|margarine like"
 )
 BEV_WORDS = (
     "beverage|beverages|drink|drinks|juice|juices|nectar|lemonade|limeade|coffee|tea|teas|water|"
@@ -298,15 +301,17 @@ class _Lexicon:
     """Ordered (label, terms) rules: the first rule whose terms hit wins."""
 
     labels: tuple[str, ...]
-    lookup: dict[str, int]  # term -> rank of the first rule holding it
+    by_rank: tuple[frozenset[str], ...]  # terms of each rule, minus those an earlier rule holds
 
     @classmethod
     def build(cls, rules: Sequence[tuple[str, str]]) -> _Lexicon:
-        lookup: dict[str, int] = {}
-        for rank, (_, text) in enumerate(rules):
-            for term in _terms(text):
-                lookup.setdefault(term, rank)
-        return cls(tuple(label for label, _ in rules), lookup)
+        seen: set[str] = set()
+        by_rank = []
+        for _, text in rules:
+            terms = _terms(text) - seen
+            seen |= terms
+            by_rank.append(frozenset(terms))
+        return cls(tuple(label for label, _ in rules), tuple(by_rank))
 
 
 # Strong head markers: dish types, special foods and compound names decided before single words.
@@ -370,7 +375,7 @@ _FIRST_WORD = _Lexicon.build(
         (EGGS, "egg|eggs"),
         (DAIRY, "milk|cheese|cheeses|yogurt|yogurts|cream|sour|buttermilk|kefir|whey|eggnog|dulce|"
          "parmesan|dairy|imitation|reddi|creamer"),
-        (FAT, FAT_WORDS),
+        (FAT, FAT_WORDS + "|fat|fats|spread"),
         (NUT, NUT_WORDS),
         (LEGUME, LEGUME_WORDS),
         (SEAFOOD, FINFISH + "|" + SHELLFISH_WORDS + "|salmon|sea"),
@@ -388,8 +393,8 @@ _FIRST_WORD = _Lexicon.build(
 _ANY_WORD = _Lexicon.build(
     [
         (OTHER, OTHER_WORDS),
+        (DAIRY, DAIRY_ALT + "|sour cream|cream cheese|cottage cheese|half and|whipped cream"),
         (MIXED, MIXED_WORDS),
-        (DAIRY, DAIRY_ALT),
         (BEV, BEV_WORDS),
         (SWEET, SWEET_WORDS),
         (COND, COND_WORDS),
@@ -437,3 +442,971 @@ _GROUP_RULES: dict[str, tuple[str, frozenset[str]]] = {
     "American Indian/Alaska Native Foods": (OTHER, _ALL),
     "Restaurant Foods": (MIXED, _ALL - {OTHER}),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens: every name split once into words; rules are lookups over the distinct words.
+# ---------------------------------------------------------------------------------------------
+
+_KEEP = set(b"abcdefghijklmnopqrstuvwxyz0123456789',\x01")
+_BYTE_TABLE = bytes(b if b in _KEEP else 32 for b in range(256))  # everything else splits words
+_NO_RANK = np.iinfo(np.int64).max
+_POS_STRIDE = 1 << 10  # (row, position) packed in one int64 key; names have far fewer words
+
+
+class _Tokens:
+    """Words of many names, flattened: row, comma segment and position of every word.
+
+    ``scope`` in the queries: ``"first"`` is the first word of a name, ``"head"`` the words before
+    the first comma (phrases starting there), ``"any"`` every word.
+    """
+
+    def __init__(self, names: pd.Series) -> None:
+        self.n = len(names)
+        text = " \x01 ".join(names.fillna("").astype(str).tolist()).lower().encode("utf-8", "replace")
+        text = text.replace(b"soup company", b"company").replace(b",", b" , ").replace(b";", b" , ")
+        text = text.translate(_BYTE_TABLE)
+        flat = np.array(text.decode("ascii").split(), dtype=object)
+        codes, vocab = pd.factorize(flat)
+        index = {w: i for i, w in enumerate(vocab)}
+        is_row = codes == index.get("\x01", -1)
+        is_comma = codes == index.get(",", -1)
+        rows = np.cumsum(is_row)
+        commas = np.cumsum(is_comma)
+        seg = commas - np.maximum.accumulate(np.where(is_row, commas, 0))
+        word = ~(is_row | is_comma)
+        codes, rows, seg = codes[word].astype(np.int64), rows[word], seg[word]
+        # Drop the words negated by "without" in the same comma segment ("flakes without milk").
+        idx = np.arange(len(codes))
+        is_without = codes == index.get("without", -1)
+        last = np.maximum.accumulate(np.where(is_without, idx, -1))
+        safe = np.maximum(last, 0)
+        negated = (last >= 0) & ~is_without & (rows[safe] == rows) & (seg[safe] == seg)
+        self.codes, self.rows, self.seg = codes[~negated], rows[~negated], seg[~negated]
+        self.vocab = index
+        self.nvocab = max(len(vocab), 1)
+        first_of_row = np.searchsorted(self.rows, np.arange(self.n))
+        self.pos = np.arange(len(self.codes)) - first_of_row[self.rows]
+        self.keys = self.rows.astype(np.int64) * _POS_STRIDE + self.pos
+        # Two-word phrases: each word with the next word of the same name.
+        self.pair_at = np.flatnonzero(self.rows[:-1] == self.rows[1:])
+        self.pair_first = self.codes[self.pair_at]
+        self._cache: dict[tuple[frozenset[str], str, frozenset[str]], np.ndarray] = {}
+
+    def _codes(self, terms: frozenset[str]) -> tuple[list[int], list[int]]:
+        """Vocabulary codes of single-word terms and pair ids of two-word terms present here."""
+        words, phrases = _split_terms(terms)
+        get = self.vocab.get
+        singles = [c for c in map(get, words) if c is not None]
+        pairs = [
+            ca * self.nvocab + cb
+            for a, b in phrases
+            if (ca := get(a)) is not None and (cb := get(b)) is not None
+        ]
+        return singles, pairs
+
+    def _token_mask(self, terms: frozenset[str], covering: bool = False) -> np.ndarray:
+        """Per token: does a term start here (one word, or a two-word phrase)?
+
+        With ``covering``, the second word of a matched phrase is marked too.
+        """
+        singles, pairs = self._codes(terms)
+        in_vocab = np.zeros(self.nvocab, dtype=bool)
+        in_vocab[singles] = True
+        mask = in_vocab[self.codes]
+        if pairs:
+            first = np.zeros(self.nvocab, dtype=bool)
+            first[[p // self.nvocab for p in pairs]] = True
+            cand = self.pair_at[first[self.pair_first]]
+            pid = self.codes[cand] * self.nvocab + self.codes[cand + 1]
+            start = cand[np.isin(pid, pairs)]
+            mask[start] = True
+            if covering:
+                mask[start + 1] = True
+        return mask
+
+    def _scope(self, scope: str) -> np.ndarray | None:
+        if scope == "first":
+            return self.pos == 0
+        if scope == "head":
+            return self.seg == 0
+        return None
+
+    def rank(self, lexicon: _Lexicon, scope: str = "any") -> np.ndarray:
+        """Per name, the rank of the first lexicon rule hit (-1 for none)."""
+        out = np.full(self.n, _NO_RANK, dtype=np.int64)
+        in_scope = self._scope(scope)
+        for rank in range(len(lexicon.by_rank) - 1, -1, -1):  # lower ranks written last win
+            mask = self._token_mask(lexicon.by_rank[rank])
+            if in_scope is not None:
+                mask &= in_scope
+            out[self.rows[mask]] = rank
+        return np.where(out == _NO_RANK, -1, out)
+
+    def has(self, terms: frozenset[str], scope: str = "any", unless: frozenset[str] = frozenset()) -> np.ndarray:
+        """Per name: does a term occur (in scope), not counting words covered by an ``unless`` phrase."""
+        key = (terms, scope, unless)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        mask = self._token_mask(terms)
+        in_scope = self._scope(scope)
+        if in_scope is not None:
+            mask &= in_scope
+        if unless:
+            mask &= ~self._token_mask(unless, covering=True)
+        out = np.zeros(self.n, dtype=bool)
+        out[self.rows[mask]] = True
+        self._cache[key] = out
+        return out
+
+
+@functools.lru_cache(maxsize=None)
+def _t(text: str) -> frozenset[str]:
+    return _terms(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _split_terms(terms: frozenset[str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    words = tuple(t for t in terms if " " not in t)
+    phrases = tuple(tuple(t.split(" ", 1)) for t in terms if " " in t)
+    return words, phrases  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# Category, diet, allergens
+# ---------------------------------------------------------------------------------------------
+
+ANALOG = (
+    "meatless|veggie|soyburger|soyburgers|chik|chik'n|turk'y|gardenburger|morningstar|worthington|"
+    "loma|vegetarian fillets|vegetarian meatloaf|vegetarian stew|vegetable skallops|bacon bits"
+)
+NOT_MEAT = "coconut meat|cod liver|poultry seasoning|meat tenderizer|vegetarian|vegan|imitation bacon|imitation ham"
+VEGAN_SWEETS = (
+    "jams|jam|jellies|jelly|marmalade|preserves|sugar|sugars|syrups|syrup|molasses|fruit butters|"
+    "apple butter|hard|gumdrops|jellybeans|sorbet|ice type|potato chips|tortilla chips|corn chips|"
+    "pretzels|popcorn|rice cakes|rice cake|sweeteners|sweetener|fruit leather|banana chips|"
+    "plantain chips|taro chips|vegetable chips|pita chips|bagel chips|cocoa|pie fillings|"
+    "agave|maple|corn cakes|sesame crunch|trail mix"
+)
+VEGAN_SAUCES = (
+    "salsa|marinara|pasta sauce|spaghetti sauce|tomato|hot|sriracha|chili sauce|pepper sauce|"
+    "soy sauce|teriyaki|sweet and|tamari|plum sauce|hoisin|pico|pizza sauce|sofrito|enchilada sauce|"
+    "vegetable broth|vegetarian|vegan|cocktail sauce"
+)
+_UNSURE_GROUPS = frozenset(
+    {"Soups, Sauces, and Gravies", "Meals, Entrees, and Side Dishes", "Fast Foods", "Restaurant Foods"}
+)
+_SWEET_GROUPS = frozenset({"Sweets", "Snacks"})
+_CAT = {c: i for i, c in enumerate(CATEGORIES)}
+
+
+@dataclass
+class _Names:
+    """Name-derived classification, with the word masks later rules reuse."""
+
+    category: np.ndarray
+    diet: np.ndarray
+    allergens: np.ndarray
+    masks: dict[str, np.ndarray]
+
+
+class _Groups:
+    """USDA group of each name as small integer codes (fast membership tests)."""
+
+    def __init__(self, groups: np.ndarray | None, n: int) -> None:
+        if groups is None:
+            groups = np.full(n, UNGROUPED, dtype=object)
+        self.codes, names = pd.factorize(groups)
+        self.names = list(names)
+        self.known = groups is not None
+
+    def is_(self, *groups: str) -> np.ndarray:
+        wanted = [i for i, g in enumerate(self.names) if g in groups]
+        return np.isin(self.codes, wanted)
+
+
+def _category(tok: _Tokens, groups: _Groups) -> np.ndarray:
+    """Category code per name: name rules, limited by the USDA group where it is known."""
+    by_name = np.full(tok.n, _CAT[OTHER], dtype=np.int8)
+    decided = np.zeros(tok.n, dtype=bool)
+    for lexicon, scope in ((_HEAD_MARKERS, "head"), (_FIRST_WORD, "first"), (_ANY_WORD, "any")):
+        rank = tok.rank(lexicon, scope)
+        hit = (rank >= 0) & ~decided
+        by_name[hit] = np.array([_CAT[label] for label in lexicon.labels], dtype=np.int8)[rank[hit]]
+        decided |= hit
+    # Meat analogues named after the meat they imitate ("Chicken, meatless").
+    analog = tok.has(_t(ANALOG)) & np.isin(by_name, [_CAT[MEAT], _CAT[POULTRY], _CAT[SEAFOOD]])
+    by_name[analog] = _CAT[LEGUME]
+    allowed = np.ones((len(groups.names), len(CATEGORIES)), dtype=bool)
+    default = np.full(len(groups.names), -1, dtype=np.int8)
+    for j, group in enumerate(groups.names):
+        if group in _GROUP_RULES:
+            fallback, ok = _GROUP_RULES[group]
+            allowed[j] = [c in ok for c in CATEGORIES]
+            default[j] = _CAT[fallback]
+    keep = (allowed[groups.codes, by_name] & decided) | (default[groups.codes] < 0)
+    return np.where(keep, by_name, default[groups.codes]).astype(np.int8)
+
+
+def _classify(tok: _Tokens, groups: _Groups, brand: np.ndarray) -> _Names:
+    n = tok.n
+    category = _category(tok, groups)
+    cat = {c: category == _CAT[c] for c in CATEGORIES}
+    grp = groups.is_
+    dairy_alt = tok.has(_t(DAIRY_ALT))
+    not_animal = tok.has(_t(ANALOG + "|vegetarian|vegan|imitation bacon|imitation ham|fish sticks meatless"))
+    not_animal |= grp("Legumes and Legume Products") & brand
+    analog = (tok.has(_t(ANALOG)) | (grp("Legumes and Legume Products") & brand)) & ~tok.has(_t("vegan"))
+    shell_words = tok.has(_t(SHELLFISH_WORDS), unless=_t(NOT_ANIMAL)) & ~not_animal
+    fish_words = tok.has(_t(FINFISH), unless=_t(NOT_ANIMAL)) & ~not_animal
+    meat_words = tok.has(_t(BEEF_PORK + "|" + POULTRY_WORDS), unless=_t(NOT_MEAT)) & ~not_animal
+    baked = tok.has(_t(BAKED_WORDS), unless=_t("english muffins|english muffin|rice cake|rice cakes|corn cakes|pie mix|pie fillings|pie filling"))
+    milk = tok.has(_t(MILK_WORDS), unless=_t(NOT_MILK)) | baked | (cat[DAIRY] & ~dairy_alt)
+    egg = tok.has(_t(EGG_WORDS), unless=_t("egg free|eggless")) | baked | cat[EGGS]
+    honey = tok.has(_t(HONEY_WORDS))
+
+    # Diet: the highest level any evidence demands.
+    level = np.zeros(n, dtype=np.int8)
+    vegetarian = milk | egg | honey | analog | grp("Dairy and Egg Products")
+    vegetarian |= grp(*_SWEET_GROUPS) & ~tok.has(_t(VEGAN_SWEETS))
+    unsure = grp(*_UNSURE_GROUPS) if groups.known else cat[MIXED]
+    unsure &= ~tok.has(_t(VEGAN_SAUCES))
+    vegetarian |= unsure | tok.has(_t("beer|ale|wine|liqueur|alcoholic|stout|porter"))
+    level[vegetarian] = 1
+    level[(fish_words | shell_words | (cat[SEAFOOD] & ~not_animal))] = 2
+    level[(meat_words | ((cat[MEAT] | cat[POULTRY]) & ~not_animal))] = 3
+    diet = np.array(DIETS, dtype=object)[level]
+
+    # Allergens: conservative, a recipe type that usually holds one counts.
+    nuts_cancel = _t("water chestnuts|grape nuts|acorn squash|winter acorn|nutmeg|butternut squash|doughnut")
+    gluten = tok.has(_t(GLUTEN_WORDS), unless=_t(GLUTEN_FREE_MARKERS))
+    gluten |= tok.has(_t("roll|rolls|bun|buns|crust|dough|crisp|cereal|cereals")) & (
+        cat[GRAIN] | cat[SWEET] | cat[MIXED]
+    )
+    gluten |= cat[GRAIN] & tok.has(_t("eat|granola|muesli|flakes|puffs"))
+    gluten |= cat[MIXED] & tok.has(_t("cream|creamy|chowder|bisque|noodle|noodles"))
+    gluten |= baked
+    gluten &= ~tok.has(_t("gluten free"))
+    corn_only = tok.has(_t("tortilla|tortillas|taco|tostada|shells")) & tok.has(_t("corn")) & ~tok.has(
+        _t("wheat|flour|bread|bun|breaded|batter|sandwich|pizza|burrito|burritos")
+    )
+    gluten &= ~corn_only
+    masks = {
+        "milk": milk,
+        "egg": egg,
+        "fish": fish_words | (cat[SEAFOOD] & ~shell_words & ~not_animal),
+        "shellfish": shell_words,
+        "tree_nuts": tok.has(_t(TREE_NUT_WORDS), unless=nuts_cancel),
+        "peanuts": tok.has(_t(PEANUT_WORDS)),
+        "gluten": gluten,
+        "soy": tok.has(_t(SOY_WORDS), unless=_t("non soy")) | (dairy_alt & tok.has(_t("soy|soymilk|tofu"))),
+        "sesame": tok.has(_t(SESAME_WORDS)),
+    }
+    joined = np.full(n, "", dtype=object)
+    for tag in ALLERGENS:
+        joined = joined + np.where(masks[tag], tag + ";", "")
+    allergens = np.array([a[:-1] for a in joined.tolist()], dtype=object)
+    masks.update(dairy_alt=dairy_alt, analog=analog, honey=honey, baked=baked)
+    return _Names(np.array(CATEGORIES, dtype=object)[category], diet, allergens, masks)
+
+
+_BRAND_FIRST_RE = re.compile(r"(?m)^(?!USDA\b)[A-Z][A-Z0-9'&.\-]*[A-Z](?=[ ,;(]|$)")
+
+
+def _rows_matching(names: list[str], pattern: re.Pattern[str]) -> np.ndarray:
+    """Rows of ``names`` where ``pattern`` matches, by one scan of the names joined by newlines."""
+    lengths = np.fromiter(map(len, names), dtype=np.int64, count=len(names)) + 1
+    starts = np.cumsum(lengths) - lengths
+    found = np.fromiter((m.start() for m in pattern.finditer("\n".join(names))), dtype=np.int64)
+    out = np.zeros(len(names), dtype=bool)
+    out[np.searchsorted(starts, found, side="right") - 1] = True
+    return out
+
+
+def _brand_first(names: list[str]) -> np.ndarray:
+    """Names that start with an ALL-CAPS brand ("KRAFT ...", "CAMPBELL Soup ..."), USDA excepted."""
+    return _rows_matching(names, _BRAND_FIRST_RE)
+
+
+def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd.DataFrame:
+    """Category, diet and allergen tags of foods from their names (and USDA groups when known).
+
+    The same name rules ``curate`` uses, for tables whose foods lack tag columns.
+
+    Args:
+        names: Food names, e.g. "Beans, black, mature seeds, cooked, boiled, without salt".
+        usda_groups: USDA food group names aligned with ``names`` (``food_data.groups``); None or
+            missing values classify by name alone.
+
+    Returns:
+        A DataFrame indexed like ``names`` with columns ``category`` (one of
+        ``food_data.vocab.CATEGORIES``), ``diet`` (one of ``DIETS``) and ``allergens``
+        (";"-joined ``ALLERGENS`` tags, "" for none).
+    """
+    tok = _Tokens(names)
+    groups = None
+    if usda_groups is not None:
+        groups = usda_groups.reindex(names.index).fillna(UNGROUPED).astype(str).to_numpy(dtype=object)
+    name_list = [n.replace("\n", " ") for n in names.fillna("").astype(str).tolist()]
+    result = _classify(tok, _Groups(groups, len(names)), _brand_first(name_list))
+    return pd.DataFrame(
+        {"category": result.category, "diet": result.diet, "allergens": result.allergens}, index=names.index
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# As eaten
+# ---------------------------------------------------------------------------------------------
+
+# Forms nobody eats as such, unless the name says it was prepared.
+RAW_FORMS = (
+    "dehydrated|powder|powdered|dry mix|mix dry|dry form|concentrate|concentrated|condensed|undiluted|"
+    "unprepared|freeze dried|dough|unbaked|ready to bake|not reconstituted|flour|flours|starch|"
+    "cornstarch|leavening|yeast|wrappers|crust|phyllo|puff pastry|evaporated|uncooked|unheated mix|"
+    "bran raw|germ|crude|meal|masa|semolina|gluten vital|vital wheat|instant dry|granules|"
+    "separable fat|batter|ready to cook|frozen mixture|stabilized|baking chocolate|extract"
+)
+PREPARED = (
+    "prepared|reconstituted|diluted|cooked|boiled|baked|stewed|made with|with water|with milk|"
+    "equal volume|ready to serve|ready to drink|microwaved|roasted|fried|toasted|heated|braised|"
+    "simmered|steamed|scrambled|poached"
+)
+# Vegetables and fruit that are cooked before eating (raw: not as eaten).
+COOK_FIRST = (
+    "potato|potatoes|sweet potato|yam|yams|taro|cassava|eggplant|artichoke|artichokes|squash winter|"
+    "winter|pumpkin|okra|lima|soybeans|cowpeas|hyacinth|lotus|arrowhead|burdock|yautia|bamboo|"
+    "pokeberry|fiddlehead|plantains|breadfruit|rhubarb|kidney|navy|pinto|winged|yardlong|broadbeans|"
+    "fava|taro leaves|leaves|mountain yam|cardoon|salsify|amaranth|jute|drumstick|sesbania|"
+    "butterbur|chrysanthemum|borage|dock|lambsquarters|pigeonpeas|mung beans mature|nopales|"
+    "grape leaves|poi|pepeao|tree fern|beans|chayote|kale scotch|collards|celtuce|balsam|"
+    "gourd|waxgourd|pumpkin flowers|squash summer flowers|catsup"
+)
+SUPPLEMENTS = (
+    "protein supplement|protein powder|nutritional supplement|meal supplement|ensure|formulated bar|"
+    "incaparina|fluid replacement|electrolyte|pedialyte|protein isolate|protein concentrate|"
+    "whey protein|fish oil|cod liver|water with|rennin|meal replacement|instant breakfast|"
+    "shake mix|dietary supplement|slim fast|vitamin water|polydextrose|pectin|gelatins dry|"
+    "gelatin dry|muscle milk|glucerna|boost|carnation instant|orange breakfast drink|breakfast type"
+)
+COOKING_FATS = (
+    "industrial|shortening|lard|tallow|suet|animal fat|drippings|bacon grease|chicken fat|duck fat|"
+    "goose fat|turkey fat|fat beef|fat chicken|fat duck|fat goose|fat turkey|fat mutton|"
+    "margarine like shortening|butter oil|anhydrous|ghee|cocoa butter|oil industrial|"
+    "frying|confectionery|cake mix|household"
+)
+SPICES = "spices|seasoning|salt|extract|bouillon|leavening|baking|vanilla|sweeteners tabletop|cream of tartar"
+
+
+def _as_eaten(tok: _Tokens, cat: dict[str, np.ndarray], groups: _Groups, brand: np.ndarray) -> np.ndarray:
+    prepared = tok.has(_t(PREPARED), unless=_t("not reconstituted|unprepared"))
+    raw_word = tok.has(_t("raw|uncooked|ready to cook"))
+    fruit_nut_sweet = cat[FRUIT] | cat[NUT] | cat[SWEET]
+    not_eaten = tok.has(_t(RAW_FORMS)) & ~prepared
+    not_eaten |= tok.has(_t("not reconstituted|unprepared|undiluted|frozen concentrate|separable fat"))
+    dry_scope = cat[GRAIN] | cat[LEGUME] | cat[MIXED] | cat[BEV] | cat[DAIRY] | cat[EGGS] | cat[SWEET] | cat[COND]
+    dry = tok.has(_t("dry|dried|dehydrated"), unless=_t("dry roasted|dry curd|dry heat|eat|dry white|sun dried"))
+    not_eaten |= dry & dry_scope & ~prepared & ~tok.has(_t("eat|fruit|fruits|raisins|cereals ready"))
+    dried = tok.has(_t("dried|dehydrated|freeze dried"), unless=_t("sun dried"))
+    not_eaten |= dried & ~fruit_nut_sweet & ~cat[MEAT] & ~prepared
+    animal = cat[MEAT] | cat[POULTRY] | cat[SEAFOOD] | cat[EGGS]
+    not_eaten |= animal & raw_word
+    not_eaten |= (cat[GRAIN] | cat[LEGUME]) & raw_word & ~tok.has(_t("tofu|okara|natto|tempeh|sprouted|hummus"))
+    not_eaten |= cat[VEG] & tok.has(_t("raw")) & tok.has(_t(COOK_FIRST))
+    not_eaten |= tok.has(_t(SUPPLEMENTS)) | tok.has(_t(COOKING_FATS))
+    not_eaten |= grp_spices(tok, groups)
+    not_eaten |= groups.is_("Baby Foods", "Fast Foods", "Restaurant Foods") | cat[OTHER] | brand
+    not_eaten |= tok.has(_t("babyfood|babyfoods|baby food|infant|toddler|formula|fast foods|restaurant"))
+    return ~not_eaten
+
+
+def grp_spices(tok: _Tokens, groups: _Groups) -> np.ndarray:
+    """Spices, salt, extracts and baking agents: ingredients, never a food of their own."""
+    spice_group = groups.is_("Spices and Herbs") & ~tok.has(
+        _t("vinegar|mustard|horseradish|capers|fresh|basil|dill|rosemary|thyme|peppermint|spearmint")
+    )
+    return spice_group | tok.has(_t(SPICES), scope="first") | tok.has(_t("cream of tartar|baking soda"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Servings, maxima, slots
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How a kind of food is served: a gram range a serving must fall in, the target size, the
+    fallback serving, the daily maximum, preferred household units, and the meal slots."""
+
+    lo: float
+    hi: float
+    target: float
+    default: tuple[str, float]
+    max_g: float
+    prefs: dict[str, float]
+    slots: str
+
+
+_EACH = {"medium": 10, "large": 7, "small": 7, "extra": 5, "fruit": 9, "each": 8, "whole": 8}
+_KINDS: dict[str, _Kind] = {
+    "spice": _Kind(0.5, 10, 2, ("1 tsp", 2), 5, {"tsp": 10, "tbsp": 6}, "breakfast;lunch;dinner;snack"),
+    "condiment": _Kind(4, 40, 15, ("1 tbsp", 15), 30, {"tbsp": 10, "tsp": 6, "packet": 8, "serving": 5},
+                       "breakfast;lunch;dinner;snack"),
+    "salty_condiment": _Kind(4, 20, 16, ("1 tbsp", 16), 20, {"tbsp": 10, "tsp": 7, "packet": 8},
+                             "breakfast;lunch;dinner;snack"),
+    "sauce": _Kind(30, 140, 65, ("60 g", 60), 250, {"cup": 10, "tbsp": 4, "serving": 8}, "lunch;dinner"),
+    "oil": _Kind(4, 16, 13.5, ("1 tbsp", 13.6), 30, {"tbsp": 10, "tsp": 6}, "breakfast;lunch;dinner;snack"),
+    "spread_fat": _Kind(4, 16, 14, ("1 tbsp", 14), 30, {"tbsp": 10, "pat": 8, "tsp": 6},
+                        "breakfast;lunch;dinner;snack"),
+    "dressing": _Kind(10, 35, 30, ("2 tbsp", 30), 60, {"tbsp": 10, "serving": 6, "packet": 7},
+                      "lunch;dinner"),
+    "nut_butter": _Kind(15, 40, 32, ("2 tbsp", 32), 64, {"tbsp": 10, "serving": 6},
+                        "breakfast;lunch;snack"),
+    "nuts": _Kind(14, 45, 28, ("1 oz", 28.35), 60, {"oz": 10, "serving": 6, "package": 4},
+                  "breakfast;snack"),
+    "milk": _Kind(150, 300, 244, ("1 cup", 244), 750, {"cup": 10, "fl oz": 6, "serving": 5, "container": 4},
+                  "breakfast;lunch;dinner;snack"),
+    "yogurt": _Kind(100, 250, 170, ("170 g", 170), 500, {"container": 10, "cup": 9, "serving": 6},
+                    "breakfast;snack"),
+    "cheese": _Kind(15, 60, 28, ("1 oz", 28.35), 80, {"oz": 10, "slice": 9, "cubic": 4, "serving": 6},
+                    "breakfast;lunch;dinner;snack"),
+    "soft_cheese": _Kind(60, 250, 113, ("0.5 cup", 113), 300, {"cup": 10, "serving": 6, "container": 5},
+                         "breakfast;lunch;snack"),
+    "cream": _Kind(5, 35, 15, ("1 tbsp", 15), 60, {"tbsp": 10, "fl oz": 6, "tsp": 5, "serving": 5},
+                   "breakfast;lunch;dinner;snack"),
+    "egg": _Kind(30, 150, 50, ("1 large", 50), 200, {**_EACH, "large": 10, "medium": 8, "cup": 2},
+                 "breakfast;lunch;dinner"),
+    "meat": _Kind(60, 200, 85, ("3 oz", 85), 250, {"oz": 10, "fillet": 8, "breast": 7, "chop": 8, "thigh": 6,
+                                                   "drumstick": 6, "patty": 8, "steak": 5, "piece": 5,
+                                                   "serving": 5, "cup": 4, "can": 5, "wing": 4, "leg": 5},
+                  "lunch;dinner"),
+    "organ": _Kind(30, 100, 60, ("2 oz", 56.7), 100, {"oz": 10, "slice": 8, "piece": 5}, "lunch;dinner"),
+    "deli": _Kind(8, 120, 45, ("2 oz", 56.7), 150, {"slice": 9, "oz": 8, "link": 9, "frankfurter": 9,
+                                                    "sausage": 9, "patty": 9, "serving": 7, "piece": 6,
+                                                    "strip": 7, "frank": 9, "wiener": 9},
+                  "breakfast;lunch;dinner"),
+    "legume": _Kind(60, 260, 100, ("0.5 cup", 90), 350, {"cup": 10, "serving": 6}, "lunch;dinner"),
+    "tofu": _Kind(60, 200, 100, ("100 g", 100), 300, {"cup": 9, "block": 6, "slice": 8, "piece": 7, "oz": 7},
+                  "lunch;dinner"),
+    "dip": _Kind(15, 70, 30, ("2 tbsp", 30), 120, {"tbsp": 10, "serving": 7, "cup": 3}, "lunch;snack"),
+    "fruit": _Kind(40, 300, 130, ("100 g", 100), 400, {**_EACH, "cup": 8, "serving": 5, "slice": 5,
+                                                       "wedge": 7, "pieces": 4, "nlea": 5},
+                   "breakfast;lunch;dinner;snack"),
+    "dried_fruit": _Kind(15, 60, 40, ("40 g", 40), 80, {"oz": 8, "box": 8, "serving": 7, "pieces": 5,
+                                                        "cup": 4, "date": 6, "fig": 6, "prune": 6},
+                         "breakfast;snack"),
+    "juice": _Kind(150, 300, 240, ("1 cup", 240), 350, {"cup": 10, "fl oz": 7, "serving": 6, "can": 3},
+                   "breakfast;lunch;dinner;snack"),
+    "drink": _Kind(150, 400, 240, ("1 cup", 240), 750, {"cup": 10, "fl oz": 7, "serving": 6, "can": 6,
+                                                        "bottle": 4, "mug": 8}, "breakfast;lunch;dinner;snack"),
+    "water": _Kind(150, 400, 240, ("1 cup", 237), 2000, {"cup": 10, "fl oz": 7, "bottle": 5},
+                   "breakfast;lunch;dinner;snack"),
+    "bread": _Kind(20, 120, 35, ("1 slice", 30), 200, {"slice": 10, "medium": 8, "bagel": 9, "muffin": 9,
+                                                       "roll": 9, "tortilla": 9, "pita": 9, "piece": 6,
+                                                       "biscuit": 9, "croissant": 9, "oz": 4, "each": 8,
+                                                       "serving": 5, "small": 6, "large": 6, "pancake": 9,
+                                                       "waffle": 9, "shell": 8},
+                   "breakfast;lunch;dinner"),
+    "cereal": _Kind(15, 70, 35, ("1 oz", 28.35), 90, {"cup": 10, "serving": 8, "oz": 7, "packet": 7},
+                    "breakfast;snack"),
+    "hot_cereal": _Kind(120, 300, 234, ("1 cup", 234), 500, {"cup": 10, "packet": 7, "serving": 7},
+                        "breakfast"),
+    "cooked_grain": _Kind(80, 250, 160, ("1 cup", 160), 400, {"cup": 10, "serving": 6}, "lunch;dinner"),
+    "crackers": _Kind(10, 60, 28, ("1 oz", 28.35), 80, {"oz": 9, "serving": 8, "cracker": 5, "cake": 6,
+                                                        "piece": 5, "cup": 3, "package": 4},
+                      "lunch;snack"),
+    "baked_sweet": _Kind(15, 150, 55, ("1 piece", 60), 150, {"piece": 9, "slice": 9, "cookie": 8, "muffin": 9,
+                                                             "doughnut": 9, "pastry": 9, "serving": 7,
+                                                             "oz": 4, "bar": 8, "medium": 7, "each": 7,
+                                                             "brownie": 9, "pie": 3, "cake": 5,
+                                                             "small": 6, "large": 6, "eclair": 9},
+                         "snack"),
+    "candy": _Kind(10, 60, 30, ("1 oz", 28.35), 50, {"oz": 9, "bar": 9, "serving": 7, "piece": 4,
+                                                     "package": 5, "pieces": 5}, "snack"),
+    "dessert": _Kind(50, 200, 100, ("100 g", 100), 250, {"cup": 10, "serving": 8, "bar": 8, "container": 8,
+                                                         "cone": 8, "sandwich": 8, "piece": 6, "each": 6},
+                     "snack"),
+    "sweetener": _Kind(4, 25, 20, ("1 tbsp", 20), 40, {"tbsp": 10, "tsp": 7, "packet": 8, "serving": 6},
+                       "breakfast;snack"),
+    "veg": _Kind(20, 250, 100, ("80 g", 80), 400, {**_EACH, "cup": 9, "potato": 9, "ear": 9, "spear": 4,
+                                                   "stalk": 6, "nlea": 5, "serving": 6, "pepper": 9,
+                                                   "carrot": 9, "tomato": 9, "onion": 9, "slice": 3,
+                                                   "leaf": 2, "oz": 1, "piece": 4, "head": 1},
+                 "lunch;dinner"),
+    "mixed": _Kind(120, 450, 250, ("250 g", 250), 600, {"cup": 10, "serving": 9, "piece": 8, "slice": 8,
+                                                        "sandwich": 9, "burrito": 9, "item": 7, "each": 7,
+                                                        "container": 6, "package": 4, "bowl": 8},
+                   "lunch;dinner"),
+    "snack_food": _Kind(10, 60, 28, ("1 oz", 28.35), 60, {"oz": 10, "serving": 8, "cup": 6, "bar": 8,
+                                                          "package": 5, "piece": 4}, "snack"),
+    "other": _Kind(1, 500, 100, ("100 g", 100), 100, {"serving": 5}, ""),
+}
+
+
+def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> np.ndarray:
+    """The serving kind of each food (key of ``_KINDS``), by category and words."""
+    cat = {c: names.category == c for c in CATEGORIES}
+    has = tok.has
+    t = _t
+    drinkable = has(t("juice|juices|nectar|drink|beverage|beverages|lemonade|limeade|punch|cider|smoothie"))
+    rules: list[tuple[np.ndarray, str]] = [
+        (cat[OTHER], "other"),
+        (cat[COND] & grp_spices(tok, groups), "spice"),
+        (cat[COND] & has(t("soy sauce|tamari|shoyu|fish sauce|hot sauce|pepper sauce|wasabi|"
+                           "horseradish|vinegar|capers|worcestershire|sriracha")), "salty_condiment"),
+        (cat[COND] & has(t("dressing|mayonnaise|mayo|dressings")), "dressing"),
+        ((cat[COND] | cat[VEG] | cat[MIXED]) & has(t("pasta sauce|spaghetti sauce|marinara|tomato sauce|"
+                                                    "sauce tomato|gravy|sauce pasta|alfredo|pesto")), "sauce"),
+        (cat[COND], "condiment"),
+        (cat[FAT] & has(t("butter|margarine|spread|margarines|like")), "spread_fat"),
+        (cat[FAT] & has(t("dressing|mayonnaise|mayo")), "dressing"),
+        (cat[FAT], "oil"),
+        (cat[NUT] & has(t("butter|paste|spread|tahini")), "nut_butter"),
+        (cat[NUT] & has(t("milk|water|cream")), "milk"),
+        (cat[NUT] & has(t("flour|meal")), "other"),
+        (cat[NUT], "nuts"),
+        (cat[DAIRY] & has(t("yogurt|yogurts|kefir")) & ~has(t("drink|beverage")), "yogurt"),
+        (cat[DAIRY] & has(t("cottage|ricotta")), "soft_cheese"),
+        (cat[DAIRY] & has(t("cheese|cheeses|parmesan|imitation cheese|curd")) & ~has(t("cream cheese")), "cheese"),
+        (cat[DAIRY] & has(t("cream|creamer|substitute|topping|whipped|half|sour|dulce|cream cheese|creamed")), "cream"),
+        (cat[DAIRY], "milk"),
+        (cat[EGGS], "egg"),
+        ((cat[MEAT] | cat[POULTRY]) & has(t("liver|kidneys|giblets|heart|brain|brains|tongue|sweetbreads|"
+                                            "spleen|lungs|tripe|pancreas|thymus|pate|liverwurst|"
+                                            "braunschweiger")), "organ"),
+        ((cat[MEAT] | cat[POULTRY]) & (groups.is_("Sausages and Luncheon Meats") | has(t(
+            "bacon|sausage|sausages|frankfurter|frankfurters|bologna|salami|luncheon|ham sliced|pepperoni|"
+            "franks|wieners|jerky|deli|sliced|bratwurst|kielbasa|chorizo|links|link"))), "deli"),
+        (cat[MEAT] | cat[POULTRY] | cat[SEAFOOD], "meat"),
+        (cat[LEGUME] & has(t("hummus|dip|spread|miso|paste")), "dip"),
+        (cat[LEGUME] & has(t("tofu|tempeh|natto|okara|yuba")), "tofu"),
+        (cat[LEGUME] & has(t("soymilk|milk|drink|beverage")), "milk"),
+        (cat[LEGUME] & has(t("peanut|peanuts|soy nuts|roasted")) & has(t("roasted|dry|salted|peanuts")), "nuts"),
+        (cat[LEGUME], "legume"),
+        (cat[BEV] & has(t("water")) & ~has(t("coconut|with|flavored|tonic")) & (energy < 5), "water"),
+        (cat[BEV] & has(t("juice|juices|nectar")), "juice"),
+        (cat[BEV], "drink"),
+        (cat[FRUIT] & drinkable, "juice"),
+        (cat[FRUIT] & has(t("dried|dehydrated|raisins|prunes|dates|candied|leather|chips")) &
+         ~has(t("stewed|cooked")), "dried_fruit"),
+        (cat[FRUIT] & has(t("sauce|applesauce|relish")), "sauce"),
+        (cat[FRUIT], "fruit"),
+        (cat[VEG] & drinkable, "juice"),
+        (cat[VEG] & has(t("catsup|ketchup|relish|pickle relish|salsa|wasabi|horseradish")), "condiment"),
+        (cat[VEG] & has(t("tomato products|sauce|puree|paste")), "sauce"),
+        (cat[VEG] & has(t("chips|sticks")) & has(t("snack|snacks")), "snack_food"),
+        (cat[VEG], "veg"),
+        (cat[GRAIN] & has(t("eat|granola|muesli|puffed|flakes|crispy|crisp")) & ~has(t("cooked|prepared")), "cereal"),
+        (cat[GRAIN] & has(t("cereals|cereal|oatmeal|oats|grits|farina|porridge|cream of|mush|wheatena")) &
+         has(t("cooked|prepared|instant")), "hot_cereal"),
+        (cat[GRAIN] & has(t("crackers|cracker|rice cake|rice cakes|pretzels|melba|matzo|crispbread|"
+                             "chips|croutons|popcorn|breadsticks|papad|wafers|puffed|zwieback")), "crackers"),
+        (cat[GRAIN] & has(t("bread|breads|bagel|bagels|biscuit|biscuits|roll|rolls|bun|buns|muffins|"
+                             "muffin|tortilla|tortillas|pita|croissant|croissants|pancakes|pancake|"
+                             "waffle|waffles|toast|taco shells|tostada|frybread|focaccia|popovers|"
+                             "english|piki|scone|chapati|naan|shells")), "bread"),
+        (cat[GRAIN], "cooked_grain"),
+        (cat[SWEET] & has(t("jams|jam|jellies|jelly|marmalade|preserves|syrup|syrups|sugar|sugars|honey|"
+                             "molasses|sweeteners|sweetener|fruit butters|apple butter|topping|toppings|"
+                             "frosting|frostings|spread")), "sweetener"),
+        (cat[SWEET] & has(t("ice cream|ice creams|frozen|pudding|puddings|custard|custards|flan|gelatin|"
+                             "sherbet|sorbet|mousse|dessert|desserts|yogurt|yogurts|pie fillings|novelties")),
+         "dessert"),
+        (cat[SWEET] & has(t(BAKED_WORDS + "|toaster|breakfast bar|granola bar|granola bars")), "baked_sweet"),
+        (cat[SWEET] & has(t("chips|popcorn|pretzels|snacks|snack|crisps|puffs|trail mix|bar|bars|rice cake|"
+                             "rice cakes|pork skins")), "snack_food"),
+        (cat[SWEET], "candy"),
+        (cat[MIXED], "mixed"),
+    ]
+    kind = np.full(tok.n, "other", dtype=object)
+    done = np.zeros(tok.n, dtype=bool)
+    for mask, name in rules:
+        new = mask & ~done
+        kind[new] = name
+        done |= new
+    return kind
+
+
+_UNIT_SYNONYMS = {
+    "tablespoon": "tbsp", "tablespoons": "tbsp", "tbs": "tbsp", "teaspoon": "tsp", "teaspoons": "tsp",
+    "cups": "cup", "slices": "slice", "pieces": "piece", "ounce": "oz", "ounces": "oz", "nlea": "serving",
+    "servings": "serving", "links": "link", "patties": "patty", "fillets": "fillet", "strips": "strip",
+    "fruits": "fruit", "halves": "half", "crackers": "cracker", "cookies": "cookie", "cakes": "cake",
+    "wafers": "wafer", "bars": "bar", "containers": "container", "packets": "packet", "spears": "spear",
+}
+_MULTIPLES = {
+    "tbsp": "tbsp", "tsp": "tsp", "oz": "oz", "slice": "slices", "cracker": "crackers", "cookie": "cookies",
+    "piece": "pieces", "link": "links", "strip": "strips", "pat": "pats", "half": "halves", "cake": "cakes",
+    "wafer": "wafers", "spear": "spears", "date": "dates", "fig": "figs", "prune": "prunes",
+}
+_SIZE_BONUS = (("medium", 1.0), ("extra", -1.0), ("mini", -1.0), ("jumbo", -1.0))
+
+
+_MEASURE_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)\s+)?(.*)$")
+_PAREN_RE = re.compile(r"\s*\([^)]*\)?")
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _parse_measure(text: str) -> tuple[str, str, float, bool, str]:
+    """Unit, display name, size bonus, single (no amount), and the text after the unit word."""
+    amount, rest = _MEASURE_RE.match(text).groups()  # type: ignore[union-attr]
+    clean = " ".join(_PAREN_RE.sub("", rest).split()).strip(" ,")
+    if clean.startswith("NLEA serving"):
+        clean = "serving" + clean[len("NLEA serving") :]
+    lower = clean.lower()
+    first = _WORD_RE.match(lower)
+    unit = first.group(0) if first else ""
+    tail = clean[first.end() :] if first else clean
+    if unit in ("fl", "fluid") and lower.startswith(("fl oz", "fluid oz", "fluid ounce")):
+        unit, tail = "fl oz", tail.split("oz", 1)[-1].split("ounce", 1)[-1]
+    unit = _UNIT_SYNONYMS.get(unit, unit)
+    bonus = next((value for word, value in _SIZE_BONUS if word in lower), 0.0)
+    name = f"1 {clean}" if amount is None else f"{float(amount):g} {clean}"
+    return unit, name, bonus, amount is None, tail
+
+
+def _servings(measures: pd.DataFrame, food_ids: pd.Index, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Best household serving per food: in the kind's gram range, preferred unit, near the target."""
+    kind_names = list(_KINDS)
+    kind_code = pd.Series(pd.Index(kind_names).get_indexer(kind), index=food_ids)
+    default_name = np.array([_KINDS[k].default[0] for k in kind_names], dtype=object)[kind_code.to_numpy()]
+    default_g = np.array([_KINDS[k].default[1] for k in kind_names])[kind_code.to_numpy()]
+    m = measures[measures["id"].isin(food_ids) & (measures["grams"] > 0)]
+    if m.empty:
+        return default_name, default_g
+    codes, texts = pd.factorize(m["measure"].astype(str))
+    parsed = pd.DataFrame([_parse_measure(t) for t in texts], columns=["unit", "name", "bonus", "single", "tail"])
+    cand = parsed.iloc[codes].reset_index(drop=True)
+    cand["id"] = m["id"].to_numpy()
+    cand["grams"] = m["grams"].to_numpy(dtype=float)
+    cand["penalty"] = 0.0
+    extra = []
+    single = cand[cand["single"]]
+    for count in (2, 3):
+        mult = single[single["unit"].isin(list(_MULTIPLES))].copy()
+        mult["name"] = f"{count} " + mult["unit"].map(_MULTIPLES) + mult["tail"]
+        mult["grams"] *= count
+        mult["penalty"] = 0.4 * (count - 1)
+        extra.append(mult)
+    half = single[single["unit"] == "cup"].copy()
+    half["name"] = "0.5 " + half["name"].str.slice(2)
+    half["grams"] *= 0.5
+    half["penalty"] = 0.4
+    cand = pd.concat([cand, *extra, half], ignore_index=True)
+    code = kind_code.reindex(cand["id"]).to_numpy()
+    lo = np.array([_KINDS[k].lo for k in kind_names])[code]
+    hi = np.array([_KINDS[k].hi for k in kind_names])[code]
+    target = np.array([_KINDS[k].target for k in kind_names])[code]
+    units = sorted({u for k in kind_names for u in _KINDS[k].prefs})
+    prefs = np.full((len(kind_names), len(units) + 1), -3.0)
+    for i, k in enumerate(kind_names):
+        for u, v in _KINDS[k].prefs.items():
+            prefs[i, units.index(u)] = v
+    unit_code = pd.Index(units).get_indexer(cand["unit"])
+    grams = cand["grams"].to_numpy()
+    score = prefs[code, unit_code] + cand["bonus"].to_numpy() - cand["penalty"].to_numpy()
+    score -= 3.0 * np.abs(np.log(grams / target))
+    ok = (grams >= lo) & (grams <= hi)
+    best = (
+        pd.DataFrame({"id": cand["id"].to_numpy()[ok], "score": score[ok], "name": cand["name"].to_numpy()[ok],
+                      "grams": grams[ok]})
+        .sort_values(["id", "score"], ascending=[True, False], kind="stable")
+        .drop_duplicates("id")
+        .set_index("id")
+        .reindex(food_ids)
+    )
+    found = best["grams"].notna().to_numpy()
+    name = np.where(found, best["name"].to_numpy(dtype=object), default_name)
+    grams_out = np.where(found, best["grams"].to_numpy(dtype=float), default_g)
+    return name, np.round(grams_out, 1)
+
+
+def _slots(tok: _Tokens, kind: np.ndarray, cat: dict[str, np.ndarray]) -> np.ndarray:
+    """";"-joined meal slots: the kind's slots plus word-based additions."""
+    table = {k: [s in _KINDS[k].slots.split(";") for s in SLOTS] for k in _KINDS}
+    codes = pd.Index(list(_KINDS)).get_indexer(kind)
+    flags = np.array([table[k] for k in _KINDS], dtype=bool)[codes]
+    b, lunch, dinner, snack = (SLOTS.index(s) for s in ("breakfast", "lunch", "dinner", "snack"))
+    has, t = tok.has, _t
+    breakfast_words = has(t("breakfast|bacon|sausage|sausages|ham|pancake|pancakes|waffle|waffles|"
+                            "french toast|bagel|bagels|english|muffin|muffins|croissant|croissants|"
+                            "biscuit|biscuits|hash brown|hash browns|scrambled|omelet|grits|toast|"
+                            "doughnut|doughnuts|danish|sweet rolls|coffeecake|cinnamon|toaster"))
+    flags[:, b] |= breakfast_words & (kind != "other")
+    raw_snack = cat[VEG] & has(t("raw")) & has(t("carrots|carrot|celery|cucumber|tomatoes|cherry|sweet|"
+                                                 "broccoli|cauliflower|radishes|snap|jicama|yambean|"
+                                                 "kohlrabi|edamame|peas edible"))
+    flags[:, snack] |= raw_snack | has(t("jerky|edamame|roasted soybeans|trail mix|hummus"))
+    flags[:, snack] |= (kind == "bread") & has(t("muffin|muffins|bagel|bagels|pita"))
+    pancake = (kind == "bread") & has(t("pancake|pancakes|waffle|waffles|french toast"))
+    flags[pancake, lunch] = False
+    flags[pancake, dinner] = False
+    flags[:, lunch] |= (kind == "yogurt") | (kind == "nuts") & has(t("seeds|seed"))
+    flags[:, dinner] |= (kind == "nuts") & has(t("seeds|seed"))
+    joined = np.full(len(kind), "", dtype=object)
+    for i, slot in enumerate(SLOTS):
+        joined = joined + np.where(flags[:, i], slot + ";", "")
+    return np.array([s[:-1] for s in joined.tolist()], dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# Planner set, overrides, curate
+# ---------------------------------------------------------------------------------------------
+
+ALCOHOL = "alcoholic|beer|ale|wine|liquor|whiskey|vodka|rum|gin|sake|liqueur|brandy|cordial|stout|porter"
+NOT_A_SERVING = (
+    "salt|vinegar|sweeteners|sweetener|extract|bouillon|flavoring|seasoning|baking|cream of tartar|pectin|"
+    "mix|bitters|substitute|creamer|imitation|topping|toppings|frosting|frostings|syrup|syrups|sugar|sugars|"
+    "shortening|lard|tallow|gravy|dessert topping|whipped topping|sprinkles|coating|filling|fillings|"
+    "leavening|croutons|bacon bits|stuffing|crumbs|cocktail"
+)
+SUGARY_DRINKS = (
+    "carbonated|soda|cola|energy|sports|drink|drinks|punch|cocktail|lemonade|limeade|flavored|mix|powder|"
+    "syrup|tonic|whiskey|shake|shakes|instant|malted|cocoa|chocolate|ade|nectar|dairy|eggnog|breakfast"
+)
+_ALL_CAPS_RE = re.compile(r"\b(?!(?:USDA|NFS|UHT|NLEA|DHA|II|III|IV|OZ|FL|MSG|RTE|TV)\b)[A-Z][A-Z'&.\-]{2,}\b")
+# Variants that differ only in salt, grade, trim, packing, origin or recipe source: one representative
+# per group is enough for planning (the others stay in the table, off the planner set).
+_VARIANT_RE = re.compile(
+    r"(?i),? ?\b(?:with|without) (?:added )?salt(?: added)?|, (?:no salt added|unsalted|salted|"
+    r"low sodium|reduced sodium|lightly salted|choice|select|prime|all grades|usda choice|usda select|"
+    r"usda prime|enriched|unenriched|fortified|unfortified|not fortified|domestic|imported|"
+    r"new zealand|australian|commercially prepared|prepared from recipe|home-prepared|"
+    r"solids and liquids|drained solids|drained|meat and skin|meat only|boneless|bone-in|"
+    r"(?:extra )?(?:heavy|light) syrup(?: pack)?|juice pack|water pack|regular|plain)\b|"
+    r", trimmed to [^,]*fat|separable lean (?:and fat|only)"
+)
+_PREFERRED = (
+    ("without salt|no salt|unsalted|without salt added", 2.0),
+    ("all grades", 1.5),
+    ("choice", 1.0),
+    ("lean only", 1.0),
+    ("0 fat", 1.0),
+    ("enriched|fortified|with added", 1.0),
+    ("juice pack|water pack", 1.0),
+    ("heavy syrup|extra heavy", -1.0),
+    ("meat only", 1.0),
+    ("commercially prepared", 0.5),
+    ("imported|new zealand|australian", -0.5),
+    ("unenriched|unfortified|not fortified", -1.0),
+)
+
+
+def _representatives(tok: _Tokens, names: list[str], candidates: np.ndarray) -> np.ndarray:
+    """Keep one preferred food per group of near-duplicate names among ``candidates``."""
+    idx = np.flatnonzero(candidates)
+    if not len(idx):
+        return candidates
+    subset = [names[i] for i in idx]
+    canonical = _VARIANT_RE.sub("", "\n".join(subset)).lower().split("\n")
+    score = np.zeros(len(names))
+    for terms, weight in _PREFERRED:
+        score += weight * tok.has(_t(terms))
+    table = pd.DataFrame({"key": canonical, "score": -score[idx], "pos": idx})
+    best = table.sort_values(["key", "score", "pos"], kind="stable").drop_duplicates("key")["pos"]
+    keep = np.zeros(len(names), dtype=bool)
+    keep[best.to_numpy()] = True
+    return keep
+
+
+def _planner(
+    tok: _Tokens,
+    foods: pd.DataFrame,
+    names: list[str],
+    classified: _Names,
+    kind: np.ndarray,
+    as_eaten: np.ndarray,
+    serving_g: np.ndarray,
+) -> np.ndarray:
+    cat = {c: classified.category == c for c in CATEGORIES}
+    has, t = tok.has, _t
+    energy = pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else None
+    ok = as_eaten & ~cat[OTHER] & (kind != "other") & (kind != "spice") & (serving_g > 0)
+    if energy is not None:
+        ok &= ~np.isnan(energy)
+    if "deprecated" in foods:
+        ok &= ~foods["deprecated"].fillna(False).astype(bool).to_numpy()
+    if "alcohol" in foods:
+        ok &= ~(pd.to_numeric(foods["alcohol"], errors="coerce").fillna(0).to_numpy() > 0.5)
+    ok &= ~has(t(ALCOHOL), unless=_t("ginger ale|root beer|wine vinegar"))
+    ok &= ~(has(t(NOT_A_SERVING)) & (cat[COND] | cat[SWEET] | cat[FAT] | cat[DAIRY] & ~classified.masks["dairy_alt"]))
+    ok &= ~(cat[BEV] & has(t(SUGARY_DRINKS)))
+    ok &= ~has(t("fast foods|restaurant|babyfood|infant|formula|meal supplement"))
+    # Branded products duplicate generic ones; ready-to-eat cereals are kept (fortification differs).
+    branded = _rows_matching(names, _ALL_CAPS_RE)
+    ok &= ~(branded & ~np.isin(kind, ["cereal", "hot_cereal"]))
+    return ok & _representatives(tok, names, ok)
+    return ok
+
+
+def _max_g(tok: _Tokens, kind: np.ndarray, serving_g: np.ndarray) -> np.ndarray:
+    codes = pd.Index(list(_KINDS)).get_indexer(kind)
+    max_g = np.array([_KINDS[k].max_g for k in _KINDS], dtype=float)[codes]
+    max_g = np.where((kind == "drink") & tok.has(_t("coffee")), 750.0, max_g)
+    max_g = np.where((kind == "drink") & tok.has(_t("tea|teas")), 1000.0, max_g)
+    max_g = np.where(tok.has(_t("sodium|salted|pickled|pickles|sauerkraut|olives|anchovy|anchovies")), 
+                     np.minimum(max_g, np.maximum(serving_g * 2, 30)), max_g) if False else max_g
+    return np.maximum(max_g, serving_g)
+
+
+_BOOL_COLUMNS = ("as_eaten", "planner")
+_FLOAT_COLUMNS = ("serving_g", "max_g", "price")
+_OVERRIDE_COLUMNS = ("id", "column", "value", "reason")
+
+
+def _parse_override(column: str, value: str) -> tuple[object, str | None]:
+    """Typed value of one override cell, or an error saying what is allowed."""
+    text = value.strip()
+    if column in _BOOL_COLUMNS:
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true", None
+        return None, "allowed: true or false"
+    if column in _FLOAT_COLUMNS:
+        try:
+            number = float(text)
+        except ValueError:
+            return None, "allowed: a number of grams (price: a number)"
+        if math.isnan(number) and column != "price" or number < 0:
+            return None, "allowed: a number >= 0"
+        return number, None
+    if column == "category":
+        return (text, None) if text in CATEGORIES else (None, f"allowed: {', '.join(CATEGORIES)}")
+    if column == "diet":
+        return (text, None) if text in DIETS else (None, f"allowed: {', '.join(DIETS)}")
+    if column in ("allergens", "slots"):
+        vocab = ALLERGENS if column == "allergens" else SLOTS
+        tags = [p.strip() for p in text.split(";") if p.strip()]
+        bad = [p for p in tags if p not in vocab]
+        if bad:
+            return None, f"allowed: ';'-joined tags from {', '.join(vocab)} (or empty)"
+        return ";".join(v for v in vocab if v in tags), None
+    return text, None
+
+
+def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read and check a curation override file (columns id, column, value, reason).
+
+    Every row must name a known food id (when ``food_ids`` is given), a curation column, a value
+    valid for that column and a non-empty reason. All problems are collected and raised together.
+
+    Returns:
+        The rows with a ``parsed`` column holding typed values.
+
+    Raises:
+        FoodDataError: The file is unreadable or any row is invalid; the message names the file
+            and each bad row (its line number), the bad value and what is allowed.
+    """
+    from food_data.table import CURATION_COLUMNS
+
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            lines = [(n, line) for n, line in enumerate(handle, start=1) if line.strip() and not line.startswith("#")]
+    except OSError as exc:
+        raise FoodDataError(f"cannot read curation override file {path}: {exc}") from exc
+    rows = list(csv.reader(line for _, line in lines))
+    header = [h.strip() for h in rows[0]] if rows else []
+    missing = [c for c in _OVERRIDE_COLUMNS if c not in header]
+    if missing:
+        raise FoodDataError(
+            f"curation override file {path}: missing column(s) {', '.join(missing)}; "
+            f"expected header: {','.join(_OVERRIDE_COLUMNS)}"
+        )
+    table = pd.DataFrame(
+        [dict(zip(header, (v.strip() for v in r), strict=False)) for r in rows[1:]], columns=header, dtype=object
+    ).fillna("")
+    known = (
+        pd.Index(table["id"]).isin(pd.Index(food_ids)) if food_ids is not None else np.ones(len(table), dtype=bool)
+    )
+    problems: list[str] = []
+    parsed: list[object] = []
+    for i, row in enumerate(table.itertuples(index=False)):
+        line = lines[i + 1][0]
+        where = f"line {line} (id {row.id!r}, column {row.column!r})"
+        value: object = None
+        if not known[i]:
+            problems.append(f"{where}: unknown food id {row.id!r}; use an id of the bundled table")
+        if row.column not in CURATION_COLUMNS:
+            problems.append(f"{where}: unknown column {row.column!r}; allowed: {', '.join(CURATION_COLUMNS)}")
+        else:
+            value, error = _parse_override(row.column, row.value)
+            if error:
+                problems.append(f"{where}: bad value {row.value!r}; {error}")
+        if not row.reason.strip():
+            problems.append(f"{where}: empty reason; every override must say why")
+        parsed.append(value)
+    if problems:
+        raise FoodDataError(f"curation override file {path} has {len(problems)} problem(s)", problems)
+    return table.assign(parsed=parsed)
+
+
+def apply_overrides(foods: pd.DataFrame, overrides: pd.DataFrame, path: Path = OVERRIDES_FILE) -> pd.DataFrame:
+    """Apply checked overrides (``load_overrides``) to curated foods, then check servings again.
+
+    Raises:
+        FoodDataError: An override leaves a planner food with ``max_g`` below ``serving_g`` or a
+            serving of 0 g; the message names the food and the override file.
+    """
+    out = foods.copy()
+    for row in overrides.itertuples(index=False):
+        out.loc[row.id, row.column] = row.parsed
+    touched = out.index.isin(overrides["id"])
+    bad = out[touched & out["planner"].astype(bool) & ~(out["serving_g"] > 0) | touched & (
+        out["max_g"] < out["serving_g"])]
+    if len(bad):
+        raise FoodDataError(
+            f"curation override file {path} leaves foods with an impossible serving",
+            [f"{i} ({r['name']}): serving_g {r['serving_g']}, max_g {r['max_g']}; "
+             "need serving_g > 0 and max_g >= serving_g" for i, r in bad.iterrows()],
+        )
+    return out
+
+
+def curate(
+    foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None = OVERRIDES_FILE
+) -> pd.DataFrame:
+    """Add the planner curation columns (``food_data.table.CURATION_COLUMNS``) to a food table.
+
+    Rules use the USDA group (``usda_group``) where known and the name; the override file is
+    applied last.
+
+    Args:
+        foods: Foods indexed by id with at least ``name``; ``usda_group``, ``deprecated``,
+            ``energy`` and ``alcohol`` are used when present.
+        measures: Household measures (columns ``id``, ``measure``, ``grams``).
+        overrides: Override file (id, column, value, reason); None applies none.
+
+    Returns:
+        ``foods`` (same index and columns) plus every curation column.
+
+    Raises:
+        FoodDataError: The override file is invalid (see ``load_overrides``).
+    """
+    names = foods["name"].fillna("").astype(str)
+    name_list = [n.replace("\n", " ") for n in names.tolist()]
+    tok = _Tokens(names)
+    groups = foods["usda_group"].fillna(UNGROUPED).astype(str).to_numpy(dtype=object) if "usda_group" in foods else None
+    group_codes = _Groups(groups, len(foods))
+    brand = _brand_first(name_list)
+    classified = _classify(tok, group_codes, brand)
+    cat = {c: classified.category == c for c in CATEGORIES}
+    energy = pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else np.full(len(foods), np.nan)
+    as_eaten = _as_eaten(tok, cat, group_codes, brand)
+    if "deprecated" in foods:
+        as_eaten &= ~foods["deprecated"].fillna(False).astype(bool).to_numpy()
+    kind = _kinds(tok, classified, group_codes, np.nan_to_num(energy, nan=1e9))
+    serving_name, serving_g = _servings(measures, foods.index, kind)
+    planner = _planner(tok, foods, name_list, classified, kind, as_eaten, serving_g)
+    out = foods.copy()
+    out["category"] = classified.category
+    out["diet"] = classified.diet
+    out["allergens"] = classified.allergens
+    out["as_eaten"] = as_eaten
+    out["serving_name"] = serving_name
+    out["serving_g"] = serving_g
+    out["max_g"] = _max_g(tok, kind, serving_g)
+    out["slots"] = _slots(tok, kind, cat)
+    out["planner"] = planner
+    out["price"] = np.nan
+    if overrides is not None and Path(overrides).exists():
+        out = apply_overrides(out, load_overrides(overrides, out.index), overrides)
+    return out

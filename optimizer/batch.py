@@ -32,6 +32,7 @@ row 1).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -732,19 +733,25 @@ def dask_executor(address: str, timeout: float = 10.0) -> Iterator[tuple[Executo
         ) from None
     try:
         client = Client(address, timeout=timeout)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(
             f"--scheduler {address}: cannot connect to the Dask scheduler ({exc}); give its address as "
             "tcp://host:8786 and check that it is running"
         ) from exc
     try:
         threads = sum(client.nthreads().values()) or 1
-        yield client.get_executor, threads
+        # pure=False: every submission runs, even one equal to an earlier (failed) one.
+        yield functools.partial(client.get_executor, pure=False), threads
     finally:
         client.close()
 
 
 def _shutdown(executor: Executor, cancel: bool) -> None:
+    if cancel:
+        # On an interrupt, stop local workers now rather than wait for their solves to finish
+        # (a ProcessPoolExecutor's exit handler would join them).
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+            proc.terminate()
     try:
         executor.shutdown(wait=not cancel, cancel_futures=cancel)
     except TypeError:  # executors without cancel_futures (dask's ClientExecutor)

@@ -73,43 +73,48 @@ def nutrient_matrix(foods: pd.DataFrame, nutrients: list[str]) -> np.ndarray:
     return np.nan_to_num(np.column_stack([c.to_numpy(dtype=float) for c in cols]) if cols else np.zeros((len(foods), 0)))
 
 
+def coverage_scores(foods: pd.DataFrame, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
+    """Each food's target coverage per serving and per 100 kcal.
+
+    The score is the priority-weighted sum over target nutrients of min(1, amount in one serving /
+    daily minimum): how much of the day's targets one serving covers.
+    """
+    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0 and n in foods.columns}
+    names = sorted(mins)
+    if not names:
+        return np.zeros(len(foods)), np.zeros(len(foods))
+    serving = foods["serving_g"].to_numpy(dtype=float) / 100.0
+    per_serving = nutrient_matrix(foods, names) * serving[:, None]
+    weights = np.array([mins[n].priority for n in names])
+    goal = np.array([mins[n].min for n in names])
+    score = (np.minimum(per_serving / goal, 1.0) * weights).sum(axis=1)
+    kcal = np.maximum(foods["energy"].to_numpy(dtype=float) * serving, 1.0)
+    return score, score / kcal * 100.0
+
+
 def preselect(
     allowed: pd.DataFrame,
     targets: Targets,
     *,
     per_category: int = 10,
-    liked: list[str] | None = None,
+    keep: set[str] | None = None,
     banned: set[str] | None = None,
 ) -> pd.DataFrame:
     """The candidate set: per category the foods that cover the targets best, per serving and per kcal.
 
-    Each food's score is the priority-weighted sum over target nutrients of min(1, amount in one
-    serving / daily minimum); the best ``per_category`` foods of each category by that score and
-    the best by score per 100 kcal are kept, plus every liked food.
+    The best ``per_category`` foods of each category by coverage per serving and the best by
+    coverage per 100 kcal are kept (ties broken by id, so the same input gives the same
+    candidates), plus the ``keep`` foods that are not banned.
     """
     foods = allowed if not banned else allowed[~allowed.index.isin(banned)]
-    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0 and n in foods.columns}
-    names = sorted(mins)
-    mat = nutrient_matrix(foods, names)
-    serving = foods["serving_g"].to_numpy(dtype=float) / 100.0
-    per_serving = mat * serving[:, None]
-    weights = np.array([mins[n].priority for n in names])
-    goal = np.array([mins[n].min for n in names])
-    cover = np.minimum(per_serving / goal, 1.0) if names else np.zeros((len(foods), 0))
-    score = (cover * weights).sum(axis=1) if names else np.zeros(len(foods))
-    kcal = np.maximum(foods["energy"].to_numpy(dtype=float) * serving, 1.0)
-    density = score / kcal * 100.0
+    score, density = coverage_scores(foods, targets)
     frame = pd.DataFrame({"cat": foods["category"].to_numpy(), "score": score, "density": density}, index=foods.index)
-    keep: set[str] = set()
+    frame = frame.sort_index()
+    chosen: set[str] = set(keep or ()) & set(foods.index)
     for _, grp in frame.groupby("cat", sort=True):
-        # Stable ordering: by score, then id, so the same input gives the same candidates.
-        by_score = grp.sort_values(["score"], ascending=False, kind="mergesort")
-        by_density = grp.sort_values(["density"], ascending=False, kind="mergesort")
-        keep.update(by_score.index[:per_category])
-        keep.update(by_density.index[:per_category])
-    if liked:
-        keep.update(foods.index[pattern_mask(liked, foods)])
-    return foods.loc[sorted(keep)]
+        chosen.update(grp.sort_values("score", ascending=False, kind="mergesort").index[:per_category])
+        chosen.update(grp.sort_values("density", ascending=False, kind="mergesort").index[:per_category])
+    return foods.loc[sorted(chosen)]
 
 
 def richest_blocked(

@@ -27,12 +27,12 @@ import pulp
 from optimizer import expr
 from optimizer.candidates import nutrient_matrix
 from optimizer.plan import PlanRules
-from optimizer.rules import slot_kind
+from optimizer.rules import family, slot_kind
 from optimizer.targets import Targets
 
 SHORTFALL_WEIGHT = 1000.0  # per whole target missed, times priority
 MAX_ITEM_SERVINGS = 2.0  # an item is at most two servings
-LIKE_WEIGHT = 2.0  # per liked food left out of the day
+LIKE_WEIGHT = 2.0  # per liked pattern with no food in the day
 COST_WEIGHT = 100.0  # per currency unit when the objective is cost
 COST_TIEBREAK = 1.0  # per currency unit otherwise (when prices are known)
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
@@ -47,7 +47,7 @@ class DaySpec:
     goals: dict[str, float]  # nutrient -> minimum goal for this day
     forbidden: set[tuple[str, str]] = field(default_factory=set)  # (food, slot) not allowed today
     previous: list[set[tuple[str, str]]] = field(default_factory=list)  # earlier days' (food, slot) items
-    liked: set[str] = field(default_factory=set)
+    liked: dict[str, list[str]] = field(default_factory=dict)  # like pattern -> its candidate foods
 
 
 @dataclass
@@ -116,6 +116,7 @@ def build_day_model(
     }
     slot_sets = {f: set(str(foods.at[f, "slots"]).split(";")) for f in ids}
     category = {f: str(foods.at[f, "category"]) for f in ids}
+    names = {f: str(foods.at[f, "name"]) for f in ids}
 
     n: dict[tuple[str, str], pulp.LpVariable] = {}
     y: dict[tuple[str, str], pulp.LpVariable] = {}
@@ -181,11 +182,18 @@ def build_day_model(
         by_slot[k[1]].append(k)
     protein = set(rules.protein_categories)
     produce = set(rules.produce_categories)
+    side = set(rules.side_categories)
     for slot in rules.slots:
         ks = by_slot[slot.name]
         ys = [(y[k], 1.0) for k in ks]
-        b.rule(ys, ">=", slot.min_items, f"items_min_{slot.name}", f"{slot.name} has at least {slot.min_items} items")
+        mains = [(y[k], 1.0) for k in ks if category[k[0]] not in side]
+        b.rule(mains, ">=", slot.min_items, f"items_min_{slot.name}",
+               f"{slot.name} has at least {slot.min_items} items besides drinks, fats, condiments and sweets")
         b.rule(ys, "<=", slot.max_items, f"items_max_{slot.name}", f"{slot.name} has at most {slot.max_items} items")
+        if slot.needs_one_of:
+            core = set(slot.needs_one_of)
+            b.rule([(y[k], 1.0) for k in ks if category[k[0]] in core], ">=", 1, f"core_{slot.name}",
+                   f"{slot.name} has one of: {', '.join(slot.needs_one_of)}")
         if slot.needs_protein:
             b.rule([(y[k], 1.0) for k in ks if category[k[0]] in protein], ">=", 1, f"protein_{slot.name}",
                    f"{slot.name} has a protein food")
@@ -214,15 +222,21 @@ def build_day_model(
         pairs = [(n[k], step_g[k[0]]) for k in keys if category[k[0]] == cat]
         b.rule(pairs, ">=", limit, f"group_min_{expr.safe_name(cat)}", f"{cat} at least {limit:g} g a day")
 
-    # Distinct foods: a food is served at one meal a day at most, so the item count is the number of
-    # different foods (set-packing rows are far stronger than per-food indicator binaries).
-    for f in per_food:
-        ks = [k for k in keys if k[0] == f]
+    # Distinct foods: a food (and, with one_per_family, a food family such as "Soymilk") is served at
+    # one meal a day at most, so the item count is the number of different foods. Set-packing rows
+    # like these are far stronger than per-food indicator binaries.
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for k in keys:
+        key = family(names[k[0]]) if rules.one_per_family else k[0]
+        groups.setdefault(key, []).append(k)
+    for i, (_, ks) in enumerate(sorted(groups.items())):
         if len(ks) > 1:
-            expr.add_le(prob, [(y[k], 1.0) for k in ks], 1.0, f"once_{expr.safe_name(f)}")
+            expr.add_le(prob, [(y[k], 1.0) for k in ks], 1.0, f"once_{i}")
     if rules.min_distinct_foods_per_day > 0:
-        b.rule([(y[k], 1.0) for k in keys], ">=", rules.min_distinct_foods_per_day, "distinct_foods",
-               f"at least {rules.min_distinct_foods_per_day} different foods a day")
+        b.rule([(y[k], 1.0) for k in keys if category[k[0]] not in side], ">=", rules.min_distinct_foods_per_day,
+               "distinct_foods",
+               f"at least {rules.min_distinct_foods_per_day} different foods a day besides drinks, fats, "
+               "condiments and sweets")
 
     # No day repeats an earlier day: not all of an earlier day's items may be chosen again.
     for i, prev in enumerate(spec.previous):
@@ -238,11 +252,13 @@ def build_day_model(
             b.rule(list(zip(qty, price, strict=True)), "<=", rules.budget, "budget",
                    f"cost at most {rules.budget:g} a day (budget)")
 
-    # Liked foods: a penalty for each liked candidate left out of the day (kept non-negative).
-    for f in sorted(spec.liked & set(per_food)):
-        miss = expr.binary(prob, f"skip_liked_{expr.safe_name(f)}")
-        expr.add_ge(prob, [(miss, 1.0)] + [(y[k], 1.0) for k in keys if k[0] == f], 1.0,
-                    f"liked_{expr.safe_name(f)}")
+    # Likes: a penalty for each liked pattern none of whose foods is served that day (non-negative).
+    for i, (pattern, liked_foods) in enumerate(sorted(spec.liked.items())):
+        uses = [(y[k], 1.0) for k in keys if k[0] in set(liked_foods)]
+        if not uses:
+            continue
+        miss = expr.binary(prob, f"skip_like_{i}")
+        expr.add_ge(prob, [(miss, 1.0)] + uses, 1.0, f"like_{i}")
         objective.append((miss, LIKE_WEIGHT))
     if price is not None:
         weight = COST_WEIGHT if rules.objective == "cost" else COST_TIEBREAK

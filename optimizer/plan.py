@@ -135,6 +135,7 @@ class SlotRule(_Model):
     energy_share: tuple[float, float]
     needs_protein: bool = False
     needs_produce: bool = False
+    needs_one_of: list[str] = Field([], description="at least one item from these categories")
 
 
 class PlanRules(_Model):
@@ -154,6 +155,12 @@ class PlanRules(_Model):
     max_days_per_food: int
     protein_categories: list[str]
     produce_categories: list[str]
+    side_categories: list[str] = Field(
+        [], description="accompaniments (oils, condiments, drinks): not counted toward min_items or distinct foods"
+    )
+    one_per_family: bool = Field(
+        True, description="at most one food a day per family (the name's first part: 'Soymilk', 'Coffee')"
+    )
     weekly_nutrients: list[str]
     energy_min: float
     energy_max: float

@@ -21,7 +21,7 @@ import pandas as pd
 from food_data.errors import ConfigError
 from food_data.table import FoodTable
 from optimizer import model as day_model
-from optimizer.candidates import eligible_foods, pattern_mask, preselect
+from optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, preselect
 from optimizer.explain import conflict_error, explain_shortfall
 from optimizer.plan import (
     DayPlan,
@@ -47,6 +47,7 @@ MET_TOLERANCE = 1e-6
 # Candidate preselection: foods per category for the LP relaxation, and kept regardless for the MILP.
 WIDE_PER_CATEGORY = 10
 NARROW_PER_CATEGORY = 2
+LIKED_PER_PATTERN = 3
 
 
 def _version() -> str:
@@ -143,7 +144,7 @@ def make_plan(
             "--objective cost needs prices: give the profile a `prices` table or use --foods with a price column."
         )
     elig = eligible_foods(foods, rules)
-    liked = set(elig.allowed.index[pattern_mask(rules.likes, elig.allowed)])
+    liked = _liked(rules.likes, elig.allowed, targets)
 
     state = _WeekState()
     day_plans: list[DayPlan] = []
@@ -221,6 +222,19 @@ def make_plan(
     )
 
 
+def _liked(patterns: list[str], allowed: pd.DataFrame, targets: Targets) -> dict[str, list[str]]:
+    """For each like pattern, its best few allowed foods by target coverage."""
+    out = {}
+    for pattern in patterns:
+        foods = allowed[pattern_mask([pattern], allowed)]
+        if foods.empty:
+            continue
+        score, _ = coverage_scores(foods, targets)
+        ranked = pd.Series(score, index=foods.index).sort_index().sort_values(ascending=False, kind="mergesort")
+        out[pattern] = list(ranked.index[:LIKED_PER_PATTERN])
+    return out
+
+
 def _fluids_apart(targets: Targets) -> Targets:
     """Water's AI counts drinks; plans are food, so fluids are advised, not planned."""
     water = targets.items.get("water")
@@ -244,14 +258,15 @@ def _candidates(
     """Candidates for the day MILP: the LP relaxation's support over a wide preselection, plus the
     best few foods of every category (so meal structure has room) and the liked foods. Also returns
     the seconds spent solving the relaxation."""
-    wide = preselect(allowed, targets, per_category=WIDE_PER_CATEGORY, liked=sorted(spec.liked), banned=banned)
+    keep = {f for foods in spec.liked.values() for f in foods}
+    wide = preselect(allowed, targets, per_category=WIDE_PER_CATEGORY, keep=keep, banned=banned)
     spec.candidates = wide
     relaxed = day_model.build_day_model(spec, rules, targets, prices=prices)
     outcome = solve(relaxed.prob, solver=solver, relax=True, time_limit=10.0)
     if not outcome.has_solution:
         return wide, outcome.seconds  # the MILP is infeasible too; the diagnosis needs every candidate
     support = {f for (f, _), var in relaxed.n.items() if (var.value() or 0.0) > 1e-6}
-    narrow = preselect(allowed, targets, per_category=NARROW_PER_CATEGORY, liked=sorted(spec.liked), banned=banned)
+    narrow = preselect(allowed, targets, per_category=NARROW_PER_CATEGORY, keep=keep, banned=banned)
     return wide.loc[sorted(support | set(narrow.index))], outcome.seconds
 
 

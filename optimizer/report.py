@@ -87,7 +87,10 @@ def fmt_amount(value: float | None, unit: str = "") -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
+    """A percentage for people; just under 100 never rounds up to a misleading "100%"."""
+    if value is None:
+        return "–"
+    return f"{math.floor(value)}%" if 99 <= value < 100 else f"{value:.0f}%"
 
 
 def day_number(plan: Plan, day: DayPlan) -> int:
@@ -290,13 +293,13 @@ def shortfall_groups(plan: Plan) -> list[ShortfallGroup]:
         if len(items) == 1 and not items[0].scope.lower().startswith("day"):
             s = items[0]
             headline = (
-                f"{fmt_amount(s.achieved, s.unit)} a day on the {s.scope} is {s.pct_of_target:.0f}% of the "
+                f"{fmt_amount(s.achieved, s.unit)} a day on the {s.scope} is {_pct(s.pct_of_target)} of the "
                 f"{fmt_amount(s.target, s.unit)} target (short by {fmt_amount(s.short_by, s.unit)})."
             )
         else:
             days = ", ".join(s.scope.replace("day ", "") for s in items)
             lo, hi = worst, max(s.pct_of_target for s in items)
-            span = f"{lo:.0f}%" if round(lo) == round(hi) else f"{lo:.0f}–{hi:.0f}%"
+            span = _pct(lo) if _pct(lo) == _pct(hi) else f"{_pct(lo)[:-1]}–{_pct(hi)}"
             count = f"{len(items)} of {n_days} days" if n_days > 1 else "the day"
             headline = (
                 f"Short on {count} (day {days}): {span} of the {fmt_amount(first.target, first.unit)} target."
@@ -355,7 +358,7 @@ def _bar_svg(cov: _Coverage, color_key: str, label: str) -> str:
         f'<rect x="0" y="0" width="{width:.2f}" height="10" fill="{_COLORS[color_key]}"/>',
     ]
     if pct > SCALE_PCT:  # beyond the chart: a lighter end cap says "more than shown"
-        parts.append(f'<rect x="97" y="0" width="3" height="10" fill="#ffffff" opacity="0.55"/>')
+        parts.append('<rect x="97" y="0" width="3" height="10" fill="#ffffff" opacity="0.55"/>')
     if not cov.limit_only:
         parts.append(
             f'<line x1="{target_x:.2f}" y1="0" x2="{target_x:.2f}" y2="10" stroke="#1f2933" '
@@ -448,16 +451,18 @@ def _heatmap(plan: Plan, order: list[str], names: dict[str, str]) -> str:
             cov = coverage(total)
             cells.append(
                 f'<td style="background:{_heat_color(cov)}" title="{_e(names[nid])}, day '
-                f'{day_number(plan, d)}: {_e(fmt_amount(total.amount, total.unit))} '
-                f'({_e(_pct(cov.pct))})">{cov.pct or 0:.0f}</td>'
+                f"{day_number(plan, d)}: {_e(fmt_amount(total.amount, total.unit))} "
+                f'({_e(_pct(cov.pct))})">{_pct(cov.pct)[:-1]}</td>'
             )
         wk = week_total(plan, nid) if n_days > 1 else None
         if wk is not None:
             cov = coverage(wk)
-            cells.append(f'<td class="wk" style="background:{_heat_color(cov)}">{cov.pct or 0:.0f}</td>')
-        flag = ' <span class="wkly" title="stored by the body: met on the week average">wk</span>' if (
-            target.weekly
-        ) else ""
+            cells.append(f'<td class="wk" style="background:{_heat_color(cov)}">{_pct(cov.pct)[:-1]}</td>')
+        flag = (
+            ' <span class="wkly" title="stored by the body: met on the week average">wk</span>'
+            if (target.weekly)
+            else ""
+        )
         rows.append(f'<tr><th class="nut">{_e(names[nid])}{flag}</th>{"".join(cells)}</tr>')
     legend = (
         '<p class="legend">% of target: <span class="sw" style="background:#f4a08f"></span>under 50 '
@@ -496,7 +501,9 @@ def _sources_html(plan: Plan, foods: FoodTable | None, names: dict[str, str]) ->
         for i, s in enumerate(sources):
             color = _SOURCE_COLORS[min(i, len(_SOURCE_COLORS) - 1)] if s.food_id else _SOURCE_COLORS[-1]
             w = s.share * 100.0
-            label = f"{short_name(s.name) if s.food_id else s.name}: {fmt_amount(s.per_day, target.unit)} a day"
+            label = (
+                f"{short_name(s.name) if s.food_id else s.name}: {fmt_amount(s.per_day, target.unit)} a day"
+            )
             segs.append(
                 f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="10" fill="{color}">'
                 f"<title>{_e(label)} ({s.share * 100:.0f}%)</title></rect>"
@@ -531,7 +538,9 @@ def _menu_glance(plan: Plan) -> str:
             cells.append(f'<td data-slot="{_e(SLOT_LABELS.get(s, s.title()))}">{_e(foods)}</td>')
         n = day_number(plan, d)
         rows.append(f'<tr><th><a href="#day-{n}">Day {n}</a></th>{"".join(cells)}</tr>')
-    return f'<table class="menu"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return (
+        f'<table class="menu"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
 
 
 def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]) -> str:
@@ -552,17 +561,24 @@ def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str])
             f"<small>{slot.energy_kcal:,.0f} kcal</small></h4><ul>{items}</ul></div>"
         )
     bars = "".join(
-        _bar_row(names[nid], day.totals[nid], weekly_day=plan.targets.items[nid].weekly and len(plan.days) > 1)
+        _bar_row(
+            names[nid], day.totals[nid], weekly_day=plan.targets.items[nid].weekly and len(plan.days) > 1
+        )
         for nid in order
         if nid in day.totals
     )
     short, over = _day_problems(plan, day, order, names)
-    note = "".join(
-        [
-            f'<p class="dnote">Short today: {_e(", ".join(short))}</p>' if short else "",
-            f'<p class="dnote over">Above the upper limit today: {_e(", ".join(over))}</p>' if over else "",
-        ]
-    ) or '<p class="dnote ok">Every daily target reached.</p>'
+    note = (
+        "".join(
+            [
+                f'<p class="dnote">Short today: {_e(", ".join(short))}</p>' if short else "",
+                f'<p class="dnote over">Above the upper limit today: {_e(", ".join(over))}</p>'
+                if over
+                else "",
+            ]
+        )
+        or '<p class="dnote ok">Every daily target reached.</p>'
+    )
 
     return (
         f'<section class="day card" id="day-{n}"><header><h3>Day {n}</h3>'
@@ -573,8 +589,11 @@ def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str])
     )
 
 
-def _day_problems(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Nutrients short on a day (daily goals only; weekly ones count on the average) and those over a limit."""
+def _day_problems(
+    plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Nutrients short on a day (daily goals only; weekly ones count on the average) and those over
+    a limit."""
     short, over = [], []
     for nid in order:
         if nid not in day.totals:
@@ -607,7 +626,8 @@ def _shopping_html(shop: ShoppingList) -> str:
         )
         sections.append(f'<div class="shop-sec"><h3>{_e(section.title)}</h3><ul>{items}</ul></div>')
     skipped = (
-        f'<p class="muted">Not listed: {_e(", ".join(short_name(s) for s in shop.skipped))} (from the tap).</p>'
+        f'<p class="muted">Not listed: {_e(", ".join(short_name(s) for s in shop.skipped))} '
+        "(from the tap).</p>"
         if shop.skipped
         else ""
     )
@@ -628,7 +648,9 @@ def _triage_html(plan: Plan, names: dict[str, str]) -> str:
     rows = []
     for s in tri.suspected:
         name = names.get(s.nutrient) or s.nutrient.replace("_", " ").title()
-        reasons = "".join(f"<li>{_e(r.why)} <span class='src-tag'>{_e(r.source)}</span></li>" for r in s.reasons)
+        reasons = "".join(
+            f"<li>{_e(r.why)} <span class='src-tag'>{_e(r.source)}</span></li>" for r in s.reasons
+        )
         rows.append(
             f'<div class="susp"><div class="sh"><b>{_e(name)}</b>'
             f'<svg class="score" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" '
@@ -644,7 +666,9 @@ def _triage_html(plan: Plan, names: dict[str, str]) -> str:
     if tri.input.days is not None:
         said.append(f"for {tri.input.days} days")
     tests = (
-        "<h3>Blood tests worth asking about</h3><ul>" + "".join(f"<li>{_e(t)}</li>" for t in tri.blood_tests) + "</ul>"
+        "<h3>Blood tests worth asking about</h3><ul>"
+        + "".join(f"<li>{_e(t)}</li>" for t in tri.blood_tests)
+        + "</ul>"
         if tri.blood_tests
         else ""
     )
@@ -672,20 +696,25 @@ def _summary_cards(plan: Plan, order: list[str], names: dict[str, str], groups: 
         if wk is not None and coverage(wk).status == "met":
             met += 1
     flags = red_flags(plan)
-    short_names = [f"{g.name} ({g.worst_pct:.0f}%)" for g in groups[:4]]
+    short_names = [f"{g.name} ({_pct(g.worst_pct)})" for g in groups[:4]]
     short_text = ", ".join(short_names) + (f" and {len(groups) - 4} more" if len(groups) > 4 else "")
     span = f"{n_days} days" if n_days > 1 else "1 day"
+    reasons = f"{len(flags)} reason{'s' if len(flags) > 1 else ''}"
+    doctor = f"Yes — {reasons}" if flags else "No warning signs reported"
     cards = [
         f'<a class="sc eat" href="#days"><span class="k">What to eat</span><b>{span}, {slots} meals a day</b>'
         f"<span>about {kcal:,.0f} kcal a day (target {plan.targets.energy_min:,.0f}–"
         f"{plan.targets.energy_max:,.0f})</span></a>",
-        f'<a class="sc {"ok" if met == len(with_min) else "mid"}" href="#coverage"><span class="k">Targets reached</span>'
+        f'<a class="sc {"ok" if met == len(with_min) else "mid"}" href="#coverage">'
+        '<span class="k">Targets reached</span>'
         f"<b>{met} of {len(with_min)}</b><span>{'on the week average' if n_days > 1 else 'today'}</span></a>",
         f'<a class="sc {"warn" if groups else "ok"}" href="#shortfalls"><span class="k">Still short</span>'
-        f"<b>{len(groups) or 'Nothing'}</b><span>{_e(short_text) if groups else 'every target is reached'}</span></a>",
+        f"<b>{f'{len(groups)} nutrient' + ('s' if len(groups) > 1 else '') if groups else 'Nothing'}</b>"
+        f"<span>{_e(short_text) if groups else 'every target is reached'}</span></a>",
         f'<a class="sc {"alert" if flags else "ok"}" href="{"#red-flags" if flags else "#about"}">'
-        f'<span class="k">See a doctor?</span><b>{"Yes — " + str(len(flags)) + " reason" + ("s" if len(flags) > 1 else "") if flags else "No warning signs reported"}</b>'
-        f"<span>{'read the red box below first' if flags else 'see one if symptoms last or worsen'}</span></a>",
+        f'<span class="k">See a doctor?</span><b>{_e(doctor)}</b>'
+        f"<span>{'read the red box below first' if flags else 'see one if symptoms last or get worse'}</span>"
+        "</a>",
     ]
     return f'<div class="cards">{"".join(cards)}</div>'
 
@@ -703,7 +732,7 @@ def _about_html(plan: Plan) -> str:
     if r.likes:
         rules.append("likes: " + ", ".join(r.likes))
     rows = []
-    for nid, t in plan.targets.items.items():
+    for t in plan.targets.items.values():
         rows.append(
             f"<tr><td>{_e(t.name)}</td><td>{_e(fmt_amount(t.min, t.unit))}</td><td>{_e(t.min_source)}</td>"
             f"<td>{_e(fmt_amount(t.max, t.unit))}</td><td>{_e(t.max_source)}</td>"
@@ -715,13 +744,15 @@ def _about_html(plan: Plan) -> str:
     return (
         '<section id="about" class="card about"><h2>For your dietitian</h2>'
         f"<p>Profile <b>{_e(plan.profile_id)}</b> ({_e(plan.targets.life_stage)}); {_e('; '.join(rules))}. "
-        f"Energy target {plan.targets.energy_kcal:,.0f} kcal ({_e(plan.targets.energy_source)}).{_e(cost)}</p>"
+        f"Energy target {plan.targets.energy_kcal:,.0f} kcal ({_e(plan.targets.energy_source)})."
+        f"{_e(cost)}</p>"
         f"<p>Solved with {_e(s.solver)}: {_e(s.status.value)}{_e(gap)}, {s.total_seconds:.1f} s, "
         f"{s.variables:,} variables, {s.constraints:,} constraints, {s.candidates:,} candidate foods. "
         f"Food data: {_e(', '.join(plan.food_sources))}. Made with {_e(plan.created_with)}, plan schema "
         f"{_e(plan.schema_version)}.</p>"
         + (f"<ul>{notes}</ul>" if notes else "")
-        + '<div class="tablewrap"><table class="targets"><thead><tr><th>Nutrient</th><th>Min</th><th>From</th>'
+        + '<div class="tablewrap"><table class="targets"><thead><tr><th>Nutrient</th><th>Min</th>'
+        "<th>From</th>"
         "<th>Max</th><th>From</th><th>Goal</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></div></section>"
@@ -746,7 +777,8 @@ small{font-weight:400;color:var(--muted);font-size:.85em;margin-left:6px}
 nav.toc{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 16px}
 nav.toc a{font-size:.85rem;text-decoration:none;background:#e6f2f1;color:var(--teal);padding:3px 10px;
 border-radius:999px}
-.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:18px 20px;margin:0 0 16px;
+.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:18px 20px;
+margin:0 0 16px;
 box-shadow:0 1px 2px rgba(16,24,40,.05)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px;margin:0 0 16px}
 .sc{display:flex;flex-direction:column;gap:2px;text-decoration:none;color:var(--ink);background:var(--card);
@@ -760,7 +792,8 @@ border:1px solid var(--line);border-left:6px solid var(--teal);border-radius:12p
 .flags h2{color:var(--red);display:flex;align-items:center;gap:8px}
 .flags ul{margin:0;padding-left:20px}.flags li{margin:0 0 8px}
 .flags .advice{display:block;color:#771d1d}
-.disclaimer{font-size:.88rem;color:var(--muted);background:#fffbea;border:1px solid #f8e3a3;border-radius:10px;
+.disclaimer{font-size:.88rem;color:var(--muted);background:#fffbea;border:1px solid #f8e3a3;
+border-radius:10px;
 padding:10px 14px;margin:0 0 16px}
 .susps{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:10px 20px}
 .susp .sh{display:grid;grid-template-columns:auto 1fr auto;align-items:center;gap:10px}
@@ -812,7 +845,8 @@ border-bottom:2px solid var(--teal);margin-bottom:10px}
 display:flex;justify-content:space-between}
 .slot h4 small{text-transform:none;letter-spacing:0}
 .slot ul{list-style:none;margin:0;padding:0}
-.slot li{display:grid;grid-template-columns:auto 1fr auto;gap:6px;padding:3px 0;border-bottom:1px dashed var(--line);
+.slot li{display:grid;grid-template-columns:auto 1fr auto;gap:6px;padding:3px 0;
+border-bottom:1px dashed var(--line);
 font-size:.9rem;align-items:baseline}
 .slot .hh{font-weight:600;white-space:nowrap}
 .slot .g{color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
@@ -822,7 +856,8 @@ details.dbars summary{cursor:pointer;font-size:.85rem;color:var(--muted);margin-
 .src{margin:0;padding:14px 16px}
 .src svg.stack{width:100%;height:16px;border-radius:4px;overflow:hidden;display:block;margin:4px 0 8px}
 .src ul{list-style:none;margin:0;padding:0;font-size:.86rem}
-.src li{display:grid;grid-template-columns:auto 1fr auto;gap:6px;align-items:start;padding:2px 0;line-height:1.3}
+.src li{display:grid;grid-template-columns:auto 1fr auto;gap:6px;align-items:start;padding:2px 0;
+line-height:1.3}
 .src li .sw{margin-top:3px}.sval{color:var(--muted);white-space:nowrap}
 .shop{columns:2 300px;column-gap:28px}
 .shop-sec{break-inside:avoid;margin:0 0 14px}
@@ -842,6 +877,10 @@ footer{font-size:.8rem;color:var(--muted);text-align:center;margin-top:20px}
  h1{font-size:1.35rem}
  .card{padding:14px 12px;border-radius:10px}
  .two{grid-template-columns:1fr}
+ .cards{grid-template-columns:1fr 1fr;gap:8px}
+ .sc{padding:9px 10px;border-left-width:5px}
+ .sc b{font-size:1rem}
+ .sc span:last-child{font-size:.8rem}
  .brow{grid-template-columns:1fr auto;grid-template-areas:"name val" "bar bar";gap:2px 8px}
  .brow .bname{grid-area:name}.brow .bval{grid-area:val}.brow svg.bar{grid-area:bar}
  .bars.compact{grid-template-columns:1fr}
@@ -858,12 +897,14 @@ footer{font-size:.8rem;color:var(--muted);text-align:center;margin-top:20px}
 }
 @media print{
  @page{size:A4;margin:12mm}
- body{background:#fff;font-size:9.5pt}
+ html{font-size:10.5px}
+ body{background:#fff;font-size:1rem}
  main{max-width:none;padding:0}
  nav.toc,details.dbars summary{display:none}
- .card{box-shadow:none;border:1px solid #d2d6dc;padding:10px 12px;margin-bottom:10px;break-inside:avoid}
- #days-list .day{break-inside:avoid}
- #coverage,#heatmap,#sources,#shopping,#about,#triage{break-inside:auto}
+ .card{box-shadow:none;border:1px solid #d2d6dc;padding:10px 12px;margin-bottom:10px;break-inside:auto}
+ #days-list .day,.flags,.cards,#heatmap{break-inside:avoid}
+ .menu tr{break-inside:avoid}
+ .two{grid-template-columns:1fr 1fr}
  h2,h3,h4{break-after:avoid}
  .brow,.src,.shop-sec,.sf,.susp{break-inside:avoid}
  .cards{grid-template-columns:repeat(4,1fr)}
@@ -906,7 +947,12 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
         f"<p>For <b>{_e(plan.profile_id)}</b> · {_e(plan.rules.diet)} · "
         f"{_e(plan.targets.life_stage)}</p></div></div>",
     ]
-    sections = [("days", "Meals"), ("shortfalls", "Still short"), ("coverage", "Targets"), ("heatmap", "Heatmap")]
+    sections = [
+        ("days", "Meals"),
+        ("shortfalls", "Still short"),
+        ("coverage", "Targets"),
+        ("heatmap", "Heatmap"),
+    ]
     sections += [("sources", "Sources"), ("shopping", "Shopping list"), ("about", "Details")]
     if plan.triage is not None:
         sections.insert(0, ("triage", "Focus"))
@@ -928,7 +974,9 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
     out.append(_triage_html(plan, names))
 
     if n_days > 1:
-        out.append(f'<section class="card" id="glance"><h2>Your week at a glance</h2>{_menu_glance(plan)}</section>')
+        out.append(
+            f'<section class="card" id="glance"><h2>Your week at a glance</h2>{_menu_glance(plan)}</section>'
+        )
 
     # Shortfalls in plain words
     if groups:
@@ -937,9 +985,13 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
             cls = "sf close" if g.worst_pct >= CLOSE_PCT else "sf"
             expl = "".join(f"<li>{_e(w)}</li>" for w in g.explanations)
             tech = f'<p class="tech">Optimizer notes: {_e("; ".join(g.technical))}</p>' if g.technical else ""
-            blocks.append(f'<div class="{cls}"><h3>{_e(g.name)}</h3><p>{_e(g.headline)}</p><ul>{expl}</ul>{tech}</div>')
+            blocks.append(
+                f'<div class="{cls}"><h3>{_e(g.name)}</h3><p>{_e(g.headline)}</p><ul>{expl}</ul>{tech}</div>'
+            )
         out.append(
-            '<section class="card" id="shortfalls"><h2>What is still short, and why</h2>' + "".join(blocks) + "</section>"
+            '<section class="card" id="shortfalls"><h2>What is still short, and why</h2>'
+            + "".join(blocks)
+            + "</section>"
         )
     else:
         out.append(
@@ -974,7 +1026,7 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
     shop = shopping_list(plan, foods)
     out.append(
         f'<section class="card page-break" id="shopping"><h2>Shopping list <small>for {n_days} '
-        f'day{"s" if n_days > 1 else ""}</small></h2>{_shopping_html(shop)}</section>'
+        f"day{'s' if n_days > 1 else ''}</small></h2>{_shopping_html(shop)}</section>"
     )
     out.append(_about_html(plan))
     out.append(f"<footer>{_e(plan.created_with)} · {_e(plan.disclaimer)}</footer></main></body></html>")
@@ -1041,7 +1093,11 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         lines.append("")
 
     scope = "average per day over the week" if n_days > 1 else "for the day"
-    lines += [f"## Targets reached ({scope})", "", "| Nutrient | Amount | Target | Upper limit | % | Status |"]
+    lines += [
+        f"## Targets reached ({scope})",
+        "",
+        "| Nutrient | Amount | Target | Upper limit | % | Status |",
+    ]
     lines.append("|---|---:|---:|---:|---:|---|")
     for nid in order:
         t = week_total(plan, nid)
@@ -1076,7 +1132,9 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         macros = ", ".join(f"{k} {v:.0f}%" for k, v in d.macros_pct.items())
         lines += [f"### Day {n} — {d.energy_kcal:,.0f} kcal ({macros})", ""]
         for slot in d.slots:
-            lines.append(f"**{SLOT_LABELS.get(slot.name, slot.name.title())}** ({slot.energy_kcal:,.0f} kcal)")
+            lines.append(
+                f"**{SLOT_LABELS.get(slot.name, slot.name.title())}** ({slot.energy_kcal:,.0f} kcal)"
+            )
             lines.append("")
             lines += [
                 f"- {_md(_household_only(i.household, i.grams))} {_md(short_name(i.name))} — {i.grams:.0f} g "
@@ -1094,7 +1152,10 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
 
     lines += ["## Where the key nutrients come from", ""]
     if foods is None:
-        lines += ["_Food composition was not given to the report, so contributions per food cannot be shown._", ""]
+        lines += [
+            "_Food composition was not given to the report, so contributions per food cannot be shown._",
+            "",
+        ]
     else:
         for nid in key_nutrients(plan):
             sources = nutrient_sources(plan, foods, nid)
@@ -1121,13 +1182,15 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         + (f", dislikes {_md(', '.join(plan.rules.dislikes))}" if plan.rules.dislikes else "")
         + f". Solved with {_md(s.solver)}: {s.status.value}"
         + (f", gap {s.gap * 100:.2f}%" if s.gap is not None else "")
-        + f", {s.total_seconds:.1f} s. Food data: {_md(', '.join(plan.food_sources))}. {_md(plan.created_with)}."
+        + f", {s.total_seconds:.1f} s. Food data: {_md(', '.join(plan.food_sources))}. "
+        + f"{_md(plan.created_with)}."
     )
     lines += ["", "| Nutrient | Min | From | Max | From | Goal |", "|---|---:|---|---:|---|---|"]
     for t in plan.targets.items.values():
         lines.append(
-            f"| {_md(t.name)} | {fmt_amount(t.min, t.unit)} | {_md(t.min_source)} | {fmt_amount(t.max, t.unit)} | "
-            f"{_md(t.max_source)} | {'weekly' if t.weekly else 'daily'}{', suspected' if t.suspected else ''} |"
+            f"| {_md(t.name)} | {fmt_amount(t.min, t.unit)} | {_md(t.min_source)} | "
+            f"{fmt_amount(t.max, t.unit)} | {_md(t.max_source)} | "
+            f"{'weekly' if t.weekly else 'daily'}{', suspected' if t.suspected else ''} |"
         )
     lines.append("")
     return "\n".join(lines)

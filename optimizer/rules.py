@@ -6,6 +6,8 @@ it and the verifier checks plans against the same record, so the two never disag
 
 from __future__ import annotations
 
+import re
+
 from food_data.vocab import MAIN_MEALS
 from optimizer.plan import PlanRules, SlotRule
 from optimizer.profile import Profile
@@ -14,6 +16,19 @@ from optimizer.targets import Targets
 # Foods that count as the protein of a main meal, and as its vegetable or fruit.
 PROTEIN_CATEGORIES = ["meat", "poultry", "seafood", "eggs", "legumes"]
 PRODUCE_CATEGORIES = ["vegetables", "fruits"]
+# Accompaniments: they do not make a meal on their own, so they do not count toward a meal's
+# minimum number of items or the day's distinct foods.
+SIDE_CATEGORIES = ["fats and oils", "condiments and spices", "beverages", "sweets and snacks"]
+# What a breakfast is built around.
+BREAKFAST_CORE = ["grains", "fruits", "eggs", "dairy and fortified alternatives"]
+
+
+def family(name: str) -> str:
+    """A food's family: the first part of its name without brackets, lower case.
+
+    "Soymilk (all flavors), enhanced" and "Soymilk, original ..." are both "soymilk".
+    """
+    return re.sub(r"\([^)]*\)", "", name.split(",", 1)[0]).strip().lower()
 
 
 def slot_kind(slot_name: str) -> str:
@@ -73,6 +88,7 @@ def plan_rules(
                 energy_share=(lo, hi),
                 needs_protein=main,
                 needs_produce=main,
+                needs_one_of=BREAKFAST_CORE if meal == "breakfast" else [],
             )
         )
     weekly = [n for n in WEEKLY_NUTRIENTS if n in targets.items and targets.items[n].weekly]
@@ -91,6 +107,7 @@ def plan_rules(
         max_days_per_food=max_days_per_food,
         protein_categories=list(PROTEIN_CATEGORIES),
         produce_categories=list(PRODUCE_CATEGORIES),
+        side_categories=list(SIDE_CATEGORIES),
         weekly_nutrients=weekly,
         energy_min=targets.energy_min,
         energy_max=targets.energy_max,

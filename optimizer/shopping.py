@@ -104,6 +104,7 @@ _NOISE = re.compile(
     r"varieties|mature seeds|meat only|fresh|regular|enriched|unenriched|fluid|ready-to-eat|"
     r"unprepared|solids and liquids|drained solids|includes .*|ns as to .*|nfs|broilers or fryers|"
     r"original and vanilla|all flavors|with added .*|without added .*|fortified|unfortified|"
+    r"fortified with .*|"
     r"year round average|from concentrate|composite of .*|separable lean (and fat|only)|"
     r"trimmed to .*|flesh|with skin|without skin|flesh and skin|in skin|unheated|dry|sulfured|"
     r"unsulfured|uncooked|chilled|commercial|baked.*|cooked.*|regular and quick.*|boiled.*|"
@@ -189,7 +190,9 @@ def _singular(noun: str) -> str:
 # --- sections ------------------------------------------------------------------------------------
 
 _MILK_LIKE = re.compile(r"\b(milk|soymilk|beverages?|kefir|drink|juice|nectar)\b", re.IGNORECASE)
-_NOT_DRINKS = re.compile(r"cheese|yogurt|butter|cream|powder|dry|dried|ice\b|pudding|chocolate bar", re.IGNORECASE)
+_NOT_DRINKS = re.compile(
+    r"cheese|yogurt|butter|cream|powder|dry|dried|\bice\b|pudding|chocolate bar", re.IGNORECASE
+)
 
 
 def is_drink(name: str) -> bool:
@@ -315,11 +318,20 @@ def _unit_measure(measures: list[tuple[str, float]], noun: str) -> tuple[str, fl
     return None
 
 
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
+
+
 def _serving_unit(serving_name: str, serving_g: float) -> tuple[str, float] | None:
-    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s+(medium|large|small|whole|fruit|egg)\b", serving_name.lower())
-    if not m or serving_g <= 0 or float(m.group(1)) <= 0:
+    """A whole-piece unit from a serving such as ``"1 medium"``, ``"2 large"`` or ``"½ fruit"``."""
+    m = re.match(
+        r"^\s*(\d+(?:\.\d+)?|[½¼¾⅓⅔])\s+(medium|large|small|whole|fruit|egg)\b", serving_name.lower()
+    )
+    if not m or serving_g <= 0:
         return None
-    return m.group(2), serving_g / float(m.group(1))
+    amount = _FRACTIONS.get(m.group(1)) or float(m.group(1))
+    if amount <= 0:
+        return None
+    return m.group(2), serving_g / amount
 
 
 def _measure_grams(measures: list[tuple[str, float]], word: str) -> float | None:
@@ -435,6 +447,7 @@ def purchase_text(
 
 # --- the list ------------------------------------------------------------------------------------
 
+
 def _buy_key(food_id: str, name: str) -> str:
     """Foods bought as the same thing share a key: whole eggs however cooked, potatoes baked or boiled."""
     low = name.lower()
@@ -443,6 +456,33 @@ def _buy_key(food_id: str, name: str) -> str:
     if noun and not re.search(r"canned|frozen|dried|juice|dehydrated|powder|mashed|white|yolk", low):
         return f"count:{noun}"
     return food_id
+
+
+def _table_measures(foods: FoodTable | None, food_id: str) -> list[tuple[str, float]] | None:
+    if foods is None or food_id not in foods.foods.index:
+        return None
+    return foods.measures_of(food_id)
+
+
+def _piece_grams(item, foods: FoodTable | None) -> float | None:
+    head = _singular(re.sub(r"\s*\(.*?\)", "", item.name.split(",")[0]).strip().lower())
+    unit = _unit_measure(_table_measures(foods, item.food_id) or [], head) or _serving_unit(
+        item.serving_name, item.serving_g
+    )
+    return unit[1] if unit else None
+
+
+def _in_first_food_pieces(entry: dict, foods: FoodTable | None) -> float:
+    """Grams of several foods bought as one (eggs scrambled and hard-boiled) expressed in pieces of
+    the first food: a scrambled large egg weighs 61 g, a hard-boiled one 50 g, and both are one egg."""
+    first = _piece_grams(entry["items"][0], foods)
+    if not first:
+        return entry["grams"]
+    total = 0.0
+    for item in entry["items"]:
+        piece = _piece_grams(item, foods) or first
+        total += entry["by_id"][item.food_id] / piece * first
+    return total
 
 
 _SKIP = re.compile(r"^water, (tap|bottled)|^beverages, water, (tap|bottled)", re.IGNORECASE)
@@ -474,11 +514,23 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
                     continue
                 entry = totals.setdefault(
                     _buy_key(item.food_id, item.name),
-                    {"item": item, "names": [], "ids": [], "grams": 0.0, "days": set(), "portions": 0},
+                    {
+                        "item": item,
+                        "names": [],
+                        "ids": [],
+                        "items": [],
+                        "by_id": {},
+                        "grams": 0.0,
+                        "days": set(),
+                        "portions": 0,
+                    },
                 )
                 if item.food_id not in entry["ids"]:
                     entry["ids"].append(item.food_id)
                     entry["names"].append(item.name)
+                    entry["items"].append(item)
+                    entry["by_id"][item.food_id] = 0.0
+                entry["by_id"][item.food_id] += item.grams
                 entry["grams"] += item.grams
                 entry["days"].add(day_no)
                 entry["portions"] += 1
@@ -487,16 +539,16 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
     for entry in totals.values():
         item = entry["item"]
         food_id = item.food_id
-        measures = None
+        measures = _table_measures(foods, food_id)
         category = item.category
-        if foods is not None and food_id in foods.foods.index:
-            measures = foods.measures_of(food_id)
-            if "category" in foods.foods.columns and isinstance(foods.foods.at[food_id, "category"], str):
-                category = foods.foods.at[food_id, "category"] or category
+        if foods is not None and food_id in foods.foods.index and "category" in foods.foods.columns:
+            value = foods.foods.at[food_id, "category"]
+            category = value if isinstance(value, str) and value else category
+        grams = entry["grams"]
+        if len(entry["ids"]) > 1:
+            grams = _in_first_food_pieces(entry, foods)
         section = store_section(category, item.name)
-        text = purchase_text(
-            item.name, category, entry["grams"], measures, (item.serving_name, item.serving_g)
-        )
+        text = purchase_text(item.name, category, grams, measures, (item.serving_name, item.serving_g))
         by_section[section].append(
             ShoppingItem(
                 food_id=food_id,
@@ -510,7 +562,9 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
             )
         )
     sections = [
-        ShoppingSection(id=key, title=SECTIONS[key], items=items) for key, items in by_section.items() if items
+        ShoppingSection(id=key, title=SECTIONS[key], items=items)
+        for key, items in by_section.items()
+        if items
     ]
     return ShoppingList(profile_id=plan.profile_id, days=len(plan.days), sections=sections, skipped=skipped)
 
@@ -553,7 +607,8 @@ def shopping_csv(shopping: ShoppingList) -> str:
 
 
 def _md_cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table or list: pipes escaped, HTML tags neutralised."""
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def shopping_markdown(shopping: ShoppingList, heading_level: int = 1) -> str:

@@ -207,6 +207,15 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
+def _pair(a: float, b: float) -> tuple[str, str]:
+    """Two numbers with just enough digits to show that they differ."""
+    for digits in range(6, 13):
+        x, y = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if x != y:
+            return x, y
+    return x, y
+
+
 class _Verifier:
     def __init__(self, plan: Plan, foods: FoodTable, tol: float) -> None:
         self.plan = plan
@@ -459,12 +468,8 @@ class _Verifier:
         self, check: str, where: str, nut: str, given: NutrientTotal, amount: float, unknown: int
     ) -> None:
         if not self.close(given.amount, amount):
-            self.add(
-                check,
-                where,
-                f"{nut}: the plan says {_fmt(given.amount)} {given.unit}; the food table gives "
-                f"{_fmt(amount)}",
-            )
+            said, got = _pair(given.amount, amount)
+            self.add(check, where, f"{nut}: the plan says {said} {given.unit}; the food table gives {got}")
         if given.unknown_items != unknown:
             self.add(
                 check,
@@ -488,7 +493,7 @@ class _Verifier:
                 self.add(
                     check,
                     where,
-                    f"{nut}: pct_of_min {_fmt(given.pct_of_min)} should be {_fmt(100 * amount / lo)}",
+                    "{}: pct_of_min {} should be {}".format(nut, *_pair(given.pct_of_min, 100 * amount / lo)),
                 )
         elif not given.met:
             self.add(check, where, f"{nut}: met is False but there is no minimum")
@@ -521,7 +526,9 @@ class _Verifier:
                 self.add(
                     "energy_macros",
                     _where(day),
-                    f"energy_kcal {_fmt(day.energy_kcal)} differs from the recomputed {_fmt(energy)} kcal",
+                    "energy_kcal {} differs from the recomputed {} kcal".format(
+                        *_pair(day.energy_kcal, energy)
+                    ),
                 )
             for slot in day.slots:
                 e = self.slot_energy[(day.index, slot.name)]
@@ -529,7 +536,9 @@ class _Verifier:
                     self.add(
                         "energy_macros",
                         _where(day, slot.name),
-                        f"energy_kcal {_fmt(slot.energy_kcal)} differs from the recomputed {_fmt(e)} kcal",
+                        "energy_kcal {} differs from the recomputed {} kcal".format(
+                            *_pair(slot.energy_kcal, e)
+                        ),
                     )
             for macro, kcal in MACRO_KCAL.items():
                 pct = 100.0 * self.day_totals[day.index][macro][0] * kcal / energy if energy else 0.0
@@ -540,7 +549,7 @@ class _Verifier:
                     self.add(
                         "energy_macros",
                         _where(day),
-                        f"macros_pct[{macro}] {_fmt(given)} should be {_fmt(pct)}",
+                        "macros_pct[{}] {} should be {}".format(macro, *_pair(given, pct)),
                     )
 
     def _week_recomputed(self) -> dict[str, tuple[float, int]]:

@@ -476,8 +476,10 @@ def dask_client():
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
     import dask
 
-    # One retry after a worker dies, so the crash test does not wait for three restarts.
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    # One retry after a worker dies, so the crash test does not wait for three restarts; one task per
+    # worker thread, so a dying worker takes no innocent queued task with it.
+    settings = {"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(settings):
         with (
             distributed.LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None

@@ -1,0 +1,57 @@
+"""``mealplan shopping``: a saved plan's foods as a shopping list, by store section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import emit, format_option, output_option, show, with_foods_options
+
+
+@click.command()
+@click.argument("plan_path", metavar="PLAN.json", type=click.Path(dir_okay=False, path_type=Path))
+@with_foods_options
+@format_option(("table", "csv", "md", "json"))
+@output_option
+def shopping(
+    plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, fmt: str, output: Path | None
+) -> None:
+    """Aggregate the foods of a saved plan (from `mealplan plan --format json`) into a shopping list.
+
+    Amounts are rounded up to what a shop sells (6 medium bananas, 1.5 L soy milk, 1 loaf of bread,
+    450 g chicken breast) with the grams eaten kept beside them. Household measures come from the
+    food tables the plan names (--foods replaces its CSV files); with --no-bundled and no --foods,
+    the plan's own serving sizes are used.
+    """
+    from food_data.loading import load_tables
+    from optimizer.shopping import shopping_csv, shopping_list, shopping_markdown, shopping_rows
+    from optimizer.verify import load_plan, plan_tables
+
+    plan = load_plan(plan_path)
+    paths, bundled = plan_tables(plan, foods_paths, no_bundled)
+    foods = load_tables(paths, bundled=bundled) if paths or bundled else None
+    result = shopping_list(plan, foods)
+    if fmt == "json":
+        emit(result.model_dump_json(indent=2) + "\n", output)
+    elif fmt == "csv":
+        emit(shopping_csv(result), output)
+    elif fmt == "md":
+        emit(shopping_markdown(result), output)
+    else:
+        show([_table(result, shopping_rows(result))], output)
+
+
+def _table(result, rows):
+    from rich.table import Table
+
+    span = f"{result.days} days" if result.days != 1 else "1 day"
+    table = Table(title=f"Shopping list: {result.profile_id} ({span})", title_justify="left")
+    for name, justify in (("Section", "left"), ("Buy", "left"), ("Grams", "right"), ("Days", "left")):
+        table.add_column(name, justify=justify)
+    previous = None
+    for row in rows:
+        section = row["section"] if row["section"] != previous else ""
+        previous = row["section"]
+        table.add_row(str(section), str(row["buy"]), f"{row['grams']:,}", str(row["days"]))
+    return table

@@ -1,0 +1,97 @@
+"""``mealplan shopping`` through the real command group: formats, output file, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli.main import cli
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["shopping", *args])
+
+
+def test_table_groups_by_section():
+    result = invoke(str(FIXTURE), "--no-bundled")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Shopping list: ana-vegetarian (7 days)" in out
+    for section in ("Produce", "Dairy, eggs and alternatives", "Bakery and grains", "Pantry"):
+        assert section in out
+    assert out.index("Produce") < out.index("Dairy, eggs and alternatives") < out.index("Pantry")
+    assert "4 medium bananas" in out and "8 large eggs (1 dozen box)" in out
+
+
+def test_csv_rows_and_grams():
+    result = invoke(str(FIXTURE), "--no-bundled", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    bananas = next(r for r in rows if r["food_id"] == "09040")
+    assert bananas == {
+        "section": "Produce",
+        "buy": "4 medium bananas",
+        "food": "Bananas, raw",
+        "grams": "472",
+        "days": "1, 2, 4, 6",
+        "food_id": "09040",
+    }
+
+
+def test_json_and_markdown_to_a_file(tmp_path):
+    out = tmp_path / "list.json"
+    result = invoke(str(FIXTURE), "--no-bundled", "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.stderr
+    data = json.loads(out.read_text())
+    assert data["profile_id"] == "ana-vegetarian" and data["days"] == 7
+    assert [s["id"] for s in data["sections"]][0] == "produce"
+    md = invoke(str(FIXTURE), "--no-bundled", "--format", "md")
+    assert md.exit_code == 0
+    assert md.stdout.startswith("# Shopping list: ana-vegetarian (7 days)")
+    assert "## Frozen and canned" in md.stdout
+
+
+def test_missing_file_names_it(tmp_path):
+    missing = tmp_path / "week.json"
+    result = invoke(str(missing), "--no-bundled")
+    assert result.exit_code == 2
+    assert f"Error: {missing}: cannot read the plan" in result.stderr
+
+
+def test_not_a_plan_exits_2(tmp_path):
+    bad = tmp_path / "profile.json"
+    bad.write_text('{"id": "x", "age": 30}')
+    result = invoke(str(bad), "--no-bundled")
+    assert result.exit_code == 2
+    assert f"Error: {bad}: not a mealplan Plan" in result.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"kind": "week", "days": [}')
+    result = invoke(str(broken), "--no-bundled")
+    assert result.exit_code == 2
+    assert f"Error: {broken}: not a JSON file at line 1" in result.stderr
+
+
+def test_invalid_plan_lists_fields(tmp_path):
+    data = json.loads(FIXTURE.read_text())
+    data["days"][0]["slots"][0]["items"][0]["grams"] = "lots"
+    bad = tmp_path / "week.json"
+    bad.write_text(json.dumps(data))
+    result = invoke(str(bad), "--no-bundled")
+    assert result.exit_code == 2
+    assert "days[0].slots[0].items[0].grams" in result.stderr
+
+
+def test_bundled_table_gives_household_units():
+    """Without --no-bundled the plan's own table (bundled SR24) supplies measures: tofu comes in blocks."""
+    result = invoke(str(FIXTURE), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["food_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["16126"]["buy"] == "2 blocks firm tofu (calcium-set) (about 324 g each)"
+    assert rows["18075"]["buy"] == "1 loaf whole-wheat bread (about 8 slices)"

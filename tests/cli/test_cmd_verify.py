@@ -1,0 +1,129 @@
+"""``mealplan verify`` through the real command group: exit codes 0/1/2, formats, food sources."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from optimizer.verify import CHECKS
+from tests.optimizer.test_verify import DAY1, FOODS, NUTS, make_day, make_plan, plan_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["verify", *args])
+
+
+@pytest.fixture
+def foods_csv(tmp_path: Path) -> Path:
+    """The verifier's six-food fixture as a user CSV (so the real loader reads it)."""
+    path = tmp_path / "foods.csv"
+    header = ["id", "name", "category", "diet", "allergens", "serving_name", "serving_g", "max_g", "price"]
+    header += ["slots", "planner", *NUTS]
+    lines = [",".join(header)]
+    for fid, (name, cat, diet, allergens, sname, sg, max_g, price, values) in FOODS.items():
+        cells = [fid, f'"{name}"', cat, diet, allergens or "none", sname, str(sg), str(max_g), str(price)]
+        cells += ["breakfast;lunch;dinner;snack", "true", *("" if math.isnan(v) else str(v) for v in values)]
+        lines.append(",".join(cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_plan(tmp_path: Path, foods_csv: Path, **rule_changes) -> Path:
+    plan = make_plan([make_day(1, DAY1)], rules=plan_rules(**rule_changes))
+    plan = plan.model_copy(update={"food_sources": [str(foods_csv)]})
+    path = tmp_path / "plan.json"
+    path.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
+    return path
+
+
+def test_a_correct_plan_passes_with_exit_0(tmp_path, foods_csv):
+    result = invoke(str(write_plan(tmp_path, foods_csv)))
+    assert result.exit_code == 0, result.output
+    assert f"all {len(CHECKS)} checks passed." in result.stdout
+    assert "FAIL" not in result.stdout
+
+
+def test_problems_are_listed_with_exit_1(tmp_path, foods_csv):
+    result = invoke(str(write_plan(tmp_path, foods_csv, allergies=["milk"])))
+    assert result.exit_code == 1
+    out = result.stdout
+    assert f"1 problems in 1 of {len(CHECKS)} checks." in out
+    assert "allergens" in out and "FAIL" in out
+    assert "contains milk: the profile is allergic" in out
+
+
+def test_json_format(tmp_path, foods_csv):
+    result = invoke(str(write_plan(tmp_path, foods_csv, diet="vegan")), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["checks_run"] == list(CHECKS)
+    assert {(p["check"], p["where"]) for p in report["problems"]} == {
+        ("diet", "day 1, breakfast, f_milk (Milk, whole)"),
+        ("diet", "day 1, dinner, f_chicken (Chicken, roasted)"),
+    }
+
+
+def test_moved_food_table_needs_foods_option(tmp_path, foods_csv):
+    plan = write_plan(tmp_path, foods_csv)
+    moved = tmp_path / "moved.csv"
+    foods_csv.rename(moved)
+    result = invoke(str(plan))
+    assert result.exit_code == 2
+    assert (
+        f"The plan was made with food tables that are not here: {foods_csv}; give them with --foods FILE."
+        in (result.output)
+    )
+    # The replacement table has a different source path, so the items' sources are reported.
+    result = invoke(str(plan), "--foods", str(moved))
+    assert result.exit_code == 1
+    assert "is not in plan.food_sources" in result.stdout
+
+
+def test_file_that_is_not_a_plan_exits_2(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"profile": "ana"}')
+    result = invoke(str(path))
+    assert result.exit_code == 2
+    assert (
+        f"Error: {path}: not a mealplan Plan (a JSON object with kind, days, targets, rules ...)"
+        in result.output
+    )
+
+
+def test_invalid_json_names_line_and_column(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{\n  "kind": "day",\n  oops\n}')
+    result = invoke(str(path))
+    assert result.exit_code == 2
+    assert f"{path}: not a JSON file at line 3, column 3" in result.output
+
+
+def test_invalid_plan_fields_name_the_json_path(tmp_path, foods_csv):
+    path = write_plan(tmp_path, foods_csv)
+    data = json.loads(path.read_text())
+    data["days"][0]["slots"][1]["items"][0]["grams"] = "lots"
+    data["rules"]["alergies"] = []
+    path.write_text(json.dumps(data))
+    result = invoke(str(path))
+    assert result.exit_code == 2
+    assert f"{path}: not a valid mealplan Plan (schema 1):" in result.output
+    assert "days[0].slots[1].items[0].grams: Input should be a valid number" in result.output
+    assert "rules.alergies: Extra inputs are not permitted" in result.output
+
+
+def test_saved_plan_fixture_is_read(tmp_path):
+    # Another command's saved week plan: it must at least load as a Plan (exit 0 or 1, never 2).
+    fixture = ROOT / "tests" / "fixtures" / "plan_week.json"
+    if not fixture.exists():
+        pytest.skip("no saved plan fixture in this tree")
+    from optimizer.verify import load_plan
+
+    assert load_plan(fixture).kind == "week"
