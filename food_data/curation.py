@@ -464,7 +464,8 @@ class _Tokens:
     def __init__(self, names: pd.Series) -> None:
         self.n = len(names)
         text = " \x01 ".join(names.fillna("").astype(str).tolist()).lower().encode("utf-8", "replace")
-        text = text.replace(b"soup company", b"company").replace(b",", b" , ").replace(b";", b" , ")
+        text = text.replace(b"soup company", b"company").replace(b"without added salt", b"unsalted")
+        text = text.replace(b"without salt", b"unsalted").replace(b",", b" , ").replace(b";", b" , ")
         text = text.translate(_BYTE_TABLE)
         flat = np.array(text.decode("ascii").split(), dtype=object)
         codes, vocab = pd.factorize(flat)
@@ -660,7 +661,8 @@ def _classify(tok: _Tokens, groups: _Groups, brand: np.ndarray) -> _Names:
     analog = (tok.has(_t(ANALOG)) | (grp("Legumes and Legume Products") & brand)) & ~tok.has(_t("vegan"))
     shell_words = tok.has(_t(SHELLFISH_WORDS), unless=_t(NOT_ANIMAL)) & ~not_animal
     fish_words = tok.has(_t(FINFISH), unless=_t(NOT_ANIMAL)) & ~not_animal
-    meat_words = tok.has(_t(BEEF_PORK + "|" + POULTRY_WORDS), unless=_t(NOT_MEAT)) & ~not_animal
+    meat_words = tok.has(_t(BEEF_PORK + "|" + POULTRY_WORDS + "|mini wheats|gummy|gummies"), unless=_t(NOT_MEAT))
+    meat_words &= ~not_animal
     baked = tok.has(_t(BAKED_WORDS), unless=_t("english muffins|english muffin|rice cake|rice cakes|corn cakes|pie mix|pie fillings|pie filling"))
     milk = tok.has(_t(MILK_WORDS), unless=_t(NOT_MILK)) | baked | (cat[DAIRY] & ~dairy_alt)
     egg = tok.has(_t(EGG_WORDS), unless=_t("egg free|eggless")) | baked | cat[EGGS]
@@ -763,12 +765,18 @@ def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd
 RAW_FORMS = (
     "dehydrated|powder|powdered|dry mix|mix dry|dry form|concentrate|concentrated|condensed|undiluted|"
     "unprepared|freeze dried|dough|unbaked|ready to bake|not reconstituted|flour|flours|starch|"
-    "cornstarch|leavening|yeast|wrappers|crust|phyllo|puff pastry|evaporated|uncooked|unheated mix|"
+    "cornstarch|leavening|yeast|wrappers|crust|phyllo|puff pastry|evaporated|unheated mix|"
     "bran raw|germ|crude|meal|masa|semolina|gluten vital|vital wheat|instant dry|granules|"
-    "separable fat|batter|ready to cook|frozen mixture|stabilized|baking chocolate|extract"
+    "separable fat|batter|ready to cook|frozen mixture|stabilized|baking chocolate|extract|instant|"
+    "as purchased|par fried"
+)
+RAW_GRAINS = (
+    "wheat|barley|rye|spelt|millet|quinoa|buckwheat|amaranth|teff|sorghum|oats|oat|rice|wild|bulgur|"
+    "couscous|kamut|triticale|corn|hominy|semolina|cornmeal|macaroni|spaghetti|noodles|pasta|vermicelli|"
+    "tapioca|arrowroot"
 )
 PREPARED = (
-    "prepared|reconstituted|diluted|cooked|boiled|baked|stewed|made with|with water|with milk|"
+    "prepared|reconstituted|diluted|cooked|boiled|baked|stewed|made with|"
     "equal volume|ready to serve|ready to drink|microwaved|roasted|fried|toasted|heated|braised|"
     "simmered|steamed|scrambled|poached"
 )
@@ -803,10 +811,14 @@ def _as_eaten(tok: _Tokens, cat: dict[str, np.ndarray], groups: _Groups, brand: 
     raw_word = tok.has(_t("raw|uncooked|ready to cook"))
     fruit_nut_sweet = cat[FRUIT] | cat[NUT] | cat[SWEET]
     not_eaten = tok.has(_t(RAW_FORMS)) & ~prepared
-    not_eaten |= tok.has(_t("not reconstituted|unprepared|undiluted|frozen concentrate|separable fat"))
+    not_eaten |= tok.has(_t("not reconstituted|unprepared|undiluted|frozen concentrate|separable fat|dry form"))
     dry_scope = cat[GRAIN] | cat[LEGUME] | cat[MIXED] | cat[BEV] | cat[DAIRY] | cat[EGGS] | cat[SWEET] | cat[COND]
     dry = tok.has(_t("dry|dried|dehydrated"), unless=_t("dry roasted|dry curd|dry heat|eat|dry white|sun dried"))
-    not_eaten |= dry & dry_scope & ~prepared & ~tok.has(_t("eat|fruit|fruits|raisins|cereals ready"))
+    not_eaten |= dry & dry_scope & ~prepared & ~tok.has(_t("to eat|fruit|fruits|raisins|cereals ready"))
+    # Grains named without a preparation ("Wheat, soft white", "Barley, pearled") are the dry grain.
+    not_eaten |= cat[GRAIN] & tok.has(_t(RAW_GRAINS), scope="first") & ~prepared & ~tok.has(
+        _t("puffed|popped|flakes|crispy|bread|cakes|cake|noodles|canned|to eat")
+    )
     dried = tok.has(_t("dried|dehydrated|freeze dried"), unless=_t("sun dried"))
     not_eaten |= dried & ~fruit_nut_sweet & ~cat[MEAT] & ~prepared
     animal = cat[MEAT] | cat[POULTRY] | cat[SEAFOOD] | cat[EGGS]
@@ -998,7 +1010,7 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
         (cat[VEG], "veg"),
         (cat[GRAIN] & has(t("eat|granola|muesli|puffed|flakes|crispy|crisp")) & ~has(t("cooked|prepared")), "cereal"),
         (cat[GRAIN] & has(t("cereals|cereal|oatmeal|oats|grits|farina|porridge|cream of|mush|wheatena")) &
-         has(t("cooked|prepared|instant")), "hot_cereal"),
+         has(t("cooked|prepared")), "hot_cereal"),
         (cat[GRAIN] & has(t("crackers|cracker|rice cake|rice cakes|pretzels|melba|matzo|crispbread|"
                              "chips|croutons|popcorn|breadsticks|papad|wafers|puffed|zwieback")), "crackers"),
         (cat[GRAIN] & has(t("bread|breads|bagel|bagels|biscuit|biscuits|roll|rolls|bun|buns|muffins|"
@@ -1066,59 +1078,65 @@ def _parse_measure(text: str) -> tuple[str, str, float, bool, str]:
 
 
 def _servings(measures: pd.DataFrame, food_ids: pd.Index, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Best household serving per food: in the kind's gram range, preferred unit, near the target."""
+    """Best household serving per food: in the kind's gram range, preferred unit, near the target.
+
+    Candidates are the food's measures, 2x and 3x countable units ("2 tbsp", "3 oz") and half cups.
+    """
     kind_names = list(_KINDS)
-    kind_code = pd.Series(pd.Index(kind_names).get_indexer(kind), index=food_ids)
-    default_name = np.array([_KINDS[k].default[0] for k in kind_names], dtype=object)[kind_code.to_numpy()]
-    default_g = np.array([_KINDS[k].default[1] for k in kind_names])[kind_code.to_numpy()]
-    m = measures[measures["id"].isin(food_ids) & (measures["grams"] > 0)]
-    if m.empty:
+    kinds = [_KINDS[k] for k in kind_names]
+    food_kind = pd.Index(kind_names).get_indexer(kind)
+    default_name = np.array([k.default[0] for k in kinds], dtype=object)[food_kind]
+    default_g = np.array([k.default[1] for k in kinds])[food_kind]
+    food_pos = pd.Index(food_ids).get_indexer(measures["id"])
+    grams = pd.to_numeric(measures["grams"], errors="coerce").to_numpy(dtype=float)
+    usable = (food_pos >= 0) & (grams > 0)
+    if not usable.any():
         return default_name, default_g
-    codes, texts = pd.factorize(m["measure"].astype(str))
-    parsed = pd.DataFrame([_parse_measure(t) for t in texts], columns=["unit", "name", "bonus", "single", "tail"])
-    cand = parsed.iloc[codes].reset_index(drop=True)
-    cand["id"] = m["id"].to_numpy()
-    cand["grams"] = m["grams"].to_numpy(dtype=float)
-    cand["penalty"] = 0.0
-    extra = []
-    single = cand[cand["single"]]
-    for count in (2, 3):
-        mult = single[single["unit"].isin(list(_MULTIPLES))].copy()
-        mult["name"] = f"{count} " + mult["unit"].map(_MULTIPLES) + mult["tail"]
-        mult["grams"] *= count
-        mult["penalty"] = 0.4 * (count - 1)
-        extra.append(mult)
-    half = single[single["unit"] == "cup"].copy()
-    half["name"] = "0.5 " + half["name"].str.slice(2)
-    half["grams"] *= 0.5
-    half["penalty"] = 0.4
-    cand = pd.concat([cand, *extra, half], ignore_index=True)
-    code = kind_code.reindex(cand["id"]).to_numpy()
-    lo = np.array([_KINDS[k].lo for k in kind_names])[code]
-    hi = np.array([_KINDS[k].hi for k in kind_names])[code]
-    target = np.array([_KINDS[k].target for k in kind_names])[code]
-    units = sorted({u for k in kind_names for u in _KINDS[k].prefs})
-    prefs = np.full((len(kind_names), len(units) + 1), -3.0)
-    for i, k in enumerate(kind_names):
-        for u, v in _KINDS[k].prefs.items():
-            prefs[i, units.index(u)] = v
-    unit_code = pd.Index(units).get_indexer(cand["unit"])
-    grams = cand["grams"].to_numpy()
-    score = prefs[code, unit_code] + cand["bonus"].to_numpy() - cand["penalty"].to_numpy()
-    score -= 3.0 * np.abs(np.log(grams / target))
-    ok = (grams >= lo) & (grams <= hi)
-    best = (
-        pd.DataFrame({"id": cand["id"].to_numpy()[ok], "score": score[ok], "name": cand["name"].to_numpy()[ok],
-                      "grams": grams[ok]})
-        .sort_values(["id", "score"], ascending=[True, False], kind="stable")
-        .drop_duplicates("id")
-        .set_index("id")
-        .reindex(food_ids)
-    )
-    found = best["grams"].notna().to_numpy()
-    name = np.where(found, best["name"].to_numpy(dtype=object), default_name)
-    grams_out = np.where(found, best["grams"].to_numpy(dtype=float), default_g)
-    return name, np.round(grams_out, 1)
+    food_pos, grams = food_pos[usable], grams[usable]
+    text_code, texts = pd.factorize(measures["measure"].astype(str).to_numpy()[usable])
+    parsed = [_parse_measure(t) for t in texts]
+    units = sorted({u for k in kinds for u in k.prefs})
+    unit_index = {u: i for i, u in enumerate(units)}
+    t_unit = np.array([unit_index.get(p[0], len(units)) for p in parsed], dtype=np.int64)[text_code]
+    t_bonus = np.array([p[2] for p in parsed])[text_code]
+    t_single = np.array([p[3] for p in parsed], dtype=bool)[text_code]
+    t_multi = np.array([p[0] in _MULTIPLES for p in parsed], dtype=bool)[text_code]
+    t_cup = np.array([p[0] == "cup" for p in parsed], dtype=bool)[text_code]
+    # Variants: 1 = as listed, 2 and 3 = multiples, 0.5 = half a cup.
+    parts = [(np.arange(len(grams)), 1.0, 0.0)]
+    for count in (2.0, 3.0):
+        parts.append((np.flatnonzero(t_single & t_multi), count, 0.4 * (count - 1)))
+    parts.append((np.flatnonzero(t_single & t_cup), 0.5, 0.4))
+    row = np.concatenate([p[0] for p in parts])
+    factor = np.concatenate([np.full(len(p[0]), p[1]) for p in parts])
+    penalty = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
+    food, g = food_pos[row], grams[row] * factor
+    code = food_kind[food]
+    lo = np.array([k.lo for k in kinds])[code]
+    hi = np.array([k.hi for k in kinds])[code]
+    target = np.array([k.target for k in kinds])[code]
+    prefs = np.full((len(kinds), len(units) + 1), -3.0)
+    for i, k in enumerate(kinds):
+        for u, v in k.prefs.items():
+            prefs[i, unit_index[u]] = v
+    score = prefs[code, t_unit[row]] + t_bonus[row] - penalty - 3.0 * np.abs(np.log(g / target))
+    ok = (g >= lo) & (g <= hi)
+    row, food, g, score, factor = row[ok], food[ok], g[ok], score[ok], factor[ok]
+    order = np.lexsort((-score, food))
+    first = order[np.r_[True, food[order][1:] != food[order][:-1]]] if len(order) else order
+    name = default_name.copy()
+    out_g = default_g.astype(float).copy()
+    for i in first.tolist():  # one winner per food with a measure; names built only for winners
+        unit, text_name, _, _, tail = parsed[text_code[row[i]]]
+        f = factor[i]
+        if f == 1.0:
+            name[food[i]] = text_name
+        elif f == 0.5:
+            name[food[i]] = "0.5 " + text_name[2:]
+        else:
+            name[food[i]] = f"{f:g} {_MULTIPLES[unit]}{tail}"
+        out_g[food[i]] = g[i]
+    return name, np.round(out_g, 1)
 
 
 def _slots(tok: _Tokens, kind: np.ndarray, cat: dict[str, np.ndarray]) -> np.ndarray:
@@ -1153,6 +1171,41 @@ def _slots(tok: _Tokens, kind: np.ndarray, cat: dict[str, np.ndarray]) -> np.nda
 # Planner set, overrides, curate
 # ---------------------------------------------------------------------------------------------
 
+SPECIALTY_MEATS = (
+    "loaf|spread|pate|truffle|scrapple|beerwurst|yachtwurst|cheesefurter|luncheon sausage|new england|"
+    "honey roll|liver cheese|mortadella|lebanon|dutch brand|brotwurst|pickle and pimiento|jellied|"
+    "rendered fat|bacon and beef sticks|knackwurst|thuringer|smoked link sausage|braunschweiger|"
+    "liverwurst|australian|new zealand|imported|beefalo|water product|water added|ham and cheese|"
+    "chopped beef|breakfast strips|pre cooked|brown and serve|rice links|sausage rice|barbecue loaf"
+)
+RICH_DESSERTS = (
+    "pie|pies|cake|cakes|pastry|pastries|danish|doughnuts|doughnut|frosting|frostings|toppings|topping|"
+    "crust|cheesecake|eclairs|eclair|cream puffs|strudel|turnovers|sweet rolls|toaster|coffeecake|"
+    "cobbler|crisp|filling|fillings|glaze|icing|sprinkles|fondant|marzipan|cones|cone"
+)
+# Plants few planner users would find or cook; nutrient-dense, so an optimizer would over-pick them.
+UNCOMMON_PLANTS = (
+    "chrysanthemum|drumstick|swamp|taro|pumpkin flowers|pumpkin leaves|cowpeas leafy|jute|sesbania|"
+    "balsam|butterbur|burdock|cardoon|salsify|tree|eppaw|epazote|vinespinach|waxgourd|gourd|hyacinth|"
+    "winged|yardlong|amaranth|arrowhead|lotus|mountain|poi|dock|purslane|borage|lambsquarters|"
+    "lambs|cornsalad|chicory roots|celtuce|new zealand|malabar|fiddlehead|pokeberry|kanpyo|pepeao|"
+    "jew's|sourdock|prairie|stinging|sweet potato leaves|pigeonpeas|broadbeans|cress|arrowroot|"
+    "yautia|cassava|abiyuch|acerola|carissa|cherimoya|custard apple|durian|feijoa|groundcherries|"
+    "jackfruit|java|jujube|longans|loquats|mammy|nance|naranjilla|oheloberries|pitanga|rambutan|"
+    "rose apples|roselle|rowal|sapodilla|sapote|soursop|sugar apples|tamarinds|tamarind|breadfruit|"
+    "horned|mangosteen|pummelo|quinces|elderberries|crabapples|prickly|pricklypear|plains|"
+    "cloudberries|salmonberries|chokecherries|huckleberries|buffaloberries|squash indian|corn white|"
+    "chayote|dandelion|beet greens|mustard spinach|seaweed|alfalfa|radish seeds|mung|waterchestnuts|"
+    "palm hearts|hearts of palm|tomatillos|nopales|rose hips|wocas|mashu"
+)
+EXOTIC = (
+    "opossum|raccoon|squirrel|beaver|muskrat|bear|seal|whale|walrus|sea lion|horse|antelope|caribou|"
+    "moose|boar|frog|turtle|owl|emu|ostrich|dove|squab|guinea|spleen|lungs|brain|brains|pancreas|"
+    "thymus|sweetbreads|chitterlings|tripe|ears|feet|tail|snout|jowl|backfat|mechanically|by products|"
+    "headcheese|blood|giblets|gizzard|neck|skin only|fat only|separable fat|cracklings|leaf fat|"
+    "jellyfish|roe|caviar|eel|sea cucumber|ascidians|oopah|chiton|turtle|snail|snails|whelk|octopus|"
+    "cuttlefish|abalone|conch|lambsquarters|agutuk|pokeberry|fireweed|cattail|willow|wocas|mashu"
+)
 ALCOHOL = "alcoholic|beer|ale|wine|liquor|whiskey|vodka|rum|gin|sake|liqueur|brandy|cordial|stout|porter"
 NOT_A_SERVING = (
     "salt|vinegar|sweeteners|sweetener|extract|bouillon|flavoring|seasoning|baking|cream of tartar|pectin|"
@@ -1168,16 +1221,26 @@ _ALL_CAPS_RE = re.compile(r"\b(?!(?:USDA|NFS|UHT|NLEA|DHA|II|III|IV|OZ|FL|MSG|RT
 # Variants that differ only in salt, grade, trim, packing, origin or recipe source: one representative
 # per group is enough for planning (the others stay in the table, off the planner set).
 _VARIANT_RE = re.compile(
-    r"(?i),? ?\b(?:with|without) (?:added )?salt(?: added)?|, (?:no salt added|unsalted|salted|"
-    r"low sodium|reduced sodium|lightly salted|choice|select|prime|all grades|usda choice|usda select|"
-    r"usda prime|enriched|unenriched|fortified|unfortified|not fortified|domestic|imported|"
-    r"new zealand|australian|commercially prepared|prepared from recipe|home-prepared|"
-    r"solids and liquids|drained solids|drained|meat and skin|meat only|boneless|bone-in|"
-    r"(?:extra )?(?:heavy|light) syrup(?: pack)?|juice pack|water pack|regular|plain)\b|"
-    r", trimmed to [^,]*fat|separable lean (?:and fat|only)"
+    r", (?:with|without) (?:added )?salt(?: added)?\b|, (?:no salt added|unsalted|salted|low sodium|"
+    r"reduced sodium|lightly salted|choice|select|prime|all grades|usda choice|usda select|usda prime|"
+    r"enriched|unenriched|fortified|unfortified|not fortified|domestic|imported|new zealand|australian|"
+    r"commercially prepared|prepared from recipe|home-prepared|solids and liquids|drained solids|drained|"
+    r"meat and skin|meat only|boneless|bone-in|(?:extra )?(?:heavy|light) syrup(?: pack)?|juice pack|"
+    r"water pack|regular|plain|separable lean and fat|separable lean only|trimmed to [^,]*fat|regular pack|"
+    r"frozen|chopped|spears|whole|chopped or leaf|all styles|all varieties|year round average|"
+    r"cooked, (?:roasted|braised|broiled|grilled|pan-fried|pan-broiled|simmered|stewed|baked|"
+    r"dry heat|moist heat)|roasted|braised|broiled|grilled|pan-fried|pan-broil|pan-broiled|simmered|"
+    r"stewed|dry heat|moist heat|heated|ready-to-serve|chunky|condensed|commercial|"
+    r"prepared with equal volume water|prepared with water|canned|unheated|fresh|cooked|boiled|drained|"
+    r"steamed|microwaved|sauteed|stir-fried|batter|flour|young hen|young tom|fryer-roasters|all classes|"
+    r"roasting|stewing|broilers or fryers|dry|mix|single brand|reduced sodium|less/reduced sodium|"
+    r"low sodium|ready-to-serve|prepared with water or ready-to-serve|regular pack|solids and liquid|"
+    r"drained solids|mixed species|home-prepared|frozen entree|canned entree|conventional oven|"
+    r"microwave|not reheated|precooked|pre-basted|deli cut|prepackaged|sliced)(?=,|$)",
+    re.MULTILINE,
 )
 _PREFERRED = (
-    ("without salt|no salt|unsalted|without salt added", 2.0),
+    ("unsalted|no salt|salt not", 2.0),
     ("all grades", 1.5),
     ("choice", 1.0),
     ("lean only", 1.0),
@@ -1188,6 +1251,12 @@ _PREFERRED = (
     ("meat only", 1.0),
     ("commercially prepared", 0.5),
     ("imported|new zealand|australian", -0.5),
+    ("frozen", -0.5),
+    ("canned", -0.3),
+    ("roasted|broiled|grilled|baked", 0.5),
+    ("pan fried|fried", -0.3),
+    ("batter|flour|breaded", -0.5),
+    ("dry|mix", -0.5),
     ("unenriched|unfortified|not fortified", -1.0),
 )
 
@@ -1198,7 +1267,7 @@ def _representatives(tok: _Tokens, names: list[str], candidates: np.ndarray) -> 
     if not len(idx):
         return candidates
     subset = [names[i] for i in idx]
-    canonical = _VARIANT_RE.sub("", "\n".join(subset)).lower().split("\n")
+    canonical = _VARIANT_RE.sub("", "\n".join(subset).lower()).split("\n")
     score = np.zeros(len(names))
     for terms, weight in _PREFERRED:
         score += weight * tok.has(_t(terms))
@@ -1232,6 +1301,32 @@ def _planner(
     ok &= ~(has(t(NOT_A_SERVING)) & (cat[COND] | cat[SWEET] | cat[FAT] | cat[DAIRY] & ~classified.masks["dairy_alt"]))
     ok &= ~(cat[BEV] & has(t(SUGARY_DRINKS)))
     ok &= ~has(t("fast foods|restaurant|babyfood|infant|formula|meal supplement"))
+    ok &= ~has(t(EXOTIC))
+    ok &= ~has(t("milk human|human|producer|whey acid|whey sweet|filled|lauric|indian buffalo|sheep"))
+    ok &= ~((cat[VEG] | cat[FRUIT]) & has(t(UNCOMMON_PLANTS), scope="head"))
+    # Processed meats: a few everyday ones (sliced ham and poultry, bacon, plain sausages) suffice.
+    if "usda_group" in foods:
+        processed = foods["usda_group"].eq("Sausages and Luncheon Meats").to_numpy()
+        ok &= ~(processed & ~has(t("ham sliced|turkey breast|chicken breast|roast beef|pork sausage|turkey sausage")))
+    ok &= ~(cat[COND] & has(t("reduced calorie|low calorie|fat free|light|lite|diet|reduced fat|low fat|"
+                              "dietetic|cholesterol free|without salt|low sodium|reduced sodium")))
+    ok &= ~(cat[SWEET] & has(t(RICH_DESSERTS)))
+    ok &= ~(cat[SWEET] & has(t("cookies|cookie|brownies")) & ~has(t("fig bars|oatmeal|graham|animal|vanilla wafers")))
+    ok &= ~(cat[SWEET] & has(t("flavor|flavored|barbecue|sour cream|ranch|nacho|cajun|cheese|onion|"
+                               "caramel coated|candy coated|coating|coated|frosted")))
+    ok &= ~((cat[MEAT] | cat[POULTRY]) & has(t(SPECIALTY_MEATS)))
+    # Traditional foods of American Indian and Alaska Native communities: plants only by default.
+    native = foods["usda_group"].eq("American Indian/Alaska Native Foods").to_numpy() if "usda_group" in foods else 0
+    ok &= ~(native & ~(cat[FRUIT] | cat[VEG]))
+    # Ready-to-eat cereals: the fortified ones without candy-level sugar.
+    if {"vitamin_b12", "vitamin_d", "calcium", "sugars"} <= set(foods.columns):
+        fortified = (foods["vitamin_b12"].fillna(0) >= 1.5) | (foods["vitamin_d"].fillna(0) >= 1.0) | (
+            foods["calcium"].fillna(0) >= 300
+        )
+        sugary = foods["sugars"].fillna(0) > 25
+        ok &= ~((kind == "cereal") & ~(fortified & ~sugary).to_numpy())
+    ok &= ~((kind == "cereal") & has(t("marshmallow|marshmallows|chocolate|chocolatey|cocoa|frosted|halloween|"
+                                       "candy|cookie|cookies|fudge|s'mores|smores")))
     # Branded products duplicate generic ones; ready-to-eat cereals are kept (fortification differs).
     branded = _rows_matching(names, _ALL_CAPS_RE)
     ok &= ~(branded & ~np.isin(kind, ["cereal", "hot_cereal"]))

@@ -488,6 +488,13 @@ def input_fingerprint(profile: Profile, options: BatchOptions, foods_digest: str
     return h.hexdigest()
 
 
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a uniquely named temporary file in the same folder, then rename.
 
@@ -497,6 +504,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
@@ -828,16 +837,22 @@ def run_batch(
             tmp.unlink(missing_ok=True)
 
     results: dict[int, JobResult] = {}
+    counts = {"ok": 0, "failed": 0, "skipped": 0}
+
+    def record(i: int, res: JobResult) -> None:
+        results[i] = res
+        counts[res.status] += 1
+
     queue: deque[_Pending] = deque()
     digest = food_sources_digest(options) if any(j.profile is not None for j in jobs) else ""
     for i, job in enumerate(jobs):
         if job.profile is None:
-            results[i] = JobResult(id=job.id, source=job.source, status="failed", reason=job.error)
+            record(i, JobResult(id=job.id, source=job.source, status="failed", reason=job.error))
             continue
         fp = input_fingerprint(job.profile, options, digest)
         kept = existing_plan(out_dir, job.id, fp) if resume else None
         if kept is not None:
-            results[i] = JobResult(
+            kept_result = JobResult(
                 id=job.id,
                 source=job.source,
                 status="skipped",
@@ -846,12 +861,12 @@ def run_batch(
                 solve_status=kept.solve.status.value,
                 plan_file=str(plan_path(out_dir, job.id)),
             )
+            record(i, kept_result)
         else:
             queue.append(_Pending(i, job, fp))
 
     def report(last: JobResult | None) -> None:
         if progress is not None:
-            counts = {s: sum(r.status == s for r in results.values()) for s in ("ok", "failed", "skipped")}
             progress(BatchProgress(total=len(jobs), elapsed=time.perf_counter() - clock, last=last, **counts))
 
     def summary(interrupted: bool) -> BatchSummary:
@@ -877,30 +892,35 @@ def run_batch(
                 res = res.model_copy(update={"plan_file": str(target)})
             except OSError as exc:
                 res = res.model_copy(update={"status": "failed", "reason": f"cannot write the plan: {exc}"})
-        results[p.index] = res
+        record(p.index, res)
         report(res)
 
     def fail(p: _Pending, reason: str) -> None:
-        results[p.index] = JobResult(id=p.job.id, source=p.job.source, status="failed", reason=reason)
-        report(results[p.index])
+        res = JobResult(id=p.job.id, source=p.job.source, status="failed", reason=reason)
+        record(p.index, res)
+        report(res)
+
+    def submit(p: _Pending) -> None:
+        nonlocal executor
+        if executor is None:
+            executor = factory()
+        in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
 
     report(None)
     quarantine: deque[_Pending] = deque()
     in_flight: dict[Future, _Pending] = {}
-    executor = factory() if queue else None
+    executor: Executor | None = None
     try:
         while queue or quarantine or in_flight:
-            assert executor is not None
             # After a crash, suspects run one at a time, alone; otherwise keep `window` jobs running.
             if quarantine:
                 if not in_flight:
                     p = quarantine.popleft()
                     p.alone = True
-                    in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+                    submit(p)
             else:
                 while queue and len(in_flight) < window:
-                    p = queue.popleft()
-                    in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+                    submit(queue.popleft())
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             suspects: list[tuple[_Pending, BaseException]] = []
             for fut in done:
@@ -922,8 +942,9 @@ def run_batch(
                 else:
                     suspects.append((p, suspects[0][1]))
             in_flight.clear()
-            _shutdown(executor, cancel=True)
-            executor = factory()
+            if executor is not None:
+                _shutdown(executor, cancel=True)
+            executor = None
             lone = len(suspects) == 1
             for p, exc in suspects:
                 if p.alone or lone:
@@ -933,7 +954,8 @@ def run_batch(
                     )
                 else:
                     quarantine.append(p)
-            log.warning("a worker process died; re-running %d profiles one at a time", len(quarantine))
+            if quarantine:
+                log.warning("a worker process died; re-running %d profiles one at a time", len(quarantine))
     except BaseException:
         if executor is not None:
             _shutdown(executor, cancel=True)

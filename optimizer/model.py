@@ -65,7 +65,7 @@ class DayModel:
     @property
     def size(self) -> tuple[int, int]:
         """(variables, constraints)."""
-        return len(self.prob.variables()), len(self.prob.constraints)
+        return len(self.prob.variables()), self.prob.numConstraints()
 
 
 class _Builder:

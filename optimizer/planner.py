@@ -169,7 +169,8 @@ def make_plan(
         solve_s += lp_s
         if model_path is not None and d == 1:
             write_model(built.prob, model_path)
-        outcome = solve(built.prob, solver=solver, time_limit=per_day_limit, gap=gap, threads=threads)
+        outcome = solve(built.prob, solver=solver, time_limit=per_day_limit, gap=gap, threads=threads,
+                        gap_scale=day_model.SHORTFALL_WEIGHT)
         solve_s += outcome.seconds
         if not outcome.has_solution:
             if outcome.status == SolveStatus.INFEASIBLE:

@@ -26,6 +26,7 @@ SOLVERS = ("highs", "cbc")
 ABS_GAP = 1.0
 
 
+
 @dataclass
 class SolveOutcome:
     """What a solve produced."""
@@ -88,6 +89,7 @@ def solve(
     threads: int = 1,
     fallback: bool = True,
     relax: bool = False,
+    gap_scale: float = 1.0,
 ) -> SolveOutcome:
     """Solve ``prob`` in place and report the outcome.
 
@@ -99,6 +101,10 @@ def solve(
         threads: Solver threads (1 in batch workers so they do not fight over cores).
         fallback: When HiGHS is missing or errors, try CBC and say so in ``notes``.
         relax: Solve the LP relaxation (integrality dropped).
+        gap_scale: The reported gap is (objective - bound) / max(|objective|, gap_scale). A goal
+            program's best objective is often 0 (every target met), where a plain relative gap is
+            meaningless; the planner passes the weight of one whole target, so its gap reads as
+            "within x % of the optimum or of one target".
 
     Raises:
         InputError: unknown solver name or non-positive limits.
@@ -123,7 +129,7 @@ def solve(
             notes.append(f"{name} failed: {exc}")
             log.warning("solver %s failed: %s", name, exc)
             continue
-        outcome = _outcome(prob, name, status, seconds, time_limit, relax)
+        outcome = _outcome(prob, name, status, seconds, time_limit, relax, gap_scale)
         outcome.notes = notes
         if outcome.status == SolveStatus.ERROR and name != order[-1]:
             notes.append(f"{name} returned an error status; trying the next solver")
@@ -133,7 +139,8 @@ def solve(
 
 
 def _outcome(
-    prob: pulp.LpProblem, name: str, status: int, seconds: float, time_limit: float, relax: bool
+    prob: pulp.LpProblem, name: str, status: int, seconds: float, time_limit: float, relax: bool,
+    gap_scale: float,
 ) -> SolveOutcome:
     gap = None
     time_limited = False
@@ -144,7 +151,9 @@ def _outcome(
         time_limited = model.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
         if prob.isMIP() and not relax:
             info = model.getInfo()
-            gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
+            primal, bound = info.objective_function_value, info.mip_dual_bound
+            if math.isfinite(primal) and math.isfinite(bound):
+                gap = max(primal - bound, 0.0) / max(abs(primal), gap_scale)
     elif seconds >= time_limit * 0.98:
         time_limited = True
     result = map_status(status, prob.sol_status, time_limited)

@@ -86,6 +86,7 @@ def test_csv_with_broken_rows_exits_1_and_names_each_problem(tmp_path: Path):
         ),
         (["{folder}", "-o", "{out}", "--no-bundled"], "--no-bundled needs at least one --foods FILE"),
         (["{badcsv}", "-o", "{out}"], "'alergies': unknown column"),
+        (["{folder}", "-o", "{out}", "--foods", "{broken_foods}"], "Error: Cannot load the food tables:"),
     ],
 )
 def test_usage_errors_exit_2(folder: Path, tmp_path: Path, args: list[str], message: str):
@@ -97,8 +98,30 @@ def test_usage_errors_exit_2(folder: Path, tmp_path: Path, args: list[str], mess
         "folder": folder,
         "empty": tmp_path / "empty",
         "badcsv": tmp_path / "bad.csv",
+        "broken_foods": FIXTURES / "user_foods_broken.csv",
     }
     result = invoke(*(a.format(**names) for a in args))
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "plans" / "summary.json").exists()
+
+
+def test_scheduler_runs_on_a_dask_cluster(folder: Path, tmp_path: Path):
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
+    out = tmp_path / "plans"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        result = invoke(folder, "-o", out, "--scheduler", cluster.scheduler_address, "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert [(p["id"], p["status"]) for p in summary["profiles"]] == [("anna", "ok"), ("ben", "ok")]
+    for pid in ("anna", "ben"):
+        assert Plan.model_validate_json((out / f"{pid}.json").read_text()).profile_id == pid
+
+
+def test_unreachable_scheduler_is_a_usage_error(folder: Path, tmp_path: Path):
+    pytest.importorskip("distributed", reason="dask.distributed is not installed")
+    result = invoke(folder, "-o", tmp_path / "plans", "--scheduler", "not-an-address::")
+    assert result.exit_code == 2, result.output
+    assert "--scheduler not-an-address::: cannot connect to the Dask scheduler" in result.stderr

@@ -298,6 +298,9 @@ def test_write_atomic_replaces_whole_file_and_cleans_up_on_failure(tmp_path, mon
     target = tmp_path / "p.json"
     b.write_atomic(target, '{"a": 1}')
     assert target.read_text() == '{"a": 1}'
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
 
     def boom(src, dst):
         raise OSError("disk full")
@@ -482,7 +485,7 @@ def dask_client():
     with dask.config.set(settings):
         with (
             distributed.LocalCluster(
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster,
             distributed.Client(cluster) as client,
         ):
