@@ -448,9 +448,19 @@ _GROUP_RULES: dict[str, tuple[str, frozenset[str]]] = {
 # Tokens: every name split once into words; rules are lookups over the distinct words.
 # ---------------------------------------------------------------------------------------------
 
-_KEEP = set(b"abcdefghijklmnopqrstuvwxyz0123456789',\x01")
+_KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',\x01")
+# All-caps words that are not brand names.
+_ACRONYMS = frozenset({"USDA", "NFS", "UHT", "NLEA", "DHA", "II", "III", "IV", "OZ", "FL", "MSG", "RTE", "TV"})
 _BYTE_TABLE = bytes(b if b in _KEEP else 32 for b in range(256))  # everything else splits words
 _NO_RANK = np.iinfo(np.int64).max
+_REWRITES = (
+    (b"Soup Company", b"Company"),
+    (b"Soup company", b"Company"),
+    (b"without added salt", b"unsalted"),
+    (b"without salt", b"unsalted"),
+    (b",", b" , "),
+    (b";", b" , "),
+)
 _POS_STRIDE = 1 << 10  # (row, position) packed in one int64 key; names have far fewer words
 
 
@@ -463,12 +473,18 @@ class _Tokens:
 
     def __init__(self, names: pd.Series) -> None:
         self.n = len(names)
-        text = " \x01 ".join(names.fillna("").astype(str).tolist()).lower().encode("utf-8", "replace")
-        text = text.replace(b"soup company", b"company").replace(b"without added salt", b"unsalted")
-        text = text.replace(b"without salt", b"unsalted").replace(b",", b" , ").replace(b";", b" , ")
-        text = text.translate(_BYTE_TABLE)
-        flat = np.array(text.decode("ascii").split(), dtype=object)
-        codes, vocab = pd.factorize(flat)
+        text = " \x01 ".join(names.fillna("").astype(str).tolist()).encode("utf-8", "replace")
+        for old, new in _REWRITES:
+            text = text.replace(old, new)
+        flat = np.array(text.translate(_BYTE_TABLE).decode("ascii").split(), dtype=object)
+        raw_codes, raw_vocab = pd.factorize(flat)
+        # Case-sensitive words first (brands are ALL CAPS), then the lowercase vocabulary the rules use.
+        lower_codes, vocab = pd.factorize(np.array([w.lower() for w in raw_vocab], dtype=object))
+        codes = lower_codes[raw_codes]
+        caps = np.array(
+            [w.isupper() and len(w.strip("'")) >= 2 and w not in _ACRONYMS for w in raw_vocab], dtype=bool
+        )[raw_codes]
+        long_caps = caps & np.array([len(w) >= 3 for w in raw_vocab], dtype=bool)[raw_codes]
         index = {w: i for i, w in enumerate(vocab)}
         is_row = codes == index.get("\x01", -1)
         is_comma = codes == index.get(",", -1)
@@ -477,6 +493,13 @@ class _Tokens:
         seg = commas - np.maximum.accumulate(np.where(is_row, commas, 0))
         word = ~(is_row | is_comma)
         codes, rows, seg = codes[word].astype(np.int64), rows[word], seg[word]
+        caps, long_caps = caps[word], long_caps[word]
+        starts = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, dtype=bool)
+        # Rows whose name starts with an ALL-CAPS brand ("KRAFT ...") or holds one anywhere.
+        self.brand_first = np.zeros(self.n, dtype=bool)
+        self.brand_first[rows[starts & caps]] = True
+        self.branded = np.zeros(self.n, dtype=bool)
+        self.branded[rows[long_caps]] = True
         # Drop the words negated by "without" in the same comma segment ("flakes without milk").
         idx = np.arange(len(codes))
         is_without = codes == index.get("without", -1)
@@ -713,24 +736,6 @@ def _classify(tok: _Tokens, groups: _Groups, brand: np.ndarray) -> _Names:
     return _Names(np.array(CATEGORIES, dtype=object)[category], diet, allergens, masks)
 
 
-_BRAND_FIRST_RE = re.compile(r"(?m)^(?!USDA\b)[A-Z][A-Z0-9'&.\-]*[A-Z](?=[ ,;(]|$)")
-
-
-def _rows_matching(names: list[str], pattern: re.Pattern[str]) -> np.ndarray:
-    """Rows of ``names`` where ``pattern`` matches, by one scan of the names joined by newlines."""
-    lengths = np.fromiter(map(len, names), dtype=np.int64, count=len(names)) + 1
-    starts = np.cumsum(lengths) - lengths
-    found = np.fromiter((m.start() for m in pattern.finditer("\n".join(names))), dtype=np.int64)
-    out = np.zeros(len(names), dtype=bool)
-    out[np.searchsorted(starts, found, side="right") - 1] = True
-    return out
-
-
-def _brand_first(names: list[str]) -> np.ndarray:
-    """Names that start with an ALL-CAPS brand ("KRAFT ...", "CAMPBELL Soup ..."), USDA excepted."""
-    return _rows_matching(names, _BRAND_FIRST_RE)
-
-
 def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd.DataFrame:
     """Category, diet and allergen tags of foods from their names (and USDA groups when known).
 
@@ -750,8 +755,7 @@ def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd
     groups = None
     if usda_groups is not None:
         groups = usda_groups.reindex(names.index).fillna(UNGROUPED).astype(str).to_numpy(dtype=object)
-    name_list = [n.replace("\n", " ") for n in names.fillna("").astype(str).tolist()]
-    result = _classify(tok, _Groups(groups, len(names)), _brand_first(name_list))
+    result = _classify(tok, _Groups(groups, len(names)), tok.brand_first)
     return pd.DataFrame(
         {"category": result.category, "diet": result.diet, "allergens": result.allergens}, index=names.index
     )
@@ -1217,7 +1221,6 @@ SUGARY_DRINKS = (
     "carbonated|soda|cola|energy|sports|drink|drinks|punch|cocktail|lemonade|limeade|flavored|mix|powder|"
     "syrup|tonic|whiskey|shake|shakes|instant|malted|cocoa|chocolate|ade|nectar|dairy|eggnog|breakfast"
 )
-_ALL_CAPS_RE = re.compile(r"\b(?!(?:USDA|NFS|UHT|NLEA|DHA|II|III|IV|OZ|FL|MSG|RTE|TV)\b)[A-Z][A-Z'&.\-]{2,}\b")
 # Variants that differ only in salt, grade, trim, packing, origin or recipe source: one representative
 # per group is enough for planning (the others stay in the table, off the planner set).
 _VARIANT_RE = re.compile(
@@ -1328,7 +1331,7 @@ def _planner(
     ok &= ~((kind == "cereal") & has(t("marshmallow|marshmallows|chocolate|chocolatey|cocoa|frosted|halloween|"
                                        "candy|cookie|cookies|fudge|s'mores|smores")))
     # Branded products duplicate generic ones; ready-to-eat cereals are kept (fortification differs).
-    branded = _rows_matching(names, _ALL_CAPS_RE)
+    branded = tok.branded
     ok &= ~(branded & ~np.isin(kind, ["cereal", "hot_cereal"]))
     return ok & _representatives(tok, names, ok)
     return ok
@@ -1481,7 +1484,7 @@ def curate(
     tok = _Tokens(names)
     groups = foods["usda_group"].fillna(UNGROUPED).astype(str).to_numpy(dtype=object) if "usda_group" in foods else None
     group_codes = _Groups(groups, len(foods))
-    brand = _brand_first(name_list)
+    brand = tok.brand_first
     classified = _classify(tok, group_codes, brand)
     cat = {c: classified.category == c for c in CATEGORIES}
     energy = pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else np.full(len(foods), np.nan)

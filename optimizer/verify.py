@@ -56,7 +56,9 @@ CHECKS: tuple[str, ...] = (
     "slot_items",
     "slot_protein",
     "slot_produce",
+    "slot_core",
     "slot_energy_share",
+    "food_families",
     "distinct_foods",
     "days_per_food",
     "identical_days",
@@ -701,15 +703,40 @@ class _Verifier:
             for rule in self.rules.slots:
                 yield day, rule, by_name.get(rule.name, [])
 
+    def _main_items(self, items: list[PlanItem]) -> list[PlanItem]:
+        """Items that are not accompaniments (drinks, fats, condiments, sweets)."""
+        side = set(self.rules.side_categories)
+        return [i for i in items if self._category(i) not in side]
+
     def _check_slot_items(self) -> None:
         for day, rule, items in self._rule_slots():
-            n = len(items)
-            if not rule.min_items <= n <= rule.max_items:
+            n, mains = len(items), len(self._main_items(items))
+            if mains < rule.min_items or n > rule.max_items:
                 self.add(
                     "slot_items",
                     _where(day, rule.name),
-                    f"{n} items; the slot takes {rule.min_items} to {rule.max_items}",
+                    f"{n} items ({mains} besides accompaniments); the slot takes at least {rule.min_items} "
+                    f"besides accompaniments and at most {rule.max_items} in all",
                 )
+
+    def _check_slot_core(self) -> None:
+        for day, rule, items in self._rule_slots():
+            core = set(rule.needs_one_of)
+            if core and not any(self._category(i) in core for i in items):
+                self.add("slot_core", _where(day, rule.name), f"no item from: {', '.join(rule.needs_one_of)}")
+
+    def _check_food_families(self) -> None:
+        if not self.rules.one_per_family:
+            return
+        from optimizer.rules import family
+
+        for day in self.plan.days:
+            seen: dict[str, str] = {}
+            for i in (i for s in day.slots for i in s.items):
+                fam = family(i.name)
+                if fam in seen and seen[fam] != i.food_id:
+                    self.add("food_families", _where(day), f"{i.food_id} and {seen[fam]} are both '{fam}'")
+                seen.setdefault(fam, i.food_id)
 
     def _category(self, item: PlanItem) -> str:
         food = self.food(item.food_id)
@@ -752,7 +779,7 @@ class _Verifier:
     def _check_distinct_foods(self) -> None:
         need = self.rules.min_distinct_foods_per_day
         for day in self.plan.days:
-            n = len({i.food_id for s in day.slots for i in s.items})
+            n = len({i.food_id for s in day.slots for i in self._main_items(s.items)})
             if n < need:
                 self.add("distinct_foods", _where(day), f"{n} different foods; at least {need} are required")
 
