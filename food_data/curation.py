@@ -1319,8 +1319,9 @@ def _planner(
                                "caramel coated|candy coated|coating|coated|frosted")))
     ok &= ~((cat[MEAT] | cat[POULTRY]) & has(t(SPECIALTY_MEATS)))
     # Traditional foods of American Indian and Alaska Native communities: plants only by default.
-    native = foods["usda_group"].eq("American Indian/Alaska Native Foods").to_numpy() if "usda_group" in foods else 0
-    ok &= ~(native & ~(cat[FRUIT] | cat[VEG]))
+    if "usda_group" in foods:
+        native = foods["usda_group"].eq("American Indian/Alaska Native Foods").to_numpy(dtype=bool)
+        ok &= ~(native & ~(cat[FRUIT] | cat[VEG]))
     # Ready-to-eat cereals: the fortified ones without candy-level sugar.
     if {"vitamin_b12", "vitamin_d", "calcium", "sugars"} <= set(foods.columns):
         fortified = (foods["vitamin_b12"].fillna(0) >= 1.5) | (foods["vitamin_d"].fillna(0) >= 1.0) | (
