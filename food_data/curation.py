@@ -5,9 +5,9 @@ group and the food's name, then applies the reviewed override file
 (``food_data/data/curation_overrides.csv``) last. ``classify_names`` exposes the name rules
 (category, diet, allergens) for user food tables.
 
-Speed matters (the bundled table is curated on every load), so names are tokenised once into a
-flat table of words and two-word phrases; each rule is a set lookup over the ~10,000 distinct
-terms, broadcast back to rows with numpy. No rule loops over rows in Python.
+Speed matters (the bundled table is curated at every process start), so names are tokenised once
+into a flat table of words; each rule is a set lookup over the few thousand distinct words (and
+two-word phrases), broadcast back to rows with numpy. No rule loops over rows in Python.
 
 Conservative by design: a food is tagged with an allergen when a name or a recipe type commonly
 implies it (bread: gluten; cakes: milk, egg, gluten), and is not vegan when unsure.
@@ -317,46 +317,76 @@ class _Lexicon:
 # Strong head markers: dish types, special foods and compound names decided before single words.
 _HEAD_MARKERS = _Lexicon.build(
     [
-        (OTHER, "babyfood|babyfoods|baby food|infant formula|child formula|toddler formula|"
-         "protein supplement|nutritional supplement|meal supplement|protein powder|fluid replacement|"
-         "leavening agents|baking powder|baking soda|rennin|polydextrose|incaparina|ensure|"
-         "soy protein|protein isolate|protein concentrate|meal replacement|gerber|pectin|yeast bakers"),
-        (COND, "yeast extract|salad dressing|soy sauce|fish sauce|oyster sauce|hot sauce|pickle relish|"
-         "vanilla extract|cream of tartar|sandwich spread|bacon bits|tartar sauce|barbecue sauce|"
-         "pepper sauce|teriyaki sauce|cocktail sauce|sweet and|mayonnaise dressing|creamy dressing"),
+        (
+            OTHER,
+            "babyfood|babyfoods|baby food|infant formula|child formula|toddler formula|"
+            "protein supplement|nutritional supplement|meal supplement|protein powder|fluid replacement|"
+            "leavening agents|baking powder|baking soda|rennin|polydextrose|incaparina|ensure|"
+            "soy protein|protein isolate|protein concentrate|meal replacement|gerber|pectin|yeast bakers",
+        ),
+        (
+            COND,
+            "yeast extract|salad dressing|soy sauce|fish sauce|oyster sauce|hot sauce|pickle relish|"
+            "vanilla extract|cream of tartar|sandwich spread|bacon bits|tartar sauce|barbecue sauce|"
+            "pepper sauce|teriyaki sauce|cocktail sauce|sweet and|mayonnaise dressing|creamy dressing",
+        ),
         (DAIRY, DAIRY_ALT),
         (FRUIT, "fruit salad|fruit cocktail|cranberry sauce|cranberry orange|melon balls|applesauce"),
-        (SWEET, "ice cream|ice creams|frozen yogurt|frozen yogurts|frozen novelties|frozen novelites|"
-         "milk dessert|egg custards|pie fillings|pie filling|whipped topping|dessert topping|"
-         "cream puff|cream puffs|granola bar|granola bars|breakfast bar|breakfast bars|cereal bar|"
-         "hazelnut spread|fruit butters|sweet rolls|cinnamon buns|toaster pastries|cheese puffs|"
-         "milk and|rice and|formulated bar|cereal wafer|light ice"),
-        (MIXED, "pot pie|egg rolls|egg roll|sandwich|sandwiches|burrito|burritos|pizza|lasagna|"
-         "casserole|stew|chili con|chili with|macaroni and|spaghetti with|pasta with|and meatballs|"
-         "with meatballs|meat sauce|and gravy|hamburger|cheeseburger|soup|soups|chowder|quiche|"
-         "souffle|enchilada|enchiladas|tamales|tamale|chimichanga|fajita|nachos|dumplings|ravioli|"
-         "tortellini|fried rice|chow mein|stir fry|meatloaf|meat loaf|beef hash|corned beef|"
-         "pockets|corn dogs|corn dog|hot dog|potato salad|coleslaw|rice bowl|stuffed|entrees|"
-         "side dishes|salad|tostada with|scrambled eggs|breakfast burrito|vegetarian stew|"
-         "vegetarian meatloaf|stew soup"),
-        (NUT, "peanut butter|almond butter|cashew butter|sesame butter|peanut spread|coconut milk|"
-         "coconut cream|coconut water|trail mix|mouse nuts"),
-        (FAT, "vegetable oil|butter oil|meat drippings|animal fat|margarine like|butter replacement|"
-         "fish oil|oil flaxseed"),
-        (BEV, "juice|juices|nectar|drink|drinks|beverage|beverages|lemonade|limeade|smoothie|"
-         "cocktail|cider|tea|coffee|eggnog flavor|shake|shakes|milk shakes|water with|"
-         "carbonated|malted|cocoa mix|malt beverage"),
-        (VEG, "sweet potato|sweet potatoes|beans snap|snap beans|green beans|beans green|string beans|"
-         "peas green|green peas|peas edible|beans sprouted|sprouted|mung beans|potato puffs|"
-         "hash brown|french fried|onion rings|corn with|peas and|palm hearts|hearts of palm|"
-         "tomato products|tomato sauce|swamp cabbage|beet greens|turnip greens|mustard greens|"
-         "balsam pear|grape leaves|soybeans green|yardlong bean|winged bean"),
-        (LEGUME, "split peas|peas split|mature seeds|chickpea flour|soy flour|soy meal|veggie burgers|"
-         "vegetarian fillets|chicken meatless|meatballs meatless|luncheon slices|fish sticks|"
-         "frankfurter meatless|meatless|soyburger|bean beverage"),
-        (GRAIN, "wild rice|corn flour|corn bran|cornmeal|rice cake|bread crumbs|bread stuffing|"
-         "cracker meal|french toast|taco shells|tostada shells|english muffins|wonton wrappers|"
-         "vital wheat|corn grits|piki bread|tennis bread"),
+        (
+            SWEET,
+            "ice cream|ice creams|frozen yogurt|frozen yogurts|frozen novelties|frozen novelites|"
+            "milk dessert|egg custards|pie fillings|pie filling|whipped topping|dessert topping|"
+            "cream puff|cream puffs|granola bar|granola bars|breakfast bar|breakfast bars|cereal bar|"
+            "hazelnut spread|fruit butters|sweet rolls|cinnamon buns|toaster pastries|cheese puffs|"
+            "milk and|rice and|formulated bar|cereal wafer|light ice",
+        ),
+        (
+            MIXED,
+            "pot pie|egg rolls|egg roll|sandwich|sandwiches|burrito|burritos|pizza|lasagna|"
+            "casserole|stew|chili con|chili with|macaroni and|spaghetti with|pasta with|and meatballs|"
+            "with meatballs|meat sauce|and gravy|hamburger|cheeseburger|soup|soups|chowder|quiche|"
+            "souffle|enchilada|enchiladas|tamales|tamale|chimichanga|fajita|nachos|dumplings|ravioli|"
+            "tortellini|fried rice|chow mein|stir fry|meatloaf|meat loaf|beef hash|corned beef|"
+            "pockets|corn dogs|corn dog|hot dog|potato salad|coleslaw|rice bowl|stuffed|entrees|"
+            "side dishes|salad|tostada with|scrambled eggs|breakfast burrito|vegetarian stew|"
+            "vegetarian meatloaf|stew soup",
+        ),
+        (
+            NUT,
+            "peanut butter|almond butter|cashew butter|sesame butter|peanut spread|coconut milk|"
+            "coconut cream|coconut water|trail mix|mouse nuts",
+        ),
+        (
+            FAT,
+            "vegetable oil|butter oil|meat drippings|animal fat|margarine like|butter replacement|"
+            "fish oil|oil flaxseed",
+        ),
+        (
+            BEV,
+            "juice|juices|nectar|drink|drinks|beverage|beverages|lemonade|limeade|smoothie|"
+            "cocktail|cider|tea|coffee|eggnog flavor|shake|shakes|milk shakes|water with|"
+            "carbonated|malted|cocoa mix|malt beverage",
+        ),
+        (
+            VEG,
+            "sweet potato|sweet potatoes|beans snap|snap beans|green beans|beans green|string beans|"
+            "peas green|green peas|peas edible|beans sprouted|sprouted|mung beans|potato puffs|"
+            "hash brown|french fried|onion rings|corn with|peas and|palm hearts|hearts of palm|"
+            "tomato products|tomato sauce|swamp cabbage|beet greens|turnip greens|mustard greens|"
+            "balsam pear|grape leaves|soybeans green|yardlong bean|winged bean",
+        ),
+        (
+            LEGUME,
+            "split peas|peas split|mature seeds|chickpea flour|soy flour|soy meal|veggie burgers|"
+            "vegetarian fillets|chicken meatless|meatballs meatless|luncheon slices|fish sticks|"
+            "frankfurter meatless|meatless|soyburger|bean beverage",
+        ),
+        (
+            GRAIN,
+            "wild rice|corn flour|corn bran|cornmeal|rice cake|bread crumbs|bread stuffing|"
+            "cracker meal|french toast|taco shells|tostada shells|english muffins|wonton wrappers|"
+            "vital wheat|corn grits|piki bread|tennis bread",
+        ),
         (POULTRY, "turkey ham|turkey bacon|turkey and|turkey sausage|chicken roll|chicken spread"),
         (MEAT, "sea lion|game meat|frog legs|luncheon meat|liver cheese"),
     ]
@@ -366,26 +396,38 @@ _HEAD_MARKERS = _Lexicon.build(
 _FIRST_WORD = _Lexicon.build(
     [
         (OTHER, OTHER_WORDS),
-        (COND, "sauce|gravy|dressing|mayonnaise|catsup|ketchup|mustard|relish|vinegar|salt|spices|"
-         "spice|seasoning|horseradish|salsa|capers|dip|adobo|basil|dill|rosemary|thyme|peppermint|"
-         "spearmint|vanilla|pesto|chutney|wasabi"),
+        (
+            COND,
+            "sauce|gravy|dressing|mayonnaise|catsup|ketchup|mustard|relish|vinegar|salt|spices|"
+            "spice|seasoning|horseradish|salsa|capers|dip|adobo|basil|dill|rosemary|thyme|peppermint|"
+            "spearmint|vanilla|pesto|chutney|wasabi",
+        ),
         (MIXED, MIXED_WORDS),
         (BEV, BEV_WORDS),
         (SWEET, SWEET_WORDS),
         (EGGS, "egg|eggs"),
-        (DAIRY, "milk|cheese|cheeses|yogurt|yogurts|cream|sour|buttermilk|kefir|whey|eggnog|dulce|"
-         "parmesan|dairy|imitation|reddi|creamer"),
+        (
+            DAIRY,
+            "milk|cheese|cheeses|yogurt|yogurts|cream|sour|buttermilk|kefir|whey|eggnog|dulce|"
+            "parmesan|dairy|imitation|reddi|creamer",
+        ),
         (FAT, FAT_WORDS + "|fat|fats|spread"),
         (NUT, NUT_WORDS),
         (LEGUME, LEGUME_WORDS),
         (SEAFOOD, FINFISH + "|" + SHELLFISH_WORDS + "|salmon|sea"),
         (POULTRY, POULTRY_WORDS + "|ground turkey|dove"),
-        (MEAT, BEEF_PORK + "|barbecue|blood|dutch|honey|luxury|mother's|olive|peppered|picnic|pickle|"
-         "polish|new|oven|roast|smoked|liver"),
+        (
+            MEAT,
+            BEEF_PORK + "|barbecue|blood|dutch|honey|luxury|mother's|olive|peppered|picnic|pickle|"
+            "polish|new|oven|roast|smoked|liver",
+        ),
         (GRAIN, GRAIN_WORDS + "|wild|english|corn bran|keikitos|pan|tostada|taco"),
         (FRUIT, FRUIT_WORDS + "|java|mammy|rose|prickly|horned|custard|sugar|passion|plains"),
-        (VEG, VEG_WORDS + "|sweet|balsam|beet|lambs|swamp|jew's|mountain|tree|hearts|palm|water|"
-         "brussels|mixed|yardlong|winged|hyacinth|lima|stinging|prairie|sourdock"),
+        (
+            VEG,
+            VEG_WORDS + "|sweet|balsam|beet|lambs|swamp|jew's|mountain|tree|hearts|palm|water|"
+            "brussels|mixed|yardlong|winged|hyacinth|lima|stinging|prairie|sourdock",
+        ),
     ]
 )
 
@@ -450,9 +492,10 @@ _GROUP_RULES: dict[str, tuple[str, frozenset[str]]] = {
 
 _KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',\x01")
 # All-caps words that are not brand names.
-_ACRONYMS = frozenset({"USDA", "NFS", "UHT", "NLEA", "DHA", "II", "III", "IV", "OZ", "FL", "MSG", "RTE", "TV"})
+_ACRONYMS = frozenset(
+    {"USDA", "NFS", "UHT", "NLEA", "DHA", "II", "III", "IV", "OZ", "FL", "MSG", "RTE", "TV"}
+)
 _BYTE_TABLE = bytes(b if b in _KEEP else 32 for b in range(256))  # everything else splits words
-_NO_RANK = np.iinfo(np.int64).max
 _REWRITES = (
     (b"Soup Company", b"Company"),
     (b"Soup company", b"Company"),
@@ -461,7 +504,6 @@ _REWRITES = (
     (b",", b" , "),
     (b";", b" , "),
 )
-_POS_STRIDE = 1 << 10  # (row, position) packed in one int64 key; names have far fewer words
 
 
 class _Tokens:
@@ -511,10 +553,14 @@ class _Tokens:
         self.nvocab = max(len(vocab), 1)
         first_of_row = np.searchsorted(self.rows, np.arange(self.n))
         self.pos = np.arange(len(self.codes)) - first_of_row[self.rows]
-        self.keys = self.rows.astype(np.int64) * _POS_STRIDE + self.pos
         # Two-word phrases: each word with the next word of the same name.
-        self.pair_at = np.flatnonzero(self.rows[:-1] == self.rows[1:])
-        self.pair_first = self.codes[self.pair_at]
+        pair_at = np.flatnonzero(self.rows[:-1] == self.rows[1:])
+        self.pair_at = pair_at
+        self._has_next = np.zeros(len(self.codes), dtype=bool)
+        self._has_next[self.pair_at] = True
+        # Token indices grouped by word (CSR): the tokens of a word are one slice.
+        self._by_code = np.argsort(self.codes, kind="stable")
+        self._starts = np.concatenate([[0], np.cumsum(np.bincount(self.codes, minlength=self.nvocab))])
         self._cache: dict[tuple[frozenset[str], str, frozenset[str]], np.ndarray] = {}
 
     def _codes(self, terms: frozenset[str]) -> tuple[list[int], list[int]]:
@@ -529,68 +575,63 @@ class _Tokens:
         ]
         return singles, pairs
 
-    def _token_mask(self, terms: frozenset[str], covering: bool = False) -> np.ndarray:
-        """Per token: does a term start here (one word, or a two-word phrase)?
+    def _tokens_of(self, codes: Iterable[int]) -> np.ndarray:
+        """Indices of the tokens holding any of the vocabulary ``codes``."""
+        starts, by_code = self._starts, self._by_code
+        parts = [by_code[starts[c] : starts[c + 1]] for c in codes]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-        With ``covering``, the second word of a matched phrase is marked too.
+    def _hits(self, terms: frozenset[str], covering: bool = False) -> np.ndarray:
+        """Indices of the tokens where a term starts (one word, or a two-word phrase).
+
+        With ``covering``, the second word of a matched phrase is included too.
         """
         singles, pairs = self._codes(terms)
-        in_vocab = np.zeros(self.nvocab, dtype=bool)
-        in_vocab[singles] = True
-        mask = in_vocab[self.codes]
+        hits = self._tokens_of(singles)
         if pairs:
-            first = np.zeros(self.nvocab, dtype=bool)
-            first[[p // self.nvocab for p in pairs]] = True
-            cand = self.pair_at[first[self.pair_first]]
-            pid = self.codes[cand] * self.nvocab + self.codes[cand + 1]
-            start = cand[np.isin(pid, pairs)]
-            mask[start] = True
-            if covering:
-                mask[start + 1] = True
-        return mask
+            cand = self._tokens_of({p // self.nvocab for p in pairs})
+            cand = cand[self._has_next[cand]]
+            start = cand[np.isin(self.codes[cand] * self.nvocab + self.codes[cand + 1], pairs)]
+            hits = np.concatenate([hits, start, start + 1] if covering else [hits, start])
+        return hits
 
-    def _scope(self, scope: str) -> np.ndarray | None:
+    def _in_scope(self, hits: np.ndarray, scope: str) -> np.ndarray:
         if scope == "first":
-            return self.pos == 0
+            return hits[self.pos[hits] == 0]
         if scope == "head":
-            return self.seg == 0
-        return None
+            return hits[self.seg[hits] == 0]
+        return hits
 
     def rank(self, lexicon: _Lexicon, scope: str = "any") -> np.ndarray:
         """Per name, the rank of the first lexicon rule hit (-1 for none)."""
-        out = np.full(self.n, _NO_RANK, dtype=np.int64)
-        in_scope = self._scope(scope)
+        out = np.full(self.n, -1, dtype=np.int64)
         for rank in range(len(lexicon.by_rank) - 1, -1, -1):  # lower ranks written last win
-            mask = self._token_mask(lexicon.by_rank[rank])
-            if in_scope is not None:
-                mask &= in_scope
-            out[self.rows[mask]] = rank
-        return np.where(out == _NO_RANK, -1, out)
+            out[self.rows[self._in_scope(self._hits(lexicon.by_rank[rank]), scope)]] = rank
+        return out
 
-    def has(self, terms: frozenset[str], scope: str = "any", unless: frozenset[str] = frozenset()) -> np.ndarray:
+    def has(
+        self, terms: frozenset[str], scope: str = "any", unless: frozenset[str] = frozenset()
+    ) -> np.ndarray:
         """Per name: does a term occur (in scope), not counting words covered by an ``unless`` phrase."""
         key = (terms, scope, unless)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        mask = self._token_mask(terms)
-        in_scope = self._scope(scope)
-        if in_scope is not None:
-            mask &= in_scope
-        if unless:
-            mask &= ~self._token_mask(unless, covering=True)
+        hits = self._in_scope(self._hits(terms), scope)
+        if unless and len(hits):
+            hits = hits[~np.isin(hits, self._hits(unless, covering=True))]
         out = np.zeros(self.n, dtype=bool)
-        out[self.rows[mask]] = True
+        out[self.rows[hits]] = True
         self._cache[key] = out
         return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _t(text: str) -> frozenset[str]:
     return _terms(text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _split_terms(terms: frozenset[str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     words = tuple(t for t in terms if " " not in t)
     phrases = tuple(tuple(t.split(" ", 1)) for t in terms if " " in t)
@@ -605,7 +646,9 @@ ANALOG = (
     "meatless|veggie|soyburger|soyburgers|chik|chik'n|turk'y|gardenburger|morningstar|worthington|"
     "loma|vegetarian fillets|vegetarian meatloaf|vegetarian stew|vegetable skallops|bacon bits"
 )
-NOT_MEAT = "coconut meat|cod liver|poultry seasoning|meat tenderizer|vegetarian|vegan|imitation bacon|imitation ham"
+NOT_MEAT = (
+    "coconut meat|cod liver|poultry seasoning|meat tenderizer|vegetarian|vegan|imitation bacon|imitation ham"
+)
 VEGAN_SWEETS = (
     "jams|jam|jellies|jelly|marmalade|preserves|sugar|sugars|syrups|syrup|molasses|fruit butters|"
     "apple butter|hard|gumdrops|jellybeans|sorbet|ice type|potato chips|tortilla chips|corn chips|"
@@ -639,11 +682,11 @@ class _Groups:
     """USDA group of each name as small integer codes (fast membership tests)."""
 
     def __init__(self, groups: np.ndarray | None, n: int) -> None:
+        self.known = groups is not None
         if groups is None:
             groups = np.full(n, UNGROUPED, dtype=object)
         self.codes, names = pd.factorize(groups)
         self.names = list(names)
-        self.known = groups is not None
 
     def is_(self, *groups: str) -> np.ndarray:
         wanted = [i for i, g in enumerate(self.names) if g in groups]
@@ -684,9 +727,16 @@ def _classify(tok: _Tokens, groups: _Groups, brand: np.ndarray) -> _Names:
     analog = (tok.has(_t(ANALOG)) | (grp("Legumes and Legume Products") & brand)) & ~tok.has(_t("vegan"))
     shell_words = tok.has(_t(SHELLFISH_WORDS), unless=_t(NOT_ANIMAL)) & ~not_animal
     fish_words = tok.has(_t(FINFISH), unless=_t(NOT_ANIMAL)) & ~not_animal
-    meat_words = tok.has(_t(BEEF_PORK + "|" + POULTRY_WORDS + "|mini wheats|gummy|gummies"), unless=_t(NOT_MEAT))
+    meat_words = tok.has(
+        _t(BEEF_PORK + "|" + POULTRY_WORDS + "|mini wheats|gummy|gummies"), unless=_t(NOT_MEAT)
+    )
     meat_words &= ~not_animal
-    baked = tok.has(_t(BAKED_WORDS), unless=_t("english muffins|english muffin|rice cake|rice cakes|corn cakes|pie mix|pie fillings|pie filling"))
+    baked = tok.has(
+        _t(BAKED_WORDS),
+        unless=_t(
+            "english muffins|english muffin|rice cake|rice cakes|corn cakes|pie mix|pie fillings|pie filling"
+        ),
+    )
     milk = tok.has(_t(MILK_WORDS), unless=_t(NOT_MILK)) | baked | (cat[DAIRY] & ~dairy_alt)
     egg = tok.has(_t(EGG_WORDS), unless=_t("egg free|eggless")) | baked | cat[EGGS]
     honey = tok.has(_t(HONEY_WORDS))
@@ -713,8 +763,10 @@ def _classify(tok: _Tokens, groups: _Groups, brand: np.ndarray) -> _Names:
     gluten |= cat[MIXED] & tok.has(_t("cream|creamy|chowder|bisque|noodle|noodles"))
     gluten |= baked
     gluten &= ~tok.has(_t("gluten free"))
-    corn_only = tok.has(_t("tortilla|tortillas|taco|tostada|shells")) & tok.has(_t("corn")) & ~tok.has(
-        _t("wheat|flour|bread|bun|breaded|batter|sandwich|pizza|burrito|burritos")
+    corn_only = (
+        tok.has(_t("tortilla|tortillas|taco|tostada|shells"))
+        & tok.has(_t("corn"))
+        & ~tok.has(_t("wheat|flour|bread|bun|breaded|batter|sandwich|pizza|burrito|burritos"))
     )
     gluten &= ~corn_only
     masks = {
@@ -815,28 +867,39 @@ def _as_eaten(tok: _Tokens, cat: dict[str, np.ndarray], groups: _Groups, brand: 
     raw_word = tok.has(_t("raw|uncooked|ready to cook"))
     fruit_nut_sweet = cat[FRUIT] | cat[NUT] | cat[SWEET]
     not_eaten = tok.has(_t(RAW_FORMS)) & ~prepared
-    not_eaten |= tok.has(_t("not reconstituted|unprepared|undiluted|frozen concentrate|separable fat|dry form"))
-    dry_scope = cat[GRAIN] | cat[LEGUME] | cat[MIXED] | cat[BEV] | cat[DAIRY] | cat[EGGS] | cat[SWEET] | cat[COND]
-    dry = tok.has(_t("dry|dried|dehydrated"), unless=_t("dry roasted|dry curd|dry heat|eat|dry white|sun dried"))
+    not_eaten |= tok.has(
+        _t("not reconstituted|unprepared|undiluted|frozen concentrate|separable fat|dry form")
+    )
+    dry_scope = (
+        cat[GRAIN] | cat[LEGUME] | cat[MIXED] | cat[BEV] | cat[DAIRY] | cat[EGGS] | cat[SWEET] | cat[COND]
+    )
+    dry = tok.has(
+        _t("dry|dried|dehydrated"), unless=_t("dry roasted|dry curd|dry heat|eat|dry white|sun dried")
+    )
     not_eaten |= dry & dry_scope & ~prepared & ~tok.has(_t("to eat|fruit|fruits|raisins|cereals ready"))
     # Grains named without a preparation ("Wheat, soft white", "Barley, pearled") are the dry grain.
-    not_eaten |= cat[GRAIN] & tok.has(_t(RAW_GRAINS), scope="first") & ~prepared & ~tok.has(
-        _t("puffed|popped|flakes|crispy|bread|cakes|cake|noodles|canned|to eat")
+    not_eaten |= (
+        cat[GRAIN]
+        & tok.has(_t(RAW_GRAINS), scope="first")
+        & ~prepared
+        & ~tok.has(_t("puffed|popped|flakes|crispy|bread|cakes|cake|noodles|canned|to eat"))
     )
     dried = tok.has(_t("dried|dehydrated|freeze dried"), unless=_t("sun dried"))
     not_eaten |= dried & ~fruit_nut_sweet & ~cat[MEAT] & ~prepared
     animal = cat[MEAT] | cat[POULTRY] | cat[SEAFOOD] | cat[EGGS]
     not_eaten |= animal & raw_word
-    not_eaten |= (cat[GRAIN] | cat[LEGUME]) & raw_word & ~tok.has(_t("tofu|okara|natto|tempeh|sprouted|hummus"))
+    not_eaten |= (
+        (cat[GRAIN] | cat[LEGUME]) & raw_word & ~tok.has(_t("tofu|okara|natto|tempeh|sprouted|hummus"))
+    )
     not_eaten |= cat[VEG] & tok.has(_t("raw")) & tok.has(_t(COOK_FIRST))
     not_eaten |= tok.has(_t(SUPPLEMENTS)) | tok.has(_t(COOKING_FATS))
-    not_eaten |= grp_spices(tok, groups)
+    not_eaten |= _spice_rows(tok, groups)
     not_eaten |= groups.is_("Baby Foods", "Fast Foods", "Restaurant Foods") | cat[OTHER] | brand
     not_eaten |= tok.has(_t("babyfood|babyfoods|baby food|infant|toddler|formula|fast foods|restaurant"))
     return ~not_eaten
 
 
-def grp_spices(tok: _Tokens, groups: _Groups) -> np.ndarray:
+def _spice_rows(tok: _Tokens, groups: _Groups) -> np.ndarray:
     """Spices, salt, extracts and baking agents: ingredients, never a food of their own."""
     spice_group = groups.is_("Spices and Herbs") & ~tok.has(
         _t("vinegar|mustard|horseradish|capers|fresh|basil|dill|rosemary|thyme|peppermint|spearmint")
@@ -866,95 +929,327 @@ class _Kind:
 _EACH = {"medium": 10, "large": 7, "small": 7, "extra": 5, "fruit": 9, "each": 8, "whole": 8}
 _KINDS: dict[str, _Kind] = {
     "spice": _Kind(0.5, 10, 2, ("1 tsp", 2), 5, {"tsp": 10, "tbsp": 6}, "breakfast;lunch;dinner;snack"),
-    "condiment": _Kind(4, 40, 15, ("1 tbsp", 15), 30, {"tbsp": 10, "tsp": 6, "packet": 8, "serving": 5},
-                       "breakfast;lunch;dinner;snack"),
-    "salty_condiment": _Kind(4, 20, 16, ("1 tbsp", 16), 20, {"tbsp": 10, "tsp": 7, "packet": 8},
-                             "breakfast;lunch;dinner;snack"),
+    "condiment": _Kind(
+        4,
+        40,
+        15,
+        ("1 tbsp", 15),
+        30,
+        {"tbsp": 10, "tsp": 6, "packet": 8, "serving": 5},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "salty_condiment": _Kind(
+        4, 20, 16, ("1 tbsp", 16), 20, {"tbsp": 10, "tsp": 7, "packet": 8}, "breakfast;lunch;dinner;snack"
+    ),
     "sauce": _Kind(30, 140, 65, ("60 g", 60), 250, {"cup": 10, "tbsp": 4, "serving": 8}, "lunch;dinner"),
     "oil": _Kind(4, 16, 13.5, ("1 tbsp", 13.6), 30, {"tbsp": 10, "tsp": 6}, "breakfast;lunch;dinner;snack"),
-    "spread_fat": _Kind(4, 16, 14, ("1 tbsp", 14), 30, {"tbsp": 10, "pat": 8, "tsp": 6},
-                        "breakfast;lunch;dinner;snack"),
-    "dressing": _Kind(10, 35, 30, ("2 tbsp", 30), 60, {"tbsp": 10, "serving": 6, "packet": 7},
-                      "lunch;dinner"),
-    "nut_butter": _Kind(15, 40, 32, ("2 tbsp", 32), 64, {"tbsp": 10, "serving": 6},
-                        "breakfast;lunch;snack"),
-    "nuts": _Kind(14, 45, 28, ("1 oz", 28.35), 60, {"oz": 10, "serving": 6, "package": 4},
-                  "breakfast;snack"),
-    "milk": _Kind(150, 300, 244, ("1 cup", 244), 750, {"cup": 10, "fl oz": 6, "serving": 5, "container": 4},
-                  "breakfast;lunch;dinner;snack"),
-    "yogurt": _Kind(100, 250, 170, ("170 g", 170), 500, {"container": 10, "cup": 9, "serving": 6},
-                    "breakfast;snack"),
-    "cheese": _Kind(15, 60, 28, ("1 oz", 28.35), 80, {"oz": 10, "slice": 9, "cubic": 4, "serving": 6},
-                    "breakfast;lunch;dinner;snack"),
-    "soft_cheese": _Kind(60, 250, 113, ("0.5 cup", 113), 300, {"cup": 10, "serving": 6, "container": 5},
-                         "breakfast;lunch;snack"),
-    "cream": _Kind(5, 35, 15, ("1 tbsp", 15), 60, {"tbsp": 10, "fl oz": 6, "tsp": 5, "serving": 5},
-                   "breakfast;lunch;dinner;snack"),
-    "egg": _Kind(30, 150, 50, ("1 large", 50), 200, {**_EACH, "large": 10, "medium": 8, "cup": 2},
-                 "breakfast;lunch;dinner"),
-    "meat": _Kind(60, 200, 85, ("3 oz", 85), 250, {"oz": 10, "fillet": 8, "breast": 7, "chop": 8, "thigh": 6,
-                                                   "drumstick": 6, "patty": 8, "steak": 5, "piece": 5,
-                                                   "serving": 5, "cup": 4, "can": 5, "wing": 4, "leg": 5},
-                  "lunch;dinner"),
+    "spread_fat": _Kind(
+        4, 16, 14, ("1 tbsp", 14), 30, {"tbsp": 10, "pat": 8, "tsp": 6}, "breakfast;lunch;dinner;snack"
+    ),
+    "dressing": _Kind(
+        10, 35, 30, ("2 tbsp", 30), 60, {"tbsp": 10, "serving": 6, "packet": 7}, "lunch;dinner"
+    ),
+    "nut_butter": _Kind(15, 40, 32, ("2 tbsp", 32), 64, {"tbsp": 10, "serving": 6}, "breakfast;lunch;snack"),
+    "nuts": _Kind(14, 45, 28, ("1 oz", 28.35), 60, {"oz": 10, "serving": 6, "package": 4}, "breakfast;snack"),
+    "milk": _Kind(
+        150,
+        300,
+        244,
+        ("1 cup", 244),
+        750,
+        {"cup": 10, "fl oz": 6, "serving": 5, "container": 4},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "yogurt": _Kind(
+        100, 250, 170, ("170 g", 170), 500, {"container": 10, "cup": 9, "serving": 6}, "breakfast;snack"
+    ),
+    "cheese": _Kind(
+        15,
+        60,
+        28,
+        ("1 oz", 28.35),
+        80,
+        {"oz": 10, "slice": 9, "cubic": 4, "serving": 6},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "soft_cheese": _Kind(
+        60,
+        250,
+        113,
+        ("0.5 cup", 113),
+        300,
+        {"cup": 10, "serving": 6, "container": 5},
+        "breakfast;lunch;snack",
+    ),
+    "cream": _Kind(
+        5,
+        35,
+        15,
+        ("1 tbsp", 15),
+        60,
+        {"tbsp": 10, "fl oz": 6, "tsp": 5, "serving": 5},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "egg": _Kind(
+        30,
+        150,
+        50,
+        ("1 large", 50),
+        200,
+        {**_EACH, "large": 10, "medium": 8, "cup": 2},
+        "breakfast;lunch;dinner",
+    ),
+    "meat": _Kind(
+        60,
+        200,
+        85,
+        ("3 oz", 85),
+        250,
+        {
+            "oz": 10,
+            "fillet": 8,
+            "breast": 7,
+            "chop": 8,
+            "thigh": 6,
+            "drumstick": 6,
+            "patty": 8,
+            "steak": 5,
+            "piece": 5,
+            "serving": 5,
+            "cup": 4,
+            "can": 5,
+            "wing": 4,
+            "leg": 5,
+        },
+        "lunch;dinner",
+    ),
     "organ": _Kind(30, 100, 60, ("2 oz", 56.7), 100, {"oz": 10, "slice": 8, "piece": 5}, "lunch;dinner"),
-    "deli": _Kind(8, 120, 45, ("2 oz", 56.7), 150, {"slice": 9, "oz": 8, "link": 9, "frankfurter": 9,
-                                                    "sausage": 9, "patty": 9, "serving": 7, "piece": 6,
-                                                    "strip": 7, "frank": 9, "wiener": 9},
-                  "breakfast;lunch;dinner"),
+    "deli": _Kind(
+        8,
+        120,
+        45,
+        ("2 oz", 56.7),
+        150,
+        {
+            "slice": 9,
+            "oz": 8,
+            "link": 9,
+            "frankfurter": 9,
+            "sausage": 9,
+            "patty": 9,
+            "serving": 7,
+            "piece": 6,
+            "strip": 7,
+            "frank": 9,
+            "wiener": 9,
+        },
+        "breakfast;lunch;dinner",
+    ),
     "legume": _Kind(60, 260, 100, ("0.5 cup", 90), 350, {"cup": 10, "serving": 6}, "lunch;dinner"),
-    "tofu": _Kind(60, 200, 100, ("100 g", 100), 300, {"cup": 9, "block": 6, "slice": 8, "piece": 7, "oz": 7},
-                  "lunch;dinner"),
+    "tofu": _Kind(
+        60,
+        200,
+        100,
+        ("100 g", 100),
+        300,
+        {"cup": 9, "block": 6, "slice": 8, "piece": 7, "oz": 7},
+        "lunch;dinner",
+    ),
     "dip": _Kind(15, 70, 30, ("2 tbsp", 30), 120, {"tbsp": 10, "serving": 7, "cup": 3}, "lunch;snack"),
-    "fruit": _Kind(40, 300, 130, ("100 g", 100), 400, {**_EACH, "cup": 8, "serving": 5, "slice": 5,
-                                                       "wedge": 7, "pieces": 4, "nlea": 5},
-                   "breakfast;lunch;dinner;snack"),
-    "dried_fruit": _Kind(15, 60, 40, ("40 g", 40), 80, {"oz": 8, "box": 8, "serving": 7, "pieces": 5,
-                                                        "cup": 4, "date": 6, "fig": 6, "prune": 6},
-                         "breakfast;snack"),
-    "juice": _Kind(150, 300, 240, ("1 cup", 240), 350, {"cup": 10, "fl oz": 7, "serving": 6, "can": 3},
-                   "breakfast;lunch;dinner;snack"),
-    "drink": _Kind(150, 400, 240, ("1 cup", 240), 750, {"cup": 10, "fl oz": 7, "serving": 6, "can": 6,
-                                                        "bottle": 4, "mug": 8}, "breakfast;lunch;dinner;snack"),
-    "water": _Kind(150, 400, 240, ("1 cup", 237), 2000, {"cup": 10, "fl oz": 7, "bottle": 5},
-                   "breakfast;lunch;dinner;snack"),
-    "bread": _Kind(20, 120, 35, ("1 slice", 30), 200, {"slice": 10, "medium": 8, "bagel": 9, "muffin": 9,
-                                                       "roll": 9, "tortilla": 9, "pita": 9, "piece": 6,
-                                                       "biscuit": 9, "croissant": 9, "oz": 4, "each": 8,
-                                                       "serving": 5, "small": 6, "large": 6, "pancake": 9,
-                                                       "waffle": 9, "shell": 8},
-                   "breakfast;lunch;dinner"),
-    "cereal": _Kind(15, 70, 35, ("1 oz", 28.35), 90, {"cup": 10, "serving": 8, "oz": 7, "packet": 7},
-                    "breakfast;snack"),
-    "hot_cereal": _Kind(120, 300, 234, ("1 cup", 234), 500, {"cup": 10, "packet": 7, "serving": 7},
-                        "breakfast"),
+    "fruit": _Kind(
+        40,
+        300,
+        130,
+        ("100 g", 100),
+        400,
+        {**_EACH, "cup": 8, "serving": 5, "slice": 5, "wedge": 7, "pieces": 4, "nlea": 5},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "dried_fruit": _Kind(
+        15,
+        60,
+        40,
+        ("40 g", 40),
+        80,
+        {"oz": 8, "box": 8, "serving": 7, "pieces": 5, "cup": 4, "date": 6, "fig": 6, "prune": 6},
+        "breakfast;snack",
+    ),
+    "juice": _Kind(
+        150,
+        300,
+        240,
+        ("1 cup", 240),
+        350,
+        {"cup": 10, "fl oz": 7, "serving": 6, "can": 3},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "drink": _Kind(
+        150,
+        400,
+        240,
+        ("1 cup", 240),
+        750,
+        {"cup": 10, "fl oz": 7, "serving": 6, "can": 6, "bottle": 4, "mug": 8},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "water": _Kind(
+        150,
+        400,
+        240,
+        ("1 cup", 237),
+        2000,
+        {"cup": 10, "fl oz": 7, "bottle": 5},
+        "breakfast;lunch;dinner;snack",
+    ),
+    "bread": _Kind(
+        20,
+        120,
+        35,
+        ("1 slice", 30),
+        200,
+        {
+            "slice": 10,
+            "medium": 8,
+            "bagel": 9,
+            "muffin": 9,
+            "roll": 9,
+            "tortilla": 9,
+            "pita": 9,
+            "piece": 6,
+            "biscuit": 9,
+            "croissant": 9,
+            "oz": 4,
+            "each": 8,
+            "serving": 5,
+            "small": 6,
+            "large": 6,
+            "pancake": 9,
+            "waffle": 9,
+            "shell": 8,
+        },
+        "breakfast;lunch;dinner",
+    ),
+    "cereal": _Kind(
+        15, 70, 35, ("1 oz", 28.35), 90, {"cup": 10, "serving": 8, "oz": 7, "packet": 7}, "breakfast;snack"
+    ),
+    "hot_cereal": _Kind(
+        120, 300, 234, ("1 cup", 234), 500, {"cup": 10, "packet": 7, "serving": 7}, "breakfast"
+    ),
     "cooked_grain": _Kind(80, 250, 160, ("1 cup", 160), 400, {"cup": 10, "serving": 6}, "lunch;dinner"),
-    "crackers": _Kind(10, 60, 28, ("1 oz", 28.35), 80, {"oz": 9, "serving": 8, "cracker": 5, "cake": 6,
-                                                        "piece": 5, "cup": 3, "package": 4},
-                      "lunch;snack"),
-    "baked_sweet": _Kind(15, 150, 55, ("1 piece", 60), 150, {"piece": 9, "slice": 9, "cookie": 8, "muffin": 9,
-                                                             "doughnut": 9, "pastry": 9, "serving": 7,
-                                                             "oz": 4, "bar": 8, "medium": 7, "each": 7,
-                                                             "brownie": 9, "pie": 3, "cake": 5,
-                                                             "small": 6, "large": 6, "eclair": 9},
-                         "snack"),
-    "candy": _Kind(10, 60, 30, ("1 oz", 28.35), 50, {"oz": 9, "bar": 9, "serving": 7, "piece": 4,
-                                                     "package": 5, "pieces": 5}, "snack"),
-    "dessert": _Kind(50, 200, 100, ("100 g", 100), 250, {"cup": 10, "serving": 8, "bar": 8, "container": 8,
-                                                         "cone": 8, "sandwich": 8, "piece": 6, "each": 6},
-                     "snack"),
-    "sweetener": _Kind(4, 25, 20, ("1 tbsp", 20), 40, {"tbsp": 10, "tsp": 7, "packet": 8, "serving": 6},
-                       "breakfast;snack"),
-    "veg": _Kind(20, 250, 100, ("80 g", 80), 400, {**_EACH, "cup": 9, "potato": 9, "ear": 9, "spear": 4,
-                                                   "stalk": 6, "nlea": 5, "serving": 6, "pepper": 9,
-                                                   "carrot": 9, "tomato": 9, "onion": 9, "slice": 3,
-                                                   "leaf": 2, "oz": 1, "piece": 4, "head": 1},
-                 "lunch;dinner"),
-    "mixed": _Kind(120, 450, 250, ("250 g", 250), 600, {"cup": 10, "serving": 9, "piece": 8, "slice": 8,
-                                                        "sandwich": 9, "burrito": 9, "item": 7, "each": 7,
-                                                        "container": 6, "package": 4, "bowl": 8},
-                   "lunch;dinner"),
-    "snack_food": _Kind(10, 60, 28, ("1 oz", 28.35), 60, {"oz": 10, "serving": 8, "cup": 6, "bar": 8,
-                                                          "package": 5, "piece": 4}, "snack"),
+    "crackers": _Kind(
+        10,
+        60,
+        28,
+        ("1 oz", 28.35),
+        80,
+        {"oz": 9, "serving": 8, "cracker": 5, "cake": 6, "piece": 5, "cup": 3, "package": 4},
+        "lunch;snack",
+    ),
+    "baked_sweet": _Kind(
+        15,
+        150,
+        55,
+        ("1 piece", 60),
+        150,
+        {
+            "piece": 9,
+            "slice": 9,
+            "cookie": 8,
+            "muffin": 9,
+            "doughnut": 9,
+            "pastry": 9,
+            "serving": 7,
+            "oz": 4,
+            "bar": 8,
+            "medium": 7,
+            "each": 7,
+            "brownie": 9,
+            "pie": 3,
+            "cake": 5,
+            "small": 6,
+            "large": 6,
+            "eclair": 9,
+        },
+        "snack",
+    ),
+    "candy": _Kind(
+        10,
+        60,
+        30,
+        ("1 oz", 28.35),
+        50,
+        {"oz": 9, "bar": 9, "serving": 7, "piece": 4, "package": 5, "pieces": 5},
+        "snack",
+    ),
+    "dessert": _Kind(
+        50,
+        200,
+        100,
+        ("100 g", 100),
+        250,
+        {"cup": 10, "serving": 8, "bar": 8, "container": 8, "cone": 8, "sandwich": 8, "piece": 6, "each": 6},
+        "snack",
+    ),
+    "sweetener": _Kind(
+        4, 25, 20, ("1 tbsp", 20), 40, {"tbsp": 10, "tsp": 7, "packet": 8, "serving": 6}, "breakfast;snack"
+    ),
+    "veg": _Kind(
+        20,
+        250,
+        100,
+        ("80 g", 80),
+        400,
+        {
+            **_EACH,
+            "cup": 9,
+            "potato": 9,
+            "ear": 9,
+            "spear": 4,
+            "stalk": 6,
+            "nlea": 5,
+            "serving": 6,
+            "pepper": 9,
+            "carrot": 9,
+            "tomato": 9,
+            "onion": 9,
+            "slice": 3,
+            "leaf": 2,
+            "oz": 1,
+            "piece": 4,
+            "head": 1,
+        },
+        "lunch;dinner",
+    ),
+    "mixed": _Kind(
+        120,
+        450,
+        250,
+        ("250 g", 250),
+        600,
+        {
+            "cup": 10,
+            "serving": 9,
+            "piece": 8,
+            "slice": 8,
+            "sandwich": 9,
+            "burrito": 9,
+            "item": 7,
+            "each": 7,
+            "container": 6,
+            "package": 4,
+            "bowl": 8,
+        },
+        "lunch;dinner",
+    ),
+    "snack_food": _Kind(
+        10,
+        60,
+        28,
+        ("1 oz", 28.35),
+        60,
+        {"oz": 10, "serving": 8, "cup": 6, "bar": 8, "package": 5, "piece": 4},
+        "snack",
+    ),
     "other": _Kind(1, 500, 100, ("100 g", 100), 100, {"serving": 5}, ""),
 }
 
@@ -967,12 +1262,28 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
     drinkable = has(t("juice|juices|nectar|drink|beverage|beverages|lemonade|limeade|punch|cider|smoothie"))
     rules: list[tuple[np.ndarray, str]] = [
         (cat[OTHER], "other"),
-        (cat[COND] & grp_spices(tok, groups), "spice"),
-        (cat[COND] & has(t("soy sauce|tamari|shoyu|fish sauce|hot sauce|pepper sauce|wasabi|"
-                           "horseradish|vinegar|capers|worcestershire|sriracha")), "salty_condiment"),
+        (cat[COND] & _spice_rows(tok, groups), "spice"),
+        (
+            cat[COND]
+            & has(
+                t(
+                    "soy sauce|tamari|shoyu|fish sauce|hot sauce|pepper sauce|wasabi|"
+                    "horseradish|vinegar|capers|worcestershire|sriracha"
+                )
+            ),
+            "salty_condiment",
+        ),
         (cat[COND] & has(t("dressing|mayonnaise|mayo|dressings")), "dressing"),
-        ((cat[COND] | cat[VEG] | cat[MIXED]) & has(t("pasta sauce|spaghetti sauce|marinara|tomato sauce|"
-                                                    "sauce tomato|gravy|sauce pasta|alfredo|pesto")), "sauce"),
+        (
+            (cat[COND] | cat[VEG] | cat[MIXED])
+            & has(
+                t(
+                    "pasta sauce|spaghetti sauce|marinara|tomato sauce|"
+                    "sauce tomato|gravy|sauce pasta|alfredo|pesto"
+                )
+            ),
+            "sauce",
+        ),
         (cat[COND], "condiment"),
         (cat[FAT] & has(t("butter|margarine|spread|margarines|like")), "spread_fat"),
         (cat[FAT] & has(t("dressing|mayonnaise|mayo")), "dressing"),
@@ -983,28 +1294,60 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
         (cat[NUT], "nuts"),
         (cat[DAIRY] & has(t("yogurt|yogurts|kefir")) & ~has(t("drink|beverage")), "yogurt"),
         (cat[DAIRY] & has(t("cottage|ricotta")), "soft_cheese"),
-        (cat[DAIRY] & has(t("cheese|cheeses|parmesan|imitation cheese|curd")) & ~has(t("cream cheese")), "cheese"),
-        (cat[DAIRY] & has(t("cream|creamer|substitute|topping|whipped|half|sour|dulce|cream cheese|creamed")), "cream"),
+        (
+            cat[DAIRY] & has(t("cheese|cheeses|parmesan|imitation cheese|curd")) & ~has(t("cream cheese")),
+            "cheese",
+        ),
+        (
+            cat[DAIRY]
+            & has(t("cream|creamer|substitute|topping|whipped|half|sour|dulce|cream cheese|creamed")),
+            "cream",
+        ),
         (cat[DAIRY], "milk"),
         (cat[EGGS], "egg"),
-        ((cat[MEAT] | cat[POULTRY]) & has(t("liver|kidneys|giblets|heart|brain|brains|tongue|sweetbreads|"
-                                            "spleen|lungs|tripe|pancreas|thymus|pate|liverwurst|"
-                                            "braunschweiger")), "organ"),
-        ((cat[MEAT] | cat[POULTRY]) & (groups.is_("Sausages and Luncheon Meats") | has(t(
-            "bacon|sausage|sausages|frankfurter|frankfurters|bologna|salami|luncheon|ham sliced|pepperoni|"
-            "franks|wieners|jerky|deli|sliced|bratwurst|kielbasa|chorizo|links|link"))), "deli"),
+        (
+            (cat[MEAT] | cat[POULTRY])
+            & has(
+                t(
+                    "liver|kidneys|giblets|heart|brain|brains|tongue|sweetbreads|"
+                    "spleen|lungs|tripe|pancreas|thymus|pate|liverwurst|"
+                    "braunschweiger"
+                )
+            ),
+            "organ",
+        ),
+        (
+            (cat[MEAT] | cat[POULTRY])
+            & (
+                groups.is_("Sausages and Luncheon Meats")
+                | has(
+                    t(
+                        "bacon|sausage|sausages|frankfurter|frankfurters|bologna|salami|luncheon|ham sliced|"
+                        "pepperoni|franks|wieners|jerky|deli|sliced|bratwurst|kielbasa|chorizo|links|link"
+                    )
+                )
+            ),
+            "deli",
+        ),
         (cat[MEAT] | cat[POULTRY] | cat[SEAFOOD], "meat"),
         (cat[LEGUME] & has(t("hummus|dip|spread|miso|paste")), "dip"),
         (cat[LEGUME] & has(t("tofu|tempeh|natto|okara|yuba")), "tofu"),
         (cat[LEGUME] & has(t("soymilk|milk|drink|beverage")), "milk"),
-        (cat[LEGUME] & has(t("peanut|peanuts|soy nuts|roasted")) & has(t("roasted|dry|salted|peanuts")), "nuts"),
+        (
+            cat[LEGUME] & has(t("peanut|peanuts|soy nuts|roasted")) & has(t("roasted|dry|salted|peanuts")),
+            "nuts",
+        ),
         (cat[LEGUME], "legume"),
         (cat[BEV] & has(t("water")) & ~has(t("coconut|with|flavored|tonic")) & (energy < 5), "water"),
         (cat[BEV] & has(t("juice|juices|nectar")), "juice"),
         (cat[BEV], "drink"),
         (cat[FRUIT] & drinkable, "juice"),
-        (cat[FRUIT] & has(t("dried|dehydrated|raisins|prunes|dates|candied|leather|chips")) &
-         ~has(t("stewed|cooked")), "dried_fruit"),
+        (
+            cat[FRUIT]
+            & has(t("dried|dehydrated|raisins|prunes|dates|candied|leather|chips"))
+            & ~has(t("stewed|cooked")),
+            "dried_fruit",
+        ),
         (cat[FRUIT] & has(t("sauce|applesauce|relish")), "sauce"),
         (cat[FRUIT], "fruit"),
         (cat[VEG] & drinkable, "juice"),
@@ -1012,25 +1355,71 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
         (cat[VEG] & has(t("tomato products|sauce|puree|paste")), "sauce"),
         (cat[VEG] & has(t("chips|sticks")) & has(t("snack|snacks")), "snack_food"),
         (cat[VEG], "veg"),
-        (cat[GRAIN] & has(t("eat|granola|muesli|puffed|flakes|crispy|crisp")) & ~has(t("cooked|prepared")), "cereal"),
-        (cat[GRAIN] & has(t("cereals|cereal|oatmeal|oats|grits|farina|porridge|cream of|mush|wheatena")) &
-         has(t("cooked|prepared")), "hot_cereal"),
-        (cat[GRAIN] & has(t("crackers|cracker|rice cake|rice cakes|pretzels|melba|matzo|crispbread|"
-                             "chips|croutons|popcorn|breadsticks|papad|wafers|puffed|zwieback")), "crackers"),
-        (cat[GRAIN] & has(t("bread|breads|bagel|bagels|biscuit|biscuits|roll|rolls|bun|buns|muffins|"
-                             "muffin|tortilla|tortillas|pita|croissant|croissants|pancakes|pancake|"
-                             "waffle|waffles|toast|taco shells|tostada|frybread|focaccia|popovers|"
-                             "english|piki|scone|chapati|naan|shells")), "bread"),
+        (
+            cat[GRAIN] & has(t("eat|granola|muesli|puffed|flakes|crispy|crisp")) & ~has(t("cooked|prepared")),
+            "cereal",
+        ),
+        (
+            cat[GRAIN]
+            & has(t("cereals|cereal|oatmeal|oats|grits|farina|porridge|cream of|mush|wheatena"))
+            & has(t("cooked|prepared")),
+            "hot_cereal",
+        ),
+        (
+            cat[GRAIN]
+            & has(
+                t(
+                    "crackers|cracker|rice cake|rice cakes|pretzels|melba|matzo|crispbread|"
+                    "chips|croutons|popcorn|breadsticks|papad|wafers|puffed|zwieback"
+                )
+            ),
+            "crackers",
+        ),
+        (
+            cat[GRAIN]
+            & has(
+                t(
+                    "bread|breads|bagel|bagels|biscuit|biscuits|roll|rolls|bun|buns|muffins|"
+                    "muffin|tortilla|tortillas|pita|croissant|croissants|pancakes|pancake|"
+                    "waffle|waffles|toast|taco shells|tostada|frybread|focaccia|popovers|"
+                    "english|piki|scone|chapati|naan|shells"
+                )
+            ),
+            "bread",
+        ),
         (cat[GRAIN], "cooked_grain"),
-        (cat[SWEET] & has(t("jams|jam|jellies|jelly|marmalade|preserves|syrup|syrups|sugar|sugars|honey|"
-                             "molasses|sweeteners|sweetener|fruit butters|apple butter|topping|toppings|"
-                             "frosting|frostings|spread")), "sweetener"),
-        (cat[SWEET] & has(t("ice cream|ice creams|frozen|pudding|puddings|custard|custards|flan|gelatin|"
-                             "sherbet|sorbet|mousse|dessert|desserts|yogurt|yogurts|pie fillings|novelties")),
-         "dessert"),
+        (
+            cat[SWEET]
+            & has(
+                t(
+                    "jams|jam|jellies|jelly|marmalade|preserves|syrup|syrups|sugar|sugars|honey|"
+                    "molasses|sweeteners|sweetener|fruit butters|apple butter|topping|toppings|"
+                    "frosting|frostings|spread"
+                )
+            ),
+            "sweetener",
+        ),
+        (
+            cat[SWEET]
+            & has(
+                t(
+                    "ice cream|ice creams|frozen|pudding|puddings|custard|custards|flan|gelatin|"
+                    "sherbet|sorbet|mousse|dessert|desserts|yogurt|yogurts|pie fillings|novelties"
+                )
+            ),
+            "dessert",
+        ),
         (cat[SWEET] & has(t(BAKED_WORDS + "|toaster|breakfast bar|granola bar|granola bars")), "baked_sweet"),
-        (cat[SWEET] & has(t("chips|popcorn|pretzels|snacks|snack|crisps|puffs|trail mix|bar|bars|rice cake|"
-                             "rice cakes|pork skins")), "snack_food"),
+        (
+            cat[SWEET]
+            & has(
+                t(
+                    "chips|popcorn|pretzels|snacks|snack|crisps|puffs|trail mix|bar|bars|rice cake|"
+                    "rice cakes|pork skins"
+                )
+            ),
+            "snack_food",
+        ),
         (cat[SWEET], "candy"),
         (cat[MIXED], "mixed"),
     ]
@@ -1044,16 +1433,51 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
 
 
 _UNIT_SYNONYMS = {
-    "tablespoon": "tbsp", "tablespoons": "tbsp", "tbs": "tbsp", "teaspoon": "tsp", "teaspoons": "tsp",
-    "cups": "cup", "slices": "slice", "pieces": "piece", "ounce": "oz", "ounces": "oz", "nlea": "serving",
-    "servings": "serving", "links": "link", "patties": "patty", "fillets": "fillet", "strips": "strip",
-    "fruits": "fruit", "halves": "half", "crackers": "cracker", "cookies": "cookie", "cakes": "cake",
-    "wafers": "wafer", "bars": "bar", "containers": "container", "packets": "packet", "spears": "spear",
+    "tablespoon": "tbsp",
+    "tablespoons": "tbsp",
+    "tbs": "tbsp",
+    "teaspoon": "tsp",
+    "teaspoons": "tsp",
+    "cups": "cup",
+    "slices": "slice",
+    "pieces": "piece",
+    "ounce": "oz",
+    "ounces": "oz",
+    "nlea": "serving",
+    "servings": "serving",
+    "links": "link",
+    "patties": "patty",
+    "fillets": "fillet",
+    "strips": "strip",
+    "fruits": "fruit",
+    "halves": "half",
+    "crackers": "cracker",
+    "cookies": "cookie",
+    "cakes": "cake",
+    "wafers": "wafer",
+    "bars": "bar",
+    "containers": "container",
+    "packets": "packet",
+    "spears": "spear",
 }
 _MULTIPLES = {
-    "tbsp": "tbsp", "tsp": "tsp", "oz": "oz", "slice": "slices", "cracker": "crackers", "cookie": "cookies",
-    "piece": "pieces", "link": "links", "strip": "strips", "pat": "pats", "half": "halves", "cake": "cakes",
-    "wafer": "wafers", "spear": "spears", "date": "dates", "fig": "figs", "prune": "prunes",
+    "tbsp": "tbsp",
+    "tsp": "tsp",
+    "oz": "oz",
+    "slice": "slices",
+    "cracker": "crackers",
+    "cookie": "cookies",
+    "piece": "pieces",
+    "link": "links",
+    "strip": "strips",
+    "pat": "pats",
+    "half": "halves",
+    "cake": "cakes",
+    "wafer": "wafers",
+    "spear": "spears",
+    "date": "dates",
+    "fig": "figs",
+    "prune": "prunes",
 }
 _SIZE_BONUS = (("medium", 1.0), ("extra", -1.0), ("mini", -1.0), ("jumbo", -1.0))
 
@@ -1144,20 +1568,36 @@ def _servings(measures: pd.DataFrame, food_ids: pd.Index, kind: np.ndarray) -> t
 
 
 def _slots(tok: _Tokens, kind: np.ndarray, cat: dict[str, np.ndarray]) -> np.ndarray:
-    """";"-joined meal slots: the kind's slots plus word-based additions."""
+    """ ";"-joined meal slots: the kind's slots plus word-based additions."""
     table = {k: [s in _KINDS[k].slots.split(";") for s in SLOTS] for k in _KINDS}
     codes = pd.Index(list(_KINDS)).get_indexer(kind)
     flags = np.array([table[k] for k in _KINDS], dtype=bool)[codes]
     b, lunch, dinner, snack = (SLOTS.index(s) for s in ("breakfast", "lunch", "dinner", "snack"))
     has, t = tok.has, _t
-    breakfast_words = has(t("breakfast|bacon|sausage|sausages|ham|pancake|pancakes|waffle|waffles|"
-                            "french toast|bagel|bagels|english|muffin|muffins|croissant|croissants|"
-                            "biscuit|biscuits|hash brown|hash browns|scrambled|omelet|grits|toast|"
-                            "doughnut|doughnuts|danish|sweet rolls|coffeecake|cinnamon|toaster"))
-    flags[:, b] |= breakfast_words & (kind != "other")
-    raw_snack = cat[VEG] & has(t("raw")) & has(t("carrots|carrot|celery|cucumber|tomatoes|cherry|sweet|"
-                                                 "broccoli|cauliflower|radishes|snap|jicama|yambean|"
-                                                 "kohlrabi|edamame|peas edible"))
+    breakfast_words = has(
+        t(
+            "breakfast|bacon|sausage|sausages|ham|pancake|pancakes|waffle|waffles|"
+            "french toast|bagel|bagels|english|muffin|muffins|croissant|croissants|"
+            "biscuit|biscuits|hash brown|hash browns|scrambled|omelet|grits|toast|"
+            "doughnut|doughnuts|danish|sweet rolls|coffeecake|cinnamon|toaster"
+        )
+    )
+    morning_kinds = np.isin(
+        kind, ["deli", "meat", "bread", "egg", "baked_sweet", "veg", "cereal", "hot_cereal"]
+    )
+    flags[:, b] |= breakfast_words & morning_kinds & ~has(t("soup|soups|stew|chowder"))
+    flags[:, b] |= (kind == "mixed") & has(t("breakfast|scrambled|omelet|pancakes|waffles|french toast"))
+    raw_snack = (
+        cat[VEG]
+        & has(t("raw"))
+        & has(
+            t(
+                "carrots|carrot|celery|cucumber|tomatoes|cherry|sweet|"
+                "broccoli|cauliflower|radishes|snap|jicama|yambean|"
+                "kohlrabi|edamame|peas edible"
+            )
+        )
+    )
     flags[:, snack] |= raw_snack | has(t("jerky|edamame|roasted soybeans|trail mix|hummus"))
     flags[:, snack] |= (kind == "bread") & has(t("muffin|muffins|bagel|bagels|pita"))
     pancake = (kind == "bread") & has(t("pancake|pancakes|waffle|waffles|french toast"))
@@ -1212,7 +1652,8 @@ EXOTIC = (
 )
 ALCOHOL = "alcoholic|beer|ale|wine|liquor|whiskey|vodka|rum|gin|sake|liqueur|brandy|cordial|stout|porter"
 NOT_A_SERVING = (
-    "salt|vinegar|sweeteners|sweetener|extract|bouillon|flavoring|seasoning|baking|cream of tartar|pectin|"
+    "worcestershire|salt|vinegar|sweeteners|sweetener|extract|bouillon|flavoring|seasoning|baking|"
+    "cream of tartar|pectin|"
     "mix|bitters|substitute|creamer|imitation|topping|toppings|frosting|frostings|syrup|syrups|sugar|sugars|"
     "shortening|lard|tallow|gravy|dessert topping|whipped topping|sprinkles|coating|filling|fillings|"
     "leavening|croutons|bacon bits|stuffing|crumbs|cocktail"
@@ -1301,7 +1742,10 @@ def _planner(
     if "alcohol" in foods:
         ok &= ~(pd.to_numeric(foods["alcohol"], errors="coerce").fillna(0).to_numpy() > 0.5)
     ok &= ~has(t(ALCOHOL), unless=_t("ginger ale|root beer|wine vinegar"))
-    ok &= ~(has(t(NOT_A_SERVING)) & (cat[COND] | cat[SWEET] | cat[FAT] | cat[DAIRY] & ~classified.masks["dairy_alt"]))
+    ok &= ~(
+        has(t(NOT_A_SERVING))
+        & (cat[COND] | cat[SWEET] | cat[FAT] | cat[DAIRY] & ~classified.masks["dairy_alt"])
+    )
     ok &= ~(cat[BEV] & has(t(SUGARY_DRINKS)))
     ok &= ~has(t("fast foods|restaurant|babyfood|infant|formula|meal supplement"))
     ok &= ~has(t(EXOTIC))
@@ -1310,13 +1754,34 @@ def _planner(
     # Processed meats: a few everyday ones (sliced ham and poultry, bacon, plain sausages) suffice.
     if "usda_group" in foods:
         processed = foods["usda_group"].eq("Sausages and Luncheon Meats").to_numpy()
-        ok &= ~(processed & ~has(t("ham sliced|turkey breast|chicken breast|roast beef|pork sausage|turkey sausage")))
-    ok &= ~(cat[COND] & has(t("reduced calorie|low calorie|fat free|light|lite|diet|reduced fat|low fat|"
-                              "dietetic|cholesterol free|without salt|low sodium|reduced sodium")))
+        ok &= ~(
+            processed
+            & ~has(t("ham sliced|turkey breast|chicken breast|roast beef|pork sausage|turkey sausage"))
+        )
+    ok &= ~(
+        cat[COND]
+        & has(
+            t(
+                "reduced calorie|low calorie|fat free|light|lite|diet|reduced fat|low fat|"
+                "dietetic|cholesterol free|without salt|low sodium|reduced sodium"
+            )
+        )
+    )
     ok &= ~(cat[SWEET] & has(t(RICH_DESSERTS)))
-    ok &= ~(cat[SWEET] & has(t("cookies|cookie|brownies")) & ~has(t("fig bars|oatmeal|graham|animal|vanilla wafers")))
-    ok &= ~(cat[SWEET] & has(t("flavor|flavored|barbecue|sour cream|ranch|nacho|cajun|cheese|onion|"
-                               "caramel coated|candy coated|coating|coated|frosted")))
+    ok &= ~(
+        cat[SWEET]
+        & has(t("cookies|cookie|brownies"))
+        & ~has(t("fig bars|oatmeal|graham|animal|vanilla wafers"))
+    )
+    ok &= ~(
+        cat[SWEET]
+        & has(
+            t(
+                "flavor|flavored|barbecue|sour cream|ranch|nacho|cajun|cheese|onion|"
+                "caramel coated|candy coated|coating|coated|frosted"
+            )
+        )
+    )
     ok &= ~((cat[MEAT] | cat[POULTRY]) & has(t(SPECIALTY_MEATS)))
     # Traditional foods of American Indian and Alaska Native communities: plants only by default.
     if "usda_group" in foods:
@@ -1324,18 +1789,26 @@ def _planner(
         ok &= ~(native & ~(cat[FRUIT] | cat[VEG]))
     # Ready-to-eat cereals: the fortified ones without candy-level sugar.
     if {"vitamin_b12", "vitamin_d", "calcium", "sugars"} <= set(foods.columns):
-        fortified = (foods["vitamin_b12"].fillna(0) >= 1.5) | (foods["vitamin_d"].fillna(0) >= 1.0) | (
-            foods["calcium"].fillna(0) >= 300
+        fortified = (
+            (foods["vitamin_b12"].fillna(0) >= 1.5)
+            | (foods["vitamin_d"].fillna(0) >= 1.0)
+            | (foods["calcium"].fillna(0) >= 300)
         )
         sugary = foods["sugars"].fillna(0) > 25
         ok &= ~((kind == "cereal") & ~(fortified & ~sugary).to_numpy())
-    ok &= ~((kind == "cereal") & has(t("marshmallow|marshmallows|chocolate|chocolatey|cocoa|frosted|halloween|"
-                                       "candy|cookie|cookies|fudge|s'mores|smores")))
+    ok &= ~(
+        (kind == "cereal")
+        & has(
+            t(
+                "marshmallow|marshmallows|chocolate|chocolatey|cocoa|frosted|halloween|"
+                "candy|cookie|cookies|fudge|s'mores|smores"
+            )
+        )
+    )
     # Branded products duplicate generic ones; ready-to-eat cereals are kept (fortification differs).
     branded = tok.branded
     ok &= ~(branded & ~np.isin(kind, ["cereal", "hot_cereal"]))
     return ok & _representatives(tok, names, ok)
-    return ok
 
 
 def _max_g(tok: _Tokens, kind: np.ndarray, serving_g: np.ndarray) -> np.ndarray:
@@ -1343,8 +1816,9 @@ def _max_g(tok: _Tokens, kind: np.ndarray, serving_g: np.ndarray) -> np.ndarray:
     max_g = np.array([_KINDS[k].max_g for k in _KINDS], dtype=float)[codes]
     max_g = np.where((kind == "drink") & tok.has(_t("coffee")), 750.0, max_g)
     max_g = np.where((kind == "drink") & tok.has(_t("tea|teas")), 1000.0, max_g)
-    max_g = np.where(tok.has(_t("sodium|salted|pickled|pickles|sauerkraut|olives|anchovy|anchovies")), 
-                     np.minimum(max_g, np.maximum(serving_g * 2, 30)), max_g) if False else max_g
+    # Brined and salt-cured foods: a side portion, not a vegetable course (sodium).
+    salty = tok.has(_t("pickled|pickles|sauerkraut|olives|anchovy|anchovies|salted|kimchi"))
+    max_g = np.where(salty, np.minimum(max_g, 100.0), max_g)
     return np.maximum(max_g, serving_g)
 
 
@@ -1399,7 +1873,11 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
 
     try:
         with open(path, encoding="utf-8", newline="") as handle:
-            lines = [(n, line) for n, line in enumerate(handle, start=1) if line.strip() and not line.startswith("#")]
+            lines = [
+                (n, line)
+                for n, line in enumerate(handle, start=1)
+                if line.strip() and not line.startswith("#")
+            ]
     except OSError as exc:
         raise FoodDataError(f"cannot read curation override file {path}: {exc}") from exc
     rows = list(csv.reader(line for _, line in lines))
@@ -1411,10 +1889,14 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
             f"expected header: {','.join(_OVERRIDE_COLUMNS)}"
         )
     table = pd.DataFrame(
-        [dict(zip(header, (v.strip() for v in r), strict=False)) for r in rows[1:]], columns=header, dtype=object
+        [dict(zip(header, (v.strip() for v in r), strict=False)) for r in rows[1:]],
+        columns=header,
+        dtype=object,
     ).fillna("")
     known = (
-        pd.Index(table["id"]).isin(pd.Index(food_ids)) if food_ids is not None else np.ones(len(table), dtype=bool)
+        pd.Index(table["id"]).isin(pd.Index(food_ids))
+        if food_ids is not None
+        else np.ones(len(table), dtype=bool)
     )
     problems: list[str] = []
     parsed: list[object] = []
@@ -1438,7 +1920,9 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
     return table.assign(parsed=parsed)
 
 
-def apply_overrides(foods: pd.DataFrame, overrides: pd.DataFrame, path: Path = OVERRIDES_FILE) -> pd.DataFrame:
+def apply_overrides(
+    foods: pd.DataFrame, overrides: pd.DataFrame, path: Path = OVERRIDES_FILE
+) -> pd.DataFrame:
     """Apply checked overrides (``load_overrides``) to curated foods, then check servings again.
 
     Raises:
@@ -1449,13 +1933,18 @@ def apply_overrides(foods: pd.DataFrame, overrides: pd.DataFrame, path: Path = O
     for row in overrides.itertuples(index=False):
         out.loc[row.id, row.column] = row.parsed
     touched = out.index.isin(overrides["id"])
-    bad = out[touched & out["planner"].astype(bool) & ~(out["serving_g"] > 0) | touched & (
-        out["max_g"] < out["serving_g"])]
+    bad = out[
+        touched & out["planner"].astype(bool) & ~(out["serving_g"] > 0)
+        | touched & (out["max_g"] < out["serving_g"])
+    ]
     if len(bad):
         raise FoodDataError(
             f"curation override file {path} leaves foods with an impossible serving",
-            [f"{i} ({r['name']}): serving_g {r['serving_g']}, max_g {r['max_g']}; "
-             "need serving_g > 0 and max_g >= serving_g" for i, r in bad.iterrows()],
+            [
+                f"{i} ({r['name']}): serving_g {r['serving_g']}, max_g {r['max_g']}; "
+                "need serving_g > 0 and max_g >= serving_g"
+                for i, r in bad.iterrows()
+            ],
         )
     return out
 
@@ -1483,19 +1972,27 @@ def curate(
     names = foods["name"].fillna("").astype(str)
     name_list = [n.replace("\n", " ") for n in names.tolist()]
     tok = _Tokens(names)
-    groups = foods["usda_group"].fillna(UNGROUPED).astype(str).to_numpy(dtype=object) if "usda_group" in foods else None
+    groups = (
+        foods["usda_group"].fillna(UNGROUPED).astype(str).to_numpy(dtype=object)
+        if "usda_group" in foods
+        else None
+    )
     group_codes = _Groups(groups, len(foods))
     brand = tok.brand_first
     classified = _classify(tok, group_codes, brand)
     cat = {c: classified.category == c for c in CATEGORIES}
-    energy = pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else np.full(len(foods), np.nan)
+    energy = (
+        pd.to_numeric(foods["energy"], errors="coerce").to_numpy()
+        if "energy" in foods
+        else np.full(len(foods), np.nan)
+    )
     as_eaten = _as_eaten(tok, cat, group_codes, brand)
     if "deprecated" in foods:
         as_eaten &= ~foods["deprecated"].fillna(False).astype(bool).to_numpy()
     kind = _kinds(tok, classified, group_codes, np.nan_to_num(energy, nan=1e9))
     serving_name, serving_g = _servings(measures, foods.index, kind)
     planner = _planner(tok, foods, name_list, classified, kind, as_eaten, serving_g)
-    out = foods.copy()
+    out = foods.copy(deep=False)  # copy-on-write: the caller's frame is never modified
     out["category"] = classified.category
     out["diet"] = classified.diet
     out["allergens"] = classified.allergens
