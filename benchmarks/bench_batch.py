@@ -101,7 +101,8 @@ def main() -> None:
     speedup = statistics.median(walls[1]) / statistics.median(walls[2])
     best = min(walls[1]) / min(walls[2])
     print(
-        f"\nspeed-up of --jobs 2 over --jobs 1: {speedup:.2f}x on medians, {best:.2f}x on best runs (target >= 1.7x)"
+        f"\nspeed-up of --jobs 2 over --jobs 1: {speedup:.2f}x on medians, {best:.2f}x on best runs "
+        "(target >= 1.7x)"
     )
     print("memory: resource.getrusage(RUSAGE_SELF).ru_maxrss of each worker process")
 

@@ -46,8 +46,16 @@ def bench_day(profiles: list[str], repeat: int, tmp: Path) -> list[dict]:
         out = tmp / (Path(prof).stem + ".day.json")
         times = [_run(["plan", "--profile", prof, "--format", "json", "-o", str(out)]) for _ in range(repeat)]
         plan = json.loads(out.read_text())
-        rows.append({"profile": Path(prof).stem, "e2e_s": _median(times), "build_s": plan["solve"]["build_seconds"],
-                     "solve_s": plan["solve"]["solve_seconds"], "status": plan["solve"]["status"], "plan": plan})
+        rows.append(
+            {
+                "profile": Path(prof).stem,
+                "e2e_s": _median(times),
+                "build_s": plan["solve"]["build_seconds"],
+                "solve_s": plan["solve"]["solve_seconds"],
+                "status": plan["solve"]["status"],
+                "plan": plan,
+            }
+        )
     return rows
 
 
@@ -57,8 +65,15 @@ def bench_week(profiles: list[str], tmp: Path) -> list[dict]:
         out = tmp / (Path(prof).stem + ".week.json")
         t = _run(["plan", "--profile", prof, "--days", "7", "--format", "json", "-o", str(out)])
         plan = json.loads(out.read_text())
-        rows.append({"profile": Path(prof).stem, "e2e_s": t, "gap": plan["solve"]["gap"],
-                     "status": plan["solve"]["status"], "plan": plan})
+        rows.append(
+            {
+                "profile": Path(prof).stem,
+                "e2e_s": t,
+                "gap": plan["solve"]["gap"],
+                "status": plan["solve"]["status"],
+                "plan": plan,
+            }
+        )
     return rows
 
 
@@ -74,10 +89,29 @@ def bench_basket(repeat: int, tmp: Path) -> float:
     path = tmp / "foods100.csv"
     table.rename_axis("id").reset_index().to_csv(path, index=False)
     targets = tmp / "targets100.csv"
-    targets.write_text("nutrient,min,max\nenergy,2000,2600\nprotein,50,\ncalcium,1000,2500\nmagnesium,320,\n"
-                       "potassium,2600,\niron,8,45\nvitamin_c,75,\nfiber,25,\n")
-    times = [_run(["basket", "--foods", str(path), "--targets", str(targets), "--no-bundled", "--objective", "cost",
-                   "--format", "json", "-o", str(tmp / "basket.json")]) for _ in range(repeat)]
+    targets.write_text(
+        "nutrient,min,max\nenergy,2000,2600\nprotein,50,\ncalcium,1000,2500\nmagnesium,320,\n"
+        "potassium,2600,\niron,8,45\nvitamin_c,75,\nfiber,25,\n"
+    )
+    times = [
+        _run(
+            [
+                "basket",
+                "--foods",
+                str(path),
+                "--targets",
+                str(targets),
+                "--no-bundled",
+                "--objective",
+                "cost",
+                "--format",
+                "json",
+                "-o",
+                str(tmp / "basket.json"),
+            ]
+        )
+        for _ in range(repeat)
+    ]
     return _median(times)
 
 
@@ -132,7 +166,9 @@ def realism(plan: dict, foods) -> list[str]:
     vegan = rules["diet"] == "vegan"
     for s in plan["shortfalls"]:
         if s["nutrient"] in KEY and not vegan:
-            problems.append(f"{s['nutrient']} short ({s['pct_of_target']:.1f} %) for a {rules['diet']} profile")
+            problems.append(
+                f"{s['nutrient']} short ({s['pct_of_target']:.1f} %) for a {rules['diet']} profile"
+            )
         if not s["causes"]:
             problems.append(f"{s['nutrient']} shortfall without explanation")
     return problems
@@ -141,7 +177,9 @@ def realism(plan: dict, foods) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--profiles", nargs="*", default=sorted(glob.glob(str(ROOT / "examples/profiles/*.yaml"))))
+    parser.add_argument(
+        "--profiles", nargs="*", default=sorted(glob.glob(str(ROOT / "examples/profiles/*.yaml")))
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from food_data.table import load_bundled
@@ -155,24 +193,32 @@ def main() -> None:
         print(f"{'profile':24} {'end-to-end s':>12} {'build s':>8} {'solve s':>8} status")
         day_rows = bench_day(args.profiles, args.repeat, tmp)
         for r in day_rows:
-            print(f"{r['profile']:24} {r['e2e_s']:12.3f} {r['build_s']:8.3f} {r['solve_s']:8.3f} {r['status']}")
-        print(f"median end-to-end {_median([r['e2e_s'] for r in day_rows]):.3f} s; "
-              f"max {max(r['e2e_s'] for r in day_rows):.3f} s")
+            print(
+                f"{r['profile']:24} {r['e2e_s']:12.3f} {r['build_s']:8.3f} {r['solve_s']:8.3f} {r['status']}"
+            )
+        print(
+            f"median end-to-end {_median([r['e2e_s'] for r in day_rows]):.3f} s; "
+            f"max {max(r['e2e_s'] for r in day_rows):.3f} s"
+        )
         print("\nWeek plans (fresh process, one run each)")
         print(f"{'profile':24} {'end-to-end s':>12} {'max day gap':>11} status")
         week_rows = bench_week(args.profiles, tmp)
         for r in week_rows:
             gap = "-" if r["gap"] is None else f"{r['gap']:.2%}"
             print(f"{r['profile']:24} {r['e2e_s']:12.3f} {gap:>11} {r['status']}")
-        print(f"median {_median([r['e2e_s'] for r in week_rows]):.3f} s; max {max(r['e2e_s'] for r in week_rows):.3f} s")
+        print(
+            f"median {_median([r['e2e_s'] for r in week_rows]):.3f} s; max {max(r['e2e_s'] for r in week_rows):.3f} s"
+        )
         try:
             basket = bench_basket(args.repeat, tmp)
             print(f"\nBasket, 100-food table, cost objective: median end-to-end {basket:.3f} s")
         except subprocess.CalledProcessError as exc:
             print(f"\nBasket benchmark failed: {exc.stderr.decode()[:300]}")
         ours, naive = bench_build_baseline()
-        print(f"\nExpression build, 30 rows x 4,000 variables: expr.linear {ours:.3f} s, "
-              f"pulp.lpSum of products {naive:.3f} s (baseline/ours = {naive / ours:.1f}x)")
+        print(
+            f"\nExpression build, 30 rows x 4,000 variables: expr.linear {ours:.3f} s, "
+            f"pulp.lpSum of products {naive:.3f} s (baseline/ours = {naive / ours:.1f}x)"
+        )
         print("\nRealism over the example profiles (day and week plans)")
         bad = 0
         for r in day_rows + week_rows:
@@ -180,7 +226,9 @@ def main() -> None:
             bad += bool(problems)
             status = "ok" if not problems else "; ".join(problems)
             print(f"  {r['profile']:24} {r['plan']['kind']:5} {status}")
-        print(f"{len(day_rows) + len(week_rows) - bad} of {len(day_rows) + len(week_rows)} plans pass every check")
+        print(
+            f"{len(day_rows) + len(week_rows) - bad} of {len(day_rows) + len(week_rows)} plans pass every check"
+        )
 
 
 if __name__ == "__main__":

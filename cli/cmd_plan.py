@@ -10,27 +10,64 @@ from cli.common import emit, format_option, output_option, show, with_foods_opti
 
 
 @click.command("plan")
-@click.option("--profile", "profile_path", required=True, type=click.Path(path_type=Path),
-              help="Profile file (YAML, TOML or JSON).")
-@click.option("--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week.")
-@click.option("--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable).")
-@click.option("--factor", "factors", multiple=True, metavar="ID", help="Add a risk factor for triage (repeatable).")
+@click.option(
+    "--profile",
+    "profile_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Profile file (YAML, TOML or JSON).",
+)
+@click.option(
+    "--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week."
+)
+@click.option(
+    "--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable)."
+)
+@click.option(
+    "--factor", "factors", multiple=True, metavar="ID", help="Add a risk factor for triage (repeatable)."
+)
 @click.option("--triage", "triage_path", type=click.Path(path_type=Path), help="A saved triage JSON to use.")
-@click.option("--objective", type=click.Choice(["shortfall", "cost"]), default="shortfall", show_default=True,
-              help="After reaching targets, prefer typical servings (shortfall) or the cheapest plan (cost).")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Solver seconds for the whole plan.")
-@click.option("--gap", type=click.FloatRange(0, 0.5), default=0.01, show_default=True,
-              help="Relative optimality gap accepted (0.01 = 1 %).")
+@click.option(
+    "--objective",
+    type=click.Choice(["shortfall", "cost"]),
+    default="shortfall",
+    show_default=True,
+    help="After reaching targets, prefer typical servings (shortfall) or the cheapest plan (cost).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Solver seconds for the whole plan.",
+)
+@click.option(
+    "--gap",
+    type=click.FloatRange(0, 0.5),
+    default=0.01,
+    show_default=True,
+    help="Relative optimality gap accepted (0.01 = 1 %).",
+)
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
-@click.option("--max-days-per-food", type=click.IntRange(1, 7), default=3, show_default=True,
-              help="In a week, a food appears on at most this many days.")
-@click.option("--write-model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the first day's model (.mps or .lp) for inspection or another solver.")
+@click.option(
+    "--max-days-per-food",
+    type=click.IntRange(1, 7),
+    default=3,
+    show_default=True,
+    help="In a week, a food appears on at most this many days.",
+)
+@click.option(
+    "--write-model",
+    "model_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the first day's model (.mps or .lp) for inspection or another solver.",
+)
 @with_foods_options
 @format_option(("table", "json", "csv", "md", "html"))
 @output_option
-def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, fmt, output, **opts) -> None:
+def plan(
+    profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, fmt, output, **opts
+) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
 
     Red flags and the educational-use disclaimer come first. Targets that cannot be reached are

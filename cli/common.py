@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+
+from food_data.atomic import write_atomic
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -67,20 +68,6 @@ def load_foods(foods_paths: tuple[Path, ...], no_bundled: bool):
     if no_bundled and not foods_paths:
         raise InputError("--no-bundled needs at least one --foods FILE to plan with.")
     return load_tables(list(foods_paths), bundled=not no_bundled)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def use_color() -> bool:

@@ -14,11 +14,23 @@ import click
 # name -> (module, attribute, one-line summary). Modules are imported only when the command runs
 # or when its help is asked for, so ``mealplan --help`` stays fast.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "triage": ("cli.cmd_triage", "triage", "Suggest which nutrients may be short from symptoms and risk factors."),
-    "targets": ("cli.cmd_targets", "targets", "Show a profile's daily nutrient targets and where each comes from."),
+    "triage": (
+        "cli.cmd_triage",
+        "triage",
+        "Suggest which nutrients may be short from symptoms and risk factors.",
+    ),
+    "targets": (
+        "cli.cmd_targets",
+        "targets",
+        "Show a profile's daily nutrient targets and where each comes from.",
+    ),
     "plan": ("cli.cmd_plan", "plan", "Plan a day or a week of meals that reach a profile's targets."),
     "basket": ("cli.cmd_basket", "basket", "Solve the classic diet problem on any food table."),
-    "verify": ("cli.cmd_verify", "verify", "Independently re-check a saved plan against the food data and rules."),
+    "verify": (
+        "cli.cmd_verify",
+        "verify",
+        "Independently re-check a saved plan against the food data and rules.",
+    ),
     "batch": ("cli.cmd_batch", "batch", "Plan for many profiles at once, on all cores or a Dask cluster."),
     "shopping": ("cli.cmd_shopping", "shopping", "Turn a saved plan into a shopping list."),
     "foods": ("cli.cmd_foods", "foods", "Search, show and summarise the food tables."),
@@ -54,7 +66,7 @@ class LazyGroup(click.Group):
             raise
         except click.exceptions.Abort:
             raise
-        except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+        except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the one place errors become messages
             _report(exc, ctx)
 
 
@@ -96,7 +108,9 @@ class _HelpListingGroup(LazyGroup):
             ctx.meta["mealplan.listing"] = False
 
 
-@click.group(cls=_HelpListingGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_HelpListingGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="mealplan")
 @click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
 @click.pass_context

@@ -36,7 +36,9 @@ def plan_renderables(plan: Any) -> list[Any]:
         top = ", ".join(s.nutrient for s in plan.triage.suspected[:5])
         out.append(f"Suspected from symptoms and risk factors (discuss and test): [bold]{top}[/bold]")
     for day in plan.days:
-        t = Table(title=f"Day {day.index} — {day.energy_kcal:,.0f} kcal", title_justify="left", show_lines=False)
+        t = Table(
+            title=f"Day {day.index} — {day.energy_kcal:,.0f} kcal", title_justify="left", show_lines=False
+        )
         t.add_column("meal")
         t.add_column("food")
         t.add_column("portion")
@@ -53,8 +55,14 @@ def plan_renderables(plan: Any) -> list[Any]:
         title="Nutrients " + ("(daily average over the week)" if plan.week_totals else "(the day)"),
         title_justify="left",
     )
-    for col, just in (("nutrient", "left"), ("amount", "right"), ("target", "right"), ("% of target", "right"),
-                      ("max", "right"), ("", "left")):
+    for col, just in (
+        ("nutrient", "left"),
+        ("amount", "right"),
+        ("target", "right"),
+        ("% of target", "right"),
+        ("max", "right"),
+        ("", "left"),
+    ):
         cov.add_column(col, justify=just)
     order = sorted(totals, key=lambda n: (n not in KEY_NUTRIENTS, n))
     for nut in order:
@@ -94,10 +102,23 @@ def plan_csv(plan: Any) -> str:
     """One row per item: day, meal, food id, name, grams, servings, household measure, kcal."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"])
+    w.writerow(
+        ["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"]
+    )
     for day in plan.days:
         for slot in day.slots:
             for i in slot.items:
-                w.writerow([day.index, slot.name, i.food_id, i.name, i.category, f"{i.grams:g}", f"{i.servings:g}",
-                            i.serving_name, i.household])
+                w.writerow(
+                    [
+                        day.index,
+                        slot.name,
+                        i.food_id,
+                        i.name,
+                        i.category,
+                        f"{i.grams:g}",
+                        f"{i.servings:g}",
+                        i.serving_name,
+                        i.household,
+                    ]
+                )
     return buf.getvalue()

@@ -72,8 +72,7 @@ def parse_food_xml(data: bytes | str) -> FoodRecord:
             rec.nutrients[nut.id] = float(el.attrib["amount"]) * nut.sr24_factor
     n = rec.nutrients
     rae = derive_vitamin_a_rae(
-        *(n.get(k, math.nan) for k in ("retinol", "beta_carotene", "alpha_carotene",
-                                       "beta_cryptoxanthin"))
+        *(n.get(k, math.nan) for k in ("retinol", "beta_carotene", "alpha_carotene", "beta_cryptoxanthin"))
     )
     if not math.isnan(rae):
         n["vitamin_a"] = rae
@@ -192,7 +191,9 @@ def build(source: Path | None, out_dir: Path) -> tuple[int, Path, Path]:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: ``python -m food_data.build``."""
     parser = argparse.ArgumentParser(prog="python -m food_data.build", description=__doc__.split("\n")[0])
-    parser.add_argument("--source", type=Path, help="cronometer .deb or usda_sr24.jar (default: apt-get download)")
+    parser.add_argument(
+        "--source", type=Path, help="cronometer .deb or usda_sr24.jar (default: apt-get download)"
+    )
     parser.add_argument("--out", type=Path, default=DATA_DIR, help=f"output folder (default {DATA_DIR})")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

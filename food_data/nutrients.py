@@ -64,18 +64,14 @@ NUTRIENTS: tuple[Nutrient, ...] = (
     Nutrient("retinol", "Retinol", "µg", "Retinol", 319, group=_VIT),
     Nutrient("alpha_carotene", "Alpha-carotene", "µg", "Alpha-carotene", 322, group=_VIT),
     Nutrient("beta_carotene", "Beta-carotene", "µg", "Beta-carotene", 321, group=_VIT),
-    Nutrient(
-        "beta_cryptoxanthin", "Beta-cryptoxanthin", "µg", "Beta-cryptoxanthin", 334, group=_VIT
-    ),
+    Nutrient("beta_cryptoxanthin", "Beta-cryptoxanthin", "µg", "Beta-cryptoxanthin", 334, group=_VIT),
     Nutrient("lycopene", "Lycopene", "µg", "Lycopene", 337, group=_VIT),
     Nutrient("lutein_zeaxanthin", "Lutein + zeaxanthin", "µg", "Lutein+Zeaxanthin", 338, group=_VIT),
     Nutrient("folate", "Folate (total)", "µg", "Folate", 417, group=_VIT),
     Nutrient("thiamin", "Thiamin (B1)", "mg", "B1 (Thiamine)", 404, group=_VIT),
     Nutrient("riboflavin", "Riboflavin (B2)", "mg", "B2 (Riboflavin)", 405, group=_VIT),
     Nutrient("niacin", "Niacin (B3)", "mg", "B3 (Niacin)", 406, group=_VIT),
-    Nutrient(
-        "pantothenic_acid", "Pantothenic acid (B5)", "mg", "B5 (Pantothenic Acid)", 410, group=_VIT
-    ),
+    Nutrient("pantothenic_acid", "Pantothenic acid (B5)", "mg", "B5 (Pantothenic Acid)", 410, group=_VIT),
     Nutrient("vitamin_b6", "Vitamin B6", "mg", "B6 (Pyridoxine)", 415, group=_VIT),
     Nutrient("vitamin_b12", "Vitamin B12", "µg", "B12 (Cyanocobalamin)", 418, group=_VIT),
     Nutrient("vitamin_c", "Vitamin C", "mg", "Vitamin C", 401, group=_VIT),

@@ -27,6 +27,8 @@ CURATION_COLUMNS = (
     "planner",  # bool: in the curated planner set
     "price",  # price per 100 g (or per the table's declared unit); NaN when unknown
 )
+# Optional: ``common`` (bool) marks everyday foods (food_data.staples); tables without it, such as a
+# user's own foods, count every food as common.
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ def read_sr24(data_dir: Path = DATA_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
 def load_bundled() -> FoodTable:
     """The bundled SR24 table with planner curation, loaded once per process."""
     from food_data.curation import curate
+    from food_data.staples import staple_mask
 
     foods, measures = read_sr24()
     foods = curate(foods, measures)
+    foods["common"] = staple_mask(foods["name"])
     return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})

@@ -41,7 +41,6 @@ import multiprocessing
 import os
 import socket
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -62,6 +61,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from food_data.atomic import TEMP_SUFFIX, write_atomic
 from food_data.errors import InputError, MealplanError
 from optimizer.profile import PROFILE_SUFFIXES, Profile, load_profile, profile_from_dict
 
@@ -70,7 +70,6 @@ log = logging.getLogger(__name__)
 SUMMARY_VERSION = "1"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 FINGERPRINT_SUFFIX = ".fingerprint"
-TEMP_SUFFIX = ".tmp"
 # A temporary file is written and renamed within milliseconds; one older than this was left by a
 # process that died mid-write and is removed by ``resume``.
 STALE_TEMP_SECONDS = 600.0
@@ -489,33 +488,6 @@ def input_fingerprint(profile: Profile, options: BatchOptions, foods_digest: str
 
 
 @functools.cache
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a uniquely named temporary file in the same folder, then rename.
-
-    Readers see the old file or the complete new one, never a partial write; concurrent writers of
-    the same path each rename a complete file (the last one wins).
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def plan_path(out_dir: Path, job_id: str) -> Path:
     """Where a profile's plan goes: ``<out_dir>/<id>.json``."""
     return Path(out_dir) / f"{job_id}.json"

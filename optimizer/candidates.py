@@ -24,7 +24,9 @@ def pattern_mask(patterns: list[str], foods: pd.DataFrame) -> pd.Series:
     mask = pd.Series(False, index=foods.index)
     names = foods["name"].astype(str)
     for p in patterns:
-        mask |= pd.Series([food_matches(p, i, n) for i, n in zip(foods.index, names, strict=True)], index=foods.index)
+        mask |= pd.Series(
+            [food_matches(p, i, n) for i, n in zip(foods.index, names, strict=True)], index=foods.index
+        )
     return mask
 
 
@@ -49,7 +51,9 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
             reason[new] = why
 
     user_food = foods["source"] != SR24_SOURCE
-    block(~foods["planner"].astype(bool) & ~user_food, "not in the planner set (not as eaten or not suitable)")
+    block(
+        ~foods["planner"].astype(bool) & ~user_food, "not in the planner set (not as eaten or not suitable)"
+    )
     block(foods["energy"].isna(), "no energy value")
     level = DIET_LEVEL[rules.diet]
     block(foods["diet"].map(DIET_LEVEL).fillna(99) > level, f"diet ({rules.diet})")
@@ -61,7 +65,9 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
         block(pattern_mask([pattern], foods), f"excluded ('{pattern}')")
     for pattern in rules.dislikes:
         block(pattern_mask([pattern], foods), f"disliked ('{pattern}')")
-    bad_serving = ~(foods["serving_g"] > 0) | ~(foods["max_g"] >= foods["serving_g"] * rules.min_portion_servings)
+    bad_serving = ~(foods["serving_g"] > 0) | ~(
+        foods["max_g"] >= foods["serving_g"] * rules.min_portion_servings
+    )
     block(bad_serving, "no usable serving size")
     allowed = foods[reason == ""]
     return Eligibility(allowed=allowed, blocked=reason[reason != ""])
@@ -70,7 +76,9 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
 def nutrient_matrix(foods: pd.DataFrame, nutrients: list[str]) -> np.ndarray:
     """Per-100 g amounts (rows: foods, columns: nutrients), unknown counted as 0."""
     cols = [foods[n] if n in foods.columns else pd.Series(0.0, index=foods.index) for n in nutrients]
-    return np.nan_to_num(np.column_stack([c.to_numpy(dtype=float) for c in cols]) if cols else np.zeros((len(foods), 0)))
+    return np.nan_to_num(
+        np.column_stack([c.to_numpy(dtype=float) for c in cols]) if cols else np.zeros((len(foods), 0))
+    )
 
 
 def coverage_scores(foods: pd.DataFrame, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +116,9 @@ def preselect(
     """
     foods = allowed if not banned else allowed[~allowed.index.isin(banned)]
     score, density = coverage_scores(foods, targets)
-    frame = pd.DataFrame({"cat": foods["category"].to_numpy(), "score": score, "density": density}, index=foods.index)
+    frame = pd.DataFrame(
+        {"cat": foods["category"].to_numpy(), "score": score, "density": density}, index=foods.index
+    )
     frame = frame.sort_index()
     chosen: set[str] = set(keep or ()) & set(foods.index)
     for _, grp in frame.groupby("cat", sort=True):

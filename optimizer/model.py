@@ -110,8 +110,13 @@ def build_day_model(
     # An item is at most MAX_ITEM_SERVINGS servings (and at most the food's daily maximum): closeness to
     # typical servings is a hard rule, which keeps the objective's LP bound tight.
     max_steps = {
-        f: int(np.floor(min(float(foods.at[f, "max_g"]), MAX_ITEM_SERVINGS * float(foods.at[f, "serving_g"]))
-                        / step_g[f] + 1e-9))
+        f: int(
+            np.floor(
+                min(float(foods.at[f, "max_g"]), MAX_ITEM_SERVINGS * float(foods.at[f, "serving_g"]))
+                / step_g[f]
+                + 1e-9
+            )
+        )
         for f in ids
     }
     slot_sets = {f: set(str(foods.at[f, "slots"]).split(";")) for f in ids}
@@ -155,15 +160,27 @@ def build_day_model(
             continue
         e = coef["energy"]
         m = coef[macro] * kcal
-        b.rule(list(zip(qty, m - lo / 100.0 * e, strict=True)), ">=", 0.0, f"amdr_{macro}_lo",
-               f"{macro} at least {lo:g} % of energy (AMDR)")
-        b.rule(list(zip(qty, m - hi / 100.0 * e, strict=True)), "<=", 0.0, f"amdr_{macro}_hi",
-               f"{macro} at most {hi:g} % of energy (AMDR)")
+        b.rule(
+            list(zip(qty, m - lo / 100.0 * e, strict=True)),
+            ">=",
+            0.0,
+            f"amdr_{macro}_lo",
+            f"{macro} at least {lo:g} % of energy (AMDR)",
+        )
+        b.rule(
+            list(zip(qty, m - hi / 100.0 * e, strict=True)),
+            "<=",
+            0.0,
+            f"amdr_{macro}_hi",
+            f"{macro} at most {hi:g} % of energy (AMDR)",
+        )
 
     # Upper limits that apply to food (and sodium) are hard maxima.
     for nut, t in sorted(targets.items.items()):
         if t.max is not None and nut in coef:
-            b.rule(total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})")
+            b.rule(
+                total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})"
+            )
 
     # Goals: nutrient minimums with shortfall variables.
     shortfall: dict[str, pulp.LpVariable] = {}
@@ -187,28 +204,64 @@ def build_day_model(
         ks = by_slot[slot.name]
         ys = [(y[k], 1.0) for k in ks]
         mains = [(y[k], 1.0) for k in ks if category[k[0]] not in side]
-        b.rule(mains, ">=", slot.min_items, f"items_min_{slot.name}",
-               f"{slot.name} has at least {slot.min_items} items besides drinks, fats, condiments and sweets")
-        b.rule(ys, "<=", slot.max_items, f"items_max_{slot.name}", f"{slot.name} has at most {slot.max_items} items")
+        b.rule(
+            mains,
+            ">=",
+            slot.min_items,
+            f"items_min_{slot.name}",
+            f"{slot.name} has at least {slot.min_items} items besides drinks, fats, condiments and sweets",
+        )
+        b.rule(
+            ys,
+            "<=",
+            slot.max_items,
+            f"items_max_{slot.name}",
+            f"{slot.name} has at most {slot.max_items} items",
+        )
         if slot.needs_one_of:
             core = set(slot.needs_one_of)
-            b.rule([(y[k], 1.0) for k in ks if category[k[0]] in core], ">=", 1, f"core_{slot.name}",
-                   f"{slot.name} has one of: {', '.join(slot.needs_one_of)}")
+            b.rule(
+                [(y[k], 1.0) for k in ks if category[k[0]] in core],
+                ">=",
+                1,
+                f"core_{slot.name}",
+                f"{slot.name} has one of: {', '.join(slot.needs_one_of)}",
+            )
         if slot.needs_protein:
-            b.rule([(y[k], 1.0) for k in ks if category[k[0]] in protein], ">=", 1, f"protein_{slot.name}",
-                   f"{slot.name} has a protein food")
+            b.rule(
+                [(y[k], 1.0) for k in ks if category[k[0]] in protein],
+                ">=",
+                1,
+                f"protein_{slot.name}",
+                f"{slot.name} has a protein food",
+            )
         if slot.needs_produce:
-            b.rule([(y[k], 1.0) for k in ks if category[k[0]] in produce], ">=", 1, f"produce_{slot.name}",
-                   f"{slot.name} has a vegetable or fruit")
+            b.rule(
+                [(y[k], 1.0) for k in ks if category[k[0]] in produce],
+                ">=",
+                1,
+                f"produce_{slot.name}",
+                f"{slot.name} has a vegetable or fruit",
+            )
         slot_idx = [i for i, k in enumerate(keys) if k[1] == slot.name]
         lo, hi = slot.energy_share
         e_all = coef["energy"]
         in_slot = np.zeros(len(keys))
         in_slot[slot_idx] = 1.0
-        b.rule(list(zip(qty, e_all * (in_slot - lo), strict=True)), ">=", 0.0, f"share_lo_{slot.name}",
-               f"{slot.name} gives at least {lo:.0%} of the day's energy")
-        b.rule(list(zip(qty, e_all * (in_slot - hi), strict=True)), "<=", 0.0, f"share_hi_{slot.name}",
-               f"{slot.name} gives at most {hi:.0%} of the day's energy")
+        b.rule(
+            list(zip(qty, e_all * (in_slot - lo), strict=True)),
+            ">=",
+            0.0,
+            f"share_lo_{slot.name}",
+            f"{slot.name} gives at least {lo:.0%} of the day's energy",
+        )
+        b.rule(
+            list(zip(qty, e_all * (in_slot - hi), strict=True)),
+            "<=",
+            0.0,
+            f"share_hi_{slot.name}",
+            f"{slot.name} gives at most {hi:.0%} of the day's energy",
+        )
 
     # Daily grams per food group (a food's own daily maximum bounds its single item).
     per_food: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
@@ -233,10 +286,14 @@ def build_day_model(
         if len(ks) > 1:
             expr.add_le(prob, [(y[k], 1.0) for k in ks], 1.0, f"once_{i}")
     if rules.min_distinct_foods_per_day > 0:
-        b.rule([(y[k], 1.0) for k in keys if category[k[0]] not in side], ">=", rules.min_distinct_foods_per_day,
-               "distinct_foods",
-               f"at least {rules.min_distinct_foods_per_day} different foods a day besides drinks, fats, "
-               "condiments and sweets")
+        b.rule(
+            [(y[k], 1.0) for k in keys if category[k[0]] not in side],
+            ">=",
+            rules.min_distinct_foods_per_day,
+            "distinct_foods",
+            f"at least {rules.min_distinct_foods_per_day} different foods a day besides drinks, fats, "
+            "condiments and sweets",
+        )
 
     # No day repeats an earlier day: not all of an earlier day's items may be chosen again.
     for i, prev in enumerate(spec.previous):
@@ -249,11 +306,16 @@ def build_day_model(
         price = np.array([float(prices.get(k[0], np.nan)) for k in keys]) * grams
         price = np.nan_to_num(price)
         if rules.budget is not None:
-            b.rule(list(zip(qty, price, strict=True)), "<=", rules.budget, "budget",
-                   f"cost at most {rules.budget:g} a day (budget)")
+            b.rule(
+                list(zip(qty, price, strict=True)),
+                "<=",
+                rules.budget,
+                "budget",
+                f"cost at most {rules.budget:g} a day (budget)",
+            )
 
     # Likes: a penalty for each liked pattern none of whose foods is served that day (non-negative).
-    for i, (pattern, liked_foods) in enumerate(sorted(spec.liked.items())):
+    for i, (_, liked_foods) in enumerate(sorted(spec.liked.items())):
         uses = [(y[k], 1.0) for k in keys if k[0] in set(liked_foods)]
         if not uses:
             continue
@@ -268,5 +330,6 @@ def build_day_model(
         expr.set_objective(prob, [(s, 1.0) for s in b.slacks.values()])
     else:
         expr.set_objective(prob, objective)
-    return DayModel(prob=prob, n=n, y=y, shortfall=shortfall, step_g=step_g, slacks=b.slacks,
-                    energy_terms=energy)
+    return DayModel(
+        prob=prob, n=n, y=y, shortfall=shortfall, step_g=step_g, slacks=b.slacks, energy_terms=energy
+    )

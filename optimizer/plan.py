@@ -15,7 +15,7 @@ JSON layout (``Plan.model_dump_json``), schema version 1::
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,7 +30,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SolveStatus(str, Enum):
+class SolveStatus(StrEnum):
     """Outcome of a solve, independent of PuLP's integer codes."""
 
     OPTIMAL = "optimal"  # proven optimal (within the requested gap)
@@ -156,7 +156,8 @@ class PlanRules(_Model):
     protein_categories: list[str]
     produce_categories: list[str]
     side_categories: list[str] = Field(
-        [], description="accompaniments (oils, condiments, drinks): not counted toward min_items or distinct foods"
+        [],
+        description="accompaniments (oils, condiments, drinks): not counted toward min_items or distinct foods",
     )
     one_per_family: bool = Field(
         True, description="at most one food a day per family (the name's first part: 'Soymilk', 'Coffee')"

@@ -10,6 +10,7 @@ still missing for the week over to the remaining days.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import logging
 import math
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from food_data.errors import ConfigError
+from food_data.errors import ConfigError, SolverError
 from food_data.table import FoodTable
 from optimizer import model as day_model
 from optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, preselect
@@ -36,7 +37,7 @@ from optimizer.plan import (
 )
 from optimizer.profile import Profile, triage_input
 from optimizer.rules import plan_rules
-from optimizer.solve import SolveOutcome, solve, write_model
+from optimizer.solve import ABS_GAP, SolveOutcome, solve, write_model
 from optimizer.targets import Targets, compute_targets
 from triage import DISCLAIMER, TriageResult, run_triage
 
@@ -74,9 +75,13 @@ def read_prices(path: Path) -> pd.Series:
                 except (TypeError, ValueError):
                     value = math.nan
                 if not math.isfinite(value) or value < 0:
-                    problems.append(f"{path}, row {row_no}, column price: {row['price']!r} is not a price >= 0")
+                    problems.append(
+                        f"{path}, row {row_no}, column price: {row['price']!r} is not a price >= 0"
+                    )
                     continue
-                prices[str(row["id"]).strip().zfill(5) if str(row["id"]).strip().isdigit() else row["id"]] = value
+                prices[str(row["id"]).strip().zfill(5) if str(row["id"]).strip().isdigit() else row["id"]] = (
+                    value
+                )
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the price table ({exc.strerror}).") from exc
     if problems:
@@ -152,42 +157,65 @@ def make_plan(
     build_s = solve_s = 0.0
     n_vars = n_cons = n_cands = 0
     per_day_limit = max(time_limit / days, 1.0)
+    common = _common(elig.allowed)
     for d in range(1, days + 1):
         banned = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}
-        goals = _day_goals(targets, rules, state, d, days)
-        forbidden = {
-            (f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein
-        }
+        forbidden = {(f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein}
         spec = day_model.DaySpec(
-            day=d, candidates=elig.allowed.iloc[:0], goals=goals, forbidden=forbidden, previous=state.previous,
+            day=d,
+            candidates=elig.allowed.iloc[:0],
+            goals=_day_goals(targets, rules, state, d, days),
+            forbidden=forbidden,
+            previous=state.previous,
             liked=liked,
         )
-        t0 = time.perf_counter()
-        spec.candidates, lp_s = _candidates(spec, elig.allowed, rules, targets, prices, banned, solver)
-        built = day_model.build_day_model(spec, rules, targets, prices=prices)
-        build_s += time.perf_counter() - t0 - lp_s
-        solve_s += lp_s
-        if model_path is not None and d == 1:
-            write_model(built.prob, model_path)
-        outcome = solve(built.prob, solver=solver, time_limit=per_day_limit, gap=gap, threads=threads,
-                        gap_scale=day_model.SHORTFALL_WEIGHT)
-        solve_s += outcome.seconds
+        # Everyday foods first; the rest of the planner set only when they leave a target short.
+        best = None
+        pools = [elig.allowed[common], elig.allowed] if common.any() and not common.all() else [elig.allowed]
+        for pool in pools:
+            attempt = _solve_day(
+                spec,
+                pool,
+                rules,
+                targets,
+                prices,
+                banned,
+                solver,
+                per_day_limit,
+                gap,
+                threads,
+                model_path if d == 1 and best is None else None,
+            )
+            build_s, solve_s = build_s + attempt.build_s, solve_s + attempt.solve_s
+            if best is None or (
+                attempt.outcome.has_solution
+                and (
+                    not best.outcome.has_solution
+                    or (attempt.outcome.objective or 0.0) < (best.outcome.objective or 0.0) - ABS_GAP
+                )
+            ):
+                best = attempt
+            if best.outcome.has_solution and (best.outcome.objective or 0.0) <= ABS_GAP:
+                break
+        outcome, built = best.outcome, best.built
         if not outcome.has_solution:
             if outcome.status == SolveStatus.INFEASIBLE:
-                raise _diagnose(spec, rules, targets, prices, solver, per_day_limit)
-            from food_data.errors import SolverError
-
+                raise _diagnose(best.spec, rules, targets, prices, solver, per_day_limit)
             raise SolverError(f"day {d}: the solver stopped without a plan (status {outcome.status.value}).")
         outcomes.append(outcome)
         v, c = built.size
-        n_vars, n_cons, n_cands = max(n_vars, v), max(n_cons, c), max(n_cands, len(spec.candidates))
+        n_vars, n_cons, n_cands = max(n_vars, v), max(n_cons, c), max(n_cands, len(best.spec.candidates))
         day = _extract_day(d, built, foods, rules, targets, prices)
         day_plans.append(day)
         _carry(state, day, rules)
 
     week_totals = _week_totals(day_plans, targets) if days > 1 else None
     shortfalls = _shortfalls(day_plans, week_totals, targets, rules, foods, elig)
-    status = SolveStatus.OPTIMAL if all(o.status == SolveStatus.OPTIMAL for o in outcomes) else SolveStatus.TIME_LIMIT
+    status = (
+        SolveStatus.OPTIMAL
+        if all(o.status == SolveStatus.OPTIMAL for o in outcomes)
+        else SolveStatus.TIME_LIMIT
+    )
     gaps = [o.gap for o in outcomes if o.gap is not None]
     cost = None
     if prices is not None:
@@ -223,6 +251,54 @@ def make_plan(
     )
 
 
+@dataclass
+class _DayAttempt:
+    spec: day_model.DaySpec
+    built: day_model.DayModel
+    outcome: SolveOutcome
+    build_s: float
+    solve_s: float
+
+
+def _solve_day(
+    spec: day_model.DaySpec,
+    pool: pd.DataFrame,
+    rules: PlanRules,
+    targets: Targets,
+    prices: pd.Series | None,
+    banned: set[str],
+    solver: str,
+    time_limit: float,
+    gap: float,
+    threads: int,
+    model_path: Path | None,
+) -> _DayAttempt:
+    """Select candidates from ``pool``, build the day MILP and solve it."""
+    t0 = time.perf_counter()
+    spec = dataclasses.replace(spec)
+    spec.candidates, lp_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
+    built = day_model.build_day_model(spec, rules, targets, prices=prices)
+    build_s = time.perf_counter() - t0 - lp_s
+    if model_path is not None:
+        write_model(built.prob, model_path)
+    outcome = solve(
+        built.prob,
+        solver=solver,
+        time_limit=time_limit,
+        gap=gap,
+        threads=threads,
+        gap_scale=day_model.SHORTFALL_WEIGHT,
+    )
+    return _DayAttempt(spec, built, outcome, build_s, lp_s + outcome.seconds)
+
+
+def _common(allowed: pd.DataFrame) -> pd.Series:
+    """Everyday foods among the allowed ones; foods without the flag (the user's own) count as everyday."""
+    if "common" not in allowed.columns:
+        return pd.Series(True, index=allowed.index)
+    return allowed["common"].fillna(True).astype(bool)
+
+
 def _liked(patterns: list[str], allowed: pd.DataFrame, targets: Targets) -> dict[str, list[str]]:
     """For each like pattern, its best few allowed foods by target coverage."""
     out = {}
@@ -231,7 +307,9 @@ def _liked(patterns: list[str], allowed: pd.DataFrame, targets: Targets) -> dict
         if foods.empty:
             continue
         score, _ = coverage_scores(foods, targets)
-        ranked = pd.Series(score, index=foods.index).sort_index().sort_values(ascending=False, kind="mergesort")
+        ranked = (
+            pd.Series(score, index=foods.index).sort_index().sort_values(ascending=False, kind="mergesort")
+        )
         out[pattern] = list(ranked.index[:LIKED_PER_PATTERN])
     return out
 
@@ -280,7 +358,9 @@ def _prices(profile: Profile, foods: FoodTable) -> pd.Series | None:
     return prices if not prices.empty else None
 
 
-def _day_goals(targets: Targets, rules: PlanRules, state: _WeekState, day: int, days: int) -> dict[str, float]:
+def _day_goals(
+    targets: Targets, rules: PlanRules, state: _WeekState, day: int, days: int
+) -> dict[str, float]:
     goals = {}
     for nut, t in targets.items.items():
         if not t.min:
@@ -304,7 +384,11 @@ def _carry(state: _WeekState, day: DayPlan, rules: PlanRules) -> None:
         state.days_used[f] = state.days_used.get(f, 0) + 1
     mains = {s.name for s in rules.slots if s.needs_protein}
     state.last_main_protein = {
-        i.food_id for s in day.slots if s.name in mains for i in s.items if i.category in rules.protein_categories
+        i.food_id
+        for s in day.slots
+        if s.name in mains
+        for i in s.items
+        if i.category in rules.protein_categories
     }
     for nut in rules.weekly_nutrients:
         state.weekly_achieved[nut] = state.weekly_achieved.get(nut, 0.0) + day.totals[nut].amount
@@ -321,7 +405,11 @@ def _household(servings: float, serving_name: str, grams: float) -> str:
 
 
 def _extract_day(
-    d: int, built: day_model.DayModel, foods: FoodTable, rules: PlanRules, targets: Targets,
+    d: int,
+    built: day_model.DayModel,
+    foods: FoodTable,
+    rules: PlanRules,
+    targets: Targets,
     prices: pd.Series | None,
 ) -> DayPlan:
     slots = []
@@ -365,8 +453,10 @@ def _extract_day(
         t = targets.items.get(nut)
         totals[nut] = _total(nut, amount, unknown, t, foods)
     energy = totals["energy"].amount
-    macros = {m: round(100.0 * totals[m].amount * day_model.MACRO_KCAL[m] / energy, 3) if energy else 0.0
-              for m in MACROS}
+    macros = {
+        m: round(100.0 * totals[m].amount * day_model.MACRO_KCAL[m] / energy, 3) if energy else 0.0
+        for m in MACROS
+    }
     return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
 
 
@@ -437,7 +527,13 @@ def _shortfalls(
                 continue
             out.append(
                 explain_shortfall(
-                    t, scope, t.min, total.amount, table=foods, allowed=elig.allowed, blocked=elig.blocked,
+                    t,
+                    scope,
+                    t.min,
+                    total.amount,
+                    table=foods,
+                    allowed=elig.allowed,
+                    blocked=elig.blocked,
                     energy_max=rules.energy_max,
                 )
             )

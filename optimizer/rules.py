@@ -35,6 +35,7 @@ def slot_kind(slot_name: str) -> str:
     """The meal a slot is (``snack2`` -> ``snack``)."""
     return slot_name.rstrip("0123456789")
 
+
 # Per-slot structure: (min items, max items, energy share of the day (low, high)).
 SLOT_DEFAULTS: dict[str, tuple[int, int, tuple[float, float]]] = {
     "breakfast": (2, 4, (0.15, 0.35)),
@@ -73,11 +74,15 @@ def plan_rules(
     """The rules for one profile's plan (defaults above; slots from the profile's meals)."""
     slots = []
     seen: dict[str, int] = {}
+    # Shares are for the full day of meals; with fewer meals (lunch and dinner only), each share is
+    # scaled so the meals still add up to the whole day.
+    mid = sum((lo + hi) / 2 for _, _, (lo, hi) in (SLOT_DEFAULTS[m] for m in profile.meals))
+    scale = 1.0 / mid if mid else 1.0
     for meal in profile.meals:
         lo_items, hi_items, (lo, hi) = SLOT_DEFAULTS[meal]
         # A meal given twice (two snacks) shares that meal's energy share; names stay unique.
         count = profile.meals.count(meal)
-        lo, hi = lo / count, hi / count
+        lo, hi = round(min(lo * scale, 0.9) / count, 4), round(min(hi * scale, 1.0) / count, 4)
         seen[meal] = seen.get(meal, 0) + 1
         main = meal in MAIN_MEALS
         slots.append(

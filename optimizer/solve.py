@@ -26,7 +26,6 @@ SOLVERS = ("highs", "cbc")
 ABS_GAP = 1.0
 
 
-
 @dataclass
 class SolveOutcome:
     """What a solve produced."""
@@ -69,7 +68,7 @@ def _cbc_solver(time_limit: float, gap: float, threads: int):
         path = None
     solver = pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, gapRel=gap, threads=threads)
     if not solver.available():
-        raise SolverError("the CBC solver is not installed (pip install \"pulp[cbc]\").")
+        raise SolverError('the CBC solver is not installed (pip install "pulp[cbc]").')
     return solver
 
 
@@ -139,7 +138,12 @@ def solve(
 
 
 def _outcome(
-    prob: pulp.LpProblem, name: str, status: int, seconds: float, time_limit: float, relax: bool,
+    prob: pulp.LpProblem,
+    name: str,
+    status: int,
+    seconds: float,
+    time_limit: float,
+    relax: bool,
     gap_scale: float,
 ) -> SolveOutcome:
     gap = None
@@ -157,7 +161,9 @@ def _outcome(
     elif seconds >= time_limit * 0.98:
         time_limited = True
     result = map_status(status, prob.sol_status, time_limited)
-    objective = pulp.value(prob.objective) if result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT) else None
+    objective = (
+        pulp.value(prob.objective) if result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT) else None
+    )
     if result == SolveStatus.OPTIMAL and (relax or not prob.isMIP()):
         gap = 0.0
     return SolveOutcome(status=result, solver=name, seconds=seconds, objective=objective, gap=gap)
