@@ -112,9 +112,7 @@ def build_day_model(
     max_steps = {
         f: int(
             np.floor(
-                min(float(foods.at[f, "max_g"]), MAX_ITEM_SERVINGS * float(foods.at[f, "serving_g"]))
-                / step_g[f]
-                + 1e-9
+                min(float(foods.at[f, "max_g"]), MAX_ITEM_SERVINGS * float(foods.at[f, "serving_g"])) / step_g[f] + 1e-9
             )
         )
         for f in ids
@@ -178,9 +176,7 @@ def build_day_model(
     # Upper limits that apply to food (and sodium) are hard maxima.
     for nut, t in sorted(targets.items.items()):
         if t.max is not None and nut in coef:
-            b.rule(
-                total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})"
-            )
+            b.rule(total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})")
 
     # Goals: nutrient minimums with shortfall variables.
     shortfall: dict[str, pulp.LpVariable] = {}
@@ -218,31 +214,21 @@ def build_day_model(
             f"items_max_{slot.name}",
             f"{slot.name} has at most {slot.max_items} items",
         )
-        if slot.needs_one_of:
-            core = set(slot.needs_one_of)
-            b.rule(
-                [(y[k], 1.0) for k in ks if category[k[0]] in core],
-                ">=",
-                1,
-                f"core_{slot.name}",
-                f"{slot.name} has one of: {', '.join(slot.needs_one_of)}",
-            )
+        # Categories a meal must include: its core (breakfast), a protein food, a vegetable or fruit.
+        needs = [("core", set(slot.needs_one_of), f"one of: {', '.join(slot.needs_one_of)}")]
         if slot.needs_protein:
-            b.rule(
-                [(y[k], 1.0) for k in ks if category[k[0]] in protein],
-                ">=",
-                1,
-                f"protein_{slot.name}",
-                f"{slot.name} has a protein food",
-            )
+            needs.append(("protein", protein, "a protein food"))
         if slot.needs_produce:
-            b.rule(
-                [(y[k], 1.0) for k in ks if category[k[0]] in produce],
-                ">=",
-                1,
-                f"produce_{slot.name}",
-                f"{slot.name} has a vegetable or fruit",
-            )
+            needs.append(("produce", produce, "a vegetable or fruit"))
+        for tag, cats, what in needs:
+            if cats:
+                b.rule(
+                    [(y[k], 1.0) for k in ks if category[k[0]] in cats],
+                    ">=",
+                    1,
+                    f"{tag}_{slot.name}",
+                    f"{slot.name} has {what}",
+                )
         slot_idx = [i for i, k in enumerate(keys) if k[1] == slot.name]
         lo, hi = slot.energy_share
         e_all = coef["energy"]
@@ -330,6 +316,4 @@ def build_day_model(
         expr.set_objective(prob, [(s, 1.0) for s in b.slacks.values()])
     else:
         expr.set_objective(prob, objective)
-    return DayModel(
-        prob=prob, n=n, y=y, shortfall=shortfall, step_g=step_g, slacks=b.slacks, energy_terms=energy
-    )
+    return DayModel(prob=prob, n=n, y=y, shortfall=shortfall, step_g=step_g, slacks=b.slacks, energy_terms=energy)

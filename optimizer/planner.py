@@ -49,6 +49,9 @@ MET_TOLERANCE = 1e-6
 WIDE_PER_CATEGORY = 10
 NARROW_PER_CATEGORY = 2
 LIKED_PER_PATTERN = 3
+# Everyday foods are kept unless they leave the day's weighted shortfall above 1 % of one target
+# (SHORTFALL_WEIGHT is a whole target): only then are the rest of the planner foods tried.
+STAPLES_ENOUGH = 0.01 * day_model.SHORTFALL_WEIGHT
 
 
 def _version() -> str:
@@ -195,7 +198,7 @@ def make_plan(
                 )
             ):
                 best = attempt
-            if best.outcome.has_solution and (best.outcome.objective or 0.0) <= ABS_GAP:
+            if best.outcome.has_solution and (best.outcome.objective or 0.0) <= STAPLES_ENOUGH:
                 break
         outcome, built = best.outcome, best.built
         if not outcome.has_solution:
