@@ -52,10 +52,15 @@ def basket(
     fmt: str,
     output: Path | None,
 ) -> None:
-    """Find the cheapest (or lightest) mix of foods that meets nutrient minimums and maximums.
+    """Solve the classic diet problem on any food table.
 
-    Example (Stigler's 1939 diet problem):
-    mealplan basket --foods examples/basket/commodities.csv --targets examples/basket/targets.csv --no-bundled
+    Finds the cheapest (--objective cost), lightest (weight) or least-energy mix of foods that meets
+    the nutrient minimums and maximums of a targets file, and reports the binding constraints with
+    their shadow prices.
+
+    \b
+    Example (Stigler's 1939 diet problem, $39.66 a year):
+      mealplan basket --foods examples/basket/commodities.csv --targets examples/basket/targets.csv --no-bundled
 
     Exit codes: 0 optimum found; 2 bad input; 3 the bounds conflict (the message names them).
     """
@@ -86,13 +91,9 @@ def _csv(result: Any) -> str:
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        ["section", "id", "name", "amount", "unit", "grams", "cost", "min", "max", "binding", "shadow_price"]
-    )
+    w.writerow(["section", "id", "name", "amount", "unit", "grams", "cost", "min", "max", "binding", "shadow_price"])
     for f in result.foods:
-        w.writerow(
-            ["food", f.food_id, f.name, f"{f.amount:.6g}", f.basis, _g(f.grams), _g(f.cost), "", "", "", ""]
-        )
+        w.writerow(["food", f.food_id, f.name, f"{f.amount:.6g}", f.basis, _g(f.grams), _g(f.cost), "", "", "", ""])
     for n in result.nutrients:
         w.writerow(
             ["nutrient", n.nutrient, n.name, f"{n.amount:.6g}", n.unit, "", "", _g(n.min), _g(n.max)]
@@ -112,17 +113,13 @@ def _tables(result: Any) -> list[Any]:
     head = f"Optimum: {result.objective} = {result.objective_value:.6g} {result.objective_unit}"
     if result.cost is not None and result.objective != "cost":
         head += f" (cost {result.cost:.6g})"
-    foods = Table(
-        "food", "name", "amount", "basis", "grams", "cost", title="Foods chosen", title_justify="left"
-    )
+    foods = Table("food", "name", "amount", "basis", "grams", "cost", title="Foods chosen", title_justify="left")
     for f in result.foods:
         foods.add_row(f.food_id, f.name, f"{f.amount:.4g}", f.basis, _g(f.grams), _g(f.cost))
     nuts = Table("nutrient", "total", "min", "max", "unit", "binding", "shadow price", title="Nutrients")
     nuts.title_justify = "left"
     for n in result.nutrients:
-        nuts.add_row(
-            n.nutrient, f"{n.amount:.4g}", _g(n.min), _g(n.max), n.unit, n.binding or "", _g(n.shadow_price)
-        )
+        nuts.add_row(n.nutrient, f"{n.amount:.4g}", _g(n.min), _g(n.max), n.unit, n.binding or "", _g(n.shadow_price))
     notes = [f"{len(result.foods)} of {result.candidates} candidate foods used; solved by {result.solver}."]
     notes += result.notes
     return [head, foods, nuts, "\n".join(notes)]

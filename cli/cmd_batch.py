@@ -32,12 +32,8 @@ from cli.common import console, format_option, load_foods, show, with_foods_opti
     show_default=True,
     help="A day or a week per profile.",
 )
-@click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), help="Profiles planned at once. [default: all cores]"
-)
-@click.option(
-    "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster (tcp://host:8786) instead of locally."
-)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Profiles planned at once. [default: all cores]")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster (tcp://host:8786) instead of locally.")
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
@@ -45,9 +41,7 @@ from cli.common import console, format_option, load_foods, show, with_foods_opti
     show_default=True,
     help="Solver seconds per profile.",
 )
-@click.option(
-    "--resume", is_flag=True, help="Skip profiles whose plan from the same inputs is already in the folder."
-)
+@click.option("--resume", is_flag=True, help="Skip profiles whose plan from the same inputs is already in the folder.")
 @with_foods_options
 @format_option(("table", "json"))
 def batch(
@@ -62,13 +56,14 @@ def batch(
     no_bundled: bool,
     fmt: str,
 ) -> None:
-    """Plan for every profile in SOURCE: a folder of profile files, a CSV (one row per person) or JSONL.
+    """Plan for many profiles at once, on all cores or a Dask cluster.
 
-    Each profile is planned and verified on its own: a broken profile or a crashed worker marks that
-    profile failed and the others go on. Plans are written atomically, so an interrupted batch
-    leaves only complete plans, and --resume continues from there. CSV columns are profile fields;
-    lists are separated by ";"; nutrient bounds are columns like magnesium_min and magnesium_max.
-    Exit code 1 when some profiles failed (see summary.csv).
+    SOURCE is a folder of profile files, a CSV (one row per person) or JSONL. Each profile is
+    planned and verified on its own: a broken profile or a crashed worker marks that profile failed
+    and the others go on. Plans are written atomically, so an interrupted batch leaves only complete
+    plans, and --resume continues from there. CSV columns are profile fields; lists are separated by
+    ";"; nutrient bounds are columns like magnesium_min and magnesium_max. Exit code 1 when some
+    profiles failed (see summary.csv).
 
     \b
     Examples:

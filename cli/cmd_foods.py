@@ -29,30 +29,32 @@ SHORT_NAMES = {
 
 @click.group("foods")
 def foods() -> None:
-    """Search, show and summarise the food tables (bundled USDA SR24 plus any --foods tables)."""
+    """Search, show and summarise the food tables.
+
+    The tables are the bundled USDA SR24 table plus any --foods tables (a CSV of your own foods or a
+    FoodData Central folder); --no-bundled leaves the USDA table out.
+
+    \b
+    Example:
+      mealplan foods search --rich-in magnesium --diet vegan
+    """
 
 
 @foods.command("search")
 @click.argument("words", nargs=-1)
-@click.option(
-    "--rich-in", metavar="NUTRIENT", help="Only foods with a known amount, richest per serving first."
-)
-@click.option(
-    "--diet", metavar="DIET", help="Only foods this diet allows: vegan, vegetarian, pescatarian, omnivore."
-)
+@click.option("--rich-in", metavar="NUTRIENT", help="Only foods with a known amount, richest per serving first.")
+@click.option("--diet", metavar="DIET", help="Only foods this diet allows: vegan, vegetarian, pescatarian, omnivore.")
 @click.option("--category", metavar="CATEGORY", help='Only this category, e.g. "nuts and seeds".')
-@click.option(
-    "--allergen-free", multiple=True, metavar="TAG", help="Leave out foods with this allergen. Repeatable."
-)
+@click.option("--allergen-free", multiple=True, metavar="TAG", help="Leave out foods with this allergen. Repeatable.")
 @click.option("--all", "include_all", is_flag=True, help="Search every food, not only the planner set.")
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most N foods."
-)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most N foods.")
 @with_foods_options
 @format_option(("table", "json", "csv"))
 @output_option
 def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -> None:
-    """Find foods whose name holds every WORD (case-insensitive), with key nutrients per serving.
+    """Find foods by name and filters, with key nutrients per serving.
+
+    A food matches when its name or id holds every WORD (case-insensitive).
 
     \b
     Examples:
@@ -77,9 +79,7 @@ def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -
         _emit_csv(rows, output, ["id", "name", "category", "serving", "serving_g", *nutrients])
     else:
         heads = ["id", "name", "category", "serving"] + [_label(table, n) for n in nutrients]
-        cells = [
-            [r["id"], r["name"], r["category"], r["serving"]] + [_fmt(r[n]) for n in nutrients] for r in rows
-        ]
+        cells = [[r["id"], r["name"], r["category"], r["serving"]] + [_fmt(r[n]) for n in nutrients] for r in rows]
         show([_rich_table(heads, cells, "Foods"), footer], output)
 
 
@@ -88,10 +88,11 @@ def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -
 @with_foods_options
 @format_option(("table", "json", "csv"))
 @output_option
-def show_food(
-    food_id: str, fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundled: bool
-) -> None:
-    """Show every known nutrient of one food per 100 g, per serving and per household measure.
+def show_food(food_id: str, fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundled: bool) -> None:
+    """Show every known nutrient of one food, per serving and measure.
+
+    Amounts are given per 100 g (or the table's basis), per default serving and per household
+    measure; ID is a food id (see `mealplan foods search`) or a food's exact name.
 
     \b
     Example:
@@ -119,7 +120,9 @@ def show_food(
 @format_option(("table", "json", "csv"))
 @output_option
 def stats(fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundled: bool) -> None:
-    """Count foods per category and show how complete each nutrient is (known vs missing).
+    """Count foods per category and how complete each nutrient is.
+
+    A nutrient's coverage is how many foods have a known value; a missing value is unknown, not zero.
 
     \b
     Example:
@@ -199,9 +202,7 @@ def _pick(value: str, allowed: tuple[str, ...], flag: str, shown: str | None = N
     for a in allowed:
         if a.replace(" ", "_") == key:
             return a
-    raise click.BadParameter(
-        f"{shown or value!r} is not allowed; choose from: {', '.join(allowed)}.", param_hint=flag
-    )
+    raise click.BadParameter(f"{shown or value!r} is not allowed; choose from: {', '.join(allowed)}.", param_hint=flag)
 
 
 def _nutrient(table: Any, text: str) -> str:
@@ -215,9 +216,7 @@ def _nutrient(table: Any, text: str) -> str:
     if key in table.units:
         return key
     if nut is not None:
-        raise click.BadParameter(
-            f"{text!r}: no food table loaded has {nut.id} values.", param_hint="--rich-in"
-        )
+        raise click.BadParameter(f"{text!r}: no food table loaded has {nut.id} values.", param_hint="--rich-in")
     names = {n.id for n in NUTRIENTS} | set(ALIASES) | set(table.units)
     close = difflib.get_close_matches(key, sorted(names), n=4, cutoff=0.5)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
@@ -245,12 +244,16 @@ def _find_food(table: Any, query: str) -> str:
     # Ids that hold what was typed ("9040" -> "09040") first, then ids spelled alike.
     holding = sorted((i for i in ids if key and key in i.casefold()), key=len)[:3]
     close = holding + difflib.get_close_matches(query, ids, n=3, cutoff=0.6)
-    words = query.casefold().split()
-    named = foods.index[foods["name"].str.casefold().map(lambda n: all(w in n for w in words))][:5].tolist()
-    if not named:
-        names = foods["name"].tolist()
-        hits = difflib.get_close_matches(query, names, n=3, cutoff=0.6)
-        named = [str(foods.index[foods["name"] == h][0]) for h in hits]
+    names = foods["name"].astype(str).str.casefold()
+    words = key.replace(",", " ").split()
+    if words and not names.map(lambda n: all(w in n for w in words)).any():
+        # A misspelt word ("salmn"): the closest word of any food name instead.
+        vocabulary = sorted({w for n in names for w in n.replace(",", " ").split()})
+        words = [(difflib.get_close_matches(w, vocabulary, n=1, cutoff=0.75) or [w])[0] for w in words]
+    hits = foods[names.map(lambda n: all(w in n for w in words))]
+    # Everyday foods first: planner foods, then the shortest names ("Bananas, raw" before baby foods).
+    rank = sorted(zip(~hits["planner"].astype(bool), hits["name"].str.len(), hits.index, strict=True))
+    named = [fid for _, _, fid in rank[:5]]
     suggestions = list(dict.fromkeys(close + [str(i) for i in named]))
     listed = "; ".join(f"{i} ({foods.at[i, 'name']})" for i in suggestions)
     hint = f" Closest: {listed}." if listed else ""
@@ -434,9 +437,7 @@ def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
     )
     out: list[Any] = [
         info,
-        _rich_table(
-            ["nutrient", "unit", f"per {table.basis}"] + ([] if same else [f"per {serving}"]), nutrients, ""
-        ),
+        _rich_table(["nutrient", "unit", f"per {table.basis}"] + ([] if same else [f"per {serving}"]), nutrients, ""),
     ]
     missing = d["missing"]
     out.append(
@@ -445,14 +446,9 @@ def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
     )
     if d["measures"]:
         keys = [n for n in KEY_NUTRIENTS if n in table.units]
-        rows = [
-            [m["measure"], f"{m['grams']:g}"] + [_fmt(m["nutrients"].get(n)) for n in keys]
-            for m in d["measures"]
-        ]
+        rows = [[m["measure"], f"{m['grams']:g}"] + [_fmt(m["nutrients"].get(n)) for n in keys] for m in d["measures"]]
         out.append(
-            _rich_table(
-                ["household measure", "g"] + [_label(table, n) for n in keys], rows, "Per household measure"
-            )
+            _rich_table(["household measure", "g"] + [_label(table, n) for n in keys], rows, "Per household measure")
         )
     return out
 

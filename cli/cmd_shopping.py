@@ -14,15 +14,19 @@ from cli.common import emit, format_option, output_option, show, with_foods_opti
 @with_foods_options
 @format_option(("table", "csv", "md", "json"))
 @output_option
-def shopping(
-    plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, fmt: str, output: Path | None
-) -> None:
-    """Aggregate the foods of a saved plan (from `mealplan plan --format json`) into a shopping list.
+def shopping(plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, fmt: str, output: Path | None) -> None:
+    """Turn a saved plan into a shopping list by store section.
 
-    Amounts are rounded up to what a shop sells (6 medium bananas, 1.5 L soy milk, 1 loaf of bread,
-    450 g chicken breast) with the grams eaten kept beside them. Household measures come from the
-    food tables the plan names (--foods replaces its CSV files); with --no-bundled and no --foods,
-    the plan's own serving sizes are used.
+    The plan is a file saved with `mealplan plan --format json`. Amounts are rounded up to what a
+    shop sells (6 medium bananas, 1.5 L soy milk, 1 loaf of bread, 450 g chicken breast) with the
+    grams eaten kept beside them. Household measures come from the food tables the plan names
+    (--foods replaces its CSV files); with --no-bundled and no --foods, the plan's own serving sizes
+    are used.
+
+    \b
+    Example:
+      mealplan plan --profile examples/profiles/pregnant.yaml --days 7 --format json -o week.json
+      mealplan shopping week.json --format md -o shopping.md
     """
     from food_data.loading import load_tables
     from optimizer.shopping import shopping_csv, shopping_list, shopping_markdown, shopping_rows

@@ -47,7 +47,7 @@ CSV_FIELDS = (
 @format_option(("table", "json", "csv"))
 @output_option
 def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path | None) -> None:
-    """Show a profile's daily nutrient targets and where each comes from.
+    """Show a profile's daily targets and where each one comes from.
 
     Minimums are the RDA or AI for the life stage, raised for suspected deficiencies; maximums are
     upper limits that apply to food; the dietitian's 'nutrients:' bounds win over both. Suspected

@@ -38,17 +38,16 @@ from cli.common import emit, format_option, output_option, show
 @click.option("--age", type=click.FloatRange(min=0, max=130, min_open=True), help="Age in years.")
 @click.option("--sex", type=click.Choice(["female", "male"]), help="Sex, for life-stage adjustments.")
 @click.option("--pregnant", is_flag=True, help="Currently pregnant.")
-@click.option(
-    "--list", "list_vocab", is_flag=True, help="List every symptom and risk factor with its synonyms."
-)
+@click.option("--list", "list_vocab", is_flag=True, help="List every symptom and risk factor with its synonyms.")
 @format_option(("table", "json", "md"))
 @output_option
 def triage(fmt: str, output: Path | None, list_vocab: bool, **given: Any) -> None:
-    """Suggest which nutrients may be short, and when to see a clinician first.
+    """Suggest which nutrients may be short; red flags come first.
 
-    Symptoms and risk factors accept ids or common synonyms ("charley horse", "PPI"); see --list.
-    With no symptom or factor on a terminal, the questions are asked one by one. It never
-    diagnoses and never suggests supplement doses.
+    Red flags say when to see a clinician before changing what you eat. Symptoms and risk factors
+    accept ids or common synonyms ("charley horse", "PPI"); see --list. With no symptom or factor on
+    a terminal, the questions are asked one by one. It never diagnoses and never suggests supplement
+    doses.
 
     \b
     Examples:
@@ -114,17 +113,13 @@ def _ask(given: dict[str, Any]) -> dict[str, Any]:
     blank = {"default": "", "show_default": False}
     answers = {
         "symptoms": click.prompt("Symptoms, comma-separated", value_proc=terms("symptom"), **blank),
-        "factors": click.prompt(
-            "Risk factors (diet, sun, sweat, medicines...)", value_proc=terms("factor"), **blank
-        ),
+        "factors": click.prompt("Risk factors (diet, sun, sweat, medicines...)", value_proc=terms("factor"), **blank),
         "days": click.prompt(
             "For how many days",
             value_proc=number(int, lambda v: v >= 0, "give whole days, 0 or more"),
             **blank,
         ),
-        "multiple_groups": click.confirm(
-            "More than one muscle group affected?", default=given["multiple_groups"]
-        ),
+        "multiple_groups": click.confirm("More than one muscle group affected?", default=given["multiple_groups"]),
         "worsening": click.confirm("Getting worse?", default=given["worsening"]),
         "severe_pain": click.confirm("Significant pain?", default=given["severe_pain"]),
         "age": click.prompt(
@@ -132,9 +127,7 @@ def _ask(given: dict[str, Any]) -> dict[str, Any]:
             value_proc=number(float, lambda v: 0 < v <= 130, "give an age above 0 up to 130"),
             **blank,
         ),
-        "sex": click.prompt(
-            "Sex (female/male)", type=click.Choice(["female", "male", ""]), show_choices=False, **blank
-        )
+        "sex": click.prompt("Sex (female/male)", type=click.Choice(["female", "male", ""]), show_choices=False, **blank)
         or None,
     }
     answers["pregnant"] = answers["sex"] != "male" and click.confirm("Pregnant?", default=False)
@@ -160,9 +153,7 @@ def _renderables(result) -> list[Any]:
     out: list[Any] = []
     if result.red_flags:
         rows = [(f.message, "\n" + f.advice) for f in result.red_flags]
-        out.append(
-            Panel(bullets("!", rows), title="See a clinician first", border_style="red", title_align="left")
-        )
+        out.append(Panel(bullets("!", rows), title="See a clinician first", border_style="red", title_align="left"))
     table = Table(title="Nutrients worth discussing and testing", title_justify="left", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("nutrient")

@@ -11,9 +11,7 @@ from cli.common import emit, format_option, output_option, show, with_foods_opti
 
 
 @click.command()
-@click.argument(
-    "plan_path", metavar="PLAN.json", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("plan_path", metavar="PLAN.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_foods_options
 @click.option("--tolerance", type=click.FloatRange(0, 0.01), default=1e-6, show_default=True,
               help="Relative tolerance for recomputed amounts.")  # fmt: skip
@@ -27,18 +25,28 @@ def verify(
     fmt: str,
     output: Path | None,
 ) -> None:
-    """Recompute a saved plan's totals from the food tables and check every rule it records.
+    """Re-check a saved plan against the food data and every rule.
 
-    The food tables are the ones the plan names (the bundled USDA table and any CSV files);
+    Recomputes the plan's totals from the food tables on a code path of its own and checks every
+    rule the plan records. The food tables are the ones the plan names (the bundled USDA table and any CSV files);
     --foods replaces the CSV files, e.g. after they moved.
 
     Exit codes: 0 the plan passes every check; 1 problems were found (listed); 2 the file is not a
     plan or a food table cannot be read.
+
+    \b
+    Example:
+      mealplan plan --profile examples/profiles/pregnant.yaml --days 7 --format json -o week.json
+      mealplan verify week.json
     """
+    from food_data.errors import InputError
     from food_data.loading import load_tables
     from optimizer.verify import load_plan, plan_tables, verify_plan
 
-    plan = load_plan(plan_path)
+    try:
+        plan = load_plan(plan_path)
+    except RecursionError:  # json.loads on deeply nested arrays; a plan is a few levels deep
+        raise InputError(f"{plan_path}: not a mealplan Plan: the JSON is nested too deeply.") from None
     paths, bundled = plan_tables(plan, foods_paths, no_bundled)
     report = verify_plan(plan, load_tables(paths, bundled=bundled), tolerance=tolerance)
     if fmt == "json":

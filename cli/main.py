@@ -7,117 +7,148 @@ standard error and the error's documented exit code; the traceback is shown only
 from __future__ import annotations
 
 import importlib
+import inspect
+import os
+import re
 import sys
+import traceback
 
 import click
 
-# name -> (module, attribute, one-line summary). Modules are imported only when the command runs
-# or when its help is asked for, so ``mealplan --help`` stays fast.
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "triage": (
-        "cli.cmd_triage",
-        "triage",
-        "Suggest which nutrients may be short from symptoms and risk factors.",
-    ),
-    "targets": (
-        "cli.cmd_targets",
-        "targets",
-        "Show a profile's daily nutrient targets and where each comes from.",
-    ),
-    "plan": ("cli.cmd_plan", "plan", "Plan a day or a week of meals that reach a profile's targets."),
-    "basket": ("cli.cmd_basket", "basket", "Solve the classic diet problem on any food table."),
-    "verify": (
-        "cli.cmd_verify",
-        "verify",
-        "Independently re-check a saved plan against the food data and rules.",
-    ),
-    "batch": ("cli.cmd_batch", "batch", "Plan for many profiles at once, on all cores or a Dask cluster."),
-    "shopping": ("cli.cmd_shopping", "shopping", "Turn a saved plan into a shopping list."),
-    "foods": ("cli.cmd_foods", "foods", "Search, show and summarise the food tables."),
+# name -> "module:attribute". A command module imports only click and cli.common at its top (pandas,
+# pulp and the library are imported when the command runs), so importing every one of them to list
+# the commands costs a few milliseconds, and each command's summary is the first line of its own
+# docstring: one source for ``mealplan --help``, ``mealplan CMD --help`` and the README table.
+COMMANDS: dict[str, str] = {
+    "triage": "cli.cmd_triage:triage",
+    "targets": "cli.cmd_targets:targets",
+    "plan": "cli.cmd_plan:plan",
+    "verify": "cli.cmd_verify:verify",
+    "shopping": "cli.cmd_shopping:shopping",
+    "basket": "cli.cmd_basket:basket",
+    "batch": "cli.cmd_batch:batch",
+    "foods": "cli.cmd_foods:foods",
 }
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 some work failed (batch profiles, verification); 2 bad input or usage; "
-    "3 conflicting hard rules; 4 solver failure."
+    "3 conflicting hard rules; 4 solver failure; 70 internal error (a bug); 130 interrupted."
 )
+
+
+def summary(command: click.Command) -> str:
+    """A command's one-line summary: the first line of its help text (its docstring).
+
+    Args:
+        command: A Click command or group.
+
+    Returns:
+        The first line, stripped; empty when the command has no help.
+    """
+    text = inspect.cleandoc(command.short_help or command.help or "")
+    return text.split("\n", 1)[0].strip()
 
 
 class LazyGroup(click.Group):
     """A group that imports a command's module only when that command is needed."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name, (mod, _, _) in COMMANDS.items() if _module_exists(mod)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS or not _module_exists(COMMANDS[cmd_name][0]):
+        if cmd_name not in COMMANDS:
             return None
-        if ctx.resilient_parsing is False and _listing_help(ctx):
-            # Listing commands for --help: a cheap stand-in with the summary, no import.
-            return click.Command(cmd_name, help=COMMANDS[cmd_name][2], short_help=COMMANDS[cmd_name][2])
-        module, attr, _ = COMMANDS[cmd_name]
+        module, _, attr = COMMANDS[cmd_name].partition(":")
         return getattr(importlib.import_module(module), attr)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            # Click suggests from the commands registered eagerly; ours are lazy, so suggest here.
+            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=list(COMMANDS), ctx=ctx) from None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `mealplan plan --debug ...` means the same as `mealplan --debug plan ...`: no command has
+        # a --debug of its own, so move it in front of the command (never past a `--`).
+        stop = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[1:stop]:
+            args = ["--debug", *(a for a in args[:stop] if a != "--debug"), *args[stop:]]
+        return super().parse_args(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The whole first line of each command's help, wrapped rather than cut off with "...".
+        rows = [(name, summary(cmd)) for name in self.list_commands(ctx) if (cmd := self.get_command(ctx, name))]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except click.exceptions.Exit:
-            raise
-        except click.ClickException:
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except click.exceptions.Abort:
-            raise
+            # Ctrl-C or Ctrl-D at one of triage's questions (Click turns both into Abort).
+            _error("Interrupted.")
+            ctx.exit(130)
+        except BrokenPipeError:
+            raise  # `mealplan ... | head`: Click's own handling ends quietly
         except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the one place errors become messages
             _report(exc, ctx)
 
 
-def _listing_help(ctx: click.Context) -> bool:
-    return ctx.meta.get("mealplan.listing", False)
+def _error(text: str) -> None:
+    """A red message on standard error; plain when it is not a terminal or ``NO_COLOR`` is set."""
+    click.secho(text, fg="red", err=True, color=False if "NO_COLOR" in os.environ else None)
 
 
-def _module_exists(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
-
-
-def _report(exc: Exception, ctx: click.Context) -> None:
+def _report(exc: BaseException, ctx: click.Context) -> None:
+    """Turn an exception into a message and an exit code (with the traceback first under ``--debug``)."""
     from food_data.errors import MealplanError
 
-    debug = (ctx.obj or {}).get("debug", False)
-    if debug:
-        raise exc
+    if (ctx.obj or {}).get("debug", False):
+        click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
     if isinstance(exc, MealplanError):
-        click.secho(f"Error: {exc}", fg="red", err=True)
+        _error(f"Error: {exc}")
         ctx.exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
-        click.secho("Interrupted.", fg="red", err=True)
+        _error("Interrupted.")
         ctx.exit(130)
-    click.secho(
-        f"Internal error: {type(exc).__name__}: {exc}\nRun again with --debug for the traceback "
-        "and report it.",
-        fg="red",
-        err=True,
+    if isinstance(exc, OSError) and exc.strerror:
+        # A file the library did not wrap (e.g. `-o` into a read-only folder): the environment, not a bug.
+        name = re.sub(r"(^|/)\.(.+)\.\w+\.tmp$", r"\1\2", str(exc.filename or ""))  # an atomic write's temp file
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = "is a file where a folder is needed; check the path"
+        elif isinstance(exc, IsADirectoryError):
+            reason = "is a folder where a file is needed; give a file name"
+        else:
+            reason = f"{exc.strerror.lower()}; check the path and its permissions"
+        _error(f"Error: {name or 'a file'}: {reason}.")
+        ctx.exit(2)
+    _error(
+        f"Internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in mealplan: run the command again with --debug (mealplan --debug COMMAND ...) "
+        "for the traceback and report it."
     )
     ctx.exit(70)
 
 
-class _HelpListingGroup(LazyGroup):
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        ctx.meta["mealplan.listing"] = True
-        try:
-            super().format_commands(ctx, formatter)
-        finally:
-            ctx.meta["mealplan.listing"] = False
-
-
-@click.group(
-    cls=_HelpListingGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]}
-)
+@click.group(cls=LazyGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mealplan")
-@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (before or after the command).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """mealplan: meal plans that correct nutrient shortfalls behind muscle twitching and cramps.
+    """Meal plans that correct nutrient shortfalls behind muscle twitching and cramps.
 
     For education only: it does not diagnose, and it never suggests supplement doses.
+    Run 'mealplan COMMAND --help' for a command's options and an example.
+
+    \b
+    Example:
+      mealplan triage --symptom muscle-cramps --factor heavy-sweating
+      mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
