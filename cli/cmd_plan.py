@@ -17,15 +17,9 @@ from cli.common import emit, format_option, output_option, show, with_foods_opti
     type=click.Path(path_type=Path),
     help="Profile file (YAML, TOML or JSON).",
 )
-@click.option(
-    "--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week."
-)
-@click.option(
-    "--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable)."
-)
-@click.option(
-    "--factor", "factors", multiple=True, metavar="ID", help="Add a risk factor for triage (repeatable)."
-)
+@click.option("--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week.")
+@click.option("--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable).")
+@click.option("--factor", "factors", multiple=True, metavar="ID", help="Add a risk factor for triage (repeatable).")
 @click.option("--triage", "triage_path", type=click.Path(path_type=Path), help="A saved triage JSON to use.")
 @click.option(
     "--objective",
@@ -65,15 +59,15 @@ from cli.common import emit, format_option, output_option, show, with_foods_opti
 @with_foods_options
 @format_option(("table", "json", "csv", "md", "html"))
 @output_option
-def plan(
-    profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, fmt, output, **opts
-) -> None:
+def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, fmt, output, **opts) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
 
     Red flags and the educational-use disclaimer come first. Targets that cannot be reached are
     listed with the rules that stand in the way and the foods that would close them.
 
-    Example: mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7 --format html -o week.html
+    \b
+    Example:
+      mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7 --format html -o week.html
     """
     from cli.common import load_foods
     from optimizer.planner import make_plan
@@ -81,14 +75,35 @@ def plan(
 
     profile = load_profile(profile_path)
     if symptoms or factors:
-        profile = profile.model_copy(
-            update={"symptoms": [*profile.symptoms, *symptoms], "factors": [*profile.factors, *factors]}
-        )
-        profile = type(profile).model_validate(profile.model_dump())
+        profile = _with_terms(profile, symptoms, factors)
     triage = _read_triage(triage_path) if triage_path else None
     foods = load_foods(foods_paths, no_bundled)
     result = make_plan(profile, foods, triage=triage, **opts)
     _render(result, foods, fmt, output)
+
+
+def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
+    """The profile with --symptom and --factor terms added (synonyms resolved; unknown ones named)."""
+    from food_data.errors import InputError
+    from triage import normalize_terms
+
+    problems: list[str] = []
+    found: dict[str, list[str]] = {}
+    for kind, flag, terms in (("symptom", "--symptom", symptoms), ("factor", "--factor", factors)):
+        try:
+            found[kind] = normalize_terms(kind, list(terms))
+        except InputError as exc:
+            problems.extend(f"{flag}: {p}" for p in exc.problems)
+    if problems:
+        raise InputError(
+            "Unknown symptom or risk factor ('mealplan triage --list' shows every id with its synonyms):", problems
+        )
+    return profile.model_copy(
+        update={
+            "symptoms": list(dict.fromkeys([*profile.symptoms, *found["symptom"]])),
+            "factors": list(dict.fromkeys([*profile.factors, *found["factor"]])),
+        }
+    )
 
 
 def _read_triage(path: Path):

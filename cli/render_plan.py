@@ -36,9 +36,7 @@ def plan_renderables(plan: Any) -> list[Any]:
         top = ", ".join(s.nutrient for s in plan.triage.suspected[:5])
         out.append(f"Suspected from symptoms and risk factors (discuss and test): [bold]{top}[/bold]")
     for day in plan.days:
-        t = Table(
-            title=f"Day {day.index} — {day.energy_kcal:,.0f} kcal", title_justify="left", show_lines=False
-        )
+        t = Table(title=f"Day {day.index} — {day.energy_kcal:,.0f} kcal", title_justify="left", show_lines=False)
         t.add_column("meal")
         t.add_column("food")
         t.add_column("portion")
@@ -99,12 +97,17 @@ def plan_renderables(plan: Any) -> list[Any]:
 
 
 def plan_csv(plan: Any) -> str:
-    """One row per item: day, meal, food id, name, grams, servings, household measure, kcal."""
+    """One row per item: day, meal, food id, name, category, grams, servings, serving name, household measure.
+
+    Like every plan output it starts with the red flags (when any) and the disclaimer, here as ``#``
+    comment lines before the header (``pandas.read_csv(..., comment="#")`` skips them).
+    """
     buf = io.StringIO()
+    for flag in plan.red_flags:
+        buf.write(" ".join(f"# See a clinician: {flag.message} {flag.advice}".split()) + "\n")
+    buf.write(" ".join(f"# {plan.disclaimer}".split()) + "\n")
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        ["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"]
-    )
+    w.writerow(["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"])
     for day in plan.days:
         for slot in day.slots:
             for i in slot.items:

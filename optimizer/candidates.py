@@ -24,9 +24,7 @@ def pattern_mask(patterns: list[str], foods: pd.DataFrame) -> pd.Series:
     mask = pd.Series(False, index=foods.index)
     names = foods["name"].astype(str)
     for p in patterns:
-        mask |= pd.Series(
-            [food_matches(p, i, n) for i, n in zip(foods.index, names, strict=True)], index=foods.index
-        )
+        mask |= pd.Series([food_matches(p, i, n) for i, n in zip(foods.index, names, strict=True)], index=foods.index)
     return mask
 
 
@@ -51,9 +49,7 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
             reason[new] = why
 
     user_food = foods["source"] != SR24_SOURCE
-    block(
-        ~foods["planner"].astype(bool) & ~user_food, "not in the planner set (not as eaten or not suitable)"
-    )
+    block(~foods["planner"].astype(bool) & ~user_food, "not in the planner set (not as eaten or not suitable)")
     block(foods["energy"].isna(), "no energy value")
     level = DIET_LEVEL[rules.diet]
     block(foods["diet"].map(DIET_LEVEL).fillna(99) > level, f"diet ({rules.diet})")
@@ -65,9 +61,7 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
         block(pattern_mask([pattern], foods), f"excluded ('{pattern}')")
     for pattern in rules.dislikes:
         block(pattern_mask([pattern], foods), f"disliked ('{pattern}')")
-    bad_serving = ~(foods["serving_g"] > 0) | ~(
-        foods["max_g"] >= foods["serving_g"] * rules.min_portion_servings
-    )
+    bad_serving = ~(foods["serving_g"] > 0) | ~(foods["max_g"] >= foods["serving_g"] * rules.min_portion_servings)
     block(bad_serving, "no usable serving size")
     allowed = foods[reason == ""]
     return Eligibility(allowed=allowed, blocked=reason[reason != ""])
@@ -95,7 +89,8 @@ def coverage_scores(foods: pd.DataFrame, targets: Targets) -> tuple[np.ndarray, 
     per_serving = nutrient_matrix(foods, names) * serving[:, None]
     weights = np.array([mins[n].priority for n in names])
     goal = np.array([mins[n].min for n in names])
-    score = (np.minimum(per_serving / goal, 1.0) * weights).sum(axis=1)
+    with np.errstate(over="ignore"):  # a minimum of 1e-308 overflows to inf, and min(inf, 1) is 1
+        score = (np.minimum(per_serving / goal, 1.0) * weights).sum(axis=1)
     kcal = np.maximum(foods["energy"].to_numpy(dtype=float) * serving, 1.0)
     return score, score / kcal * 100.0
 
@@ -116,9 +111,7 @@ def preselect(
     """
     foods = allowed if not banned else allowed[~allowed.index.isin(banned)]
     score, density = coverage_scores(foods, targets)
-    frame = pd.DataFrame(
-        {"cat": foods["category"].to_numpy(), "score": score, "density": density}, index=foods.index
-    )
+    frame = pd.DataFrame({"cat": foods["category"].to_numpy(), "score": score, "density": density}, index=foods.index)
     frame = frame.sort_index()
     chosen: set[str] = set(keep or ()) & set(foods.index)
     for _, grp in frame.groupby("cat", sort=True):

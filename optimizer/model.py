@@ -18,6 +18,7 @@ rules whose slacks stay positive are the ones in conflict (an elastic filter).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,12 +183,13 @@ def build_day_model(
     shortfall: dict[str, pulp.LpVariable] = {}
     objective: list[tuple[pulp.LpVariable, float]] = []
     for nut, goal in sorted(spec.goals.items()):
-        if goal <= 0 or nut not in coef:
-            continue
+        weight = SHORTFALL_WEIGHT * targets.items[nut].priority / goal if goal > 0 else 0.0
+        if goal <= 0 or nut not in coef or not math.isfinite(weight):
+            continue  # no goal, or one too small to weigh (a minimum of 1e-308 overflows the weight)
         d = expr.continuous(prob, f"short_{nut}", 0.0, goal)
         shortfall[nut] = d
         expr.add_ge(prob, total(nut) + [(d, 1.0)], goal, f"goal_{nut}")
-        objective.append((d, SHORTFALL_WEIGHT * targets.items[nut].priority / goal))
+        objective.append((d, weight))
 
     # Meal structure per slot.
     by_slot: dict[str, list[tuple[str, str]]] = {s.name: [] for s in rules.slots}

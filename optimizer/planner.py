@@ -78,13 +78,9 @@ def read_prices(path: Path) -> pd.Series:
                 except (TypeError, ValueError):
                     value = math.nan
                 if not math.isfinite(value) or value < 0:
-                    problems.append(
-                        f"{path}, row {row_no}, column price: {row['price']!r} is not a price >= 0"
-                    )
+                    problems.append(f"{path}, row {row_no}, column price: {row['price']!r} is not a price >= 0")
                     continue
-                prices[str(row["id"]).strip().zfill(5) if str(row["id"]).strip().isdigit() else row["id"]] = (
-                    value
-                )
+                prices[str(row["id"]).strip().zfill(5) if str(row["id"]).strip().isdigit() else row["id"]] = value
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the price table ({exc.strerror}).") from exc
     if problems:
@@ -175,7 +171,10 @@ def make_plan(
         # Everyday foods first; the rest of the planner set only when they leave a target short.
         best = None
         pools = [elig.allowed[common], elig.allowed] if common.any() and not common.all() else [elig.allowed]
+        day_left = per_day_limit  # the day's solver seconds are shared by its attempts
         for pool in pools:
+            if best is not None and best.outcome.has_solution and day_left < 1.0:
+                break  # the everyday foods used up the day's time: keep their plan
             attempt = _solve_day(
                 spec,
                 pool,
@@ -184,17 +183,21 @@ def make_plan(
                 prices,
                 banned,
                 solver,
-                per_day_limit,
+                max(day_left, 1.0),
                 gap,
                 threads,
                 model_path if d == 1 and best is None else None,
             )
+            day_left -= attempt.solve_s
             build_s, solve_s = build_s + attempt.build_s, solve_s + attempt.solve_s
-            if best is None or (
-                attempt.outcome.has_solution
-                and (
-                    not best.outcome.has_solution
-                    or (attempt.outcome.objective or 0.0) < (best.outcome.objective or 0.0) - ABS_GAP
+            # Without a plan in either pool, the wider pool is the one to diagnose (its conflicts are
+            # the profile's, not the everyday foods').
+            if (
+                best is None
+                or not best.outcome.has_solution
+                or (
+                    attempt.outcome.has_solution
+                    and (attempt.outcome.objective or 0.0) < (best.outcome.objective or 0.0) - ABS_GAP
                 )
             ):
                 best = attempt
@@ -214,11 +217,7 @@ def make_plan(
 
     week_totals = _week_totals(day_plans, targets) if days > 1 else None
     shortfalls = _shortfalls(day_plans, week_totals, targets, rules, foods, elig)
-    status = (
-        SolveStatus.OPTIMAL
-        if all(o.status == SolveStatus.OPTIMAL for o in outcomes)
-        else SolveStatus.TIME_LIMIT
-    )
+    status = SolveStatus.OPTIMAL if all(o.status == SolveStatus.OPTIMAL for o in outcomes) else SolveStatus.TIME_LIMIT
     gaps = [o.gap for o in outcomes if o.gap is not None]
     cost = None
     if prices is not None:
@@ -310,9 +309,7 @@ def _liked(patterns: list[str], allowed: pd.DataFrame, targets: Targets) -> dict
         if foods.empty:
             continue
         score, _ = coverage_scores(foods, targets)
-        ranked = (
-            pd.Series(score, index=foods.index).sort_index().sort_values(ascending=False, kind="mergesort")
-        )
+        ranked = pd.Series(score, index=foods.index).sort_index().sort_values(ascending=False, kind="mergesort")
         out[pattern] = list(ranked.index[:LIKED_PER_PATTERN])
     return out
 
@@ -361,9 +358,7 @@ def _prices(profile: Profile, foods: FoodTable) -> pd.Series | None:
     return prices if not prices.empty else None
 
 
-def _day_goals(
-    targets: Targets, rules: PlanRules, state: _WeekState, day: int, days: int
-) -> dict[str, float]:
+def _day_goals(targets: Targets, rules: PlanRules, state: _WeekState, day: int, days: int) -> dict[str, float]:
     goals = {}
     for nut, t in targets.items.items():
         if not t.min:
@@ -387,11 +382,7 @@ def _carry(state: _WeekState, day: DayPlan, rules: PlanRules) -> None:
         state.days_used[f] = state.days_used.get(f, 0) + 1
     mains = {s.name for s in rules.slots if s.needs_protein}
     state.last_main_protein = {
-        i.food_id
-        for s in day.slots
-        if s.name in mains
-        for i in s.items
-        if i.category in rules.protein_categories
+        i.food_id for s in day.slots if s.name in mains for i in s.items if i.category in rules.protein_categories
     }
     for nut in rules.weekly_nutrients:
         state.weekly_achieved[nut] = state.weekly_achieved.get(nut, 0.0) + day.totals[nut].amount
@@ -457,8 +448,7 @@ def _extract_day(
         totals[nut] = _total(nut, amount, unknown, t, foods)
     energy = totals["energy"].amount
     macros = {
-        m: round(100.0 * totals[m].amount * day_model.MACRO_KCAL[m] / energy, 3) if energy else 0.0
-        for m in MACROS
+        m: round(100.0 * totals[m].amount * day_model.MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS
     }
     return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
 
@@ -472,6 +462,14 @@ def _amount(table: pd.DataFrame, item: PlanItem, nut: str) -> tuple[float, int]:
     return float(value) * item.grams / 100.0, 0
 
 
+def _pct(amount: float, lo: float | None) -> float | None:
+    """Percent of a minimum; None without a minimum or when it is too small to divide by (1e-308)."""
+    if not lo:
+        return None
+    pct = 100.0 * amount / lo
+    return round(pct, 3) if math.isfinite(pct) else None
+
+
 def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable) -> NutrientTotal:
     lo = t.min if t is not None and t.min else None
     hi = t.max if t is not None else None
@@ -483,7 +481,7 @@ def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable) -> Nutrie
         amount=round(amount, 6),
         min=lo,
         max=hi,
-        pct_of_min=round(100.0 * amount / lo, 3) if lo else None,
+        pct_of_min=_pct(amount, lo),
         met=met,
         unknown_items=unknown,
     )
@@ -502,7 +500,7 @@ def _week_totals(day_plans: list[DayPlan], targets: Targets) -> dict[str, Nutrie
             amount=round(amount, 6),
             min=lo,
             max=hi,
-            pct_of_min=round(100.0 * amount / lo, 3) if lo else None,
+            pct_of_min=_pct(amount, lo),
             met=lo is None or amount >= lo * (1 - MET_TOLERANCE),
             unknown_items=unknown,
         )

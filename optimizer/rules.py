@@ -108,7 +108,8 @@ def plan_rules(
         group_min_g=dict(GROUP_MIN_G),
         min_portion_servings=MIN_PORTION_SERVINGS,
         portion_step_servings=PORTION_STEP_SERVINGS,
-        min_distinct_foods_per_day=min_distinct_foods,
+        # A day cannot have more different foods than its meals have items (one meal: at most 5).
+        min_distinct_foods_per_day=min(min_distinct_foods, sum(s.max_items for s in slots)),
         max_days_per_food=max_days_per_food,
         protein_categories=list(PROTEIN_CATEGORIES),
         produce_categories=list(PRODUCE_CATEGORIES),

@@ -104,14 +104,7 @@ def test_summary_is_one_sentence_and_shown_whole(path):
         assert f"{path.split()[-1]} {line}" in listing
 
 
-PLAN_EXAMPLE_WRAPPED = pytest.mark.xfail(
-    strict=True,
-    reason="cli/cmd_plan.py writes its example as a plain paragraph, so Click re-wraps it and the "
-    "printed command breaks over two lines; it needs a \\b block (the plan engineer's file)",
-)
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=PLAN_EXAMPLE_WRAPPED) if p == "plan" else p for p in ALL_PATHS])
+@pytest.mark.parametrize("path", ALL_PATHS)
 def test_every_help_has_an_example_that_parses(path):
     text = _help(path)
     assert re.search(r"^  Examples?\b.*?:", text, re.M), f"`mealplan {path} --help` has no Example:"

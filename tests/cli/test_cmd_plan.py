@@ -1,0 +1,155 @@
+"""``mealplan plan`` through the real command group: output formats, files, and errors with exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from food_data.table import load_bundled
+from optimizer.plan import Plan
+from optimizer.verify import verify_plan
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
+OLDER = str(EXAMPLES / "older_diuretics.yaml")  # red flags: long-lasting, weakness, diuretics
+PREGNANT = str(EXAMPLES / "pregnant.yaml")  # no red flags
+DISCLAIMER = "For education only."
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["plan", *args])
+
+
+@pytest.fixture(scope="module")
+def json_plan() -> Plan:
+    result = invoke("--profile", OLDER, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return Plan.model_validate_json(result.stdout)
+
+
+def test_table_starts_with_red_flags_then_the_disclaimer_then_meals():
+    result = invoke("--profile", OLDER)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.lstrip().startswith("╭─ See a clinician")
+    assert "A prescribed medicine may be involved (diuretics)." in out
+    positions = [out.index("See a clinician"), out.index(DISCLAIMER), out.index("Day 1 — "), out.index("breakfast")]
+    assert positions == sorted(positions)
+    assert "highs optimal" in out or "highs time_limit" in out
+
+
+def test_without_red_flags_the_disclaimer_comes_first():
+    result = invoke("--profile", PREGNANT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(DISCLAIMER)
+    assert "See a clinician" not in result.stdout
+    assert result.stdout.index(DISCLAIMER) < result.stdout.index("Day 1 — ")
+
+
+def test_json_is_a_plan_that_verifies(json_plan):
+    assert json_plan.profile_id == "older-diuretics" and json_plan.kind == "day"
+    assert json_plan.red_flags and json_plan.disclaimer.startswith(DISCLAIMER)
+    assert verify_plan(json_plan, load_bundled()).problems == []
+
+
+def test_csv_has_one_row_per_item(json_plan):
+    result = invoke("--profile", OLDER, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    # Red flags first and the disclaimer, as comment lines before the header.
+    comments = [ln for ln in lines if ln.startswith("# ")]
+    assert lines[: len(comments)] == comments
+    assert [c.removeprefix("# See a clinician: ") for c in comments[:-1]] == [
+        f"{f.message} {f.advice}" for f in json_plan.red_flags
+    ]
+    assert comments[-1] == f"# {json_plan.disclaimer}"
+    rows = list(csv.reader(io.StringIO("\n".join(lines[len(comments) :]))))
+    assert rows[0] == ["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"]
+    items = [(str(d.index), s.name, i.food_id) for d in json_plan.days for s in d.slots for i in s.items]
+    assert [tuple(r[:3]) for r in rows[1:]] == items  # the same input gives the same plan
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("md", "# "), ("html", "<html")])
+def test_md_and_html_reports(fmt, marker):
+    result = invoke("--profile", OLDER, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert marker in result.stdout
+    assert DISCLAIMER in result.stdout
+    if fmt == "md":
+        assert result.stdout.index("See a doctor") < result.stdout.index(DISCLAIMER)
+
+
+def test_output_file_is_written_atomically(tmp_path):
+    out = tmp_path / "plan.json"
+    result = invoke("--profile", OLDER, "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {out}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]  # no temporary file left
+    assert Plan.model_validate_json(out.read_bytes()).profile_id == "older-diuretics"
+
+
+def test_write_model(tmp_path):
+    model = tmp_path / "x.mps"
+    result = invoke("--profile", OLDER, "--format", "csv", "--write-model", str(model))
+    assert result.exit_code == 0, result.output
+    text = model.read_text()
+    assert text.startswith("*") or text.startswith("NAME")
+    assert "ROWS" in text and "qty_" in text
+
+
+def test_write_model_bad_suffix(tmp_path):
+    model = tmp_path / "x.txt"
+    result = invoke("--profile", OLDER, "--write-model", str(model))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: --write-model {str(model)!r}: the file must end in .mps or .lp.\n"
+
+
+def test_symptoms_on_the_command_line_run_triage(tmp_path):
+    profile = tmp_path / "me.yaml"
+    profile.write_text("id: me\nage: 30\nsex: female\ndiet: vegetarian\n")
+    result = invoke("--profile", str(profile), "--symptom", "charley horse", "--factor", "PPI", "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = Plan.model_validate_json(result.stdout)
+    assert plan.triage is not None
+    assert plan.triage.input.symptoms == ["muscle-cramps"]
+    assert plan.triage.input.factors == ["acid-reducers"]
+    assert any(t.suspected and t.priority > 1 for t in plan.targets.items.values())
+
+
+def test_unknown_symptom_exits_2_with_the_closest_term():
+    result = invoke("--profile", OLDER, "--symptom", "charly horse")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Unknown symptom or risk factor ('mealplan triage --list' shows every id with its synonyms):\n"
+        "  - --symptom: unknown symptom 'charly horse'; did you mean 'muscle-cramps'?\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_missing_profile_names_the_file(tmp_path):
+    missing = tmp_path / "nope.yaml"
+    result = invoke("--profile", str(missing))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {missing}: profile file not found\n"
+
+
+def test_days_out_of_range_names_the_flag():
+    result = invoke("--profile", OLDER, "--days", "9")
+    assert result.exit_code == 2
+    assert "Invalid value for '--days': 9 is not in the range 1<=x<=7." in result.stderr
+
+
+def test_cost_objective_without_prices(tmp_path):
+    profile = tmp_path / "me.yaml"
+    shutil.copy(OLDER, profile)
+    result = invoke("--profile", str(profile), "--objective", "cost")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --objective cost needs prices: give the profile a `prices` table or use --foods with a price column.\n"
+    )

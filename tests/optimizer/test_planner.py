@@ -1,0 +1,371 @@
+"""make_plan: days and weeks on the tiny table and on the real bundled table.
+
+Every plan made here passes the independent verifier. Plans on the bundled table are made once per
+module (fixtures) to keep the suite fast; only two week plans are made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from food_data.errors import ConfigError, ConflictError, InputError
+from food_data.table import SR24_SOURCE
+from food_data.vocab import split_tags
+from optimizer import planner
+from optimizer.plan import Plan, SolveStatus
+from optimizer.planner import make_plan, read_prices
+from optimizer.profile import load_profile, profile_from_dict
+from optimizer.verify import verify_plan
+from tests.optimizer.conftest import tiny_table
+from triage import TriageInput, run_triage
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
+PROFILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
+KEY = ("magnesium", "calcium", "potassium", "vitamin_b12")
+
+
+def verified(plan: Plan, foods) -> Plan:
+    report = verify_plan(plan, foods)
+    assert report.problems == []
+    return plan
+
+
+def items(plan: Plan):
+    return [(d, s, i) for d in plan.days for s in d.slots for i in s.items]
+
+
+def comparable(plan: Plan) -> dict:
+    """A plan without its timings."""
+    return plan.model_dump(include={"days", "shortfalls", "week_totals", "targets", "rules", "cost"})
+
+
+def tiny_profile(**fields):
+    base = {"id": "tiny", "age": 30, "sex": "female", "energy_kcal": 1600, "meals": ["breakfast", "lunch", "dinner"]}
+    return profile_from_dict({**base, **fields})
+
+
+# --- the tiny table -----------------------------------------------------------------------------------
+
+
+def test_tiny_day_plan():
+    table = tiny_table()
+    plan = verified(make_plan(tiny_profile(), table), table)
+    assert plan.kind == "day" and plan.week_totals is None and len(plan.days) == 1
+    assert plan.solve.status == SolveStatus.OPTIMAL
+    assert plan.solve.solver == "highs" and plan.solve.candidates == len(table)
+    assert plan.food_sources == [SR24_SOURCE]
+    # Every target nutrient the tiny table has no column for is short in full and explained.
+    short = {s.nutrient: s for s in plan.shortfalls}
+    assert short["vitamin_d"].achieved == 0.0 and short["vitamin_d"].pct_of_target == 0.0
+    assert "calcium" not in short and "magnesium" not in short and "potassium" not in short
+    assert all(s.causes for s in plan.shortfalls)
+    assert plan.cost == pytest.approx(sum(i.cost for _, _, i in items(plan)))
+
+
+def test_tiny_vegan_day_by_hand():
+    table = tiny_table()
+    plan = verified(make_plan(tiny_profile(diet="vegan"), table), table)
+    day = plan.days[0]
+    mains = {s.name: {i.food_id for i in s.items} & {"t_lentil", "t_tofu"} for s in day.slots}
+    assert sorted(map(sorted, (mains["lunch"], mains["dinner"]))) == [["t_lentil"], ["t_tofu"]]
+    b12 = next(s for s in plan.shortfalls if s.nutrient == "vitamin_b12")
+    assert b12.achieved == 0.0 and b12.short_by == b12.target
+    assert [f.food_id for f in b12.would_close][0] == "t_salmon"
+
+
+def test_tiny_week_plan_rules():
+    table = tiny_table()
+    plan = verified(make_plan(tiny_profile(), table, days=3), table)
+    assert plan.kind == "week" and len(plan.days) == 3 and plan.week_totals is not None
+    per_food = Counter(f for d in plan.days for f in {i.food_id for s in d.slots for i in s.items})
+    assert max(per_food.values()) <= 3
+    days = [frozenset((s.name, i.food_id) for s in d.slots for i in s.items) for d in plan.days]
+    assert len(set(days)) == 3
+    # A main meal's protein food is not a main meal's protein food the next day.
+    proteins = [
+        {
+            i.food_id
+            for s in d.slots
+            if s.name in ("lunch", "dinner")
+            for i in s.items
+            if i.category in plan.rules.protein_categories
+        }
+        for d in plan.days
+    ]
+    assert all(not (a & b) for a, b in zip(proteins, proteins[1:], strict=False))
+    # Weekly nutrients are judged on the week's average.
+    assert {s.scope for s in plan.shortfalls if s.nutrient in ("vitamin_d", "vitamin_b12")} == {"week average"}
+
+
+def test_tiny_week_runs_out_of_foods():
+    """Fifteen foods, each on one day only: the second day cannot be built, and the error says why."""
+    with pytest.raises(ConflictError) as info:
+        make_plan(tiny_profile(), tiny_table(), days=2, max_days_per_food=1)
+    assert str(info.value).startswith("No plan for day 2 can satisfy every hard rule.")
+    assert info.value.problems
+
+
+@pytest.mark.parametrize("meals", [["dinner"], ["breakfast", "snack"]])
+def test_one_or_two_small_meals_a_day(meals):
+    table = tiny_table(**{f: {"slots": "breakfast;lunch;dinner;snack"} for f in tiny_table().foods.index})
+    plan = verified(make_plan(tiny_profile(meals=meals), table), table)
+    assert [s.name for s in plan.days[0].slots] == meals
+
+
+def test_a_vanishing_minimum_gives_a_verified_plan():
+    """A minimum of 1e-308 mg: no overflowing weight in the model, no infinite percentage in the plan."""
+    table = tiny_table()
+    plan = verified(make_plan(tiny_profile(nutrients={"magnesium": {"min": 1e-308}}), table), table)
+    total = plan.days[0].totals["magnesium"]
+    assert total.met and total.amount > 0 and total.pct_of_min is None
+
+
+def test_budget_too_low_is_a_conflict_naming_the_budget():
+    with pytest.raises(ConflictError) as info:
+        make_plan(tiny_profile(budget=0.5), tiny_table())
+    err = info.value
+    assert err.exit_code == 3
+    assert err.problems == ["cost at most 0.5 a day (budget)"]
+    assert str(err).startswith("No plan for day 1 can satisfy every hard rule.")
+    assert "  - cost at most 0.5 a day (budget)" in str(err)
+
+
+def test_energy_cap_below_the_minimum_items_is_a_conflict():
+    profile = tiny_profile(nutrients={"energy": {"min": 100, "max": 150}})
+    with pytest.raises(ConflictError) as info:
+        make_plan(profile, tiny_table())
+    problems = info.value.problems
+    assert problems
+    assert all(p in str(info.value) for p in problems)
+    # The rules named are the energy cap or the ones that force items in.
+    assert all("energy" in p or "items" in p or "foods" in p or "protein food" in p for p in problems)
+
+
+def test_staples_first_falls_back_to_the_wider_pool():
+    """Tofu is not an everyday food: a vegan day needs it (lentils are the only other vegan protein)."""
+    table = tiny_table(common=True, t_tofu={"common": False})
+    plan = verified(make_plan(tiny_profile(diet="vegan"), table), table)
+    assert "t_tofu" in {i.food_id for _, _, i in items(plan)}
+
+
+def test_conflict_is_diagnosed_on_the_wider_pool():
+    """With no plan from either pool, the conflict named is the profile's (the budget), not the
+    everyday foods' missing second vegan protein."""
+    table = tiny_table(common=True, t_tofu={"common": False})
+    with pytest.raises(ConflictError) as info:
+        make_plan(tiny_profile(diet="vegan", budget=0.3), table)
+    assert info.value.problems == ["cost at most 0.3 a day (budget)"]
+
+
+def test_time_limit_is_shared_by_the_day_attempts(monkeypatch):
+    """The second (wider) attempt gets what the first left of the day's seconds, and none is made
+    when the first used them all."""
+    table = tiny_table(common=True, t_tofu={"common": False})
+    real = planner._solve_day
+    limits: list[float] = []
+
+    def recording(spent_fraction):
+        def run(*args):
+            limits.append(args[7])
+            attempt = real(*args)
+            return dataclasses.replace(attempt, solve_s=args[7] * spent_fraction)
+
+        return run
+
+    monkeypatch.setattr(planner, "_solve_day", recording(0.25))
+    make_plan(tiny_profile(), table, time_limit=8.0)
+    assert limits == [8.0, 6.0]
+    limits.clear()
+    monkeypatch.setattr(planner, "_solve_day", recording(1.0))
+    plan = make_plan(tiny_profile(), table, time_limit=8.0)
+    assert limits == [8.0]
+    verified(plan, table)
+
+
+def test_write_model_for_the_first_day(tmp_path):
+    table = tiny_table()
+    path = tmp_path / "day.lp"
+    verified(make_plan(tiny_profile(), table, model_path=path), table)
+    text = path.read_text()
+    assert text.startswith("\\* mealplan_day1 *\\")
+    assert "qty_t_oat_breakfast" in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"days": 0}, "--days 0: plan 1 day or a week (2 to 7 days)."),
+        ({"days": 8}, "--days 8: plan 1 day or a week (2 to 7 days)."),
+        ({"objective": "weight"}, "--objective 'weight': allowed values are shortfall and cost."),
+        ({"solver": "glpk"}, "--solver 'glpk' is not known; allowed: highs, cbc."),
+    ],
+)
+def test_bad_options(kwargs, message):
+    with pytest.raises(InputError) as info:
+        make_plan(tiny_profile(), tiny_table(), **kwargs)
+    assert str(info.value) == message
+    assert info.value.exit_code == 2
+
+
+def test_cost_objective_needs_prices():
+    table = tiny_table(**{f: {"price": float("nan")} for f in tiny_table().foods.index})
+    with pytest.raises(ConfigError) as info:
+        make_plan(tiny_profile(), table, objective="cost")
+    assert str(info.value) == (
+        "--objective cost needs prices: give the profile a `prices` table or use --foods with a price column."
+    )
+
+
+def test_read_prices(tmp_path):
+    good = tmp_path / "prices.csv"
+    good.write_text("id,price\n1077,0.12\nt_oat,0.5\n")
+    assert read_prices(good).to_dict() == {"01077": 0.12, "t_oat": 0.5}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,price\n01077,-1\n01078,cheap\n01079,0.3\n")
+    with pytest.raises(ConfigError) as info:
+        read_prices(bad)
+    assert info.value.problems == [
+        f"{bad}, row 2, column price: '-1' is not a price >= 0",
+        f"{bad}, row 3, column price: 'cheap' is not a price >= 0",
+    ]
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("food,cost\n01077,1\n")
+    with pytest.raises(ConfigError, match="a price table needs the columns id and price"):
+        read_prices(wrong)
+
+
+# --- the bundled table: example profiles ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def day_plans(bundled) -> dict[str, tuple[object, Plan]]:
+    out = {}
+    for name in PROFILES:
+        profile = load_profile(EXAMPLES / f"{name}.yaml")
+        out[name] = (profile, make_plan(profile, bundled))
+    return out
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_example_day_plan_verifies(day_plans, bundled, name):
+    profile, plan = day_plans[name]
+    verified(plan, bundled)
+    assert plan.profile_id == profile.id and plan.kind == "day"
+    assert plan.solve.status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+    assert [s.name for s in plan.days[0].slots] == list(profile.meals)
+    assert plan.disclaimer.startswith("For education only.")
+    assert all(s.causes for s in plan.shortfalls)
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_allergens_never_get_in(day_plans, bundled, name):
+    profile, plan = day_plans[name]
+    table = bundled.foods
+    for _, _, item in items(plan):
+        assert not set(profile.allergies) & set(split_tags(table.at[item.food_id, "allergens"])), item.name
+
+
+def test_lactose_intolerant_pescatarian_has_no_milk_and_no_meat(day_plans, bundled):
+    profile, plan = day_plans["pescatarian_lactose"]
+    assert profile.allergies == ["milk"]
+    for _, _, item in items(plan):
+        assert "milk" not in split_tags(bundled.foods.at[item.food_id, "allergens"])
+        assert bundled.foods.at[item.food_id, "diet"] != "omnivore"
+
+
+@pytest.mark.parametrize("name", [n for n in PROFILES if n != "vegan_twitching"])
+def test_key_nutrients_met_for_non_vegan_examples(day_plans, name):
+    profile, plan = day_plans[name]
+    assert profile.diet in ("omnivore", "vegetarian", "pescatarian")
+    totals = plan.days[0].totals
+    assert {n: totals[n].met for n in KEY} == dict.fromkeys(KEY, True)
+
+
+def test_vegan_shortfalls_are_explained(day_plans):
+    _, plan = day_plans["vegan_twitching"]
+    assert all(s.causes and s.short_by > 0 for s in plan.shortfalls)
+
+
+def test_triage_from_the_profile_raises_priorities(day_plans):
+    _, plan = day_plans["vegan_twitching"]
+    assert plan.triage is not None
+    suspected = {s.nutrient for s in plan.triage.suspected}
+    assert "vitamin_b12" in suspected
+    b12 = plan.targets.items["vitamin_b12"]
+    assert b12.suspected and b12.priority > 1.0
+
+
+def test_inline_triage_raises_a_suspected_nutrients_priority(bundled):
+    profile = profile_from_dict({"id": "plain", "age": 40, "sex": "male"})
+    plain = verified(make_plan(profile, bundled), bundled)
+    result = run_triage(TriageInput(symptoms=["muscle-cramps"], factors=["diuretics"], age=40, sex="male"))
+    suspected = [s.nutrient for s in result.suspected]
+    assert suspected
+    plan = verified(make_plan(profile, bundled, triage=result), bundled)
+    assert plan.triage == result
+    for nut in suspected:
+        if plain.targets.items.get(nut) and plain.targets.items[nut].min:
+            assert plan.targets.items[nut].priority > plain.targets.items[nut].priority
+            assert plan.targets.items[nut].suspected and not plain.targets.items[nut].suspected
+    assert all(t.priority == 1.0 for t in plain.targets.items.values() if t.min)
+
+
+def test_same_input_same_plan(day_plans, bundled):
+    profile, first = day_plans["older_diuretics"]
+    again = make_plan(profile, bundled)
+    assert comparable(again) == comparable(first)
+
+
+def test_cost_objective_respects_the_budget(bundled):
+    profile = load_profile(EXAMPLES / "dietitian_adjusted.yaml")
+    assert profile.budget == 8.5
+    plan = verified(make_plan(profile, bundled, objective="cost"), bundled)
+    assert plan.rules.objective == "cost"
+    assert plan.cost is not None and plan.cost <= profile.budget + 1e-6
+    assert plan.cost == pytest.approx(sum(i.cost or 0.0 for _, _, i in items(plan)))
+
+
+def test_conflicting_profile_names_the_rules(bundled):
+    """A protein maximum of 30 g cannot meet the AMDR's 10 % of 2,160 kcal or more (54 g)."""
+    profile = profile_from_dict(
+        {
+            "id": "conflict",
+            "age": 40,
+            "sex": "female",
+            "energy_kcal": 2400,
+            "nutrients": {"protein": {"min": 10, "max": 30}},
+        }
+    )
+    with pytest.raises(ConflictError) as info:
+        make_plan(profile, bundled)
+    assert info.value.exit_code == 3
+    assert info.value.problems
+    assert any("Protein at most 30 g" in p or "protein at least 10 % of energy" in p for p in info.value.problems)
+    assert str(info.value).startswith("No plan for day 1 can satisfy every hard rule.")
+
+
+# --- the bundled table: two week plans ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["older_diuretics", "vegan_twitching"])
+def week(request, bundled) -> tuple[object, Plan]:
+    profile = load_profile(EXAMPLES / f"{request.param}.yaml")
+    return profile, make_plan(profile, bundled, days=7)
+
+
+def test_week_plan_verifies_with_variety(week, bundled):
+    profile, plan = week
+    verified(plan, bundled)
+    assert plan.kind == "week" and len(plan.days) == 7 and plan.week_totals is not None
+    per_food = Counter(f for d in plan.days for f in {i.food_id for s in d.slots for i in s.items})
+    assert len(per_food) >= 20
+    assert max(per_food.values()) <= plan.rules.max_days_per_food == 3
+    assert set(plan.rules.weekly_nutrients) == {"vitamin_d", "vitamin_b12"}
+    assert all(s.causes for s in plan.shortfalls)
+    if profile.diet != "vegan":
+        for nut in KEY:
+            assert plan.week_totals[nut].met, nut

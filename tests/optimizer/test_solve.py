@@ -1,0 +1,268 @@
+"""Solving: our own status type, HiGHS and CBC on a hand-checkable MILP, time limits, fallback, model files."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pulp
+import pytest
+
+from food_data.errors import InputError, SolverError
+from optimizer import expr, solve
+from optimizer.plan import SolveStatus
+from optimizer.solve import SolveOutcome, map_status, write_model
+
+# --- status mapping -------------------------------------------------------------------------------
+
+ST_OPT, ST_NOT, ST_INF, ST_UNB, ST_UNDEF = (
+    pulp.LpStatusOptimal,
+    pulp.LpStatusNotSolved,
+    pulp.LpStatusInfeasible,
+    pulp.LpStatusUnbounded,
+    pulp.LpStatusUndefined,
+)
+SOL_NONE, SOL_OPT, SOL_FEAS, SOL_INF, SOL_UNB = (
+    pulp.LpSolutionNoSolutionFound,
+    pulp.LpSolutionOptimal,
+    pulp.LpSolutionIntegerFeasible,
+    pulp.LpSolutionInfeasible,
+    pulp.LpSolutionUnbounded,
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "sol_status", "time_limited", "expected"),
+    [
+        # What HiGHS and CBC report through PuLP, case by case.
+        (ST_OPT, SOL_OPT, False, SolveStatus.OPTIMAL),  # proven optimal
+        (ST_OPT, SOL_OPT, True, SolveStatus.TIME_LIMIT),  # "optimal" but the clock ran out: not proven
+        (ST_OPT, SOL_FEAS, True, SolveStatus.TIME_LIMIT),  # HiGHS kTimeLimit with a solution; CBC "Stopped on time"
+        (ST_OPT, SOL_FEAS, False, SolveStatus.TIME_LIMIT),  # HiGHS kInterrupt / kIterationLimit
+        (ST_NOT, SOL_NONE, True, SolveStatus.NOT_SOLVED),  # time limit before any solution
+        (ST_NOT, SOL_NONE, False, SolveStatus.NOT_SOLVED),  # load or presolve error in HiGHS
+        (ST_INF, SOL_INF, False, SolveStatus.INFEASIBLE),
+        (ST_INF, SOL_NONE, False, SolveStatus.INFEASIBLE),  # CBC "Integer infeasible"
+        (ST_UNB, SOL_UNB, False, SolveStatus.UNBOUNDED),
+        (ST_UNB, SOL_NONE, False, SolveStatus.UNBOUNDED),
+        (ST_UNDEF, SOL_NONE, False, SolveStatus.ERROR),  # CBC wrote an unreadable status
+    ],
+)
+def test_map_status_cases(status, sol_status, time_limited, expected):
+    assert map_status(status, sol_status, time_limited) == expected
+
+
+STATUSES = (ST_OPT, ST_NOT, ST_INF, ST_UNB, ST_UNDEF)
+SOL_STATUSES = (SOL_NONE, SOL_OPT, SOL_FEAS, SOL_INF, SOL_UNB)
+
+
+@pytest.mark.parametrize(("status", "sol_status"), list(itertools.product(STATUSES, SOL_STATUSES)))
+def test_map_status_invariants_for_every_pair(status, sol_status):
+    free, limited = map_status(status, sol_status, False), map_status(status, sol_status, True)
+    for result in (free, limited):
+        assert isinstance(result, SolveStatus)
+    # A time-limited solve is never optimal, and a solution is usable exactly when PuLP has one.
+    assert limited != SolveStatus.OPTIMAL
+    has_solution = sol_status in (SOL_OPT, SOL_FEAS)
+    for result in (free, limited):
+        assert (result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)) == has_solution
+    assert (free == SolveStatus.OPTIMAL) == (sol_status == SOL_OPT)
+    if not has_solution:
+        assert free == limited  # the clock only matters when there is a solution
+
+
+def test_outcome_has_solution():
+    for status in SolveStatus:
+        outcome = SolveOutcome(status=status, solver="highs", seconds=0.0)
+        assert outcome.has_solution == (status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT))
+
+
+# --- a tiny MILP with a known optimum ---------------------------------------------------------------
+
+
+def knapsack() -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """0/1 knapsack, capacity 10; (value, weight): (10, 5), (40, 4), (30, 6), (50, 3).
+
+    Best: items 2 and 4, value 90 (weight 7). LP relaxation: 50 + 40 + half of 30 = 105.
+    """
+    prob = pulp.LpProblem("knapsack", pulp.LpMinimize)
+    x = [expr.binary(prob, f"take_{i}") for i in range(4)]
+    values, weights = [10, 40, 30, 50], [5, 4, 6, 3]
+    expr.add_le(prob, list(zip(x, weights, strict=True)), 10, "capacity")
+    expr.set_objective(prob, [(v, -float(c)) for v, c in zip(x, values, strict=True)])
+    return prob, x
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_tiny_milp_known_optimum(solver):
+    prob, x = knapsack()
+    out = solve.solve(prob, solver=solver, time_limit=20)
+    assert out.status == SolveStatus.OPTIMAL
+    assert out.solver == solver
+    assert out.notes == []
+    assert out.objective == pytest.approx(-90.0)
+    assert [round(v.value()) for v in x] == [0, 1, 0, 1]
+    assert out.seconds >= 0
+    if solver == "highs":
+        assert out.gap == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_lp_relaxation(solver):
+    prob, x = knapsack()
+    out = solve.solve(prob, solver=solver, relax=True)
+    assert out.status == SolveStatus.OPTIMAL
+    assert out.objective == pytest.approx(-105.0)
+    assert out.gap == 0.0
+    assert x[2].value() == pytest.approx(0.5)
+
+
+def test_infeasible_model_is_reported_not_raised():
+    prob = pulp.LpProblem("infeasible", pulp.LpMinimize)
+    x = expr.integer(prob, "x", 0, 3)
+    expr.add_ge(prob, [(x, 1.0)], 5.0, "too_much")
+    expr.set_objective(prob, [(x, 1.0)])
+    out = solve.solve(prob)
+    assert out.status == SolveStatus.INFEASIBLE
+    assert not out.has_solution
+    assert out.objective is None
+
+
+def market_split(m: int = 4, n: int = 32, seed: int = 7) -> pulp.LpProblem:
+    """A market split instance (Cornuéjols and Dawande): a few dense equality rows over binaries.
+
+    Feasible points are easy (slacks absorb everything) but closing the gap takes branch and bound
+    minutes, so a short time limit always stops it.
+    """
+    rng = random.Random(seed)
+    prob = pulp.LpProblem("market_split", pulp.LpMinimize)
+    x = [expr.binary(prob, f"x{j}") for j in range(n)]
+    objective = []
+    for i in range(m):
+        a = [rng.randint(0, 99) for _ in range(n)]
+        over, under = expr.continuous(prob, f"over{i}"), expr.continuous(prob, f"under{i}")
+        expr.add_eq(prob, [*zip(x, a, strict=True), (over, 1.0), (under, -1.0)], sum(a) // 2, f"row{i}")
+        objective += [(over, 1.0), (under, 1.0)]
+    expr.set_objective(prob, objective)
+    return prob
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_forced_time_limit_reports_time_limit_with_a_solution(solver):
+    out = solve.solve(market_split(), solver=solver, time_limit=0.3, gap=0.0)
+    assert out.has_solution
+    if out.status == SolveStatus.OPTIMAL:  # only if the machine proved it in time
+        assert solver != "highs" or out.gap == pytest.approx(0.0, abs=1e-6)
+    else:
+        assert out.status == SolveStatus.TIME_LIMIT
+        assert out.objective is not None and out.objective >= 0
+        if solver == "highs":
+            assert out.gap is not None and out.gap > 0
+
+
+def test_gap_scale_divides_the_absolute_gap():
+    """The reported gap is (objective - bound) / max(|objective|, gap_scale)."""
+    small = solve.solve(market_split(), time_limit=0.3, gap=0.0)
+    scaled = solve.solve(market_split(), time_limit=0.3, gap=0.0, gap_scale=1e6)
+    assert small.status == scaled.status == SolveStatus.TIME_LIMIT
+    assert scaled.gap is not None and small.gap is not None
+    assert scaled.gap < small.gap
+    assert scaled.gap <= scaled.objective / 1e6 + 1e-12
+
+
+# --- bad options ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"solver": "gurobi"}, "--solver 'gurobi' is not known; allowed: highs, cbc."),
+        ({"solver": "HiGHS"}, "--solver 'HiGHS' is not known; allowed: highs, cbc."),
+        ({"gap": 1.0}, "--gap 1.0 must be a fraction between 0 and 1 (0.01 = 1 %)."),
+        ({"gap": -0.1}, "--gap -0.1 must be a fraction between 0 and 1 (0.01 = 1 %)."),
+        ({"gap": float("nan")}, "--gap nan must be a fraction between 0 and 1 (0.01 = 1 %)."),
+        ({"time_limit": 0}, "--time-limit 0 must be a positive number of seconds."),
+        ({"time_limit": -5.0}, "--time-limit -5.0 must be a positive number of seconds."),
+        ({"time_limit": float("inf")}, "--time-limit inf must be a positive number of seconds."),
+    ],
+)
+def test_bad_options_raise_input_error(kwargs, message):
+    prob, _ = knapsack()
+    with pytest.raises(InputError) as info:
+        solve.solve(prob, **kwargs)
+    assert str(info.value) == message
+    assert info.value.exit_code == 2
+
+
+# --- fallback ---------------------------------------------------------------------------------------
+
+
+def _broken_highs(*args, **kwargs):
+    raise SolverError("the HiGHS solver is not installed (pip install highspy).")
+
+
+def test_fallback_to_cbc_when_highs_fails(monkeypatch):
+    monkeypatch.setattr(solve, "_highs_solver", _broken_highs)
+    prob, _ = knapsack()
+    out = solve.solve(prob)
+    assert out.solver == "cbc"
+    assert out.status == SolveStatus.OPTIMAL
+    assert out.objective == pytest.approx(-90.0)
+    assert out.notes == ["highs failed: the HiGHS solver is not installed (pip install highspy)."]
+
+
+def test_no_fallback_raises_solver_error(monkeypatch):
+    monkeypatch.setattr(solve, "_highs_solver", _broken_highs)
+    prob, _ = knapsack()
+    with pytest.raises(SolverError) as info:
+        solve.solve(prob, fallback=False)
+    assert str(info.value) == (
+        "no solver could solve the model: highs failed: the HiGHS solver is not installed (pip install highspy)."
+    )
+    assert info.value.exit_code == 4
+
+
+def test_every_solver_failing_names_each(monkeypatch):
+    monkeypatch.setattr(solve, "_highs_solver", _broken_highs)
+
+    def broken_cbc(*args, **kwargs):
+        raise SolverError('the CBC solver is not installed (pip install "pulp[cbc]").')
+
+    monkeypatch.setattr(solve, "_cbc_solver", broken_cbc)
+    prob, _ = knapsack()
+    with pytest.raises(SolverError, match=r"highs failed: .*; cbc failed: the CBC solver is not installed"):
+        solve.solve(prob)
+
+
+def test_cbc_first_falls_back_to_highs(monkeypatch):
+    def broken_cbc(*args, **kwargs):
+        raise pulp.PulpSolverError("cbc crashed")
+
+    monkeypatch.setattr(solve, "_cbc_solver", broken_cbc)
+    prob, _ = knapsack()
+    out = solve.solve(prob, solver="cbc")
+    assert (out.solver, out.status, out.notes) == ("highs", SolveStatus.OPTIMAL, ["cbc failed: cbc crashed"])
+
+
+# --- writing models ---------------------------------------------------------------------------------
+
+
+def test_write_model_mps_and_lp(tmp_path):
+    prob, _ = knapsack()
+    write_model(prob, tmp_path / "k.mps")
+    write_model(prob, tmp_path / "k.LP")
+    mps = (tmp_path / "k.mps").read_text()
+    lp = (tmp_path / "k.LP").read_text()
+    assert "ROWS" in mps and "COLUMNS" in mps and "take_3" in mps
+    assert "Minimize" in lp and "capacity:" in lp and "Binaries" in lp
+    # The written MPS reads back as the same model with the same optimum.
+    _, again = pulp.LpProblem.fromMPS(str(tmp_path / "k.mps"))
+    assert solve.solve(again).objective == pytest.approx(-90.0)
+
+
+def test_write_model_bad_suffix(tmp_path):
+    prob, _ = knapsack()
+    with pytest.raises(InputError) as info:
+        write_model(prob, tmp_path / "model.txt")
+    assert str(info.value) == f"--write-model {str(tmp_path / 'model.txt')!r}: the file must end in .mps or .lp."
+    assert not (tmp_path / "model.txt").exists()
