@@ -72,11 +72,12 @@ def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bun
     from cli.common import load_foods
     from optimizer.planner import make_plan
     from optimizer.profile import load_profile
+    from optimizer.targets import load_triage
 
     profile = load_profile(profile_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)
-    triage = _read_triage(triage_path) if triage_path else None
+    triage = load_triage(triage_path) if triage_path else None
     foods = load_foods(foods_paths, no_bundled)
     result = make_plan(profile, foods, triage=triage, **opts)
     _render(result, foods, fmt, output)
@@ -104,18 +105,6 @@ def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
             "factors": list(dict.fromkeys([*profile.factors, *found["factor"]])),
         }
     )
-
-
-def _read_triage(path: Path):
-    from food_data.errors import InputError
-    from triage import TriageResult
-
-    try:
-        return TriageResult.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        raise InputError(f"--triage {path}: cannot read the file ({exc.strerror}).") from exc
-    except ValueError as exc:
-        raise InputError(f"--triage {path}: not a triage result saved with --format json ({exc}).") from exc
 
 
 def _render(result, foods, fmt: str, output: Path | None) -> None:
