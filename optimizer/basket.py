@@ -42,6 +42,7 @@ TARGET_COLUMNS = ("nutrient", "min", "max", "unit")
 MAX_NAMED = 10  # foods named in one error message before "and N more"
 _TIGHT = 1e-7  # relative tolerance for "this constraint is binding"
 _ZERO = 1e-9  # amounts below this are reported as 0
+MAX_TARGETS_BYTES = 1024 * 1024  # a targets file is a few lines; a larger file is not one
 
 Objective = Literal["cost", "weight", "energy"]
 
@@ -141,6 +142,11 @@ def load_basket_targets(path: Path | str) -> BasketTargets:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"--targets {str(path)!r}: no such file.")
+    if path.stat().st_size > MAX_TARGETS_BYTES:
+        raise ConfigError(
+            f"{path}: the file is too large for a targets file ({path.stat().st_size / 2**20:.1f} MB; the "
+            f"limit is {MAX_TARGETS_BYTES // 2**20} MB); give one row or key per nutrient"
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -229,7 +235,12 @@ def _targets_from_mapping(path: Path, text: str) -> tuple[dict[str, Any], list[s
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        return {}, [f"{path}: not valid YAML/JSON: {str(exc).splitlines()[0]}"]
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, [f"{path}: {where}not valid YAML/JSON: {problem}"]
+    except RecursionError:
+        return {}, [f"{path}: not valid targets: nested too deeply; expected nutrient -> {{min, max, unit}}"]
     if not isinstance(doc, dict) or not doc:
         return {}, [f"{path}: expected a mapping of nutrient -> {{min, max, unit}} (and optionally foods)"]
     problems: list[str] = []

@@ -73,6 +73,9 @@ FINGERPRINT_SUFFIX = ".fingerprint"
 # A temporary file is written and renamed within milliseconds; one older than this was left by a
 # process that died mid-write and is removed by ``resume``.
 STALE_TEMP_SECONDS = 600.0
+# A CSV or JSONL of profiles larger than this is refused rather than read into memory (a 100,000-person
+# clinic CSV is about 10 MB).
+MAX_INPUT_BYTES = 200 * 1024 * 1024
 SUMMARY_COLUMNS = (
     "id",
     "source",
@@ -306,6 +309,10 @@ def read_profile_jsonl(path: Path) -> list[BatchJob]:
                 BatchJob(id=f"line{line_no}", source=source, error=f"{source}: not valid JSON: {exc.msg}")
             )
             continue
+        except RecursionError:
+            reason = f"{source}: not a profile: nested too deeply (one flat JSON object per line)"
+            jobs.append(BatchJob(id=f"line{line_no}", source=source, error=reason))
+            continue
         jobs.append(_job_from_dict(data, source, f"line{line_no}", path.parent))
     return jobs
 
@@ -396,6 +403,12 @@ def _job_from_dict(data: Any, source: str, fallback_id: str, base_dir: Path) -> 
 
 def _read_text(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(
+                f"{path}: the batch input is too large ({size / 2**20:.1f} MB; the limit is "
+                f"{MAX_INPUT_BYTES // 2**20} MB); split it into several files"
+            )
         # utf-8-sig: spreadsheet programs often start their exports with a byte-order mark.
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -58,6 +58,8 @@ DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 # Ages for which pregnancy or lactation is plausible; the DRI groups cover 14-50 and the nearest
 # group is used outside it.
 PREGNANCY_AGES = (10, 60)
+# A profile is a few hundred bytes; a file far larger is not a profile (and is not read into memory).
+MAX_PROFILE_BYTES = 1024 * 1024
 
 
 def _split_list(value: Any) -> Any:
@@ -155,7 +157,7 @@ Diet = Annotated[Literal["vegan", "vegetarian", "pescatarian", "omnivore"], Befo
 class NutrientBound(BaseModel):
     """A dietitian's per-day bound for one nutrient; give ``min``, ``max`` or both (``min <= max``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     min: float | None = Field(default=None, ge=0)
     max: float | None = Field(default=None, ge=0)
@@ -183,7 +185,7 @@ class Profile(BaseModel):
     field and what it accepts.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: Annotated[str, AfterValidator(_profile_id)]
     name: str | None = None
@@ -331,6 +333,11 @@ def _parse(text: str, fmt: str, source: str) -> Any:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"{source}: {where}not valid YAML: {problem}") from exc
+    except RecursionError:
+        raise ConfigError(
+            f"{source}: not a valid {fmt.upper()} profile: lists or mappings are nested too deeply; "
+            "a profile is a flat mapping of fields (id, age, sex, ...)"
+        ) from None
 
 
 def _sniff(text: str) -> str:
@@ -340,7 +347,7 @@ def _sniff(text: str) -> str:
     try:
         tomllib.loads(text)
         return "toml"
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return "yaml"
 
 
@@ -363,6 +370,12 @@ def load_profile(path: str | Path) -> Profile:
     path = Path(path)
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_PROFILE_BYTES:
+            raise ConfigError(
+                f"{source}: the file is too large for a profile ({size / 2**20:.1f} MB; the limit is "
+                f"{MAX_PROFILE_BYTES // 2**20} MB); give the profile file itself"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{source}: profile file not found") from None
@@ -455,15 +468,23 @@ def _describe(err: dict[str, Any]) -> str:
 
 
 def triage_input(profile: Profile):
-    """The triage input for a profile, or ``None`` when it names no symptoms and no risk factors.
+    """The triage input for a profile, or ``None`` when it names no symptom, no risk factor and no
+    red-flag condition (more than one muscle group, worsening, severe pain, a duration that a red
+    flag names): a condition alone still has to reach the plan's red flags.
 
     Returns:
         A ``triage.TriageInput`` built from the profile's symptoms, factors, duration, flags, age,
         sex and pregnancy.
     """
-    if not profile.symptoms and not profile.factors:
+    from triage import TriageInput, knowledge
+
+    days = profile.symptom_days
+    long_enough = days is not None and any(
+        r.when.days_over is not None and days > r.when.days_over for r in knowledge().red_flags
+    )
+    flagged = profile.multiple_groups or profile.worsening or profile.severe_pain or long_enough
+    if not profile.symptoms and not profile.factors and not flagged:
         return None
-    from triage import TriageInput
 
     return TriageInput(
         symptoms=list(profile.symptoms),

@@ -261,7 +261,7 @@ def run_triage(inp: TriageInput) -> TriageResult:
 
     Raises:
         InputError: Unknown symptoms or factors (each named, with the closest valid id), pregnancy
-            with sex ``male``, or no symptom and no risk factor at all.
+            with sex ``male``, or no symptom, no risk factor and no red-flag condition at all.
     """
     kb = knowledge()
     symptoms, problems = _resolve("symptom", inp.symptoms)
@@ -273,8 +273,9 @@ def run_triage(inp: TriageInput) -> TriageResult:
         problems.append("pregnant (flag or risk factor) conflicts with sex 'male'; give sex female or no sex")
     if problems:
         raise InputError(_UNKNOWN_MESSAGE if unknown else _INVALID_MESSAGE, problems)
-    if not symptoms and not factors and not inp.pregnant:
-        raise InputError(NO_INPUT_MESSAGE)
+    # With no symptom, factor or pregnancy, only a red-flag condition (duration, worsening, ...)
+    # makes a result worth giving; that check waits until the red flags are known.
+    nothing_named = not symptoms and not factors and not inp.pregnant
 
     # Every contributing source, in knowledge-file order so input order never matters.
     sources: list[tuple[str, str, dict[str, Association]]] = [
@@ -323,6 +324,8 @@ def run_triage(inp: TriageInput) -> TriageResult:
         if hit:
             message = rule.message.replace("{matched}", ", ".join(matched)).replace("{days}", str(inp.days))
             red_flags.append(RedFlag(id=rule.id, message=message, advice=rule.advice))
+    if nothing_named and not red_flags:
+        raise InputError(NO_INPUT_MESSAGE)
     notes = [note.text for note in kb.notes if _applies(note.when, ctx)[0]]
     blood_tests: list[str] = []
     for s in suspected:
