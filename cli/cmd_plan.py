@@ -72,12 +72,11 @@ def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bun
     from cli.common import load_foods
     from optimizer.planner import make_plan
     from optimizer.profile import load_profile
-    from optimizer.targets import load_triage
 
     profile = load_profile(profile_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)
-    triage = load_triage(triage_path) if triage_path else None
+    triage = _triage(triage_path) if triage_path else None
     foods = load_foods(foods_paths, no_bundled)
     result = make_plan(profile, foods, triage=triage, **opts)
     _render(result, foods, fmt, output)
@@ -105,6 +104,17 @@ def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
             "factors": list(dict.fromkeys([*profile.factors, *found["factor"]])),
         }
     )
+
+
+def _triage(path: Path):
+    """A saved triage result; errors name the --triage flag and the file."""
+    from food_data.errors import ConfigError
+    from optimizer.targets import load_triage
+
+    try:
+        return load_triage(path)
+    except ConfigError as exc:
+        raise ConfigError(f"--triage {exc.message}", exc.problems) from None
 
 
 def _render(result, foods, fmt: str, output: Path | None) -> None:

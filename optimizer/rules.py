@@ -105,7 +105,8 @@ def plan_rules(
         likes=list(profile.likes),
         slots=slots,
         group_max_g=dict(GROUP_MAX_G),
-        group_min_g=dict(GROUP_MIN_G),
+        # Vegetables every day belong to the main meals; a day without lunch or dinner has no such floor.
+        group_min_g=dict(GROUP_MIN_G) if any(s.needs_produce for s in slots) else {},
         min_portion_servings=MIN_PORTION_SERVINGS,
         portion_step_servings=PORTION_STEP_SERVINGS,
         # A day cannot have more different foods than its meals have items (one meal: at most 5).

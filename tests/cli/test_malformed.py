@@ -200,7 +200,7 @@ CASES += [
     ("targets:triage-file", ["targets", "--profile", "{GOOD}", "--triage", "{F}", "-o", OUT],
      ["not a saved triage result", "red_flags:"]),
     ("plan:triage-file", ["plan", "--profile", "{GOOD}", "--triage", "{F}", "-o", OUT],
-     ["--triage", "not a triage result saved with --format json"]),
+     ["--triage", "not a saved triage result"]),
     ("foods:unknown-id", ["foods", "show", "zz-no-such-food", "--foods", "{FOODS}", "--no-bundled", "-o", OUT],
      ["No food has id 'zz-no-such-food'"]),
     ("foods:unknown-nutrient", ["foods", "search", "--rich-in", "unobtainium", "--foods", "{FOODS}",

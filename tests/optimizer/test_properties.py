@@ -443,10 +443,9 @@ def test_one_meal_a_day_gets_a_plan(meals: list[str]):
     assert verify_plan(plan, tiny_table()).ok
 
 
-@pytest.mark.xfail(strict=True, raises=ConflictError, reason="planner bug: vegetables >= 150 g with breakfast only")
 def test_breakfast_only_gets_a_plan_from_the_real_table():
-    """Breakfast only: the day's 'vegetables at least 150 g' rule cannot hold with breakfast foods
-    (exit 3 naming that built-in rule, not anything in the profile)."""
+    """Breakfast only (found by the property above): the day's 'vegetables at least 150 g' rule once
+    made this exit 3; that floor now applies only to days with a main meal."""
     table = load_bundled()
     profile = profile_from_dict({"id": "breakfast-only", "age": 40, "sex": "female", "meals": ["breakfast"]})
     plan = make_plan(profile, table, time_limit=10.0)
