@@ -6,6 +6,7 @@ gets the best foods of every category for the person's targets, not the whole ta
 
 from __future__ import annotations
 
+import fnmatch
 import math
 from dataclasses import dataclass
 
@@ -15,16 +16,27 @@ import pandas as pd
 from food_data.table import SR24_SOURCE, FoodTable
 from food_data.vocab import DIET_LEVEL, split_tags
 from optimizer.plan import PlanRules
-from optimizer.profile import food_matches
 from optimizer.targets import Targets
 
 
 def pattern_mask(patterns: list[str], foods: pd.DataFrame) -> pd.Series:
-    """Foods that any of ``patterns`` names (ids, globs or name substrings)."""
+    """Foods that any of ``patterns`` names, vectorised over the table.
+
+    The same rule as ``optimizer.profile.food_matches``: the food id itself, a glob on the name
+    (case-insensitive), or a case-insensitive substring of the name.
+    """
     mask = pd.Series(False, index=foods.index)
-    names = foods["name"].astype(str)
+    names = foods["name"].astype(str).str.lower()
+    ids = pd.Series(foods.index.astype(str), index=foods.index)
     for p in patterns:
-        mask |= pd.Series([food_matches(p, i, n) for i, n in zip(foods.index, names, strict=True)], index=foods.index)
+        pat = p.strip()
+        if not pat:
+            continue
+        mask |= ids == pat
+        if any(ch in pat for ch in "*?["):
+            mask |= names.str.match(fnmatch.translate(pat.lower()))
+        else:
+            mask |= names.str.contains(pat.lower(), regex=False)
     return mask
 
 

@@ -203,3 +203,14 @@ def test_coverage_scores_without_targets_are_zero(tiny):
 def test_tiny_table_is_a_food_table(tiny):
     assert isinstance(tiny, FoodTable)
     assert tiny.nutrient_columns[:2] == ["energy", "protein"]
+
+
+@pytest.mark.parametrize("patterns", [["*liver*"], ["grapefruit"], ["09040"], ["kale*", "Salmon"], ["beef, [gr]*"]])
+def test_vectorised_pattern_mask_agrees_with_food_matches(patterns):
+    from food_data.table import load_bundled
+    from optimizer.candidates import pattern_mask
+    from optimizer.profile import food_matches
+
+    foods = load_bundled().foods
+    expected = [any(food_matches(p, i, n) for p in patterns) for i, n in zip(foods.index, foods["name"], strict=True)]
+    assert pattern_mask(patterns, foods).tolist() == expected
