@@ -885,11 +885,21 @@ def run_batch(
         record(p.index, res)
         report(res)
 
-    def submit(p: _Pending) -> None:
+    def submit(p: _Pending) -> bool:
+        """Start ``p``; False when the pool broke meanwhile (its in-flight futures will say so)."""
         nonlocal executor
         if executor is None:
             executor = factory()
-        in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+        try:
+            in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+        except BrokenExecutor:
+            if in_flight:
+                return False
+            # Nothing in flight is left to report the break: start a fresh pool for this job.
+            _shutdown(executor, cancel=True)
+            executor = factory()
+            in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+        return True
 
     report(None)
     quarantine: deque[_Pending] = deque()
@@ -905,7 +915,10 @@ def run_batch(
                     submit(p)
             else:
                 while queue and len(in_flight) < window:
-                    submit(queue.popleft())
+                    p = queue.popleft()
+                    if not submit(p):
+                        queue.appendleft(p)
+                        break
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             suspects: list[tuple[_Pending, BaseException]] = []
             for fut in done:

@@ -45,9 +45,9 @@ log = logging.getLogger(__name__)
 
 MACROS = ("protein", "fat", "carbohydrate")
 MET_TOLERANCE = 1e-6
-# Candidate preselection: foods per category for the LP relaxation, and kept regardless for the MILP.
-WIDE_PER_CATEGORY = 10
-NARROW_PER_CATEGORY = 2
+# Candidate preselection: foods per category (best per serving and best per kcal) for the LP
+# relaxation, whose support becomes the MILP's candidates.
+WIDE_PER_CATEGORY = 15
 LIKED_PER_PATTERN = 3
 # Everyday foods are kept unless they leave the day's weighted shortfall above 1 % of one target
 # (SHORTFALL_WEIGHT is a whole target): only then are the rest of the planner foods tried.
@@ -275,23 +275,34 @@ def _solve_day(
     threads: int,
     model_path: Path | None,
 ) -> _DayAttempt:
-    """Select candidates from ``pool``, build the day MILP and solve it."""
-    t0 = time.perf_counter()
+    """Select candidates from ``pool``, build the day MILP and solve it.
+
+    The MILP first runs on the LP relaxation's support; if that narrow set cannot hold the meal
+    structure in whole portions (infeasible), it runs again on the whole preselection.
+    """
     spec = dataclasses.replace(spec)
-    spec.candidates, lp_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
-    built = day_model.build_day_model(spec, rules, targets, prices=prices)
-    build_s = time.perf_counter() - t0 - lp_s
-    if model_path is not None:
-        write_model(built.prob, model_path)
-    outcome = solve(
-        built.prob,
-        solver=solver,
-        time_limit=time_limit,
-        gap=gap,
-        threads=threads,
-        gap_scale=day_model.SHORTFALL_WEIGHT,
-    )
-    return _DayAttempt(spec, built, outcome, build_s, lp_s + outcome.seconds)
+    build_s = solve_s = 0.0
+    narrow, wide, lp_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
+    solve_s += lp_s
+    for candidates in [narrow, wide] if len(narrow) < len(wide) else [wide]:
+        t0 = time.perf_counter()
+        spec.candidates = candidates
+        built = day_model.build_day_model(spec, rules, targets, prices=prices)
+        build_s += time.perf_counter() - t0
+        if model_path is not None:
+            write_model(built.prob, model_path)
+        outcome = solve(
+            built.prob,
+            solver=solver,
+            time_limit=max(time_limit - solve_s, 1.0),
+            gap=gap,
+            threads=threads,
+            gap_scale=day_model.SHORTFALL_WEIGHT,
+        )
+        solve_s += outcome.seconds
+        if outcome.status != SolveStatus.INFEASIBLE:
+            break
+    return _DayAttempt(spec, built, outcome, build_s, solve_s)
 
 
 def _common(allowed: pd.DataFrame) -> pd.Series:
@@ -333,20 +344,18 @@ def _candidates(
     prices: pd.Series | None,
     banned: set[str],
     solver: str,
-) -> tuple[pd.DataFrame, float]:
-    """Candidates for the day MILP: the LP relaxation's support over a wide preselection, plus the
-    best few foods of every category (so meal structure has room) and the liked foods. Also returns
-    the seconds spent solving the relaxation."""
+) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Candidates for the day MILP: a wide preselection, and the part of it the LP relaxation uses
+    (plus the liked foods). Also returns the seconds spent solving the relaxation."""
     keep = {f for foods in spec.liked.values() for f in foods}
     wide = preselect(allowed, targets, per_category=WIDE_PER_CATEGORY, keep=keep, banned=banned)
     spec.candidates = wide
     relaxed = day_model.build_day_model(spec, rules, targets, prices=prices)
     outcome = solve(relaxed.prob, solver=solver, relax=True, time_limit=10.0)
     if not outcome.has_solution:
-        return wide, outcome.seconds  # the MILP is infeasible too; the diagnosis needs every candidate
+        return wide, wide, outcome.seconds  # the MILP is infeasible too; the diagnosis needs every candidate
     support = {f for (f, _), var in relaxed.n.items() if (var.value() or 0.0) > 1e-6}
-    narrow = preselect(allowed, targets, per_category=NARROW_PER_CATEGORY, keep=keep, banned=banned)
-    return wide.loc[sorted(support | set(narrow.index))], outcome.seconds
+    return wide.loc[sorted(support | (keep & set(wide.index)))], wide, outcome.seconds
 
 
 def _prices(profile: Profile, foods: FoodTable) -> pd.Series | None:
