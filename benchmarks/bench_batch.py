@@ -45,9 +45,7 @@ def profiles(n: int) -> list[b.BatchJob]:
         round_ = i // len(base)
         # Adults age by three years per round; children and pregnancy keep their life stage.
         age = p.age if (p.pregnant or p.lactating or p.age < 19) else min(p.age + 3 * round_, 90)
-        changed = p.model_copy(
-            update={"id": f"{p.id}-{i:03d}", "age": age, "activity": activities[round_ % 3]}
-        )
+        changed = p.model_copy(update={"id": f"{p.id}-{i:03d}", "age": age, "activity": activities[round_ % 3]})
         jobs.append(b.BatchJob(id=changed.id, source=f"bench #{i}", profile=changed))
     return jobs
 
@@ -100,10 +98,7 @@ def main() -> None:
         )
     speedup = statistics.median(walls[1]) / statistics.median(walls[2])
     best = min(walls[1]) / min(walls[2])
-    print(
-        f"\nspeed-up of --jobs 2 over --jobs 1: {speedup:.2f}x on medians, {best:.2f}x on best runs "
-        "(target >= 1.7x)"
-    )
+    print(f"\nspeed-up of --jobs 2 over --jobs 1: {speedup:.2f}x on medians, {best:.2f}x on best runs (target >= 1.7x)")
     print("memory: resource.getrusage(RUSAGE_SELF).ru_maxrss of each worker process")
 
 

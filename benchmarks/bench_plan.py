@@ -166,9 +166,7 @@ def realism(plan: dict, foods) -> list[str]:
     vegan = rules["diet"] == "vegan"
     for s in plan["shortfalls"]:
         if s["nutrient"] in KEY and not vegan:
-            problems.append(
-                f"{s['nutrient']} short ({s['pct_of_target']:.1f} %) for a {rules['diet']} profile"
-            )
+            problems.append(f"{s['nutrient']} short ({s['pct_of_target']:.1f} %) for a {rules['diet']} profile")
         if not s["causes"]:
             problems.append(f"{s['nutrient']} shortfall without explanation")
     return problems
@@ -177,9 +175,7 @@ def realism(plan: dict, foods) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--profiles", nargs="*", default=sorted(glob.glob(str(ROOT / "examples/profiles/*.yaml")))
-    )
+    parser.add_argument("--profiles", nargs="*", default=sorted(glob.glob(str(ROOT / "examples/profiles/*.yaml"))))
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from food_data.table import load_bundled
@@ -193,9 +189,7 @@ def main() -> None:
         print(f"{'profile':24} {'end-to-end s':>12} {'build s':>8} {'solve s':>8} status")
         day_rows = bench_day(args.profiles, args.repeat, tmp)
         for r in day_rows:
-            print(
-                f"{r['profile']:24} {r['e2e_s']:12.3f} {r['build_s']:8.3f} {r['solve_s']:8.3f} {r['status']}"
-            )
+            print(f"{r['profile']:24} {r['e2e_s']:12.3f} {r['build_s']:8.3f} {r['solve_s']:8.3f} {r['status']}")
         print(
             f"median end-to-end {_median([r['e2e_s'] for r in day_rows]):.3f} s; "
             f"max {max(r['e2e_s'] for r in day_rows):.3f} s"
@@ -226,9 +220,7 @@ def main() -> None:
             bad += bool(problems)
             status = "ok" if not problems else "; ".join(problems)
             print(f"  {r['profile']:24} {r['plan']['kind']:5} {status}")
-        print(
-            f"{len(day_rows) + len(week_rows) - bad} of {len(day_rows) + len(week_rows)} plans pass every check"
-        )
+        print(f"{len(day_rows) + len(week_rows) - bad} of {len(day_rows) + len(week_rows)} plans pass every check")
 
 
 if __name__ == "__main__":

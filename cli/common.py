@@ -47,9 +47,7 @@ foods_options = [
         type=click.Path(exists=True, dir_okay=True, path_type=Path),
         help="Extra food table: a CSV of your own foods or a FoodData Central folder. Repeatable.",
     ),
-    click.option(
-        "--no-bundled", is_flag=True, help="Use only the --foods tables, not the bundled USDA table."
-    ),
+    click.option("--no-bundled", is_flag=True, help="Use only the --foods tables, not the bundled USDA table."),
 ]
 
 

@@ -103,8 +103,7 @@ def render_tables(records: Iterable[FoodRecord]) -> tuple[str, str]:
     mw.writerow(["id", "seq", "amount", "measure", "grams"])
     for r in recs:
         fw.writerow(
-            [r.id, r.name, group_name(r.id), int(r.deprecated)]
-            + [_fmt(r.nutrients.get(nid)) for nid in NUTRIENT_IDS]
+            [r.id, r.name, group_name(r.id), int(r.deprecated)] + [_fmt(r.nutrients.get(nid)) for nid in NUTRIENT_IDS]
         )
         for seq, (amount, name, grams) in enumerate(r.measures, start=1):
             mw.writerow([r.id, seq, _fmt(amount), name, _fmt(grams)])
@@ -191,9 +190,7 @@ def build(source: Path | None, out_dir: Path) -> tuple[int, Path, Path]:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: ``python -m food_data.build``."""
     parser = argparse.ArgumentParser(prog="python -m food_data.build", description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--source", type=Path, help="cronometer .deb or usda_sr24.jar (default: apt-get download)"
-    )
+    parser.add_argument("--source", type=Path, help="cronometer .deb or usda_sr24.jar (default: apt-get download)")
     parser.add_argument("--out", type=Path, default=DATA_DIR, help=f"output folder (default {DATA_DIR})")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -61,9 +61,7 @@ BEEF_PORK = (
     "steak|steaks|sirloin|brisket|"
     "pepperoni|wings|riblets"
 )
-POULTRY_WORDS = (
-    "chicken|chickens|turkey|duck|goose|quail|pheasant|squab|emu|ostrich|guinea hen|poultry|owl|capon"
-)
+POULTRY_WORDS = "chicken|chickens|turkey|duck|goose|quail|pheasant|squab|emu|ostrich|guinea hen|poultry|owl|capon"
 FINFISH = (
     "fish|salmon|tuna|cod|anchovy|anchovies|sardine|sardines|herring|mackerel|trout|tilapia|halibut|"
     "catfish|pollock|haddock|flounder|sole|whitefish|snapper|bass|swordfish|perch|pike|carp|eel|roe|"
@@ -492,9 +490,7 @@ _GROUP_RULES: dict[str, tuple[str, frozenset[str]]] = {
 
 _KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',\x01")
 # All-caps words that are not brand names.
-_ACRONYMS = frozenset(
-    {"USDA", "NFS", "UHT", "NLEA", "DHA", "II", "III", "IV", "OZ", "FL", "MSG", "RTE", "TV"}
-)
+_ACRONYMS = frozenset({"USDA", "NFS", "UHT", "NLEA", "DHA", "II", "III", "IV", "OZ", "FL", "MSG", "RTE", "TV"})
 _BYTE_TABLE = bytes(b if b in _KEEP else 32 for b in range(256))  # everything else splits words
 _REWRITES = (
     (b"Soup Company", b"Company"),
@@ -523,9 +519,9 @@ class _Tokens:
         # Case-sensitive words first (brands are ALL CAPS), then the lowercase vocabulary the rules use.
         lower_codes, vocab = pd.factorize(np.array([w.lower() for w in raw_vocab], dtype=object))
         codes = lower_codes[raw_codes]
-        caps = np.array(
-            [w.isupper() and len(w.strip("'")) >= 2 and w not in _ACRONYMS for w in raw_vocab], dtype=bool
-        )[raw_codes]
+        caps = np.array([w.isupper() and len(w.strip("'")) >= 2 and w not in _ACRONYMS for w in raw_vocab], dtype=bool)[
+            raw_codes
+        ]
         long_caps = caps & np.array([len(w) >= 3 for w in raw_vocab], dtype=bool)[raw_codes]
         index = {w: i for i, w in enumerate(vocab)}
         is_row = codes == index.get("\x01", -1)
@@ -568,11 +564,7 @@ class _Tokens:
         words, phrases = _split_terms(terms)
         get = self.vocab.get
         singles = [c for c in map(get, words) if c is not None]
-        pairs = [
-            ca * self.nvocab + cb
-            for a, b in phrases
-            if (ca := get(a)) is not None and (cb := get(b)) is not None
-        ]
+        pairs = [ca * self.nvocab + cb for a, b in phrases if (ca := get(a)) is not None and (cb := get(b)) is not None]
         return singles, pairs
 
     def _tokens_of(self, codes: Iterable[int]) -> np.ndarray:
@@ -609,9 +601,7 @@ class _Tokens:
             out[self.rows[self._in_scope(self._hits(lexicon.by_rank[rank]), scope)]] = rank
         return out
 
-    def has(
-        self, terms: frozenset[str], scope: str = "any", unless: frozenset[str] = frozenset()
-    ) -> np.ndarray:
+    def has(self, terms: frozenset[str], scope: str = "any", unless: frozenset[str] = frozenset()) -> np.ndarray:
         """Per name: does a term occur (in scope), not counting words covered by an ``unless`` phrase."""
         key = (terms, scope, unless)
         cached = self._cache.get(key)
@@ -646,9 +636,7 @@ ANALOG = (
     "meatless|veggie|soyburger|soyburgers|chik|chik'n|turk'y|gardenburger|morningstar|worthington|"
     "loma|vegetarian fillets|vegetarian meatloaf|vegetarian stew|vegetable skallops|bacon bits"
 )
-NOT_MEAT = (
-    "coconut meat|cod liver|poultry seasoning|meat tenderizer|vegetarian|vegan|imitation bacon|imitation ham"
-)
+NOT_MEAT = "coconut meat|cod liver|poultry seasoning|meat tenderizer|vegetarian|vegan|imitation bacon|imitation ham"
 VEGAN_SWEETS = (
     "jams|jam|jellies|jelly|marmalade|preserves|sugar|sugars|syrups|syrup|molasses|fruit butters|"
     "apple butter|hard|gumdrops|jellybeans|sorbet|ice type|potato chips|tortilla chips|corn chips|"
@@ -727,15 +715,11 @@ def _classify(tok: _Tokens, groups: _Groups, brand: np.ndarray) -> _Names:
     analog = (tok.has(_t(ANALOG)) | (grp("Legumes and Legume Products") & brand)) & ~tok.has(_t("vegan"))
     shell_words = tok.has(_t(SHELLFISH_WORDS), unless=_t(NOT_ANIMAL)) & ~not_animal
     fish_words = tok.has(_t(FINFISH), unless=_t(NOT_ANIMAL)) & ~not_animal
-    meat_words = tok.has(
-        _t(BEEF_PORK + "|" + POULTRY_WORDS + "|mini wheats|gummy|gummies"), unless=_t(NOT_MEAT)
-    )
+    meat_words = tok.has(_t(BEEF_PORK + "|" + POULTRY_WORDS + "|mini wheats|gummy|gummies"), unless=_t(NOT_MEAT))
     meat_words &= ~not_animal
     baked = tok.has(
         _t(BAKED_WORDS),
-        unless=_t(
-            "english muffins|english muffin|rice cake|rice cakes|corn cakes|pie mix|pie fillings|pie filling"
-        ),
+        unless=_t("english muffins|english muffin|rice cake|rice cakes|corn cakes|pie mix|pie fillings|pie filling"),
     )
     milk = tok.has(_t(MILK_WORDS), unless=_t(NOT_MILK)) | baked | (cat[DAIRY] & ~dairy_alt)
     egg = tok.has(_t(EGG_WORDS), unless=_t("egg free|eggless")) | baked | cat[EGGS]
@@ -867,15 +851,9 @@ def _as_eaten(tok: _Tokens, cat: dict[str, np.ndarray], groups: _Groups, brand: 
     raw_word = tok.has(_t("raw|uncooked|ready to cook"))
     fruit_nut_sweet = cat[FRUIT] | cat[NUT] | cat[SWEET]
     not_eaten = tok.has(_t(RAW_FORMS)) & ~prepared
-    not_eaten |= tok.has(
-        _t("not reconstituted|unprepared|undiluted|frozen concentrate|separable fat|dry form")
-    )
-    dry_scope = (
-        cat[GRAIN] | cat[LEGUME] | cat[MIXED] | cat[BEV] | cat[DAIRY] | cat[EGGS] | cat[SWEET] | cat[COND]
-    )
-    dry = tok.has(
-        _t("dry|dried|dehydrated"), unless=_t("dry roasted|dry curd|dry heat|eat|dry white|sun dried")
-    )
+    not_eaten |= tok.has(_t("not reconstituted|unprepared|undiluted|frozen concentrate|separable fat|dry form"))
+    dry_scope = cat[GRAIN] | cat[LEGUME] | cat[MIXED] | cat[BEV] | cat[DAIRY] | cat[EGGS] | cat[SWEET] | cat[COND]
+    dry = tok.has(_t("dry|dried|dehydrated"), unless=_t("dry roasted|dry curd|dry heat|eat|dry white|sun dried"))
     not_eaten |= dry & dry_scope & ~prepared & ~tok.has(_t("to eat|fruit|fruits|raisins|cereals ready"))
     # Grains named without a preparation ("Wheat, soft white", "Barley, pearled") are the dry grain.
     not_eaten |= (
@@ -888,9 +866,7 @@ def _as_eaten(tok: _Tokens, cat: dict[str, np.ndarray], groups: _Groups, brand: 
     not_eaten |= dried & ~fruit_nut_sweet & ~cat[MEAT] & ~prepared
     animal = cat[MEAT] | cat[POULTRY] | cat[SEAFOOD] | cat[EGGS]
     not_eaten |= animal & raw_word
-    not_eaten |= (
-        (cat[GRAIN] | cat[LEGUME]) & raw_word & ~tok.has(_t("tofu|okara|natto|tempeh|sprouted|hummus"))
-    )
+    not_eaten |= (cat[GRAIN] | cat[LEGUME]) & raw_word & ~tok.has(_t("tofu|okara|natto|tempeh|sprouted|hummus"))
     not_eaten |= cat[VEG] & tok.has(_t("raw")) & tok.has(_t(COOK_FIRST))
     not_eaten |= tok.has(_t(SUPPLEMENTS)) | tok.has(_t(COOKING_FATS))
     not_eaten |= _spice_rows(tok, groups)
@@ -946,9 +922,7 @@ _KINDS: dict[str, _Kind] = {
     "spread_fat": _Kind(
         4, 16, 14, ("1 tbsp", 14), 30, {"tbsp": 10, "pat": 8, "tsp": 6}, "breakfast;lunch;dinner;snack"
     ),
-    "dressing": _Kind(
-        10, 35, 30, ("2 tbsp", 30), 60, {"tbsp": 10, "serving": 6, "packet": 7}, "lunch;dinner"
-    ),
+    "dressing": _Kind(10, 35, 30, ("2 tbsp", 30), 60, {"tbsp": 10, "serving": 6, "packet": 7}, "lunch;dinner"),
     "nut_butter": _Kind(15, 40, 32, ("2 tbsp", 32), 64, {"tbsp": 10, "serving": 6}, "breakfast;lunch;snack"),
     "nuts": _Kind(14, 45, 28, ("1 oz", 28.35), 60, {"oz": 10, "serving": 6, "package": 4}, "breakfast;snack"),
     "milk": _Kind(
@@ -960,9 +934,7 @@ _KINDS: dict[str, _Kind] = {
         {"cup": 10, "fl oz": 6, "serving": 5, "container": 4},
         "breakfast;lunch;dinner;snack",
     ),
-    "yogurt": _Kind(
-        100, 250, 170, ("170 g", 170), 500, {"container": 10, "cup": 9, "serving": 6}, "breakfast;snack"
-    ),
+    "yogurt": _Kind(100, 250, 170, ("170 g", 170), 500, {"container": 10, "cup": 9, "serving": 6}, "breakfast;snack"),
     "cheese": _Kind(
         15,
         60,
@@ -1132,9 +1104,7 @@ _KINDS: dict[str, _Kind] = {
     "cereal": _Kind(
         15, 70, 35, ("1 oz", 28.35), 90, {"cup": 10, "serving": 8, "oz": 7, "packet": 7}, "breakfast;snack"
     ),
-    "hot_cereal": _Kind(
-        120, 300, 234, ("1 cup", 234), 500, {"cup": 10, "packet": 7, "serving": 7}, "breakfast"
-    ),
+    "hot_cereal": _Kind(120, 300, 234, ("1 cup", 234), 500, {"cup": 10, "packet": 7, "serving": 7}, "breakfast"),
     "cooked_grain": _Kind(80, 250, 160, ("1 cup", 160), 400, {"cup": 10, "serving": 6}, "lunch;dinner"),
     "crackers": _Kind(
         10,
@@ -1276,12 +1246,7 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
         (cat[COND] & has(t("dressing|mayonnaise|mayo|dressings")), "dressing"),
         (
             (cat[COND] | cat[VEG] | cat[MIXED])
-            & has(
-                t(
-                    "pasta sauce|spaghetti sauce|marinara|tomato sauce|"
-                    "sauce tomato|gravy|sauce pasta|alfredo|pesto"
-                )
-            ),
+            & has(t("pasta sauce|spaghetti sauce|marinara|tomato sauce|sauce tomato|gravy|sauce pasta|alfredo|pesto")),
             "sauce",
         ),
         (cat[COND], "condiment"),
@@ -1299,8 +1264,7 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
             "cheese",
         ),
         (
-            cat[DAIRY]
-            & has(t("cream|creamer|substitute|topping|whipped|half|sour|dulce|cream cheese|creamed")),
+            cat[DAIRY] & has(t("cream|creamer|substitute|topping|whipped|half|sour|dulce|cream cheese|creamed")),
             "cream",
         ),
         (cat[DAIRY], "milk"),
@@ -1413,10 +1377,7 @@ def _kinds(tok: _Tokens, names: _Names, groups: _Groups, energy: np.ndarray) -> 
         (
             cat[SWEET]
             & has(
-                t(
-                    "chips|popcorn|pretzels|snacks|snack|crisps|puffs|trail mix|bar|bars|rice cake|"
-                    "rice cakes|pork skins"
-                )
+                t("chips|popcorn|pretzels|snacks|snack|crisps|puffs|trail mix|bar|bars|rice cake|rice cakes|pork skins")
             ),
             "snack_food",
         ),
@@ -1582,9 +1543,7 @@ def _slots(tok: _Tokens, kind: np.ndarray, cat: dict[str, np.ndarray]) -> np.nda
             "doughnut|doughnuts|danish|sweet rolls|coffeecake|cinnamon|toaster"
         )
     )
-    morning_kinds = np.isin(
-        kind, ["deli", "meat", "bread", "egg", "baked_sweet", "veg", "cereal", "hot_cereal"]
-    )
+    morning_kinds = np.isin(kind, ["deli", "meat", "bread", "egg", "baked_sweet", "veg", "cereal", "hot_cereal"])
     flags[:, b] |= breakfast_words & morning_kinds & ~has(t("soup|soups|stew|chowder"))
     flags[:, b] |= (kind == "mixed") & has(t("breakfast|scrambled|omelet|pancakes|waffles|french toast"))
     raw_snack = (
@@ -1742,10 +1701,7 @@ def _planner(
     if "alcohol" in foods:
         ok &= ~(pd.to_numeric(foods["alcohol"], errors="coerce").fillna(0).to_numpy() > 0.5)
     ok &= ~has(t(ALCOHOL), unless=_t("ginger ale|root beer|wine vinegar"))
-    ok &= ~(
-        has(t(NOT_A_SERVING))
-        & (cat[COND] | cat[SWEET] | cat[FAT] | cat[DAIRY] & ~classified.masks["dairy_alt"])
-    )
+    ok &= ~(has(t(NOT_A_SERVING)) & (cat[COND] | cat[SWEET] | cat[FAT] | cat[DAIRY] & ~classified.masks["dairy_alt"]))
     ok &= ~(cat[BEV] & has(t(SUGARY_DRINKS)))
     ok &= ~has(t("fast foods|restaurant|babyfood|infant|formula|meal supplement"))
     ok &= ~has(t(EXOTIC))
@@ -1754,10 +1710,7 @@ def _planner(
     # Processed meats: a few everyday ones (sliced ham and poultry, bacon, plain sausages) suffice.
     if "usda_group" in foods:
         processed = foods["usda_group"].eq("Sausages and Luncheon Meats").to_numpy()
-        ok &= ~(
-            processed
-            & ~has(t("ham sliced|turkey breast|chicken breast|roast beef|pork sausage|turkey sausage"))
-        )
+        ok &= ~(processed & ~has(t("ham sliced|turkey breast|chicken breast|roast beef|pork sausage|turkey sausage")))
     ok &= ~(
         cat[COND]
         & has(
@@ -1768,11 +1721,7 @@ def _planner(
         )
     )
     ok &= ~(cat[SWEET] & has(t(RICH_DESSERTS)))
-    ok &= ~(
-        cat[SWEET]
-        & has(t("cookies|cookie|brownies"))
-        & ~has(t("fig bars|oatmeal|graham|animal|vanilla wafers"))
-    )
+    ok &= ~(cat[SWEET] & has(t("cookies|cookie|brownies")) & ~has(t("fig bars|oatmeal|graham|animal|vanilla wafers")))
     ok &= ~(
         cat[SWEET]
         & has(
@@ -1873,11 +1822,7 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
 
     try:
         with open(path, encoding="utf-8", newline="") as handle:
-            lines = [
-                (n, line)
-                for n, line in enumerate(handle, start=1)
-                if line.strip() and not line.startswith("#")
-            ]
+            lines = [(n, line) for n, line in enumerate(handle, start=1) if line.strip() and not line.startswith("#")]
     except OSError as exc:
         raise FoodDataError(f"cannot read curation override file {path}: {exc}") from exc
     rows = list(csv.reader(line for _, line in lines))
@@ -1893,11 +1838,7 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
         columns=header,
         dtype=object,
     ).fillna("")
-    known = (
-        pd.Index(table["id"]).isin(pd.Index(food_ids))
-        if food_ids is not None
-        else np.ones(len(table), dtype=bool)
-    )
+    known = pd.Index(table["id"]).isin(pd.Index(food_ids)) if food_ids is not None else np.ones(len(table), dtype=bool)
     problems: list[str] = []
     parsed: list[object] = []
     for i, row in enumerate(table.itertuples(index=False)):
@@ -1920,9 +1861,7 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
     return table.assign(parsed=parsed)
 
 
-def apply_overrides(
-    foods: pd.DataFrame, overrides: pd.DataFrame, path: Path = OVERRIDES_FILE
-) -> pd.DataFrame:
+def apply_overrides(foods: pd.DataFrame, overrides: pd.DataFrame, path: Path = OVERRIDES_FILE) -> pd.DataFrame:
     """Apply checked overrides (``load_overrides``) to curated foods, then check servings again.
 
     Raises:
@@ -1934,8 +1873,7 @@ def apply_overrides(
         out.loc[row.id, row.column] = row.parsed
     touched = out.index.isin(overrides["id"])
     bad = out[
-        touched & out["planner"].astype(bool) & ~(out["serving_g"] > 0)
-        | touched & (out["max_g"] < out["serving_g"])
+        touched & out["planner"].astype(bool) & ~(out["serving_g"] > 0) | touched & (out["max_g"] < out["serving_g"])
     ]
     if len(bad):
         raise FoodDataError(
@@ -1949,9 +1887,7 @@ def apply_overrides(
     return out
 
 
-def curate(
-    foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None = OVERRIDES_FILE
-) -> pd.DataFrame:
+def curate(foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None = OVERRIDES_FILE) -> pd.DataFrame:
     """Add the planner curation columns (``food_data.table.CURATION_COLUMNS``) to a food table.
 
     Rules use the USDA group (``usda_group``) where known and the name; the override file is
@@ -1972,19 +1908,13 @@ def curate(
     names = foods["name"].fillna("").astype(str)
     name_list = [n.replace("\n", " ") for n in names.tolist()]
     tok = _Tokens(names)
-    groups = (
-        foods["usda_group"].fillna(UNGROUPED).astype(str).to_numpy(dtype=object)
-        if "usda_group" in foods
-        else None
-    )
+    groups = foods["usda_group"].fillna(UNGROUPED).astype(str).to_numpy(dtype=object) if "usda_group" in foods else None
     group_codes = _Groups(groups, len(foods))
     brand = tok.brand_first
     classified = _classify(tok, group_codes, brand)
     cat = {c: classified.category == c for c in CATEGORIES}
     energy = (
-        pd.to_numeric(foods["energy"], errors="coerce").to_numpy()
-        if "energy" in foods
-        else np.full(len(foods), np.nan)
+        pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else np.full(len(foods), np.nan)
     )
     as_eaten = _as_eaten(tok, cat, group_codes, brand)
     if "deprecated" in foods:

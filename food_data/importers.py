@@ -171,9 +171,7 @@ def _read_text(path: Path, problems: _Problems) -> str | None:
         problems.add(f"{path}: cannot read the file ({exc.strerror})")
         return None
     if size > MAX_FILE_BYTES:
-        problems.add(
-            f"{path}: file is too large ({size / 1e6:.1f} MB); the limit is {MAX_FILE_BYTES // 2**20} MB"
-        )
+        problems.add(f"{path}: file is too large ({size / 1e6:.1f} MB); the limit is {MAX_FILE_BYTES // 2**20} MB")
         return None
     data = path.read_bytes()
     if not data.strip():
@@ -201,9 +199,7 @@ class _Column:
 _HEADER_UNIT = re.compile(r"^(?P<base>.*?)\s*\[\s*(?P<unit>[^\]]*?)\s*\]$")
 
 
-def _plan_columns(
-    path: Path, header: list[str], records: list[list[str]], problems: _Problems
-) -> list[_Column]:
+def _plan_columns(path: Path, header: list[str], records: list[list[str]], problems: _Problems) -> list[_Column]:
     """Decide what each header means; problems for unnamed, duplicate or unconvertible columns."""
     columns: list[_Column] = []
     seen: dict[str, str] = {}
@@ -218,9 +214,7 @@ def _plan_columns(
         base, unit = (m["base"], m["unit"]) if m else (h, None)
         key = normalize_id(base)
         if key in INFO_COLUMNS + CURATION_COLUMNS and key not in USER_COLUMNS:
-            problems.add(
-                f"{path}: row 1, column {h!r}: mealplan sets {key!r} itself; remove or rename the column"
-            )
+            problems.add(f"{path}: row 1, column {h!r}: mealplan sets {key!r} itself; remove or rename the column")
             col = _Column(h, "skip", "")
         elif key in USER_COLUMNS:
             if unit is not None and key != "price":
@@ -246,8 +240,7 @@ def _plan_columns(
         if col.kind != "skip":
             if col.target in seen:
                 problems.add(
-                    f"{path}: row 1: columns {seen[col.target]!r} and {h!r} both mean "
-                    f"{col.target!r}; keep one"
+                    f"{path}: row 1: columns {seen[col.target]!r} and {h!r} both mean {col.target!r}; keep one"
                 )
             seen.setdefault(col.target, h)
         columns.append(col)
@@ -522,9 +515,7 @@ def find_fdc_folder(folder: Path | str) -> Path:
     folder = Path(folder)
     if (folder / "food.csv").is_file():
         return folder
-    subs = (
-        [p for p in folder.iterdir() if p.is_dir() and (p / "food.csv").is_file()] if folder.is_dir() else []
-    )
+    subs = [p for p in folder.iterdir() if p.is_dir() and (p / "food.csv").is_file()] if folder.is_dir() else []
     if len(subs) == 1:
         return subs[0]
     needed = ", ".join(name for name, (_, required) in _FDC_FILES.items() if required)
@@ -646,9 +637,7 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
 
     food_ids = _fdc_numbers(food, "fdc_id", folder / "food.csv", problems, blank_ok=False)
     fn_ids = _fdc_numbers(food_nutrient, "fdc_id", folder / "food_nutrient.csv", problems, blank_ok=False)
-    fn_nut = _fdc_numbers(
-        food_nutrient, "nutrient_id", folder / "food_nutrient.csv", problems, blank_ok=False
-    )
+    fn_nut = _fdc_numbers(food_nutrient, "nutrient_id", folder / "food_nutrient.csv", problems, blank_ok=False)
     amounts = _fdc_numbers(food_nutrient, "amount", folder / "food_nutrient.csv", problems)
     nut_ids = _fdc_numbers(nutrient, "id", folder / "nutrient.csv", problems, blank_ok=False)
     portion = frames["food_portion.csv"]
@@ -659,8 +648,7 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
     dupes = food_ids[food_ids.duplicated() & food_ids.notna()]
     for i in dupes.index[:MAX_LISTED_PROBLEMS]:
         problems.add(
-            f"{folder / 'food.csv'}: row {i + 2}, column 'fdc_id': "
-            f"{food['fdc_id'].iloc[i]!r} is a duplicate id"
+            f"{folder / 'food.csv'}: row {i + 2}, column 'fdc_id': {food['fdc_id'].iloc[i]!r} is a duplicate id"
         )
     problems.raise_if_any(f"Cannot read FoodData Central folder {folder}")
 
@@ -672,9 +660,7 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
         {
             "fdc_id": food_ids[keep].astype("int64"),
             "name": food.loc[keep, "description"].astype(str).str.strip(),
-            "category_id": food.loc[keep, "food_category_id"].astype(str)
-            if "food_category_id" in food
-            else "",
+            "category_id": food.loc[keep, "food_category_id"].astype(str) if "food_category_id" in food else "",
             "data_type": food.loc[keep, "data_type"].astype(str) if "data_type" in food else "",
         }
     )
@@ -693,9 +679,7 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
 
     ids = pd.Index([f"{FDC_ID_PREFIX}{i}" for i in foods["fdc_id"]], name="id")
     measures = (
-        _fdc_measures(portion, p_ids, p_amount, p_grams, frames["measure_unit.csv"])
-        if portion is not None
-        else None
+        _fdc_measures(portion, p_ids, p_amount, p_grams, frames["measure_unit.csv"]) if portion is not None else None
     )
     if measures is None:
         measures = pd.DataFrame(
@@ -725,18 +709,14 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
     for nid in order:
         out[nid] = wide[nid].to_numpy(dtype=float)
     log.info("read %d foods and %d measures from %s", len(out), len(measures), folder)
-    return FoodTable(
-        foods=out, measures=measures, units={n: BY_ID[n].unit for n in order}, basis=DEFAULT_BASIS
-    )
+    return FoodTable(foods=out, measures=measures, units={n: BY_ID[n].unit for n in order}, basis=DEFAULT_BASIS)
 
 
 def _fdc_groups(category: pd.DataFrame | None, category_ids: pd.Series) -> pd.Series | None:
     """USDA food group names (``food_category.csv`` descriptions) of each food, or None."""
     if category is None:
         return None
-    names = dict(
-        zip(category["id"].astype(str).str.strip(), category["description"].astype(str), strict=True)
-    )
+    names = dict(zip(category["id"].astype(str).str.strip(), category["description"].astype(str), strict=True))
     return category_ids.astype(str).str.strip().map(names).fillna("").astype(str)
 
 
@@ -786,9 +766,7 @@ def _fdc_measures(
     """Household measures from ``food_portion.csv``: "amount unit, description, modifier" -> grams."""
     unit_names = {}
     if units is not None:
-        unit_names = dict(
-            zip(units["id"].astype(str).str.strip(), units["name"].astype(str).str.strip(), strict=True)
-        )
+        unit_names = dict(zip(units["id"].astype(str).str.strip(), units["name"].astype(str).str.strip(), strict=True))
 
     def text(column: str) -> list[str]:
         if column not in portion:

@@ -26,9 +26,7 @@ def load_table(path: Path | str) -> FoodTable:
     if path.is_dir():
         return read_fdc_folder(path)
     if not path.exists():
-        raise FoodDataError(
-            f"{path}: no such file or folder; --foods takes a CSV file or a FoodData Central folder"
-        )
+        raise FoodDataError(f"{path}: no such file or folder; --foods takes a CSV file or a FoodData Central folder")
     return read_user_csv(path)
 
 
@@ -59,9 +57,7 @@ def load_tables(paths: list[Path], bundled: bool = True) -> FoodTable:
         try:
             tables.append((str(path), load_table(path)))
         except FoodDataError as exc:
-            problems.extend(
-                [exc.message, *(f"  {p}" for p in exc.problems)] if exc.problems else [exc.message]
-            )
+            problems.extend([exc.message, *(f"  {p}" for p in exc.problems)] if exc.problems else [exc.message])
     if problems:
         raise FoodDataError("Cannot load the food tables:", problems)
     if not tables:
@@ -111,9 +107,7 @@ def _check_compatible(tables: list[tuple[str, FoodTable]], bundled: bool) -> Non
         if len(clashes) > MAX_LISTED_PROBLEMS:
             shown.append(f"... and {len(clashes) - MAX_LISTED_PROBLEMS} more clashing ids")
         problems.extend(shown)
-        problems.append(
-            "food ids must be unique across tables: rename the ids in your file (e.g. add a prefix)"
-        )
+        problems.append("food ids must be unique across tables: rename the ids in your file (e.g. add a prefix)")
     if problems:
         raise FoodDataError("The food tables cannot be used together:", problems)
 

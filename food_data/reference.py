@@ -215,9 +215,7 @@ def life_stages() -> tuple[str, ...]:
     return tuple(_table())
 
 
-def reference_intakes(
-    age: float, sex: str, pregnant: bool = False, lactating: bool = False
-) -> dict[str, Intake]:
+def reference_intakes(age: float, sex: str, pregnant: bool = False, lactating: bool = False) -> dict[str, Intake]:
     """The reference intakes (RDA or AI, and upper levels) for a person's life stage.
 
     Args:
@@ -303,11 +301,7 @@ def energy_estimate(
         assumed.append(f"height {ref_h:g} cm (reference)")
     if age < 19:
         kcal = iom_child_eer(age, sex, weight_kg, height_cm, activity)
-        method = (
-            "IOM 2005 EER (1-2 y)"
-            if age < 3
-            else f"IOM 2005 EER, PA {CHILD_PA[sex][activity]:g} ({activity})"
-        )
+        method = "IOM 2005 EER (1-2 y)" if age < 3 else f"IOM 2005 EER, PA {CHILD_PA[sex][activity]:g} ({activity})"
     else:
         factor = ACTIVITY_FACTORS[activity]
         kcal = mifflin_st_jeor(age, sex, weight_kg, height_cm) * factor

@@ -183,9 +183,7 @@ def _targets_from_csv(path: Path, text: str) -> tuple[dict[str, Any], list[str]]
     unknown = [c for c in header if c not in TARGET_COLUMNS]
     missing = [c for c in ("nutrient", "min", "max") if c not in header]
     if unknown or missing:
-        what = ", ".join(
-            [f"unknown column {c!r}" for c in unknown] + [f"missing column {c!r}" for c in missing]
-        )
+        what = ", ".join([f"unknown column {c!r}" for c in unknown] + [f"missing column {c!r}" for c in missing])
         return {}, [f"{path}: row 1: {what}; the columns are nutrient, min, max and optionally unit"]
     bounds: list[dict[str, Any]] = []
     for row_no, rec in enumerate(rows[1:], start=2):
@@ -258,9 +256,7 @@ def _targets_from_mapping(path: Path, text: str) -> tuple[dict[str, Any], list[s
                 foods.append({"food_id": str(fid), **fspec})
             continue
         if not isinstance(spec, dict) or set(spec) - {"min", "max", "unit"}:
-            problems.append(
-                f"{path}: {key}: expected a mapping with min, max and optionally unit, got {spec!r}"
-            )
+            problems.append(f"{path}: {key}: expected a mapping with min, max and optionally unit, got {spec!r}")
             continue
         bounds.append({"nutrient": str(key), **spec})
     return {"nutrients": bounds, "foods": foods}, problems
@@ -283,9 +279,7 @@ def parse_food_bound(text: str) -> FoodBound:
     try:
         return FoodBound(food_id=m["id"], min=lo or 0.0, max=hi)
     except ValidationError as exc:
-        raise InputError(
-            f"--bound {text!r}: " + "; ".join(_pydantic_message(e) for e in exc.errors())
-        ) from None
+        raise InputError(f"--bound {text!r}: " + "; ".join(_pydantic_message(e) for e in exc.errors())) from None
 
 
 # --- result -------------------------------------------------------------------------------------
@@ -429,9 +423,7 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
     strict_cols = [r.column for r in rows if r.max is not None]
     obj_col = "energy" if objective == "energy" else None
     if objective == "energy" and "energy" not in table.nutrient_columns:
-        problems.append(
-            "--objective energy: the food table has no 'energy' column; use --objective cost or weight"
-        )
+        problems.append("--objective energy: the food table has no 'energy' column; use --objective cost or weight")
         obj_col = None
     keep = pd.Series(True, index=df.index)
     for c in strict_cols + ([obj_col] if obj_col else []):

@@ -251,9 +251,7 @@ def load_jobs(path: str | Path) -> list[BatchJob]:
     if path.is_dir():
         jobs = read_profile_folder(path)
     elif not path.exists():
-        raise InputError(
-            f"{path}: no such file or folder; give a folder of profiles, a .csv or a .jsonl file"
-        )
+        raise InputError(f"{path}: no such file or folder; give a folder of profiles, a .csv or a .jsonl file")
     elif path.suffix.lower() == ".csv":
         jobs = read_profile_csv(path)
     elif path.suffix.lower() in JSONL_SUFFIXES:
@@ -281,9 +279,7 @@ def read_profile_folder(folder: Path) -> list[BatchJob]:
         if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in PROFILE_SUFFIXES
     )
     if not files:
-        raise InputError(
-            f"{folder}: no profile files (looked for {', '.join(PROFILE_SUFFIXES)}); nothing to plan"
-        )
+        raise InputError(f"{folder}: no profile files (looked for {', '.join(PROFILE_SUFFIXES)}); nothing to plan")
     return [_job_from_file(p) for p in files]
 
 
@@ -305,9 +301,7 @@ def read_profile_jsonl(path: Path) -> list[BatchJob]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            jobs.append(
-                BatchJob(id=f"line{line_no}", source=source, error=f"{source}: not valid JSON: {exc.msg}")
-            )
+            jobs.append(BatchJob(id=f"line{line_no}", source=source, error=f"{source}: not valid JSON: {exc.msg}"))
             continue
         except RecursionError:
             reason = f"{source}: not a profile: nested too deeply (one flat JSON object per line)"
@@ -722,8 +716,7 @@ def dask_executor(address: str, timeout: float = 10.0) -> Iterator[tuple[Executo
         from distributed import Client
     except ImportError:
         raise InputError(
-            f"--scheduler {address}: Dask is not installed; install it with: "
-            'pip install "mealplan[distributed]"'
+            f'--scheduler {address}: Dask is not installed; install it with: pip install "mealplan[distributed]"'
         ) from None
     try:
         client = Client(address, timeout=timeout)
@@ -856,8 +849,7 @@ def run_batch(
 
     def summary(interrupted: bool) -> BatchSummary:
         rows = [
-            results.get(i)
-            or JobResult(id=j.id, source=j.source, status="not_run", reason="the batch was interrupted")
+            results.get(i) or JobResult(id=j.id, source=j.source, status="not_run", reason="the batch was interrupted")
             for i, j in enumerate(jobs)
         ]
         return BatchSummary(

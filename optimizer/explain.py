@@ -72,8 +72,7 @@ def explain_shortfall(
         missing = int(allowed[nut].isna().sum())
         if missing > 0.3 * len(allowed):
             causes.append(
-                f"missing data: {missing} of {len(allowed)} allowed foods have no {target.name} value "
-                "(counted as 0)"
+                f"missing data: {missing} of {len(allowed)} allowed foods have no {target.name} value (counted as 0)"
             )
     if not causes or (rule_kinds and bound >= goal and len(causes) == 1):
         causes.append("balance with the other targets, energy range and meal structure")

@@ -135,8 +135,7 @@ def _triage_term(kind: str, value: str) -> str:
 def _profile_id(value: str) -> str:
     if not _ID_RE.fullmatch(value):
         raise ValueError(
-            "an id is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit "
-            "(it names output files)"
+            "an id is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit (it names output files)"
         )
     return value
 
@@ -227,18 +226,14 @@ class Profile(BaseModel):
     def _unique_meals(cls, value: list[str]) -> list[str]:
         repeated = sorted({m for m in value if value.count(m) > 1})
         if repeated:
-            raise ValueError(
-                f"{', '.join(repeated)} given more than once; each of {', '.join(SLOTS)} may appear once"
-            )
+            raise ValueError(f"{', '.join(repeated)} given more than once; each of {', '.join(SLOTS)} may appear once")
         return value
 
     @model_validator(mode="after")
     def _cross_fields(self) -> Profile:
         problems = cross_field_problems(self.model_dump())
         if problems:
-            raise PydanticCustomError(
-                "cross_field", "{problems}", {"problems": "\n".join(p for _, p in problems)}
-            )
+            raise PydanticCustomError("cross_field", "{problems}", {"problems": "\n".join(p for _, p in problems)})
         return self
 
 
@@ -321,9 +316,7 @@ def _parse(text: str, fmt: str, source: str) -> Any:
             return tomllib.loads(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{source}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
-        ) from exc
+        raise ConfigError(f"{source}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+), column (\d+)", str(exc))
         where = f"line {match.group(1)}, column {match.group(2)}: " if match else ""

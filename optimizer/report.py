@@ -501,9 +501,7 @@ def _sources_html(plan: Plan, foods: FoodTable | None, names: dict[str, str]) ->
         for i, s in enumerate(sources):
             color = _SOURCE_COLORS[min(i, len(_SOURCE_COLORS) - 1)] if s.food_id else _SOURCE_COLORS[-1]
             w = s.share * 100.0
-            label = (
-                f"{short_name(s.name) if s.food_id else s.name}: {fmt_amount(s.per_day, target.unit)} a day"
-            )
+            label = f"{short_name(s.name) if s.food_id else s.name}: {fmt_amount(s.per_day, target.unit)} a day"
             segs.append(
                 f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="10" fill="{color}">'
                 f"<title>{_e(label)} ({s.share * 100:.0f}%)</title></rect>"
@@ -538,16 +536,12 @@ def _menu_glance(plan: Plan) -> str:
             cells.append(f'<td data-slot="{_e(SLOT_LABELS.get(s, s.title()))}">{_e(foods)}</td>')
         n = day_number(plan, d)
         rows.append(f'<tr><th><a href="#day-{n}">Day {n}</a></th>{"".join(cells)}</tr>')
-    return (
-        f'<table class="menu"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+    return f'<table class="menu"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]) -> str:
     n = day_number(plan, day)
-    macros = " · ".join(
-        f"{k.title() if k != 'carbohydrate' else 'Carbs'} {v:.0f}%" for k, v in day.macros_pct.items()
-    )
+    macros = " · ".join(f"{k.title() if k != 'carbohydrate' else 'Carbs'} {v:.0f}%" for k, v in day.macros_pct.items())
     slots = []
     for slot in day.slots:
         items = "".join(
@@ -561,9 +555,7 @@ def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str])
             f"<small>{slot.energy_kcal:,.0f} kcal</small></h4><ul>{items}</ul></div>"
         )
     bars = "".join(
-        _bar_row(
-            names[nid], day.totals[nid], weekly_day=plan.targets.items[nid].weekly and len(plan.days) > 1
-        )
+        _bar_row(names[nid], day.totals[nid], weekly_day=plan.targets.items[nid].weekly and len(plan.days) > 1)
         for nid in order
         if nid in day.totals
     )
@@ -572,9 +564,7 @@ def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str])
         "".join(
             [
                 f'<p class="dnote">Short today: {_e(", ".join(short))}</p>' if short else "",
-                f'<p class="dnote over">Above the upper limit today: {_e(", ".join(over))}</p>'
-                if over
-                else "",
+                f'<p class="dnote over">Above the upper limit today: {_e(", ".join(over))}</p>' if over else "",
             ]
         )
         or '<p class="dnote ok">Every daily target reached.</p>'
@@ -589,9 +579,7 @@ def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str])
     )
 
 
-def _day_problems(
-    plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]
-) -> tuple[list[str], list[str]]:
+def _day_problems(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]) -> tuple[list[str], list[str]]:
     """Nutrients short on a day (daily goals only; weekly ones count on the average) and those over
     a limit."""
     short, over = [], []
@@ -626,8 +614,7 @@ def _shopping_html(shop: ShoppingList) -> str:
         )
         sections.append(f'<div class="shop-sec"><h3>{_e(section.title)}</h3><ul>{items}</ul></div>')
     skipped = (
-        f'<p class="muted">Not listed: {_e(", ".join(short_name(s) for s in shop.skipped))} '
-        "(from the tap).</p>"
+        f'<p class="muted">Not listed: {_e(", ".join(short_name(s) for s in shop.skipped))} (from the tap).</p>'
         if shop.skipped
         else ""
     )
@@ -648,9 +635,7 @@ def _triage_html(plan: Plan, names: dict[str, str]) -> str:
     rows = []
     for s in tri.suspected:
         name = names.get(s.nutrient) or s.nutrient.replace("_", " ").title()
-        reasons = "".join(
-            f"<li>{_e(r.why)} <span class='src-tag'>{_e(r.source)}</span></li>" for r in s.reasons
-        )
+        reasons = "".join(f"<li>{_e(r.why)} <span class='src-tag'>{_e(r.source)}</span></li>" for r in s.reasons)
         rows.append(
             f'<div class="susp"><div class="sh"><b>{_e(name)}</b>'
             f'<svg class="score" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" '
@@ -666,9 +651,7 @@ def _triage_html(plan: Plan, names: dict[str, str]) -> str:
     if tri.input.days is not None:
         said.append(f"for {tri.input.days} days")
     tests = (
-        "<h3>Blood tests worth asking about</h3><ul>"
-        + "".join(f"<li>{_e(t)}</li>" for t in tri.blood_tests)
-        + "</ul>"
+        "<h3>Blood tests worth asking about</h3><ul>" + "".join(f"<li>{_e(t)}</li>" for t in tri.blood_tests) + "</ul>"
         if tri.blood_tests
         else ""
     )
@@ -956,17 +939,13 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
     sections += [("sources", "Sources"), ("shopping", "Shopping list"), ("about", "Details")]
     if plan.triage is not None:
         sections.insert(0, ("triage", "Focus"))
-    out.append(
-        '<nav class="toc">' + "".join(f'<a href="#{a}">{_e(label)}</a>' for a, label in sections) + "</nav>"
-    )
+    out.append('<nav class="toc">' + "".join(f'<a href="#{a}">{_e(label)}</a>' for a, label in sections) + "</nav>")
     out.append(_summary_cards(plan, order, names, groups))
     if flags:
         out.append(
             '<section class="flags" id="red-flags"><h2><span aria-hidden="true">⚠</span> See a doctor about '
             "this first</h2><ul>"
-            + "".join(
-                f"<li><b>{_e(f.message)}</b><span class='advice'>{_e(f.advice)}</span></li>" for f in flags
-            )
+            + "".join(f"<li><b>{_e(f.message)}</b><span class='advice'>{_e(f.advice)}</span></li>" for f in flags)
             + "</ul></section>"
         )
     if plan.disclaimer:
@@ -974,9 +953,7 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
     out.append(_triage_html(plan, names))
 
     if n_days > 1:
-        out.append(
-            f'<section class="card" id="glance"><h2>Your week at a glance</h2>{_menu_glance(plan)}</section>'
-        )
+        out.append(f'<section class="card" id="glance"><h2>Your week at a glance</h2>{_menu_glance(plan)}</section>')
 
     # Shortfalls in plain words
     if groups:
@@ -985,9 +962,7 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
             cls = "sf close" if g.worst_pct >= CLOSE_PCT else "sf"
             expl = "".join(f"<li>{_e(w)}</li>" for w in g.explanations)
             tech = f'<p class="tech">Optimizer notes: {_e("; ".join(g.technical))}</p>' if g.technical else ""
-            blocks.append(
-                f'<div class="{cls}"><h3>{_e(g.name)}</h3><p>{_e(g.headline)}</p><ul>{expl}</ul>{tech}</div>'
-            )
+            blocks.append(f'<div class="{cls}"><h3>{_e(g.name)}</h3><p>{_e(g.headline)}</p><ul>{expl}</ul>{tech}</div>')
         out.append(
             '<section class="card" id="shortfalls"><h2>What is still short, and why</h2>'
             + "".join(blocks)
@@ -1132,9 +1107,7 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         macros = ", ".join(f"{k} {v:.0f}%" for k, v in d.macros_pct.items())
         lines += [f"### Day {n} — {d.energy_kcal:,.0f} kcal ({macros})", ""]
         for slot in d.slots:
-            lines.append(
-                f"**{SLOT_LABELS.get(slot.name, slot.name.title())}** ({slot.energy_kcal:,.0f} kcal)"
-            )
+            lines.append(f"**{SLOT_LABELS.get(slot.name, slot.name.title())}** ({slot.energy_kcal:,.0f} kcal)")
             lines.append("")
             lines += [
                 f"- {_md(_household_only(i.household, i.grams))} {_md(short_name(i.name))} — {i.grams:.0f} g "

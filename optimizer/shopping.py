@@ -190,9 +190,7 @@ def _singular(noun: str) -> str:
 # --- sections ------------------------------------------------------------------------------------
 
 _MILK_LIKE = re.compile(r"\b(milk|soymilk|beverages?|kefir|drink|juice|nectar)\b", re.IGNORECASE)
-_NOT_DRINKS = re.compile(
-    r"cheese|yogurt|butter|cream|powder|dry|dried|\bice\b|pudding|chocolate bar", re.IGNORECASE
-)
+_NOT_DRINKS = re.compile(r"cheese|yogurt|butter|cream|powder|dry|dried|\bice\b|pudding|chocolate bar", re.IGNORECASE)
 
 
 def is_drink(name: str) -> bool:
@@ -323,9 +321,7 @@ _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
 
 def _serving_unit(serving_name: str, serving_g: float) -> tuple[str, float] | None:
     """A whole-piece unit from a serving such as ``"1 medium"``, ``"2 large"`` or ``"½ fruit"``."""
-    m = re.match(
-        r"^\s*(\d+(?:\.\d+)?|[½¼¾⅓⅔])\s+(medium|large|small|whole|fruit|egg)\b", serving_name.lower()
-    )
+    m = re.match(r"^\s*(\d+(?:\.\d+)?|[½¼¾⅓⅔])\s+(medium|large|small|whole|fruit|egg)\b", serving_name.lower())
     if not m or serving_g <= 0:
         return None
     amount = _FRACTIONS.get(m.group(1)) or float(m.group(1))
@@ -561,11 +557,7 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
                 portions=entry["portions"],
             )
         )
-    sections = [
-        ShoppingSection(id=key, title=SECTIONS[key], items=items)
-        for key, items in by_section.items()
-        if items
-    ]
+    sections = [ShoppingSection(id=key, title=SECTIONS[key], items=items) for key, items in by_section.items() if items]
     return ShoppingList(profile_id=plan.profile_id, days=len(plan.days), sections=sections, skipped=skipped)
 
 

@@ -161,9 +161,7 @@ def _outcome(
     elif seconds >= time_limit * 0.98:
         time_limited = True
     result = map_status(status, prob.sol_status, time_limited)
-    objective = (
-        pulp.value(prob.objective) if result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT) else None
-    )
+    objective = pulp.value(prob.objective) if result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT) else None
     if result == SolveStatus.OPTIMAL and (relax or not prob.isMIP()):
         gap = 0.0
     return SolveOutcome(status=result, solver=name, seconds=seconds, objective=objective, gap=gap)

@@ -179,9 +179,7 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
         hi, hi_src = None, "no UL"
         if intake.ul is not None:
             if nid == "sodium" and sweaty:
-                hi_src = (
-                    f"CDRR {_fmt(intake.ul, unit)} not applied: {', '.join(sweaty)} (sweat losses of sodium)"
-                )
+                hi_src = f"CDRR {_fmt(intake.ul, unit)} not applied: {', '.join(sweaty)} (sweat losses of sodium)"
             elif intake.ul_limits_food:
                 hi = intake.ul
                 hi_src = f"CDRR (sodium), {stage}" if intake.ul_kind == "CDRR" else f"UL, {stage}"
@@ -317,9 +315,7 @@ def load_triage(path: str | Path) -> TriageResult:
     try:
         return TriageResult.model_validate_json(text)
     except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()
-        ]
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()]
         raise ConfigError(
             f"{path}: not a saved triage result (write one with 'mealplan triage --format json -o FILE'):",
             problems[:10],

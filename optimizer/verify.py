@@ -161,9 +161,7 @@ def _json_path(loc: tuple[object, ...]) -> str:
     return out or "(top level)"
 
 
-def plan_tables(
-    plan: Plan, foods_paths: Iterable[Path] = (), no_bundled: bool = False
-) -> tuple[list[Path], bool]:
+def plan_tables(plan: Plan, foods_paths: Iterable[Path] = (), no_bundled: bool = False) -> tuple[list[Path], bool]:
     """Which food tables to verify a plan against: ``(paths, bundled)``.
 
     ``plan.food_sources`` names them: ``"USDA SR24"`` is the bundled table, anything else is a
@@ -339,9 +337,7 @@ class _Verifier:
                 self.add("items", where, f"name {item.name!r} differs from the food table's {name!r}")
             category = str(food.get("category", ""))
             if item.category != category:
-                self.add(
-                    "items", where, f"category {item.category!r} differs from the food table's {category!r}"
-                )
+                self.add("items", where, f"category {item.category!r} differs from the food table's {category!r}")
             if not item.grams > 0:
                 self.add("items", where, f"grams {_fmt(item.grams)} must be more than 0")
             if not self.close(item.grams, item.servings * item.serving_g):
@@ -352,11 +348,7 @@ class _Verifier:
                     f"{_fmt(item.serving_g)} = {_fmt(item.servings * item.serving_g)}",
                 )
             serving_g = food.get("serving_g")
-            if (
-                serving_g is not None
-                and not pd.isna(serving_g)
-                and not self.close(item.serving_g, float(serving_g))
-            ):
+            if serving_g is not None and not pd.isna(serving_g) and not self.close(item.serving_g, float(serving_g)):
                 self.add(
                     "items",
                     where,
@@ -489,9 +481,7 @@ class _Verifier:
             met = not self.below(amount, lo)
             if given.met != met and not self.close(amount, lo, abs_tol=AMOUNT_ABS + self.tol * abs(lo)):
                 self.add(check, where, f"{nut}: met is {given.met} but {_fmt(amount)} vs min {_fmt(lo)}")
-            if given.pct_of_min is not None and not self.close(
-                given.pct_of_min, 100.0 * amount / lo, PCT_ABS
-            ):
+            if given.pct_of_min is not None and not self.close(given.pct_of_min, 100.0 * amount / lo, PCT_ABS):
                 self.add(
                     check,
                     where,
@@ -528,9 +518,7 @@ class _Verifier:
                 self.add(
                     "energy_macros",
                     _where(day),
-                    "energy_kcal {} differs from the recomputed {} kcal".format(
-                        *_pair(day.energy_kcal, energy)
-                    ),
+                    "energy_kcal {} differs from the recomputed {} kcal".format(*_pair(day.energy_kcal, energy)),
                 )
             for slot in day.slots:
                 e = self.slot_energy[(day.index, slot.name)]
@@ -538,9 +526,7 @@ class _Verifier:
                     self.add(
                         "energy_macros",
                         _where(day, slot.name),
-                        "energy_kcal {} differs from the recomputed {} kcal".format(
-                            *_pair(slot.energy_kcal, e)
-                        ),
+                        "energy_kcal {} differs from the recomputed {} kcal".format(*_pair(slot.energy_kcal, e)),
                     )
             for macro, kcal in MACRO_KCAL.items():
                 pct = 100.0 * self.day_totals[day.index][macro][0] * kcal / energy if energy else 0.0
@@ -583,9 +569,7 @@ class _Verifier:
                 amount = self.day_totals[day.index].get(nut, (0.0, 0))[0]
                 if self.above(amount, t.max):
                     weekly = (
-                        " (a weekly nutrient's maximum holds every day)"
-                        if nut in self.rules.weekly_nutrients
-                        else ""
+                        " (a weekly nutrient's maximum holds every day)" if nut in self.rules.weekly_nutrients else ""
                     )
                     self.add(
                         "nutrient_max",
@@ -677,9 +661,7 @@ class _Verifier:
             target, achieved = expected[key]
             short = target - achieved
             if not self.close(s.target, target):
-                self.add(
-                    "shortfalls", where, f"target {_fmt(s.target)} differs from the minimum {_fmt(target)}"
-                )
+                self.add("shortfalls", where, f"target {_fmt(s.target)} differs from the minimum {_fmt(target)}")
             if abs(s.short_by - short) > SHORT_BY_TOLERANCE * short + AMOUNT_ABS:
                 self.add(
                     "shortfalls",
@@ -798,9 +780,7 @@ class _Verifier:
         for day in self.plan.days:
             key = frozenset((i.food_id, s.name) for s in day.slots for i in s.items)
             if key in seen:
-                self.add(
-                    "identical_days", _where(day), f"the same foods in the same slots as day {seen[key]}"
-                )
+                self.add("identical_days", _where(day), f"the same foods in the same slots as day {seen[key]}")
             else:
                 seen[key] = day.index
 
@@ -854,9 +834,7 @@ class _Verifier:
     def _check_status(self) -> None:
         s = self.plan.solve
         if s.status not in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
-            self.add(
-                "status", "solve", f"status {s.status.value!r}: a plan exists only for optimal or time_limit"
-            )
+            self.add("status", "solve", f"status {s.status.value!r}: a plan exists only for optimal or time_limit")
         if s.gap is not None and not (math.isfinite(s.gap) and s.gap >= 0):
             self.add("status", "solve", f"gap {s.gap!r} must be a number of 0 or more")
         if s.status == SolveStatus.OPTIMAL and s.solver == "highs" and s.gap is None:

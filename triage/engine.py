@@ -116,37 +116,27 @@ def _check_knowledge(kb: Knowledge) -> list[str]:
             if nid not in BY_ID:
                 problems.append(f"{where}.nutrients.{nid}: not a nutrient id of food_data/nutrients.py")
             elif nid not in kb.nutrients:
-                problems.append(
-                    f"{where}.nutrients.{nid}: add {nid} to the nutrients section (ranking order)"
-                )
+                problems.append(f"{where}.nutrients.{nid}: add {nid} to the nutrients section (ranking order)")
     for section in ("symptoms", "factors"):
         seen: dict[str, str] = {}
         for tid, term in getattr(kb, section).items():
             for word in [tid, *term.synonyms]:
                 key = _key(word)
                 if key in seen:
-                    problems.append(
-                        f"{section}.{tid}: synonym '{word}' already stands for '{seen[key]}' in {section}"
-                    )
+                    problems.append(f"{section}.{tid}: synonym '{word}' already stands for '{seen[key]}' in {section}")
                 seen[key] = tid
     rules: list[tuple[str, When]] = [(f"red_flags.{r.id}", r.when) for r in kb.red_flags]
     rules += [(f"notes.{n.id}", n.when) for n in kb.notes]
     for where, when in rules:
-        problems += [
-            f"{where}.when.symptoms: unknown symptom '{s}'" for s in when.symptoms if s not in kb.symptoms
-        ]
-        problems += [
-            f"{where}.when.factors: unknown factor '{f}'" for f in when.factors if f not in kb.factors
-        ]
+        problems += [f"{where}.when.symptoms: unknown symptom '{s}'" for s in when.symptoms if s not in kb.symptoms]
+        problems += [f"{where}.when.factors: unknown factor '{f}'" for f in when.factors if f not in kb.factors]
         problems += [
             f"{where}.when.nutrients: '{n}' is not in the nutrients section"
             for n in when.nutrients
             if n not in kb.nutrients
         ]
     for label, ids in (("red_flags", [r.id for r in kb.red_flags]), ("notes", [n.id for n in kb.notes])):
-        problems += [
-            f"{label}: id '{i}' is used more than once" for i in sorted({i for i in ids if ids.count(i) > 1})
-        ]
+        problems += [f"{label}: id '{i}' is used more than once" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if _PREGNANT not in kb.factors:
         problems.append(f"factors: '{_PREGNANT}' is required (the input's pregnant flag uses it)")
     return problems
@@ -206,9 +196,7 @@ def _resolve(kind: Kind, terms: list[str]) -> tuple[list[str], list[str]]:
     return ids, problems
 
 
-_UNKNOWN_MESSAGE = (
-    "Unknown symptom or risk factor ('mealplan triage --list' shows every id with its synonyms):"
-)
+_UNKNOWN_MESSAGE = "Unknown symptom or risk factor ('mealplan triage --list' shows every id with its synonyms):"
 _INVALID_MESSAGE = "Triage input is not valid:"
 
 
@@ -285,9 +273,7 @@ def run_triage(inp: TriageInput) -> TriageResult:
     if inp.pregnant and _PREGNANT not in factors:
         sources.append(("life_stage", _PREGNANT, kb.factors[_PREGNANT].nutrients))
     if inp.age is not None:
-        sources += [
-            ("life_stage", lid, st.nutrients) for lid, st in kb.life_stages.items() if inp.age >= st.min_age
-        ]
+        sources += [("life_stage", lid, st.nutrients) for lid, st in kb.life_stages.items() if inp.age >= st.min_age]
 
     scores: dict[str, float] = {}
     contributions: dict[str, list[tuple[tuple[float, int, int], Reason]]] = {}

@@ -35,9 +35,7 @@ def test_table_output_for_the_hand_checked_fixture():
     assert "Optimum: cost = 2.66667 price units" in out
     assert "Foods chosen" in out and "Food A" in out and "Food C" in out and "Food B" not in out
     assert "3 of 3 candidate foods used" not in out and "2 of 3 candidate foods used; solved by highs." in out
-    lines = [
-        line for line in out.splitlines() if line.strip().startswith(("│ protein", "│ calcium", "| protein"))
-    ]
+    lines = [line for line in out.splitlines() if line.strip().startswith(("│ protein", "│ calcium", "| protein"))]
     assert any("min" in line for line in lines)
 
 
@@ -88,9 +86,7 @@ def test_conflicting_bounds_exit_3_and_name_the_nutrient(tmp_path):
     result = invoke("--foods", FOODS, "--no-bundled", "--targets", str(targets))
     assert result.exit_code == 3
     assert "Error: No mix of foods meets all the nutrient bounds together." in result.output
-    assert (
-        "calcium minimum 300 mg: at most 250 mg can be reached while the other bounds hold" in result.output
-    )
+    assert "calcium minimum 300 mg: at most 250 mg can be reached while the other bounds hold" in result.output
 
 
 def test_unknown_nutrient_and_unit_exit_2(tmp_path):

@@ -109,9 +109,7 @@ def test_usage_errors_exit_2(folder: Path, tmp_path: Path, args: list[str], mess
 def test_scheduler_runs_on_a_dask_cluster(folder: Path, tmp_path: Path):
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
     out = tmp_path / "plans"
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         result = invoke(folder, "-o", out, "--scheduler", cluster.scheduler_address, "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)

@@ -69,8 +69,7 @@ def test_filters_diet_category_and_allergens() -> None:
     nuts = search_json("--category", "Nuts and Seeds")["foods"]
     assert {f["id"] for f in nuts} == {"my_pepitas", "my_almond_butter"}
     free = {
-        f["id"]
-        for f in search_json("--allergen-free", "soya", "--allergen-free", "fish", "--limit", "50")["foods"]
+        f["id"] for f in search_json("--allergen-free", "soya", "--allergen-free", "fish", "--limit", "50")["foods"]
     }
     assert not free & {"my_tofu", "my_soymilk", "my_salmon", "my_sardines"} and len(free) == 12
 
@@ -120,8 +119,7 @@ def test_rich_in_a_nutrient_outside_the_key_set_adds_its_column() -> None:
         ),
         (
             ["--diet", "keto"],
-            "Invalid value for --diet: 'keto' is not allowed; choose from: vegan, vegetarian, pescatarian, "
-            "omnivore.",
+            "Invalid value for --diet: 'keto' is not allowed; choose from: vegan, vegetarian, pescatarian, omnivore.",
         ),
         (
             ["--category", "nuts"],
@@ -165,9 +163,7 @@ def test_show_json_has_every_known_nutrient_per_basis_serving_and_measure(fake_c
     medium = next(m for m in d["measures"] if m["measure"] == 'medium (3" dia)')
     assert medium["grams"] == 182 and medium["nutrients"]["potassium"] == pytest.approx(107 * 1.82)
     assert d["as_eaten"] is True and d["planner"] is True
-    almonds = json.loads(
-        run("show", "--no-bundled", "--foods", str(FDC), "--format", "json", "fdc:170567").stdout
-    )
+    almonds = json.loads(run("show", "--no-bundled", "--foods", str(FDC), "--format", "json", "fdc:170567").stdout)
     assert almonds["missing"] == ["vitamin_b12"]
     assert "vitamin_b12" not in [n["id"] for n in almonds["nutrients"]]
 

@@ -80,9 +80,7 @@ def test_no_symptoms_means_no_triage():
 
 def test_saved_triage_file_is_used(tmp_path):
     saved = tmp_path / "triage.json"
-    saved.write_text(
-        run_triage(TriageInput(factors=["diuretics"], days=30)).model_dump_json(), encoding="utf-8"
-    )
+    saved.write_text(run_triage(TriageInput(factors=["diuretics"], days=30)).model_dump_json(), encoding="utf-8")
     profile = ROOT / "examples" / "batch" / "no_symptoms_man.toml"
     result = invoke("--profile", str(profile), "--triage", str(saved), "--format", "json")
     assert result.exit_code == 0, result.output

@@ -19,9 +19,7 @@ def invoke(*args: str, **kwargs):
 
 
 def test_issue_example_renders_ranked_nutrients_tests_notes_and_disclaimer():
-    result = invoke(
-        "--symptom", "muscle-twitching", "--symptom", "tingling", "--factor", "vegan", "--days", "10"
-    )
+    result = invoke("--symptom", "muscle-twitching", "--symptom", "tingling", "--factor", "vegan", "--days", "10")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "See a clinician first" not in out  # ten days, nothing alarming

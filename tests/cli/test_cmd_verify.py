@@ -77,9 +77,8 @@ def test_moved_food_table_needs_foods_option(tmp_path, foods_csv):
     foods_csv.rename(moved)
     result = invoke(str(plan))
     assert result.exit_code == 2
-    assert (
-        f"The plan was made with food tables that are not here: {foods_csv}; give them with --foods FILE."
-        in (result.output)
+    assert f"The plan was made with food tables that are not here: {foods_csv}; give them with --foods FILE." in (
+        result.output
     )
     # The replacement table has a different source path, so the items' sources are reported.
     result = invoke(str(plan), "--foods", str(moved))
@@ -92,10 +91,7 @@ def test_file_that_is_not_a_plan_exits_2(tmp_path):
     path.write_text('{"profile": "ana"}')
     result = invoke(str(path))
     assert result.exit_code == 2
-    assert (
-        f"Error: {path}: not a mealplan Plan (a JSON object with kind, days, targets, rules ...)"
-        in result.output
-    )
+    assert f"Error: {path}: not a mealplan Plan (a JSON object with kind, days, targets, rules ...)" in result.output
 
 
 def test_invalid_json_names_line_and_column(tmp_path):

@@ -126,10 +126,7 @@ def test_salt_twins_keep_one_representative(foods: pd.DataFrame) -> None:
 
 def test_diet_of_mixed_and_baked_foods(foods: pd.DataFrame) -> None:
     names = foods.set_index("name")
-    assert (
-        names.loc["Cookies, chocolate chip, commercially prepared, regular, lower fat", "diet"]
-        == "vegetarian"
-    )
+    assert names.loc["Cookies, chocolate chip, commercially prepared, regular, lower fat", "diet"] == "vegetarian"
     assert names.loc["Honey", "diet"] == "vegetarian"
     assert names.loc["Gelatin desserts, dry mix", "diet"] == "omnivore"
     assert names.loc["Salad dressing, caesar dressing, regular", "diet"] == "pescatarian"
@@ -183,9 +180,7 @@ def test_max_g_by_category(foods: pd.DataFrame) -> None:
         ("16426", "calcium", 300),  # Tofu, raw, firm, prepared with calcium sulfate
     ],
 )
-def test_fortified_foods_are_in_the_planner(
-    foods: pd.DataFrame, food_id: str, nutrient: str, at_least: float
-) -> None:
+def test_fortified_foods_are_in_the_planner(foods: pd.DataFrame, food_id: str, nutrient: str, at_least: float) -> None:
     food = row(foods, food_id)
     assert food["planner"], food["name"]
     assert food[nutrient] >= at_least
@@ -200,9 +195,7 @@ def test_fortified_soy_milk_is_a_dairy_alternative(foods: pd.DataFrame) -> None:
 
 def test_fortified_cereals_for_vegans(planner: pd.DataFrame) -> None:
     cereals = planner[planner["name"].str.startswith("Cereals ready-to-eat")]
-    fortified = cereals[
-        (cereals["vitamin_b12"] >= 1.5) & (cereals["vitamin_d"] > 0) & (cereals["diet"] == "vegan")
-    ]
+    fortified = cereals[(cereals["vitamin_b12"] >= 1.5) & (cereals["vitamin_d"] > 0) & (cereals["diet"] == "vegan")]
     assert len(fortified) >= 5
     assert (fortified["max_g"] <= 90).all()
 

@@ -206,9 +206,7 @@ def test_broken_file_lists_every_problem_once(classify_calls: list) -> None:
 def test_message_counts_the_problems(classify_calls: list) -> None:
     with pytest.raises(FoodDataError) as err:
         read_user_csv(FIXTURES / "user_foods_broken.csv")
-    assert str(err.value).startswith(
-        f"Cannot read food table {FIXTURES / 'user_foods_broken.csv'} (13 problems):"
-    )
+    assert str(err.value).startswith(f"Cannot read food table {FIXTURES / 'user_foods_broken.csv'} (13 problems):")
 
 
 @pytest.mark.parametrize(
@@ -257,13 +255,9 @@ def test_header_problems(tmp_path: Path) -> None:
 def test_text_in_an_unknown_column_explains_custom_nutrients(tmp_path: Path) -> None:
     path = write(tmp_path, "id,name,brand,magnesium\na,Oats,Acme,138\nb,Rice,,25\n")
     problems = problems_of(path)
-    assert (
-        problems[0]
-        == f"{path}: row 2, column 'brand': 'Acme' is not a number (leave the cell blank when unknown)"
-    )
+    assert problems[0] == f"{path}: row 2, column 'brand': 'Acme' is not a number (leave the cell blank when unknown)"
     assert problems[1].startswith(
-        f"{path}: column 'brand' is not a known column, so it is read as a custom nutrient and must hold "
-        "numbers"
+        f"{path}: column 'brand' is not a known column, so it is read as a custom nutrient and must hold numbers"
     )
     assert len(problems) == 2
 

@@ -174,9 +174,7 @@ def test_child_eer_worked_examples():
 def test_pregnancy_and_lactation_increments():
     base = energy_requirement(30, "female", 60, 165, "low")
     assert energy_requirement(30, "female", 60, 165, "low", pregnant=True) == pytest.approx(base + 340)
-    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True, trimester=3) == pytest.approx(
-        base + 452
-    )
+    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True, trimester=3) == pytest.approx(base + 452)
     assert energy_requirement(30, "female", 60, 165, "low", pregnant=True, trimester=1) == pytest.approx(base)
     assert energy_requirement(30, "female", 60, 165, "low", lactating=True) == pytest.approx(base + 330)
 

@@ -127,9 +127,7 @@ def test_binding_maximum_has_nonpositive_dual():
 
 
 def test_target_units_are_converted_to_table_units():
-    grams = targets(
-        NutrientBound(nutrient="protein", min=20), NutrientBound(nutrient="calcium", min=0.3, unit="g")
-    )
+    grams = targets(NutrientBound(nutrient="protein", min=20), NutrientBound(nutrient="calcium", min=0.3, unit="g"))
     assert solve_basket(tiny_table(), grams).objective_value == pytest.approx(8 / 3)
 
 
@@ -150,9 +148,7 @@ def test_nutrient_names_resolve_through_registry_aliases():
 
 def test_cost_needs_prices_and_names_the_foods_without():
     table = tiny_table(price=[1.0, math.nan, math.nan])
-    with pytest.raises(
-        InputError, match=r"--objective cost: 2 foods have no price: b \(Food B\), c \(Food C\)"
-    ):
+    with pytest.raises(InputError, match=r"--objective cost: 2 foods have no price: b \(Food B\), c \(Food C\)"):
         solve_basket(table, targets(*BASE))
     # The weight objective needs no prices.
     assert solve_basket(table, targets(*BASE), "weight").objective_value == pytest.approx(200.0)
@@ -185,9 +181,7 @@ def test_result_is_json_serialisable_and_frozen():
 
 
 def test_build_model_names_constraints_and_variables_from_ids():
-    prob, xs = build_basket_model(
-        tiny_table(), targets(*BASE, NutrientBound(nutrient="sodium", max=900)), "cost"
-    )
+    prob, xs = build_basket_model(tiny_table(), targets(*BASE, NutrientBound(nutrient="sodium", max=900)), "cost")
     assert isinstance(prob, pulp.LpProblem)
     assert [c.name for c in prob.constraints()] == ["min_n_protein", "min_n_calcium", "max_n_sodium"]
     assert [v.name for v in xs.values()] == ["x_a", "x_b", "x_c"]
@@ -218,15 +212,11 @@ def test_tightening_a_minimum_never_lowers_the_optimum(protein, calcium, extra):
 def test_infeasible_names_the_nutrient_and_the_reachable_amount():
     # With a <= 2 and c <= 1, calcium can reach at most 200 + 300 = 500 mg.
     bounds = (FoodBound(food_id="a", max=2), FoodBound(food_id="c", max=1))
-    t = targets(
-        NutrientBound(nutrient="protein", min=20), NutrientBound(nutrient="calcium", min=1000), foods=bounds
-    )
+    t = targets(NutrientBound(nutrient="protein", min=20), NutrientBound(nutrient="calcium", min=1000), foods=bounds)
     with pytest.raises(ConflictError) as err:
         solve_basket(tiny_table(), t)
     assert err.value.exit_code == 3
-    assert err.value.problems == [
-        "calcium minimum 1000 mg: at most 500 mg can be reached while the other bounds hold"
-    ]
+    assert err.value.problems == ["calcium minimum 1000 mg: at most 500 mg can be reached while the other bounds hold"]
 
 
 def test_infeasible_when_no_food_has_the_nutrient():
@@ -300,9 +290,7 @@ def test_stiglers_own_five_foods_cost_more_than_the_optimum():
     # foods the exact LP costs $39.80 a year, above the $39.66 optimum.
     table = stigler_table()
     five = ["wheat_flour_enriched", "evaporated_milk_can", "cabbage", "spinach", "navy_beans_dried"]
-    only = FoodTable(
-        foods=table.foods.loc[five], measures=table.measures, units=table.units, basis=table.basis
-    )
+    only = FoodTable(foods=table.foods.loc[five], measures=table.measures, units=table.units, basis=table.basis)
     result = solve_basket(only, load_basket_targets(EXAMPLE / "targets.csv"))
     assert result.objective_value * 365 == pytest.approx(39.80, rel=1e-3)
     assert set(amounts(result)) == set(five)

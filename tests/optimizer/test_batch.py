@@ -91,9 +91,7 @@ class _Report:
 
 def fake_verify(plan, foods):
     """Fails the plans of profiles named ``unverifiable``."""
-    return _Report(
-        ["day 1: magnesium total 120 mg differs from items' 95 mg"] if plan.created_with == "bad" else []
-    )
+    return _Report(["day 1: magnesium total 120 mg differs from items' 95 mg"] if plan.created_with == "bad" else [])
 
 
 def fake_plan_bad(profile, foods, **kw):
@@ -180,9 +178,7 @@ def test_csv_rows_become_jobs_and_broken_rows_fail_with_file_row_and_field():
 
 def test_csv_header_problems_are_one_input_error(tmp_path):
     path = tmp_path / "h.csv"
-    path.write_text(
-        "\ufeffid,age,sex,alergies,Mg_min,magnesium_min,unobtainium_max\nx,30,f,,,,\n", encoding="utf-8"
-    )
+    path.write_text("\ufeffid,age,sex,alergies,Mg_min,magnesium_min,unobtainium_max\nx,30,f,,,,\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         b.load_jobs(path)
     assert err.value.message == f"{path}: the header row has problems:"
@@ -218,10 +214,7 @@ def test_jsonl_lines(tmp_path):
     assert [j.id for j in jobs] == ["a", "line3", "line4", "c", "A"]
     assert jobs[0].profile.allergies == ["milk"]
     assert jobs[1].error.startswith(f"{path} line 3: not valid JSON:")
-    assert (
-        jobs[2].error
-        == f"{path} line 4: a profile must be a mapping of fields (id, age, sex, ...), got a list"
-    )
+    assert jobs[2].error == f"{path} line 4: a profile must be a mapping of fields (id, age, sex, ...), got a list"
     assert "alergies: unknown field; did you mean allergies?" in jobs[3].error
     assert jobs[3].source == f"{path} line 5"
     # Ids are compared ignoring case: they name files on case-insensitive file systems too.
@@ -381,9 +374,7 @@ def test_raising_planner_and_failed_verification_fail_only_that_profile(tmp_path
     assert statuses(summary) == {"a": "ok", "b": "failed", "c": "failed", "d": "ok"}
     reasons = {r.id: r.reason for r in summary.results}
     assert reasons["b"] == "internal error: RuntimeError: planner exploded"
-    assert reasons["c"] == (
-        "the plan failed verification: day 1: magnesium total 120 mg differs from items' 95 mg"
-    )
+    assert reasons["c"] == ("the plan failed verification: day 1: magnesium total 120 mg differs from items' 95 mg")
     assert not (tmp_path / "b.json").exists() and not (tmp_path / "c.json").exists()
 
 
@@ -506,9 +497,7 @@ def test_dask_local_cluster(dask_client, tmp_path):
 
 def test_dask_executor_reports_unreachable_scheduler():
     pytest.importorskip("distributed", reason="dask.distributed is not installed")
-    with pytest.raises(
-        InputError, match=r"--scheduler tcp://127.0.0.1:9: cannot connect to the Dask scheduler"
-    ):
+    with pytest.raises(InputError, match=r"--scheduler tcp://127.0.0.1:9: cannot connect to the Dask scheduler"):
         with b.dask_executor("tcp://127.0.0.1:9", timeout=0.5):
             pass
 

@@ -84,9 +84,7 @@ def test_synonyms_are_stored_as_ids():
 
 
 def test_semicolon_lists_from_batch_rows():
-    p = profile_from_dict(
-        {"id": "row-1", "age": "30", "sex": "male", "allergies": "egg; soy", "meals": "lunch;dinner"}
-    )
+    p = profile_from_dict({"id": "row-1", "age": "30", "sex": "male", "allergies": "egg; soy", "meals": "lunch;dinner"})
     assert p.age == 30 and p.allergies == ["egg", "soy"] and p.meals == ["lunch", "dinner"]
 
 
@@ -108,10 +106,7 @@ def test_nested_typo_and_unknown_nutrient(tmp_path):
         load_profile(path)
     probs = problems_of(exc)
     assert "nutrients.magnesium.mn: unknown field; did you mean min?" in probs
-    assert any(
-        p.startswith("nutrients.magnesum: unknown nutrient 'magnesum'; did you mean 'magnesium'")
-        for p in probs
-    )
+    assert any(p.startswith("nutrients.magnesum: unknown nutrient 'magnesum'; did you mean 'magnesium'") for p in probs)
 
 
 def test_wrong_type_and_out_of_range(tmp_path):
@@ -134,9 +129,7 @@ def test_out_of_range_age():
 def test_pregnant_male_and_other_cross_field_rules():
     with pytest.raises(ConfigError) as exc:
         profile_from_dict({"id": "a", "age": 30, "sex": "male", "pregnant": True, "trimester": 2})
-    assert problems_of(exc) == [
-        "pregnant: pregnant is true but sex is 'male'; pregnant applies to sex female only"
-    ]
+    assert problems_of(exc) == ["pregnant: pregnant is true but sex is 'male'; pregnant applies to sex female only"]
     with pytest.raises(ConfigError, match="trimester 2 is given but pregnant is not true"):
         profile_from_dict({"id": "a", "age": 30, "sex": "female", "trimester": 2})
     with pytest.raises(ConfigError, match="no combined group"):
@@ -196,9 +189,7 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
 
 def test_yaml_duplicate_key_is_an_error(tmp_path):
     path = write(tmp_path, "p.yaml", "id: a\nage: 30\nsex: female\nage: 31\n")
-    with pytest.raises(
-        ConfigError, match=r"line 4, column 1: not valid YAML: duplicate key 'age' \(first on line 2\)"
-    ):
+    with pytest.raises(ConfigError, match=r"line 4, column 1: not valid YAML: duplicate key 'age' \(first on line 2\)"):
         load_profile(path)
 
 
@@ -227,9 +218,7 @@ def test_missing_file_and_non_mapping(tmp_path):
 def test_prices_relative_to_profile_folder(tmp_path):
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "prices.csv", "id,price\n09040,0.25\n")
-    p = load_profile(
-        write(tmp_path / "sub", "p.yaml", "id: a\nage: 30\nsex: male\nprices: prices.csv\nbudget: 5\n")
-    )
+    p = load_profile(write(tmp_path / "sub", "p.yaml", "id: a\nage: 30\nsex: male\nprices: prices.csv\nbudget: 5\n"))
     assert p.prices == (tmp_path / "sub" / "prices.csv").resolve()
     with pytest.raises(ConfigError) as exc:
         load_profile(write(tmp_path, "q.yaml", "id: a\nage: 30\nsex: male\nprices: missing.csv\n"))

@@ -42,18 +42,14 @@ def page(plan, sr24) -> str:
 
 
 def _one_day(plan: Plan) -> Plan:
-    return plan.model_copy(
-        update={"kind": "day", "days": plan.days[:1], "week_totals": None, "shortfalls": []}
-    )
+    return plan.model_copy(update={"kind": "day", "days": plan.days[:1], "week_totals": None, "shortfalls": []})
 
 
 def test_fixture_is_a_real_week(plan, sr24):
     assert plan.kind == "week" and len(plan.days) == 7
     for day in plan.days:
         items = [i for s in day.slots for i in s.items]
-        assert all(
-            i.food_id in sr24.foods.index and sr24.foods.at[i.food_id, "name"] == i.name for i in items
-        )
+        assert all(i.food_id in sr24.foods.index and sr24.foods.at[i.food_id, "name"] == i.name for i in items)
         energy = sum(sr24.foods.at[i.food_id, "energy"] * i.grams / 100 for i in items)
         assert day.totals["energy"].amount == pytest.approx(energy, rel=1e-6)
 
@@ -199,9 +195,7 @@ def test_markdown_has_the_same_content_without_charts(plan, sr24):
     ],
 )
 def test_coverage_classes(amount, lo, hi, status, pct):
-    total = NutrientTotal(
-        nutrient="x", unit="mg", amount=amount, min=lo, max=hi, met=lo is None or amount >= lo
-    )
+    total = NutrientTotal(nutrient="x", unit="mg", amount=amount, min=lo, max=hi, met=lo is None or amount >= lo)
     cov = coverage(total)
     assert cov.status == status
     assert cov.pct == pytest.approx(pct)

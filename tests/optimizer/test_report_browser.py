@@ -24,9 +24,7 @@ from optimizer.report import key_nutrients, nutrient_order, render_html
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
-)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
 
 # A console message in the log looks like: [..:INFO:CONSOLE(12)] "Uncaught ReferenceError: ...", source: ...
 CONSOLE = re.compile(r":CONSOLE(?:\(\d+\)|:\d+)\]\s*(.*)")

@@ -151,10 +151,7 @@ def test_purchase_text_without_measures_uses_the_plan_serving():
     assert purchase_text("Avocados, raw", "fruits", 200, None, ("½ fruit", 100)) == "1 avocado"
     assert purchase_text("Kiwifruit, green, raw", "fruits", 207, None, ("1 fruit", 69)) == "3 kiwis"
     # No serving that counts pieces: by weight
-    assert (
-        purchase_text("Bananas, raw", "fruits", 472, None, ("1 cup, sliced", 150))
-        == "500 g bananas (about 1 lb)"
-    )
+    assert purchase_text("Bananas, raw", "fruits", 472, None, ("1 cup, sliced", 150)) == "500 g bananas (about 1 lb)"
 
 
 @pytest.mark.parametrize(

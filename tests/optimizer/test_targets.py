@@ -59,9 +59,7 @@ def test_every_example_gets_targets(path):
         t = tg.items[key]
         assert t.min is not None and t.min > 0
         assert t.max is None or t.min <= t.max
-    assert (
-        tg.items["vitamin_d"].weekly and tg.items["vitamin_b12"].weekly and not tg.items["magnesium"].weekly
-    )
+    assert tg.items["vitamin_d"].weekly and tg.items["vitamin_b12"].weekly and not tg.items["magnesium"].weekly
 
 
 def test_minimums_are_the_published_values_and_provenance():
@@ -118,9 +116,7 @@ def test_energy_range_and_overrides():
     fixed = compute_targets(person(age=30, sex="female", energy_kcal=2000))
     assert (fixed.energy_min, fixed.energy_max) == (1800, 2200)
     assert fixed.energy_source.startswith("dietitian override (energy_kcal)")
-    ranged = compute_targets(
-        person(age=30, sex="female", energy_kcal=2000, nutrients={"energy": {"max": 2100}})
-    )
+    ranged = compute_targets(person(age=30, sex="female", energy_kcal=2000, nutrients={"energy": {"max": 2100}}))
     assert (ranged.energy_min, ranged.energy_max) == (1800, 2100)
     assert "energy" not in ranged.items
 
@@ -149,18 +145,16 @@ def test_iron_priority_rises_but_goal_is_kept():
 
 
 def test_potassium_not_raised_on_diuretics():
-    k = compute_targets(
-        person(age=74, sex="male", factors=["diuretics"]), triage_for({"potassium": 6})
-    ).items["potassium"]
+    k = compute_targets(person(age=74, sex="male", factors=["diuretics"]), triage_for({"potassium": 6})).items[
+        "potassium"
+    ]
     assert k.min == 3400 and k.priority == 5 and "diuretics: ask the prescriber" in k.min_source
 
 
 def test_suspected_raise_stays_below_food_ul(monkeypatch):
     # A huge raise factor makes the UL margin the binding rule.
     monkeypatch.setattr(targets_mod, "RAISE_GAIN", 10.0)
-    tg = compute_targets(
-        person(age=60, sex="female"), triage_for({"calcium": 5, "vitamin_d": 5, "magnesium": 5})
-    )
+    tg = compute_targets(person(age=60, sex="female"), triage_for({"calcium": 5, "vitamin_d": 5, "magnesium": 5}))
     assert tg.items["calcium"].min == pytest.approx(UL_MARGIN * 2000)
     assert tg.items["vitamin_d"].min == pytest.approx(UL_MARGIN * 100)
     assert tg.items["magnesium"].max is None and tg.items["magnesium"].min == pytest.approx(320 * 11.1)

@@ -234,9 +234,7 @@ def make_day(index: int, spec: dict[str, list[tuple[str, float]]], table: FoodTa
         amount = sum(v * i.grams / 100 for v, i in zip(values, items, strict=True) if not pd.isna(v))
         totals[nut] = _total(nut, amount, sum(pd.isna(v) for v in values))
     energy = totals["energy"].amount
-    macros = {
-        m: 100 * totals[m].amount * k / energy for m, k in (("protein", 4), ("fat", 9), ("carbohydrate", 4))
-    }
+    macros = {m: 100 * totals[m].amount * k / energy for m, k in (("protein", 4), ("fat", 9), ("carbohydrate", 4))}
     return DayPlan(index=index, energy_kcal=energy, macros_pct=macros, slots=slots, totals=totals)
 
 
@@ -408,9 +406,7 @@ def test_table_values_changed_after_planning_are_caught():
 def test_energy_and_macros_are_recomputed():
     plan = day_plan()
     day = plan.days[0]
-    plan = _with_day(
-        plan, day.model_copy(update={"macros_pct": {**day.macros_pct, "fat": 20.0}, "energy_kcal": 1300})
-    )
+    plan = _with_day(plan, day.model_copy(update={"macros_pct": {**day.macros_pct, "fat": 20.0}, "energy_kcal": 1300}))
     assert problems(verify_plan(plan, food_table()), "energy_macros") == [
         ("energy_macros", "day 1", "energy_kcal 1300 differs from the recomputed 1320 kcal"),
         ("energy_macros", "day 1", "macros_pct[fat] 20 should be 14.7614"),
@@ -557,9 +553,7 @@ def test_daily_grams_of_a_food_above_its_max_g():
 
 
 def test_nutrient_max_exceeded():
-    targets = TARGETS.model_copy(
-        update={"items": {**TARGETS.items, "sodium": target("sodium", "mg", None, 300)}}
-    )
+    targets = TARGETS.model_copy(update={"items": {**TARGETS.items, "sodium": target("sodium", "mg", None, 300)}})
     plan = day_plan().model_copy(update={"targets": targets})
     msgs = problems(verify_plan(plan, food_table()), "nutrient_max")
     assert msgs == [("nutrient_max", "day 1", "sodium 373 mg is above the maximum 300 mg (UL)")]
@@ -591,9 +585,7 @@ def test_macros_outside_amdr_with_half_point_slack():
 
 
 def test_food_group_limits():
-    report = verify_plan(
-        day_plan(group_min_g={"vegetables": 250.0}, group_max_g={"legumes": 300.0}), food_table()
-    )
+    report = verify_plan(day_plan(group_min_g={"vegetables": 250.0}, group_max_g={"legumes": 300.0}), food_table())
     assert problems(report, "food_groups") == [
         ("food_groups", "day 1", "legumes: 400 g is above the daily maximum 300 g"),
         ("food_groups", "day 1", "vegetables: 200 g is below the daily minimum 250 g"),
@@ -640,9 +632,7 @@ def test_short_by_within_one_percent_is_accepted():
 def test_weekly_nutrient_shortfall_must_be_on_the_week_average():
     plan = week_plan()
     by_day = [_shortfall("vitamin_b12", "day 1", 1.7)]
-    plan = plan.model_copy(
-        update={"shortfalls": [s for s in plan.shortfalls if s.nutrient != "vitamin_b12"] + by_day}
-    )
+    plan = plan.model_copy(update={"shortfalls": [s for s in plan.shortfalls if s.nutrient != "vitamin_b12"] + by_day})
     assert problems(verify_plan(plan, food_table()), "shortfalls") == [
         ("shortfalls", "shortfall vitamin_b12 (day 1)", "no such target minimum for this scope"),
         (
@@ -729,9 +719,7 @@ def test_repeated_protein_on_consecutive_days():
 
 
 def test_identical_days():
-    plan = make_plan(
-        [make_day(1, DAY1), make_day(2, DAY1)], rules=plan_rules(weekly_nutrients=["vitamin_b12"])
-    )
+    plan = make_plan([make_day(1, DAY1), make_day(2, DAY1)], rules=plan_rules(weekly_nutrients=["vitamin_b12"]))
     report = verify_plan(plan, food_table())
     assert problems(report, "identical_days") == [
         ("identical_days", "day 2", "the same foods in the same slots as day 1")
@@ -810,9 +798,7 @@ def test_real_week_plan_passes_verification(bundled):
     from optimizer.planner import make_plan
     from optimizer.profile import load_profile
 
-    profile = load_profile(
-        Path(__file__).resolve().parents[2] / "examples" / "profiles" / "vegan_twitching.yaml"
-    )
+    profile = load_profile(Path(__file__).resolve().parents[2] / "examples" / "profiles" / "vegan_twitching.yaml")
     plan = make_plan(profile, bundled, days=7, time_limit=60)
     report = verify_plan(plan, bundled)
     assert problems(report) == []

@@ -374,7 +374,4 @@ def test_invariants(symptoms, factors, age, days):
             weights.append(_associations(r)[s.nutrient].weight)
         assert s.score == pytest.approx(sum(weights))
     assert ("long-duration" in flag_ids(result)) == (days is not None and days > 14)
-    assert (
-        result.model_dump_json()
-        == triage(symptoms=symptoms, factors=factors, age=age, days=days).model_dump_json()
-    )
+    assert result.model_dump_json() == triage(symptoms=symptoms, factors=factors, age=age, days=days).model_dump_json()
