@@ -281,9 +281,7 @@ def _solve_day(
     structure in whole portions (infeasible), it runs again on the whole preselection.
     """
     spec = dataclasses.replace(spec)
-    build_s = solve_s = 0.0
-    narrow, wide, lp_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
-    solve_s += lp_s
+    narrow, wide, build_s, solve_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
     for candidates in [narrow, wide] if len(narrow) < len(wide) else [wide]:
         t0 = time.perf_counter()
         spec.candidates = candidates
@@ -344,18 +342,20 @@ def _candidates(
     prices: pd.Series | None,
     banned: set[str],
     solver: str,
-) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
     """Candidates for the day MILP: a wide preselection, and the part of it the LP relaxation uses
-    (plus the liked foods). Also returns the seconds spent solving the relaxation."""
+    (plus the liked foods). Also returns the seconds spent building and solving the relaxation."""
+    t0 = time.perf_counter()
     keep = {f for foods in spec.liked.values() for f in foods}
     wide = preselect(allowed, targets, per_category=WIDE_PER_CATEGORY, keep=keep, banned=banned)
     spec.candidates = wide
     relaxed = day_model.build_day_model(spec, rules, targets, prices=prices)
+    build_s = time.perf_counter() - t0
     outcome = solve(relaxed.prob, solver=solver, relax=True, time_limit=10.0)
-    if not outcome.has_solution:
-        return wide, wide, outcome.seconds  # the MILP is infeasible too; the diagnosis needs every candidate
+    if not outcome.has_solution:  # the MILP is infeasible too; the diagnosis needs every candidate
+        return wide, wide, build_s, outcome.seconds
     support = {f for (f, _), var in relaxed.n.items() if (var.value() or 0.0) > 1e-6}
-    return wide.loc[sorted(support | (keep & set(wide.index)))], wide, outcome.seconds
+    return wide.loc[sorted(support | (keep & set(wide.index)))], wide, build_s, outcome.seconds
 
 
 def _prices(profile: Profile, foods: FoodTable) -> pd.Series | None:
