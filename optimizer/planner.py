@@ -1,7 +1,7 @@
 """Making a plan: targets, rules, candidates, one model per day, solve, totals and explanations.
 
 A week is planned day by day with variety carried forward (the design notes measured a 7-day
-monolith at a 22 % gap after 60 s): foods already used on ``max_days_per_food`` days leave the
+monolith far from optimal after a minute): foods already used on ``max_days_per_food`` days leave the
 candidate set, the previous day's main-meal protein foods may not be main-meal protein again, no
 day may repeat all of an earlier day's items, and weekly nutrients (vitamin D, B12) carry what is
 still missing for the week over to the remaining days.
