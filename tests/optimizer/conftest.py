@@ -13,6 +13,7 @@ be worked out on paper from it, for example:
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -212,3 +213,24 @@ def bundled() -> FoodTable:
     from food_data.table import load_bundled
 
     return load_bundled()
+
+
+PLAN_WEEK = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    """The hand-made, realistic week plan the report and shopping tests render."""
+    from optimizer.plan import Plan
+
+    return Plan.model_validate_json(PLAN_WEEK.read_text())
+
+
+@pytest.fixture(scope="session")
+def sr24() -> FoodTable:
+    """The raw SR24 table (no curation), for household measures and nutrient sources."""
+    from food_data.nutrients import BY_ID, NUTRIENT_IDS
+    from food_data.table import read_sr24
+
+    foods, measures = read_sr24()
+    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from food_data.nutrients import BY_ID, NUTRIENT_IDS
-from food_data.table import FoodTable, read_sr24
 from optimizer.plan import NutrientTotal, Plan
 from optimizer.report import (
     coverage,
@@ -22,18 +19,7 @@ from optimizer.report import (
 )
 from triage import RedFlag
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return Plan.model_validate_json(FIXTURE.read_text())
-
-
-@pytest.fixture(scope="module")
-def sr24() -> FoodTable:
-    foods, measures = read_sr24()
-    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})
+# Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py.
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 
-from food_data.nutrients import BY_ID, NUTRIENT_IDS
-from food_data.table import FoodTable, read_sr24
+from food_data.table import FoodTable
 from optimizer.plan import Plan
 from optimizer.shopping import (
     SECTIONS,
@@ -22,18 +20,7 @@ from optimizer.shopping import (
     store_section,
 )
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return Plan.model_validate_json(FIXTURE.read_text())
-
-
-@pytest.fixture(scope="module")
-def sr24() -> FoodTable:
-    foods, measures = read_sr24()
-    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})
+# Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py.
 
 
 def _measures(table: FoodTable, food_id: str) -> list[tuple[str, float]]:
