@@ -39,14 +39,10 @@ def verify(
       mealplan plan --profile examples/profiles/pregnant.yaml --days 7 --format json -o week.json
       mealplan verify week.json
     """
-    from food_data.errors import InputError
     from food_data.loading import load_tables
     from optimizer.verify import load_plan, plan_tables, verify_plan
 
-    try:
-        plan = load_plan(plan_path)
-    except RecursionError:  # json.loads on deeply nested arrays; a plan is a few levels deep
-        raise InputError(f"{plan_path}: not a mealplan Plan: the JSON is nested too deeply.") from None
+    plan = load_plan(plan_path)
     paths, bundled = plan_tables(plan, foods_paths, no_bundled)
     report = verify_plan(plan, load_tables(paths, bundled=bundled), tolerance=tolerance)
     if fmt == "json":

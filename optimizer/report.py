@@ -729,7 +729,7 @@ def _about_html(plan: Plan) -> str:
         f"<p>Profile <b>{_e(plan.profile_id)}</b> ({_e(plan.targets.life_stage)}); {_e('; '.join(rules))}. "
         f"Energy target {plan.targets.energy_kcal:,.0f} kcal ({_e(plan.targets.energy_source)})."
         f"{_e(cost)}</p>"
-        f"<p>Solved with {_e(s.solver)}: {_e(s.status.value)}{_e(gap)}, {s.total_seconds:.1f} s, "
+        f"<p>Solved with {_e(s.solver)}: {_e(status_text(s))}{_e(gap)}, {s.total_seconds:.1f} s, "
         f"{s.variables:,} variables, {s.constraints:,} constraints, {s.candidates:,} candidate foods. "
         f"Food data: {_e(', '.join(plan.food_sources))}. Made with {_e(plan.created_with)}, plan schema "
         f"{_e(plan.schema_version)}.</p>"
@@ -1011,6 +1011,13 @@ def render_html(plan: Plan, foods: FoodTable | None = None) -> str:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
+def status_text(solve) -> str:
+    """The solve status in words; a time-limited plan is marked as not proven optimal."""
+    if solve.status.value == "time_limit":
+        return "stopped at the time limit (a good plan, not proven optimal)"
+    return solve.status.value
+
+
 def _md(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -1153,7 +1160,7 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         f"Profile {_md(plan.profile_id)} ({_md(plan.targets.life_stage)}), diet {_md(plan.rules.diet)}"
         + (f", allergies {_md(', '.join(plan.rules.allergies))}" if plan.rules.allergies else "")
         + (f", dislikes {_md(', '.join(plan.rules.dislikes))}" if plan.rules.dislikes else "")
-        + f". Solved with {_md(s.solver)}: {s.status.value}"
+        + f". Solved with {_md(s.solver)}: {status_text(s)}"
         + (f", gap {s.gap * 100:.2f}%" if s.gap is not None else "")
         + f", {s.total_seconds:.1f} s. Food data: {_md(', '.join(plan.food_sources))}. "
         + f"{_md(plan.created_with)}."

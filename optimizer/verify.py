@@ -122,6 +122,10 @@ def verify_plan(plan: Plan, foods: FoodTable, tolerance: float = 1e-6) -> Verifi
 MAX_LISTED = 20  # validation errors listed for a file that is not a Plan
 
 
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def load_plan(path: Path | str) -> Plan:
     """Read a saved plan (the JSON written by ``mealplan plan --format json``).
 
@@ -135,10 +139,14 @@ def load_plan(path: Path | str) -> Plan:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the plan ({exc.strerror}).") from None
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_reject_constant)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise InputError(f"{path}: not a JSON file{where}; give a plan saved with --format json.") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}; a saved plan has only finite numbers.") from None
+    except RecursionError:
+        raise InputError(f"{path}: the JSON is nested too deeply to be a plan.") from None
     if not isinstance(data, dict) or "days" not in data or "kind" not in data:
         raise InputError(
             f"{path}: not a mealplan Plan (a JSON object with kind, days, targets, rules ...); "

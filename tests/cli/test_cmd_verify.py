@@ -123,3 +123,15 @@ def test_saved_plan_fixture_is_read(tmp_path):
     from optimizer.verify import load_plan
 
     assert load_plan(fixture).kind == "week"
+
+
+def test_a_plan_with_nan_is_bad_input_not_a_failed_plan(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    path = tmp_path / "nan.json"
+    path.write_text('{"kind": "day", "days": [{"energy_kcal": NaN}]}')
+    result = CliRunner().invoke(cli, ["verify", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: NaN is not a number JSON allows; a saved plan has only finite numbers." in result.output

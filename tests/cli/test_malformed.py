@@ -298,8 +298,8 @@ def test_batch_of_malformed_profiles_exits_1_and_names_each_in_the_summary(tmp_p
     assert sorted(p.name for p in out.iterdir()) == ["summary.csv", "summary.json"]
 
 
-def test_a_plan_with_nan_amounts_fails_verification_with_exit_1(tmp_path: Path):
-    """NaN in a saved plan's amounts is valid JSON for Python: verify reports each bad amount (exit 1)."""
+def test_a_plan_with_nan_amounts_is_bad_input(tmp_path: Path):
+    """NaN in a saved plan's amounts (Python's json writes it) is refused as bad input (exit 2), no report written."""
     import json
 
     data = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json").read_text())
@@ -308,8 +308,9 @@ def test_a_plan_with_nan_amounts_fails_verification_with_exit_1(tmp_path: Path):
     path = tmp_path / "nan_plan.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     result = CliRunner().invoke(cli, ["verify", str(path), "-o", str(tmp_path / "report.txt")])
-    assert result.exit_code == 1, result.output
-    assert "grams nan must be more than 0" in (tmp_path / "report.txt").read_text()
+    assert result.exit_code == 2, result.output
+    assert "NaN is not a number JSON allows" in result.output
+    assert not (tmp_path / "report.txt").exists()
 
 
 def test_output_file_is_never_half_written_when_rendering_fails(tmp_path: Path, monkeypatch):

@@ -199,3 +199,12 @@ def test_coverage_classes(amount, lo, hi, status, pct):
 )
 def test_fmt_amount(value, unit, text):
     assert fmt_amount(value, unit) == text
+
+
+def test_a_time_limited_plan_is_marked_not_proven_optimal(plan):
+    from optimizer.plan import SolveStatus
+
+    limited = plan.model_copy(update={"solve": plan.solve.model_copy(update={"status": SolveStatus.TIME_LIMIT})})
+    for text in (render_html(limited), render_markdown(limited)):
+        assert "not proven optimal" in text
+    assert "not proven optimal" not in render_markdown(plan)
