@@ -321,20 +321,6 @@ def energy_estimate(
     return EnergyEstimate(kcal=kcal, method=method, assumed=tuple(assumed))
 
 
-def energy_requirement(
-    age: float,
-    sex: str,
-    weight_kg: float | None = None,
-    height_cm: float | None = None,
-    activity: str = "low",
-    pregnant: bool = False,
-    lactating: bool = False,
-    trimester: int | None = None,
-) -> float:
-    """Daily energy requirement in kcal; see :func:`energy_estimate` for the method."""
-    return energy_estimate(age, sex, weight_kg, height_cm, activity, pregnant, lactating, trimester).kcal
-
-
 def amdr(age: float) -> dict[str, tuple[float, float]]:
     """Acceptable Macronutrient Distribution Ranges (percent of energy) for an age.
 

@@ -11,7 +11,6 @@ from food_data.reference import (
     DRI_PATH,
     amdr,
     energy_estimate,
-    energy_requirement,
     life_stage,
     life_stages,
     reference_intakes,
@@ -157,26 +156,26 @@ def test_upper_levels_and_what_they_apply_to():
 
 def test_mifflin_worked_examples():
     # Woman 30 y, 60 kg, 165 cm: 10*60 + 6.25*165 - 5*30 - 161 = 1320.25; sedentary x1.2 = 1584.3.
-    assert energy_requirement(30, "female", 60, 165, "sedentary") == pytest.approx(1584.3)
+    assert energy_estimate(30, "female", 60, 165, "sedentary").kcal == pytest.approx(1584.3)
     # Man 40 y, 80 kg, 180 cm: 800 + 1125 - 200 + 5 = 1730; active x1.55 = 2681.5.
-    assert energy_requirement(40, "male", 80, 180, "active") == pytest.approx(2681.5)
+    assert energy_estimate(40, "male", 80, 180, "active").kcal == pytest.approx(2681.5)
 
 
 def test_child_eer_worked_examples():
     # Boy 10 y, 36 kg, 144 cm, active (PA 1.26): 88.5 - 619 + 1.26 * (961.2 + 1300.32) + 25.
-    assert energy_requirement(10, "male", 36, 144, "active") == pytest.approx(2344.0152)
+    assert energy_estimate(10, "male", 36, 144, "active").kcal == pytest.approx(2344.0152)
     # Girl 6 y, 20 kg, 115 cm, low active (PA 1.16): 135.3 - 184.8 + 1.16 * (200 + 1074.1) + 20.
-    assert energy_requirement(6, "female", 20, 115, "low") == pytest.approx(1448.456)
+    assert energy_estimate(6, "female", 20, 115, "low").kcal == pytest.approx(1448.456)
     # Toddler 2 y, 12 kg: 89 * 12 - 100 + 20.
-    assert energy_requirement(2, "male", 12, 86, "low") == pytest.approx(988)
+    assert energy_estimate(2, "male", 12, 86, "low").kcal == pytest.approx(988)
 
 
 def test_pregnancy_and_lactation_increments():
-    base = energy_requirement(30, "female", 60, 165, "low")
-    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True) == pytest.approx(base + 340)
-    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True, trimester=3) == pytest.approx(base + 452)
-    assert energy_requirement(30, "female", 60, 165, "low", pregnant=True, trimester=1) == pytest.approx(base)
-    assert energy_requirement(30, "female", 60, 165, "low", lactating=True) == pytest.approx(base + 330)
+    base = energy_estimate(30, "female", 60, 165, "low").kcal
+    assert energy_estimate(30, "female", 60, 165, "low", pregnant=True).kcal == pytest.approx(base + 340)
+    assert energy_estimate(30, "female", 60, 165, "low", pregnant=True, trimester=3).kcal == pytest.approx(base + 452)
+    assert energy_estimate(30, "female", 60, 165, "low", pregnant=True, trimester=1).kcal == pytest.approx(base)
+    assert energy_estimate(30, "female", 60, 165, "low", lactating=True).kcal == pytest.approx(base + 330)
 
 
 def test_reference_body_used_and_reported():
@@ -189,7 +188,7 @@ def test_reference_body_used_and_reported():
 
 def test_bad_activity_is_an_error():
     with pytest.raises(ValueError, match="allowed sedentary, low, active, very_active"):
-        energy_requirement(30, "female", 60, 165, "couch")
+        energy_estimate(30, "female", 60, 165, "couch")
 
 
 def test_amdr():

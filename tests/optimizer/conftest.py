@@ -75,14 +75,19 @@ TINY_FOODS = {
 }  # fmt: skip
 
 
-def tiny_table(*, common: bool = False, **changes: dict[str, object]) -> FoodTable:
-    """The tiny table with every curation column; ``changes`` maps a food id to column overrides.
-
-    With ``common=True`` the optional ``common`` column is added (every food an everyday food).
-    """
+def table_from(
+    foods: dict[str, tuple],
+    nutrients: tuple[str, ...],
+    units: dict[str, str],
+    changes: dict[str, dict[str, object]] | None = None,
+    extra: dict[str, object] | None = None,
+) -> FoodTable:
+    """A FoodTable with every curation column from ``(name, category, diet, allergens, serving name,
+    serving g, max g, slots, price, nutrient values)`` tuples; ``changes`` maps a food id to column
+    overrides and ``extra`` adds columns to every food."""
     rows = {}
-    for fid, (name, cat, diet, allergens, sname, sg, max_g, slots, price, values) in TINY_FOODS.items():
-        row = {
+    for fid, (name, cat, diet, allergens, sname, sg, max_g, slots, price, values) in foods.items():
+        rows[fid] = {
             "name": name,
             "usda_group": "",
             "source": SR24_SOURCE,
@@ -97,22 +102,29 @@ def tiny_table(*, common: bool = False, **changes: dict[str, object]) -> FoodTab
             "slots": slots,
             "planner": True,
             "price": price,
-            **dict(zip(TINY_NUTRIENTS, map(float, values), strict=True)),
+            **dict(zip(nutrients, map(float, values), strict=True)),
+            **(extra or {}),
+            **(changes or {}).get(fid, {}),
         }
-        if common:
-            row["common"] = True
-        row.update(changes.get(fid, {}))
-        rows[fid] = row
-    foods = pd.DataFrame.from_dict(rows, orient="index")
-    foods.index.name = "id"
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "id"
     measures = pd.DataFrame(
         {
-            "id": list(TINY_FOODS),
-            "measure": [v[4] for v in TINY_FOODS.values()],
-            "grams": [float(v[5]) for v in TINY_FOODS.values()],
+            "id": list(foods),
+            "measure": [v[4] for v in foods.values()],
+            "grams": [float(v[5]) for v in foods.values()],
         }
     )
-    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in TINY_NUTRIENTS})
+    return FoodTable(foods=table, measures=measures, units=dict(units))
+
+
+def tiny_table(*, common: bool = False, **changes: dict[str, object]) -> FoodTable:
+    """The tiny table with every curation column; ``changes`` maps a food id to column overrides.
+
+    With ``common=True`` the optional ``common`` column is added (every food an everyday food).
+    """
+    units = {n: BY_ID[n].unit for n in TINY_NUTRIENTS}
+    return table_from(TINY_FOODS, TINY_NUTRIENTS, units, changes, {"common": True} if common else None)
 
 
 def target(nutrient: str, lo: float | None, hi: float | None = None, priority: float = 1.0) -> Target:

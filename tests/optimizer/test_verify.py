@@ -31,6 +31,7 @@ from optimizer.plan import (
 )
 from optimizer.targets import Target, Targets
 from optimizer.verify import CHECKS, Problem, VerificationReport, food_matches, verify_plan
+from tests.optimizer.conftest import table_from
 
 NUTS = ["energy", "protein", "fat", "carbohydrate", "calcium", "magnesium", "sodium", "vitamin_b12"]
 UNITS = {
@@ -73,37 +74,9 @@ DAY2 = {
 
 def food_table(**changes: dict[str, object]) -> FoodTable:
     """The fixture table; ``changes`` maps a food id to column overrides."""
-    rows = {}
-    for fid, (name, cat, diet, allergens, sname, sg, max_g, price, values) in FOODS.items():
-        row = {
-            "name": name,
-            "usda_group": "",
-            "source": SR24_SOURCE,
-            "deprecated": False,
-            "category": cat,
-            "diet": diet,
-            "allergens": allergens,
-            "as_eaten": True,
-            "serving_name": sname,
-            "serving_g": float(sg),
-            "max_g": float(max_g),
-            "slots": "breakfast;lunch;dinner;snack",
-            "planner": True,
-            "price": price,
-            **dict(zip(NUTS, map(float, values), strict=True)),
-        }
-        row.update(changes.get(fid, {}))
-        rows[fid] = row
-    foods = pd.DataFrame.from_dict(rows, orient="index")
-    foods.index.name = "id"
-    measures = pd.DataFrame(
-        {
-            "id": list(FOODS),
-            "measure": [v[4] for v in FOODS.values()],
-            "grams": [float(v[5]) for v in FOODS.values()],
-        }
-    )
-    return FoodTable(foods=foods, measures=measures, units=dict(UNITS))
+    every_slot = "breakfast;lunch;dinner;snack"
+    foods = {fid: (*spec[:7], every_slot, *spec[7:]) for fid, spec in FOODS.items()}
+    return table_from(foods, NUTS, UNITS, changes)
 
 
 def target(nutrient, unit, lo, hi=None, weekly=False):
