@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import logging
+import os
+import pickle
+import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +17,7 @@ from food_data.build import DATA_DIR, FOODS_FILE, MEASURES_FILE
 from food_data.nutrients import BY_ID, NUTRIENT_IDS
 
 SR24_SOURCE = "USDA SR24"
+log = logging.getLogger(__name__)
 
 # Columns that describe a food rather than its nutrients. Curation adds the planner columns.
 INFO_COLUMNS = ("name", "usda_group", "source", "deprecated")
@@ -85,7 +91,28 @@ def read_sr24(data_dir: Path = DATA_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @functools.cache
 def load_bundled() -> FoodTable:
-    """The bundled SR24 table with planner curation, loaded once per process."""
+    """The bundled SR24 table with planner curation, loaded once per process.
+
+    Curation takes about 0.3 s, so the curated table is kept in a cache file (see ``cache_path``)
+    keyed by a hash of the data and the code that builds it: any change to either builds it anew.
+    A cache that cannot be read or written is skipped, never an error.
+    """
+    path = cache_path()
+    if path is not None:
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # a damaged or foreign cache file: rebuild it
+            log.info("ignoring the table cache %s: %s", path, exc)
+    table = _build_bundled()
+    if path is not None:
+        _store(path, table)
+    return table
+
+
+def _build_bundled() -> FoodTable:
     from food_data.curation import curate
     from food_data.staples import staple_mask
 
@@ -93,3 +120,41 @@ def load_bundled() -> FoodTable:
     foods = curate(foods, measures)
     foods["common"] = staple_mask(foods["name"])
     return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})
+
+
+CACHE_ENV = "MEALPLAN_CACHE_DIR"  # where the curated table is cached; "off" disables the cache
+_PACKAGE_DIR = Path(__file__).parent
+
+
+def cache_path() -> Path | None:
+    """The cache file for the curated bundled table, or None when caching is off.
+
+    The folder is ``$MEALPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/mealplan``, else
+    ``~/.cache/mealplan``. The file name carries a hash of every file in the ``food_data`` package
+    (code and data) and the Python and pandas versions.
+    """
+    setting = os.environ.get(CACHE_ENV, "")
+    if setting.lower() == "off":
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mealplan"
+    digest = hashlib.sha256(f"{platform.python_version()} {pd.__version__}".encode())
+    for file in sorted([*_PACKAGE_DIR.glob("*.py"), *(_PACKAGE_DIR / "data").iterdir()]):
+        if file.is_file():
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return folder / f"bundled-{digest.hexdigest()[:20]}.pickle"
+
+
+def _store(path: Path, table: FoodTable) -> None:
+    """Write the cache file atomically and remove caches of older data or code."""
+    from food_data.atomic import write_atomic
+
+    try:
+        write_atomic(path, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in path.parent.glob("bundled-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("cannot write the table cache %s: %s", path, exc)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+from food_data.table import CACHE_ENV
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Cache the curated table in a folder of this run (shared with CLI subprocesses), not ~/.cache."""
+    os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="mealplan-test-cache-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
