@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pandas as pd
-
 from food_data import table as table_module
 from food_data.errors import FoodDataError
 from food_data.nutrients import NUTRIENT_IDS
@@ -116,6 +114,8 @@ def _check_compatible(tables: list[tuple[str, FoodTable]], bundled: bool) -> Non
 
 
 def _merge(tables: list[tuple[str, FoodTable]]) -> FoodTable:
+    import pandas as pd
+
     units: dict[str, str] = {}
     for _, t in tables:
         for nutrient, unit in t.units.items():

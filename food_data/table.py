@@ -1,4 +1,9 @@
-"""The FoodTable type every loader returns, and the bundled SR24 table (loaded once per process)."""
+"""The FoodTable type every loader returns, and the bundled SR24 table (loaded once per process).
+
+A table holds its foods twice over, each built on first use from the other: ``rows``, numpy columns
+the planner works on, and ``foods``, a pandas DataFrame for everything else. The cached bundled
+table is stored as rows, so a day plan never imports pandas (0.4 s of a 1 s budget).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,17 @@ import logging
 import os
 import pickle
 import platform
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
 from food_data.build import DATA_DIR, FOODS_FILE, MEASURES_FILE
 from food_data.nutrients import BY_ID, NUTRIENT_IDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SR24_SOURCE = "USDA SR24"
 log = logging.getLogger(__name__)
@@ -37,30 +46,147 @@ CURATION_COLUMNS = (
 # user's own foods, count every food as common.
 
 
-@dataclass(frozen=True)
+class Rows:
+    """Some foods of a table as numpy columns, in a fixed order: what the planner computes on.
+
+    ``rows[name]`` is a column's values for these foods (a numpy array); ``rows.index`` their ids.
+    Subsets (``where``, ``take``) share the table's arrays, so they are cheap.
+    """
+
+    __slots__ = ("ids", "_all", "_data", "_pos", "_where")
+
+    def __init__(self, ids: np.ndarray, data: dict[str, np.ndarray], pos: np.ndarray | None = None) -> None:
+        self._all = ids  # the whole table's ids
+        self._data = data  # the whole table's columns
+        self._pos = pos  # positions of these foods in the whole table (None: all, in order)
+        self.ids = ids if pos is None else ids[pos]
+        self._where: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def index(self) -> list[str]:
+        """Food ids, in order."""
+        return self.ids.tolist()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._data)
+
+    @property
+    def empty(self) -> bool:
+        return len(self.ids) == 0
+
+    def __contains__(self, column: str) -> bool:
+        return column in self._data
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        values = self._data[column]
+        return values if self._pos is None else values[self._pos]
+
+    def _positions(self) -> np.ndarray:
+        return np.arange(len(self.ids)) if self._pos is None else self._pos
+
+    def where(self, mask: np.ndarray) -> Rows:
+        """The foods where ``mask`` (one bool per food here) is true."""
+        return Rows(self._all, self._data, self._positions()[np.asarray(mask, dtype=bool)])
+
+    def take(self, ids: Iterable[str]) -> Rows:
+        """The foods with these ids, in this order (ids not here raise KeyError)."""
+        if self._where is None:
+            self._where = {f: i for i, f in enumerate(self.ids.tolist())}
+        local = np.array([self._where[f] for f in ids], dtype=np.intp)
+        return Rows(self._all, self._data, self._positions()[local])
+
+    def value(self, food_id: str, column: str) -> Any:
+        """One cell."""
+        return self.take([food_id])[column][0]
+
+    def records(self, columns: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """``{food id: {column: value}}`` for these foods."""
+        cols = [(c, self[c].tolist()) for c in columns]
+        return {f: {c: v[i] for c, v in cols} for i, f in enumerate(self.index)}
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame({c: self[c] for c in self._data}, index=pd.Index(self.ids, name="id", dtype="str"))
+
+
 class FoodTable:
     """Foods with nutrients per 100 g in registry units, plus household measures.
 
     Attributes:
         foods: One row per food, indexed by food id (str). Columns: ``INFO_COLUMNS``,
             ``CURATION_COLUMNS`` and one float column per nutrient (NaN = unknown, never 0).
+        rows: The same foods as numpy columns (``Rows``), for the planner.
         measures: Household measures: columns ``id``, ``measure`` (e.g. "1 cup, sliced"), ``grams``.
         units: Unit of every nutrient column (registry units, or the user's for custom nutrients).
         basis: What the nutrient amounts are per, e.g. ``"100 g"`` (user tables may declare another).
     """
 
-    foods: pd.DataFrame
-    measures: pd.DataFrame
-    units: dict[str, str] = field(default_factory=dict)
-    basis: str = "100 g"
+    def __init__(
+        self,
+        foods: pd.DataFrame | Rows,
+        measures: pd.DataFrame | dict[str, np.ndarray],
+        units: dict[str, str] | None = None,
+        basis: str = "100 g",
+    ) -> None:
+        self._frame = None if isinstance(foods, Rows) else foods
+        self._rows = foods if isinstance(foods, Rows) else None
+        self._measures = measures
+        self.units = dict(units or {})
+        self.basis = basis
+
+    @property
+    def foods(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = self._rows.to_frame()
+        return self._frame
+
+    @property
+    def rows(self) -> Rows:
+        if self._rows is None:
+            frame = self._frame
+            self._rows = Rows(
+                np.array(frame.index.astype(str), dtype=object),
+                {c: frame[c].to_numpy(dtype=object if frame[c].dtype.kind not in "biuf" else None) for c in frame},
+            )
+        return self._rows
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        if isinstance(self._measures, dict):
+            import pandas as pd
+
+            self._measures = pd.DataFrame(self._measures)
+        return self._measures
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled as numpy columns, so reading a pickle back does not import pandas."""
+        rows = self.rows
+        measures = self._measures
+        if not isinstance(measures, dict):
+            measures = {c: measures[c].to_numpy(dtype=object if c != "grams" else float) for c in measures}
+        return {
+            "ids": rows.ids,
+            "data": {c: rows[c] for c in rows.columns},
+            "measures": measures,
+            "units": self.units,
+            "basis": self.basis,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(Rows(state["ids"], state["data"]), state["measures"], state["units"], state["basis"])
 
     @property
     def nutrient_columns(self) -> list[str]:
         """Nutrient columns in this table, registry nutrients first in registry order."""
-        return [c for c in self.foods.columns if c in self.units]
+        return [c for c in self.rows.columns if c in self.units]
 
     def __len__(self) -> int:
-        return len(self.foods)
+        return len(self.rows)
 
     def planner_foods(self) -> pd.DataFrame:
         """The curated planner set: foods marked ``planner``."""
@@ -74,6 +200,8 @@ class FoodTable:
 
 def read_sr24(data_dir: Path = DATA_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read the committed SR24 foods and measures files without curation."""
+    import pandas as pd
+
     foods = pd.read_csv(
         data_dir / FOODS_FILE,
         dtype={"id": str, "name": str, "usda_group": str},
@@ -131,7 +259,7 @@ def cache_path() -> Path | None:
 
     The folder is ``$MEALPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/mealplan``, else
     ``~/.cache/mealplan``. The file name carries a hash of every file in the ``food_data`` package
-    (code and data) and the Python and pandas versions.
+    (code and data) and the Python and numpy versions.
     """
     setting = os.environ.get(CACHE_ENV, "")
     if setting.lower() == "off":
@@ -140,7 +268,7 @@ def cache_path() -> Path | None:
         folder = Path(setting)
     else:
         folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mealplan"
-    digest = hashlib.sha256(f"{platform.python_version()} {pd.__version__}".encode())
+    digest = hashlib.sha256(f"{platform.python_version()} {np.__version__}".encode())
     for file in sorted([*_PACKAGE_DIR.glob("*.py"), *(_PACKAGE_DIR / "data").iterdir()]):
         if file.is_file():
             digest.update(file.name.encode() + b"\0" + file.read_bytes())

@@ -8,35 +8,36 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from food_data.table import SR24_SOURCE, FoodTable
+from food_data.table import SR24_SOURCE, FoodTable, Rows
 from food_data.vocab import DIET_LEVEL, split_tags
 from optimizer.plan import PlanRules
 from optimizer.targets import Targets
 
 
-def pattern_mask(patterns: list[str], foods: pd.DataFrame) -> pd.Series:
-    """Foods that any of ``patterns`` names, vectorised over the table.
+def pattern_mask(patterns: list[str], foods: Rows) -> np.ndarray:
+    """Foods that any of ``patterns`` names (one bool per food).
 
     The same rule as ``optimizer.profile.food_matches``: the food id itself, a glob on the name
     (case-insensitive), or a case-insensitive substring of the name.
     """
-    mask = pd.Series(False, index=foods.index)
-    names = foods["name"].astype(str).str.lower()
-    ids = pd.Series(foods.index.astype(str), index=foods.index)
+    mask = np.zeros(len(foods), dtype=bool)
+    names = [str(n).lower() for n in foods["name"]]
     for p in patterns:
         pat = p.strip()
         if not pat:
             continue
-        mask |= ids == pat
+        mask |= foods.ids == pat
         if any(ch in pat for ch in "*?["):
-            mask |= names.str.match(fnmatch.translate(pat.lower()))
+            rx = re.compile(fnmatch.translate(pat.lower()))
+            mask |= np.array([rx.match(n) is not None for n in names], dtype=bool)
         else:
-            mask |= names.str.contains(pat.lower(), regex=False)
+            needle = pat.lower()
+            mask |= np.array([needle in n for n in names], dtype=bool)
     return mask
 
 
@@ -44,111 +45,128 @@ def pattern_mask(patterns: list[str], foods: pd.DataFrame) -> pd.Series:
 class Eligibility:
     """Allowed foods and, for every other food, the first rule that keeps it out."""
 
-    allowed: pd.DataFrame
-    blocked: pd.Series  # food id -> reason, e.g. "diet (vegan)"
+    allowed: Rows
+    blocked: dict[str, str]  # food id -> reason, e.g. "diet (vegan)", in table order
 
 
 def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
     """Apply planner, diet, allergy, exclusion and dislike rules, recording why each food is out."""
-    foods = table.foods
-    reason = pd.Series("", index=foods.index, dtype=object)
+    foods = table.rows
+    reason = np.full(len(foods), "", dtype=object)
 
-    def block(mask: pd.Series, why) -> None:
+    def block(mask: np.ndarray, why: str | np.ndarray) -> None:
         new = mask & (reason == "")
-        if isinstance(why, pd.Series):
-            reason[new] = why[new]
-        else:
-            reason[new] = why
+        reason[new] = why[new] if isinstance(why, np.ndarray) else why
 
     user_food = foods["source"] != SR24_SOURCE
     block(~foods["planner"].astype(bool) & ~user_food, "not in the planner set (not as eaten or not suitable)")
-    block(foods["energy"].isna(), "no energy value")
+    block(np.isnan(foods["energy"].astype(float)), "no energy value")
     level = DIET_LEVEL[rules.diet]
-    block(foods["diet"].map(DIET_LEVEL).fillna(99) > level, f"diet ({rules.diet})")
+    block(np.array([DIET_LEVEL.get(d, 99) > level for d in foods["diet"]], dtype=bool), f"diet ({rules.diet})")
     if rules.allergies:
         allergy = set(rules.allergies)
-        hit = foods["allergens"].map(lambda t: sorted(allergy.intersection(split_tags(t))))
-        block(hit.map(bool), hit.map(lambda h: f"allergy ({', '.join(h)})"))
+        hits = [sorted(allergy.intersection(split_tags(t))) for t in foods["allergens"]]
+        block(
+            np.array([bool(h) for h in hits], dtype=bool),
+            np.array([f"allergy ({', '.join(h)})" for h in hits], dtype=object),
+        )
     for pattern in rules.exclude:
         block(pattern_mask([pattern], foods), f"excluded ('{pattern}')")
     for pattern in rules.dislikes:
         block(pattern_mask([pattern], foods), f"disliked ('{pattern}')")
-    bad_serving = ~(foods["serving_g"] > 0) | ~(foods["max_g"] >= foods["serving_g"] * rules.min_portion_servings)
+    serving = foods["serving_g"].astype(float)
+    with np.errstate(invalid="ignore"):
+        bad_serving = ~(serving > 0) | ~(foods["max_g"].astype(float) >= serving * rules.min_portion_servings)
     block(bad_serving, "no usable serving size")
-    allowed = foods[reason == ""]
-    return Eligibility(allowed=allowed, blocked=reason[reason != ""])
-
-
-def nutrient_matrix(foods: pd.DataFrame, nutrients: list[str]) -> np.ndarray:
-    """Per-100 g amounts (rows: foods, columns: nutrients), unknown counted as 0."""
-    cols = [foods[n] if n in foods.columns else pd.Series(0.0, index=foods.index) for n in nutrients]
-    return np.nan_to_num(
-        np.column_stack([c.to_numpy(dtype=float) for c in cols]) if cols else np.zeros((len(foods), 0))
+    out = reason != ""
+    return Eligibility(
+        allowed=foods.where(~out),
+        blocked=dict(zip(foods.ids[out].tolist(), reason[out].tolist(), strict=True)),
     )
 
 
-def coverage_scores(foods: pd.DataFrame, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
+def nutrient_matrix(foods: Rows, nutrients: list[str]) -> np.ndarray:
+    """Per-100 g amounts (rows: foods, columns: nutrients), unknown counted as 0."""
+    cols = [foods[n].astype(float) if n in foods else np.zeros(len(foods)) for n in nutrients]
+    return np.nan_to_num(np.column_stack(cols)) if cols else np.zeros((len(foods), 0))
+
+
+def coverage_scores(foods: Rows, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
     """Each food's target coverage per serving and per 100 kcal.
 
     The score is the priority-weighted sum over target nutrients of min(1, amount in one serving /
     daily minimum): how much of the day's targets one serving covers.
     """
-    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0 and n in foods.columns}
+    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0 and n in foods}
     names = sorted(mins)
     if not names:
         return np.zeros(len(foods)), np.zeros(len(foods))
-    serving = foods["serving_g"].to_numpy(dtype=float) / 100.0
+    serving = foods["serving_g"].astype(float) / 100.0
     per_serving = nutrient_matrix(foods, names) * serving[:, None]
     weights = np.array([mins[n].priority for n in names])
     goal = np.array([mins[n].min for n in names])
     with np.errstate(over="ignore"):  # a minimum of 1e-308 overflows to inf, and min(inf, 1) is 1
         score = (np.minimum(per_serving / goal, 1.0) * weights).sum(axis=1)
-    kcal = np.maximum(foods["energy"].to_numpy(dtype=float) * serving, 1.0)
+    kcal = np.maximum(foods["energy"].astype(float) * serving, 1.0)
     return score, score / kcal * 100.0
 
 
+def ranked(ids: list[str], score: np.ndarray) -> list[int]:
+    """Positions by score, highest first; ties in id order (so the same input ranks the same)."""
+    by_id = sorted(range(len(ids)), key=ids.__getitem__)
+    return sorted(by_id, key=lambda i: -score[i])
+
+
 def preselect(
-    allowed: pd.DataFrame,
+    allowed: Rows,
     targets: Targets,
     *,
     per_category: int = 10,
     keep: set[str] | None = None,
     banned: set[str] | None = None,
-) -> pd.DataFrame:
+) -> Rows:
     """The candidate set: per category the foods that cover the targets best, per serving and per kcal.
 
     The best ``per_category`` foods of each category by coverage per serving and the best by
     coverage per 100 kcal are kept (ties broken by id, so the same input gives the same
     candidates), plus the ``keep`` foods that are not banned.
     """
-    foods = allowed if not banned else allowed[~allowed.index.isin(banned)]
+    foods = allowed if not banned else allowed.where(np.array([f not in banned for f in allowed.ids], dtype=bool))
     score, density = coverage_scores(foods, targets)
-    frame = pd.DataFrame({"cat": foods["category"].to_numpy(), "score": score, "density": density}, index=foods.index)
-    frame = frame.sort_index()
-    chosen: set[str] = set(keep or ()) & set(foods.index)
-    for _, grp in frame.groupby("cat", sort=True):
-        chosen.update(grp.sort_values("score", ascending=False, kind="mergesort").index[:per_category])
-        chosen.update(grp.sort_values("density", ascending=False, kind="mergesort").index[:per_category])
-    return foods.loc[sorted(chosen)]
+    ids = foods.index
+    chosen: set[str] = set(keep or ()) & set(ids)
+    by_category: dict[str, list[int]] = {}
+    for i, cat in enumerate(foods["category"].tolist()):
+        if isinstance(cat, str):  # foods without a category are never candidates on their own
+            by_category.setdefault(cat, []).append(i)
+    for members in by_category.values():
+        sub = [ids[i] for i in members]
+        for values in (score[members], density[members]):
+            chosen.update(sub[j] for j in ranked(sub, values)[:per_category])
+    return foods.take(sorted(chosen))
 
 
 def richest_blocked(
-    table: FoodTable, blocked: pd.Series, nutrient: str, limit: int = 3
+    table: FoodTable, blocked: dict[str, str], nutrient: str, limit: int = 3
 ) -> list[tuple[str, str, float, str]]:
     """The blocked foods richest in ``nutrient`` per serving: (id, name, amount per serving, reason).
 
     Only foods people eat (planner foods) are suggested, so the answer is never "cod liver oil".
     """
-    foods = table.foods
-    if nutrient not in foods.columns or blocked.empty:
+    foods = table.rows
+    if nutrient not in foods or not blocked:
         return []
-    cand = foods.loc[blocked.index]
-    cand = cand[cand["planner"].astype(bool) & cand[nutrient].notna() & (cand["serving_g"] > 0)]
-    per = cand[nutrient] * cand["serving_g"] / 100.0
-    per = per[per > 0].sort_values(ascending=False, kind="mergesort")
+    cand = foods.take(blocked)
+    serving = cand["serving_g"].astype(float)
+    with np.errstate(invalid="ignore"):
+        per = cand[nutrient].astype(float) * serving / 100.0
+        ok = cand["planner"].astype(bool) & (serving > 0) & (per > 0)
+    order = sorted(np.flatnonzero(ok).tolist(), key=lambda i: -per[i])
+    names = cand["name"]
     out = []
-    for fid in per.index[:limit]:
-        value = float(per[fid])
+    for i in order[:limit]:
+        value = float(per[i])
         if math.isfinite(value):
-            out.append((fid, str(foods.at[fid, "name"]), value, str(blocked[fid])))
+            fid = str(cand.ids[i])
+            out.append((fid, str(names[i]), value, blocked[fid]))
     return out

@@ -11,25 +11,24 @@ A shortfall names the rules that stand in the way, as Optifood reports "problem 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from food_data.errors import ConflictError
-from food_data.table import FoodTable
+from food_data.table import FoodTable, Rows
 from optimizer.candidates import richest_blocked
 from optimizer.plan import FoodSuggestion, Shortfall
 from optimizer.targets import Target
 
 
-def energy_bound(allowed: pd.DataFrame, nutrient: str, energy_max: float) -> float:
+def energy_bound(allowed: Rows, nutrient: str, energy_max: float) -> float:
     """Most of ``nutrient`` any mix of allowed foods can give within the energy cap and daily maxima.
 
     Greedy by nutrient per kcal is optimal for this single-constraint continuous knapsack.
     """
-    if nutrient not in allowed.columns:
+    if nutrient not in allowed:
         return 0.0
-    value = allowed[nutrient].fillna(0.0).to_numpy(dtype=float)
-    kcal = allowed["energy"].fillna(0.0).to_numpy(dtype=float)
-    cap_g = allowed["max_g"].to_numpy(dtype=float)
+    value = np.nan_to_num(allowed[nutrient].astype(float))
+    kcal = np.nan_to_num(allowed["energy"].astype(float))
+    cap_g = allowed["max_g"].astype(float)
     order = np.argsort(-(value / np.maximum(kcal, 1e-9)), kind="mergesort")
     budget, got = energy_max, 0.0
     for i in order:
@@ -48,8 +47,8 @@ def explain_shortfall(
     achieved: float,
     *,
     table: FoodTable,
-    allowed: pd.DataFrame,
-    blocked: pd.Series,
+    allowed: Rows,
+    blocked: dict[str, str],
     energy_max: float,
 ) -> Shortfall:
     """A Shortfall with its causes and the blocked foods that would close it."""
@@ -68,8 +67,8 @@ def explain_shortfall(
             f"energy cap with portion limits: within {energy_max:.0f} kcal the allowed foods can give at most "
             f"{bound:.3g} {target.unit}"
         )
-    if nut in allowed.columns:
-        missing = int(allowed[nut].isna().sum())
+    if nut in allowed:
+        missing = int(np.isnan(allowed[nut].astype(float)).sum())
         if missing > 0.3 * len(allowed):
             causes.append(
                 f"missing data: {missing} of {len(allowed)} allowed foods have no {target.name} value (counted as 0)"

@@ -22,9 +22,9 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pulp
 
+from food_data.table import Rows
 from optimizer import expr
 from optimizer.candidates import nutrient_matrix
 from optimizer.plan import PlanRules
@@ -44,7 +44,7 @@ class DaySpec:
     """Everything that differs between the days of a week."""
 
     day: int
-    candidates: pd.DataFrame
+    candidates: Rows
     goals: dict[str, float]  # nutrient -> minimum goal for this day
     forbidden: set[tuple[str, str]] = field(default_factory=set)  # (food, slot) not allowed today
     previous: list[set[tuple[str, str]]] = field(default_factory=list)  # earlier days' (food, slot) items
@@ -96,7 +96,7 @@ def build_day_model(
     rules: PlanRules,
     targets: Targets,
     *,
-    prices: pd.Series | None = None,
+    prices: dict[str, float] | None = None,
     elastic: bool = False,
 ) -> DayModel:
     """Build the MILP for one day (see the module docstring for the formulation)."""
@@ -106,21 +106,18 @@ def build_day_model(
     step_servings = rules.portion_step_servings
     min_steps = max(1, round(rules.min_portion_servings / step_servings))
 
-    ids = list(foods.index)
-    step_g = {f: float(foods.at[f, "serving_g"]) * step_servings for f in ids}
+    ids = foods.index
+    serving_g = dict(zip(ids, foods["serving_g"].astype(float), strict=True))
+    step_g = {f: serving_g[f] * step_servings for f in ids}
     # An item is at most MAX_ITEM_SERVINGS servings (and at most the food's daily maximum): closeness to
     # typical servings is a hard rule, which keeps the objective's LP bound tight.
     max_steps = {
-        f: int(
-            np.floor(
-                min(float(foods.at[f, "max_g"]), MAX_ITEM_SERVINGS * float(foods.at[f, "serving_g"])) / step_g[f] + 1e-9
-            )
-        )
-        for f in ids
+        f: int(np.floor(min(float(cap), MAX_ITEM_SERVINGS * serving_g[f]) / step_g[f] + 1e-9))
+        for f, cap in zip(ids, foods["max_g"], strict=True)
     }
-    slot_sets = {f: set(str(foods.at[f, "slots"]).split(";")) for f in ids}
-    category = {f: str(foods.at[f, "category"]) for f in ids}
-    names = {f: str(foods.at[f, "name"]) for f in ids}
+    slot_sets = {f: set(str(v).split(";")) for f, v in zip(ids, foods["slots"], strict=True)}
+    category = {f: str(v) for f, v in zip(ids, foods["category"], strict=True)}
+    names = {f: str(v) for f, v in zip(ids, foods["name"], strict=True)}
 
     n: dict[tuple[str, str], pulp.LpVariable] = {}
     y: dict[tuple[str, str], pulp.LpVariable] = {}
@@ -140,7 +137,7 @@ def build_day_model(
     keys = list(n)
     # Nutrient coefficient per portion step, per (food, slot) variable.
     nutrients = sorted(set(targets.items) | {"energy", "protein", "fat", "carbohydrate"})
-    mat = nutrient_matrix(foods.loc[[k[0] for k in keys]] if keys else foods.iloc[:0], nutrients)
+    mat = nutrient_matrix(foods.take([k[0] for k in keys]), nutrients)
     grams = np.array([step_g[k[0]] for k in keys]) / 100.0
     coef = {nut: mat[:, i] * grams for i, nut in enumerate(nutrients)}
     qty = [n[k] for k in keys]

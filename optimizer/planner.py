@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
 
 from food_data.errors import ConfigError, SolverError
-from food_data.table import FoodTable
+from food_data.table import FoodTable, Rows
 from optimizer import model as day_model
-from optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, preselect
+from optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, preselect, ranked
 from optimizer.explain import conflict_error, explain_shortfall
 from optimizer.plan import (
     DayPlan,
@@ -63,7 +63,7 @@ def _version() -> str:
         return "mealplan"
 
 
-def read_prices(path: Path) -> pd.Series:
+def read_prices(path: Path) -> dict[str, float]:
     """A price table: CSV with columns ``id`` and ``price`` (per 100 g)."""
     problems = []
     prices: dict[str, float] = {}
@@ -85,7 +85,7 @@ def read_prices(path: Path) -> pd.Series:
         raise ConfigError(f"{path}: cannot read the price table ({exc.strerror}).") from exc
     if problems:
         raise ConfigError(f"{path}: bad prices.", problems)
-    return pd.Series(prices, dtype=float)
+    return prices
 
 
 @dataclass
@@ -143,7 +143,7 @@ def make_plan(
     if days == 1:
         rules = rules.model_copy(update={"weekly_nutrients": []})
     prices = _prices(profile, foods)
-    if objective == "cost" and (prices is None or prices.empty):
+    if objective == "cost" and not prices:
         raise ConfigError(
             "--objective cost needs prices: give the profile a `prices` table or use --foods with a price column."
         )
@@ -162,7 +162,7 @@ def make_plan(
         forbidden = {(f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein}
         spec = day_model.DaySpec(
             day=d,
-            candidates=elig.allowed.iloc[:0],
+            candidates=elig.allowed.take([]),
             goals=_day_goals(targets, rules, state, d, days),
             forbidden=forbidden,
             previous=state.previous,
@@ -170,7 +170,7 @@ def make_plan(
         )
         # Everyday foods first; the rest of the planner set only when they leave a target short.
         best = None
-        pools = [elig.allowed[common], elig.allowed] if common.any() and not common.all() else [elig.allowed]
+        pools = [elig.allowed.where(common), elig.allowed] if common.any() and not common.all() else [elig.allowed]
         day_left = per_day_limit  # the day's solver seconds are shared by its attempts
         for pool in pools:
             if best is not None and best.outcome.has_solution and day_left < 1.0:
@@ -248,7 +248,7 @@ def make_plan(
             candidates=n_cands,
             notes=notes,
         ),
-        food_sources=sorted(set(foods.foods["source"].astype(str))),
+        food_sources=sorted({str(s) for s in foods.rows["source"]}),
         cost=cost,
     )
 
@@ -264,10 +264,10 @@ class _DayAttempt:
 
 def _solve_day(
     spec: day_model.DaySpec,
-    pool: pd.DataFrame,
+    pool: Rows,
     rules: PlanRules,
     targets: Targets,
-    prices: pd.Series | None,
+    prices: dict[str, float] | None,
     banned: set[str],
     solver: str,
     time_limit: float,
@@ -303,23 +303,23 @@ def _solve_day(
     return _DayAttempt(spec, built, outcome, build_s, solve_s)
 
 
-def _common(allowed: pd.DataFrame) -> pd.Series:
+def _common(allowed: Rows) -> np.ndarray:
     """Everyday foods among the allowed ones; foods without the flag (the user's own) count as everyday."""
-    if "common" not in allowed.columns:
-        return pd.Series(True, index=allowed.index)
-    return allowed["common"].fillna(True).astype(bool)
+    if "common" not in allowed:
+        return np.ones(len(allowed), dtype=bool)
+    return np.array([True if v is None or v != v else bool(v) for v in allowed["common"].tolist()], dtype=bool)
 
 
-def _liked(patterns: list[str], allowed: pd.DataFrame, targets: Targets) -> dict[str, list[str]]:
+def _liked(patterns: list[str], allowed: Rows, targets: Targets) -> dict[str, list[str]]:
     """For each like pattern, its best few allowed foods by target coverage."""
     out = {}
     for pattern in patterns:
-        foods = allowed[pattern_mask([pattern], allowed)]
+        foods = allowed.where(pattern_mask([pattern], allowed))
         if foods.empty:
             continue
         score, _ = coverage_scores(foods, targets)
-        ranked = pd.Series(score, index=foods.index).sort_index().sort_values(ascending=False, kind="mergesort")
-        out[pattern] = list(ranked.index[:LIKED_PER_PATTERN])
+        ids = foods.index
+        out[pattern] = [ids[i] for i in ranked(ids, score)[:LIKED_PER_PATTERN]]
     return out
 
 
@@ -336,13 +336,13 @@ def _fluids_apart(targets: Targets) -> Targets:
 
 def _candidates(
     spec: day_model.DaySpec,
-    allowed: pd.DataFrame,
+    allowed: Rows,
     rules: PlanRules,
     targets: Targets,
-    prices: pd.Series | None,
+    prices: dict[str, float] | None,
     banned: set[str],
     solver: str,
-) -> tuple[pd.DataFrame, pd.DataFrame, float, float]:
+) -> tuple[Rows, Rows, float, float]:
     """Candidates for the day MILP: a wide preselection, and the part of it the LP relaxation uses
     (plus the liked foods). Also returns the seconds spent building and solving the relaxation."""
     t0 = time.perf_counter()
@@ -355,16 +355,19 @@ def _candidates(
     if not outcome.has_solution:  # the MILP is infeasible too; the diagnosis needs every candidate
         return wide, wide, build_s, outcome.seconds
     support = {f for (f, _), var in relaxed.n.items() if (var.value() or 0.0) > 1e-6}
-    return wide.loc[sorted(support | (keep & set(wide.index)))], wide, build_s, outcome.seconds
+    return wide.take(sorted(support | (keep & set(wide.index)))), wide, build_s, outcome.seconds
 
 
-def _prices(profile: Profile, foods: FoodTable) -> pd.Series | None:
+def _prices(profile: Profile, foods: FoodTable) -> dict[str, float] | None:
     """Prices per 100 g: the food table's price column, overridden by the profile's price table."""
-    prices = foods.foods["price"].dropna() if "price" in foods.foods.columns else pd.Series(dtype=float)
+    prices: dict[str, float] = {}
+    if "price" in foods.rows:
+        column = foods.rows["price"].astype(float)
+        known = ~np.isnan(column)
+        prices = dict(zip(foods.rows.ids[known].tolist(), column[known].tolist(), strict=True))
     if profile.prices:
-        prices = pd.concat([prices, read_prices(Path(profile.prices))])
-        prices = prices[~prices.index.duplicated(keep="last")]
-    return prices if not prices.empty else None
+        prices.update(read_prices(Path(profile.prices)))
+    return prices or None
 
 
 def _day_goals(targets: Targets, rules: PlanRules, state: _WeekState, day: int, days: int) -> dict[str, float]:
@@ -413,10 +416,13 @@ def _extract_day(
     foods: FoodTable,
     rules: PlanRules,
     targets: Targets,
-    prices: pd.Series | None,
+    prices: dict[str, float] | None,
 ) -> DayPlan:
     slots = []
-    table = foods.foods
+    used = sorted({f for (f, _), var in built.n.items() if round(var.value() or 0.0) > 0})
+    rows = foods.rows.take(used)
+    info = rows.records(["name", "category", "serving_name", "serving_g"])
+    kcal = dict(zip(used, rows["energy"].astype(float).tolist(), strict=True))
     for slot in rules.slots:
         items = []
         for (f, s), var in built.n.items():
@@ -426,31 +432,33 @@ def _extract_day(
             if steps <= 0:
                 continue
             servings = steps * rules.portion_step_servings
-            serving_g = float(table.at[f, "serving_g"])
+            serving_g = float(info[f]["serving_g"])
             grams = servings * serving_g
-            price = None if prices is None or f not in prices.index else float(prices[f]) * grams / 100.0
+            price = None if prices is None or f not in prices else float(prices[f]) * grams / 100.0
+            serving_name = str(info[f]["serving_name"])
             items.append(
                 PlanItem(
                     food_id=f,
-                    name=str(table.at[f, "name"]),
-                    category=str(table.at[f, "category"]),
+                    name=str(info[f]["name"]),
+                    category=str(info[f]["category"]),
                     grams=round(grams, 6),
                     servings=servings,
-                    serving_name=str(table.at[f, "serving_name"]),
+                    serving_name=serving_name,
                     serving_g=serving_g,
-                    household=_household(servings, str(table.at[f, "serving_name"]), grams),
+                    household=_household(servings, serving_name, grams),
                     cost=None if price is None else round(price, 4),
                 )
             )
         items.sort(key=lambda i: (rules.protein_categories.count(i.category) == 0, -i.grams, i.food_id))
-        energy = sum(_amount(table, i, "energy")[0] for i in items)
+        energy = sum(_amount(kcal, i)[0] for i in items)
         slots.append(SlotPlan(name=slot.name, energy_kcal=round(energy, 3), items=items))
     all_items = [i for s in slots for i in s.items]
     totals = {}
     for nut in sorted(set(targets.items) | {"energy", *MACROS}):
+        per_100g = dict(zip(used, rows[nut].astype(float).tolist(), strict=True)) if nut in rows else {}
         amount, unknown = 0.0, 0
         for it in all_items:
-            a, missing = _amount(table, it, nut)
+            a, missing = _amount(per_100g, it)
             amount += a
             unknown += missing
         t = targets.items.get(nut)
@@ -462,11 +470,10 @@ def _extract_day(
     return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
 
 
-def _amount(table: pd.DataFrame, item: PlanItem, nut: str) -> tuple[float, int]:
-    if nut not in table.columns:
-        return 0.0, 1
-    value = table.at[item.food_id, nut]
-    if pd.isna(value):
+def _amount(per_100g: dict[str, float], item: PlanItem) -> tuple[float, int]:
+    """An item's amount of a nutrient (0 and one unknown item when the food's value is unknown)."""
+    value = per_100g.get(item.food_id)
+    if value is None or math.isnan(value):
         return 0.0, 1
     return float(value) * item.grams / 100.0, 0
 

@@ -148,12 +148,13 @@ def _outcome(
 ) -> SolveOutcome:
     gap = None
     time_limited = False
+    is_mip = prob.isMIP()  # walks every constraint: once
     model = getattr(prob, "solverModel", None)
     if name == "highs" and model is not None:
         import highspy
 
         time_limited = model.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-        if prob.isMIP() and not relax:
+        if is_mip and not relax:
             info = model.getInfo()
             primal, bound = info.objective_function_value, info.mip_dual_bound
             if math.isfinite(primal) and math.isfinite(bound):
@@ -162,7 +163,7 @@ def _outcome(
         time_limited = True
     result = map_status(status, prob.sol_status, time_limited)
     objective = pulp.value(prob.objective) if result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT) else None
-    if result == SolveStatus.OPTIMAL and (relax or not prob.isMIP()):
+    if result == SolveStatus.OPTIMAL and (relax or not is_mip):
         gap = 0.0
     return SolveOutcome(status=result, solver=name, seconds=seconds, objective=objective, gap=gap)
 

@@ -78,3 +78,52 @@ def test_cache_key_follows_data_and_code(tmp_path: Path, monkeypatch: pytest.Mon
     before.write_bytes(b"old")
     table_module._store(after, table_module.FoodTable(foods=pd.DataFrame(), measures=pd.DataFrame()))
     assert after.exists() and not before.exists()
+
+
+def test_rows_and_frame_are_the_same_foods(tiny_frame_table) -> None:
+    table = tiny_frame_table
+    rows = table.rows
+    assert rows.index == list(table.foods.index) and rows.columns == list(table.foods.columns)
+    for column in ("name", "energy", "planner"):
+        assert rows[column].tolist() == table.foods[column].tolist()
+    back = table_module.FoodTable(rows, table.measures, table.units).foods
+    pd.testing.assert_frame_equal(back, table.foods)
+
+
+def test_rows_subsets_keep_the_order_asked_for(tiny_frame_table) -> None:
+    rows = tiny_frame_table.rows
+    picked = rows.take(["b", "a"])
+    assert picked.index == ["b", "a"] and picked["energy"].tolist() == [20.0, 10.0]
+    assert picked.take(["a"]).index == ["a"]  # a subset of a subset
+    some = rows.where(rows["energy"] > 15)
+    assert some.index == ["b", "c"] and not some.empty and rows.take([]).empty
+    assert some.value("c", "name") == "Cee"
+    assert some.records(["name"]) == {"b": {"name": "Bee"}, "c": {"name": "Cee"}}
+    with pytest.raises(KeyError):
+        some.take(["a"])
+
+
+def test_pickled_table_loads_without_pandas(tiny_frame_table, tmp_path: Path) -> None:
+    """The cache file is numpy only: reading it back (what every `mealplan plan` does) needs no pandas."""
+    import pickle
+    import subprocess
+    import sys
+
+    path = tmp_path / "table.pickle"
+    path.write_bytes(pickle.dumps(tiny_frame_table))
+    code = (
+        "import pickle, sys; t = pickle.load(open(sys.argv[1], 'rb')); "
+        "assert t.rows['energy'].tolist() == [10.0, 20.0, 30.0]; print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.fixture
+def tiny_frame_table() -> table_module.FoodTable:
+    foods = pd.DataFrame(
+        {"name": ["Ay", "Bee", "Cee"], "energy": [10.0, 20.0, 30.0], "planner": [True, False, True]},
+        index=pd.Index(["a", "b", "c"], name="id", dtype="str"),
+    )
+    measures = pd.DataFrame({"id": ["a"], "measure": ["1 cup"], "grams": [240.0]})
+    return table_module.FoodTable(foods=foods, measures=measures, units={"energy": "kcal"})

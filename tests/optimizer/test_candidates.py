@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from food_data.table import FoodTable
@@ -23,15 +23,15 @@ from tests.optimizer.conftest import TINY_FOODS, tiny_rules, tiny_table, tiny_ta
 def test_everything_allowed_for_an_omnivore_without_rules(tiny):
     elig = eligible_foods(tiny, tiny_rules())
     assert list(elig.allowed.index) == list(TINY_FOODS)
-    assert elig.blocked.empty
+    assert elig.blocked == {}
 
 
 def test_diet_levels(tiny):
     vegan = eligible_foods(tiny, tiny_rules(diet="vegan"))
-    assert set(vegan.blocked.index) == {"t_milk", "t_skim", "t_yogurt", "t_chicken", "t_salmon"}
-    assert set(vegan.blocked) == {"diet (vegan)"}
+    assert set(vegan.blocked) == {"t_milk", "t_skim", "t_yogurt", "t_chicken", "t_salmon"}
+    assert set(vegan.blocked.values()) == {"diet (vegan)"}
     vegetarian = eligible_foods(tiny, tiny_rules(diet="vegetarian"))
-    assert set(vegetarian.blocked.index) == {"t_chicken", "t_salmon"}
+    assert set(vegetarian.blocked) == {"t_chicken", "t_salmon"}
     pescatarian = eligible_foods(tiny, tiny_rules(diet="pescatarian"))
     assert dict(pescatarian.blocked) == {"t_chicken": "diet (pescatarian)"}
 
@@ -66,7 +66,7 @@ def test_exclude_and_dislike_patterns(tiny):
     }
     # A substring is a substring: "oil" would also catch "Lentils, boiled".
     oil = eligible_foods(tiny, tiny_rules(dislikes=["oil"])).blocked
-    assert set(oil.index) == {"t_oil", "t_lentil"}
+    assert set(oil) == {"t_oil", "t_lentil"}
 
 
 def test_first_rule_wins():
@@ -102,9 +102,10 @@ def test_unusable_serving_sizes_are_blocked():
 def test_allowed_and_blocked_partition_the_table(tiny):
     rules = tiny_rules(diet="vegetarian", allergies=["gluten"], exclude=["rice"], dislikes=["Tofu"])
     elig = eligible_foods(tiny, rules)
-    assert set(elig.allowed.index).isdisjoint(elig.blocked.index)
-    assert set(elig.allowed.index) | set(elig.blocked.index) == set(tiny.foods.index)
-    assert (elig.blocked != "").all()
+    assert set(elig.allowed.index).isdisjoint(elig.blocked)
+    assert set(elig.allowed.index) | set(elig.blocked) == set(tiny.foods.index)
+    assert all(elig.blocked.values())
+    assert list(elig.blocked) == [f for f in tiny.foods.index if f in elig.blocked]  # table order
 
 
 @pytest.mark.parametrize(
@@ -121,19 +122,19 @@ def test_allowed_and_blocked_partition_the_table(tiny):
     ],
 )
 def test_pattern_mask(tiny, pattern, expected):
-    mask = pattern_mask([pattern], tiny.foods)
-    assert set(mask[mask].index) == expected
-    assert mask.index.equals(tiny.foods.index)
+    mask = pattern_mask([pattern], tiny.rows)
+    assert len(mask) == len(tiny.rows)
+    assert set(tiny.rows.ids[mask]) == expected
 
 
 def test_pattern_mask_of_several_patterns_is_their_union(tiny):
-    mask = pattern_mask(["t_oat", "banana"], tiny.foods)
-    assert set(mask[mask].index) == {"t_oat", "t_banana"}
-    assert not pattern_mask([], tiny.foods).any()
+    mask = pattern_mask(["t_oat", "banana"], tiny.rows)
+    assert set(tiny.rows.ids[mask]) == {"t_oat", "t_banana"}
+    assert not pattern_mask([], tiny.rows).any()
 
 
 def test_nutrient_matrix_counts_unknown_as_zero(tiny):
-    mat = nutrient_matrix(tiny.foods.loc[["t_lentil", "t_milk"]], ["vitamin_b12", "calcium", "not_a_column"])
+    mat = nutrient_matrix(tiny.rows.take(["t_lentil", "t_milk"]), ["vitamin_b12", "calcium", "not_a_column"])
     assert mat.tolist() == [[0.0, 19.0, 0.0], [0.45, 113.0, 0.0]]
 
 
@@ -141,7 +142,7 @@ def test_coverage_score_by_hand():
     """One nutrient, one food: tofu's serving (126 g) has 860.58 mg calcium of a 1000 mg goal."""
     targets = tiny_targets(calcium=(1000.0, None))
     table = tiny_table()
-    foods = table.foods.loc[["t_tofu", "t_milk"]][["energy", "calcium", "serving_g"]]
+    foods = table.rows.take(["t_tofu", "t_milk"])
     only_calcium = targets.model_copy(update={"items": {"calcium": targets.items["calcium"]}})
     score, density = coverage_scores(foods, only_calcium)
     assert score == pytest.approx([0.86058, 113 * 2.44 / 1000])
@@ -152,13 +153,13 @@ def test_preselect_is_deterministic_and_independent_of_row_order(tiny):
     targets = tiny_targets()
     allowed = eligible_foods(tiny, tiny_rules()).allowed
     first = preselect(allowed, targets, per_category=1)
-    shuffled = allowed.sample(frac=1.0, random_state=3)
+    shuffled = allowed.take(np.random.default_rng(3).permutation(allowed.index))
     again = preselect(shuffled, targets, per_category=1)
     assert list(first.index) == list(again.index) == sorted(first.index)
     # At least one food of every category, at most two (best per serving and best per kcal).
-    counts = first["category"].value_counts()
-    assert set(counts.index) == set(allowed["category"])
-    assert counts.max() <= 2
+    counts = Counter(first["category"])
+    assert set(counts) == set(allowed["category"])
+    assert max(counts.values()) <= 2
 
 
 def test_preselect_keeps_keep_foods_unless_banned(tiny):
@@ -191,12 +192,12 @@ def test_richest_blocked_suggests_planner_foods_only():
     ]
     assert richest_blocked(table, elig.blocked, "vitamin_d") == []  # nobody has any
     assert richest_blocked(table, elig.blocked, "no_such_nutrient") == []
-    assert richest_blocked(table, pd.Series(dtype=object), "calcium") == []
+    assert richest_blocked(table, {}, "calcium") == []
 
 
 def test_coverage_scores_without_targets_are_zero(tiny):
     empty = tiny_targets().model_copy(update={"items": {}})
-    score, density = coverage_scores(tiny.foods, empty)
+    score, density = coverage_scores(tiny.rows, empty)
     assert np.all(score == 0) and np.all(density == 0)
 
 
@@ -211,6 +212,6 @@ def test_vectorised_pattern_mask_agrees_with_food_matches(patterns):
     from optimizer.candidates import pattern_mask
     from optimizer.profile import food_matches
 
-    foods = load_bundled().foods
+    foods = load_bundled().rows
     expected = [any(food_matches(p, i, n) for p in patterns) for i, n in zip(foods.index, foods["name"], strict=True)]
     assert pattern_mask(patterns, foods).tolist() == expected

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
+import numpy as np
 import pytest
 
 from food_data.errors import ConflictError
+from food_data.table import Rows
 from optimizer.candidates import eligible_foods
 from optimizer.explain import conflict_error, energy_bound, explain_shortfall
 from tests.optimizer.conftest import target, tiny_rules, tiny_table
 
 
-def knapsack_foods() -> pd.DataFrame:
+def knapsack_foods(calcium: tuple[float, float, float] = (100.0, 300.0, 10.0)) -> Rows:
     """A: 100 mg/100 g at 50 kcal (≤ 200 g); B: 300 mg at 300 kcal (≤ 100 g); C: 10 mg at 0 kcal (≤ 100 g)."""
-    return pd.DataFrame(
-        {"calcium": [100.0, 300.0, 10.0], "energy": [50.0, 300.0, 0.0], "max_g": [200.0, 100.0, 100.0]},
-        index=["A", "B", "C"],
-    )
+    columns = {"calcium": calcium, "energy": (50.0, 300.0, 0.0), "max_g": (200.0, 100.0, 100.0)}
+    return Rows(np.array(["A", "B", "C"], dtype=object), {c: np.array(v) for c, v in columns.items()})
 
 
 @pytest.mark.parametrize(
@@ -37,8 +36,7 @@ def test_energy_bound_by_hand(energy_max, expected):
 
 def test_energy_bound_without_the_nutrient_is_zero():
     assert energy_bound(knapsack_foods(), "vitamin_d", 2000.0) == 0.0
-    foods = knapsack_foods().assign(calcium=math.nan)
-    assert energy_bound(foods, "calcium", 2000.0) == 0.0
+    assert energy_bound(knapsack_foods((math.nan,) * 3), "calcium", 2000.0) == 0.0
 
 
 def explain(table, rules, nutrient, goal, achieved, energy_max=1800.0, unit="µg"):

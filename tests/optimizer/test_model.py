@@ -215,11 +215,11 @@ def test_likes_bring_a_liked_food_in():
     assert LIKE_WEIGHT < ABS_GAP * SHORTFALL_WEIGHT  # a like never outweighs 0.1 % of a target
 
 
-def prices_of(table) -> pd.Series:
-    return table.foods["price"].astype(float)
+def prices_of(table) -> dict[str, float]:
+    return table.foods["price"].astype(float).to_dict()
 
 
-def cost(day: Day, prices: pd.Series) -> float:
+def cost(day: Day, prices: dict[str, float]) -> float:
     return sum(day.grams(f) * prices[f] / 100.0 for f in set(day.foods()))
 
 

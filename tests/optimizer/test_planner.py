@@ -225,7 +225,7 @@ def test_cost_objective_needs_prices():
 def test_read_prices(tmp_path):
     good = tmp_path / "prices.csv"
     good.write_text("id,price\n1077,0.12\nt_oat,0.5\n")
-    assert read_prices(good).to_dict() == {"01077": 0.12, "t_oat": 0.5}
+    assert read_prices(good) == {"01077": 0.12, "t_oat": 0.5}
     bad = tmp_path / "bad.csv"
     bad.write_text("id,price\n01077,-1\n01078,cheap\n01079,0.3\n")
     with pytest.raises(ConfigError) as info:
