@@ -22,14 +22,17 @@ import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from food_data.errors import FoodDataError
 from food_data.nutrients import BY_ID, BY_USDA_NBR, NUTRIENT_IDS, normalize_id, resolve, unit_factor
-from food_data.table import CURATION_COLUMNS, INFO_COLUMNS, FoodTable
+from food_data.table import CURATION_COLUMNS, INFO_COLUMNS, Deferred, FoodTable, Rows
 from food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -432,71 +435,81 @@ def _check_tags(row: dict[str, object], row_no: int, problems: _Problems) -> Non
         row["slots"] = ";".join(sorted(slots, key=SLOTS.index))
 
 
-def _classify(names: pd.Series, groups: pd.Series | None) -> pd.DataFrame:
+def _classify(names: list[str], groups: list[str] | None) -> dict[str, np.ndarray]:
     """Category, diet and allergens from names, by the curation layer's classifier."""
+    import pandas as pd
+
     from food_data.curation import classify_names
 
-    tags = classify_names(names, groups)
-    return tags.set_axis(names.index)
+    tags = classify_names(pd.Series(names, dtype=object), None if groups is None else pd.Series(groups, dtype=object))
+    return {c: tags[c].to_numpy(dtype=object) for c in ("category", "diet", "allergens")}
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
 def _user_table(path: Path, rows: list[dict[str, object]], nutrients: list[_Column], basis: str) -> FoodTable:
-    df = pd.DataFrame(rows)
-    df.index = pd.Index(df.pop("id").astype(str), name="id")
-    n = len(df)
+    """The table of a user's CSV, as numpy columns (no pandas unless its tags must be classified)."""
+    given = rows[0].keys()  # every row has the same cells
 
-    def column(name: str, default: object) -> pd.Series:
-        if name not in df:
-            return pd.Series([default] * n, index=df.index, dtype=object)
-        s = df[name].astype(object)
-        blank = s.isna() | (s == "")
-        return s.where(~blank, default)
+    def column(name: str, default: object, dtype: object = object) -> np.ndarray:
+        if name not in given:
+            return np.array([default] * len(rows), dtype=dtype)
+        return np.array([default if _blank(r[name]) else r[name] for r in rows], dtype=dtype)
 
     grams = basis_grams(basis)
-    names = df["name"].astype(str)
-    needs_tags = any(name not in df or (df[name] == "").any() for name in ("category", "diet", "allergens"))
-    groups = df["usda_group"].astype(str) if "usda_group" in df else None
-    tags = _classify(names, groups) if needs_tags else None
-    out = pd.DataFrame(index=df.index)
-    out["name"] = names
-    out["usda_group"] = column("usda_group", "").astype(str)
-    out["source"] = str(path)
-    out["deprecated"] = False
-    for tag in ("category", "diet", "allergens"):
-        given = column(tag, "")
-        if tags is not None:
-            given = given.where(given != "", tags[tag].astype(object))
-        out[tag] = given.replace("none", "").astype(str)
-    out["as_eaten"] = column("as_eaten", True).astype(bool)
+    names = [str(r["name"]) for r in rows]
+    data: dict[str, object] = {
+        "name": np.array(names, dtype=object),
+        "usda_group": np.array([str(v) for v in column("usda_group", "")], dtype=object),
+        "source": np.array([str(path)] * len(rows), dtype=object),
+        "deprecated": np.zeros(len(rows), dtype=bool),
+    }
+    tag_names = ("category", "diet", "allergens")
+    given_tags = {tag: column(tag, "") for tag in tag_names}
+    if any(tag not in given or (given_tags[tag] == "").any() for tag in tag_names):
+        groups = [str(r["usda_group"]) for r in rows] if "usda_group" in given else None
+
+        def classified() -> dict[str, np.ndarray]:
+            found = _classify(names, groups)
+            return {tag: _tags(np.where(given_tags[tag] != "", given_tags[tag], found[tag])) for tag in tag_names}
+
+        deferred = Deferred(classified)
+        data.update({tag: deferred for tag in tag_names})
+    else:
+        data.update({tag: _tags(given_tags[tag]) for tag in tag_names})
+    data["as_eaten"] = column("as_eaten", True, bool)
     default_g = 100.0 if basis == DEFAULT_BASIS else grams if grams is not None else math.nan
-    serving_g = column("serving_g", default_g).astype(float)
-    serving_name = column("serving_name", "")
-    serving_name = serving_name.where(
-        serving_name != "",
-        [basis if g == default_g or math.isnan(g) else f"{g:g} g" for g in serving_g],
-    )
-    out["serving_name"] = serving_name.astype(str)
-    out["serving_g"] = serving_g
+    serving_g = column("serving_g", default_g, float)
+    serving_name = [
+        str(name) if name != "" else basis if g == default_g or math.isnan(g) else f"{g:g} g"
+        for name, g in zip(column("serving_name", ""), serving_g, strict=True)
+    ]
+    data["serving_name"] = np.array(serving_name, dtype=object)
+    data["serving_g"] = serving_g
     # A portion limit only makes sense for foods per 100 g; commodity tables are unlimited by default.
-    out["max_g"] = column("max_g", DEFAULT_MAX_G if basis == DEFAULT_BASIS else math.nan).astype(float)
-    out["slots"] = column("slots", ";".join(SLOTS)).astype(str)
-    out["planner"] = column("planner", True).astype(bool)
-    out["price"] = column("price", math.nan).astype(float)
+    data["max_g"] = column("max_g", DEFAULT_MAX_G if basis == DEFAULT_BASIS else math.nan, float)
+    data["slots"] = np.array([str(v) for v in column("slots", ";".join(SLOTS))], dtype=object)
+    data["planner"] = column("planner", True, bool)
+    data["price"] = column("price", math.nan, float)
     order = [c.target for c in sorted(nutrients, key=_nutrient_order)]
     for nid in order:
-        out[nid] = df[nid].astype(float)
+        data[nid] = np.array([r[nid] for r in rows], dtype=float)
     units = {c.target: c.unit or "unit" for c in nutrients}
-    measured = out[(out["serving_name"] != basis) & out["serving_g"].notna()]
-    measures = pd.DataFrame(
-        {
-            "id": measured.index.astype(str),
-            "measure": measured["serving_name"],
-            "grams": measured["serving_g"],
-        }
-    ).reset_index(drop=True)
-    return FoodTable(
-        foods=out[list(INFO_COLUMNS + CURATION_COLUMNS) + order], measures=measures, units=units, basis=basis
-    )
+    ids = np.array([str(r["id"]) for r in rows], dtype=object)
+    measured = [i for i, (name, g) in enumerate(zip(serving_name, serving_g, strict=True)) if name != basis and g == g]
+    measures = {
+        "id": ids[measured],
+        "measure": np.array([serving_name[i] for i in measured], dtype=object),
+        "grams": serving_g[measured],
+    }
+    return FoodTable(foods=Rows(ids, data), measures=measures, units=units, basis=basis)
+
+
+def _tags(values: np.ndarray) -> np.ndarray:
+    """Tag cells as text, "none" (the user's word for no allergens) as blank."""
+    return np.array(["" if v == "none" else str(v) for v in values], dtype=object)
 
 
 def _nutrient_order(col: _Column) -> tuple[int, str]:
@@ -527,6 +540,8 @@ def find_fdc_folder(folder: Path | str) -> Path:
 
 
 def _read_fdc_csv(folder: Path, name: str, problems: _Problems) -> pd.DataFrame | None:
+    import pandas as pd
+
     required, must_exist = _FDC_FILES[name]
     path = folder / name
     if not path.is_file():
@@ -577,6 +592,8 @@ def _fdc_numbers(
     blank_ok: bool = True,
 ) -> pd.Series:
     """A numeric column of an FDC file; problems for non-numeric, negative or (if asked) zero cells."""
+    import pandas as pd
+
     raw = df[column]
     if pd.api.types.is_numeric_dtype(raw):
         values = raw.astype(float)
@@ -628,6 +645,8 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
     Raises:
         FoodDataError: naming file, row and column of every problem found.
     """
+    import pandas as pd
+
     folder = find_fdc_folder(folder)
     problems = _Problems(folder)
     frames = {name: _read_fdc_csv(folder, name, problems) for name in _FDC_FILES}
@@ -690,7 +709,7 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
 
     names = pd.Series(foods["name"].to_numpy(), index=ids)
     group_s = pd.Series(groups.loc[foods.index].to_numpy(), index=ids) if groups is not None else None
-    tags = _classify(names, group_s)
+    tags = _classify(names.tolist(), None if group_s is None else group_s.tolist())
     out = pd.DataFrame(index=ids)
     out["name"] = names
     out["usda_group"] = group_s.astype(str) if group_s is not None else ""
@@ -698,7 +717,7 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
     out["source"] = [f"FoodData Central {t or 'food'}: {folder}" for t in data_types]
     out["deprecated"] = False
     for tag in ("category", "diet", "allergens"):
-        out[tag] = tags[tag].astype(str).to_numpy()
+        out[tag] = pd.Series(tags[tag], index=ids).astype(str)
     out["as_eaten"] = True
     out["serving_name"] = first["measure"].reindex(ids).fillna(DEFAULT_BASIS).astype(str)
     out["serving_g"] = first["grams"].reindex(ids).fillna(100.0).astype(float)
@@ -722,6 +741,8 @@ def _fdc_groups(category: pd.DataFrame | None, category_ids: pd.Series) -> pd.Se
 
 def _fdc_nutrient_map(nutrient: pd.DataFrame, nut_ids: pd.Series) -> pd.DataFrame:
     """FDC nutrient ids -> registry id, unit factor and priority (lower wins)."""
+    import pandas as pd
+
     rows = []
     nbrs = pd.to_numeric(nutrient["nutrient_nbr"].astype(str).str.strip(), errors="coerce")
     for fdc_nid, nbr, unit_name in zip(nut_ids, nbrs, nutrient["unit_name"].astype(str), strict=True):
@@ -764,6 +785,8 @@ def _fdc_measures(
     units: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """Household measures from ``food_portion.csv``: "amount unit, description, modifier" -> grams."""
+    import pandas as pd
+
     unit_names = {}
     if units is not None:
         unit_names = dict(zip(units["id"].astype(str).str.strip(), units["name"].astype(str).str.strip(), strict=True))

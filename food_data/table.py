@@ -13,7 +13,7 @@ import logging
 import os
 import pickle
 import platform
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,23 @@ CURATION_COLUMNS = (
 )
 # Optional: ``common`` (bool) marks everyday foods (food_data.staples); tables without it, such as a
 # user's own foods, count every food as common.
+
+
+class Deferred:
+    """Columns computed together on first use, e.g. tags classified from food names.
+
+    A user's table gets its category, diet and allergens from the curation classifier, which needs
+    pandas; a diet problem never looks at them, so it never pays for them.
+    """
+
+    def __init__(self, compute: Callable[[], dict[str, np.ndarray]]) -> None:
+        self._compute = compute
+        self._values: dict[str, np.ndarray] | None = None
+
+    def column(self, name: str) -> np.ndarray:
+        if self._values is None:
+            self._values = self._compute()
+        return self._values[name]
 
 
 class Rows:
@@ -83,6 +100,8 @@ class Rows:
 
     def __getitem__(self, column: str) -> np.ndarray:
         values = self._data[column]
+        if isinstance(values, Deferred):
+            values = self._data[column] = values.column(column)
         return values if self._pos is None else values[self._pos]
 
     def _positions(self) -> np.ndarray:
@@ -160,7 +179,7 @@ class FoodTable:
         if isinstance(self._measures, dict):
             import pandas as pd
 
-            self._measures = pd.DataFrame(self._measures)
+            self._measures = pd.DataFrame(self._measures).astype({"id": "str", "measure": "str", "grams": float})
         return self._measures
 
     def __getstate__(self) -> dict[str, Any]:

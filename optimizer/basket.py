@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 import pulp
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from food_data.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
 from food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
-from food_data.table import SR24_SOURCE, FoodTable
+from food_data.table import SR24_SOURCE, FoodTable, Rows
 from optimizer import expr
 
 OBJECTIVES = ("cost", "weight", "energy")
@@ -352,7 +351,7 @@ class _Row:
 class _Spec:
     """Everything the model needs, resolved from table, targets and objective."""
 
-    foods: pd.DataFrame  # candidate foods, in table order
+    foods: Rows  # candidate foods, in table order
     rows: list[_Row]
     coef: dict[str, np.ndarray]  # column -> value per candidate (NaN -> 0 where allowed)
     objective: Objective
@@ -388,9 +387,9 @@ def _match_column(table: FoodTable, name: str) -> str | None:
 def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
     if objective not in OBJECTIVES:
         raise InputError(f"--objective {objective!r} is not known; allowed: {', '.join(OBJECTIVES)}.")
-    df = table.foods
-    if "deprecated" in df.columns:
-        df = df[~df["deprecated"].fillna(False).astype(bool)]
+    df = table.rows
+    if "deprecated" in df:
+        df = df.where(~_flags(df["deprecated"]))
     problems: list[str] = []
     rows: list[_Row] = []
     for b in targets.nutrients:
@@ -425,17 +424,17 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
     if objective == "energy" and "energy" not in table.nutrient_columns:
         problems.append("--objective energy: the food table has no 'energy' column; use --objective cost or weight")
         obj_col = None
-    keep = pd.Series(True, index=df.index)
+    keep = np.ones(len(df), dtype=bool)
     for c in strict_cols + ([obj_col] if obj_col else []):
-        if c in df.columns:
-            keep &= df[c].notna()
+        if c in df:
+            keep &= ~np.isnan(df[c].astype(float))
     if objective == "cost":
-        price = df["price"] if "price" in df.columns else pd.Series(np.nan, index=df.index)
-        source = df["source"] if "source" in df.columns else pd.Series("", index=df.index)
-        no_price = price.isna()
+        price = df["price"].astype(float) if "price" in df else np.full(len(df), np.nan)
+        source = df["source"] if "source" in df else np.full(len(df), "", dtype=object)
+        no_price = np.isnan(price)
         # The bundled USDA table carries no prices: its foods are simply not candidates for cost.
         keep &= ~(no_price & (source == SR24_SOURCE))
-        missing = df.index[no_price & (source != SR24_SOURCE)]
+        missing = df.ids[no_price & (source != SR24_SOURCE)]
         if len(missing):
             problems.append(
                 f"--objective cost: {len(missing)} food{'s' * (len(missing) != 1)} have no price: "
@@ -448,28 +447,30 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
                 "give --foods a table with a price column, or use --objective weight"
             )
         elif (price[~no_price] < 0).any():
-            bad = df.index[price.fillna(0) < 0]
+            bad = df.ids[np.nan_to_num(price) < 0]
             problems.append(f"--objective cost: negative prices are not allowed: {_name_some(df, bad)}")
     excluded = int((~keep).sum())
-    cand = df[keep]
+    cand = df.where(keep)
 
-    bound_lo = pd.Series(0.0, index=cand.index)
-    bound_hi = pd.Series(np.inf, index=cand.index)
+    position = {f: i for i, f in enumerate(cand.index)}
+    all_ids = set(df.index)
+    bound_lo = np.zeros(len(cand))
+    bound_hi = np.full(len(cand), np.inf)
     for fb in targets.foods:
-        if fb.food_id not in df.index:
+        if fb.food_id not in all_ids:
             problems.append(
                 f"food bound {fb.food_id}={fb.min:g}:{'' if fb.max is None else f'{fb.max:g}'}: "
                 f"no food with id {fb.food_id!r} in the food table"
             )
-        elif fb.food_id not in cand.index:
+        elif fb.food_id not in position:
             if fb.min > 0:
                 problems.append(
                     f"food bound for {fb.food_id!r} asks for at least {fb.min:g}, but the food is left out: "
                     "it lacks a price or a value for a nutrient with a maximum"
                 )
         else:
-            bound_lo[fb.food_id] = fb.min
-            bound_hi[fb.food_id] = np.inf if fb.max is None else fb.max
+            bound_lo[position[fb.food_id]] = fb.min
+            bound_hi[position[fb.food_id]] = np.inf if fb.max is None else fb.max
     if problems:
         cls = ConfigError if any(p.startswith(targets.source) for p in problems) else InputError
         raise cls("Cannot build the diet problem:", problems)
@@ -481,13 +482,13 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
 
     bases = [table.basis] * len(cand)  # food_data.loading merges only tables of one basis
     grams = [_basis_grams(table.basis)] * len(cand)
-    coef = {r.column: cand[r.column].astype(float).fillna(0.0).to_numpy() for r in rows}
+    coef = {r.column: _known_or_zero(cand[r.column]) for r in rows}
     notes: list[str] = []
     if objective == "cost":
-        obj = cand["price"].astype(float).to_numpy()
+        obj = cand["price"].astype(float)
         obj_unit = "price units"
     elif objective == "energy":
-        obj = cand["energy"].astype(float).to_numpy()
+        obj = cand["energy"].astype(float)
         obj_unit = table.units.get("energy", "kcal")
     elif all(g is not None for g in grams):
         obj = np.array(grams, dtype=float)
@@ -510,16 +511,27 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
         obj_unit=obj_unit,
         bases=bases,
         grams=grams,
-        lo=bound_lo.to_numpy(),
-        hi=bound_hi.to_numpy(),
+        lo=bound_lo,
+        hi=bound_hi,
         excluded=excluded,
         notes=notes,
     )
 
 
-def _name_some(df: pd.DataFrame, ids: Iterable[str]) -> str:
-    ids = list(ids)
-    shown = [f"{i} ({df.at[i, 'name']})" if "name" in df.columns else str(i) for i in ids[:MAX_NAMED]]
+def _flags(values: np.ndarray) -> np.ndarray:
+    """True/false cells as bools, unknown (NaN, None) as false."""
+    return np.array([bool(v) and v == v for v in values.tolist()], dtype=bool)
+
+
+def _known_or_zero(values: np.ndarray) -> np.ndarray:
+    values = values.astype(float)
+    return np.where(np.isnan(values), 0.0, values)
+
+
+def _name_some(df: Rows, ids: Iterable[str]) -> str:
+    ids = [str(i) for i in ids]
+    names = dict(zip(df.index, df["name"].tolist(), strict=True)) if "name" in df else {}
+    shown = [f"{i} ({names[i]})" if i in names else i for i in ids[:MAX_NAMED]]
     more = f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else ""
     return ", ".join(shown) + more
 
@@ -621,7 +633,8 @@ def _report(spec: _Spec, prob: pulp.LpProblem, xs: dict[str, pulp.LpVariable], o
     amounts[amounts < _ZERO] = 0.0
     chosen = np.flatnonzero(amounts > 0)
     df = spec.foods
-    prices = df["price"].astype(float).to_numpy() if "price" in df.columns else np.full(len(df), np.nan)
+    prices = df["price"].astype(float) if "price" in df else np.full(len(df), np.nan)
+    names = df["name"] if "name" in df else df.ids
     foods: list[BasketFood] = []
     for i in chosen:
         g = spec.grams[i]
@@ -629,8 +642,8 @@ def _report(spec: _Spec, prob: pulp.LpProblem, xs: dict[str, pulp.LpVariable], o
         at = "max" if math.isfinite(spec.hi[i]) and _close(amounts[i], spec.hi[i]) else at
         foods.append(
             BasketFood(
-                food_id=str(df.index[i]),
-                name=str(df["name"].iloc[i]) if "name" in df.columns else str(df.index[i]),
+                food_id=str(df.ids[i]),
+                name=str(names[i]),
                 amount=float(amounts[i]),
                 basis=spec.bases[i],
                 grams=None if g is None else float(amounts[i] * g),
@@ -643,7 +656,7 @@ def _report(spec: _Spec, prob: pulp.LpProblem, xs: dict[str, pulp.LpVariable], o
     nutrients: list[BasketNutrient] = []
     for row, cname in zip(spec.rows, names, strict=True):
         total = float(spec.coef[row.column] @ amounts)
-        raw = spec.foods[row.column].to_numpy(dtype=float)
+        raw = spec.foods[row.column].astype(float)
         unknown = int(np.isnan(raw[chosen]).sum())
         binding, dual = None, None
         for side, bound in (("min", row.min), ("max", row.max)):

@@ -112,3 +112,12 @@ def test_stigler_example():
     assert "Optimum: cost = 0.108662 price units" in result.stdout
     for name in ("Wheat Flour (Enriched)", "Liver (Beef)", "Cabbage", "Spinach", "Navy Beans, Dried"):
         assert name in result.stdout
+
+
+def test_a_basket_from_a_csv_does_not_import_pandas(tmp_path, imports_pandas):
+    """The diet problem on a user's CSV (tags never classified) runs on numpy columns alone."""
+    out = tmp_path / "basket.json"
+    args = ["basket", "--foods", str(ROOT / "examples" / "basket" / "commodities.csv")]
+    args += ["--targets", str(ROOT / "examples" / "basket" / "targets.csv"), "--no-bundled", "--format", "json"]
+    assert not imports_pandas(*args, "-o", str(out))
+    assert json.loads(out.read_text())["cost"] == pytest.approx(0.1087, abs=5e-5)

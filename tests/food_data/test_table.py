@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -127,3 +128,18 @@ def tiny_frame_table() -> table_module.FoodTable:
     )
     measures = pd.DataFrame({"id": ["a"], "measure": ["1 cup"], "grams": [240.0]})
     return table_module.FoodTable(foods=foods, measures=measures, units={"energy": "kcal"})
+
+
+def test_deferred_columns_are_computed_once_on_first_use() -> None:
+    calls = []
+
+    def classify() -> dict[str, np.ndarray]:
+        calls.append(1)
+        return {"category": np.array(["fruits", "grains"], dtype=object), "diet": np.array(["vegan"] * 2, dtype=object)}
+
+    deferred = table_module.Deferred(classify)
+    data = {"name": np.array(["Apple", "Oats"], dtype=object), "category": deferred, "diet": deferred}
+    rows = table_module.Rows(np.array(["a", "o"], dtype=object), data)
+    assert rows["name"].tolist() == ["Apple", "Oats"] and calls == []
+    assert rows.take(["o"])["category"].tolist() == ["grains"]  # a view computes for the whole table
+    assert rows["diet"].tolist() == ["vegan", "vegan"] and calls == [1]
