@@ -32,12 +32,10 @@ from pathlib import Path
 
 from food_data.groups import group_name
 from food_data.nutrients import BY_SR24_NAME, NUTRIENT_IDS, derive_vitamin_a_rae
+from food_data.table import DATA_DIR, FOODS_FILE, MEASURES_FILE
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).parent / "data"
-FOODS_FILE = "sr24_foods.csv.gz"
-MEASURES_FILE = "sr24_measures.csv.gz"
 JAR_MEMBER = "usda_sr24.jar"
 
 

@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from food_data.build import DATA_DIR, FOODS_FILE, MEASURES_FILE
 from food_data.nutrients import BY_ID, NUTRIENT_IDS
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SR24_SOURCE = "USDA SR24"
+# The committed SR24 files (written by food_data.build).
+DATA_DIR = Path(__file__).parent / "data"
+FOODS_FILE = "sr24_foods.csv.gz"
+MEASURES_FILE = "sr24_measures.csv.gz"
 log = logging.getLogger(__name__)
 
 # Columns that describe a food rather than its nutrients. Curation adds the planner columns.
