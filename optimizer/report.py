@@ -1019,7 +1019,8 @@ def status_text(solve) -> str:
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    # "<" could open an HTML tag; ">" inside a table cell is plain text, so it stays readable.
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
 def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:

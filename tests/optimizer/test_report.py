@@ -208,3 +208,9 @@ def test_a_time_limited_plan_is_marked_not_proven_optimal(plan):
     for text in (render_html(limited), render_markdown(limited)):
         assert "not proven optimal" in text
     assert "not proven optimal" not in render_markdown(plan)
+
+
+def test_markdown_cells_escape_tags_and_pipes_but_keep_comparisons_readable():
+    from optimizer.report import _md
+
+    assert _md("calcium > 1000 mg | <b>\nnext") == "calcium > 1000 mg \\| &lt;b> next"
