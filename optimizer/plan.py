@@ -1,6 +1,7 @@
 """Result models: the Plan a day or week solve returns, and its JSON schema (stable, versioned).
 
-JSON layout (``Plan.model_dump_json``), schema version 1::
+JSON layout (``Plan.model_dump_json``), schema version 1.1 (1.1 added ``rules.met_tolerance``; a
+version 1 plan reads as 1.1 with its default)::
 
     {schema_version, kind: "day"|"week", profile_id, created_with, disclaimer,
      red_flags: [{id, message, advice}], triage: TriageResult | null, targets: Targets,
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from optimizer.targets import Targets
 from triage import RedFlag, TriageResult
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1.1"
 
 
 class _Model(BaseModel):
@@ -168,6 +169,12 @@ class PlanRules(_Model):
     amdr: dict[str, tuple[float, float]]
     budget: float | None = None
     objective: Literal["shortfall", "cost"] = "shortfall"
+    met_tolerance: float = Field(
+        0.001,
+        ge=0,
+        lt=0.05,
+        description="a minimum counts as met within this fraction of it (the solver's optimality tolerance)",
+    )
 
 
 class Plan(_Model):

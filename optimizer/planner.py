@@ -44,7 +44,6 @@ from triage import DISCLAIMER, TriageResult, run_triage
 log = logging.getLogger(__name__)
 
 MACROS = ("protein", "fat", "carbohydrate")
-MET_TOLERANCE = 1e-6
 # Candidate preselection: foods per category (best per serving and best per kcal) for the LP
 # relaxation, whose support becomes the MILP's candidates.
 WIDE_PER_CATEGORY = 15
@@ -215,7 +214,7 @@ def make_plan(
         day_plans.append(day)
         _carry(state, day, rules)
 
-    week_totals = _week_totals(day_plans, targets) if days > 1 else None
+    week_totals = _week_totals(day_plans, rules.met_tolerance) if days > 1 else None
     shortfalls = _shortfalls(day_plans, week_totals, targets, rules, foods, elig)
     status = SolveStatus.OPTIMAL if all(o.status == SolveStatus.OPTIMAL for o in outcomes) else SolveStatus.TIME_LIMIT
     gaps = [o.gap for o in outcomes if o.gap is not None]
@@ -281,7 +280,7 @@ def _solve_day(
     structure in whole portions (infeasible), it runs again on the whole preselection.
     """
     spec = dataclasses.replace(spec)
-    narrow, wide, build_s, solve_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
+    narrow, wide, unused, build_s, solve_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
     for candidates in [narrow, wide] if len(narrow) < len(wide) else [wide]:
         t0 = time.perf_counter()
         spec.candidates = candidates
@@ -296,6 +295,7 @@ def _solve_day(
             gap=gap,
             threads=threads,
             gap_scale=day_model.SHORTFALL_WEIGHT,
+            start={built.y[k]: 0.0 for k in unused if k in built.y},
         )
         solve_s += outcome.seconds
         if outcome.status != SolveStatus.INFEASIBLE:
@@ -342,9 +342,10 @@ def _candidates(
     prices: dict[str, float] | None,
     banned: set[str],
     solver: str,
-) -> tuple[Rows, Rows, float, float]:
+) -> tuple[Rows, Rows, set[tuple[str, str]], float, float]:
     """Candidates for the day MILP: a wide preselection, and the part of it the LP relaxation uses
-    (plus the liked foods). Also returns the seconds spent building and solving the relaxation."""
+    (plus the liked foods). Also returns the (food, slot) items the relaxation leaves out (the
+    MILP's partial start) and the seconds spent building and solving the relaxation."""
     t0 = time.perf_counter()
     keep = {f for foods in spec.liked.values() for f in foods}
     wide = preselect(allowed, targets, per_category=WIDE_PER_CATEGORY, keep=keep, banned=banned)
@@ -353,9 +354,10 @@ def _candidates(
     build_s = time.perf_counter() - t0
     outcome = solve(relaxed.prob, solver=solver, relax=True, time_limit=10.0)
     if not outcome.has_solution:  # the MILP is infeasible too; the diagnosis needs every candidate
-        return wide, wide, build_s, outcome.seconds
+        return wide, wide, set(), build_s, outcome.seconds
+    unused = {k for k, var in relaxed.y.items() if (var.value() or 0.0) <= 1e-6}
     support = {f for (f, _), var in relaxed.n.items() if (var.value() or 0.0) > 1e-6}
-    return wide.take(sorted(support | (keep & set(wide.index)))), wide, build_s, outcome.seconds
+    return wide.take(sorted(support | (keep & set(wide.index)))), wide, unused, build_s, outcome.seconds
 
 
 def _prices(profile: Profile, foods: FoodTable) -> dict[str, float] | None:
@@ -462,7 +464,7 @@ def _extract_day(
             amount += a
             unknown += missing
         t = targets.items.get(nut)
-        totals[nut] = _total(nut, amount, unknown, t, foods)
+        totals[nut] = _total(nut, amount, unknown, t, foods, rules.met_tolerance)
     energy = totals["energy"].amount
     macros = {
         m: round(100.0 * totals[m].amount * day_model.MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS
@@ -486,10 +488,10 @@ def _pct(amount: float, lo: float | None) -> float | None:
     return round(pct, 3) if math.isfinite(pct) else None
 
 
-def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable) -> NutrientTotal:
+def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable, tolerance: float) -> NutrientTotal:
     lo = t.min if t is not None and t.min else None
     hi = t.max if t is not None else None
-    met = lo is None or amount >= lo * (1 - MET_TOLERANCE)
+    met = lo is None or amount >= lo * (1 - tolerance)
     unit = t.unit if t is not None else foods.units.get(nut, "")
     return NutrientTotal(
         nutrient=nut,
@@ -503,7 +505,7 @@ def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable) -> Nutrie
     )
 
 
-def _week_totals(day_plans: list[DayPlan], targets: Targets) -> dict[str, NutrientTotal]:
+def _week_totals(day_plans: list[DayPlan], tolerance: float) -> dict[str, NutrientTotal]:
     out = {}
     n = len(day_plans)
     for nut, first in day_plans[0].totals.items():
@@ -517,7 +519,7 @@ def _week_totals(day_plans: list[DayPlan], targets: Targets) -> dict[str, Nutrie
             min=lo,
             max=hi,
             pct_of_min=_pct(amount, lo),
-            met=lo is None or amount >= lo * (1 - MET_TOLERANCE),
+            met=lo is None or amount >= lo * (1 - tolerance),
             unknown_items=unknown,
         )
     return out

@@ -252,6 +252,10 @@ class _Verifier:
     def below(self, value: float, limit: float) -> bool:
         return value < limit - self.tol * max(abs(limit), 1.0) - AMOUNT_ABS
 
+    def short_of(self, value: float, minimum: float) -> bool:
+        """``value`` misses a nutrient minimum, beyond the plan's declared ``met_tolerance``."""
+        return self.below(value, minimum * (1 - self.rules.met_tolerance))
+
     def food(self, food_id: str) -> pd.Series | None:
         return self.table.loc[food_id] if food_id in self.table.index else None
 
@@ -303,11 +307,11 @@ class _Verifier:
     def _check_structure(self) -> None:
         p = self.plan
         n = len(p.days)
-        if p.schema_version != SCHEMA_VERSION:
+        if p.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
             self.add(
                 "structure",
                 "plan",
-                f"schema_version {p.schema_version!r}; this verifier reads {SCHEMA_VERSION!r}",
+                f"schema_version {p.schema_version!r}; this verifier reads {SCHEMA_VERSION!r} and older 1.x plans",
             )
         if p.kind == "day" and n != 1:
             self.add("structure", "plan", f"kind is 'day' but the plan has {n} days")
@@ -486,7 +490,7 @@ class _Verifier:
         if (given.max is None) != (hi is None) or (hi is not None and not self.close(given.max, hi)):
             self.add(check, where, f"{nut}: max {given.max} differs from the target's {hi}")
         if lo is not None:
-            met = not self.below(amount, lo)
+            met = not self.short_of(amount, lo)
             if given.met != met and not self.close(amount, lo, abs_tol=AMOUNT_ABS + self.tol * abs(lo)):
                 self.add(check, where, f"{nut}: met is {given.met} but {_fmt(amount)} vs min {_fmt(lo)}")
             if given.pct_of_min is not None and not self.close(given.pct_of_min, 100.0 * amount / lo, PCT_ABS):
@@ -649,7 +653,7 @@ class _Verifier:
             else:
                 scopes = [(f"day {d.index}", self.day_totals[d.index][nut][0]) for d in self.plan.days]
             for scope, amount in scopes:
-                if self.below(amount, t.min):
+                if self.short_of(amount, t.min):
                     expected[(nut, scope)] = (t.min, amount)
                 else:
                     met.add((nut, scope))

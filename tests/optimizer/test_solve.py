@@ -266,3 +266,20 @@ def test_write_model_bad_suffix(tmp_path):
         write_model(prob, tmp_path / "model.txt")
     assert str(info.value) == f"--write-model {str(tmp_path / 'model.txt')!r}: the file must end in .mps or .lp."
     assert not (tmp_path / "model.txt").exists()
+
+
+def test_a_partial_mip_start_is_a_hint_never_a_constraint():
+    """min -(5a + 4b + 3c) with 2a + 3b + c <= 3 (binaries): optimum a = c = 1, objective -8.
+
+    A start fixing a (the best item) to 0 still ends at the optimum; a start matching it does too.
+    """
+    prob = pulp.LpProblem("knap", pulp.LpMinimize)
+    a, b, c = (expr.binary(prob, n) for n in "abc")
+    expr.add_le(prob, [(a, 2.0), (b, 3.0), (c, 1.0)], 3.0, "weight")
+    expr.set_objective(prob, [(a, -5.0), (b, -4.0), (c, -3.0)])
+    for start in ({a: 0.0}, {a: 1.0, b: 0.0}, {}, None):
+        outcome = solve.solve(prob, time_limit=10.0, gap=0.0, start=start)
+        assert outcome.status == SolveStatus.OPTIMAL and outcome.objective == pytest.approx(-8.0)
+        assert (a.value(), b.value(), c.value()) == (1, 0, 1)
+    cbc = solve.solve(prob, solver="cbc", time_limit=10.0, gap=0.0, start={a: 0.0})  # CBC ignores the start
+    assert cbc.objective == pytest.approx(-8.0)

@@ -776,3 +776,24 @@ def test_real_week_plan_passes_verification(bundled):
     report = verify_plan(plan, bundled)
     assert problems(report) == []
     assert plan.kind == "week" and len(plan.days) == 7
+
+
+def test_a_minimum_missed_within_the_met_tolerance_counts_as_met():
+    """The solver stops within 0.1 % of a target (its optimality tolerance): the plan calls that met."""
+    plan = day_plan()
+    achieved = plan.days[0].totals["calcium"].amount  # 645 mg
+    minimum = achieved * 1.0005
+    calcium = plan.targets.items["calcium"].model_copy(update={"min": minimum})
+    targets = plan.targets.model_copy(update={"items": {**plan.targets.items, "calcium": calcium}})
+    total = (
+        plan.days[0]
+        .totals["calcium"]
+        .model_copy(update={"min": minimum, "pct_of_min": 100 * achieved / minimum, "met": True})
+    )
+    day = plan.days[0].model_copy(update={"totals": {**plan.days[0].totals, "calcium": total}})
+    shortfalls = [s for s in plan.shortfalls if s.nutrient != "calcium"]
+    plan = plan.model_copy(update={"targets": targets, "days": [day], "shortfalls": shortfalls})
+    assert plan.rules.met_tolerance == 0.001
+    assert problems(verify_plan(plan, food_table())) == []
+    strict = plan.model_copy(update={"rules": plan.rules.model_copy(update={"met_tolerance": 0.0})})
+    assert failing(verify_plan(strict, food_table())) == {"totals", "shortfalls"}
