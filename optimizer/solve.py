@@ -73,14 +73,72 @@ def _cbc_solver(time_limit: float, gap: float, threads: int):
 
 
 class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS with a partial MIP start: values for some variables, which HiGHS completes.
+    """PuLP's HiGHS with the model passed in bulk and an optional partial MIP start.
 
-    A start that fixes the indicator variables the LP relaxation leaves at 0 lets HiGHS find a first
-    plan with a sub-MIP on the rest, instead of after rounds of root cuts: measured on 48 day
-    models, total MILP time fell by 60 % with the same objectives.
+    PuLP adds columns and rows to highspy one call at a time and lists the problem's variables
+    (a walk over every constraint) four times a solve; here they are listed once and passed as
+    arrays, which cut the Python overhead of a week plan's 14 solves by about half.
+
+    A partial start gives values for some variables, which HiGHS completes into a first solution:
+    fixing the indicator variables the LP relaxation leaves at 0 lets it find a first plan with a
+    sub-MIP on the rest instead of after rounds of root cuts (measured on 48 day models: 60 % less
+    MILP time, the same objectives).
     """
 
     mip_start: dict[pulp.LpVariable, float] | None = None  # ("start" is PuLP's own attribute)
+    is_mip = False
+
+    def actualSolve(self, lp: pulp.LpProblem, **kwargs) -> int:
+        import highspy
+        import numpy as np
+
+        variables = lp.variables()  # registers every variable and sorts them by name, once
+        self.createAndConfigureSolver(lp)
+        model = lp.solverModel
+        inf = highspy.kHighsInf
+        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        objective = lp.objective or {}
+        for i, var in enumerate(variables):
+            var.index = i
+        model.addCols(
+            len(variables),
+            np.array([sign * objective.get(v, 0.0) for v in variables], dtype=float),
+            np.array([-inf if v.lowBound is None else v.lowBound for v in variables], dtype=float),
+            np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=float),
+            0,
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=float),
+        )
+        integer = np.array([v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32)
+        self.is_mip = len(integer) > 0
+        if self.mip and self.is_mip:
+            kind = np.full(len(integer), int(highspy.HighsVarType.kInteger), dtype=np.uint8)
+            model.changeColsIntegrality(len(integer), integer, kind)
+        starts, index, value, lower, upper = [], [], [], [], []
+        for i, constraint in enumerate(lp.constraints()):
+            constraint.index = i
+            starts.append(len(index))
+            for var, coef in constraint.items():
+                if coef != 0:
+                    index.append(var.index)
+                    value.append(coef)
+            lb, ub = constraint.getLb(), constraint.getUb()
+            lower.append(-inf if lb is None else lb)
+            upper.append(inf if ub is None else ub)
+        model.addRows(
+            len(starts),
+            np.array(lower, dtype=float),
+            np.array(upper, dtype=float),
+            len(index),
+            np.array(starts, dtype=np.int32),
+            np.array(index, dtype=np.int32),
+            np.array(value, dtype=float),
+        )
+        self.callSolver(lp)
+        status, sol_status = self.findSolutionValues(lp)
+        lp.assignStatus(status, sol_status)
+        return status
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
         if self.mip_start:
@@ -156,7 +214,8 @@ def solve(
             notes.append(f"{name} failed: {exc}")
             log.warning("solver %s failed: %s", name, exc)
             continue
-        outcome = _outcome(prob, name, status, seconds, time_limit, relax, gap_scale)
+        is_mip = engine.is_mip if isinstance(engine, _HiGHS) else bool(prob.isMIP())
+        outcome = _outcome(prob, name, status, seconds, time_limit, relax, gap_scale, is_mip)
         outcome.notes = notes
         if outcome.status == SolveStatus.ERROR and name != order[-1]:
             notes.append(f"{name} returned an error status; trying the next solver")
@@ -173,10 +232,10 @@ def _outcome(
     time_limit: float,
     relax: bool,
     gap_scale: float,
+    is_mip: bool,
 ) -> SolveOutcome:
     gap = None
     time_limited = False
-    is_mip = prob.isMIP()  # walks every constraint: once
     model = getattr(prob, "solverModel", None)
     if name == "highs" and model is not None:
         import highspy

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import optimizer.planner as planner_module
+import optimizer.solve as solve_module
 from cli.main import cli
 from food_data.errors import ConflictError, MealplanError, SolverError
 from food_data.table import FoodTable, load_bundled
@@ -132,7 +133,7 @@ def _cbc_crashes(self, lp, *args, **kw):
 
 
 def test_highs_failing_falls_back_to_cbc_with_a_note(monkeypatch):
-    monkeypatch.setattr(pulp.HiGHS, "actualSolve", _highs_crashes)
+    monkeypatch.setattr(solve_module._HiGHS, "actualSolve", _highs_crashes)
     table = tiny_table()
     plan = make_plan(_profile(), table, time_limit=10.0)
     assert plan.solve.solver == "cbc"
@@ -158,7 +159,7 @@ def test_highs_error_status_falls_back_to_cbc(monkeypatch):
         lp.assignStatus(pulp.LpStatusUndefined, pulp.LpSolutionNoSolutionFound)
         return pulp.LpStatusUndefined
 
-    monkeypatch.setattr(pulp.HiGHS, "actualSolve", undefined)
+    monkeypatch.setattr(solve_module._HiGHS, "actualSolve", undefined)
     table = tiny_table()
     plan = make_plan(_profile(), table, time_limit=10.0)
     assert plan.solve.solver == "cbc"
@@ -176,7 +177,7 @@ def test_highs_error_status_falls_back_to_cbc(monkeypatch):
 )  # fmt: skip
 def test_both_solvers_failing_is_exit_4_with_the_reasons(monkeypatch, tmp_path, highs, cbc, expected):
     if highs == "crash":
-        monkeypatch.setattr(pulp.HiGHS, "actualSolve", _highs_crashes)
+        monkeypatch.setattr(solve_module._HiGHS, "actualSolve", _highs_crashes)
     else:
         monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
     if cbc == "crash":
@@ -225,7 +226,7 @@ def test_batch_profiles_fail_alone_when_no_solver_runs(monkeypatch, tmp_path):
 
     from optimizer import batch
 
-    monkeypatch.setattr(pulp.HiGHS, "actualSolve", _highs_crashes)
+    monkeypatch.setattr(solve_module._HiGHS, "actualSolve", _highs_crashes)
     monkeypatch.setattr(pulp.COIN_CMD, "actualSolve", _cbc_crashes)
     foods = write_tiny_csv(tmp_path / "tiny.csv")
     jobs = [batch.BatchJob(id=p, source=p, profile=_profile(id=p)) for p in ("a", "b")]

@@ -283,3 +283,33 @@ def test_a_partial_mip_start_is_a_hint_never_a_constraint():
         assert (a.value(), b.value(), c.value()) == (1, 0, 1)
     cbc = solve.solve(prob, solver="cbc", time_limit=10.0, gap=0.0, start={a: 0.0})  # CBC ignores the start
     assert cbc.objective == pytest.approx(-8.0)
+
+
+def test_bulk_model_transfer_matches_pulps_own():
+    """The model passed to highspy in arrays solves exactly as PuLP's one-call-at-a-time transfer:
+    same values, duals and slacks, for a maximisation with <=, >= and = rows and free, bounded
+    and integer variables."""
+
+    def build() -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+        prob = pulp.LpProblem("bulk", pulp.LpMaximize)
+        x = expr.continuous(prob, "x", 0.0, 4.0)
+        y = expr.integer(prob, "y", 0, 10)
+        z = expr.continuous(prob, "z", None, None)
+        expr.add_le(prob, [(x, 1.0), (y, 2.0), (z, 1.0)], 14.0, "cap")
+        expr.add_ge(prob, [(x, 3.0), (y, -1.0)], -2.0, "floor")
+        prob += pulp.LpConstraint(expr.linear([(z, 1.0), (x, -1.0)]), pulp.LpConstraintEQ, "tie", 1.0)
+        expr.set_objective(prob, [(x, 3.0), (y, 2.0), (z, 0.5)])
+        return prob, [x, y, z]
+
+    for mip in (True, False):
+        ours, ours_vars = build()
+        theirs, their_vars = build()
+        engine = solve._highs_solver(10.0, 0.0, 1)
+        engine.mip, engine.gapAbs = mip, 0.0  # exact, to compare with PuLP's own transfer
+        ours.solve(engine)
+        theirs.solve(pulp.HiGHS(msg=False, mip=mip, gapRel=0.0, threads=1))
+        assert pulp.value(ours.objective) == pytest.approx(pulp.value(theirs.objective))
+        assert [v.value() for v in ours_vars] == pytest.approx([v.value() for v in their_vars])
+        for name in ("cap", "floor", "tie"):
+            a, b = ours.get_constraint_by_name(name), theirs.get_constraint_by_name(name)
+            assert (a.pi, a.slack) == pytest.approx((b.pi, b.slack))
