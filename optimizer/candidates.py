@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,33 +51,48 @@ class Eligibility:
 
 
 def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
-    """Apply planner, diet, allergy, exclusion and dislike rules, recording why each food is out."""
+    """Apply planner, diet, allergy, exclusion and dislike rules, recording why each food is out.
+
+    Only the first rule that keeps a food out is recorded, so the rules that match names (the
+    slow ones) only look at the foods no earlier rule has kept out.
+    """
     foods = table.rows
     reason = np.full(len(foods), "", dtype=object)
 
-    def block(mask: np.ndarray, why: str | np.ndarray) -> None:
-        new = mask & (reason == "")
-        reason[new] = why[new] if isinstance(why, np.ndarray) else why
+    def block(rule: Callable[[Rows], np.ndarray], why: str | Callable[[Rows], np.ndarray]) -> None:
+        open_ = reason == ""
+        candidates = foods.where(open_)
+        hit = rule(candidates)
+        texts = why(candidates)[hit] if callable(why) else why
+        reason[np.flatnonzero(open_)[hit]] = texts
 
-    user_food = foods["source"] != SR24_SOURCE
-    block(~foods["planner"].astype(bool) & ~user_food, "not in the planner set (not as eaten or not suitable)")
-    block(np.isnan(foods["energy"].astype(float)), "no energy value")
+    block(  # the user's own foods need no planner flag
+        lambda f: ~f["planner"].astype(bool) & (f["source"] == SR24_SOURCE),
+        "not in the planner set (not as eaten or not suitable)",
+    )
+    block(lambda f: np.isnan(f["energy"].astype(float)), "no energy value")
     level = DIET_LEVEL[rules.diet]
-    block(np.array([DIET_LEVEL.get(d, 99) > level for d in foods["diet"]], dtype=bool), f"diet ({rules.diet})")
+    block(lambda f: np.array([DIET_LEVEL.get(d, 99) > level for d in f["diet"]], dtype=bool), f"diet ({rules.diet})")
     if rules.allergies:
         allergy = set(rules.allergies)
-        hits = [sorted(allergy.intersection(split_tags(t))) for t in foods["allergens"]]
+
+        def hits(f: Rows) -> list[list[str]]:
+            return [sorted(allergy.intersection(split_tags(t))) for t in f["allergens"]]
+
         block(
-            np.array([bool(h) for h in hits], dtype=bool),
-            np.array([f"allergy ({', '.join(h)})" for h in hits], dtype=object),
+            lambda f: np.array([bool(h) for h in hits(f)], dtype=bool),
+            lambda f: np.array([f"allergy ({', '.join(h)})" for h in hits(f)], dtype=object),
         )
     for pattern in rules.exclude:
-        block(pattern_mask([pattern], foods), f"excluded ('{pattern}')")
+        block(lambda f, p=pattern: pattern_mask([p], f), f"excluded ('{pattern}')")
     for pattern in rules.dislikes:
-        block(pattern_mask([pattern], foods), f"disliked ('{pattern}')")
-    serving = foods["serving_g"].astype(float)
-    with np.errstate(invalid="ignore"):
-        bad_serving = ~(serving > 0) | ~(foods["max_g"].astype(float) >= serving * rules.min_portion_servings)
+        block(lambda f, p=pattern: pattern_mask([p], f), f"disliked ('{pattern}')")
+
+    def bad_serving(f: Rows) -> np.ndarray:
+        serving = f["serving_g"].astype(float)
+        with np.errstate(invalid="ignore"):
+            return ~(serving > 0) | ~(f["max_g"].astype(float) >= serving * rules.min_portion_servings)
+
     block(bad_serving, "no usable serving size")
     out = reason != ""
     return Eligibility(
