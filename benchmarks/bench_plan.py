@@ -14,8 +14,10 @@ Prints medians. Figures (issue "The optimizer"):
 - realism: portions within [min portion, daily max], only as-eaten foods, fats and oils <= 40 g a
   day, >= 8 distinct foods a day and >= 20 a week, Mg/Ca/K/B12 at 100 % for non-vegan examples,
   every vegan shortfall explained;
-- baseline in the same run: building the same nutrient rows with pulp.lpSum of products instead of
-  optimizer.expr.linear (the known slow path), as a ratio.
+- baselines in the same run: building the same nutrient rows with pulp.lpSum of products instead of
+  optimizer.expr.linear (the known slow path), as a ratio; and the floor every command pays, a fresh
+  Python importing the libraries a plan needs (click, numpy, pydantic, pulp, highspy, yaml), so a
+  slow phase of a shared machine shows in the floor as well as in the figures.
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ def _prepare(profile: str, tmp: Path) -> float:
     cold = _run(args, env)
     _run(args)  # fills the user's cache, as the first run after an install does
     return cold
+
+
+FLOOR = "import click, numpy, pydantic, pulp, highspy, yaml"
+
+
+def _floor() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", FLOOR], check=True, capture_output=True)
+    return time.perf_counter() - start
 
 
 def _median(xs: list[float]) -> float:
@@ -203,6 +214,8 @@ def main() -> None:
         tmp = Path(tmpdir)
         cold = _prepare(args.profiles[0], tmp)
         print(f"first day plan after an install (empty table cache): {cold:.3f} s")
+        floor = _median([_floor() for _ in range(args.repeat)])
+        print(f"floor (python -c '{FLOOR}'): median {floor:.3f} s")
         help_s = _median([_run(["--help"]) for _ in range(args.repeat)])
         print(f"mealplan --help: median {help_s:.3f} s over {args.repeat} runs")
         print("\nDay plans (fresh process each, median of", args.repeat, "runs)")
