@@ -612,8 +612,8 @@ def solve_basket(
             has to give and how far it can be reached.
         SolverError: the solver failed.
     """
-    from optimizer.plan import SolveStatus
     from optimizer.solve import solve
+    from optimizer.status import SolveStatus
 
     spec = _prepare(table, targets, objective)
     prob, xs = _build(spec)

@@ -16,11 +16,11 @@ version 1 plan reads as 1.1 with its default)::
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from optimizer.status import SolveStatus
 from optimizer.targets import Targets
 from triage import RedFlag, TriageResult
 
@@ -29,17 +29,6 @@ SCHEMA_VERSION = "1.1"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SolveStatus(StrEnum):
-    """Outcome of a solve, independent of PuLP's integer codes."""
-
-    OPTIMAL = "optimal"  # proven optimal (within the requested gap)
-    TIME_LIMIT = "time_limit"  # a solution found, not proven optimal: see gap
-    INFEASIBLE = "infeasible"
-    UNBOUNDED = "unbounded"
-    NOT_SOLVED = "not_solved"
-    ERROR = "error"
 
 
 class PlanItem(_Model):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pulp
 
 from food_data.errors import InputError, SolverError
-from optimizer.plan import SolveStatus
+from optimizer.status import SolveStatus
 
 log = logging.getLogger(__name__)
 
