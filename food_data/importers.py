@@ -445,6 +445,15 @@ def _classify(names: list[str], groups: list[str] | None) -> dict[str, np.ndarra
     return {c: tags[c].to_numpy(dtype=object) for c in ("category", "diet", "allergens")}
 
 
+def _curate(foods: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The planner curation of the bundled table (as-eaten form, servings, daily maxima, slots,
+    planner set) applied to FoodData Central foods, whose names follow the same USDA style. The
+    bundled table's overrides are keyed by its own ids, so none apply here."""
+    from food_data.curation import curate
+
+    return curate(foods, measures, overrides=None)
+
+
 def _blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
@@ -705,28 +714,15 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
             {"id": pd.Series(dtype=str), "measure": pd.Series(dtype=str), "grams": pd.Series(dtype=float)}
         )
     measures = measures[measures["id"].isin(ids)].reset_index(drop=True)
-    first = measures.drop_duplicates("id").set_index("id")
 
-    names = pd.Series(foods["name"].to_numpy(), index=ids)
-    group_s = pd.Series(groups.loc[foods.index].to_numpy(), index=ids) if groups is not None else None
-    tags = _classify(names.tolist(), None if group_s is None else group_s.tolist())
-    out = pd.DataFrame(index=ids)
-    out["name"] = names
-    out["usda_group"] = group_s.astype(str) if group_s is not None else ""
-    data_types = foods["data_type"].to_numpy()
-    out["source"] = [f"FoodData Central {t or 'food'}: {folder}" for t in data_types]
-    out["deprecated"] = False
-    for tag in ("category", "diet", "allergens"):
-        out[tag] = pd.Series(tags[tag], index=ids).astype(str)
-    out["as_eaten"] = True
-    out["serving_name"] = first["measure"].reindex(ids).fillna(DEFAULT_BASIS).astype(str)
-    out["serving_g"] = first["grams"].reindex(ids).fillna(100.0).astype(float)
-    out["max_g"] = DEFAULT_MAX_G
-    out["slots"] = ";".join(SLOTS)
-    out["planner"] = True
-    out["price"] = math.nan
+    info = pd.DataFrame(index=ids)
+    info["name"] = foods["name"].to_numpy()
+    info["usda_group"] = groups.loc[foods.index].astype(str).to_numpy() if groups is not None else ""
+    info["source"] = [f"FoodData Central {t or 'food'}: {folder}" for t in foods["data_type"].to_numpy()]
+    info["deprecated"] = False
     for nid in order:
-        out[nid] = wide[nid].to_numpy(dtype=float)
+        info[nid] = wide[nid].to_numpy(dtype=float)
+    out = _curate(info, measures)[list(INFO_COLUMNS + CURATION_COLUMNS) + order]
     log.info("read %d foods and %d measures from %s", len(out), len(measures), folder)
     return FoodTable(foods=out, measures=measures, units={n: BY_ID[n].unit for n in order}, basis=DEFAULT_BASIS)
 

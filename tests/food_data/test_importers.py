@@ -40,8 +40,25 @@ def fake_classifier(calls: list) -> types.ModuleType:
             index=names.index,
         )
 
+    def curate(foods: pd.DataFrame, measures: pd.DataFrame, overrides: object = None) -> pd.DataFrame:
+        """Tags from classify_names; the first measure is the serving; every food as eaten, 500 g a day."""
+        tags = classify_names(foods["name"], foods["usda_group"])
+        first = measures.drop_duplicates("id").set_index("id")
+        out = foods.copy()
+        for tag in ("category", "diet", "allergens"):
+            out[tag] = tags[tag].to_numpy()
+        out["as_eaten"] = True
+        out["serving_name"] = first["measure"].reindex(foods.index).fillna("100 g").astype(str)
+        out["serving_g"] = first["grams"].reindex(foods.index).fillna(100.0).astype(float)
+        out["max_g"] = 500.0
+        out["slots"] = "breakfast;lunch;dinner;snack"
+        out["planner"] = True
+        out["price"] = math.nan
+        return out
+
     module = types.ModuleType("food_data.curation")
     module.classify_names = classify_names
+    module.curate = curate
     return module
 
 
@@ -399,6 +416,25 @@ def test_real_classifier_fills_blank_tags_of_a_user_csv(real_classifier: None) -
     assert f.at["u_milk", "category"] in importers.CATEGORIES
     assert f.at["u_milk", "diet"] == "vegetarian"
     assert "milk" in f.at["u_milk", "allergens"].split(";")
+
+
+def test_real_curation_of_fdc_foods_matches_the_bundled_table(real_classifier: None) -> None:
+    """FoodData Central foods are curated like the bundled SR24 foods: a raw egg is not as eaten and
+    stays out of the planner set, an apple and almonds are in it with household servings."""
+    from food_data.table import load_bundled
+
+    f = read_fdc_folder(FDC).foods
+    sr24 = load_bundled().foods
+    for fdc_id, ndb in FDC_TO_NDB.items():
+        mine, theirs = f.loc[f"fdc:{fdc_id}"], sr24.loc[ndb]
+        assert (bool(mine["as_eaten"]), mine["category"], mine["diet"]) == (
+            bool(theirs["as_eaten"]),
+            theirs["category"],
+            theirs["diet"],
+        ), fdc_id
+    assert not f.at["fdc:171287", "planner"]  # "Egg, whole, raw, fresh"
+    assert f.at["fdc:171688", "planner"] and f.at["fdc:170567", "planner"]
+    assert f.at["fdc:170567", "max_g"] < 500  # almonds: a realistic daily maximum, not the default
 
 
 def test_real_classifier_tags_the_fdc_foods(real_classifier: None) -> None:
