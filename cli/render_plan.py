@@ -28,7 +28,8 @@ def red_flag_panel(red_flags: list[Any], disclaimer: str) -> list[Any]:
 
 
 def plan_renderables(plan: Any) -> list[Any]:
-    """Rich renderables for a Plan: red flags, meals per day, coverage, shortfalls, solve line."""
+    """Rich renderables for a Plan: red flags, meals per day, coverage, shortfalls, solve line and notes."""
+    from rich.markup import escape
     from rich.table import Table
 
     out = red_flag_panel(plan.red_flags, plan.disclaimer)
@@ -93,6 +94,7 @@ def plan_renderables(plan: Any) -> list[Any]:
         f"[dim]{info.solver} {info.status.value}{gap}; {info.candidates} candidate foods, {info.variables} "
         f"variables; build {info.build_seconds:.2f} s, solve {info.solve_seconds:.2f} s{cost}[/dim]"
     )
+    out.extend(f"[dim]Note: {escape(note)}[/dim]" for note in info.notes)
     return out
 
 

@@ -222,6 +222,14 @@ def make_plan(
     if prices is not None:
         cost = round(sum(i.cost or 0.0 for dp in day_plans for s in dp.slots for i in s.items) / days, 4)
     notes = [n for o in outcomes for n in o.notes]
+    if prices is not None:
+        unpriced = sorted({i.name for dp in day_plans for sl in dp.slots for i in sl.items if i.cost is None})
+        if unpriced:
+            shown = "; ".join(unpriced[:5]) + (f"; and {len(unpriced) - 5} more" if len(unpriced) > 5 else "")
+            notes.append(
+                f"cost{' and budget' if rules.budget is not None else ''} count only foods with a price: "
+                f"{len(unpriced)} food(s) in the plan have none ({shown})"
+            )
     return Plan(
         kind="day" if days == 1 else "week",
         profile_id=profile.id,

@@ -1166,6 +1166,8 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         + f", {s.total_seconds:.1f} s. Food data: {_md(', '.join(plan.food_sources))}. "
         + f"{_md(plan.created_with)}."
     )
+    if s.notes:
+        lines += [""] + [f"- {_md(note)}" for note in s.notes]
     lines += ["", "| Nutrient | Min | From | Max | From | Goal |", "|---|---:|---|---:|---|---|"]
     for t in plan.targets.items.values():
         lines.append(

@@ -371,3 +371,18 @@ def test_week_plan_verifies_with_variety(week, bundled):
     if profile.diet != "vegan":
         for nut in KEY:
             assert plan.week_totals[nut].met, nut
+
+
+def test_cost_notes_name_the_foods_without_a_price(bundled):
+    """A budget counts the foods that have a price; the plan says which foods it used without one."""
+    from optimizer.report import render_markdown
+
+    profile = load_profile(EXAMPLES / "dietitian_adjusted.yaml")
+    plan = verified(make_plan(profile, bundled), bundled)
+    unpriced = {i.name for d in plan.days for s in d.slots for i in s.items if i.cost is None}
+    notes = [n for n in plan.solve.notes if n.startswith("cost and budget count only foods with a price")]
+    if unpriced:
+        assert len(notes) == 1 and f"{len(unpriced)} food(s)" in notes[0]
+        assert notes[0] in render_markdown(plan, bundled).replace("\\|", "|")
+    else:
+        assert notes == []
