@@ -219,6 +219,14 @@ def build_day_model(
             needs.append(("protein", protein, "a protein food"))
         if slot.needs_produce:
             needs.append(("produce", produce, "a vegetable or fruit"))
+        if rules.max_protein_items_per_meal is not None:
+            b.rule(
+                [(y[k], 1.0) for k in ks if category[k[0]] in protein],
+                "<=",
+                rules.max_protein_items_per_meal,
+                f"protein_max_{slot.name}",
+                f"{slot.name} has at most {rules.max_protein_items_per_meal} protein foods",
+            )
         for tag, cats, what in needs:
             if cats:
                 b.rule(

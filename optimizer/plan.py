@@ -1,7 +1,7 @@
 """Result models: the Plan a day or week solve returns, and its JSON schema (stable, versioned).
 
-JSON layout (``Plan.model_dump_json``), schema version 1.1 (1.1 added ``rules.met_tolerance``; a
-version 1 plan reads as 1.1 with its default)::
+JSON layout (``Plan.model_dump_json``), schema version 1.1 (1.1 added ``rules.met_tolerance`` and
+``rules.max_protein_items_per_meal``; a version 1 plan reads as 1.1 with their defaults)::
 
     {schema_version, kind: "day"|"week", profile_id, created_with, disclaimer,
      red_flags: [{id, message, advice}], triage: TriageResult | null, targets: Targets,
@@ -158,6 +158,9 @@ class PlanRules(_Model):
     amdr: dict[str, tuple[float, float]]
     budget: float | None = None
     objective: Literal["shortfall", "cost"] = "shortfall"
+    max_protein_items_per_meal: int | None = Field(
+        None, ge=1, description="at most this many protein foods (protein_categories) in one meal; None: no limit"
+    )
     met_tolerance: float = Field(
         0.001,
         ge=0,

@@ -15,6 +15,8 @@ from optimizer.targets import Targets
 
 # Foods that count as the protein of a main meal, and as its vegetable or fruit.
 PROTEIN_CATEGORIES = ["meat", "poultry", "seafood", "eggs", "legumes"]
+# Lentils, split peas and navy beans at one dinner read as a recipe error, not a meal.
+MAX_PROTEIN_ITEMS_PER_MEAL = 2
 PRODUCE_CATEGORIES = ["vegetables", "fruits"]
 # Accompaniments: they do not make a meal on their own, so they do not count toward a meal's
 # minimum number of items or the day's distinct foods.
@@ -113,6 +115,7 @@ def plan_rules(
         min_distinct_foods_per_day=min(min_distinct_foods, sum(s.max_items for s in slots)),
         max_days_per_food=max_days_per_food,
         protein_categories=list(PROTEIN_CATEGORIES),
+        max_protein_items_per_meal=MAX_PROTEIN_ITEMS_PER_MEAL,
         produce_categories=list(PRODUCE_CATEGORIES),
         side_categories=list(SIDE_CATEGORIES),
         weekly_nutrients=weekly,

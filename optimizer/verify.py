@@ -738,13 +738,17 @@ class _Verifier:
 
     def _check_slot_protein(self) -> None:
         cats = set(self.rules.protein_categories)
+        limit = self.rules.max_protein_items_per_meal
         for day, rule, items in self._rule_slots():
-            if rule.needs_protein and not any(self._category(i) in cats for i in items):
+            n = sum(self._category(i) in cats for i in items)
+            if rule.needs_protein and n == 0:
                 self.add(
                     "slot_protein",
                     _where(day, rule.name),
                     f"no protein food (one of: {', '.join(self.rules.protein_categories)})",
                 )
+            if limit is not None and n > limit:
+                self.add("slot_protein", _where(day, rule.name), f"{n} protein foods; a meal takes at most {limit}")
 
     def _check_slot_produce(self) -> None:
         cats = set(self.rules.produce_categories)

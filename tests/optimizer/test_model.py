@@ -15,7 +15,7 @@ import pytest
 from optimizer.candidates import eligible_foods
 from optimizer.model import LIKE_WEIGHT, SHORTFALL_WEIGHT, DaySpec, build_day_model
 from optimizer.plan import SolveStatus
-from optimizer.rules import family, slot_kind
+from optimizer.rules import PROTEIN_CATEGORIES, family, slot_kind
 from optimizer.solve import ABS_GAP, solve
 from tests.optimizer.conftest import tiny_rules, tiny_table, tiny_targets
 
@@ -332,3 +332,16 @@ def test_model_building_is_deterministic(tmp_path):
     golden_model().prob.writeLP(str(a))
     golden_model().prob.writeLP(str(b))
     assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_protein_foods_per_meal_are_capped(limit):
+    """Lunch and dinner need one protein food and may have at most ``limit``."""
+    table = tiny_table()
+    targets = tiny_targets()
+    day = Day(table, tiny_rules(targets, max_protein_items_per_meal=limit), targets)
+    assert day.outcome.has_solution
+    protein = set(PROTEIN_CATEGORIES)
+    for slot in ("breakfast", "lunch", "dinner"):
+        n = sum(table.foods.at[f, "category"] in protein for f in day.slot_foods(slot))
+        assert n <= limit and (slot == "breakfast" or n >= 1), (slot, day.slot_foods(slot))

@@ -797,3 +797,11 @@ def test_a_minimum_missed_within_the_met_tolerance_counts_as_met():
     assert problems(verify_plan(plan, food_table())) == []
     strict = plan.model_copy(update={"rules": plan.rules.model_copy(update={"met_tolerance": 0.0})})
     assert failing(verify_plan(strict, food_table())) == {"totals", "shortfalls"}
+
+
+def test_more_protein_foods_in_a_meal_than_the_rule_allows():
+    # Day 1's dinner has chicken and lentils.
+    assert failing(verify_plan(day_plan(max_protein_items_per_meal=2), food_table())) == set()
+    assert problems(verify_plan(day_plan(max_protein_items_per_meal=1), food_table()), "slot_protein") == [
+        ("slot_protein", "day 1, dinner", "2 protein foods; a meal takes at most 1")
+    ]
