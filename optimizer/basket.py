@@ -40,7 +40,7 @@ OBJECTIVES = ("cost", "weight", "energy")
 TARGET_COLUMNS = ("nutrient", "min", "max", "unit")
 MAX_NAMED = 10  # foods named in one error message before "and N more"
 _TIGHT = 1e-7  # relative tolerance for "this constraint is binding"
-_ZERO = 1e-9  # amounts below this are reported as 0
+_ZERO = 1e-9  # an amount whose every contribution (amount x coefficient) is below this is reported as 0
 MAX_TARGETS_BYTES = 1024 * 1024  # a targets file is a few lines; a larger file is not one
 
 Objective = Literal["cost", "weight", "energy"]
@@ -630,7 +630,10 @@ def solve_basket(
 
 def _report(spec: _Spec, prob: pulp.LpProblem, xs: dict[str, pulp.LpVariable], outcome: Any) -> BasketResult:
     amounts = np.array([max(0.0, v.varValue or 0.0) for v in xs.values()])
-    amounts[amounts < _ZERO] = 0.0
+    # Solver noise is zeroed, but not a tiny amount of a food with huge values: 5e-10 units of a food
+    # with 3.7e6 mg iron per unit is the 0.002 mg the bound asks for.
+    scale = np.maximum.reduce([np.abs(spec.obj_coef), *(np.abs(c) for c in spec.coef.values()), np.ones(len(amounts))])
+    amounts[amounts * scale < _ZERO] = 0.0
     chosen = np.flatnonzero(amounts > 0)
     df = spec.foods
     prices = df["price"].astype(float) if "price" in df else np.full(len(df), np.nan)

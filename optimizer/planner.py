@@ -13,6 +13,7 @@ import csv
 import dataclasses
 import logging
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -410,11 +411,35 @@ def _carry(state: _WeekState, day: DayPlan, rules: PlanRules) -> None:
         state.weekly_achieved[nut] = state.weekly_achieved.get(nut, 0.0) + day.totals[nut].amount
 
 
+# Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup".
+_FRACTIONS = ((0.0, ""), (1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (3 / 8, "⅜"), (1 / 2, "½"), (5 / 8, "⅝"))
+_FRACTIONS += ((2 / 3, "⅔"), (3 / 4, "¾"), (7 / 8, "⅞"), (1.0, ""))
+_PLURALS = {"cup": "cups", "slice": "slices", "piece": "pieces", "fillet": "fillets", "link": "links"}
+
+
+def _amount_text(value: float) -> str:
+    """``value`` as a whole number and a kitchen fraction ("1⅔"), or a short decimal when none is close."""
+    whole = int(value)
+    for frac, glyph in _FRACTIONS:
+        if abs(value - whole - frac) < 0.02:
+            whole += frac == 1.0
+            return (str(whole) if whole or not glyph else "") + glyph or "0"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def _household(servings: float, serving_name: str, grams: float) -> str:
-    whole = int(servings)
-    frac = servings - whole
-    text = {0.0: "", 0.25: "¼", 0.5: "½", 0.75: "¾"}.get(round(frac, 2), f"{frac:.2f}".lstrip("0"))
-    count = (str(whole) if whole else "") + text or "0"
+    """The portion in the serving's household measure: "1⅔ cup (38 g)", "1½ × 1 medium (177 g)"."""
+    numbered = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))? (.+)", serving_name.strip())
+    if numbered and numbered[3] == "g":
+        return f"{grams:.0f} g"
+    if numbered and float(numbered[2] or 1) > 0:  # "0.5 cup", "1/4 tsp", "3 oz": multiply the measure
+        amount = servings * float(numbered[1]) / float(numbered[2] or 1)
+        unit = numbered[3]
+        first, _, rest = unit.partition(" ")
+        if amount > 1 + 1e-9 and first in _PLURALS:
+            unit = " ".join(filter(None, (_PLURALS[first], rest)))
+        return f"{_amount_text(amount)} {unit} ({grams:.0f} g)"
+    count = _amount_text(servings)
     if count == "1":
         return f"{serving_name} ({grams:.0f} g)"
     return f"{count} × {serving_name} ({grams:.0f} g)"

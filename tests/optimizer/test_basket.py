@@ -377,3 +377,15 @@ def test_empty_candidate_set_is_an_error():
     with pytest.raises(InputError, match="no food in the tables has a price"):
         solve_basket(table, targets(*BASE))
     assert issubclass(FoodDataError, InputError)
+
+
+def test_a_tiny_amount_of_a_food_with_huge_values_is_reported_not_rounded_away():
+    """5e-10 units of a food with 3.7e6 mg calcium per unit is the 0.002 mg the bound asks for (found
+    by hypothesis: the amount was zeroed as solver noise, leaving a reported total below the minimum)."""
+    from tests.optimizer.conftest import tiny_table
+
+    table = tiny_table(t_tofu={"calcium": 3.7e6})
+    targets = BasketTargets(nutrients=[NutrientBound(nutrient="calcium", min=0.001953125)])
+    result = solve_basket(table, targets, "weight")
+    assert [f.food_id for f in result.foods] == ["t_tofu"]
+    assert result.nutrients[0].amount == pytest.approx(0.001953125)

@@ -386,3 +386,22 @@ def test_cost_notes_name_the_foods_without_a_price(bundled):
         assert notes[0] in render_markdown(plan, bundled).replace("\\|", "|")
     else:
         assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("servings", "serving_name", "grams", "expected"),
+    [
+        (1.25, "1.333 cup", 38, "1⅔ cups (38 g)"),  # SR24 writes 1 1/3 cup as 1.333
+        (1.75, "0.5 cup", 159, "⅞ cup (159 g)"),
+        (2, "3 oz", 170, "6 oz (170 g)"),
+        (0.75, "2 tbsp", 24, "1½ tbsp (24 g)"),
+        (1, "1 cup", 243, "1 cup (243 g)"),
+        (2, "1 cup pieces", 330, "2 cups pieces (330 g)"),
+        (1.75, "1/4 tsp", 3, "0.44 tsp (3 g)"),
+        (1.25, "100 g", 125, "125 g"),
+        (1.5, "large", 75, "1½ × large (75 g)"),
+        (1, "large", 50, "large (50 g)"),
+    ],
+)
+def test_household_portions_read_like_a_recipe(servings, serving_name, grams, expected):
+    assert planner._household(servings, serving_name, grams) == expected
