@@ -92,6 +92,7 @@ class Rows:
 
     @property
     def columns(self) -> list[str]:
+        """Column names, in the table's order."""
         return list(self._data)
 
     @property
@@ -120,10 +121,6 @@ class Rows:
             self._where = {f: i for i, f in enumerate(self.ids.tolist())}
         local = np.array([self._where[f] for f in ids], dtype=np.intp)
         return Rows(self._all, self._data, self._positions()[local])
-
-    def value(self, food_id: str, column: str) -> Any:
-        """One cell."""
-        return self.take([food_id])[column][0]
 
     def records(self, columns: Iterable[str]) -> dict[str, dict[str, Any]]:
         """``{food id: {column: value}}`` for these foods."""

@@ -304,7 +304,9 @@ def _solve_day(
             gap=gap,
             threads=threads,
             gap_scale=day_model.SHORTFALL_WEIGHT,
-            start={built.y[k]: 0.0 for k in unused if k in built.y},
+            # On the LP's own support, start with the items it left out absent; when that failed,
+            # those zeros cannot make a plan either.
+            start={built.y[k]: 0.0 for k in unused if k in built.y} if candidates is narrow else None,
         )
         solve_s += outcome.seconds
         if outcome.status != SolveStatus.INFEASIBLE:

@@ -98,7 +98,6 @@ def test_rows_subsets_keep_the_order_asked_for(tiny_frame_table) -> None:
     assert picked.take(["a"]).index == ["a"]  # a subset of a subset
     some = rows.where(rows["energy"] > 15)
     assert some.index == ["b", "c"] and not some.empty and rows.take([]).empty
-    assert some.value("c", "name") == "Cee"
     assert some.records(["name"]) == {"b": {"name": "Bee"}, "c": {"name": "Cee"}}
     with pytest.raises(KeyError):
         some.take(["a"])
