@@ -717,12 +717,15 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
 
     info = pd.DataFrame(index=ids)
     info["name"] = foods["name"].to_numpy()
-    info["usda_group"] = groups.loc[foods.index].astype(str).to_numpy() if groups is not None else ""
+    # Without food_category.csv the groups are unknown (NaN), as curation expects, and blank in the table.
+    unknown = np.full(len(ids), math.nan, dtype=object)
+    info["usda_group"] = groups.loc[foods.index].to_numpy(dtype=object) if groups is not None else unknown
     info["source"] = [f"FoodData Central {t or 'food'}: {folder}" for t in foods["data_type"].to_numpy()]
     info["deprecated"] = False
     for nid in order:
         info[nid] = wide[nid].to_numpy(dtype=float)
     out = _curate(info, measures)[list(INFO_COLUMNS + CURATION_COLUMNS) + order]
+    out["usda_group"] = ["" if g is None or g != g else str(g) for g in out["usda_group"].tolist()]
     log.info("read %d foods and %d measures from %s", len(out), len(measures), folder)
     return FoodTable(foods=out, measures=measures, units={n: BY_ID[n].unit for n in order}, basis=DEFAULT_BASIS)
 

@@ -447,3 +447,13 @@ def test_real_classifier_tags_the_fdc_foods(real_classifier: None) -> None:
         "tree_nuts",
     ]
     assert f.loc["fdc:171287", ["category", "diet", "allergens"]].tolist() == ["eggs", "vegetarian", "egg"]
+
+
+def test_fdc_folder_without_food_groups_is_curated_by_name(tmp_path: Path, real_classifier: None) -> None:
+    """food_category.csv is optional: groups are then unknown (blank) and curation goes by the name."""
+    folder = copy_fdc(tmp_path)
+    (folder / "food_category.csv").unlink()
+    f = read_fdc_folder(folder).foods
+    assert (f["usda_group"] == "").all()
+    assert f.loc["fdc:171688", ["category", "diet"]].tolist() == ["fruits", "vegan"]
+    assert not f.at["fdc:171287", "planner"]  # a raw egg is still not as eaten
