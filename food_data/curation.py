@@ -918,10 +918,9 @@ _KINDS: dict[str, _Kind] = {
         4, 20, 16, ("1 tbsp", 16), 20, {"tbsp": 10, "tsp": 7, "packet": 8}, "breakfast;lunch;dinner;snack"
     ),
     "sauce": _Kind(30, 140, 65, ("60 g", 60), 250, {"cup": 10, "tbsp": 4, "serving": 8}, "lunch;dinner"),
-    "oil": _Kind(4, 16, 13.5, ("1 tbsp", 13.6), 30, {"tbsp": 10, "tsp": 6}, "breakfast;lunch;dinner;snack"),
-    "spread_fat": _Kind(
-        4, 16, 14, ("1 tbsp", 14), 30, {"tbsp": 10, "pat": 8, "tsp": 6}, "breakfast;lunch;dinner;snack"
-    ),
+    # Oils and spreads go into or onto meals: a snack of almonds and margarine is not one.
+    "oil": _Kind(4, 16, 13.5, ("1 tbsp", 13.6), 30, {"tbsp": 10, "tsp": 6}, "breakfast;lunch;dinner"),
+    "spread_fat": _Kind(4, 16, 14, ("1 tbsp", 14), 30, {"tbsp": 10, "pat": 8, "tsp": 6}, "breakfast;lunch;dinner"),
     "dressing": _Kind(10, 35, 30, ("2 tbsp", 30), 60, {"tbsp": 10, "serving": 6, "packet": 7}, "lunch;dinner"),
     "nut_butter": _Kind(15, 40, 32, ("2 tbsp", 32), 64, {"tbsp": 10, "serving": 6}, "breakfast;lunch;snack"),
     "nuts": _Kind(14, 45, 28, ("1 oz", 28.35), 60, {"oz": 10, "serving": 6, "package": 4}, "breakfast;snack"),

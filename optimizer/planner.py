@@ -416,7 +416,10 @@ def _carry(state: _WeekState, day: DayPlan, rules: PlanRules) -> None:
 # Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup".
 _FRACTIONS = ((0.0, ""), (1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (3 / 8, "⅜"), (1 / 2, "½"), (5 / 8, "⅝"))
 _FRACTIONS += ((2 / 3, "⅔"), (3 / 4, "¾"), (7 / 8, "⅞"), (1.0, ""))
-_PLURALS = {"cup": "cups", "slice": "slices", "piece": "pieces", "fillet": "fillets", "link": "links"}
+_PLURALS = {
+    word: word + "s"
+    for word in ("cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear")
+}
 
 
 def _amount_text(value: float) -> str:
@@ -437,9 +440,10 @@ def _household(servings: float, serving_name: str, grams: float) -> str:
     if numbered and float(numbered[2] or 1) > 0:  # "0.5 cup", "1/4 tsp", "3 oz": multiply the measure
         amount = servings * float(numbered[1]) / float(numbered[2] or 1)
         unit = numbered[3]
-        first, _, rest = unit.partition(" ")
-        if amount > 1 + 1e-9 and first in _PLURALS:
-            unit = " ".join(filter(None, (_PLURALS[first], rest)))
+        first, space, rest = unit.partition(" ")
+        word = first.rstrip(",")
+        if amount > 1 + 1e-9 and word in _PLURALS:  # "2 cups, diced"
+            unit = _PLURALS[word] + first[len(word) :] + space + rest
         return f"{_amount_text(amount)} {unit} ({grams:.0f} g)"
     count = _amount_text(servings)
     if count == "1":
