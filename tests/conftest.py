@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -13,6 +14,13 @@ from food_data.table import CACHE_ENV
 def pytest_configure(config: pytest.Config) -> None:
     """Cache the curated table in a folder of this run (shared with CLI subprocesses), not ~/.cache."""
     os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="mealplan-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove this run's table cache (about 7 MB)."""
+    folder = os.environ.pop(CACHE_ENV, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
