@@ -295,8 +295,10 @@ def build_day_model(
 
     # Budget.
     price = None
+    all_priced = False
     if prices is not None:
         price = np.array([float(prices.get(k[0], np.nan)) for k in keys]) * grams
+        all_priced = not np.isnan(price).any()
         price = np.nan_to_num(price)
         if rules.budget is not None:
             b.rule(
@@ -315,7 +317,9 @@ def build_day_model(
         miss = expr.binary(prob, f"skip_like_{i}")
         expr.add_ge(prob, [(miss, 1.0)] + uses, 1.0, f"like_{i}")
         objective.append((miss, LIKE_WEIGHT))
-    if price is not None:
+    # Cost as a tie-break only when every candidate has a price: otherwise the foods without one look
+    # free and the tie-break steers the plan away from exactly the foods that were priced.
+    if price is not None and (rules.objective == "cost" or all_priced):
         weight = COST_WEIGHT if rules.objective == "cost" else COST_TIEBREAK
         objective.extend((v, weight * c) for v, c in zip(qty, price, strict=True))
 

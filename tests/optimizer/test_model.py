@@ -345,3 +345,23 @@ def test_protein_foods_per_meal_are_capped(limit):
     for slot in ("breakfast", "lunch", "dinner"):
         n = sum(table.foods.at[f, "category"] in protein for f in day.slot_foods(slot))
         assert n <= limit and (slot == "breakfast" or n >= 1), (slot, day.slot_foods(slot))
+
+
+def test_cost_breaks_ties_only_when_every_candidate_has_a_price():
+    """With some prices missing, unpriced foods would look free and the tie-break would steer the plan
+    away from the priced ones; so the tie-break applies only to a fully priced candidate set."""
+    table, targets = tiny_table(), tiny_targets()
+    rules = tiny_rules(targets)
+    allowed = eligible_foods(table, rules).allowed
+    spec = DaySpec(day=1, candidates=allowed, goals=goals_of(targets))
+    full = prices_of(table)
+    partial = dict(list(full.items())[:3])
+
+    def priced_terms(prices, plan_rules=rules) -> int:
+        model = build_day_model(spec, plan_rules, targets, prices=prices)
+        return sum(1 for v in model.prob.objective if v.name.startswith("qty_"))
+
+    assert priced_terms(full) > 0
+    assert priced_terms(partial) == 0
+    # Asked to minimise cost, the user gets what they asked for (the plan names the unpriced foods).
+    assert priced_terms(partial, tiny_rules(targets, objective="cost")) > 0
