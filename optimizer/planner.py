@@ -206,7 +206,7 @@ def make_plan(
         outcome, built = best.outcome, best.built
         if not outcome.has_solution:
             if outcome.status == SolveStatus.INFEASIBLE:
-                raise _diagnose(best.spec, rules, targets, prices, solver, per_day_limit)
+                raise _diagnose(best.spec, rules, targets, prices, solver, per_day_limit, threads)
             raise SolverError(f"day {d}: the solver stopped without a plan (status {outcome.status.value}).")
         outcomes.append(outcome)
         v, c = built.size
@@ -289,7 +289,7 @@ def _solve_day(
     structure in whole portions (infeasible), it runs again on the whole preselection.
     """
     spec = dataclasses.replace(spec)
-    narrow, wide, unused, build_s, solve_s = _candidates(spec, pool, rules, targets, prices, banned, solver)
+    narrow, wide, unused, build_s, solve_s = _candidates(spec, pool, rules, targets, prices, banned, solver, threads)
     for candidates in [narrow, wide] if len(narrow) < len(wide) else [wide]:
         t0 = time.perf_counter()
         spec.candidates = candidates
@@ -353,6 +353,7 @@ def _candidates(
     prices: dict[str, float] | None,
     banned: set[str],
     solver: str,
+    threads: int,
 ) -> tuple[Rows, Rows, set[tuple[str, str]], float, float]:
     """Candidates for the day MILP: a wide preselection, and the part of it the LP relaxation uses
     (plus the liked foods). Also returns the (food, slot) items the relaxation leaves out (the
@@ -363,7 +364,8 @@ def _candidates(
     spec.candidates = wide
     relaxed = day_model.build_day_model(spec, rules, targets, prices=prices)
     build_s = time.perf_counter() - t0
-    outcome = solve(relaxed.prob, solver=solver, relax=True, time_limit=10.0)
+    # HiGHS runs every solve of a process on one thread pool: the relaxation uses the same count.
+    outcome = solve(relaxed.prob, solver=solver, relax=True, time_limit=10.0, threads=threads)
     if not outcome.has_solution:  # the MILP is infeasible too; the diagnosis needs every candidate
         return wide, wide, set(), build_s, outcome.seconds
     unused = {k for k, var in relaxed.y.items() if (var.value() or 0.0) <= 1e-6}
@@ -598,10 +600,10 @@ def _shortfalls(
     return out
 
 
-def _diagnose(spec, rules: PlanRules, targets: Targets, prices, solver: str, time_limit: float):
+def _diagnose(spec, rules: PlanRules, targets: Targets, prices, solver: str, time_limit: float, threads: int):
     """Re-solve with elastic hard rules and name those that had to give."""
     built = day_model.build_day_model(spec, rules, targets, prices=prices, elastic=True)
-    outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0)
+    outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0, threads=threads)
     if not outcome.has_solution:
         return conflict_error({}, spec.day)
     return conflict_error({k: (v.value() or 0.0) for k, v in built.slacks.items()}, spec.day)

@@ -408,3 +408,24 @@ def test_cost_notes_name_the_foods_without_a_price(bundled):
 )
 def test_household_portions_read_like_a_recipe(servings, serving_name, grams, expected):
     assert planner._household(servings, serving_name, grams) == expected
+
+
+def test_a_plan_with_two_solver_threads(tmp_path, bundled):
+    """HiGHS runs every solve of a process on one thread pool, sized by the first solve: every solve of
+    a plan (relaxation, day MILP, diagnosis) must ask for the same count. A fresh process, since this
+    one's pool already has one thread."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from food_data.table import load_bundled\n"
+        "from optimizer.planner import make_plan\n"
+        "from optimizer.profile import load_profile\n"
+        "plan = make_plan(load_profile(Path(sys.argv[1])), load_bundled(), threads=2)\n"
+        "Path(sys.argv[2]).write_text(plan.model_dump_json())"
+    )
+    out = tmp_path / "plan.json"
+    subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "older_diuretics.yaml"), str(out)], check=True)
+    plan = verified(Plan.model_validate_json(out.read_text()), bundled)
+    assert plan.solve.status == SolveStatus.OPTIMAL
