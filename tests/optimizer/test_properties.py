@@ -33,6 +33,7 @@ from optimizer.plan import Plan, SolveStatus
 from optimizer.planner import make_plan
 from optimizer.profile import Profile, food_matches, profile_from_dict
 from optimizer.verify import verify_plan
+from tests.optimizer.conftest import table_from
 
 # --- the tiny food table ------------------------------------------------------------------------------
 
@@ -112,36 +113,15 @@ def tiny_table(
         changes: ``(food id, nutrient) -> value`` overrides (NaN for unknown).
         source: The ``source`` column (anything but the bundled table's name marks user foods).
     """
-    rows = {}
+    foods = {}
     for fid in ids or list(TINY_FOODS):
         name, cat, diet, allergens, sname, sg, max_g, values = TINY_FOODS[fid]
-        row: dict[str, Any] = {
-            "name": name,
-            "usda_group": "",
-            "source": source,
-            "deprecated": False,
-            "category": cat,
-            "diet": diet,
-            "allergens": allergens,
-            "as_eaten": True,
-            "serving_name": sname,
-            "serving_g": float(sg),
-            "max_g": float(max_g),
-            "slots": SLOTS_ALL,
-            "planner": True,
-            "price": 0.1 + 0.01 * len(name),
-        }
-        row.update(zip(TINY_NUTRIENTS, map(float, values), strict=True))
-        for (food, nutrient), value in (changes or {}).items():
-            if food == fid:
-                row[nutrient] = value
-        rows[fid] = row
-    foods = pd.DataFrame.from_dict(rows, orient="index")
-    foods.index.name = "id"
-    measures = pd.DataFrame(
-        {"id": list(rows), "measure": foods["serving_name"].tolist(), "grams": foods["serving_g"].tolist()}
-    )
-    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in TINY_NUTRIENTS})
+        foods[fid] = (name, cat, diet, allergens, sname, sg, max_g, SLOTS_ALL, 0.1 + 0.01 * len(name), values)
+    per_food: dict[str, dict[str, object]] = {}
+    for (food, nutrient), value in (changes or {}).items():
+        per_food.setdefault(food, {})[nutrient] = value
+    units = {n: BY_ID[n].unit for n in TINY_NUTRIENTS}
+    return table_from(foods, TINY_NUTRIENTS, units, per_food, {"source": source})
 
 
 def write_tiny_csv(path: Path, ids: list[str] | None = None) -> Path:
