@@ -65,6 +65,25 @@ def _floor() -> float:
     return time.perf_counter() - start
 
 
+def _pandas_import(repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pandas"], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return _median(times)
+
+
+def _curation_seconds() -> float:
+    """Reading and curating the bundled SR24 table in this process, without the cache."""
+    from food_data.table import _build_bundled
+
+    _build_bundled()  # imports done once, outside the timing
+    start = time.perf_counter()
+    _build_bundled()
+    return time.perf_counter() - start
+
+
 def _median(xs: list[float]) -> float:
     return statistics.median(xs)
 
@@ -216,6 +235,9 @@ def main() -> None:
         print(f"first day plan after an install (empty table cache): {cold:.3f} s")
         floor = _median([_floor() for _ in range(args.repeat)])
         print(f"floor (python -c '{FLOOR}'): median {floor:.3f} s")
+        pandas_s = _pandas_import(args.repeat)
+        print(f"pandas, which plans and baskets do not import: python -c 'import pandas' median {pandas_s:.3f} s")
+        print(f"curating the bundled table (what the table cache saves): {_curation_seconds():.3f} s")
         help_s = _median([_run(["--help"]) for _ in range(args.repeat)])
         print(f"mealplan --help: median {help_s:.3f} s over {args.repeat} runs")
         print("\nDay plans (fresh process each, median of", args.repeat, "runs)")

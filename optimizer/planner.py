@@ -532,8 +532,14 @@ def _pct(amount: float, lo: float | None) -> float | None:
 def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable, tolerance: float) -> NutrientTotal:
     lo = t.min if t is not None and t.min else None
     hi = t.max if t is not None else None
-    met = lo is None or amount >= lo * (1 - tolerance)
     unit = t.unit if t is not None else foods.units.get(nut, "")
+    return _nutrient_total(nut, unit, amount, unknown, lo, hi, tolerance)
+
+
+def _nutrient_total(
+    nut: str, unit: str, amount: float, unknown: int, lo: float | None, hi: float | None, tolerance: float
+) -> NutrientTotal:
+    """A total against its minimum (met within ``tolerance``, the solver's) and maximum."""
     return NutrientTotal(
         nutrient=nut,
         unit=unit,
@@ -541,29 +547,25 @@ def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable, tolerance
         min=lo,
         max=hi,
         pct_of_min=_pct(amount, lo),
-        met=met,
+        met=lo is None or amount >= lo * (1 - tolerance),
         unknown_items=unknown,
     )
 
 
 def _week_totals(day_plans: list[DayPlan], tolerance: float) -> dict[str, NutrientTotal]:
-    out = {}
     n = len(day_plans)
-    for nut, first in day_plans[0].totals.items():
-        amount = sum(dp.totals[nut].amount for dp in day_plans) / n
-        unknown = sum(dp.totals[nut].unknown_items for dp in day_plans)
-        lo, hi = first.min, first.max
-        out[nut] = NutrientTotal(
-            nutrient=nut,
-            unit=first.unit,
-            amount=round(amount, 6),
-            min=lo,
-            max=hi,
-            pct_of_min=_pct(amount, lo),
-            met=lo is None or amount >= lo * (1 - tolerance),
-            unknown_items=unknown,
+    return {
+        nut: _nutrient_total(
+            nut,
+            first.unit,
+            sum(dp.totals[nut].amount for dp in day_plans) / n,
+            sum(dp.totals[nut].unknown_items for dp in day_plans),
+            first.min,
+            first.max,
+            tolerance,
         )
-    return out
+        for nut, first in day_plans[0].totals.items()
+    }
 
 
 def _shortfalls(

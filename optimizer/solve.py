@@ -81,8 +81,7 @@ class _HiGHS(pulp.HiGHS):
 
     A partial start gives values for some variables, which HiGHS completes into a first solution:
     fixing the indicator variables the LP relaxation leaves at 0 lets it find a first plan with a
-    sub-MIP on the rest instead of after rounds of root cuts (measured on 48 day models: 60 % less
-    MILP time, the same objectives).
+    sub-MIP on the rest instead of after rounds of root cuts.
     """
 
     mip_start: dict[pulp.LpVariable, float] | None = None  # ("start" is PuLP's own attribute)
@@ -151,7 +150,7 @@ class _HiGHS(pulp.HiGHS):
 
 
 def _highs_solver(time_limit: float, gap: float, threads: int):
-    # RENS finds little here once the start has a plan (measured: max time per model 0.53 -> 0.31 s).
+    # RENS finds little here once the start has given a plan, and costs time on the hardest days.
     solver = _HiGHS(
         msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=ABS_GAP, threads=threads, mip_heuristic_run_rens=False
     )
