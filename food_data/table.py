@@ -240,7 +240,7 @@ def read_sr24(data_dir: Path = DATA_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
 def load_bundled() -> FoodTable:
     """The bundled SR24 table with planner curation, loaded once per process.
 
-    Curation takes about 0.3 s, so the curated table is kept in a cache file (see ``cache_path``)
+    Curation takes a quarter of a second or more, so the curated table is kept in a cache file (see ``cache_path``)
     keyed by a hash of the data and the code that builds it: any change to either builds it anew.
     A cache that cannot be read or written is skipped, never an error.
     """
