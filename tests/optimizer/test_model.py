@@ -334,17 +334,22 @@ def test_model_building_is_deterministic(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
-@pytest.mark.parametrize("limit", [1, 2])
-def test_protein_foods_per_meal_are_capped(limit):
-    """Lunch and dinner need one protein food and may have at most ``limit``."""
+def test_protein_foods_per_meal_are_capped():
+    """A 180 g protein goal makes a meal take two protein foods; capped at one, none does, and lunch
+    and dinner still have theirs."""
     table = tiny_table()
-    targets = tiny_targets()
-    day = Day(table, tiny_rules(targets, max_protein_items_per_meal=limit), targets)
-    assert day.outcome.has_solution
+    targets = tiny_targets(protein=(180.0, None))
     protein = set(PROTEIN_CATEGORIES)
-    for slot in ("breakfast", "lunch", "dinner"):
-        n = sum(table.foods.at[f, "category"] in protein for f in day.slot_foods(slot))
-        assert n <= limit and (slot == "breakfast" or n >= 1), (slot, day.slot_foods(slot))
+
+    def counts(limit: int | None) -> dict[str, int]:
+        day = Day(table, tiny_rules(targets, max_protein_items_per_meal=limit), targets)
+        assert day.outcome.status == SolveStatus.OPTIMAL
+        slots = ("breakfast", "lunch", "dinner")
+        return {s: sum(table.foods.at[f, "category"] in protein for f in day.slot_foods(s)) for s in slots}
+
+    assert max(counts(None).values()) >= 2
+    capped = counts(1)
+    assert capped["breakfast"] <= 1 and capped["lunch"] == capped["dinner"] == 1
 
 
 def test_cost_breaks_ties_only_when_every_candidate_has_a_price():
