@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from optimizer import batch as b  # noqa: E402
-from optimizer.profile import load_profile  # noqa: E402
+from mealplan.optimizer import batch as b  # noqa: E402
+from mealplan.optimizer.profile import load_profile  # noqa: E402
 
 
 def profiles(n: int) -> list[b.BatchJob]:

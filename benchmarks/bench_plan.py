@@ -38,7 +38,7 @@ KEY = ("magnesium", "calcium", "potassium", "vitamin_b12")
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, check=True, capture_output=True, env=env)
+    subprocess.run([sys.executable, "-m", "mealplan.cli.main", *args], cwd=ROOT, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
@@ -76,7 +76,7 @@ def _pandas_import(repeat: int) -> float:
 
 def _curation_seconds() -> float:
     """Reading and curating the bundled SR24 table in this process, without the cache."""
-    from food_data.table import _build_bundled
+    from mealplan.food_data.table import _build_bundled
 
     _build_bundled()  # imports done once, outside the timing
     start = time.perf_counter()
@@ -128,7 +128,7 @@ def bench_week(profiles: list[str], tmp: Path) -> list[dict]:
 def bench_basket(repeat: int, tmp: Path) -> float:
     """A 100-food table from the bundled planner set, written as a user CSV, solved for cost."""
     sys.path.insert(0, str(ROOT))
-    from food_data.table import load_bundled
+    from mealplan.food_data.table import load_bundled
 
     foods = load_bundled().planner_foods().sort_index().iloc[::7].head(100)
     cols = ["energy", "protein", "calcium", "magnesium", "potassium", "iron", "vitamin_c", "fiber"]
@@ -169,7 +169,7 @@ def bench_build_baseline() -> tuple[float, float]:
     import numpy as np
     import pulp
 
-    from optimizer import expr
+    from mealplan.optimizer import expr
 
     rng = np.random.default_rng(0)
     coef = rng.random((30, 4000))
@@ -226,7 +226,7 @@ def main() -> None:
     parser.add_argument("--profiles", nargs="*", default=sorted(glob.glob(str(ROOT / "examples/profiles/*.yaml"))))
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from food_data.table import load_bundled
+    from mealplan.food_data.table import load_bundled
 
     foods = load_bundled().foods
     with tempfile.TemporaryDirectory() as tmpdir:

@@ -34,12 +34,12 @@ CASES: list[tuple[str, list[str], float | None]] = [
 
 
 def mealplan_command() -> list[str]:
-    """The console script next to this interpreter, else on PATH, else ``python -m cli.main``."""
+    """The console script next to this interpreter, else on PATH, else ``python -m mealplan.cli.main``."""
     here = Path(sys.executable).with_name("mealplan")
     if here.exists():
         return [str(here)]
     found = shutil.which("mealplan")
-    return [found] if found else [sys.executable, "-m", "cli.main"]
+    return [found] if found else [sys.executable, "-m", "mealplan.cli.main"]
 
 
 def time_runs(command: list[str], runs: int) -> list[float]:

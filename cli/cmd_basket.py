@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
 
 
 @click.command()
@@ -64,13 +64,13 @@ def basket(
 
     Exit codes: 0 optimum found; 2 bad input; 3 the bounds conflict (the message names them).
     """
-    from cli.common import load_foods
-    from optimizer.basket import build_basket_model, load_basket_targets, parse_food_bound, solve_basket
+    from mealplan.cli.common import load_foods
+    from mealplan.optimizer.basket import build_basket_model, load_basket_targets, parse_food_bound, solve_basket
 
     targets = load_basket_targets(targets_path).with_food_bounds([parse_food_bound(b) for b in bounds])
     table = load_foods(foods_paths, no_bundled)
     if write_model is not None:
-        from optimizer.solve import write_model as write
+        from mealplan.optimizer.solve import write_model as write
 
         prob, _ = build_basket_model(table, targets, objective)
         write(prob, write_model)

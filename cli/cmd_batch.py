@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli.common import console, format_option, load_foods, show, with_foods_options
+from mealplan.cli.common import console, format_option, load_foods, show, with_foods_options
 
 
 @click.command("batch")
@@ -71,8 +71,8 @@ def batch(
       mealplan batch clients.csv -o plans/ --scheduler tcp://10.0.0.5:8786
       mealplan batch clients.csv -o plans/ --resume
     """
-    from food_data.errors import InputError
-    from optimizer import batch as lib
+    from mealplan.food_data.errors import InputError
+    from mealplan.optimizer import batch as lib
 
     if source.is_dir() and source.resolve() == out_dir.resolve():
         raise InputError(f"-o {out_dir}: is the input folder; write the plans to another folder")

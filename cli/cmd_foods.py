@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli.common import emit, format_option, load_foods, output_option, show, with_foods_options
+from mealplan.cli.common import emit, format_option, load_foods, output_option, show, with_foods_options
 
 # The nutrients behind twitching and cramps, shown per serving in search results.
 KEY_NUTRIENTS = ("energy", "magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
@@ -182,7 +182,7 @@ def stats(fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundl
 
 def _check_filters(table: Any, opts: dict[str, Any]) -> dict[str, Any]:
     """Validate --rich-in, --diet, --category and --allergen-free; bad values name the flag."""
-    from food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS
+    from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS
 
     out: dict[str, Any] = {"rich_in": None, "diet": None, "category": None, "allergen_free": []}
     if opts["rich_in"]:
@@ -209,7 +209,7 @@ def _nutrient(table: Any, text: str) -> str:
     """A nutrient id from a registry id, name or alias, or a custom nutrient of the table."""
     import difflib
 
-    from food_data.nutrients import ALIASES, NUTRIENTS, normalize_id, resolve
+    from mealplan.food_data.nutrients import ALIASES, NUTRIENTS, normalize_id, resolve
 
     nut = resolve(text)
     key = nut.id if nut else normalize_id(text)
@@ -231,7 +231,7 @@ def _find_food(table: Any, query: str) -> str:
     """The id of a food given its id (or exact name); an unknown one suggests the closest ids and names."""
     import difflib
 
-    from food_data.errors import FoodDataError
+    from mealplan.food_data.errors import FoodDataError
 
     foods = table.foods
     if query in foods.index:
@@ -274,7 +274,7 @@ def _serving(table: Any, food: Any) -> tuple[str, float]:
 
 def _search(table: Any, words: tuple[str, ...], filters: dict[str, Any], include_all: bool, limit: int):
     """Foods matching every word and filter, sorted by name or by --rich-in; (shown, total)."""
-    from food_data.vocab import DIET_LEVEL, split_tags
+    from mealplan.food_data.vocab import DIET_LEVEL, split_tags
 
     foods = table.foods if include_all else table.planner_foods()
     text = (foods["name"].astype(str) + " " + foods.index.astype(str)).str.casefold()
@@ -306,8 +306,8 @@ def _search_row(table: Any, fid: str, food: Any, nutrients: list[str]) -> dict[s
 
 def _detail(table: Any, fid: str) -> dict[str, Any]:
     """Everything about one food as plain data (JSON-ready)."""
-    from food_data.nutrients import BY_ID
-    from food_data.vocab import split_tags
+    from mealplan.food_data.nutrients import BY_ID
+    from mealplan.food_data.vocab import split_tags
 
     food = table.foods.loc[fid]
     label, factor = _serving(table, food)
@@ -400,7 +400,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _label(table: Any, nutrient: str) -> str:
-    from food_data.nutrients import BY_ID
+    from mealplan.food_data.nutrients import BY_ID
 
     name = SHORT_NAMES.get(nutrient) or (BY_ID[nutrient].name if nutrient in BY_ID else nutrient)
     return name if nutrient == "energy" else f"{name} {table.units[nutrient]}"

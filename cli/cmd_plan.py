@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
 
 
 @click.command("plan")
@@ -69,9 +69,9 @@ def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bun
     Example:
       mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7 --format html -o week.html
     """
-    from cli.common import load_foods
-    from optimizer.planner import make_plan
-    from optimizer.profile import load_profile
+    from mealplan.cli.common import load_foods
+    from mealplan.optimizer.planner import make_plan
+    from mealplan.optimizer.profile import load_profile
 
     profile = load_profile(profile_path)
     if symptoms or factors:
@@ -84,8 +84,8 @@ def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bun
 
 def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
     """The profile with --symptom and --factor terms added (synonyms resolved; unknown ones named)."""
-    from food_data.errors import InputError
-    from triage import normalize_terms
+    from mealplan.food_data.errors import InputError
+    from mealplan.triage import normalize_terms
 
     problems: list[str] = []
     found: dict[str, list[str]] = {}
@@ -108,8 +108,8 @@ def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
 
 def _triage(path: Path):
     """A saved triage result; errors name the --triage flag and the file."""
-    from food_data.errors import ConfigError
-    from optimizer.targets import load_triage
+    from mealplan.food_data.errors import ConfigError
+    from mealplan.optimizer.targets import load_triage
 
     try:
         return load_triage(path)
@@ -121,14 +121,14 @@ def _render(result, foods, fmt: str, output: Path | None) -> None:
     if fmt == "json":
         emit(result.model_dump_json(indent=2) + "\n", output)
     elif fmt in ("md", "html"):
-        from optimizer.report import render_html, render_markdown
+        from mealplan.optimizer.report import render_html, render_markdown
 
         emit((render_html if fmt == "html" else render_markdown)(result, foods), output)
     elif fmt == "csv":
-        from cli.render_plan import plan_csv
+        from mealplan.cli.render_plan import plan_csv
 
         emit(plan_csv(result), output)
     else:
-        from cli.render_plan import plan_renderables
+        from mealplan.cli.render_plan import plan_renderables
 
         show(plan_renderables(result), output)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
 
 
 @click.command()
@@ -28,9 +28,9 @@ def shopping(plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, f
       mealplan plan --profile examples/profiles/pregnant.yaml --days 7 --format json -o week.json
       mealplan shopping week.json --format md -o shopping.md
     """
-    from food_data.loading import load_tables
-    from optimizer.shopping import shopping_csv, shopping_list, shopping_markdown, shopping_rows
-    from optimizer.verify import load_plan, plan_tables
+    from mealplan.food_data.loading import load_tables
+    from mealplan.optimizer.shopping import shopping_csv, shopping_list, shopping_markdown, shopping_rows
+    from mealplan.optimizer.verify import load_plan, plan_tables
 
     plan = load_plan(plan_path)
     paths, bundled = plan_tables(plan, foods_paths, no_bundled)

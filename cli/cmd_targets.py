@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cli.common import emit, format_option, output_option, show
+from mealplan.cli.common import emit, format_option, output_option, show
 
 CSV_FIELDS = (
     "nutrient",
@@ -55,9 +55,9 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
 
     Example: mealplan targets --profile examples/profiles/vegan_twitching.yaml
     """
-    from optimizer.profile import load_profile
-    from optimizer.targets import compute_targets, load_triage, run_profile_triage
-    from triage import DISCLAIMER
+    from mealplan.optimizer.profile import load_profile
+    from mealplan.optimizer.targets import compute_targets, load_triage, run_profile_triage
+    from mealplan.triage import DISCLAIMER
 
     profile = load_profile(profile_path)
     result = load_triage(triage_path) if triage_path else run_profile_triage(profile)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli.common import emit, format_option, output_option, show
+from mealplan.cli.common import emit, format_option, output_option, show
 
 
 @click.command("triage")
@@ -55,7 +55,7 @@ def triage(fmt: str, output: Path | None, list_vocab: bool, **given: Any) -> Non
       mealplan triage --symptom "charley horse" --factor "water pills" --format json -o triage.json
       mealplan triage --list
     """
-    from triage import TriageInput, run_triage, to_markdown
+    from mealplan.triage import TriageInput, run_triage, to_markdown
 
     if list_vocab:
         _emit_vocabulary(fmt, output)
@@ -83,8 +83,8 @@ def _stdin_is_tty() -> bool:
 
 def _ask(given: dict[str, Any]) -> dict[str, Any]:
     """Ask the triage questions one by one; a bad answer is explained and asked again."""
-    from food_data.errors import InputError
-    from triage import normalize_terms
+    from mealplan.food_data.errors import InputError
+    from mealplan.triage import normalize_terms
 
     def terms(kind: str):
         def proc(text: str) -> list[str]:
@@ -140,7 +140,7 @@ def _renderables(result) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
-    from triage import nutrient_name
+    from mealplan.triage import nutrient_name
 
     def bullets(mark: str, rows: list[tuple[str, str]]) -> Table:
         grid = Table.grid(padding=(0, 1))
@@ -175,7 +175,7 @@ def _renderables(result) -> list[Any]:
 
 def _emit_vocabulary(fmt: str, output: Path | None) -> None:
     """``--list``: every symptom and risk factor id with its label and synonyms."""
-    from triage import knowledge, vocabulary
+    from mealplan.triage import knowledge, vocabulary
 
     if fmt == "json":
         emit(json.dumps(vocabulary(), indent=2) + "\n", output)

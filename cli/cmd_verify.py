@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
 
 
 @click.command()
@@ -39,8 +39,8 @@ def verify(
       mealplan plan --profile examples/profiles/pregnant.yaml --days 7 --format json -o week.json
       mealplan verify week.json
     """
-    from food_data.loading import load_tables
-    from optimizer.verify import load_plan, plan_tables, verify_plan
+    from mealplan.food_data.loading import load_tables
+    from mealplan.optimizer.verify import load_plan, plan_tables, verify_plan
 
     plan = load_plan(plan_path)
     paths, bundled = plan_tables(plan, foods_paths, no_bundled)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from food_data.atomic import write_atomic
+from mealplan.food_data.atomic import write_atomic
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -60,8 +60,8 @@ def with_foods_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_foods(foods_paths: tuple[Path, ...], no_bundled: bool):
     """The food table for a command: bundled (unless ``--no-bundled``) merged with ``--foods``."""
-    from food_data.errors import InputError
-    from food_data.loading import load_tables
+    from mealplan.food_data.errors import InputError
+    from mealplan.food_data.loading import load_tables
 
     if no_bundled and not foods_paths:
         raise InputError("--no-bundled needs at least one --foods FILE to plan with.")

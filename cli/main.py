@@ -25,14 +25,14 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 # the commands costs a few milliseconds, and each command's summary is the first line of its own
 # docstring: one source for ``mealplan --help``, ``mealplan CMD --help`` and the README table.
 COMMANDS: dict[str, str] = {
-    "triage": "cli.cmd_triage:triage",
-    "targets": "cli.cmd_targets:targets",
-    "plan": "cli.cmd_plan:plan",
-    "verify": "cli.cmd_verify:verify",
-    "shopping": "cli.cmd_shopping:shopping",
-    "basket": "cli.cmd_basket:basket",
-    "batch": "cli.cmd_batch:batch",
-    "foods": "cli.cmd_foods:foods",
+    "triage": "mealplan.cli.cmd_triage:triage",
+    "targets": "mealplan.cli.cmd_targets:targets",
+    "plan": "mealplan.cli.cmd_plan:plan",
+    "verify": "mealplan.cli.cmd_verify:verify",
+    "shopping": "mealplan.cli.cmd_shopping:shopping",
+    "basket": "mealplan.cli.cmd_basket:basket",
+    "batch": "mealplan.cli.cmd_batch:batch",
+    "foods": "mealplan.cli.cmd_foods:foods",
 }
 
 EXIT_CODES_HELP = (
@@ -111,7 +111,7 @@ def _error(text: str) -> None:
 
 def _report(exc: BaseException, ctx: click.Context) -> None:
     """Turn an exception into a message and an exit code (with the traceback first under ``--debug``)."""
-    from food_data.errors import MealplanError
+    from mealplan.food_data.errors import MealplanError
 
     if (ctx.obj or {}).get("debug", False):
         click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)

@@ -2,9 +2,9 @@
 
 Usage::
 
-    python -m food_data.build                      # apt-get download cronometer, then build
-    python -m food_data.build --source cronometer_0.9.9+dfsg1-1_all.deb
-    python -m food_data.build --source usda_sr24.jar --out food_data/data
+    python -m mealplan.food_data.build                      # apt-get download cronometer, then build
+    python -m mealplan.food_data.build --source cronometer_0.9.9+dfsg1-1_all.deb
+    python -m mealplan.food_data.build --source usda_sr24.jar --out food_data/data
 
 The .deb is an ``ar`` archive holding ``data.tar.*``; inside it ``usda_sr24.jar`` is a zip with one
 XML file per food (``usda_sr24/09040.xml``). No Java and no dpkg are needed. The output is two
@@ -30,9 +30,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from food_data.groups import group_name
-from food_data.nutrients import BY_SR24_NAME, NUTRIENT_IDS, derive_vitamin_a_rae
-from food_data.table import DATA_DIR, FOODS_FILE, MEASURES_FILE
+from mealplan.food_data.groups import group_name
+from mealplan.food_data.nutrients import BY_SR24_NAME, NUTRIENT_IDS, derive_vitamin_a_rae
+from mealplan.food_data.table import DATA_DIR, FOODS_FILE, MEASURES_FILE
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +186,8 @@ def build(source: Path | None, out_dir: Path) -> tuple[int, Path, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: ``python -m food_data.build``."""
-    parser = argparse.ArgumentParser(prog="python -m food_data.build", description=__doc__.split("\n")[0])
+    """Command-line entry point: ``python -m mealplan.food_data.build``."""
+    parser = argparse.ArgumentParser(prog="python -m mealplan.food_data.build", description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, help="cronometer .deb or usda_sr24.jar (default: apt-get download)")
     parser.add_argument("--out", type=Path, default=DATA_DIR, help=f"output folder (default {DATA_DIR})")
     args = parser.parse_args(argv)

@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from food_data.errors import FoodDataError
-from food_data.groups import UNGROUPED
-from food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS
+from mealplan.food_data.errors import FoodDataError
+from mealplan.food_data.groups import UNGROUPED
+from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS
 
 OVERRIDES_FILE = Path(__file__).parent / "data" / "curation_overrides.csv"
 
@@ -1817,7 +1817,7 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
         FoodDataError: The file is unreadable or any row is invalid; the message names the file
             and each bad row (its line number), the bad value and what is allowed.
     """
-    from food_data.table import CURATION_COLUMNS
+    from mealplan.food_data.table import CURATION_COLUMNS
 
     try:
         with open(path, encoding="utf-8", newline="") as handle:

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from food_data.errors import FoodDataError
-from food_data.nutrients import BY_ID, BY_USDA_NBR, NUTRIENT_IDS, normalize_id, resolve, unit_factor
-from food_data.table import CURATION_COLUMNS, INFO_COLUMNS, Deferred, FoodTable, Rows
-from food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
+from mealplan.food_data.errors import FoodDataError
+from mealplan.food_data.nutrients import BY_ID, BY_USDA_NBR, NUTRIENT_IDS, normalize_id, resolve, unit_factor
+from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, Deferred, FoodTable, Rows
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -439,7 +439,7 @@ def _classify(names: list[str], groups: list[str] | None) -> dict[str, np.ndarra
     """Category, diet and allergens from names, by the curation layer's classifier."""
     import pandas as pd
 
-    from food_data.curation import classify_names
+    from mealplan.food_data.curation import classify_names
 
     tags = classify_names(pd.Series(names, dtype=object), None if groups is None else pd.Series(groups, dtype=object))
     return {c: tags[c].to_numpy(dtype=object) for c in ("category", "diet", "allergens")}
@@ -449,7 +449,7 @@ def _curate(foods: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """The planner curation of the bundled table (as-eaten form, servings, daily maxima, slots,
     planner set) applied to FoodData Central foods, whose names follow the same USDA style. The
     bundled table's overrides are keyed by its own ids, so none apply here."""
-    from food_data.curation import curate
+    from mealplan.food_data.curation import curate
 
     return curate(foods, measures, overrides=None)
 

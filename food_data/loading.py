@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from food_data import table as table_module
-from food_data.errors import FoodDataError
-from food_data.nutrients import NUTRIENT_IDS
-from food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable
+from mealplan.food_data import table as table_module
+from mealplan.food_data.errors import FoodDataError
+from mealplan.food_data.nutrients import NUTRIENT_IDS
+from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ def load_table(path: Path | str) -> FoodTable:
     Raises:
         FoodDataError: when the path does not exist or the table has problems.
     """
-    from food_data.importers import read_fdc_folder, read_user_csv  # only when a user table is given
+    from mealplan.food_data.importers import read_fdc_folder, read_user_csv  # only when a user table is given
 
     path = Path(path)
     if path.is_dir():
@@ -68,7 +68,7 @@ def load_tables(paths: list[Path], bundled: bool = True) -> FoodTable:
 
 
 def _check_compatible(tables: list[tuple[str, FoodTable]], bundled: bool) -> None:
-    from food_data.importers import DEFAULT_BASIS, MAX_LISTED_PROBLEMS
+    from mealplan.food_data.importers import DEFAULT_BASIS, MAX_LISTED_PROBLEMS
 
     problems: list[str] = []
     basis_source, basis = tables[0][0], tables[0][1].basis

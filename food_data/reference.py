@@ -27,8 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from food_data.errors import FoodDataError
-from food_data.nutrients import BY_ID
+from mealplan.food_data.errors import FoodDataError
+from mealplan.food_data.nutrients import BY_ID
 
 DRI_PATH = Path(__file__).parent / "data" / "dri.csv"
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from food_data.nutrients import BY_ID, NUTRIENT_IDS
+from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -260,8 +260,8 @@ def load_bundled() -> FoodTable:
 
 
 def _build_bundled() -> FoodTable:
-    from food_data.curation import curate
-    from food_data.staples import staple_mask
+    from mealplan.food_data.curation import curate
+    from mealplan.food_data.staples import staple_mask
 
     foods, measures = read_sr24()
     foods = curate(foods, measures)
@@ -296,7 +296,7 @@ def cache_path() -> Path | None:
 
 def _store(path: Path, table: FoodTable) -> None:
     """Write the cache file atomically and remove caches of older data or code."""
-    from food_data.atomic import write_atomic
+    from mealplan.food_data.atomic import write_atomic
 
     try:
         write_atomic(path, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))

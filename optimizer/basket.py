@@ -31,10 +31,10 @@ import numpy as np
 import pulp
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from food_data.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
-from food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
-from food_data.table import SR24_SOURCE, FoodTable, Rows
-from optimizer import expr
+from mealplan.food_data.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
+from mealplan.food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
+from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
+from mealplan.optimizer import expr
 
 OBJECTIVES = ("cost", "weight", "energy")
 TARGET_COLUMNS = ("nutrient", "min", "max", "unit")
@@ -366,7 +366,7 @@ class _Spec:
 
 
 def _basis_grams(basis: str) -> float | None:
-    from food_data.importers import basis_grams
+    from mealplan.food_data.importers import basis_grams
 
     return basis_grams(basis)
 
@@ -612,8 +612,8 @@ def solve_basket(
             has to give and how far it can be reached.
         SolverError: the solver failed.
     """
-    from optimizer.solve import solve
-    from optimizer.status import SolveStatus
+    from mealplan.optimizer.solve import solve
+    from mealplan.optimizer.status import SolveStatus
 
     spec = _prepare(table, targets, objective)
     prob, xs = _build(spec)
@@ -732,7 +732,7 @@ def _diagnose(spec: _Spec, solver: str) -> tuple[str, list[str]]:
 
 
 def _elastic(spec: _Spec, solver: str) -> list[str]:
-    from optimizer.solve import solve
+    from mealplan.optimizer.solve import solve
 
     prob = pulp.LpProblem("basket_elastic", pulp.LpMinimize)
     xs = [
@@ -773,7 +773,7 @@ def _elastic(spec: _Spec, solver: str) -> list[str]:
 
 def _explain(spec: _Spec, row: _Row, side: str, solver: str) -> str | None:
     """Why one bound fails when all others hold, or None when the others conflict by themselves."""
-    from optimizer.solve import solve
+    from mealplan.optimizer.solve import solve
 
     bound = row.min if side == "min" else row.max
     assert bound is not None

@@ -61,9 +61,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from food_data.atomic import TEMP_SUFFIX, write_atomic
-from food_data.errors import InputError, MealplanError
-from optimizer.profile import PROFILE_SUFFIXES, Profile, load_profile, profile_from_dict
+from mealplan.food_data.atomic import TEMP_SUFFIX, write_atomic
+from mealplan.food_data.errors import InputError, MealplanError
+from mealplan.optimizer.profile import PROFILE_SUFFIXES, Profile, load_profile, profile_from_dict
 
 log = logging.getLogger(__name__)
 
@@ -354,7 +354,7 @@ def read_profile_csv(path: Path) -> list[BatchJob]:
 
 def _csv_columns(path: Path, header: list[str]) -> list[tuple[str, str | None]]:
     """Each header cell as ``(profile field, None)`` or ``(nutrient id, "min"|"max")``."""
-    from food_data.nutrients import resolve
+    from mealplan.food_data.nutrients import resolve
 
     fields = [f for f in Profile.model_fields if f != "nutrients"]
     columns: list[tuple[str, str | None]] = []
@@ -464,7 +464,7 @@ def food_sources_digest(options: BatchOptions) -> str:
     """A hash of the food tables' contents: the bundled data files (if used) and each ``--foods`` path."""
     h = hashlib.sha256()
     if options.bundled:
-        import food_data
+        from mealplan import food_data
 
         h.update(b"bundled\0")
         _hash_path(Path(food_data.__file__).parent / "data", h)
@@ -515,7 +515,7 @@ def existing_plan(out_dir: Path, job_id: str, fingerprint: str):
     Returns:
         The ``optimizer.plan.Plan``, or None.
     """
-    from optimizer.plan import Plan
+    from mealplan.optimizer.plan import Plan
 
     plan_file, fp_file = plan_path(out_dir, job_id), fingerprint_path(out_dir, job_id)
     try:
@@ -584,7 +584,7 @@ def worker_foods(options: BatchOptions):
     """The food table for ``options``, loaded once per process and cached."""
     key = (tuple(options.foods), options.bundled)
     if key not in _FOODS:
-        from food_data.loading import load_tables
+        from mealplan.food_data.loading import load_tables
 
         _FOODS[key] = load_tables([Path(p) for p in options.foods], bundled=options.bundled)
     return _FOODS[key]
@@ -647,9 +647,9 @@ def run_job(
         if job.profile is None:
             return WorkerOutput(result=result("failed", reason=job.error or "no profile"))
         if plan_fn is None:
-            from optimizer.planner import make_plan as plan_fn
+            from mealplan.optimizer.planner import make_plan as plan_fn
         if verify_fn is None:
-            from optimizer.verify import verify_plan as verify_fn
+            from mealplan.optimizer.verify import verify_plan as verify_fn
         foods = worker_foods(options)
         plan = plan_fn(
             job.profile,
@@ -697,7 +697,7 @@ def process_pool_factory(workers: int | None = None) -> ExecutorFactory:
         if method == "forkserver":
             # Import the planner once in the fork server; each worker then starts without re-importing
             # pandas and pulp (the setting only takes effect before the server first starts).
-            ctx.set_forkserver_preload(["optimizer.batch", "optimizer.planner"])
+            ctx.set_forkserver_preload(["mealplan.optimizer.batch", "mealplan.optimizer.planner"])
         return ProcessPoolExecutor(max_workers=n, mp_context=ctx)
 
     return factory

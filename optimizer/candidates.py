@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from food_data.table import SR24_SOURCE, FoodTable, Rows
-from food_data.vocab import DIET_LEVEL, split_tags
-from optimizer.plan import PlanRules
-from optimizer.targets import Targets
+from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
+from mealplan.food_data.vocab import DIET_LEVEL, split_tags
+from mealplan.optimizer.plan import PlanRules
+from mealplan.optimizer.targets import Targets
 
 
 def pattern_mask(patterns: list[str], foods: Rows) -> np.ndarray:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from food_data.errors import ConflictError
-from food_data.table import FoodTable, Rows
-from optimizer.candidates import richest_blocked
-from optimizer.plan import FoodSuggestion, Shortfall
-from optimizer.targets import Target
+from mealplan.food_data.errors import ConflictError
+from mealplan.food_data.table import FoodTable, Rows
+from mealplan.optimizer.candidates import richest_blocked
+from mealplan.optimizer.plan import FoodSuggestion, Shortfall
+from mealplan.optimizer.targets import Target
 
 
 def energy_bound(allowed: Rows, nutrient: str, energy_max: float) -> float:

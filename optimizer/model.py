@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from food_data.table import Rows
-from optimizer import expr
-from optimizer.candidates import nutrient_matrix
-from optimizer.plan import PlanRules
-from optimizer.rules import family, slot_kind
-from optimizer.targets import Targets
+from mealplan.food_data.table import Rows
+from mealplan.optimizer import expr
+from mealplan.optimizer.candidates import nutrient_matrix
+from mealplan.optimizer.plan import PlanRules
+from mealplan.optimizer.rules import family, slot_kind
+from mealplan.optimizer.targets import Targets
 
 SHORTFALL_WEIGHT = 1000.0  # per whole target missed, times priority
 MAX_ITEM_SERVINGS = 2.0  # an item is at most two servings

@@ -20,9 +20,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from optimizer.status import SolveStatus
-from optimizer.targets import Targets
-from triage import RedFlag, TriageResult
+from mealplan.optimizer.status import SolveStatus
+from mealplan.optimizer.targets import Targets
+from mealplan.triage import RedFlag, TriageResult
 
 SCHEMA_VERSION = "1.1"
 

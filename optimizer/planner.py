@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from food_data.errors import ConfigError, SolverError
-from food_data.table import FoodTable, Rows
-from optimizer import model as day_model
-from optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, preselect, ranked
-from optimizer.explain import conflict_error, explain_shortfall
-from optimizer.plan import (
+from mealplan.food_data.errors import ConfigError, SolverError
+from mealplan.food_data.table import FoodTable, Rows
+from mealplan.optimizer import model as day_model
+from mealplan.optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, preselect, ranked
+from mealplan.optimizer.explain import conflict_error, explain_shortfall
+from mealplan.optimizer.plan import (
     DayPlan,
     NutrientTotal,
     Plan,
@@ -36,11 +36,11 @@ from optimizer.plan import (
     SolveInfo,
     SolveStatus,
 )
-from optimizer.profile import Profile, triage_input
-from optimizer.rules import plan_rules
-from optimizer.solve import ABS_GAP, SolveOutcome, solve, write_model
-from optimizer.targets import Targets, compute_targets
-from triage import DISCLAIMER, TriageResult, run_triage
+from mealplan.optimizer.profile import Profile, triage_input
+from mealplan.optimizer.rules import plan_rules
+from mealplan.optimizer.solve import ABS_GAP, SolveOutcome, solve, write_model
+from mealplan.optimizer.targets import Targets, compute_targets
+from mealplan.triage import DISCLAIMER, TriageResult, run_triage
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ def make_plan(
     threads: int = 1,
     model_path: Path | None = None,
     max_days_per_food: int = 3,
+    targets: Targets | None = None,
 ) -> Plan:
     """Plan ``days`` days (1 or 7) of meals for ``profile`` from ``foods``.
 
@@ -124,6 +125,8 @@ def make_plan(
         threads: Solver threads.
         model_path: Write the first day's model there (``.mps`` or ``.lp``) before solving.
         max_days_per_food: In a week, a food appears on at most this many days.
+        targets: Targets computed earlier (e.g. by ``compute_targets`` and then adjusted in a
+            notebook); when ``None`` they are computed from the profile and the triage.
 
     Raises:
         ConfigError: bad options or price table.
@@ -138,7 +141,7 @@ def make_plan(
     if triage is None:
         inp = triage_input(profile)
         triage = run_triage(inp) if inp is not None else None
-    targets = _fluids_apart(compute_targets(profile, triage))
+    targets = _fluids_apart(targets if targets is not None else compute_targets(profile, triage))
     rules = plan_rules(profile, targets, objective=objective, max_days_per_food=max_days_per_food)
     if days == 1:
         rules = rules.model_copy(update={"weekly_nutrients": []})

@@ -48,9 +48,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from food_data.errors import ConfigError, InputError
-from food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
-from food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
+from mealplan.food_data.errors import ConfigError, InputError
+from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
@@ -123,7 +123,7 @@ def _sex(value: Any) -> Any:
 def _triage_term(kind: str, value: str) -> str:
     # Resolved through the triage vocabulary so synonyms ("charley horse", "PPI") are accepted and
     # stored as ids; an unknown term is reported with the closest id.
-    from triage import normalize_terms
+    from mealplan.triage import normalize_terms
 
     try:
         return normalize_terms(kind, [value])[0]
@@ -469,7 +469,7 @@ def triage_input(profile: Profile):
         A ``triage.TriageInput`` built from the profile's symptoms, factors, duration, flags, age,
         sex and pregnancy.
     """
-    from triage import TriageInput, knowledge
+    from mealplan.triage import TriageInput, knowledge
 
     days = profile.symptom_days
     long_enough = days is not None and any(

@@ -19,11 +19,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from optimizer.shopping import ShoppingList, shopping_list, shopping_markdown, short_name
+from mealplan.optimizer.shopping import ShoppingList, shopping_list, shopping_markdown, short_name
 
 if TYPE_CHECKING:
-    from food_data.table import FoodTable
-    from optimizer.plan import DayPlan, NutrientTotal, Plan, Shortfall
+    from mealplan.food_data.table import FoodTable
+    from mealplan.optimizer.plan import DayPlan, NutrientTotal, Plan, Shortfall
 
 KEY_NUTRIENTS: tuple[str, ...] = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
 SLOT_LABELS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from food_data.vocab import MAIN_MEALS
-from optimizer.plan import PlanRules, SlotRule
-from optimizer.profile import Profile
-from optimizer.targets import Targets
+from mealplan.food_data.vocab import MAIN_MEALS
+from mealplan.optimizer.plan import PlanRules, SlotRule
+from mealplan.optimizer.profile import Profile
+from mealplan.optimizer.targets import Targets
 
 # Foods that count as the protein of a main meal, and as its vegetable or fruit.
 PROTEIN_CATEGORIES = ["meat", "poultry", "seafood", "eggs", "legumes"]

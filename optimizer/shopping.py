@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from food_data.table import FoodTable
-    from optimizer.plan import Plan
+    from mealplan.food_data.table import FoodTable
+    from mealplan.optimizer.plan import Plan
 
 SECTIONS: dict[str, str] = {
     "produce": "Produce",

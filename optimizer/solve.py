@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pulp
 
-from food_data.errors import InputError, SolverError
-from optimizer.status import SolveStatus
+from mealplan.food_data.errors import InputError, SolverError
+from mealplan.optimizer.status import SolveStatus
 
 log = logging.getLogger(__name__)
 

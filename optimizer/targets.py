@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from food_data.errors import ConfigError
-from food_data.nutrients import BY_ID
-from food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
+from mealplan.food_data.errors import ConfigError
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
 
 if TYPE_CHECKING:
-    from optimizer.profile import Profile
-    from triage import TriageResult
+    from mealplan.optimizer.profile import Profile
+    from mealplan.triage import TriageResult
 
 ENERGY_TOLERANCE = 0.10
 SCORE_FULL = 5.0  # a triage score that earns the full raise (triage weights: 1 weak, 2 typical, 3 strong)
@@ -305,7 +305,7 @@ def load_triage(path: str | Path) -> TriageResult:
     """
     from pydantic import ValidationError
 
-    from triage import TriageResult
+    from mealplan.triage import TriageResult
 
     path = Path(path)
     try:
@@ -324,8 +324,8 @@ def load_triage(path: str | Path) -> TriageResult:
 
 def run_profile_triage(profile: Profile) -> TriageResult | None:
     """Run triage on a profile's own symptoms and risk factors; ``None`` when it names none."""
-    from optimizer.profile import triage_input
-    from triage import run_triage
+    from mealplan.optimizer.profile import triage_input
+    from mealplan.triage import run_triage
 
     inp = triage_input(profile)
     return None if inp is None else run_triage(inp)

@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from food_data.errors import InputError
-from food_data.table import SR24_SOURCE, FoodTable
-from food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, split_tags
-from optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SolveStatus
+from mealplan.food_data.errors import InputError
+from mealplan.food_data.table import SR24_SOURCE, FoodTable
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, split_tags
+from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SolveStatus
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 AMDR_SLACK_POINTS = 0.5  # percent of energy
@@ -722,7 +722,7 @@ class _Verifier:
     def _check_food_families(self) -> None:
         if not self.rules.one_per_family:
             return
-        from optimizer.rules import family
+        from mealplan.optimizer.rules import family
 
         for day in self.plan.days:
             seen: dict[str, str] = {}

@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from food_data.table import CACHE_ENV
+from mealplan.food_data.table import CACHE_ENV
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
+from mealplan.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -53,7 +53,7 @@ def test_every_example_file_is_exercised():
 
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_profile_targets(path):
-    from optimizer.profile import load_profile
+    from mealplan.optimizer.profile import load_profile
 
     profile = load_profile(path)
     data = json.loads(run("targets", "--profile", str(path), "--format", "json").stdout)
@@ -67,7 +67,7 @@ def test_profile_targets(path):
 
 
 def test_profiles_cover_the_main_users():
-    from optimizer.profile import load_profile
+    from mealplan.optimizer.profile import load_profile
 
     profiles = [load_profile(p) for p in PROFILES]
     assert len(profiles) >= 5
@@ -77,8 +77,8 @@ def test_profiles_cover_the_main_users():
 
 
 def test_batch_folder_loads():
-    from optimizer.batch import load_jobs
-    from optimizer.targets import compute_targets, run_profile_triage
+    from mealplan.optimizer.batch import load_jobs
+    from mealplan.optimizer.targets import compute_targets, run_profile_triage
 
     jobs = load_jobs(BATCH)
     assert [j.error for j in jobs if j.error] == []
@@ -155,9 +155,9 @@ def test_basket_gives_stiglers_optimum():
 
 
 def test_dietitian_prices():
-    from food_data.table import load_bundled
-    from optimizer.planner import read_prices
-    from optimizer.profile import load_profile
+    from mealplan.food_data.table import load_bundled
+    from mealplan.optimizer.planner import read_prices
+    from mealplan.optimizer.profile import load_profile
 
     profile = load_profile(EXAMPLES / "profiles" / "dietitian_adjusted.yaml")
     assert profile.prices == (EXAMPLES / "profiles" / "prices.csv").resolve() and profile.budget
@@ -169,8 +169,8 @@ def test_dietitian_prices():
 
 
 def test_dietitian_prices_are_for_foods_the_planner_uses():
-    from food_data.table import load_bundled
-    from optimizer.planner import read_prices
+    from mealplan.food_data.table import load_bundled
+    from mealplan.optimizer.planner import read_prices
 
     prices = read_prices(EXAMPLES / "profiles" / "prices.csv")
     assert set(prices) <= set(load_bundled().planner_foods().index)

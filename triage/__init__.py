@@ -3,7 +3,7 @@
 Only the nutrient registry is used from ``food_data``; no pandas, so importing this is fast.
 """
 
-from triage.engine import (
+from mealplan.triage.engine import (
     DISCLAIMER,
     knowledge,
     load_knowledge,
@@ -13,7 +13,7 @@ from triage.engine import (
     to_markdown,
     vocabulary,
 )
-from triage.models import Reason, RedFlag, SuspectedNutrient, TriageInput, TriageResult
+from mealplan.triage.models import Reason, RedFlag, SuspectedNutrient, TriageInput, TriageResult
 
 __all__ = [
     "DISCLAIMER",

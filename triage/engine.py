@@ -21,9 +21,9 @@ from typing import Literal
 import yaml
 from pydantic import ValidationError
 
-from food_data.errors import ConfigError, InputError
-from food_data.nutrients import BY_ID
-from triage.models import (
+from mealplan.food_data.errors import ConfigError, InputError
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.triage.models import (
     Association,
     Knowledge,
     Reason,
@@ -80,7 +80,7 @@ def load_knowledge(path: Path | None = None) -> Knowledge:
     """
     if path is None:
         name = "triage/knowledge.yaml"
-        text = resources.files("triage").joinpath("knowledge.yaml").read_text(encoding="utf-8")
+        text = resources.files("mealplan.triage").joinpath("knowledge.yaml").read_text(encoding="utf-8")
     else:
         name = str(path)
         text = Path(path).read_text(encoding="utf-8")

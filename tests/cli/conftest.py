@@ -8,7 +8,7 @@ import sys
 import pytest
 
 _PROBE = (
-    "import sys; from cli.main import cli\n"
+    "import sys; from mealplan.cli.main import cli\n"
     "try: cli(sys.argv[1:])\n"
     "except SystemExit as e: assert not e.code, e.code\n"
     "print('pandas' in sys.modules)"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
-from optimizer.plan import Plan
+from mealplan.cli.main import cli
+from mealplan.optimizer.plan import Plan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

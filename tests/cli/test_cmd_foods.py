@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import cli
+from mealplan.cli.main import cli
 from tests.food_data.test_importers import EXAMPLE, FDC, FIXTURES, fake_classifier
 
 OWN = ["--no-bundled", "--foods", str(EXAMPLE)]
@@ -19,7 +19,7 @@ OWN = ["--no-bundled", "--foods", str(EXAMPLE)]
 
 @pytest.fixture
 def fake_curation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "food_data.curation", fake_classifier([]))
+    monkeypatch.setitem(sys.modules, "mealplan.food_data.curation", fake_classifier([]))
 
 
 def run(*args: str) -> Result:
@@ -247,9 +247,9 @@ def test_stats_table() -> None:
 
 @pytest.fixture
 def bundled() -> None:
-    curation = pytest.importorskip("food_data.curation", reason="food_data.curation is not in the tree yet")
+    curation = pytest.importorskip("mealplan.food_data.curation", reason="mealplan.food_data.curation is not in the tree yet")
     if not (hasattr(curation, "curate") and hasattr(curation, "classify_names")):
-        pytest.skip("food_data.curation has no curate/classify_names yet")
+        pytest.skip("mealplan.food_data.curation has no curate/classify_names yet")
 
 
 def test_bundled_show_bananas(bundled: None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli.main import cli
+from mealplan.cli.main import cli
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
-from triage import DISCLAIMER, TriageInput, run_triage
+from mealplan.cli.main import cli
+from mealplan.triage import DISCLAIMER, TriageInput, run_triage
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "examples" / "profiles"
@@ -79,7 +79,7 @@ def test_no_symptoms_means_no_triage():
 
 
 def test_saved_triage_file_is_used(tmp_path):
-    saved = tmp_path / "triage.json"
+    saved = tmp_path / "mealplan.triage.json"
     saved.write_text(run_triage(TriageInput(factors=["diuretics"], days=30)).model_dump_json(), encoding="utf-8")
     profile = ROOT / "examples" / "batch" / "no_symptoms_man.toml"
     result = invoke("--profile", str(profile), "--triage", str(saved), "--format", "json")

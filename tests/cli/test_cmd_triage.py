@@ -9,9 +9,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from cli import cmd_triage
-from cli.main import cli
-from triage import TriageInput, TriageResult, run_triage, vocabulary
+from mealplan.cli import cmd_triage
+from mealplan.cli.main import cli
+from mealplan.triage import TriageInput, TriageResult, run_triage, vocabulary
 
 
 def invoke(*args: str, **kwargs):
@@ -88,7 +88,7 @@ def test_list_as_json_is_the_vocabulary():
 
 
 def test_json_output_file_parses_back(tmp_path):
-    path = tmp_path / "triage.json"
+    path = tmp_path / "mealplan.triage.json"
     args = ("--symptom", "leg cramps at night", "--factor", "water pills", "--age", "72", "--sex", "female")
     result = invoke(*args, "--format", "json", "-o", str(path))
     assert result.exit_code == 0, result.output
@@ -142,7 +142,7 @@ def test_triage_does_not_import_pandas(fmt):
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "from cli.main import cli\n"
+        "from mealplan.cli.main import cli\n"
         f"r = CliRunner().invoke(cli, ['triage', '--factor', 'vegan', '--format', '{fmt}'])\n"
         "assert r.exit_code == 0, r.output\n"
         "print('pandas' in sys.modules, 'rich' in sys.modules)\n"

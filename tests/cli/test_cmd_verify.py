@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
-from optimizer.verify import CHECKS
+from mealplan.cli.main import cli
+from mealplan.optimizer.verify import CHECKS
 from tests.optimizer.test_verify import DAY1, FOODS, NUTS, make_day, make_plan, plan_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +120,7 @@ def test_saved_plan_fixture_is_read(tmp_path):
     fixture = ROOT / "tests" / "fixtures" / "plan_week.json"
     if not fixture.exists():
         pytest.skip("no saved plan fixture in this tree")
-    from optimizer.verify import load_plan
+    from mealplan.optimizer.verify import load_plan
 
     assert load_plan(fixture).kind == "week"
 
@@ -128,7 +128,7 @@ def test_saved_plan_fixture_is_read(tmp_path):
 def test_a_plan_with_nan_is_bad_input_not_a_failed_plan(tmp_path):
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mealplan.cli.main import cli
 
     path = tmp_path / "nan.json"
     path.write_text('{"kind": "day", "days": [{"energy_kcal": NaN}]}')

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import COMMANDS, cli
+from mealplan.cli.main import COMMANDS, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "examples" / "profiles"
@@ -69,7 +69,7 @@ def test_help_does_not_import_the_heavy_packages():
     """`mealplan --help` stays fast: no pandas, pulp, rich or pydantic at all; triage and targets no pandas/pulp."""
     code = (
         "import contextlib, io, sys\n"
-        "from cli.main import cli\n"
+        "from mealplan.cli.main import cli\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    cli.main(sys.argv[1:], prog_name='mealplan', standalone_mode=False)\n"
         "print(sorted(m for m in ('pandas', 'pulp', 'numpy', 'rich', 'pydantic') if m in sys.modules))\n"
@@ -109,7 +109,7 @@ def test_debug_shows_the_traceback_and_keeps_the_exit_code(profile_missing_price
     result = invoke(*(["--debug", *args] if where == "before" else [*args, "--debug"]))
     assert result.exit_code == 2
     assert result.stderr.startswith("Traceback (most recent call last):")
-    assert "food_data.errors.ConfigError" in result.stderr or "InputError" in result.stderr
+    assert "mealplan.food_data.errors.ConfigError" in result.stderr or "InputError" in result.stderr
     lines = result.stderr.splitlines()
     assert any(line.startswith(f"Error: {profile_missing_prices}: the profile is not valid") for line in lines[1:])
 
@@ -123,7 +123,7 @@ def test_internal_error_is_exit_70_with_what_to_do(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("triage.run_triage", broken)
+    monkeypatch.setattr("mealplan.triage.run_triage", broken)
     result = invoke("triage", "--symptom", "muscle-cramps")
     assert result.exit_code == 70
     assert result.stderr == (
@@ -140,14 +140,14 @@ def test_keyboard_interrupt_is_exit_130(monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("triage.run_triage", interrupted)
+    monkeypatch.setattr("mealplan.triage.run_triage", interrupted)
     result = invoke("triage", "--symptom", "muscle-cramps")
     assert result.exit_code == 130
     assert result.stderr == "Interrupted.\n"
 
 
 def test_ctrl_d_at_a_question_is_exit_130(monkeypatch):
-    monkeypatch.setattr("cli.cmd_triage._stdin_is_tty", lambda: True)
+    monkeypatch.setattr("mealplan.cli.cmd_triage._stdin_is_tty", lambda: True)
     result = invoke("triage", input="")  # end of input at the first question
     assert result.exit_code == 130
     assert result.stderr.endswith("Interrupted.\n") and "Traceback" not in result.output
@@ -162,7 +162,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _run_piped(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "cli.main", *args]
+    cmd = [sys.executable, "-m", "mealplan.cli.main", *args]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=_env(**env), timeout=120)
 
 
@@ -172,7 +172,7 @@ def _run_on_terminal(args: list[str], **env: str) -> tuple[int, str]:
 
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "mealplan.cli.main", *args],
         cwd=ROOT,
         stdin=slave,
         stdout=slave,
@@ -227,7 +227,7 @@ def test_closed_pipe_is_not_an_internal_error():
     os.close(read)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "cli.main", "triage", "--list"],
+            [sys.executable, "-m", "mealplan.cli.main", "triage", "--list"],
             cwd=ROOT,
             stdout=write,
             stderr=subprocess.PIPE,
@@ -255,7 +255,7 @@ def test_shell_completion_completes_lazy_commands_and_options():
 
 def test_output_under_a_file_is_a_short_error(tmp_path):
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
-    result = invoke(*TRIAGE, "-o", str(tmp_path / "notes.txt" / "triage.md"), "--format", "md")
+    result = invoke(*TRIAGE, "-o", str(tmp_path / "notes.txt" / "mealplan.triage.md"), "--format", "md")
     assert result.exit_code == 2
     assert result.stderr == f"Error: {tmp_path / 'notes.txt'}: is a file where a folder is needed; check the path.\n"
 
@@ -272,7 +272,7 @@ def test_os_errors_name_the_file_and_exit_2(monkeypatch, error, message):
     def failing(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("triage.run_triage", failing)
+    monkeypatch.setattr("mealplan.triage.run_triage", failing)
     result = invoke(*TRIAGE)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {message}") and "Internal error" not in result.stderr

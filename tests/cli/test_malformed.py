@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
+from mealplan.cli.main import cli
 from tests.optimizer.test_properties import write_tiny_csv
 
 MALFORMED = Path(__file__).resolve().parents[1] / "fixtures" / "malformed"
@@ -315,9 +315,9 @@ def test_a_plan_with_nan_amounts_is_bad_input(tmp_path: Path):
 
 def test_output_file_is_never_half_written_when_rendering_fails(tmp_path: Path, monkeypatch):
     """An error while writing -o leaves the old file as it was and no temporary file."""
-    import food_data.atomic as atomic
+    import mealplan.food_data.atomic as atomic
 
-    target = tmp_path / "triage.json"
+    target = tmp_path / "mealplan.triage.json"
     target.write_text("old content\n", encoding="utf-8")
     real_fdopen = os.fdopen
 
@@ -341,4 +341,4 @@ def test_output_file_is_never_half_written_when_rendering_fails(tmp_path: Path, 
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert target.read_text(encoding="utf-8") == "old content\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["triage.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mealplan.triage.json"]

@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.main import COMMANDS, cli, summary
+from mealplan.cli.main import COMMANDS, cli, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -220,7 +220,7 @@ def test_json_output_has_the_documented_fields(output):
 
 
 def test_batch_json_fields_are_documented():
-    from optimizer.batch import BatchOptions, BatchSummary
+    from mealplan.optimizer.batch import BatchOptions, BatchSummary
 
     fields = _json_table()["batch --format json"]
     documented = re.fullmatch(r"`\{(.*)\}`", fields).group(1).split(", ")
@@ -234,8 +234,8 @@ def test_plan_json_points_at_its_schema_section():
 
 
 def test_exit_codes_table_matches_the_errors_and_the_epilog():
-    from cli.main import EXIT_CODES_HELP
-    from food_data import errors
+    from mealplan.cli.main import EXIT_CODES_HELP
+    from mealplan.food_data import errors
 
     codes = {int(code) for code, _ in _table("Exit codes")}
     classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.MealplanError)]

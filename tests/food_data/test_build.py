@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from food_data import build
-from food_data.groups import UNGROUPED, group_name
-from food_data.table import read_sr24
+from mealplan.food_data import build
+from mealplan.food_data.groups import UNGROUPED, group_name
+from mealplan.food_data.table import read_sr24
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sr24"
 

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from food_data import importers
-from food_data.errors import FoodDataError
-from food_data.importers import read_fdc_folder, read_user_csv
-from food_data.table import CURATION_COLUMNS, INFO_COLUMNS, read_sr24
+from mealplan.food_data import importers
+from mealplan.food_data.errors import FoodDataError
+from mealplan.food_data.importers import read_fdc_folder, read_user_csv
+from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, read_sr24
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 FDC = FIXTURES / "fdc"
@@ -56,7 +56,7 @@ def fake_classifier(calls: list) -> types.ModuleType:
         out["price"] = math.nan
         return out
 
-    module = types.ModuleType("food_data.curation")
+    module = types.ModuleType("mealplan.food_data.curation")
     module.classify_names = classify_names
     module.curate = curate
     return module
@@ -65,7 +65,7 @@ def fake_classifier(calls: list) -> types.ModuleType:
 @pytest.fixture
 def classify_calls(monkeypatch: pytest.MonkeyPatch) -> list:
     calls: list = []
-    monkeypatch.setitem(sys.modules, "food_data.curation", fake_classifier(calls))
+    monkeypatch.setitem(sys.modules, "mealplan.food_data.curation", fake_classifier(calls))
     return calls
 
 
@@ -174,7 +174,7 @@ def test_serving_grams_without_a_name_is_named_in_grams(tmp_path: Path, classify
 )
 def test_values_round_trip_through_a_csv(tmp_path_factory: pytest.TempPathFactory, values: list) -> None:
     calls: list = []
-    sys.modules["food_data.curation"], saved = fake_classifier(calls), sys.modules.get("food_data.curation")
+    sys.modules["mealplan.food_data.curation"], saved = fake_classifier(calls), sys.modules.get("mealplan.food_data.curation")
     try:
         lines = ["id,name,magnesium,vitamin_d"]
         for i, (mg, d) in enumerate(values):
@@ -184,9 +184,9 @@ def test_values_round_trip_through_a_csv(tmp_path_factory: pytest.TempPathFactor
         f = read_user_csv(path).foods
     finally:
         if saved is None:
-            del sys.modules["food_data.curation"]
+            del sys.modules["mealplan.food_data.curation"]
         else:
-            sys.modules["food_data.curation"] = saved
+            sys.modules["mealplan.food_data.curation"] = saved
     for i, (mg, d) in enumerate(values):
         for col, v in (("magnesium", mg), ("vitamin_d", d)):
             got = f.at[f"f{i}", col]
@@ -405,9 +405,9 @@ def test_fdc_missing_files_and_not_a_folder(tmp_path: Path) -> None:
 
 @pytest.fixture
 def real_classifier() -> None:
-    curation = pytest.importorskip("food_data.curation", reason="food_data.curation is not in the tree yet")
+    curation = pytest.importorskip("mealplan.food_data.curation", reason="mealplan.food_data.curation is not in the tree yet")
     if not hasattr(curation, "classify_names"):
-        pytest.skip("food_data.curation has no classify_names yet")
+        pytest.skip("mealplan.food_data.curation has no classify_names yet")
 
 
 def test_real_classifier_fills_blank_tags_of_a_user_csv(real_classifier: None) -> None:
@@ -421,7 +421,7 @@ def test_real_classifier_fills_blank_tags_of_a_user_csv(real_classifier: None) -
 def test_real_curation_of_fdc_foods_matches_the_bundled_table(real_classifier: None) -> None:
     """FoodData Central foods are curated like the bundled SR24 foods: a raw egg is not as eaten and
     stays out of the planner set, an apple and almonds are in it with household servings."""
-    from food_data.table import load_bundled
+    from mealplan.food_data.table import load_bundled
 
     f = read_fdc_folder(FDC).foods
     sr24 = load_bundled().foods

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from food_data import table as table_module
-from food_data.errors import FoodDataError
-from food_data.importers import read_fdc_folder
-from food_data.loading import load_table, load_tables
-from food_data.table import SR24_SOURCE
+from mealplan.food_data import table as table_module
+from mealplan.food_data.errors import FoodDataError
+from mealplan.food_data.importers import read_fdc_folder
+from mealplan.food_data.loading import load_table, load_tables
+from mealplan.food_data.table import SR24_SOURCE
 from tests.food_data.test_importers import EXAMPLE, FDC, FIXTURES, fake_classifier
 
 
 @pytest.fixture(autouse=True)
 def classifier(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "food_data.curation", fake_classifier([]))
+    monkeypatch.setitem(sys.modules, "mealplan.food_data.curation", fake_classifier([]))
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import time
 import pandas as pd
 import pytest
 
-from food_data import nutrients
-from food_data.staples import staple_mask
-from food_data.table import load_bundled
+from mealplan.food_data import nutrients
+from mealplan.food_data.staples import staple_mask
+from mealplan.food_data.table import load_bundled
 
 
 def test_registry_ids_are_unique_and_cover_the_key_nutrients():

@@ -24,10 +24,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from food_data.errors import ConfigError, FoodDataError
-from food_data.importers import read_user_csv
-from food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS
-from optimizer.profile import load_profile, profile_from_dict
+from mealplan.food_data.errors import ConfigError, FoodDataError
+from mealplan.food_data.importers import read_user_csv
+from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS
+from mealplan.optimizer.profile import load_profile, profile_from_dict
 from tests.optimizer.test_properties import profiles
 
 CSV_EXAMPLES = 60

@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from food_data.nutrients import BY_ID
-from food_data.reference import (
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.food_data.reference import (
     DRI_PATH,
     amdr,
     energy_estimate,
@@ -198,8 +198,8 @@ def test_amdr():
 
 
 def test_damaged_table_is_a_food_data_error(tmp_path, monkeypatch):
-    import food_data.reference as ref
-    from food_data.errors import FoodDataError
+    import mealplan.food_data.reference as ref
+    from mealplan.food_data.errors import FoodDataError
 
     bad = tmp_path / "dri.csv"
     text = DRI_PATH.read_text(encoding="utf-8").replace(

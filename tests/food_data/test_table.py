@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from food_data import table as table_module
-from food_data.table import CACHE_ENV, cache_path, load_bundled
+from mealplan.food_data import table as table_module
+from mealplan.food_data.table import CACHE_ENV, cache_path, load_bundled
 
 
 @pytest.fixture

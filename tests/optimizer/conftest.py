@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from food_data.nutrients import BY_ID
-from food_data.table import SR24_SOURCE, FoodTable
-from optimizer.plan import PlanRules, SlotRule
-from optimizer.rules import BREAKFAST_CORE, PRODUCE_CATEGORIES, PROTEIN_CATEGORIES, SIDE_CATEGORIES
-from optimizer.targets import Target, Targets
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.food_data.table import SR24_SOURCE, FoodTable
+from mealplan.optimizer.plan import PlanRules, SlotRule
+from mealplan.optimizer.rules import BREAKFAST_CORE, PRODUCE_CATEGORIES, PROTEIN_CATEGORIES, SIDE_CATEGORIES
+from mealplan.optimizer.targets import Target, Targets
 
 NAN = math.nan
 TINY_NUTRIENTS = (
@@ -222,7 +222,7 @@ def tiny() -> FoodTable:
 @pytest.fixture(scope="session")
 def bundled() -> FoodTable:
     """The real bundled, curated table (cached once per process by ``load_bundled``)."""
-    from food_data.table import load_bundled
+    from mealplan.food_data.table import load_bundled
 
     return load_bundled()
 
@@ -233,7 +233,7 @@ PLAN_WEEK = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
 @pytest.fixture(scope="module")
 def plan():
     """The hand-made, realistic week plan the report and shopping tests render."""
-    from optimizer.plan import Plan
+    from mealplan.optimizer.plan import Plan
 
     return Plan.model_validate_json(PLAN_WEEK.read_text())
 
@@ -241,8 +241,8 @@ def plan():
 @pytest.fixture(scope="session")
 def sr24() -> FoodTable:
     """The raw SR24 table (no curation), for household measures and nutrient sources."""
-    from food_data.nutrients import BY_ID, NUTRIENT_IDS
-    from food_data.table import read_sr24
+    from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS
+    from mealplan.food_data.table import read_sr24
 
     foods, measures = read_sr24()
     return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})

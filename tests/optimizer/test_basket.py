@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from food_data.errors import ConfigError, ConflictError, FoodDataError, InputError
-from food_data.table import SR24_SOURCE, FoodTable
-from optimizer.basket import (
+from mealplan.food_data.errors import ConfigError, ConflictError, FoodDataError, InputError
+from mealplan.food_data.table import SR24_SOURCE, FoodTable
+from mealplan.optimizer.basket import (
     BasketResult,
     BasketTargets,
     FoodBound,
@@ -253,7 +253,7 @@ def test_conflict_needing_two_bounds_eased_uses_the_elastic_model():
 
 
 def stigler_table() -> FoodTable:
-    from food_data.loading import load_tables
+    from mealplan.food_data.loading import load_tables
 
     return load_tables([EXAMPLE / "commodities.csv"], bundled=False)
 

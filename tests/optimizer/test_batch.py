@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from food_data.errors import InputError
-from optimizer import batch as b
-from optimizer.plan import Plan, Shortfall, SolveInfo, SolveStatus
-from optimizer.profile import profile_from_dict
+from mealplan.food_data.errors import InputError
+from mealplan.optimizer import batch as b
+from mealplan.optimizer.plan import Plan, Shortfall, SolveInfo, SolveStatus
+from mealplan.optimizer.profile import profile_from_dict
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CLINIC = FIXTURES / "batch_clinic.csv"
@@ -32,8 +32,8 @@ TINY = b.BatchOptions(foods=(str(FIXTURES / "user_foods_good.csv"),), bundled=Fa
 
 def fake_plan(profile, foods, *, days, objective, time_limit, gap, solver, threads):
     """A real Plan with no meals, from the profile's real targets; misbehaves on request."""
-    from optimizer.rules import plan_rules
-    from optimizer.targets import compute_targets
+    from mealplan.optimizer.rules import plan_rules
+    from mealplan.optimizer.targets import compute_targets
 
     assert threads == 1 and foods is not None
     if profile.name == "raise":
@@ -506,7 +506,7 @@ def test_dask_executor_reports_unreachable_scheduler():
 
 
 def test_real_planner_plans_verify(tmp_path):
-    from optimizer.verify import verify_plan
+    from mealplan.optimizer.verify import verify_plan
 
     jobs = [
         job("vegan", diet="vegan", symptoms=["muscle-twitching"]),

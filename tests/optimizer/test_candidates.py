@@ -8,8 +8,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from food_data.table import FoodTable
-from optimizer.candidates import (
+from mealplan.food_data.table import FoodTable
+from mealplan.optimizer.candidates import (
     coverage_scores,
     eligible_foods,
     nutrient_matrix,
@@ -208,9 +208,9 @@ def test_tiny_table_is_a_food_table(tiny):
 
 @pytest.mark.parametrize("patterns", [["*liver*"], ["grapefruit"], ["09040"], ["kale*", "Salmon"], ["beef, [gr]*"]])
 def test_vectorised_pattern_mask_agrees_with_food_matches(patterns):
-    from food_data.table import load_bundled
-    from optimizer.candidates import pattern_mask
-    from optimizer.profile import food_matches
+    from mealplan.food_data.table import load_bundled
+    from mealplan.optimizer.candidates import pattern_mask
+    from mealplan.optimizer.profile import food_matches
 
     foods = load_bundled().rows
     expected = [any(food_matches(p, i, n) for p in patterns) for i, n in zip(foods.index, foods["name"], strict=True)]

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from food_data.errors import ConflictError
-from food_data.table import Rows
-from optimizer.candidates import eligible_foods
-from optimizer.explain import conflict_error, energy_bound, explain_shortfall
+from mealplan.food_data.errors import ConflictError
+from mealplan.food_data.table import Rows
+from mealplan.optimizer.candidates import eligible_foods
+from mealplan.optimizer.explain import conflict_error, energy_bound, explain_shortfall
 from tests.optimizer.conftest import target, tiny_rules, tiny_table
 
 

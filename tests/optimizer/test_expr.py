@@ -7,7 +7,7 @@ import warnings
 import pulp
 import pytest
 
-from optimizer import expr
+from mealplan.optimizer import expr
 
 
 @pytest.fixture

@@ -15,18 +15,18 @@ import pulp
 import pytest
 from click.testing import CliRunner
 
-import optimizer.planner as planner_module
-import optimizer.solve as solve_module
-from cli.main import cli
-from food_data.errors import ConflictError, MealplanError, SolverError
-from food_data.table import FoodTable, load_bundled
-from optimizer import expr
-from optimizer.basket import BasketTargets, NutrientBound, solve_basket
-from optimizer.plan import SolveStatus
-from optimizer.planner import make_plan
-from optimizer.profile import profile_from_dict
-from optimizer.solve import solve
-from optimizer.verify import verify_plan
+import mealplan.optimizer.planner as planner_module
+import mealplan.optimizer.solve as solve_module
+from mealplan.cli.main import cli
+from mealplan.food_data.errors import ConflictError, MealplanError, SolverError
+from mealplan.food_data.table import FoodTable, load_bundled
+from mealplan.optimizer import expr
+from mealplan.optimizer.basket import BasketTargets, NutrientBound, solve_basket
+from mealplan.optimizer.plan import SolveStatus
+from mealplan.optimizer.planner import make_plan
+from mealplan.optimizer.profile import profile_from_dict
+from mealplan.optimizer.solve import solve
+from mealplan.optimizer.verify import verify_plan
 from tests.optimizer.test_properties import TINY_FOODS, TINY_NUTRIENTS, check_safety, tiny_table, write_tiny_csv
 
 PROFILE = {"id": "faults", "age": 45, "sex": "male", "diet": "vegetarian", "symptoms": ["muscle-cramps"]}
@@ -224,7 +224,7 @@ def test_batch_profiles_fail_alone_when_no_solver_runs(monkeypatch, tmp_path):
     """In a batch (threads here, so the fault reaches the workers) every profile fails with the reason."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from optimizer import batch
+    from mealplan.optimizer import batch
 
     monkeypatch.setattr(solve_module._HiGHS, "actualSolve", _highs_crashes)
     monkeypatch.setattr(pulp.COIN_CMD, "actualSolve", _cbc_crashes)

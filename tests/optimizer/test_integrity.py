@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from food_data.atomic import TEMP_SUFFIX, write_atomic
-from optimizer import batch
-from optimizer.plan import Plan
+from mealplan.food_data.atomic import TEMP_SUFFIX, write_atomic
+from mealplan.optimizer import batch
+from mealplan.optimizer.plan import Plan
 from tests.optimizer.test_properties import write_tiny_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def test_concurrent_writers_and_a_reader_only_ever_see_whole_files(tmp_path: Pat
 
 @pytest.mark.parametrize("fails_at", ["write", "fsync", "replace"])
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path, monkeypatch, fails_at: str):
-    import food_data.atomic as atomic
+    import mealplan.food_data.atomic as atomic
 
     target = tmp_path / "plan.json"
     target.write_text("old\n", encoding="utf-8")
@@ -123,7 +123,7 @@ def _batch_cmd(src: Path, out: Path, foods: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "cli.main",
+        "mealplan.cli.main",
         "batch",
         str(src),
         "-o",

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.candidates import eligible_foods
-from optimizer.model import LIKE_WEIGHT, SHORTFALL_WEIGHT, DaySpec, build_day_model
-from optimizer.plan import SolveStatus
-from optimizer.rules import PROTEIN_CATEGORIES, family, slot_kind
-from optimizer.solve import ABS_GAP, solve
+from mealplan.optimizer.candidates import eligible_foods
+from mealplan.optimizer.model import LIKE_WEIGHT, SHORTFALL_WEIGHT, DaySpec, build_day_model
+from mealplan.optimizer.plan import SolveStatus
+from mealplan.optimizer.rules import PROTEIN_CATEGORIES, family, slot_kind
+from mealplan.optimizer.solve import ABS_GAP, solve
 from tests.optimizer.conftest import tiny_rules, tiny_table, tiny_targets
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "day_tiny.lp"

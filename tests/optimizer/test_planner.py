@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from food_data.errors import ConfigError, ConflictError, InputError
-from food_data.table import SR24_SOURCE
-from food_data.vocab import split_tags
-from optimizer import planner
-from optimizer.plan import Plan, SolveStatus
-from optimizer.planner import make_plan, read_prices
-from optimizer.profile import load_profile, profile_from_dict
-from optimizer.verify import verify_plan
+from mealplan.food_data.errors import ConfigError, ConflictError, InputError
+from mealplan.food_data.table import SR24_SOURCE
+from mealplan.food_data.vocab import split_tags
+from mealplan.optimizer import planner
+from mealplan.optimizer.plan import Plan, SolveStatus
+from mealplan.optimizer.planner import make_plan, read_prices
+from mealplan.optimizer.profile import load_profile, profile_from_dict
+from mealplan.optimizer.verify import verify_plan
 from tests.optimizer.conftest import tiny_table
-from triage import TriageInput, run_triage
+from mealplan.triage import TriageInput, run_triage
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
 PROFILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -375,7 +375,7 @@ def test_week_plan_verifies_with_variety(week, bundled):
 
 def test_cost_notes_name_the_foods_without_a_price(bundled):
     """A budget counts the foods that have a price; the plan says which foods it used without one."""
-    from optimizer.report import render_markdown
+    from mealplan.optimizer.report import render_markdown
 
     profile = load_profile(EXAMPLES / "dietitian_adjusted.yaml")
     plan = verified(make_plan(profile, bundled), bundled)
@@ -419,9 +419,9 @@ def test_a_plan_with_two_solver_threads(tmp_path, bundled):
 
     code = (
         "import sys; from pathlib import Path\n"
-        "from food_data.table import load_bundled\n"
-        "from optimizer.planner import make_plan\n"
-        "from optimizer.profile import load_profile\n"
+        "from mealplan.food_data.table import load_bundled\n"
+        "from mealplan.optimizer.planner import make_plan\n"
+        "from mealplan.optimizer.profile import load_profile\n"
         "plan = make_plan(load_profile(Path(sys.argv[1])), load_bundled(), threads=2)\n"
         "Path(sys.argv[2]).write_text(plan.model_dump_json())"
     )

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from food_data.errors import ConfigError
-from food_data.reference import ACTIVITIES
-from food_data.vocab import DIETS, SLOTS
-from optimizer.profile import (
+from mealplan.food_data.errors import ConfigError
+from mealplan.food_data.reference import ACTIVITIES
+from mealplan.food_data.vocab import DIETS, SLOTS
+from mealplan.optimizer.profile import (
     Profile,
     food_matches,
     load_profile,

@@ -24,15 +24,15 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from food_data.errors import ConflictError, MealplanError
-from food_data.nutrients import BY_ID
-from food_data.table import FoodTable, load_bundled
-from food_data.vocab import ALLERGENS, DIET_LEVEL, DIETS, SLOTS, split_tags
-from optimizer.basket import BasketTargets, NutrientBound, solve_basket
-from optimizer.plan import Plan, SolveStatus
-from optimizer.planner import make_plan
-from optimizer.profile import Profile, food_matches, profile_from_dict
-from optimizer.verify import verify_plan
+from mealplan.food_data.errors import ConflictError, MealplanError
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.food_data.table import FoodTable, load_bundled
+from mealplan.food_data.vocab import ALLERGENS, DIET_LEVEL, DIETS, SLOTS, split_tags
+from mealplan.optimizer.basket import BasketTargets, NutrientBound, solve_basket
+from mealplan.optimizer.plan import Plan, SolveStatus
+from mealplan.optimizer.planner import make_plan
+from mealplan.optimizer.profile import Profile, food_matches, profile_from_dict
+from mealplan.optimizer.verify import verify_plan
 from tests.optimizer.conftest import table_from
 
 # --- the tiny food table ------------------------------------------------------------------------------
@@ -311,9 +311,9 @@ def test_real_table_gives_a_verified_safe_plan_or_a_clear_error(data: dict[str, 
 
 def test_red_flags_reach_every_plan_rendering_that_has_room_for_them():
     """A profile whose conditions raise red flags: the plan and its JSON, Markdown and table outputs."""
-    from cli.common import render_rich
-    from cli.render_plan import plan_renderables
-    from optimizer.report import render_markdown
+    from mealplan.cli.common import render_rich
+    from mealplan.cli.render_plan import plan_renderables
+    from mealplan.optimizer.report import render_markdown
 
     table = tiny_table()
     profile = profile_from_dict(
@@ -445,7 +445,7 @@ def test_subnormal_minimum_gives_a_verified_plan():
 
 def test_plan_csv_output_carries_the_red_flags():
     """Found here: `plan --format csv` once dropped the red flags."""
-    from cli.render_plan import plan_csv
+    from mealplan.cli.render_plan import plan_csv
 
     profile = profile_from_dict({"id": "csv-flags", "age": 50, "sex": "male", "symptoms": ["numbness"]})
     plan = make_plan(profile, tiny_table(), time_limit=5.0)

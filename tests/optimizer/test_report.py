@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from optimizer.plan import NutrientTotal, Plan
-from optimizer.report import (
+from mealplan.optimizer.plan import NutrientTotal, Plan
+from mealplan.optimizer.report import (
     coverage,
     fmt_amount,
     key_nutrients,
@@ -17,7 +17,7 @@ from optimizer.report import (
     render_markdown,
     shortfall_groups,
 )
-from triage import RedFlag
+from mealplan.triage import RedFlag
 
 # Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py.
 
@@ -202,7 +202,7 @@ def test_fmt_amount(value, unit, text):
 
 
 def test_a_time_limited_plan_is_marked_not_proven_optimal(plan):
-    from optimizer.plan import SolveStatus
+    from mealplan.optimizer.plan import SolveStatus
 
     limited = plan.model_copy(update={"solve": plan.solve.model_copy(update={"status": SolveStatus.TIME_LIMIT})})
     for text in (render_html(limited), render_markdown(limited)):
@@ -211,6 +211,6 @@ def test_a_time_limited_plan_is_marked_not_proven_optimal(plan):
 
 
 def test_markdown_cells_escape_tags_and_pipes_but_keep_comparisons_readable():
-    from optimizer.report import _md
+    from mealplan.optimizer.report import _md
 
     assert _md("calcium > 1000 mg | <b>\nnext") == "calcium > 1000 mg \\| &lt;b> next"

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from food_data.nutrients import BY_ID, NUTRIENT_IDS
-from food_data.table import FoodTable, read_sr24
-from optimizer.plan import Plan
-from optimizer.report import key_nutrients, nutrient_order, render_html
+from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS
+from mealplan.food_data.table import FoodTable, read_sr24
+from mealplan.optimizer.plan import Plan
+from mealplan.optimizer.report import key_nutrients, nutrient_order, render_html
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)

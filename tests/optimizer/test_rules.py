@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from food_data.vocab import SLOTS
-from optimizer import rules as R
-from optimizer.profile import profile_from_dict
-from optimizer.targets import compute_targets
+from mealplan.food_data.vocab import SLOTS
+from mealplan.optimizer import rules as R
+from mealplan.optimizer.profile import profile_from_dict
+from mealplan.optimizer.targets import compute_targets
 
 
 def make(**fields):

@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from food_data.table import FoodTable
-from optimizer.plan import Plan
-from optimizer.shopping import (
+from mealplan.food_data.table import FoodTable
+from mealplan.optimizer.plan import Plan
+from mealplan.optimizer.shopping import (
     SECTIONS,
     ShoppingList,
     purchase_text,

@@ -8,10 +8,10 @@ import random
 import pulp
 import pytest
 
-from food_data.errors import InputError, SolverError
-from optimizer import expr, solve
-from optimizer.plan import SolveStatus
-from optimizer.solve import SolveOutcome, map_status, write_model
+from mealplan.food_data.errors import InputError, SolverError
+from mealplan.optimizer import expr, solve
+from mealplan.optimizer.plan import SolveStatus
+from mealplan.optimizer.solve import SolveOutcome, map_status, write_model
 
 # --- status mapping -------------------------------------------------------------------------------
 

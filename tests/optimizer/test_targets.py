@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import optimizer.targets as targets_mod
-from food_data.errors import ConfigError
-from food_data.reference import life_stages, reference_intakes
-from optimizer.profile import load_profile, profile_from_dict
-from optimizer.targets import (
+import mealplan.optimizer.targets as targets_mod
+from mealplan.food_data.errors import ConfigError
+from mealplan.food_data.reference import life_stages, reference_intakes
+from mealplan.optimizer.profile import load_profile, profile_from_dict
+from mealplan.optimizer.targets import (
     RAISABLE,
     UL_MARGIN,
     Target,
@@ -18,7 +18,7 @@ from optimizer.targets import (
     load_triage,
     run_profile_triage,
 )
-from triage import Reason, SuspectedNutrient, TriageInput, TriageResult, run_triage
+from mealplan.triage import Reason, SuspectedNutrient, TriageInput, TriageResult, run_triage
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "profiles").glob("*.yaml")) + sorted(
@@ -219,7 +219,7 @@ def test_every_life_stage_has_consistent_targets():
 
 def test_load_triage_round_trip_and_errors(tmp_path):
     result = run_triage(TriageInput(symptoms=["muscle-cramps"], factors=["vegan"]))
-    saved = tmp_path / "triage.json"
+    saved = tmp_path / "mealplan.triage.json"
     saved.write_text(result.model_dump_json(), encoding="utf-8")
     assert load_triage(saved) == result
     bad = tmp_path / "bad.json"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from food_data.table import SR24_SOURCE, FoodTable
-from optimizer.plan import (
+from mealplan.food_data.table import SR24_SOURCE, FoodTable
+from mealplan.optimizer.plan import (
     DayPlan,
     NutrientTotal,
     Plan,
@@ -29,8 +29,8 @@ from optimizer.plan import (
     SolveInfo,
     SolveStatus,
 )
-from optimizer.targets import Target, Targets
-from optimizer.verify import CHECKS, Problem, VerificationReport, food_matches, verify_plan
+from mealplan.optimizer.targets import Target, Targets
+from mealplan.optimizer.verify import CHECKS, Problem, VerificationReport, food_matches, verify_plan
 from tests.optimizer.conftest import table_from
 
 NUTS = ["energy", "protein", "fat", "carbohydrate", "calcium", "magnesium", "sodium", "vitamin_b12"]
@@ -752,15 +752,15 @@ PROFILES = sorted((Path(__file__).resolve().parents[2] / "examples" / "profiles"
 
 @pytest.fixture(scope="module")
 def bundled() -> FoodTable:
-    from food_data.table import load_bundled
+    from mealplan.food_data.table import load_bundled
 
     return load_bundled()
 
 
 @pytest.mark.parametrize("profile_path", PROFILES, ids=[p.stem for p in PROFILES])
 def test_real_day_plans_pass_verification(profile_path, bundled):
-    from optimizer.planner import make_plan
-    from optimizer.profile import load_profile
+    from mealplan.optimizer.planner import make_plan
+    from mealplan.optimizer.profile import load_profile
 
     plan = make_plan(load_profile(profile_path), bundled, days=1, time_limit=30)
     report = verify_plan(plan, bundled)
@@ -768,8 +768,8 @@ def test_real_day_plans_pass_verification(profile_path, bundled):
 
 
 def test_real_week_plan_passes_verification(bundled):
-    from optimizer.planner import make_plan
-    from optimizer.profile import load_profile
+    from mealplan.optimizer.planner import make_plan
+    from mealplan.optimizer.profile import load_profile
 
     profile = load_profile(Path(__file__).resolve().parents[2] / "examples" / "profiles" / "vegan_twitching.yaml")
     plan = make_plan(profile, bundled, days=7, time_limit=60)

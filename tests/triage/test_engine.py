@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from food_data.errors import InputError
-from food_data.nutrients import BY_ID
-from triage import (
+from mealplan.food_data.errors import InputError
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.triage import (
     DISCLAIMER,
     TriageInput,
     TriageResult,
@@ -20,7 +20,7 @@ from triage import (
     to_markdown,
     vocabulary,
 )
-from triage.engine import BLOOD_TEST_MIN_SCORE, NO_INPUT_MESSAGE
+from mealplan.triage.engine import BLOOD_TEST_MIN_SCORE, NO_INPUT_MESSAGE
 
 
 def triage(**kwargs) -> TriageResult:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from food_data.errors import ConfigError
-from food_data.nutrients import BY_ID
-from triage import knowledge, load_knowledge, vocabulary
+from mealplan.food_data.errors import ConfigError
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.triage import knowledge, load_knowledge, vocabulary
 
 SYMPTOMS = [
     "muscle-twitching",
@@ -53,7 +53,7 @@ FACTORS = [
 
 
 def _raw() -> dict:
-    text = resources.files("triage").joinpath("knowledge.yaml").read_text(encoding="utf-8")
+    text = resources.files("mealplan.triage").joinpath("knowledge.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 

@@ -1,0 +1,105 @@
+"""mealplan: meal plans that correct nutrient shortfalls, from USDA food data, by mixed-integer programming.
+
+The public API, for notebooks and scripts; the module layout behind it may change, these names will not::
+
+    from mealplan import compute_targets, load_bundled, load_profile, plan_week, verify_plan
+
+    profile = load_profile("examples/profiles/vegan_twitching.yaml")
+    targets = compute_targets(profile)          # adjust them here if you like
+    plan = plan_week(profile, targets=targets)  # the targets you pass are the ones planned for
+    assert verify_plan(plan, load_bundled()).ok
+
+Plans and triage results are educational, not medical advice: every output carries
+``DISCLAIMER``, and red flags come first.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Names resolve on first use: ``mealplan triage`` must not pay for pulp, highspy and pandas
+# (about 0.3 s of imports) just because the CLI lives inside this package.
+_EXPORTS: dict[str, str] = {
+    "DISCLAIMER": "mealplan.triage",
+    "TriageInput": "mealplan.triage",
+    "TriageResult": "mealplan.triage",
+    "run_triage": "mealplan.triage",
+    "MealplanError": "mealplan.food_data.errors",
+    "ConfigError": "mealplan.food_data.errors",
+    "InputError": "mealplan.food_data.errors",
+    "FoodTable": "mealplan.food_data.table",
+    "load_bundled": "mealplan.food_data.table",
+    "load_tables": "mealplan.food_data.loading",
+    "Profile": "mealplan.optimizer.profile",
+    "load_profile": "mealplan.optimizer.profile",
+    "profile_from_dict": "mealplan.optimizer.profile",
+    "Targets": "mealplan.optimizer.targets",
+    "compute_targets": "mealplan.optimizer.targets",
+    "Plan": "mealplan.optimizer.plan",
+    "make_plan": "mealplan.optimizer.planner",
+    "verify_plan": "mealplan.optimizer.verify",
+    "load_plan": "mealplan.optimizer.verify",
+    "shopping_list": "mealplan.optimizer.shopping",
+    "render_html": "mealplan.optimizer.report",
+    "render_markdown": "mealplan.optimizer.report",
+    "load_jobs": "mealplan.optimizer.batch",
+    "run_batch": "mealplan.optimizer.batch",
+    "solve_basket": "mealplan.optimizer.basket",
+}
+
+__all__ = sorted([*_EXPORTS, "plan_day", "plan_week"])
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from mealplan.food_data.table import FoodTable
+    from mealplan.optimizer.plan import Plan
+    from mealplan.optimizer.profile import Profile
+    from mealplan.optimizer.targets import Targets
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mealplan' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def plan_day(
+    profile: Profile, *, targets: Targets | None = None, foods: FoodTable | None = None, **options: Any
+) -> Plan:
+    """One day of meals for ``profile``.
+
+    Args:
+        profile: From :func:`load_profile` or :func:`profile_from_dict`.
+        targets: Targets to plan for (from :func:`compute_targets`, adjusted or not); computed from
+            the profile and its triage when ``None``.
+        foods: The food table; the bundled USDA table when ``None``.
+        **options: Passed to :func:`make_plan` (``time_limit``, ``solver``, ``objective``, ...).
+    """
+    from mealplan.food_data.table import load_bundled  # resolved lazily, as above
+    from mealplan.optimizer.planner import make_plan
+
+    return make_plan(profile, foods if foods is not None else load_bundled(), days=1, targets=targets, **options)
+
+
+def plan_week(
+    profile: Profile,
+    *,
+    days: int = 7,
+    targets: Targets | None = None,
+    foods: FoodTable | None = None,
+    **options: Any,
+) -> Plan:
+    """A week (2 to 7 days) of meals for ``profile``; see :func:`plan_day` for the arguments."""
+    from mealplan.food_data.table import load_bundled  # resolved lazily, as above
+    from mealplan.optimizer.planner import make_plan
+
+    return make_plan(
+        profile, foods if foods is not None else load_bundled(), days=days, targets=targets, **options
+    )
