@@ -1,0 +1,388 @@
+"""The dish library: named dishes built from as-eaten foods, with portions the optimizer may move.
+
+A dish is data (``data/dishes.yaml`` plus any user ``--dishes`` files, YAML or JSON, same format).
+Each ingredient names a food id, a default amount in grams as eaten for one person, a range
+``[min, max]`` the optimizer may move it within (``min: 0`` marks an optional ingredient) and a
+role. Diet, allergens and nutrients are derived from the food table, never typed by hand.
+
+This module is a pure data layer: it imports neither the optimizer nor pulp, never prints and
+raises ``ConfigError`` listing every problem it found.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from mealplan.food_data.errors import ConfigError
+from mealplan.food_data.table import FoodTable
+from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, split_tags
+
+ROLES: tuple[str, ...] = ("protein", "starch", "vegetable", "fruit", "dairy", "fat", "sauce", "garnish")
+# A lunch or dinner has each of these roles on an ingredient it cannot drop (min > 0).
+MAIN_MEAL_ROLES: tuple[str, ...] = ("protein", "starch", "vegetable")
+SCHEMA = 1
+BUNDLED_NAME = "dishes.yaml"
+# Energy of a default portion that reads as a meal (kcal); outside these ``check`` warns.
+ENERGY_RANGE: dict[str, tuple[float, float]] = {
+    "breakfast": (150.0, 1100.0),
+    "lunch": (150.0, 1100.0),
+    "dinner": (150.0, 1100.0),
+    "snack": (50.0, 450.0),
+}
+# Nutrients ``check`` wants known for every required ingredient.
+KEY_NUTRIENTS: tuple[str, ...] = (
+    "energy",
+    "protein",
+    "magnesium",
+    "calcium",
+    "potassium",
+    "vitamin_d",
+    "vitamin_b12",
+)
+
+
+class Ingredient(BaseModel):
+    """One food in a dish: grams as eaten for one portion, the range allowed, and its role."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    food: str
+    grams: float
+    min: float
+    max: float
+    role: str
+
+    @field_validator("food", mode="before")
+    @classmethod
+    def _food_is_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float):
+            raise ValueError(f'food ids must be quoted text such as "09040", got the number {value!r}')
+        return value
+
+    @property
+    def optional(self) -> bool:
+        """True when the optimizer may leave this ingredient out (``min`` is 0)."""
+        return self.min <= 0
+
+
+class Dish(BaseModel):
+    """A named dish: the slots it suits, a one-line method and its ingredients."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    slots: list[str]
+    method: str
+    cuisine: str | None = None
+    ingredients: list[Ingredient]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What a dish's ingredients imply, computed from the food table.
+
+    Attributes:
+        diet: The least restrictive diet pattern the required ingredients need (vegan < vegetarian
+            < pescatarian < omnivore); optional ingredients may need more (``diet_with_optional``).
+        diet_with_optional: The same over every ingredient.
+        allergens: Union of the allergens of every ingredient, optional ones included.
+        required_allergens: Union over the ingredients the dish cannot drop.
+        nutrients: Amount of each nutrient in the default portion (grams x per-100-g / 100); a
+            food's unknown value counts as 0 here and is listed in ``missing``.
+        missing: nutrient -> ids of ingredients whose value is unknown.
+        energy: kcal of the default portion.
+        grams: Total grams of the default portion.
+    """
+
+    diet: str
+    diet_with_optional: str
+    allergens: tuple[str, ...]
+    required_allergens: tuple[str, ...]
+    nutrients: dict[str, float]
+    missing: dict[str, list[str]]
+    energy: float
+    grams: float
+
+
+@dataclass
+class DishLibrary:
+    """Dishes by id in file order, their sources, and derived facts.
+
+    Attributes:
+        dishes: id -> Dish, bundled first then user files, in file order.
+        sources: id -> the file the dish came from.
+        notes: Messages for the user (e.g. a user dish replacing a bundled one).
+    """
+
+    dishes: dict[str, Dish]
+    sources: dict[str, str]
+    foods: FoodTable
+    notes: list[str] = field(default_factory=list)
+    _derived: dict[str, Derived] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.dishes)
+
+    def __iter__(self):
+        return iter(self.dishes.values())
+
+    def get(self, dish_id: str) -> Dish:
+        """The dish with this id; ``ConfigError`` naming close ids when there is none."""
+        if dish_id not in self.dishes:
+            import difflib
+
+            close = difflib.get_close_matches(dish_id, list(self.dishes), n=3)
+            hint = f" Did you mean {', '.join(close)}?" if close else " See `mealplan dishes list`."
+            raise ConfigError(f"No dish with id {dish_id!r}.{hint}")
+        return self.dishes[dish_id]
+
+    def for_slot(self, slot: str) -> list[Dish]:
+        """Dishes that suit ``slot`` (breakfast, lunch, dinner or snack), in library order."""
+        return [d for d in self.dishes.values() if slot in d.slots]
+
+    def derived(self, dish_id: str) -> Derived:
+        """Diet, allergens and nutrients of a dish's default portion (computed once)."""
+        if dish_id not in self._derived:
+            self._derived[dish_id] = derive(self.get(dish_id), self.foods)
+        return self._derived[dish_id]
+
+    def select(
+        self, slot: str | None = None, diet: str | None = None, allergen_free: tuple[str, ...] = ()
+    ) -> list[Dish]:
+        """Dishes for a slot that a diet allows and that hold none of the allergens.
+
+        A dish passes the diet and allergen filters on its required ingredients: optional ones
+        that clash can be left out when the dish is planned.
+        """
+        out = []
+        for dish in self.dishes.values():
+            if slot and slot not in dish.slots:
+                continue
+            facts = self.derived(dish.id)
+            if diet and DIET_LEVEL[facts.diet] > DIET_LEVEL[diet]:
+                continue
+            if set(allergen_free) & set(facts.required_allergens):
+                continue
+            out.append(dish)
+        return out
+
+
+def derive(dish: Dish, foods: FoodTable) -> Derived:
+    """Diet, allergens and default-portion nutrients of ``dish`` from the food table."""
+    frame = foods.foods
+    nutrient_cols = [c for c in foods.units if c in frame.columns]
+    totals = dict.fromkeys(nutrient_cols, 0.0)
+    missing: dict[str, list[str]] = {}
+    diet_req, diet_all = 0, 0
+    allergens: set[str] = set()
+    required: set[str] = set()
+    for ing in dish.ingredients:
+        row = frame.loc[ing.food]
+        level = DIET_LEVEL.get(str(row["diet"]), DIET_LEVEL["omnivore"])
+        tags = split_tags(row["allergens"])
+        diet_all = max(diet_all, level)
+        allergens.update(tags)
+        if not ing.optional:
+            diet_req = max(diet_req, level)
+            required.update(tags)
+        for col in nutrient_cols:
+            value = row[col]
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                missing.setdefault(col, []).append(ing.food)
+            else:
+                totals[col] += ing.grams * float(value) / 100.0
+    return Derived(
+        diet=DIETS[diet_req],
+        diet_with_optional=DIETS[diet_all],
+        allergens=tuple(sorted(allergens)),
+        required_allergens=tuple(sorted(required)),
+        nutrients=totals,
+        missing=missing,
+        energy=totals.get("energy", float("nan")),
+        grams=sum(i.grams for i in dish.ingredients),
+    )
+
+
+def bundled_path() -> Path:
+    """Path of the dish library that ships with mealplan."""
+    return Path(str(resources.files("mealplan.food_data") / "data" / BUNDLED_NAME))
+
+
+def load_dishes(
+    paths: tuple[Path | str, ...] | list[Path | str] = (), *, foods: FoodTable, bundled: bool = True
+) -> DishLibrary:
+    """Read the bundled dish library and any user files, validate them and return the library.
+
+    Args:
+        paths: User dish files (YAML or JSON, the bundled format). A user dish whose id is already
+            in the library replaces it; ``library.notes`` says so.
+        foods: The food table ingredients refer to.
+        bundled: Include the bundled library (first).
+
+    Returns:
+        The library, dishes in file order.
+
+    Raises:
+        ConfigError: Listing every problem in every file (file, dish id, field, value, allowed).
+    """
+    files = ([bundled_path()] if bundled else []) + [Path(p) for p in paths]
+    problems: list[str] = []
+    dishes: dict[str, Dish] = {}
+    sources: dict[str, str] = {}
+    notes: list[str] = []
+    for path in files:
+        label = "bundled dishes.yaml" if bundled and path == files[0] else str(path)
+        for dish in _read_file(path, label, foods, problems):
+            if dish.id in dishes:
+                notes.append(f"{label}: dish {dish.id!r} replaces the one from {sources[dish.id]}.")
+            dishes[dish.id] = dish
+            sources[dish.id] = label
+    if problems:
+        raise ConfigError(f"{len(problems)} problem(s) in the dish files:", problems)
+    return DishLibrary(dishes=dishes, sources=sources, foods=foods, notes=notes)
+
+
+def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) -> list[Dish]:
+    """Parse one dish file; append every problem to ``problems``; return the good dishes."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problems.append(f"{label}: cannot read the file ({exc.strerror or exc}).")
+        return []
+    try:
+        doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        problems.append(f"{label}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}")
+        return []
+    if isinstance(doc, dict) and "dishes" in doc:
+        unknown = set(doc) - {"schema", "dishes"}
+        if unknown:
+            problems.append(f"{label}: unknown top-level key(s) {sorted(unknown)}; allowed: schema, dishes.")
+        if doc.get("schema", SCHEMA) != SCHEMA:
+            problems.append(f"{label}: schema {doc.get('schema')!r} is not supported; allowed: {SCHEMA}.")
+        items = doc["dishes"]
+    else:
+        items = doc
+    if not isinstance(items, list):
+        problems.append(f"{label}: expected a list of dishes under 'dishes:', got {type(items).__name__}.")
+        return []
+    seen: set[str] = set()
+    good: list[Dish] = []
+    for n, item in enumerate(items, 1):
+        where = f"{label}: dish #{n}"
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            where = f"{label}: dish {item['id']!r}"
+        try:
+            dish = Dish.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or "(dish)"
+                value = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
+                problems.append(f"{where}: field {loc}: {err['msg']}{value}.")
+            continue
+        before = len(problems)
+        if dish.id in seen:
+            problems.append(f"{where}: duplicate id {dish.id!r} in this file; ids must be unique.")
+        seen.add(dish.id)
+        problems.extend(f"{where}: {p}" for p in validate_dish(dish, foods))
+        if len(problems) == before:
+            good.append(dish)
+    return good
+
+
+def is_salt(name: str) -> bool:
+    """True for table salt and other plain salts (never an ingredient: sodium stays a target)."""
+    low = name.strip().lower()
+    return low.startswith("salt,") or low == "salt"
+
+
+def validate_dish(dish: Dish, foods: FoodTable) -> list[str]:
+    """Every structural problem of one dish, each naming the field, the value and what is allowed."""
+    import re
+
+    frame = foods.foods
+    out: list[str] = []
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", dish.id):
+        out.append(f"field id: {dish.id!r} is not allowed; use lowercase letters, digits and single hyphens.")
+    if not dish.name.strip():
+        out.append("field name: is empty; give the name people use for the dish.")
+    if not dish.method.strip() or "\n" in dish.method.strip():
+        out.append("field method: must be one non-empty line.")
+    if not dish.slots:
+        out.append(f"field slots: is empty; allowed: {', '.join(SLOTS)}.")
+    for slot in dish.slots:
+        if slot not in SLOTS:
+            out.append(f"field slots: unknown slot {slot!r}; allowed: {', '.join(SLOTS)}.")
+    if not dish.ingredients:
+        out.append("field ingredients: a dish needs at least one ingredient.")
+    for k, ing in enumerate(dish.ingredients):
+        at = f"field ingredients[{k}] (food {ing.food!r})"
+        known = ing.food in frame.index
+        if not known:
+            out.append(f"{at}: unknown food id {ing.food!r}; see `mealplan foods search WORDS --all`.")
+        elif is_salt(str(frame.at[ing.food, "name"])):
+            out.append(
+                f"{at}: salt ({frame.at[ing.food, 'name']}) is not allowed as an ingredient; sodium is a target."
+            )
+        if ing.role not in ROLES:
+            out.append(f"{at}: unknown role {ing.role!r}; allowed: {', '.join(ROLES)}.")
+        if ing.max <= 0:
+            out.append(f"{at}: empty range, max {ing.max:g} g; max must be above 0.")
+        elif ing.min < 0 or ing.min > ing.max:
+            out.append(
+                f"{at}: range min {ing.min:g} g to max {ing.max:g} g is inverted or negative; need 0 <= min <= max."
+            )
+        elif not ing.min <= ing.grams <= ing.max:
+            out.append(f"{at}: grams {ing.grams:g} is outside its range [{ing.min:g}, {ing.max:g}].")
+    if set(dish.slots) & set(MAIN_MEALS):
+        have = {i.role for i in dish.ingredients if not i.optional}
+        lack = [r for r in MAIN_MEAL_ROLES if r not in have]
+        if lack:
+            out.append(
+                f"field ingredients: a lunch or dinner dish needs a required (min > 0) ingredient of role "
+                f"{', '.join(lack)}; it has {', '.join(sorted(have)) or 'none'}."
+            )
+    return out
+
+
+def check(library: DishLibrary, foods: FoodTable | None = None) -> list[str]:
+    """Warnings beyond validation: foods not as eaten, portion energy out of range, unknown nutrients.
+
+    Args:
+        library: A loaded library (already free of validation errors).
+        foods: The food table (defaults to the library's).
+
+    Returns:
+        One message per finding, naming the dish; empty when all is well.
+    """
+    table = foods or library.foods
+    frame = table.foods
+    out: list[str] = []
+    for dish in library:
+        where = f"{library.sources.get(dish.id, '?')}: dish {dish.id!r}"
+        facts = derive(dish, table) if foods is not None else library.derived(dish.id)
+        for ing in dish.ingredients:
+            if "as_eaten" in frame.columns and not bool(frame.at[ing.food, "as_eaten"]):
+                out.append(f"{where}: food {ing.food} ({frame.at[ing.food, 'name']}) is not in an as-eaten form.")
+        lows = [ENERGY_RANGE[s][0] for s in dish.slots if s in ENERGY_RANGE]
+        highs = [ENERGY_RANGE[s][1] for s in dish.slots if s in ENERGY_RANGE]
+        if lows and not (min(lows) <= facts.energy <= max(highs)):
+            out.append(
+                f"{where}: default portion has {facts.energy:.0f} kcal; expected {min(lows):g}-{max(highs):g} "
+                f"for {'/'.join(dish.slots)}."
+            )
+        required = {i.food for i in dish.ingredients if not i.optional}
+        for nutrient in KEY_NUTRIENTS:
+            gaps = sorted(set(facts.missing.get(nutrient, [])) & required)
+            if gaps:
+                out.append(f"{where}: {nutrient} unknown for {', '.join(gaps)} (counted as 0 in the portion).")
+    return out
