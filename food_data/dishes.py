@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-
 from mealplan.food_data.errors import ConfigError
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, split_tags
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 ROLES: tuple[str, ...] = ("protein", "starch", "vegetable", "fruit", "dairy", "fat", "sauce", "garnish")
 # A lunch or dinner has each of these roles on an ingredient it cannot drop (min > 0).
