@@ -17,7 +17,7 @@ from mealplan.cli.common import emit, format_option, output_option, show, with_f
     "targets_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Nutrient bounds: CSV (nutrient,min,max[,unit]) or YAML (nutrient: {min, max, unit}).",
+    help="Nutrient bounds: CSV (nutrient,min[,max][,unit]) or YAML (nutrient: {min, max, unit}).",
 )
 @click.option(
     "--objective",

@@ -57,6 +57,9 @@ USER_TEXT_COLUMNS = (
 USER_NUMBER_COLUMNS = ("price", "serving_g", "max_g")
 USER_BOOL_COLUMNS = ("as_eaten", "planner")
 USER_COLUMNS = USER_TEXT_COLUMNS + USER_NUMBER_COLUMNS + USER_BOOL_COLUMNS
+# A column mealplan fills itself that a person's table may still carry as a note: kept as text
+# under another name (``source`` is where the figures come from, e.g. "Stigler 1945").
+USER_RENAMED_TEXT = {"source": "source_note"}
 
 # Conversions unit_factor cannot do because they are not between masses.
 _SPECIAL_FACTORS: dict[tuple[str, str], float] = {
@@ -138,7 +141,9 @@ def read_user_csv(path: Path | str) -> FoodTable:
     Columns: ``id`` and ``name`` (required); nutrient columns named by registry id, display name
     or alias (``magnesium``, ``Vitamin B12``, ``b12``), optionally with a unit in brackets
     (``calcium[g]``) that is converted to the registry unit; any other column is a custom nutrient
-    kept under its normalised name in its declared unit (default ``unit``). Optional: ``per`` (the
+    kept under its normalised name in its declared unit (default ``unit``), unless it holds text
+    (``unit``, ``notes``: a cell that is not a number), when it is kept as a text column. A ``source``
+    column is kept as text under ``source_note``. Optional: ``per`` (the
     basis of the amounts, default ``100 g``; one basis per file), ``price`` (per basis), and the
     tag columns ``category``, ``diet``, ``allergens``, ``slots``, ``as_eaten``, ``planner``,
     ``serving_name``, ``serving_g``, ``max_g``, ``usda_group``. Blank category, diet and allergen
@@ -193,7 +198,12 @@ def _read_text(path: Path, problems: _Problems) -> str | None:
 
 
 class _Column:
-    """How one user CSV column is read."""
+    """How one user CSV column is read.
+
+    ``kind``: ``text``/``number``/``bool`` (a known column), ``nutrient`` (a registry nutrient),
+    ``custom`` (an unknown column of numbers: a custom nutrient), ``note`` (an unknown column holding
+    text, kept as text) or ``skip``.
+    """
 
     def __init__(self, header: str, kind: str, target: str, unit: str | None = None, factor: float = 1.0):
         self.header, self.kind, self.target, self.unit, self.factor = header, kind, target, unit, factor
@@ -216,7 +226,9 @@ def _plan_columns(path: Path, header: list[str], records: list[list[str]], probl
         m = _HEADER_UNIT.match(h)
         base, unit = (m["base"], m["unit"]) if m else (h, None)
         key = normalize_id(base)
-        if key in INFO_COLUMNS + CURATION_COLUMNS and key not in USER_COLUMNS:
+        if key in USER_RENAMED_TEXT:
+            col = _Column(h, "note", USER_RENAMED_TEXT[key])
+        elif key in INFO_COLUMNS + CURATION_COLUMNS and key not in USER_COLUMNS:
             problems.add(f"{path}: row 1, column {h!r}: mealplan sets {key!r} itself; remove or rename the column")
             col = _Column(h, "skip", "")
         elif key in USER_COLUMNS:
@@ -238,6 +250,8 @@ def _plan_columns(path: Path, header: list[str], records: list[list[str]], probl
         elif not key:
             problems.add(f"{path}: row 1, column {h!r}: a nutrient column needs a name")
             col = _Column(h, "skip", "")
+        elif _holds_text(records[1:], i):
+            col = _Column(h, "note", key)
         else:
             col = _Column(h, "custom", key, unit or "unit")
         if col.kind != "skip":
@@ -261,6 +275,23 @@ def _plan_columns(path: Path, header: list[str], records: list[list[str]], probl
     return columns
 
 
+def _holds_text(rows: list[list[str]], i: int) -> bool:
+    """Whether column ``i`` holds text: a cell that is not a number, nor one with a decimal comma
+    (a typo in a column of numbers, reported cell by cell)."""
+    for rec in rows:
+        cell = rec[i].strip() if i < len(rec) else ""
+        if not cell or _DECIMAL_COMMA.fullmatch(cell):
+            continue
+        try:
+            float(cell)
+        except ValueError:
+            return True
+    return False
+
+
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+
+
 def _unit_factor(nutrient_id: str, unit: str, to_unit: str) -> float | None:
     special = _SPECIAL_FACTORS.get((nutrient_id, unit))
     if special is not None:
@@ -279,7 +310,7 @@ def _number(text: str) -> tuple[float | None, str | None]:
     try:
         v = float(s)
     except ValueError:
-        if re.fullmatch(r"-?\d+,\d+", s):
+        if _DECIMAL_COMMA.fullmatch(s):
             return None, "is not a number (use a dot as the decimal separator)"
         return None, "is not a number (leave the cell blank when unknown)"
     if math.isnan(v):
@@ -309,7 +340,7 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: _Problem
     columns = _plan_columns(path, header, records, problems)
     problems.raise_if_any(f"Cannot read food table {path}")
     nutrients = [c for c in columns if c.kind in ("nutrient", "custom")]
-    text_in_custom: dict[str, int] = {}
+    notes = [c.target for c in columns if c.kind == "note"]
     present = {c.target for c in columns}
     rows: list[dict[str, object]] = []
     first_row_of_id: dict[str, int] = {}
@@ -325,7 +356,7 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: _Problem
         for col, cell in zip(columns, rec, strict=False):
             if col.kind == "skip":
                 continue
-            if col.kind == "text":
+            if col.kind in ("text", "note"):
                 row[col.target] = cell.strip()
             elif col.kind == "bool":
                 row[col.target] = _parse_bool(cell, row_no, col, problems)
@@ -333,8 +364,6 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: _Problem
                 v, why = _number(cell)
                 if why is not None:
                     problems.cell(row_no, col.header, cell, why)
-                    if col.kind == "custom" and why.startswith("is not a number"):
-                        text_in_custom.setdefault(col.header, row_no)
                     v = math.nan
                 row[col.target] = v * col.factor if col.kind in ("nutrient", "custom") else v
         fid, name = str(row.get("id", "")), str(row.get("name", ""))
@@ -361,11 +390,6 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: _Problem
                 f"is blank but serving_name is {row['serving_name']!r}; give its grams",
             )
         rows.append(row)
-    for h in text_in_custom:
-        problems.add(
-            f"{path}: column {h!r} is not a known column, so it is read as a custom nutrient and must hold "
-            f"numbers; the other columns a food table may have are: {', '.join(USER_COLUMNS)}"
-        )
     if not rows and not problems.items:
         problems.add(f"{path}: the file has a header but no food rows")
     if len(bases) > 1:
@@ -373,7 +397,7 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: _Problem
         problems.add(f"{path}: column 'per': the file mixes bases {listed}; use one basis per file")
     problems.raise_if_any(f"Cannot read food table {path}")
     basis = next(iter(bases))
-    return _user_table(path, rows, nutrients, basis)
+    return _user_table(path, rows, nutrients, basis, notes)
 
 
 def _parse_bool(cell: str, row_no: int, col: _Column, problems: _Problems) -> bool | None:
@@ -458,8 +482,12 @@ def _blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
-def _user_table(path: Path, rows: list[dict[str, object]], nutrients: list[_Column], basis: str) -> FoodTable:
-    """The table of a user's CSV, as numpy columns (no pandas unless its tags must be classified)."""
+def _user_table(
+    path: Path, rows: list[dict[str, object]], nutrients: list[_Column], basis: str, notes: list[str] = ()
+) -> FoodTable:
+    """The table of a user's CSV, as numpy columns (no pandas unless its tags must be classified).
+
+    ``notes`` are the user's own text columns (``unit``, ``notes``...), kept after the nutrients."""
     given = rows[0].keys()  # every row has the same cells
 
     def column(name: str, default: object, dtype: object = object) -> np.ndarray:
@@ -505,6 +533,8 @@ def _user_table(path: Path, rows: list[dict[str, object]], nutrients: list[_Colu
     order = [c.target for c in sorted(nutrients, key=_nutrient_order)]
     for nid in order:
         data[nid] = np.array([r[nid] for r in rows], dtype=float)
+    for note in notes:
+        data[note] = np.array([str(r[note]) for r in rows], dtype=object)
     units = {c.target: c.unit or "unit" for c in nutrients}
     ids = np.array([str(r["id"]) for r in rows], dtype=object)
     measured = [i for i, (name, g) in enumerate(zip(serving_name, serving_g, strict=True)) if name != basis and g == g]

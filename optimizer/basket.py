@@ -33,12 +33,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from mealplan.food_data.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
 from mealplan.food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
-from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
+from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable, Rows
 from mealplan.optimizer import expr
 
 OBJECTIVES = ("cost", "weight", "energy")
 TARGET_COLUMNS = ("nutrient", "min", "max", "unit")
 MAX_NAMED = 10  # foods named in one error message before "and N more"
+MAX_LISTED_COLUMNS = 20  # nutrient columns named in the note on how the table was read
 _TIGHT = 1e-7  # relative tolerance for "this constraint is binding"
 _ZERO = 1e-9  # an amount whose every contribution (amount x coefficient) is below this is reported as 0
 MAX_TARGETS_BYTES = 1024 * 1024  # a targets file is a few lines; a larger file is not one
@@ -131,9 +132,9 @@ def _duplicates(keys: list[str], what: str) -> list[str]:
 def load_basket_targets(path: Path | str) -> BasketTargets:
     """Read basket targets from CSV or YAML/JSON.
 
-    CSV columns: ``nutrient,min,max[,unit]`` (a blank cell means no bound). YAML (or JSON): a mapping
-    ``nutrient -> {min, max, unit}``, plus an optional ``foods`` key mapping food id -> ``{min, max}``
-    (amounts in the food's basis units).
+    CSV columns: ``nutrient,min[,max][,unit]`` (a blank cell, or no ``max`` column, means no bound).
+    YAML (or JSON): a mapping ``nutrient -> {min, max, unit}``, plus an optional ``foods`` key mapping
+    food id -> ``{min, max}`` (amounts in the food's basis units).
 
     Raises:
         ConfigError: naming the file, row or key, the bad value and what is allowed (all problems at once).
@@ -180,10 +181,10 @@ def _targets_from_csv(path: Path, text: str) -> tuple[dict[str, Any], list[str]]
         return {}, [f"{path}: the file is empty; the header must be {','.join(TARGET_COLUMNS)}"]
     header = [normalize_id(c) for c in rows[0]]
     unknown = [c for c in header if c not in TARGET_COLUMNS]
-    missing = [c for c in ("nutrient", "min", "max") if c not in header]
+    missing = [c for c in ("nutrient", "min") if c not in header]
     if unknown or missing:
         what = ", ".join([f"unknown column {c!r}" for c in unknown] + [f"missing column {c!r}" for c in missing])
-        return {}, [f"{path}: row 1: {what}; the columns are nutrient, min, max and optionally unit"]
+        return {}, [f"{path}: row 1: {what}; the columns are nutrient, min and optionally max and unit"]
     bounds: list[dict[str, Any]] = []
     for row_no, rec in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in rec):
@@ -197,7 +198,7 @@ def _targets_from_csv(path: Path, text: str) -> tuple[dict[str, Any], list[str]]
             continue
         entry: dict[str, Any] = {"nutrient": cells["nutrient"], "unit": cells.get("unit") or None}
         for side in ("min", "max"):
-            value, why = _number(cells[side])
+            value, why = _number(cells.get(side, ""))
             if why:
                 problems.append(f"{path}: row {row_no}, column {side!r}: {cells[side]!r} {why}")
             entry[side] = value
@@ -483,7 +484,7 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
     bases = [table.basis] * len(cand)  # food_data.loading merges only tables of one basis
     grams = [_basis_grams(table.basis)] * len(cand)
     coef = {r.column: _known_or_zero(cand[r.column]) for r in rows}
-    notes: list[str] = []
+    notes = [columns_note(table)]
     if objective == "cost":
         obj = cand["price"].astype(float)
         obj_unit = "price units"
@@ -516,6 +517,22 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
         excluded=excluded,
         notes=notes,
     )
+
+
+def columns_note(table: FoodTable) -> str:
+    """How the food table's columns were read: which as nutrients, which kept as text.
+
+    A person's table may carry columns of its own (``unit``, ``notes``); any column that is not a
+    nutrient is never a bound or a coefficient, and this note says so once.
+    """
+    nutrients = table.nutrient_columns
+    describing = {*INFO_COLUMNS, *CURATION_COLUMNS, "common"}
+    text = [c for c in table.rows.columns if c not in table.units and c not in describing]
+    shown = ", ".join(nutrients[:MAX_LISTED_COLUMNS]) or "none"
+    if len(nutrients) > MAX_LISTED_COLUMNS:
+        shown += f" and {len(nutrients) - MAX_LISTED_COLUMNS} more"
+    note = f"read as nutrients: {shown}"
+    return note + (f"; kept as text: {', '.join(text)}" if text else "")
 
 
 def _flags(values: np.ndarray) -> np.ndarray:

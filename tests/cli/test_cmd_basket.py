@@ -121,3 +121,20 @@ def test_a_basket_from_a_csv_does_not_import_pandas(tmp_path, imports_pandas):
     args += ["--targets", str(ROOT / "examples" / "basket" / "targets.csv"), "--no-bundled", "--format", "json"]
     assert not imports_pandas(*args, "-o", str(out))
     assert json.loads(out.read_text())["cost"] == pytest.approx(0.1087, abs=5e-5)
+
+
+def test_a_stigler_style_table_with_a_unit_column_and_no_max_column(tmp_path):
+    """The classic shape: a text ``unit`` column in the foods and targets without ``max``."""
+    foods = tmp_path / "foods.csv"
+    foods.write_text(
+        "id,name,unit,per,price,protein,calcium\n"
+        "a,Food A,1 lb.,$1,1,10,100\n"
+        "b,Food B,14.5 oz.,$1,3,20,0\n"
+        "c,Food C,1 doz.,$1,2,0,300\n"
+    )
+    targets = tmp_path / "targets.csv"
+    targets.write_text("nutrient,min\nprotein,20\ncalcium,300\n")
+    result = invoke("--foods", str(foods), "--no-bundled", "--targets", str(targets))
+    assert result.exit_code == 0, result.output
+    assert "Optimum: cost = 2.66667 price units" in result.stdout
+    assert result.stdout.count("read as nutrients: protein, calcium; kept as text: unit") == 1

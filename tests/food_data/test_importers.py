@@ -260,23 +260,24 @@ def test_missing_required_columns(tmp_path: Path) -> None:
 
 
 def test_header_problems(tmp_path: Path) -> None:
-    path = write(tmp_path, "id,name,ca,calcium,magnesium[IU],source\na,Apple,1,2,3,me\n")
+    path = write(tmp_path, "id,name,ca,calcium,magnesium[IU],deprecated\na,Apple,1,2,3,no\n")
     assert problems_of(path) == [
         f"{path}: row 1: columns 'ca' and 'calcium' both mean 'calcium'; keep one",
         f"{path}: row 1, column 'magnesium[IU]': unit 'IU' cannot be converted to magnesium's unit 'mg'; "
         "use mg or another mass unit (g, mg, µg)",
-        f"{path}: row 1, column 'source': mealplan sets 'source' itself; remove or rename the column",
+        f"{path}: row 1, column 'deprecated': mealplan sets 'deprecated' itself; remove or rename the column",
     ]
 
 
-def test_text_in_an_unknown_column_explains_custom_nutrients(tmp_path: Path) -> None:
-    path = write(tmp_path, "id,name,brand,magnesium\na,Oats,Acme,138\nb,Rice,,25\n")
-    problems = problems_of(path)
-    assert problems[0] == f"{path}: row 2, column 'brand': 'Acme' is not a number (leave the cell blank when unknown)"
-    assert problems[1].startswith(
-        f"{path}: column 'brand' is not a known column, so it is read as a custom nutrient and must hold numbers"
-    )
-    assert len(problems) == 2
+def test_text_in_an_unknown_column_keeps_it_as_text(tmp_path: Path) -> None:
+    """An unknown column holding text (a brand, a unit, notes) is kept as text, not read as a nutrient;
+    a ``source`` column is kept as ``source_note`` (``source`` is the table the food came from)."""
+    path = write(tmp_path, "id,name,brand,magnesium,source,rating\na,Oats,Acme,138,Stigler 1945,2\nb,Rice,,25,,\n")
+    table = read_user_csv(path)
+    assert table.units == {"magnesium": "mg", "rating": "unit"}
+    assert table.rows["brand"].tolist() == ["Acme", ""]
+    assert table.rows["source_note"].tolist() == ["Stigler 1945", ""]
+    assert table.rows["source"].tolist() == [str(path)] * 2
 
 
 def test_row_with_too_many_fields_and_serving_without_grams(tmp_path: Path) -> None:

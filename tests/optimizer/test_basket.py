@@ -389,3 +389,82 @@ def test_a_tiny_amount_of_a_food_with_huge_values_is_reported_not_rounded_away()
     result = solve_basket(table, targets, "weight")
     assert [f.food_id for f in result.foods] == ["t_tofu"]
     assert result.nutrients[0].amount == pytest.approx(0.001953125)
+
+
+# --- tables as people write them ----------------------------------------------------------------
+
+
+def stigler_as_published(tmp_path: Path) -> tuple[Path, Path]:
+    """Stigler's table in the shape it is usually typed in: a text ``unit`` column (the 1939
+    purchase unit), ``notes`` and ``source`` columns, and targets with no ``max`` column."""
+    import csv
+
+    with (EXAMPLE / "commodities.csv").open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    foods = tmp_path / "stigler_foods.csv"
+    with foods.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([*rows[0][:2], "unit", *rows[0][2:], "notes", "source"])
+        for i, r in enumerate(rows[1:]):
+            unit = "10 lb." if r[0] == "wheat_flour_enriched" else "1 lb."  # text, e.g. "14.5 oz."
+            w.writerow([*r[:2], unit, *r[2:], "typed in" if i % 2 else "", "Stigler 1945"])
+    targets = tmp_path / "stigler_targets.csv"
+    lines = (EXAMPLE / "targets.csv").read_text().splitlines()
+    targets.write_text(
+        "nutrient,min,unit\n" + "".join(f"{n},{lo},{u}\n" for n, lo, _, u in (x.split(",") for x in lines[1:]))
+    )
+    return foods, targets
+
+
+def test_text_columns_and_a_targets_file_without_max_give_stiglers_optimum(tmp_path):
+    from mealplan.food_data.loading import load_tables
+
+    foods, target_file = stigler_as_published(tmp_path)
+    table = load_tables([foods], bundled=False)
+    assert table.rows["unit"][0] == "10 lb." and "unit" not in table.units and "notes" not in table.units
+    t = load_basket_targets(target_file)
+    assert all(b.max is None for b in t.nutrients) and len(t.nutrients) == 9
+    result = solve_basket(table, t, "cost")
+    assert result.objective_value == pytest.approx(0.108662, rel=1e-3)
+    said = [n for n in result.notes if n.startswith("read as nutrients:")]
+    assert said == [
+        "read as nutrients: energy, protein, calcium, iron, vitamin_a_iu, thiamin, riboflavin, niacin, vitamin_c; "
+        "kept as text: unit, notes, source_note"
+    ]
+
+
+def test_a_numeric_unknown_column_is_a_custom_nutrient_and_a_text_one_is_not(tmp_path):
+    from mealplan.food_data.importers import read_user_csv
+
+    p = tmp_path / "foods.csv"
+    p.write_text("id,name,per,price,unit,fibre_score,protein\nx,X,$1,1,1 lb.,3,10\ny,Y,$1,2,14.5 oz.,,30\n")
+    table = read_user_csv(p)
+    assert table.nutrient_columns == ["protein", "fibre_score"]
+    assert table.rows["unit"].tolist() == ["1 lb.", "14.5 oz."]
+    t = BasketTargets(nutrients=[NutrientBound(nutrient="protein", min=30)])
+    result = solve_basket(table, t)
+    assert result.notes[0] == "read as nutrients: protein, fibre_score; kept as text: unit"
+
+
+def test_text_in_a_known_nutrient_column_is_still_an_error(tmp_path):
+    from mealplan.food_data.importers import read_user_csv
+
+    p = tmp_path / "foods.csv"
+    p.write_text("id,name,unit,protein\nx,X,1 lb.,lots\n")
+    with pytest.raises(FoodDataError) as err:
+        read_user_csv(p)
+    assert err.value.problems == [
+        f"{p}: row 2, column 'protein': 'lots' is not a number (leave the cell blank when unknown)"
+    ]
+
+
+def test_csv_targets_max_column_is_optional_but_min_is_not(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("nutrient,min\nprotein,20\ncalcium,300\n")
+    assert [(b.nutrient, b.min, b.max) for b in load_basket_targets(p).nutrients] == [
+        ("protein", 20.0, None),
+        ("calcium", 300.0, None),
+    ]
+    p.write_text("nutrient,max\nsodium,2000\n")
+    with pytest.raises(ConfigError, match="missing column 'min'; the columns are nutrient, min and optionally max"):
+        load_basket_targets(p)
