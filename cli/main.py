@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "basket": "mealplan.cli.cmd_basket:basket",
     "batch": "mealplan.cli.cmd_batch:batch",
     "foods": "mealplan.cli.cmd_foods:foods",
+    "dishes": "mealplan.cli.cmd_dishes:dishes",
 }
 
 EXIT_CODES_HELP = (
