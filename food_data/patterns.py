@@ -1,16 +1,9 @@
-"""Meal patterns and their food pools, as data (issue 13): the plate, breakfast and snack patterns.
+"""Meal patterns and their food pools, as data (issue 13). Pure data: no solver, no optimizer import.
 
-Two bundled files, both checked on load with every problem collected into one ``ConfigError``:
-
-- ``data/meal_patterns.yaml``: the pools (``components``: default min/max grams), the patterns
-  (slots, name order, roles and how many foods each takes) and the optional drinks. The file's
-  header documents the format.
-- ``data/pattern_foods.csv``: ``id,component,max_g,note``, one row per food, each food in exactly
-  one pool. ``max_g`` (blank = the pool's default) is grams per meal; ``note`` is the short name
-  generated meal names use ("baked salmon").
-
-Pure data: no solver, no optimizer import. ``component_for`` places a food of a user's own table
-(not in the CSV) into a pool by its category and name.
+``data/meal_patterns.yaml`` holds the pools (default grams), the patterns and the optional drinks
+(its header documents the format); ``data/pattern_foods.csv`` (``id,component,max_g,note``) puts each
+food in exactly one pool: ``max_g`` per meal (blank = the pool's default), ``note`` the short name a
+generated meal name uses. Both are checked on load, every problem collected into one ``ConfigError``.
 """
 
 from __future__ import annotations
@@ -37,9 +30,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Component(_Model):
-    """A food pool's defaults."""
-
+class Component(_Model):  # a food pool's defaults
     min_g: float = Field(gt=0)
     max_g: float = Field(gt=0)
     description: str = ""
@@ -50,10 +41,6 @@ class Role(_Model):
 
     pools: tuple[str, ...] = Field(alias="from", min_length=1)
     count: tuple[int, int]
-
-    @property
-    def optional(self) -> bool:
-        return self.count[0] == 0
 
 
 class Pattern(_Model):
@@ -76,11 +63,9 @@ class Pattern(_Model):
         return data
 
 
-class Extra(_Model):
+class Extra(Role):
     """An optional extra (drink, hot drink) that may join any meal in its slots."""
 
-    pools: tuple[str, ...] = Field(alias="from", min_length=1)
-    count: tuple[int, int]
     slots: tuple[str, ...] = Field(min_length=1)
     max_g: float = Field(gt=0)
 
@@ -93,18 +78,13 @@ class PatternLibrary(_Model):
     hot_drink: Extra
 
     def pattern(self, pattern_id: str) -> Pattern:
-        for p in self.patterns:
-            if p.id == pattern_id:
-                return p
-        raise KeyError(pattern_id)
+        return {p.id: p for p in self.patterns}[pattern_id]
 
     def for_slot(self, slot: str) -> list[Pattern]:
         return [p for p in self.patterns if slot in p.slots]
 
 
-class PatternFood(_Model):
-    """A food's place in the pools: its component and its grams per meal."""
-
+class PatternFood(_Model):  # a food's place in the pools: its component and grams per meal
     id: str
     component: str
     min_g: float
@@ -112,17 +92,10 @@ class PatternFood(_Model):
     label: str  # short name for generated meal names
 
 
-def _where(loc: Sequence[Any]) -> str:
-    return ".".join(str(x) for x in loc) or "(top)"
-
-
+@functools.lru_cache(maxsize=8)
 def load_patterns(path: str | Path | None = None) -> PatternLibrary:
     """Load and check the pattern library (default: the bundled ``meal_patterns.yaml``)."""
-    return _load_patterns(str(path or PATTERNS_FILE))
-
-
-@functools.lru_cache(maxsize=8)
-def _load_patterns(path: str) -> PatternLibrary:
+    path = path or PATTERNS_FILE
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -132,7 +105,8 @@ def _load_patterns(path: str) -> PatternLibrary:
     try:
         lib = PatternLibrary.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{path}: {_where(e['loc'])}: {e['msg']} (value: {e.get('input')!r})" for e in exc.errors()]
+        errs = [(".".join(map(str, e["loc"])) or "(top)", e["msg"], e.get("input")) for e in exc.errors()]
+        problems = [f"{path}: {loc}: {msg} (value: {value!r})" for loc, msg, value in errs]
         raise ConfigError(f"{path}: {len(problems)} problem(s) in meal patterns", problems) from None
     problems = _check_library(lib, path)
     if problems:
@@ -140,22 +114,19 @@ def _load_patterns(path: str) -> PatternLibrary:
     return lib
 
 
-def _check_range(where: str, count: tuple[int, int], problems: list[str]) -> None:
-    lo, hi = count
-    if lo < 0 or hi < lo or hi == 0:
-        problems.append(f"{where}: count {list(count)} is not a range; allowed: [lo, hi] with 0 <= lo <= hi, hi >= 1")
+def _check(where: str, count: tuple[int, int], pools: Sequence[str], lib: PatternLibrary) -> list[str]:
+    out = [
+        f"{where}: component {p!r} is unknown; allowed: {', '.join(lib.components)}"
+        for p in pools
+        if p not in lib.components
+    ]
+    if count[0] < 0 or count[1] < count[0] or count[1] == 0:
+        out.append(f"{where}: count {list(count)} is not a range; allowed: [lo, hi] with 0 <= lo <= hi, hi >= 1")
+    return out
 
 
-def _check_slots(where: str, slots: Sequence[str], problems: list[str]) -> None:
-    for s in slots:
-        if s not in SLOTS:
-            problems.append(f"{where}: slot {s!r} is unknown; allowed: {', '.join(SLOTS)}")
-
-
-def _check_pools(where: str, pools: Sequence[str], known: Mapping[str, Component], problems: list[str]) -> None:
-    for pool in pools:
-        if pool not in known:
-            problems.append(f"{where}: component {pool!r} is unknown; allowed: {', '.join(known)}")
+def _bad_slots(where: str, slots: Sequence[str]) -> list[str]:
+    return [f"{where}: slot {s!r} is unknown; allowed: {', '.join(SLOTS)}" for s in slots if s not in SLOTS]
 
 
 def _check_library(lib: PatternLibrary, path: str) -> list[str]:
@@ -171,10 +142,9 @@ def _check_library(lib: PatternLibrary, path: str) -> list[str]:
         if p.id in seen:
             problems.append(f"{at}: id {p.id!r} is used twice; allowed: unique ids")
         seen.add(p.id)
-        _check_slots(f"{at}.slots", p.slots, problems)
+        problems += _bad_slots(f"{at}.slots", p.slots)
         for role, spec in p.components.items():
-            _check_range(f"{at}.components.{role}", spec.count, problems)
-            _check_pools(f"{at}.components.{role}", spec.pools, lib.components, problems)
+            problems += _check(f"{at}.components.{role}", spec.count, spec.pools, lib)
         for role in p.name:
             if role not in p.components:
                 problems.append(
@@ -184,9 +154,7 @@ def _check_library(lib: PatternLibrary, path: str) -> list[str]:
             problems.append(f"{at}.components: every role is optional; allowed: at least one role with lo >= 1")
     for key in ("drink", "hot_drink"):
         extra: Extra = getattr(lib, key)
-        _check_range(f"{path}: {key}", extra.count, problems)
-        _check_slots(f"{path}: {key}.slots", extra.slots, problems)
-        _check_pools(f"{path}: {key}.from", extra.pools, lib.components, problems)
+        problems += _check(f"{path}: {key}", extra.count, extra.pools, lib) + _bad_slots(f"{path}: {key}", extra.slots)
     return problems
 
 
@@ -198,23 +166,17 @@ def load_pattern_foods(
     skip_missing: bool = False,
     fallback: bool = False,
 ) -> dict[str, PatternFood]:
-    """The pool foods: food id -> ``PatternFood`` (component, min_g, max_g, label).
-
-    Every CSV id must be in ``foods`` (``skip_missing=True`` drops absent ones instead, for a
-    user's table). ``fallback=True`` also places the table's other foods with ``component_for``
-    (for a user's own table; never for the bundled SR24 table, whose pools are hand-picked).
-    """
+    """Food id -> ``PatternFood``. Every CSV id must be in ``foods`` (``skip_missing`` drops absent ones);
+    ``fallback`` places a user's table's other foods with ``component_for`` (not for bundled SR24)."""
     path = Path(path or POOL_FOODS_FILE)
     lib = library or load_patterns()
     ids = set(foods.rows.index)
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read pattern foods: {exc}") from exc
     if not rows or tuple(c.strip() for c in rows[0]) != CSV_COLUMNS:
-        header = rows[0] if rows else []
-        raise ConfigError(f"{path}: header is {header}; allowed: {','.join(CSV_COLUMNS)}")
+        raise ConfigError(f"{path}: header is {rows[:1]}; allowed: {','.join(CSV_COLUMNS)}")
     problems: list[str] = []
     out: dict[str, PatternFood] = {}
     first_line: dict[str, int] = {}
@@ -239,15 +201,13 @@ def load_pattern_foods(
             problems.append(f"{at}: component: {comp!r} is unknown; allowed: {', '.join(lib.components)}")
             continue
         default = lib.components[comp]
-        max_g = default.max_g
-        if max_text:
-            try:
-                max_g = float(max_text)
-            except ValueError:
-                max_g = float("nan")
-            if not max_g > 0:
-                problems.append(f"{at}: max_g: {max_text!r} is not a positive number; allowed: grams > 0 or blank")
-                continue
+        try:
+            max_g = float(max_text) if max_text else default.max_g
+        except ValueError:
+            max_g = float("nan")
+        if not max_g > 0:
+            problems.append(f"{at}: max_g: {max_text!r} is not a positive number; allowed: grams > 0 or blank")
+            continue
         out[fid] = PatternFood(
             id=fid, component=comp, min_g=min(default.min_g, max_g / 2), max_g=max_g, label=note or fid
         )
@@ -280,67 +240,58 @@ def meal_name(pattern: Pattern, picks: Mapping[str, Sequence[str]]) -> str:
     parts = [label for role in pattern.name for label in picks.get(role, ())]
     if not parts:
         return pattern.id.replace("-", " ").capitalize()
-    head, rest = parts[0], parts[1:]
-    text = (
-        head
-        if not rest
-        else f"{head} with " + (rest[0] if len(rest) == 1 else ", ".join(rest[:-1]) + " and " + rest[-1])
-    )
+    text = parts[0] if len(parts) == 1 else f"{parts[0]} with " + " and ".join([", ".join(parts[1:-1]), parts[-1]])
+    text = text.replace(" with  and ", " with ")
     return text[0].upper() + text[1:]
 
 
-# Never a pattern component: salt, egg white or yolk, alcohol, infant foods.
-_NEVER = re.compile(r"^salt\b|salt, table|egg,? white|egg,? yolk|alcohol|\bbeer\b|\bwine\b|infant|babyfood")
-# Not as eaten: raw, dried or powdered forms.
-_RAW = re.compile(r"\braw\b|\bdried\b|powder|\bdry\b|unprepared|\bflour\b|\bmix\b")
-# (category prefix, name pattern or "", component or None, allowed when raw); the first match wins.
-_RULES: tuple[tuple[str, str, str | None, bool], ...] = (
-    ("legumes", "hummus", "dip", False),
-    ("vegetables", r"carrot|celery|cucumber|pepper|radish|jicama|snap", "raw_veg", True),
-    ("vegetables", r"potato|\bcorn\b|\byam|plantain|cassava", "starch", False),
-    ("fruits", "juice", "drink", False),
-    ("fruits", r"apricots|raisins|prunes|dates|figs|cranberries", "fruit", True),
-    ("grains", "ready-to-eat", "cereal", False),
-    ("grains", r"cracker|rice cake|crispbread|matzo", "crackers", False),
-    ("grains", r"(oat|grits|farina|cream of).*(cooked|prepared) with water", "hot_cereal", False),
-    ("grains", r"toasted|bagel|english muffin", "bread", False),
-    ("grains", r"cookie|cake|pie\b|pastry|doughnut|muffin|biscuit|waffle|pancake", None, True),
-    ("dairy", "yogurt", "yogurt", False),
-    ("dairy", r"cream cheese|cheese, cream", "spread", False),
-    ("dairy", "cheese", "cheese", False),
-    ("dairy", r"milk|drink", "milk", False),
-    ("nuts and seeds", "butter", "spread", False),
-    ("nuts and seeds", r"milk|cream", None, True),
-    ("nuts and seeds", "", "nuts", True),
-    ("fats and oils", "", "fat", False),
-    ("beverages", r"coffee|\btea\b", "hot_drink", False),
-    ("beverages", r"juice|coconut water|kefir", "drink", False),
-    ("condiments", r"spice|salt|leavening|vinegar|\bfresh\b", None, True),
-    ("condiments", "", "sauce", False),
-    ("sweets", r"\bjams?\b|jelly|preserves|honey|marmalade", "spread", False),
-    ("meat", "", "protein", False),
-    ("poultry", "", "protein", False),
-    ("seafood", "", "protein", False),
-    ("legumes", "", "protein", False),
-    ("eggs", "whole", "egg", False),
-    ("vegetables", "", "vegetable", False),
-    ("fruits", "", "fruit", False),
-    ("grains", "", "starch", False),
+# Never a pattern component: salt, egg white or yolk, alcohol, infant, dehydrated and fast-food items.
+_NEVER = re.compile(
+    r"^salt\b|salt, table|egg,? white|egg,? yolk|alcohol|\bbeer\b|\bwine\b|infant|babyfood|powder|dehydrated|"
+    r"freeze-dried|flakes, dried|fast food|mcdonald|burger king|wendy|popeyes|kfc|taco bell|applebee|cracker barrel"
+)
+# Not as eaten (for meat, fish, eggs, grains, legumes): raw, dried or powdered forms.
+_RAW = re.compile(r"\braw\b|\bdried\b|\bdry\b|uncooked|unprepared|\bflour\b|\bmix\b")
+# (category pattern, name pattern, component or None, form: "any" | "raw" | "eaten"); the first match wins.
+_RULES: tuple[tuple[str, str, str | None, str], ...] = (
+    ("legumes", "hummus", "dip", "any"),
+    ("vegetables", r"carrot|celery|cucumber|pepper|radish|jicama|snap", "raw_veg", "raw"),
+    ("vegetables", r"potato|\bcorn\b|\byam|plantain|cassava", "starch", "eaten"),
+    ("vegetables", "", "vegetable", "any"),
+    ("fruits", "juice", "drink", "any"),
+    ("fruits", "", "fruit", "any"),
+    ("grains", "ready-to-eat", "cereal", "any"),
+    ("grains", r"cracker|rice cake|crispbread|matzo", "crackers", "any"),
+    ("grains", r"(oat|grits|farina|cream of).*(cooked|prepared) with water", "hot_cereal", "eaten"),
+    ("grains", r"cookie|cake|pie\b|pastry|doughnut|muffins, (?!english)|biscuit|waffle|pancake", None, "any"),
+    ("grains", r"toasted|bagel|english muffin", "bread", "eaten"),
+    ("grains", "", "starch", "eaten"),
+    ("dairy", "yogurt", "yogurt", "any"),
+    ("dairy", r"cream cheese|cheese, cream", "spread", "any"),
+    ("dairy", "cheese", "cheese", "any"),
+    ("dairy", r"milk|drink", "milk", "eaten"),
+    ("nuts and seeds", "butter", "spread", "any"),
+    ("nuts and seeds", r"milk|cream|flour|meal", None, "any"),
+    ("nuts and seeds", "", "nuts", "any"),
+    ("fats and oils", "", "fat", "any"),
+    ("beverages", r"coffee|\btea\b", "hot_drink", "eaten"),
+    ("beverages", r"juice|coconut water|kefir", "drink", "eaten"),
+    ("condiments", r"spice|salt|leavening|vinegar|\bfresh\b", None, "any"),
+    ("condiments", "", "sauce", "eaten"),
+    ("sweets", r"\bjams?\b|jelly|preserves|honey|marmalade", "spread", "any"),
+    ("meat|poultry|seafood|legumes", "", "protein", "eaten"),
+    ("eggs", "whole", "egg", "eaten"),
 )
 
 
 def component_for(food_row: Mapping[str, Any]) -> str | None:
-    """A pool for a food not in ``pattern_foods.csv``, from its ``category`` and ``name``; or None.
-
-    Conservative: raw meat, fish and eggs, egg white or yolk, salt, dried or powdered forms, mixed
-    dishes and sweets get None.
-    """
+    """A pool for a food of a user's table (not in the CSV) from its ``category`` and ``name``, or None."""
     name = str(food_row.get("name", "")).lower()
     cat = str(food_row.get("category", "")).lower()
     if _NEVER.search(name):
         return None
     raw = bool(_RAW.search(name))
-    for prefix, pattern, component, raw_ok in _RULES:
-        if cat.startswith(prefix) and re.search(pattern, name):
-            return component if raw_ok or not raw else None
+    for prefix, pattern, component, form in _RULES:
+        if re.match(prefix, cat) and re.search(pattern, name):
+            return component if form == "any" or (form == "raw") == raw else None
     return None
