@@ -16,10 +16,16 @@ Pairs = Iterable[tuple[pulp.LpVariable, float]]
 
 def linear(pairs: Pairs, constant: float = 0.0) -> pulp.LpAffineExpression:
     """An affine expression from (variable, coefficient) pairs; zero coefficients are dropped."""
-    expr = pulp.LpAffineExpression([(v, float(c)) for v, c in pairs if c != 0.0])
+    terms = {v: float(c) for v, c in pairs if c != 0.0}  # a repeated variable keeps its last coefficient
+    if _FROM_DICT is not None:  # PuLP 4: expressions live in its Rust core
+        return _FROM_DICT(terms, float(constant))
+    expr = pulp.LpAffineExpression(list(terms.items()))
     if constant:
         expr.constant = float(constant)
     return expr
+
+
+_FROM_DICT = getattr(pulp.LpAffineExpression, "from_dict", None)
 
 
 def continuous(prob: pulp.LpProblem, name: str, low: float | None = 0.0, up: float | None = None):

@@ -1,29 +1,59 @@
 """Solving built models: HiGHS through highspy by default, CBC as the fallback.
 
-This module solves and never builds. PuLP's integer status codes stop here: ``solve`` returns a
+This module solves and never builds. Solver status codes stop here: ``solve`` returns a
 ``SolveOutcome`` carrying our own ``SolveStatus``. A time-limited solve that found a solution is
 ``TIME_LIMIT`` with its gap, never ``OPTIMAL``.
+
+The HiGHS path uses only PuLP's public modelling API (``variables()``, ``constraints()``, the
+objective, bounds and categories; ``varValue``, ``dj``, ``pi`` and ``slack`` to hand the solution
+back) and highspy's own public API, so it runs unchanged on PuLP 3.3 and PuLP 4 and on every highspy
+from the lower bound up. No solver writes to standard output or standard error unless the solver
+log is asked for (``log=True``, or ``MEALPLAN_SOLVER_LOG=1``, which ``mealplan --debug`` sets); the
+log then goes to standard error, never to standard output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulp
-
 from mealplan.food_data.errors import InputError, SolverError
 from mealplan.optimizer.status import SolveStatus
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 SOLVERS = ("highs", "cbc")
 # Absolute gap: an objective within this of the bound is optimal. Objectives are scaled so that a
 # whole target missed costs 1000 (optimizer.model.SHORTFALL_WEIGHT): 1.0 is 0.1 % of one target.
 ABS_GAP = 1.0
+# Set to 1 to see the solvers' own logs on standard error (``mealplan --debug`` sets it; batch
+# worker processes inherit it).
+LOG_ENV = "MEALPLAN_SOLVER_LOG"
+
+# PuLP 3's (status, sol_status) codes, as numbers: PuLP 4 replaced them by ``LpSolveStatus`` and
+# ``has_solution``, so they are spelt out here rather than read from ``pulp``.
+LP_STATUS_NOT_SOLVED, LP_STATUS_OPTIMAL, LP_STATUS_INFEASIBLE, LP_STATUS_UNBOUNDED, LP_STATUS_UNDEFINED = (
+    0,
+    1,
+    -1,
+    -2,
+    -3,
+)
+LP_SOLUTION_NONE, LP_SOLUTION_OPTIMAL, LP_SOLUTION_FEASIBLE, LP_SOLUTION_INFEASIBLE, LP_SOLUTION_UNBOUNDED = (
+    0,
+    1,
+    2,
+    -1,
+    -2,
+)
 
 
 @dataclass
@@ -44,119 +74,336 @@ class SolveOutcome:
 
 
 def map_status(status: int, sol_status: int, time_limited: bool) -> SolveStatus:
-    """Map PuLP's ``(status, sol_status)`` to our ``SolveStatus``."""
-    if sol_status == pulp.LpSolutionOptimal and not time_limited:
+    """Map PuLP 3's ``(status, sol_status)`` codes to our ``SolveStatus``."""
+    if sol_status == LP_SOLUTION_OPTIMAL and not time_limited:
         return SolveStatus.OPTIMAL
-    if sol_status in (pulp.LpSolutionIntegerFeasible, pulp.LpSolutionOptimal):
+    if sol_status in (LP_SOLUTION_FEASIBLE, LP_SOLUTION_OPTIMAL):
         return SolveStatus.TIME_LIMIT
-    if sol_status == pulp.LpSolutionInfeasible or status == pulp.LpStatusInfeasible:
+    if sol_status == LP_SOLUTION_INFEASIBLE or status == LP_STATUS_INFEASIBLE:
         return SolveStatus.INFEASIBLE
-    if sol_status == pulp.LpSolutionUnbounded or status == pulp.LpStatusUnbounded:
+    if sol_status == LP_SOLUTION_UNBOUNDED or status == LP_STATUS_UNBOUNDED:
         return SolveStatus.UNBOUNDED
-    if status == pulp.LpStatusUndefined:
+    if status == LP_STATUS_UNDEFINED:
         return SolveStatus.ERROR
     return SolveStatus.NOT_SOLVED
 
 
-def _cbc_solver(time_limit: float, gap: float, threads: int):
-    path = None
+def map_stats(status_name: str, has_solution: bool, time_limited: bool) -> SolveStatus:
+    """Map PuLP 4's ``LpSolveStats`` (the name of its ``LpSolveStatus`` and ``has_solution``)."""
+    if has_solution:
+        return SolveStatus.OPTIMAL if status_name == "Optimal" and not time_limited else SolveStatus.TIME_LIMIT
+    if status_name == "Infeasible":
+        return SolveStatus.INFEASIBLE
+    if status_name == "Unbounded":
+        return SolveStatus.UNBOUNDED
+    if status_name in ("Undefined", "NumericalError"):
+        return SolveStatus.ERROR
+    return SolveStatus.NOT_SOLVED
+
+
+def solver_log_wanted(log_flag: bool | None = None) -> bool:
+    """Whether the solvers' own logs are wanted: the flag if given, else ``MEALPLAN_SOLVER_LOG``."""
+    if log_flag is not None:
+        return log_flag
+    return os.environ.get(LOG_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+_FD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _stdout_to(target: str | int):
+    """Point file descriptor 1 at ``target`` (``os.devnull`` or fd 2) for the block, at the OS level.
+
+    C code (HiGHS's banner, CBC's log in a child process) writes to fd 1 directly, where neither
+    ``sys.stdout`` nor Click's test runner can catch it.
+    """
+    with _FD_LOCK:
+        for stream in (sys.stdout, sys.__stdout__):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:  # no fd 1 at all (a daemon): nothing to protect
+            yield
+            return
+        try:
+            if isinstance(target, int):
+                os.dup2(target, 1)
+            else:
+                fd = os.open(target, os.O_WRONLY)
+                try:
+                    os.dup2(fd, 1)
+                finally:
+                    os.close(fd)
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+_highspy = None
+
+
+def _import_highspy():
+    global _highspy
+    if _highspy is None:
+        try:
+            import highspy
+        except ImportError as exc:
+            raise SolverError("the HiGHS solver is not installed (pip install highspy).") from exc
+        _highspy = highspy
+    return _highspy
+
+
+def _new_highs(highspy, *, show_log: bool):
+    """A ``highspy.Highs`` with its output off (or on standard error under ``show_log``).
+
+    Recent highspy prints a banner to fd 1 when the first ``Highs`` of a process is made, before
+    any option can be set: the construction runs with fd 1 on ``/dev/null``.
+    """
+    with _stdout_to(2 if show_log else os.devnull):
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", show_log)
+        highs.setOptionValue("log_to_console", show_log)
+    return highs
+
+
+def _set_option(highs, name: str, value) -> None:
+    """Set a HiGHS option; an option this highspy does not know is skipped (older releases)."""
     try:
-        import cbcbox  # ships a CBC binary with ``pulp[cbc]``
-
-        path = cbcbox.cbc_bin_path()
-    except (ImportError, AttributeError, OSError):
-        path = None
-    solver = pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, gapRel=gap, threads=threads)
-    if not solver.available():
-        raise SolverError('the CBC solver is not installed (pip install "pulp[cbc]").')
-    return solver
+        highs.setOptionValue(name, value)
+    except Exception as exc:  # noqa: BLE001 - highspy raises various types across versions
+        logger.debug("HiGHS option %s not set: %s", name, exc)
 
 
-class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS with the model passed in bulk and an optional partial MIP start.
+class _HighsEngine:
+    """HiGHS through highspy's public API, reading and writing the model through PuLP's public API.
 
-    PuLP adds columns and rows to highspy one call at a time and lists the problem's variables
-    (a walk over every constraint) four times a solve; here they are listed once and passed as
-    arrays, which cut the Python overhead of a week plan's 14 solves by about half.
+    The model is passed in bulk (one ``addCols`` and one ``addRows``): a week plan's 14 solves spend
+    half as much Python time as passing it a column and a row at a time.
 
-    A partial start gives values for some variables, which HiGHS completes into a first solution:
-    fixing the indicator variables the LP relaxation leaves at 0 lets it find a first plan with a
-    sub-MIP on the rest instead of after rounds of root cuts.
+    A partial MIP start gives values for some variables, which HiGHS completes into a first
+    solution: fixing the indicator variables the LP relaxation leaves at 0 lets it find a first plan
+    with a sub-MIP on the rest instead of after rounds of root cuts. highspy releases without
+    ``setSolution`` skip it (it never changes what is optimal).
     """
 
-    mip_start: dict[pulp.LpVariable, float] | None = None  # ("start" is PuLP's own attribute)
-    is_mip = False
+    name = "highs"
 
-    def actualSolve(self, lp: pulp.LpProblem, **kwargs) -> int:
-        import highspy
+    def __init__(self, time_limit: float, gap: float, threads: int, gap_abs: float = ABS_GAP):
+        self.highspy = _import_highspy()
+        self.time_limit = time_limit
+        self.gap = gap
+        self.gap_abs = gap_abs
+        self.threads = threads
+        self.mip = True
+        self.start: dict[pulp.LpVariable, float] | None = None
+        self.show_log = False
+        self.is_mip = False
+        self.time_limited = False
+        self.mip_gap: tuple[float, float] | None = None  # (objective, dual bound) of a MIP
+
+    def run(self, prob: pulp.LpProblem) -> tuple[SolveStatus, bool]:
+        """Solve ``prob``, write the solution back into it; return our status and has_solution."""
         import numpy as np
 
-        variables = lp.variables()  # registers every variable and sorts them by name, once
-        self.createAndConfigureSolver(lp)
-        model = lp.solverModel
+        highspy = self.highspy
+        highs = _new_highs(highspy, show_log=self.show_log)
+        _set_option(highs, "mip_rel_gap", float(self.gap))
+        _set_option(highs, "mip_abs_gap", float(self.gap_abs))
+        _set_option(highs, "threads", int(self.threads))
+        _set_option(highs, "time_limit", float(self.time_limit))
+        # RENS finds little here once the start has given a plan, and costs time on the hardest days.
+        _set_option(highs, "mip_heuristic_run_rens", False)
+
         inf = highspy.kHighsInf
-        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
-        objective = lp.objective or {}
-        for i, var in enumerate(variables):
-            var.index = i
-        model.addCols(
-            len(variables),
-            np.array([sign * objective.get(v, 0.0) for v in variables], dtype=float),
-            np.array([-inf if v.lowBound is None else v.lowBound for v in variables], dtype=float),
-            np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=float),
-            0,
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0, dtype=float),
-        )
-        integer = np.array([v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32)
+        variables = prob.variables()
+        column = {v: i for i, v in enumerate(variables)}
+        n = len(variables)
+        sign = -1.0 if prob.sense == pulp.LpMaximize else 1.0
+        cost = np.zeros(n, dtype=float)
+        if prob.objective is not None:
+            for var, coef in prob.objective.items():
+                cost[column[var]] = sign * coef
+        lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables], dtype=float)
+        upper = np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=float)
+        empty_i, empty_f = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=float)
+        highs.addCols(n, cost, lower, upper, 0, empty_i, empty_i, empty_f)
+        integer = np.array([i for i, v in enumerate(variables) if v.cat == pulp.LpInteger], dtype=np.int32)
         self.is_mip = len(integer) > 0
         if self.mip and self.is_mip:
             kind = np.full(len(integer), int(highspy.HighsVarType.kInteger), dtype=np.uint8)
-            model.changeColsIntegrality(len(integer), integer, kind)
-        starts, index, value, lower, upper = [], [], [], [], []
-        for i, constraint in enumerate(lp.constraints()):
-            constraint.index = i
+            highs.changeColsIntegrality(len(integer), integer, kind)
+
+        constraints = prob.constraints()
+        starts, index, value, row_lower, row_upper = [], [], [], [], []
+        for constraint in constraints:
             starts.append(len(index))
             for var, coef in constraint.items():
                 if coef != 0:
-                    index.append(var.index)
+                    index.append(column[var])
                     value.append(coef)
-            lb, ub = constraint.getLb(), constraint.getUb()
-            lower.append(-inf if lb is None else lb)
-            upper.append(inf if ub is None else ub)
-        model.addRows(
+            rhs = -constraint.constant
+            sense = constraint.sense
+            row_lower.append(rhs if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -inf)
+            row_upper.append(rhs if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else inf)
+        highs.addRows(
             len(starts),
-            np.array(lower, dtype=float),
-            np.array(upper, dtype=float),
+            np.array(row_lower, dtype=float),
+            np.array(row_upper, dtype=float),
             len(index),
             np.array(starts, dtype=np.int32),
             np.array(index, dtype=np.int32),
             np.array(value, dtype=float),
         )
-        self.callSolver(lp)
-        status, sol_status = self.findSolutionValues(lp)
-        lp.assignStatus(status, sol_status)
-        return status
 
-    def callSolver(self, lp: pulp.LpProblem) -> None:
-        if self.mip_start:
-            import numpy as np
+        if self.start and self.mip and self.is_mip and hasattr(highs, "setSolution"):
+            known = [(column[v], float(x)) for v, x in self.start.items() if v in column]
+            if known:
+                try:
+                    highs.setSolution(
+                        len(known),
+                        np.array([i for i, _ in known], dtype=np.int32),
+                        np.array([x for _, x in known], dtype=float),
+                    )
+                except TypeError:  # a highspy with only the full-solution form
+                    logger.debug("this highspy takes no partial MIP start; solving without it")
 
-            index = np.array([v.index for v in self.mip_start], dtype=np.int32)
-            values = np.array(list(self.mip_start.values()), dtype=float)
-            lp.solverModel.setSolution(len(index), index, values)
-        super().callSolver(lp)
+        if self.show_log:
+            with _stdout_to(2):
+                highs.run()
+        else:
+            highs.run()
+
+        status = highs.getModelStatus()
+        info = highs.getInfo()
+        objective = highs.getObjectiveValue()
+        statuses = highspy.HighsModelStatus
+        self.time_limited = status == statuses.kTimeLimit
+        stopped = {
+            getattr(statuses, name)
+            for name in (
+                "kTimeLimit",
+                "kIterationLimit",
+                "kInterrupt",
+                "kObjectiveBound",
+                "kObjectiveTarget",
+                "kSolutionLimit",
+                "kMemoryLimit",
+                "kHighsInterrupt",
+            )
+            if hasattr(statuses, name)
+        }
+        if status == statuses.kOptimal:
+            result, has_solution = SolveStatus.OPTIMAL, True
+        elif status in stopped:
+            has_solution = math.isfinite(objective)
+            result = SolveStatus.TIME_LIMIT if has_solution else SolveStatus.NOT_SOLVED
+        elif status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
+            result, has_solution = SolveStatus.INFEASIBLE, False
+        elif status == statuses.kUnbounded:
+            result, has_solution = SolveStatus.UNBOUNDED, False
+        else:  # load, model, presolve, solve or postsolve error; empty model; unknown
+            result, has_solution = SolveStatus.NOT_SOLVED, False
+        if self.mip and self.is_mip:
+            self.mip_gap = (info.objective_function_value, info.mip_dual_bound)
+
+        solution = highs.getSolution()
+        col_value, col_dual = list(solution.col_value), list(solution.col_dual)
+        row_value, row_dual = list(solution.row_value), list(solution.row_dual)
+        # HiGHS minimised sign * objective: a maximisation's duals come back negated. They are
+        # handed back as the change in PuLP's own objective per unit (as PuLP 4 and CBC report them).
+        if len(col_value) == n:
+            has_duals = len(col_dual) == n
+            for i, var in enumerate(variables):
+                var.varValue = col_value[i]
+                if has_duals:
+                    var.dj = sign * col_dual[i]
+        if len(row_value) == len(constraints):
+            has_duals = len(row_dual) == len(constraints)
+            for i, constraint in enumerate(constraints):
+                # PuLP keeps the constant on the left-hand side; a <= row's slack is rhs - activity.
+                slack = constraint.constant + row_value[i]
+                constraint.slack = -slack if constraint.sense == pulp.LpConstraintLE else slack
+                if has_duals:
+                    constraint.pi = sign * row_dual[i]
+        if hasattr(prob, "assignStatus"):  # PuLP 3 keeps a status on the problem; PuLP 4 does not
+            prob.assignStatus(*_pulp3_codes(result))
+        return result, has_solution
 
 
-def _highs_solver(time_limit: float, gap: float, threads: int):
-    # RENS finds little here once the start has given a plan, and costs time on the hardest days.
-    solver = _HiGHS(
-        msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=ABS_GAP, threads=threads, mip_heuristic_run_rens=False
-    )
-    if not solver.available():
-        raise SolverError("the HiGHS solver is not installed (pip install highspy).")
-    return solver
+def _pulp3_codes(result: SolveStatus) -> tuple[int, int]:
+    return {
+        SolveStatus.OPTIMAL: (LP_STATUS_OPTIMAL, LP_SOLUTION_OPTIMAL),
+        SolveStatus.TIME_LIMIT: (LP_STATUS_OPTIMAL, LP_SOLUTION_FEASIBLE),
+        SolveStatus.INFEASIBLE: (LP_STATUS_INFEASIBLE, LP_SOLUTION_INFEASIBLE),
+        SolveStatus.UNBOUNDED: (LP_STATUS_UNBOUNDED, LP_SOLUTION_UNBOUNDED),
+        SolveStatus.ERROR: (LP_STATUS_UNDEFINED, LP_SOLUTION_NONE),
+    }.get(result, (LP_STATUS_NOT_SOLVED, LP_SOLUTION_NONE))
+
+
+class _CbcEngine:
+    """CBC through PuLP's ``COIN_CMD`` (the binary ``pulp[cbc]`` ships), on PuLP 3 and PuLP 4."""
+
+    name = "cbc"
+
+    def __init__(self, time_limit: float, gap: float, threads: int):
+        path = None
+        try:
+            import cbcbox  # ships a CBC binary with ``pulp[cbc]``
+
+            path = cbcbox.cbc_bin_path()
+        except (ImportError, AttributeError, OSError):
+            path = None
+        self.time_limit = time_limit
+        self.gap = gap
+        self.threads = threads
+        self.path = path
+        self.mip = True
+        self.start = None  # CBC takes no partial start here
+        self.show_log = False
+        self.is_mip = False
+        self.time_limited = False
+        self.mip_gap = None
+        if not self._solver().available():
+            raise SolverError('the CBC solver is not installed (pip install "pulp[cbc]").')
+
+    def _solver(self):
+        return pulp.COIN_CMD(
+            path=self.path,
+            mip=self.mip,
+            msg=self.show_log,
+            timeLimit=self.time_limit,
+            gapRel=self.gap,
+            threads=self.threads,
+        )
+
+    def run(self, prob: pulp.LpProblem) -> tuple[SolveStatus, bool]:
+        self.is_mip = bool(prob.isMIP())
+        began = time.perf_counter()
+        if self.show_log:
+            with _stdout_to(2):
+                returned = prob.solve(self._solver())
+        else:
+            returned = prob.solve(self._solver())
+        self.time_limited = time.perf_counter() - began >= self.time_limit * 0.98
+        if hasattr(returned, "has_solution"):  # PuLP 4: an LpSolveStats
+            name = getattr(returned.status, "name", str(returned.status))
+            result = map_stats(name, bool(returned.has_solution), self.time_limited)
+        else:  # PuLP 3: the status code, with the solution status on the problem
+            result = map_status(int(returned), prob.sol_status, self.time_limited)
+        return result, result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+
+
+def _cbc_solver(time_limit: float, gap: float, threads: int) -> _CbcEngine:
+    return _CbcEngine(time_limit, gap, threads)
+
+
+def _highs_solver(time_limit: float, gap: float, threads: int) -> _HighsEngine:
+    return _HighsEngine(time_limit, gap, threads)
 
 
 def solve(
@@ -170,6 +417,7 @@ def solve(
     relax: bool = False,
     gap_scale: float = 1.0,
     start: dict[pulp.LpVariable, float] | None = None,
+    log: bool | None = None,
 ) -> SolveOutcome:
     """Solve ``prob`` in place and report the outcome.
 
@@ -187,34 +435,37 @@ def solve(
             "within x % of the optimum or of one target".
         start: A partial MIP start for HiGHS (CBC ignores it): values of some variables, which the
             solver tries to complete into a first solution. It never changes what is optimal.
+        log: Show the solver's own log on standard error; ``None`` (default) reads
+            ``MEALPLAN_SOLVER_LOG``. Without it no solver writes to stdout or stderr.
 
     Raises:
         InputError: unknown solver name or non-positive limits.
         SolverError: no solver could run.
     """
     if solver not in SOLVERS:
-        raise InputError(f"--solver {solver!r} is not known; allowed: {', '.join(SOLVERS)}.")
+        raise InputError(f"solver {solver!r} is not known; allowed: {', '.join(SOLVERS)}.")
     if not (time_limit > 0 and math.isfinite(time_limit)):
-        raise InputError(f"--time-limit {time_limit!r} must be a positive number of seconds.")
+        raise InputError(f"time limit {time_limit!r} must be a positive number of seconds.")
     if not (0 <= gap < 1):
-        raise InputError(f"--gap {gap!r} must be a fraction between 0 and 1 (0.01 = 1 %).")
+        raise InputError(f"gap {gap!r} must be a fraction between 0 and 1 (0.01 = 1 %).")
     order = [solver] + ([s for s in SOLVERS if s != solver] if fallback else [])
+    show_log = solver_log_wanted(log)
     notes: list[str] = []
     for name in order:
         try:
             engine = (_highs_solver if name == "highs" else _cbc_solver)(time_limit, gap, threads)
             engine.mip = not relax
+            engine.show_log = show_log
             if name == "highs" and not relax:
-                engine.mip_start = start
+                engine.start = start
             began = time.perf_counter()
-            status = prob.solve(engine)
+            result, _ = engine.run(prob)
             seconds = time.perf_counter() - began
         except (SolverError, pulp.PulpSolverError, OSError) as exc:
             notes.append(f"{name} failed: {exc}")
-            log.warning("solver %s failed: %s", name, exc)
+            logger.warning("solver %s failed: %s", name, exc)
             continue
-        is_mip = engine.is_mip if isinstance(engine, _HiGHS) else bool(prob.isMIP())
-        outcome = _outcome(prob, name, status, seconds, time_limit, relax, gap_scale, is_mip)
+        outcome = _outcome(prob, engine, result, seconds, relax, gap_scale)
         outcome.notes = notes
         if outcome.status == SolveStatus.ERROR and name != order[-1]:
             notes.append(f"{name} returned an error status; trying the next solver")
@@ -223,35 +474,17 @@ def solve(
     raise SolverError("no solver could solve the model: " + "; ".join(notes))
 
 
-def _outcome(
-    prob: pulp.LpProblem,
-    name: str,
-    status: int,
-    seconds: float,
-    time_limit: float,
-    relax: bool,
-    gap_scale: float,
-    is_mip: bool,
-) -> SolveOutcome:
+def _outcome(prob: pulp.LpProblem, engine, result: SolveStatus, seconds: float, relax: bool, gap_scale: float):
     gap = None
-    time_limited = False
-    model = getattr(prob, "solverModel", None)
-    if name == "highs" and model is not None:
-        import highspy
-
-        time_limited = model.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-        if is_mip and not relax:
-            info = model.getInfo()
-            primal, bound = info.objective_function_value, info.mip_dual_bound
-            if math.isfinite(primal) and math.isfinite(bound):
-                gap = max(primal - bound, 0.0) / max(abs(primal), gap_scale)
-    elif seconds >= time_limit * 0.98:
-        time_limited = True
-    result = map_status(status, prob.sol_status, time_limited)
-    objective = pulp.value(prob.objective) if result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT) else None
-    if result == SolveStatus.OPTIMAL and (relax or not is_mip):
+    if engine.mip_gap is not None and not relax:
+        primal, bound = engine.mip_gap
+        if math.isfinite(primal) and math.isfinite(bound):
+            gap = max(primal - bound, 0.0) / max(abs(primal), gap_scale)
+    has_solution = result in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+    objective = pulp.value(prob.objective) if has_solution and prob.objective is not None else None
+    if result == SolveStatus.OPTIMAL and (relax or not engine.is_mip):
         gap = 0.0
-    return SolveOutcome(status=result, solver=name, seconds=seconds, objective=objective, gap=gap)
+    return SolveOutcome(status=result, solver=engine.name, seconds=seconds, objective=objective, gap=gap)
 
 
 def write_model(prob: pulp.LpProblem, path: Path) -> None:
@@ -262,4 +495,4 @@ def write_model(prob: pulp.LpProblem, path: Path) -> None:
     elif path.suffix.lower() == ".lp":
         prob.writeLP(str(path))
     else:
-        raise InputError(f"--write-model {str(path)!r}: the file must end in .mps or .lp.")
+        raise InputError(f"model file {str(path)!r} must end in .mps or .lp.")
