@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import platformdirs
 
 from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS
+from mealplan.food_data.vocab import CURATION_COLUMNS, INFO_COLUMNS  # noqa: F401 (part of the table's API)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,20 +33,8 @@ FOODS_FILE = "sr24_foods.csv.gz"
 MEASURES_FILE = "sr24_measures.csv.gz"
 log = logging.getLogger(__name__)
 
-# Columns that describe a food rather than its nutrients. Curation adds the planner columns.
-INFO_COLUMNS = ("name", "usda_group", "source", "deprecated")
-CURATION_COLUMNS = (
-    "category",  # one of food_data.curation.CATEGORIES
-    "diet",  # the most restrictive pattern the food fits: vegan < vegetarian < pescatarian < omnivore
-    "allergens",  # ";"-joined allergen tags (food_data.curation.ALLERGENS), "" for none
-    "as_eaten",  # bool: in the form people eat it
-    "serving_name",  # household measure of the default serving, e.g. "1 medium"
-    "serving_g",  # grams in that serving
-    "max_g",  # realistic maximum per day, grams
-    "slots",  # ";"-joined meal slots it suits: breakfast;lunch;dinner;snack
-    "planner",  # bool: in the curated planner set
-    "price",  # price per 100 g (or per the table's declared unit); NaN when unknown
-)
+# INFO_COLUMNS describe a food, CURATION_COLUMNS are the planner columns curation adds (defined
+# with the other vocabularies in food_data.vocab, which curation reads too).
 # Optional: ``common`` (bool) marks everyday foods (food_data.staples); tables without it, such as a
 # user's own foods, count every food as common.
 
@@ -260,6 +250,10 @@ def load_bundled() -> FoodTable:
 
 
 def _build_bundled() -> FoodTable:
+    """Read and curate the bundled table (a cache miss). Data flows one way: this table module asks
+    curation to derive the planner columns; curation knows nothing of FoodTable or the cache."""
+    # Imported here, not at the top: curation imports pandas, 0.4 s of a day plan's 1 s start-up
+    # (python -X importtime), which a cache hit never needs.
     from mealplan.food_data.curation import curate
     from mealplan.food_data.staples import staple_mask
 
@@ -276,21 +270,20 @@ _PACKAGE_DIR = Path(__file__).parent
 def cache_path() -> Path | None:
     """The cache file for the curated bundled table, or None when caching is off.
 
-    The folder is ``$MEALPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/mealplan``, else
-    ``~/.cache/mealplan``. The file name carries a hash of every file in the ``food_data`` package
-    (code and data) and the Python and numpy versions.
+    The folder is ``$MEALPLAN_CACHE_DIR``, else the platform's user cache folder
+    (``platformdirs.user_cache_dir("mealplan")``: ``$XDG_CACHE_HOME/mealplan`` or
+    ``~/.cache/mealplan`` on Linux, ``~/Library/Caches/mealplan`` on macOS, ``%LOCALAPPDATA%`` on
+    Windows). The file name carries a hash of every file in the ``food_data`` package and its
+    subpackages (code and data) and the Python and numpy versions.
     """
     setting = os.environ.get(CACHE_ENV, "")
     if setting.lower() == "off":
         return None
-    if setting:
-        folder = Path(setting)
-    else:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mealplan"
+    folder = Path(setting) if setting else Path(platformdirs.user_cache_dir("mealplan", appauthor=False))
     digest = hashlib.sha256(f"{platform.python_version()} {np.__version__}".encode())
-    for file in sorted([*_PACKAGE_DIR.glob("*.py"), *(_PACKAGE_DIR / "data").iterdir()]):
+    for file in sorted([*_PACKAGE_DIR.rglob("*.py"), *(_PACKAGE_DIR / "data").iterdir()]):
         if file.is_file():
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+            digest.update(file.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0" + file.read_bytes())
     return folder / f"bundled-{digest.hexdigest()[:20]}.pickle"
 
 

@@ -1,6 +1,22 @@
-"""Shared vocabularies: planner categories, diets, allergens and meal slots."""
+"""Shared vocabularies: food table columns, planner categories, diets, allergens and meal slots."""
 
 from __future__ import annotations
+
+# Columns of a food table that describe a food rather than its nutrients (food_data.table.FoodTable).
+# Curation (food_data.curation) adds the planner columns.
+INFO_COLUMNS = ("name", "usda_group", "source", "deprecated")
+CURATION_COLUMNS = (
+    "category",  # one of CATEGORIES
+    "diet",  # the most restrictive pattern the food fits: vegan < vegetarian < pescatarian < omnivore
+    "allergens",  # ";"-joined allergen tags (ALLERGENS), "" for none
+    "as_eaten",  # bool: in the form people eat it
+    "serving_name",  # household measure of the default serving, e.g. "1 medium"
+    "serving_g",  # grams in that serving
+    "max_g",  # realistic maximum per day, grams
+    "slots",  # ";"-joined meal slots it suits: breakfast;lunch;dinner;snack
+    "planner",  # bool: in the curated planner set
+    "price",  # price per 100 g (or per the table's declared unit); NaN when unknown
+)
 
 CATEGORIES: tuple[str, ...] = (
     "vegetables",

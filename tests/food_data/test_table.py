@@ -57,6 +57,16 @@ def test_unwritable_cache_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.
         load_bundled.cache_clear()
 
 
+def test_cache_folder_is_the_platform_user_cache_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_path().parent == Path(platformdirs.user_cache_dir("mealplan", appauthor=False))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "mine"))
+    assert cache_path().parent == tmp_path / "mine"
+
+
 def test_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_ENV, "off")
     assert cache_path() is None
@@ -73,8 +83,13 @@ def test_cache_key_follows_data_and_code(tmp_path: Path, monkeypatch: pytest.Mon
     overrides.write_text(overrides.read_text() + "\n")
     after = cache_path()
     assert before != after and before.parent == after.parent
-    (copy / "curation.py").write_text((copy / "curation.py").read_text() + "\n# changed\n")
-    assert cache_path() not in (before, after)
+    code = copy / "curation" / "kinds.py"  # a module of a subpackage counts too
+    code.write_text(code.read_text() + "\n# changed\n")
+    changed = cache_path()
+    assert changed not in (before, after)
+    words = copy / "data" / "curation_words.yaml"
+    words.write_text(words.read_text() + "\n")
+    assert cache_path() not in (before, after, changed)
     before.parent.mkdir()
     before.write_bytes(b"old")
     table_module._store(after, table_module.FoodTable(foods=pd.DataFrame(), measures=pd.DataFrame()))
