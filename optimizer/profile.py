@@ -27,7 +27,6 @@ Field notes:
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import json
 import re
 import tomllib
@@ -50,6 +49,7 @@ from pydantic_core import PydanticCustomError
 
 from mealplan.food_data.errors import ConfigError, InputError
 from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
+from mealplan.food_data.matching import food_matches  # noqa: F401 (the one definition, re-exported)
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
@@ -268,20 +268,6 @@ def cross_field_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
         which = "pregnant" if pregnant else "lactating"
         problems.append(("age", f"age {age!r} with {which}: allowed {lo}-{hi} for pregnancy or lactation"))
     return problems
-
-
-def food_matches(pattern: str, food_id: str, name: str) -> bool:
-    """Whether an ``exclude``/``likes``/``dislikes`` pattern matches a food.
-
-    A pattern equal to the food id matches it; a pattern with ``*``, ``?`` or ``[`` is a glob on the
-    name (case-insensitive); any other pattern matches names that contain it (case-insensitive).
-    """
-    pat = pattern.strip()
-    if pat == str(food_id):
-        return True
-    if any(ch in pat for ch in "*?["):
-        return fnmatch.fnmatchcase(name.lower(), pat.lower())
-    return pat.lower() in name.lower()
 
 
 # --- reading files --------------------------------------------------------------------------------
