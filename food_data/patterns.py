@@ -21,6 +21,9 @@ from mealplan.food_data.table import DATA_DIR, FoodTable
 from mealplan.food_data.vocab import SLOTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+# libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PATTERNS_FILE = DATA_DIR / "meal_patterns.yaml"
 POOL_FOODS_FILE = DATA_DIR / "pattern_foods.csv"
 CSV_COLUMNS = ("id", "component", "max_g", "note")
@@ -97,7 +100,7 @@ def load_patterns(path: str | Path | None = None) -> PatternLibrary:
     """Load and check the pattern library (default: the bundled ``meal_patterns.yaml``)."""
     path = path or PATTERNS_FILE
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read meal patterns: {exc}") from exc
     if not isinstance(raw, dict):

@@ -1,15 +1,28 @@
 """Result models: the Plan a day or week solve returns, and its JSON schema (stable, versioned).
 
-JSON layout (``Plan.model_dump_json``), schema version 1.1 (1.1 added ``rules.met_tolerance`` and
-``rules.max_protein_items_per_meal``; a version 1 plan reads as 1.1 with their defaults)::
+JSON layout (``Plan.model_dump_json``), schema version 2.0::
 
     {schema_version, kind: "day"|"week", profile_id, created_with, disclaimer,
      red_flags: [{id, message, advice}], triage: TriageResult | null, targets: Targets,
      rules: PlanRules,
      days: [{index, energy_kcal, macros_pct: {protein, fat, carbohydrate},
-             slots: [{name, energy_kcal, items: [{food_id, name, category, grams, servings,
-                                                  serving_name, serving_g, household}]}],
+             slots: [{name, title, meal_kind: "dish"|"pattern"|"foods", dish_id, pattern_id,
+                      method, portion, leftover_of, energy_kcal,
+                      items: [{food_id, name, category, role, grams, servings, serving_name,
+                               serving_g, household, range_g}]}],
              totals: {nutrient: NutrientTotal}}],
+
+Version 2.0 made meals speak dishes: each slot is one named dish (``meal_kind`` "dish", with
+``dish_id``, ``method`` and ``portion``, its items the ingredients with their ``range_g``) or a meal
+pattern filled from the food table (``meal_kind`` "pattern", ``pattern_id``, a generated ``title``);
+an item with ``role`` "drink" is the meal's drink. ``rules.meal_rules`` records the rules that make a
+meal read right.
+
+Migration from 1.x (1.0 and 1.1 plans still load and verify): every 2.0 field has a default, so a 1.x
+plan reads as 2.0 with ``meal_kind`` "foods" (a list of foods, no dish), ``title`` made from its
+items' names, ``role`` "" and ``rules.meal_rules`` null (the meal-rule checks are skipped). Version
+1.1 had added ``rules.met_tolerance`` and ``rules.max_protein_items_per_meal``; a 1.0 plan reads
+with their defaults.
      week_totals: {nutrient: NutrientTotal} | null,   # daily average over the week
      shortfalls: [Shortfall], solve: SolveInfo, food_sources: [str], cost: float | null}
 """
@@ -18,13 +31,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from mealplan.optimizer.status import SolveStatus
 from mealplan.optimizer.targets import Targets
 from mealplan.triage import RedFlag, TriageResult
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "2.0"
 
 
 class _Model(BaseModel):
@@ -32,25 +44,43 @@ class _Model(BaseModel):
 
 
 class PlanItem(_Model):
-    """One food in one meal slot."""
+    """One food in one meal: a dish's ingredient, a pattern's food or the meal's drink."""
 
     food_id: str
     name: str
     category: str
+    role: str = Field("", description='"protein", "starch", "vegetable", ... or "drink"; "" in 1.x plans')
     grams: float
     servings: float = Field(description="number of default servings")
     serving_name: str = Field(description='household measure of one serving, e.g. "1 medium"')
     serving_g: float
     household: str = Field(description='portion in words, e.g. "1½ × 1 medium (177 g)"')
     cost: float | None = None
+    range_g: tuple[float, float] | None = Field(None, description="a dish ingredient's allowed grams")
 
 
 class SlotPlan(_Model):
-    """One meal slot of a day."""
+    """One meal of a day: a named dish or a filled meal pattern, and its items."""
 
     name: str
+    title: str = Field("", description='what the meal is called: "Lentil dal with brown rice"')
+    meal_kind: Literal["dish", "pattern", "foods"] = "foods"
+    dish_id: str | None = None
+    pattern_id: str | None = None
+    method: str | None = Field(None, description="a dish's one-line method")
+    portion: float | None = Field(None, description="a dish's grams relative to its default portion")
+    leftover_of: int | None = Field(None, description="the day whose dinner this meal is the leftover of")
     energy_kcal: float
     items: list[PlanItem]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title_from_items(cls, data: object) -> object:
+        # Schema 1.x plans have no title: name the meal by its foods (migration, see the module doc).
+        if isinstance(data, dict) and not data.get("title") and data.get("items"):
+            names = [str(i.get("name", "")).split(",")[0] for i in data["items"] if isinstance(i, dict)]
+            return {**data, "title": ", ".join(dict.fromkeys(n for n in names if n))}
+        return data
 
 
 class NutrientTotal(_Model):
@@ -128,6 +158,28 @@ class SlotRule(_Model):
     needs_one_of: list[str] = Field([], description="at least one item from these categories")
 
 
+class MealRules(_Model):
+    """The rules that make a meal read right (schema 2.0), enforced by the model and the verifier."""
+
+    no_salt_items: bool = Field(True, description="table salt is never a line item (sodium stays a target)")
+    drink_max_g: float = Field(480.0, description="a drink is at most 2 cups a meal")
+    hot_drink_slots: list[str] = Field(["breakfast", "snack"], description="coffee and tea only at these meals")
+    condiment_max_g: float = Field(40.0, description="a condiment or sweet spread outside a dish, at most")
+    condiments_need_carrier: bool = Field(
+        True, description="condiments and spreads only in a dish or on bread/crackers"
+    )
+    cereal_needs_milk: bool = Field(True, description="ready-to-eat cereal comes with milk or a milk alternative")
+    max_plain_legumes_per_meal: int = Field(1, description="legume foods outside a dish, per meal")
+    produce_max_g: float = Field(300.0, description="a vegetable or fruit item, at most")
+    nut_butter_max_g: float = Field(32.0, description="nut butter in a meal (2 tbsp)")
+    nuts_max_g: float = Field(57.0, description="nuts and seeds in a meal (2 oz)")
+    whole_eggs_only: bool = True
+    main_meal_parts: list[str] = Field(
+        ["protein", "starch", "vegetable"], description="what every lunch and dinner has (roles)"
+    )
+    dish_max_per_week: int = Field(2, ge=1, description="a lunch or dinner dish at most this many times a week")
+
+
 class PlanRules(_Model):
     """Every rule the plan was built under, recorded so verification can check them independently."""
 
@@ -161,6 +213,7 @@ class PlanRules(_Model):
     max_protein_items_per_meal: int | None = Field(
         None, ge=1, description="at most this many protein foods (protein_categories) in one meal; None: no limit"
     )
+    meal_rules: MealRules | None = Field(None, description="schema 2.0 meal rules; None in 1.x plans")
     met_tolerance: float = Field(
         0.001,
         ge=0,

@@ -1,16 +1,17 @@
-"""Making a plan: targets, rules, candidates, one model per day, solve, totals and explanations.
+"""Making a plan: targets, rules, dishes and pattern foods, one model per day, solve, totals and explanations.
 
 A week is planned day by day with variety carried forward (the design notes measured a 7-day
-monolith far from optimal after a minute): foods already used on ``max_days_per_food`` days leave the
-candidate set, the previous day's main-meal protein foods may not be main-meal protein again, no
-day may repeat all of an earlier day's items, and weekly nutrients (vitamin D, B12) carry what is
-still missing for the week over to the remaining days.
+monolith far from optimal after a minute): a lunch or dinner dish appears at most
+``dish_max_per_week`` times (breakfasts may repeat), pattern foods already used on
+``max_days_per_food`` days leave the pools, the previous day's main-meal protein food may not be a
+main-meal protein again, with ``leftovers`` a dinner dish is cooked twice over and becomes the next
+day's lunch, and weekly nutrients (vitamin D, B12) carry what is still missing for the week over to
+the remaining days.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import logging
 import math
 import re
@@ -19,12 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
+from mealplan.food_data.dishes import DishLibrary, load_dishes
 from mealplan.food_data.errors import ConfigError, SolverError
+from mealplan.food_data.patterns import load_pattern_foods, load_patterns
 from mealplan.food_data.table import FoodTable, Rows
-from mealplan.optimizer import model as day_model
-from mealplan.optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, preselect, ranked
+from mealplan.food_data.vocab import MAIN_MEALS
+from mealplan.optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, ranked
 from mealplan.optimizer.explain import conflict_error, explain_shortfall
+from mealplan.optimizer.meal_inputs import MealInputs, meal_inputs, read_slots
+from mealplan.optimizer.meals import MACRO_KCAL, SHORTFALL_WEIGHT, MealSpec, build_meal_model
 from mealplan.optimizer.plan import (
     DayPlan,
     NutrientTotal,
@@ -37,21 +41,15 @@ from mealplan.optimizer.plan import (
     SolveStatus,
 )
 from mealplan.optimizer.profile import Profile, triage_input
-from mealplan.optimizer.rules import plan_rules
-from mealplan.optimizer.solve import ABS_GAP, SolveOutcome, solve, write_model
+from mealplan.optimizer.rules import plan_rules, slot_kind
+from mealplan.optimizer.solve import SolveOutcome, solve, write_model
 from mealplan.optimizer.targets import Targets, compute_targets
 from mealplan.triage import DISCLAIMER, TriageResult, run_triage
 
 log = logging.getLogger(__name__)
 
 MACROS = ("protein", "fat", "carbohydrate")
-# Candidate preselection: foods per category (best per serving and best per kcal) for the LP
-# relaxation, whose support becomes the MILP's candidates.
-WIDE_PER_CATEGORY = 15
 LIKED_PER_PATTERN = 3
-# Everyday foods are kept unless they leave the day's weighted shortfall above 1 % of one target
-# (SHORTFALL_WEIGHT is a whole target): only then are the rest of the planner foods tried.
-STAPLES_ENOUGH = 0.01 * day_model.SHORTFALL_WEIGHT
 
 
 def _version() -> str:
@@ -90,9 +88,10 @@ def read_prices(path: Path) -> dict[str, float]:
 
 @dataclass
 class _WeekState:
-    days_used: dict[str, int] = field(default_factory=dict)
-    previous: list[set[tuple[str, str]]] = field(default_factory=list)
+    days_used: dict[str, int] = field(default_factory=dict)  # pattern food -> days it was served
+    dish_count: dict[tuple[str, str], int] = field(default_factory=dict)  # (meal kind, dish) -> times
     last_main_protein: set[str] = field(default_factory=set)
+    last_dinner: SlotPlan | None = None
     weekly_achieved: dict[str, float] = field(default_factory=dict)
 
 
@@ -110,6 +109,7 @@ def make_plan(
     model_path: Path | None = None,
     max_days_per_food: int = 3,
     targets: Targets | None = None,
+    dishes: DishLibrary | None = None,
 ) -> Plan:
     """Plan ``days`` days (1 or 7) of meals for ``profile`` from ``foods``.
 
@@ -125,6 +125,7 @@ def make_plan(
         threads: Solver threads.
         model_path: Write the first day's model there (``.mps`` or ``.lp``) before solving.
         max_days_per_food: In a week, a food appears on at most this many days.
+        dishes: The dish library (bundled plus ``--dishes`` files); the bundled one when ``None``.
         targets: Targets computed earlier (e.g. by ``compute_targets`` and then adjusted in a
             notebook); when ``None`` they are computed from the profile and the triage.
 
@@ -151,73 +152,45 @@ def make_plan(
             "--objective cost needs prices: give the profile a `prices` table or use --foods with a price column."
         )
     elig = eligible_foods(foods, rules)
+    if dishes is None:
+        dishes = load_dishes(foods=foods)
+    pool = load_pattern_foods(foods)
     liked = _liked(rules.likes, elig.allowed, targets)
+    inputs = meal_inputs(
+        foods, dishes, load_patterns(), pool, rules, targets, keep={f for fs in liked.values() for f in fs}
+    )
 
     state = _WeekState()
     day_plans: list[DayPlan] = []
     outcomes: list[SolveOutcome] = []
     build_s = solve_s = 0.0
-    n_vars = n_cons = n_cands = 0
+    n_vars = n_cons = 0
     per_day_limit = max(time_limit / days, 1.0)
-    common = _common(elig.allowed)
     for d in range(1, days + 1):
-        banned = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}
-        forbidden = {(f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein}
-        spec = day_model.DaySpec(
-            day=d,
-            candidates=elig.allowed.take([]),
-            goals=_day_goals(targets, rules, state, d, days),
-            forbidden=forbidden,
-            previous=state.previous,
-            liked=liked,
+        spec = _meal_spec(d, inputs, targets, rules, state, days, liked, profile.leftovers)
+        t0 = time.perf_counter()
+        built = build_meal_model(spec, rules, targets, prices=prices)
+        build_s += time.perf_counter() - t0
+        if model_path is not None and d == 1:
+            write_model(built.prob, model_path)
+        outcome = solve(
+            built.prob, solver=solver, time_limit=per_day_limit, gap=gap, threads=threads, gap_scale=SHORTFALL_WEIGHT
         )
-        # Everyday foods first; the rest of the planner set only when they leave a target short.
-        best = None
-        pools = [elig.allowed.where(common), elig.allowed] if common.any() and not common.all() else [elig.allowed]
-        day_left = per_day_limit  # the day's solver seconds are shared by its attempts
-        for pool in pools:
-            if best is not None and best.outcome.has_solution and day_left < 1.0:
-                break  # the everyday foods used up the day's time: keep their plan
-            attempt = _solve_day(
-                spec,
-                pool,
-                rules,
-                targets,
-                prices,
-                banned,
-                solver,
-                max(day_left, 1.0),
-                gap,
-                threads,
-                model_path if d == 1 and best is None else None,
-            )
-            day_left -= attempt.solve_s
-            build_s, solve_s = build_s + attempt.build_s, solve_s + attempt.solve_s
-            # Without a plan in either pool, the wider pool is the one to diagnose (its conflicts are
-            # the profile's, not the everyday foods').
-            if (
-                best is None
-                or not best.outcome.has_solution
-                or (
-                    attempt.outcome.has_solution
-                    and (attempt.outcome.objective or 0.0) < (best.outcome.objective or 0.0) - ABS_GAP
-                )
-            ):
-                best = attempt
-            if best.outcome.has_solution and (best.outcome.objective or 0.0) <= STAPLES_ENOUGH:
-                break
-        outcome, built = best.outcome, best.built
+        solve_s += outcome.seconds
         if not outcome.has_solution:
             if outcome.status == SolveStatus.INFEASIBLE:
-                raise _diagnose(best.spec, rules, targets, prices, solver, per_day_limit, threads)
+                raise _diagnose(spec, rules, targets, prices, solver, per_day_limit, threads)
             raise SolverError(f"day {d}: the solver stopped without a plan (status {outcome.status.value}).")
         outcomes.append(outcome)
         v, c = built.size
-        n_vars, n_cons, n_cands = max(n_vars, v), max(n_cons, c), max(n_cands, len(best.spec.candidates))
-        day = _extract_day(d, built, foods, rules, targets, prices)
+        n_vars, n_cons = max(n_vars, v), max(n_cons, c)
+        slots = read_slots(built, inputs, rules, prices, _household)
+        if d > 1 and profile.leftovers:
+            slots = _mark_leftover(slots, day_plans[-1], d - 1)
+        day = _day_plan(d, slots, foods, targets, rules)
         day_plans.append(day)
         _carry(state, day, rules)
-
+    n_cands = len(inputs.foods) + len(inputs.dishes)
     week_totals = _week_totals(day_plans, rules.met_tolerance) if days > 1 else None
     shortfalls = _shortfalls(day_plans, week_totals, targets, rules, foods, elig)
     status = SolveStatus.OPTIMAL if all(o.status == SolveStatus.OPTIMAL for o in outcomes) else SolveStatus.TIME_LIMIT
@@ -264,66 +237,6 @@ def make_plan(
     )
 
 
-@dataclass
-class _DayAttempt:
-    spec: day_model.DaySpec
-    built: day_model.DayModel
-    outcome: SolveOutcome
-    build_s: float
-    solve_s: float
-
-
-def _solve_day(
-    spec: day_model.DaySpec,
-    pool: Rows,
-    rules: PlanRules,
-    targets: Targets,
-    prices: dict[str, float] | None,
-    banned: set[str],
-    solver: str,
-    time_limit: float,
-    gap: float,
-    threads: int,
-    model_path: Path | None,
-) -> _DayAttempt:
-    """Select candidates from ``pool``, build the day MILP and solve it.
-
-    The MILP first runs on the LP relaxation's support; if that narrow set cannot hold the meal
-    structure in whole portions (infeasible), it runs again on the whole preselection.
-    """
-    spec = dataclasses.replace(spec)
-    narrow, wide, unused, build_s, solve_s = _candidates(spec, pool, rules, targets, prices, banned, solver, threads)
-    for candidates in [narrow, wide] if len(narrow) < len(wide) else [wide]:
-        t0 = time.perf_counter()
-        spec.candidates = candidates
-        built = day_model.build_day_model(spec, rules, targets, prices=prices)
-        build_s += time.perf_counter() - t0
-        if model_path is not None:
-            write_model(built.prob, model_path)
-        outcome = solve(
-            built.prob,
-            solver=solver,
-            time_limit=max(time_limit - solve_s, 1.0),
-            gap=gap,
-            threads=threads,
-            gap_scale=day_model.SHORTFALL_WEIGHT,
-            # On the LP's own support, start with the items it left out absent; when that failed,
-            # those zeros cannot make a plan either.
-            start={built.y[k]: 0.0 for k in unused if k in built.y} if candidates is narrow else None,
-        )
-        solve_s += outcome.seconds
-        if outcome.status != SolveStatus.INFEASIBLE:
-            break
-    return _DayAttempt(spec, built, outcome, build_s, solve_s)
-
-
-def _common(allowed: Rows) -> np.ndarray:
-    """Everyday foods among the allowed ones; foods without the flag (the user's own) count as everyday."""
-    if "common" not in allowed:
-        return np.ones(len(allowed), dtype=bool)
-    return np.array([True if v is None or v != v else bool(v) for v in allowed["common"].tolist()], dtype=bool)
-
-
 def _liked(patterns: list[str], allowed: Rows, targets: Targets) -> dict[str, list[str]]:
     """For each like pattern, its best few allowed foods by target coverage."""
     out = {}
@@ -346,34 +259,6 @@ def _fluids_apart(targets: Targets) -> Targets:
     items = dict(targets.items)
     items["water"] = water.model_copy(update={"min": None, "min_source": note, "priority": 0.0})
     return targets.model_copy(update={"items": items})
-
-
-def _candidates(
-    spec: day_model.DaySpec,
-    allowed: Rows,
-    rules: PlanRules,
-    targets: Targets,
-    prices: dict[str, float] | None,
-    banned: set[str],
-    solver: str,
-    threads: int,
-) -> tuple[Rows, Rows, set[tuple[str, str]], float, float]:
-    """Candidates for the day MILP: a wide preselection, and the part of it the LP relaxation uses
-    (plus the liked foods). Also returns the (food, slot) items the relaxation leaves out (the
-    MILP's partial start) and the seconds spent building and solving the relaxation."""
-    t0 = time.perf_counter()
-    keep = {f for foods in spec.liked.values() for f in foods}
-    wide = preselect(allowed, targets, per_category=WIDE_PER_CATEGORY, keep=keep, banned=banned)
-    spec.candidates = wide
-    relaxed = day_model.build_day_model(spec, rules, targets, prices=prices)
-    build_s = time.perf_counter() - t0
-    # HiGHS runs every solve of a process on one thread pool: the relaxation uses the same count.
-    outcome = solve(relaxed.prob, solver=solver, relax=True, time_limit=10.0, threads=threads)
-    if not outcome.has_solution:  # the MILP is infeasible too; the diagnosis needs every candidate
-        return wide, wide, set(), build_s, outcome.seconds
-    unused = {k for k, var in relaxed.y.items() if (var.value() or 0.0) <= 1e-6}
-    support = {f for (f, _), var in relaxed.n.items() if (var.value() or 0.0) > 1e-6}
-    return wide.take(sorted(support | (keep & set(wide.index)))), wide, unused, build_s, outcome.seconds
 
 
 def _prices(profile: Profile, foods: FoodTable) -> dict[str, float] | None:
@@ -406,16 +291,125 @@ def _day_goals(targets: Targets, rules: PlanRules, state: _WeekState, day: int, 
 
 
 def _carry(state: _WeekState, day: DayPlan, rules: PlanRules) -> None:
-    items = {(i.food_id, s.name) for s in day.slots for i in s.items}
-    state.previous.append(items)
-    for f in {f for f, _ in items}:
+    """What the next days must know: foods and dishes used, main-meal proteins, weekly nutrients."""
+    for f in {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}:
         state.days_used[f] = state.days_used.get(f, 0) + 1
+    for s in day.slots:
+        if s.dish_id is not None and s.leftover_of is None:
+            kind = slot_kind(s.name)
+            state.dish_count[(kind, s.dish_id)] = state.dish_count.get((kind, s.dish_id), 0) + 1
     mains = {s.name for s in rules.slots if s.needs_protein}
     state.last_main_protein = {
-        i.food_id for s in day.slots if s.name in mains for i in s.items if i.category in rules.protein_categories
+        i.food_id
+        for s in day.slots
+        if s.name in mains and s.meal_kind == "pattern"
+        for i in s.items
+        if i.role == "protein"
     }
+    state.last_dinner = next((s for s in day.slots if slot_kind(s.name) == "dinner" and s.dish_id), None)
     for nut in rules.weekly_nutrients:
         state.weekly_achieved[nut] = state.weekly_achieved.get(nut, 0.0) + day.totals[nut].amount
+
+
+def _meal_spec(
+    d: int,
+    inputs: MealInputs,
+    targets: Targets,
+    rules: PlanRules,
+    state: _WeekState,
+    days: int,
+    liked: dict[str, list[str]],
+    leftovers: bool,
+) -> MealSpec:
+    """Day ``d``'s model inputs, with the week's variety so far carried in."""
+    limit = rules.meal_rules.dish_max_per_week if rules.meal_rules else days
+    banned: dict[str, set[str]] = {}
+    for (kind, dish_id), count in state.dish_count.items():
+        if kind in MAIN_MEALS and count >= limit:
+            banned.setdefault(kind, set()).add(dish_id)
+    if MAIN_MEALS:  # a dish cooked for lunch or dinner counts for both (people remember it, not the slot)
+        both = set().union(*(banned.get(k, set()) for k in MAIN_MEALS))
+        counts: dict[str, int] = {}
+        for (kind, dish_id), count in state.dish_count.items():
+            if kind in MAIN_MEALS:
+                counts[dish_id] = counts.get(dish_id, 0) + count
+        both |= {j for j, c in counts.items() if c >= limit}
+        for k in MAIN_MEALS:
+            banned[k] = both
+    used_up = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}
+    forbidden = {(f.id, s.name) for f in inputs.foods for s in rules.slots if f.id in used_up}
+    forbidden |= {(f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein}
+    fixed = {}
+    lunch = next((s.name for s in rules.slots if slot_kind(s.name) == "lunch"), None)
+    if leftovers and state.last_dinner is not None and lunch is not None and d <= days:
+        dinner = state.last_dinner
+        dish = next((o for o in inputs.dishes if o.id == dinner.dish_id), None)
+        if dish is not None and "lunch" in dish.kinds:
+            amounts = {}
+            grams = {it.food_id: it.grams for it in dinner.items if it.role != "drink"}
+            for i, fid in enumerate(dish.foods):
+                amounts[i] = grams.get(fid, 0.0)
+            fixed[lunch] = (dish.id, amounts)
+    return MealSpec(
+        day=d,
+        goals=_day_goals(targets, rules, state, d, days),
+        foods=inputs.foods,
+        dishes=_day_dishes(inputs, rules, banned, fixed),
+        patterns=inputs.patterns,
+        nutrients=inputs.nutrients,
+        categories=inputs.categories,
+        hot_drink_kinds=inputs.hot_drink_kinds,
+        hot_drink_pools=inputs.hot_drink_pools,
+        forbidden=forbidden,
+        banned_dishes=banned,
+        liked=liked,
+        fixed=fixed,
+    )
+
+
+def _day_dishes(inputs: MealInputs, rules: PlanRules, banned: dict[str, set[str]], fixed: dict) -> list:
+    """The dishes a day model chooses from: the best few for each meal the day has, and any leftover."""
+    chosen: dict[str, object] = {}
+    for kind in dict.fromkeys(slot_kind(s.name) for s in rules.slots):
+        for d in inputs.dishes_for(kind, banned.get(kind, set())):
+            chosen[d.id] = d
+    for dish_id, _ in fixed.values():
+        chosen.update({d.id: d for d in inputs.dishes if d.id == dish_id})
+    return list(chosen.values())
+
+
+def _mark_leftover(slots: list[SlotPlan], previous: DayPlan, prev_index: int) -> list[SlotPlan]:
+    """Mark the lunch that repeats yesterday's dinner dish as its leftover."""
+    dinner = next((s for s in previous.slots if slot_kind(s.name) == "dinner" and s.dish_id), None)
+    if dinner is None:
+        return slots
+    out = []
+    for s in slots:
+        if slot_kind(s.name) == "lunch" and s.dish_id == dinner.dish_id:
+            s = s.model_copy(
+                update={"leftover_of": prev_index, "title": f"{s.title} (leftovers from day {prev_index})"}
+            )
+        out.append(s)
+    return out
+
+
+def _day_plan(d: int, slots: list[SlotPlan], foods: FoodTable, targets: Targets, rules: PlanRules) -> DayPlan:
+    """A day's plan from its meals: totals for every targeted nutrient, recomputed from the table."""
+    all_items = [i for s in slots for i in s.items]
+    used = sorted({i.food_id for i in all_items})
+    rows = foods.rows.take(used)
+    totals = {}
+    for nut in sorted(set(targets.items) | {"energy", *MACROS}):
+        per_100g = dict(zip(used, rows[nut].astype(float).tolist(), strict=True)) if nut in rows else {}
+        amount, unknown = 0.0, 0
+        for it in all_items:
+            a, missing = _amount(per_100g, it)
+            amount += a
+            unknown += missing
+        totals[nut] = _total(nut, amount, unknown, targets.items.get(nut), foods, rules.met_tolerance)
+    energy = totals["energy"].amount
+    macros = {m: round(100.0 * totals[m].amount * MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS}
+    return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
 
 
 # Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup".
@@ -454,66 +448,6 @@ def _household(servings: float, serving_name: str, grams: float) -> str:
     if count == "1":
         return f"{serving_name} ({grams:.0f} g)"
     return f"{count} × {serving_name} ({grams:.0f} g)"
-
-
-def _extract_day(
-    d: int,
-    built: day_model.DayModel,
-    foods: FoodTable,
-    rules: PlanRules,
-    targets: Targets,
-    prices: dict[str, float] | None,
-) -> DayPlan:
-    slots = []
-    used = sorted({f for (f, _), var in built.n.items() if round(var.value() or 0.0) > 0})
-    rows = foods.rows.take(used)
-    info = rows.records(["name", "category", "serving_name", "serving_g"])
-    kcal = dict(zip(used, rows["energy"].astype(float).tolist(), strict=True))
-    for slot in rules.slots:
-        items = []
-        for (f, s), var in built.n.items():
-            if s != slot.name:
-                continue
-            steps = round(var.value() or 0.0)
-            if steps <= 0:
-                continue
-            servings = steps * rules.portion_step_servings
-            serving_g = float(info[f]["serving_g"])
-            grams = servings * serving_g
-            price = None if prices is None or f not in prices else float(prices[f]) * grams / 100.0
-            serving_name = str(info[f]["serving_name"])
-            items.append(
-                PlanItem(
-                    food_id=f,
-                    name=str(info[f]["name"]),
-                    category=str(info[f]["category"]),
-                    grams=round(grams, 6),
-                    servings=servings,
-                    serving_name=serving_name,
-                    serving_g=serving_g,
-                    household=_household(servings, serving_name, grams),
-                    cost=None if price is None else round(price, 4),
-                )
-            )
-        items.sort(key=lambda i: (rules.protein_categories.count(i.category) == 0, -i.grams, i.food_id))
-        energy = sum(_amount(kcal, i)[0] for i in items)
-        slots.append(SlotPlan(name=slot.name, energy_kcal=round(energy, 3), items=items))
-    all_items = [i for s in slots for i in s.items]
-    totals = {}
-    for nut in sorted(set(targets.items) | {"energy", *MACROS}):
-        per_100g = dict(zip(used, rows[nut].astype(float).tolist(), strict=True)) if nut in rows else {}
-        amount, unknown = 0.0, 0
-        for it in all_items:
-            a, missing = _amount(per_100g, it)
-            amount += a
-            unknown += missing
-        t = targets.items.get(nut)
-        totals[nut] = _total(nut, amount, unknown, t, foods, rules.met_tolerance)
-    energy = totals["energy"].amount
-    macros = {
-        m: round(100.0 * totals[m].amount * day_model.MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS
-    }
-    return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
 
 
 def _amount(per_100g: dict[str, float], item: PlanItem) -> tuple[float, int]:
@@ -605,9 +539,9 @@ def _shortfalls(
     return out
 
 
-def _diagnose(spec, rules: PlanRules, targets: Targets, prices, solver: str, time_limit: float, threads: int):
+def _diagnose(spec: MealSpec, rules: PlanRules, targets: Targets, prices, solver: str, time_limit: float, threads: int):
     """Re-solve with elastic hard rules and name those that had to give."""
-    built = day_model.build_day_model(spec, rules, targets, prices=prices, elastic=True)
+    built = build_meal_model(spec, rules, targets, prices=prices, elastic=True)
     outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0, threads=threads)
     if not outcome.has_solution:
         return conflict_error({}, spec.day)

@@ -22,6 +22,9 @@ Field notes:
 - ``symptoms``, ``factors``: triage vocabulary ids or synonyms, stored as ids.
 - ``prices``: a CSV of ``id,price`` per 100 g, relative to the profile file's folder.
 - ``trimester`` (1-3) refines the pregnancy energy increment; it is optional.
+- ``dish_max_per_week`` (1-7, default 2): a lunch or dinner dish appears at most this many times in
+  a week (breakfasts may repeat, as people's do).
+- ``leftovers``: a dinner dish is cooked for two portions and the second is the next day's lunch.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
+from mealplan.food_data.errors import ConfigError, InputError
+from mealplan.food_data.matching import food_matches  # noqa: F401 (the one definition, re-exported)
+from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -46,11 +53,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-
-from mealplan.food_data.errors import ConfigError, InputError
-from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
-from mealplan.food_data.matching import food_matches  # noqa: F401 (the one definition, re-exported)
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
@@ -215,6 +217,8 @@ class Profile(BaseModel):
     worsening: bool = False
     severe_pain: bool = False
     suspected: Annotated[list[NutrientId], BeforeValidator(_split_list)] = []
+    dish_max_per_week: int = Field(default=2, ge=1, le=7)
+    leftovers: bool = False
 
     @field_validator("allergies", "suspected", "symptoms", "factors")
     @classmethod

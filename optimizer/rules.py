@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from mealplan.food_data.vocab import MAIN_MEALS
-from mealplan.optimizer.plan import PlanRules, SlotRule
+from mealplan.optimizer.plan import MealRules, PlanRules, SlotRule
 from mealplan.optimizer.profile import Profile
 from mealplan.optimizer.targets import Targets
 
@@ -124,4 +124,5 @@ def plan_rules(
         amdr=dict(targets.amdr),
         budget=profile.budget,
         objective="cost" if objective == "cost" else "shortfall",
+        meal_rules=MealRules(dish_max_per_week=profile.dish_max_per_week),
     )

@@ -20,12 +20,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from mealplan.food_data.errors import InputError
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, split_tags
-from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SolveStatus
+from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SlotPlan, SolveStatus
+from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 AMDR_SLACK_POINTS = 0.5  # percent of energy
@@ -65,6 +65,7 @@ CHECKS: tuple[str, ...] = (
     "protein_rotation",
     "budget",
     "status",
+    *MEAL_CHECKS,
 )
 
 
@@ -265,6 +266,13 @@ class _Verifier:
                 for item in slot.items:
                     yield day, slot.name, item
 
+    def food_items(self, slot: SlotPlan) -> list[PlanItem]:
+        """The items the food-level rules (portion steps, families, days per food) apply to: a
+        pattern's foods or a 1.x plan's, not a dish's ingredients (the dish sets those) or drinks."""
+        if slot.meal_kind == "dish":
+            return []
+        return [i for i in slot.items if i.role != "drink"]
+
     def value(self, food_id: str, nutrient: str) -> float | None:
         """Per-100 g value, or None when unknown (column missing or NaN)."""
         if food_id not in self.table.index or nutrient not in self.table.columns:
@@ -278,7 +286,11 @@ class _Verifier:
     def run(self) -> VerificationReport:
         self._recompute()
         for check in CHECKS:
+            if check in MEAL_CHECKS:
+                continue
             getattr(self, f"_check_{check}")()
+        for check, where, message in meal_problems(self.plan, self.table):
+            self.add(check, where, message)
         return VerificationReport(ok=not self.problems, problems=self.problems, checks_run=list(CHECKS))
 
     def _recompute(self) -> None:
@@ -307,7 +319,7 @@ class _Verifier:
     def _check_structure(self) -> None:
         p = self.plan
         n = len(p.days)
-        if p.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        if p.schema_version.split(".")[0] not in ("1", SCHEMA_VERSION.split(".")[0]):
             self.add(
                 "structure",
                 "plan",
@@ -375,7 +387,9 @@ class _Verifier:
                 )
 
     def _check_planner_foods(self) -> None:
-        for day, slot, item in self.items():
+        # Only a 1.x plan's foods: dishes and patterns draw on their own curated lists.
+        for day, slot, item in ((d, s.name, i) for d in self.plan.days for s in d.slots if s.meal_kind == "foods"
+                                for i in s.items):  # fmt: skip
             food = self.food(item.food_id)
             if food is None or str(food.get("source", "")) != SR24_SOURCE:
                 continue
@@ -436,7 +450,7 @@ class _Verifier:
 
     def _check_portions(self) -> None:
         lo, step = self.rules.min_portion_servings, self.rules.portion_step_servings
-        for day, slot, item in self.items():
+        for day, slot, item in ((d, s.name, i) for d in self.plan.days for s in d.slots for i in self.food_items(s)):
             where = _where(day, slot, item)
             if item.servings < lo - STEP_TOLERANCE:
                 self.add(
@@ -457,7 +471,7 @@ class _Verifier:
         for day in self.plan.days:
             grams: dict[str, float] = {}
             for slot in day.slots:
-                for item in slot.items:
+                for item in self.food_items(slot):
                     grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
             for fid, g in grams.items():
                 food = self.food(fid)
@@ -692,10 +706,14 @@ class _Verifier:
                 )
 
     def _rule_slots(self) -> Iterable[tuple[DayPlan, object, list[PlanItem]]]:
+        """Meals of 1.x plans (lists of foods) with their slot rules; a 2.0 meal is a dish or a
+        pattern, checked by the meal checks (``verify_meals``) instead."""
         for day in self.plan.days:
-            by_name = {s.name: s.items for s in day.slots}
+            by_name = {s.name: s for s in day.slots}
             for rule in self.rules.slots:
-                yield day, rule, by_name.get(rule.name, [])
+                slot = by_name.get(rule.name)
+                if slot is None or slot.meal_kind == "foods":
+                    yield day, rule, slot.items if slot is not None else []
 
     def _main_items(self, items: list[PlanItem]) -> list[PlanItem]:
         """Items that are not accompaniments (drinks, fats, condiments, sweets)."""
@@ -726,7 +744,7 @@ class _Verifier:
 
         for day in self.plan.days:
             seen: dict[str, str] = {}
-            for i in (i for s in day.slots for i in s.items):
+            for i in (i for s in day.slots for i in self.food_items(s)):
                 fam = family(i.name)
                 if fam in seen and seen[fam] != i.food_id:
                     self.add("food_families", _where(day), f"{i.food_id} and {seen[fam]} are both '{fam}'")
@@ -784,7 +802,7 @@ class _Verifier:
     def _check_days_per_food(self) -> None:
         days: dict[str, list[int]] = {}
         for day in self.plan.days:
-            for fid in sorted({i.food_id for s in day.slots for i in s.items}):
+            for fid in sorted({i.food_id for s in day.slots for i in self.food_items(s)}):
                 days.setdefault(fid, []).append(day.index)
         limit = self.rules.max_days_per_food
         for fid, on in days.items():
@@ -793,6 +811,8 @@ class _Verifier:
 
     def _check_identical_days(self) -> None:
         seen: dict[frozenset[tuple[str, str]], int] = {}
+        if any(s.meal_kind != "foods" for d in self.plan.days for s in d.slots):
+            return  # 2.0 plans: dish variety is its own check (breakfasts may repeat)
         for day in self.plan.days:
             key = frozenset((i.food_id, s.name) for s in day.slots for i in s.items)
             if key in seen:
@@ -808,8 +828,8 @@ class _Verifier:
                 i.food_id
                 for s in day.slots
                 if _kind(s.name) in MAIN_MEALS
-                for i in s.items
-                if self._category(i) in cats
+                for i in self.food_items(s)
+                if self._category(i) in cats and i.role in ("", "protein")
             }
 
         days = self.plan.days

@@ -1,0 +1,353 @@
+"""What the day model of meals is made from, and what a solved model says, in plan terms.
+
+``MealInputs`` gathers, once a plan, the dishes and pattern foods a person may eat (diet, allergies,
+exclusions and dislikes applied to every ingredient), their nutrients and portion steps. After a
+solve, ``read_slots`` turns the chosen options into the plan's meals: a named dish with its
+ingredients, or a filled pattern with a generated name, and the drink.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from mealplan.food_data.dishes import DishLibrary
+from mealplan.food_data.patterns import PatternFood, PatternLibrary
+from mealplan.food_data.table import FoodTable
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, split_tags
+from mealplan.optimizer.candidates import coverage_scores, pattern_mask
+from mealplan.optimizer.meals import (
+    DRINK_USE,
+    DishOption,
+    MealModel,
+    PatternEntry,
+    PatternOption,
+    PoolFood,
+)
+from mealplan.optimizer.plan import PlanItem, PlanRules, SlotPlan
+from mealplan.optimizer.shopping import short_name
+from mealplan.optimizer.targets import Targets
+
+# Pattern pools are trimmed to the foods that serve the targets best (per serving and per kcal):
+# a day model over every pool food is several times slower and picks from the same few.
+POOL_KEEP = 3
+# Dishes a day model chooses from, per meal: the best by target coverage per portion and as many
+# per kcal, among those the week still allows (the whole library made day models of 5,000
+# variables that ran into the time limit).
+DISH_KEEP = 4
+DRINK_MAX_G = 480.0  # two cups
+
+
+@dataclass
+class MealInputs:
+    """Dishes, pattern pools and their nutrients for one plan."""
+
+    dishes: list[DishOption]
+    patterns: list[PatternOption]
+    foods: list[PoolFood]
+    nutrients: dict[str, dict[str, float]]
+    categories: dict[str, str]
+    names: dict[str, str]
+    serving: dict[str, tuple[str, float]]  # food -> (serving name, grams)
+    blocked_dishes: dict[str, str] = field(default_factory=dict)  # dish id -> why it is out
+    dish_score: dict[str, tuple[float, float]] = field(default_factory=dict)  # per portion, per 100 kcal
+
+    def dishes_for(self, kind: str, banned: set[str], keep: int = DISH_KEEP) -> list[DishOption]:
+        """The dishes of one meal kind a day model gets: the best ``keep`` by each score."""
+        fits = [d for d in self.dishes if kind in d.kinds and d.id not in banned]
+        out: set[str] = set()
+        for k in (0, 1):
+            ranked = sorted(fits, key=lambda d: (-self.dish_score[d.id][k], d.id))
+            out.update(d.id for d in ranked[:keep])
+        return [d for d in fits if d.id in out]
+
+    hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
+    hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
+
+
+def blocked_foods(table: FoodTable, ids: list[str], rules: PlanRules) -> dict[str, str]:
+    """Of ``ids``, the foods the person's diet, allergies, exclusions or dislikes keep out, with why."""
+    rows = table.rows.take(ids)
+    out: dict[str, str] = {}
+    level = DIET_LEVEL[rules.diet]
+    allergy = {ALLERGEN_SYNONYMS.get(a.lower(), a.lower()) for a in rules.allergies}
+    for fid, diet, tags in zip(rows.ids.tolist(), rows["diet"].tolist(), rows["allergens"].tolist(), strict=True):
+        if DIET_LEVEL.get(str(diet), 99) > level:
+            out[fid] = f"diet ({rules.diet})"
+        elif allergy & set(split_tags(tags)):
+            out[fid] = f"allergy ({', '.join(sorted(allergy & set(split_tags(tags))))})"
+    for why, patterns in (("excluded", rules.exclude), ("disliked", rules.dislikes)):
+        for pattern in patterns:
+            hit = pattern_mask([pattern], rows)
+            for fid in rows.ids[hit].tolist():
+                out.setdefault(fid, f"{why} ('{pattern}')")
+    return out
+
+
+def meal_inputs(
+    table: FoodTable,
+    dishes: DishLibrary,
+    patterns: PatternLibrary,
+    pool: dict[str, PatternFood],
+    rules: PlanRules,
+    targets: Targets,
+    keep: set[str] = frozenset(),
+) -> MealInputs:
+    """The dishes and pattern foods ``rules`` allow, with nutrients, categories and portion steps."""
+    known = set(table.rows.ids.tolist())
+    ingredient_ids = sorted({i.food for d in dishes for i in d.ingredients} & known)
+    pool_ids = sorted(set(pool) & known)
+    blocked = blocked_foods(table, sorted(set(ingredient_ids) | set(pool_ids)), rules)
+
+    options, out = [], {}
+    for dish in dishes:
+        lo, hi = [], []
+        why = None
+        for ing in dish.ingredients:
+            if ing.food in blocked or ing.food not in known:
+                if ing.min > 0:
+                    why = f"{ing.food}: {blocked.get(ing.food, 'not in the food table')}"
+                    break
+                lo.append(0.0), hi.append(0.0)  # an optional ingredient the person does not eat
+            else:
+                lo.append(float(ing.min)), hi.append(float(ing.max))
+        if why is not None:
+            out[dish.id] = why
+            continue
+        options.append(
+            DishOption(
+                id=dish.id,
+                name=dish.name,
+                kinds=frozenset(dish.slots),
+                method=dish.method,
+                foods=tuple(i.food for i in dish.ingredients),
+                grams=tuple(float(i.grams) if h > 0 else 0.0 for i, h in zip(dish.ingredients, hi, strict=True)),
+                lo=tuple(lo),
+                hi=tuple(hi),
+                roles=tuple(i.role for i in dish.ingredients),
+            )
+        )
+
+    pats = _pattern_options(patterns)
+    drink_pools = set(patterns.drink.pools) | set(patterns.hot_drink.pools)
+    drink_max = {p: patterns.drink.max_g for p in patterns.drink.pools}
+    drink_max.update({p: patterns.hot_drink.max_g for p in patterns.hot_drink.pools})
+    pattern_pools = {p for pat in pats for e in pat.entries for p in e.pools}
+    allowed_pool = [f for f in pool_ids if f not in blocked and pool[f].component in pattern_pools | drink_pools]
+    rows = table.rows.take(allowed_pool)
+    serving_g = dict(zip(rows.ids.tolist(), rows["serving_g"].astype(float).tolist(), strict=True))
+    max_g = dict(zip(rows.ids.tolist(), rows["max_g"].astype(float).tolist(), strict=True))
+    allowed_pool = [f for f in allowed_pool if serving_g[f] > 0]
+    rows = table.rows.take(allowed_pool)
+    chosen = _best_per_pool(rows, {f: pool[f].component for f in allowed_pool}, targets, keep)
+
+    every = sorted(set(ingredient_ids) | set(chosen))
+    info = table.rows.take(every)
+    nut_cols = sorted(set(targets.items) | {"energy", "protein", "fat", "carbohydrate"})
+    nutrients: dict[str, dict[str, float]] = {fid: {} for fid in every}
+    for nut in nut_cols:
+        if nut not in info:
+            continue
+        for fid, v in zip(every, info[nut].astype(float).tolist(), strict=True):
+            if not math.isnan(v):
+                nutrients[fid][nut] = v
+    names = dict(zip(every, [str(v) for v in info["name"]], strict=True))
+    categories = dict(zip(every, [str(v) for v in info["category"]], strict=True))
+    grams = info["serving_g"].astype(float).tolist()
+    serving = {fid: (str(sn), g) for fid, sn, g in zip(every, info["serving_name"].tolist(), grams, strict=True)}
+
+    foods = []
+    for fid in chosen:
+        p = pool[fid]
+        # Quarter-serving steps between the pool's smallest portion and its largest (and the food's
+        # own daily maximum): absent, or a portion that still reads as that part of the meal.
+        step = serving_g[fid] * rules.portion_step_servings
+        cap = min(p.max_g, max_g[fid] if max_g[fid] == max_g[fid] else math.inf)
+        lo = max(1, math.ceil(p.min_g / step - 1e-9))
+        top = int(math.floor(cap / step + 1e-9))
+        drink_top = int(math.floor(min(drink_max.get(p.component, 0.0), cap) / step + 1e-9))
+        foods.append(
+            PoolFood(
+                id=fid,
+                name=names[fid],
+                category=categories[fid],
+                pool=p.component,
+                step_g=step,
+                min_steps=lo,
+                max_steps=top if p.component in pattern_pools else 0,
+                drink_max_steps=drink_top if p.component in drink_pools else 0,
+                label=p.label,
+            )
+        )
+    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0}
+    scores = {}
+    for d in options:
+        amount = {n: sum(nutrients.get(f, {}).get(n, 0.0) * g / 100.0 for f, g in zip(d.foods, d.grams, strict=True))
+                  for n in [*mins, "energy"]}  # fmt: skip
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            cover = float(sum(min(amount[n] / t.min, 1.0) * t.priority for n, t in mins.items()))
+        scores[d.id] = (cover, cover / max(amount["energy"], 1.0) * 100.0)
+    return MealInputs(
+        dish_score=scores,
+        dishes=options,
+        patterns=pats,
+        foods=foods,
+        nutrients=nutrients,
+        categories=categories,
+        names=names,
+        serving=serving,
+        blocked_dishes=out,
+        hot_drink_kinds=frozenset(patterns.hot_drink.slots),
+        hot_drink_pools=frozenset(patterns.hot_drink.pools),
+    )
+
+
+# Condiments and spreads go in a dish or on bread or crackers: a pattern without a carrier loses them.
+CARRIER_POOLS = frozenset({"bread", "crackers"})
+NEEDS_CARRIER = frozenset({"sauce", "spread"})
+
+
+def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
+    out = []
+    for pat in patterns.patterns:
+        entries = []
+        pools_used = {p for role in pat.components.values() for p in role.pools}
+        for key, role in pat.components.items():
+            pools = frozenset(role.pools)
+            if pools <= NEEDS_CARRIER and not pools_used & CARRIER_POOLS:
+                if role.count[0] > 0:
+                    break  # the pattern cannot be served without its condiment
+                continue
+            entries.append(PatternEntry(key, pools, role.count[0], role.count[1]))
+        else:
+            out.append(
+                PatternOption(id=pat.id, name=" ".join(pat.name), kinds=frozenset(pat.slots), entries=tuple(entries))
+            )
+    return out
+
+
+def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[str]) -> list[str]:
+    """The ``POOL_KEEP`` foods of each pool that cover the targets best per serving, and as many per kcal."""
+    ids = rows.ids.tolist()
+    if not ids:
+        return []
+    per_serving, per_kcal = coverage_scores(rows, targets)
+    out: set[str] = set(keep) & set(ids)
+    by_pool: dict[str, list[int]] = {}
+    for i, fid in enumerate(ids):
+        by_pool.setdefault(component[fid], []).append(i)
+    for members in by_pool.values():
+        for score in (per_serving, per_kcal):
+            ranked = sorted(members, key=lambda i: (-score[i], ids[i]))
+            out.update(ids[i] for i in ranked[:POOL_KEEP])
+    return sorted(out)
+
+
+def read_slots(built: MealModel, inputs: MealInputs, rules: PlanRules, prices: dict[str, float] | None, household):
+    """The plan's meals from a solved model: one ``SlotPlan`` per slot, in the rules' order."""
+    slots = []
+    for slot in rules.slots:
+        s = slot.name
+        items: list[PlanItem] = []
+        title, kind, dish_id, pattern_id, method, portion = "", "pattern", None, None, None, None
+        for (j, ss), zv in built.z.items():
+            if ss == s and (zv.value() or 0.0) > 0.5:
+                dish = built.dishes[j]
+                kind, dish_id, title, method = "dish", j, dish.name, dish.method
+                total = default = 0.0
+                for i, fid in enumerate(dish.foods):
+                    g = built.x[(j, s, i)].value() or 0.0
+                    default += dish.grams[i]
+                    if g <= 1e-6:
+                        continue
+                    total += g
+                    items.append(_item(fid, g, dish.roles[i], inputs, prices, household, (dish.lo[i], dish.hi[i])))
+                portion = round(total / default, 3) if default > 0 else None
+        for (k, ss), pv in built.p.items():
+            if ss == s and (pv.value() or 0.0) > 0.5:
+                pattern_id = k
+        role_of = {}
+        if pattern_id is not None:
+            role_of = {pool: e.key for e in built.patterns[pattern_id].entries for pool in e.pools}
+        drink = None
+        for (fid, ss, use), nv in built.n.items():
+            steps = round(nv.value() or 0.0)
+            if ss != s or steps <= 0:
+                continue
+            f = built.foods[fid]
+            role = "drink" if use == DRINK_USE else role_of.get(f.pool, f.pool)
+            it = _item(fid, steps * f.step_g, role, inputs, prices, household, None)
+            if use == DRINK_USE:
+                drink = it
+            else:
+                items.append(it)
+        if pattern_id is not None:
+            labels = {f.id: f.label for f in built.foods.values()}
+            title = pattern_title(built.patterns[pattern_id], items, labels)
+            items.sort(key=lambda i: (_ROLE_ORDER.get(i.role, 99), -i.grams, i.food_id))
+        if drink is not None:
+            items.append(drink)
+        energy = sum(inputs.nutrients.get(i.food_id, {}).get("energy", 0.0) * i.grams / 100.0 for i in items)
+        slots.append(
+            SlotPlan(
+                name=s,
+                title=title,
+                meal_kind=kind,
+                dish_id=dish_id,
+                pattern_id=pattern_id,
+                method=method,
+                portion=portion,
+                energy_kcal=round(energy, 3),
+                items=items,
+            )
+        )
+    return slots
+
+
+_ROLE_ORDER = {
+    r: i
+    for i, r in enumerate(
+        ["protein", "egg", "cereal", "hot_cereal", "bread", "crackers", "yogurt", "starch", "vegetable", "raw_veg"]
+        + ["dip", "cheese", "spread", "milk", "fruit", "nuts", "fat", "sauce"]
+    )
+}
+
+
+def pattern_title(pattern: PatternOption, items: list[PlanItem], labels: dict[str, str]) -> str:
+    """A pattern meal's name: the first part's food, then "with" the rest in the pattern's order,
+    e.g. "Baked salmon with brown rice, broccoli and salsa"."""
+    order = pattern.name.split()
+    words = []
+    for key in order:
+        words += [labels.get(i.food_id) or short_name(i.name) for i in items if i.role == key]
+    if not words:
+        return pattern.id.replace("-", " ").capitalize()
+    head, rest = words[0], words[1:]
+    text = (
+        head
+        if not rest
+        else f"{head} with " + (rest[0] if len(rest) == 1 else ", ".join(rest[:-1]) + f" and {rest[-1]}")
+    )
+    return text[:1].upper() + text[1:]
+
+
+def _item(fid, grams, role, inputs: MealInputs, prices, household, range_g) -> PlanItem:
+    serving_name, serving_g = inputs.serving.get(fid, ("100 g", 100.0))
+    if not serving_g > 0:
+        serving_name, serving_g = "100 g", 100.0
+    servings = grams / serving_g
+    price = None if prices is None or fid not in prices else float(prices[fid]) * grams / 100.0
+    return PlanItem(
+        food_id=fid,
+        name=inputs.names[fid],
+        category=inputs.categories[fid],
+        role=role,
+        grams=round(grams, 6),
+        servings=round(servings, 9),
+        serving_name=serving_name,
+        serving_g=serving_g,
+        household=household(servings, serving_name, grams),
+        cost=None if price is None else round(price, 4),
+        range_g=range_g,
+    )

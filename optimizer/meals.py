@@ -1,0 +1,384 @@
+"""The day model of meals people cook (a mixed-integer goal program). This module builds and never solves.
+
+Every meal slot is exactly one *option*: a named dish from the dish library, or a meal *pattern*
+(plate, cereal bowl, toast and spread, ...) that the model fills with foods from the pattern pools.
+An optional drink can go with any meal.
+
+Variables, for meal slot s:
+  z[j,s]    1 when dish j is the meal; x[j,i,s] grams of its ingredient i, within the ingredient's
+            range when the dish is chosen and 0 otherwise (lo*z <= x <= hi*z);
+  p[k,s]    1 when pattern k is the meal;
+  n[f,s,u]  integer portion steps of pool food f at s, used as part of the pattern (u = "meal") or
+            as the drink (u = "drink"); y[f,s,u] 1 when it is served (absent or at least a minimum
+            portion: the semi-continuous portion rule);
+  d[k]      shortfall below nutrient k's goal (goal programming: a plan always comes back).
+
+Sum_j z[j,s] + sum_k p[k,s] = 1 makes each meal one option. A pattern's entries ("one protein",
+"one or two vegetables") are rows on the items of the entry's pools, switched on by p[k,s]; a pool no
+chosen pattern uses has no items, because its items are capped by the patterns' capacities times p.
+Nutrient totals are linear in x and n. Ratios (AMDR, energy shares) are made linear by moving the
+energy expression to the left, as in ``4*P - 0.10*E >= 0``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pulp
+from mealplan.optimizer import expr
+from mealplan.optimizer.plan import PlanRules
+from mealplan.optimizer.rules import family, slot_kind
+from mealplan.optimizer.targets import Targets
+
+SHORTFALL_WEIGHT = 1000.0  # per whole target missed, times priority
+LIKE_WEIGHT = 2.0  # per liked pattern with no food in the day
+COST_WEIGHT = 100.0  # per currency unit when the objective is cost
+COST_TIEBREAK = 1.0  # per currency unit otherwise (when prices are known)
+# A lunch or dinner filled from a pattern instead of a named dish: a small nudge toward dishes
+# (0.3 % of one whole target), so a dish wins whenever it serves the targets as well.
+PATTERN_MAIN_WEIGHT = 3.0
+# Moving a dish ingredient away from its default amount, per default amount moved: keeps dishes as
+# written unless the targets ask for more spinach and less rice.
+DEVIATION_WEIGHT = 0.5
+MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
+DRINK_USE, MEAL_USE = "drink", "meal"
+
+
+@dataclass(frozen=True)
+class DishOption:
+    """A dish the model may choose, with its ingredients' default amounts and ranges (grams)."""
+
+    id: str
+    name: str
+    kinds: frozenset[str]
+    method: str
+    foods: tuple[str, ...]
+    grams: tuple[float, ...]
+    lo: tuple[float, ...]
+    hi: tuple[float, ...]
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PatternEntry:
+    """One part of a pattern: between ``lo`` and ``hi`` items from the foods of ``pools``."""
+
+    key: str
+    pools: frozenset[str]
+    lo: int
+    hi: int
+
+
+@dataclass(frozen=True)
+class PatternOption:
+    """A meal pattern: its slots, its generated-name template and its entries."""
+
+    id: str
+    name: str
+    kinds: frozenset[str]
+    entries: tuple[PatternEntry, ...]
+
+
+@dataclass
+class PoolFood:
+    """A food the patterns may serve: its pool, its portion step and the steps it may take at a meal."""
+
+    id: str
+    name: str
+    category: str
+    pool: str
+    step_g: float
+    min_steps: int
+    max_steps: int
+    drink_max_steps: int = 0  # steps as a drink (0: not a drink)
+    label: str = ""  # short name for generated meal names ("roast chicken breast")
+
+
+@dataclass
+class MealSpec:
+    """Everything the day model needs that differs between the days of a week."""
+
+    day: int
+    goals: dict[str, float]
+    foods: list[PoolFood]
+    dishes: list[DishOption]
+    patterns: list[PatternOption]
+    nutrients: dict[str, dict[str, float]]  # food id -> nutrient -> per 100 g (unknown: 0)
+    categories: dict[str, str]  # food id -> category (pool foods and dish ingredients)
+    hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
+    hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
+    forbidden: set[tuple[str, str]] = field(default_factory=set)  # (pool food, slot) not allowed today
+    banned_dishes: dict[str, set[str]] = field(default_factory=dict)  # slot kind -> dish ids not allowed
+    liked: dict[str, list[str]] = field(default_factory=dict)  # like pattern -> its foods
+    fixed: dict[str, tuple[str, dict[int, float]]] = field(default_factory=dict)  # slot -> leftover dish
+
+
+@dataclass
+class MealModel:
+    """A built day model and the handles needed to read a solution."""
+
+    prob: pulp.LpProblem
+    z: dict[tuple[str, str], pulp.LpVariable]
+    x: dict[tuple[str, str, int], pulp.LpVariable]
+    p: dict[tuple[str, str], pulp.LpVariable]
+    n: dict[tuple[str, str, str], pulp.LpVariable]
+    y: dict[tuple[str, str, str], pulp.LpVariable]
+    shortfall: dict[str, pulp.LpVariable]
+    slacks: dict[str, pulp.LpVariable]
+    dishes: dict[str, DishOption]
+    patterns: dict[str, PatternOption]
+    foods: dict[str, PoolFood]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(variables, constraints)."""
+        return len(self.prob.variables()), self.prob.numConstraints()
+
+
+class _Builder:
+    """Adds hard rules, optionally elastic (each with a named slack)."""
+
+    def __init__(self, prob: pulp.LpProblem, elastic: bool) -> None:
+        self.prob = prob
+        self.elastic = elastic
+        self.slacks: dict[str, pulp.LpVariable] = {}
+
+    def rule(self, pairs: list, sense: str, rhs: float, name: str, label: str) -> None:
+        terms = list(pairs)
+        if self.elastic:
+            s = expr.continuous(self.prob, f"slack_{len(self.slacks) + 1}")
+            self.slacks[label] = s
+            terms.append((s, 1.0 if sense == ">=" else -1.0))
+        if sense == ">=":
+            expr.add_ge(self.prob, terms, rhs, name)
+        elif sense == "<=":
+            expr.add_le(self.prob, terms, rhs, name)
+        else:
+            expr.add_eq(self.prob, terms, rhs, name)
+
+
+def build_meal_model(
+    spec: MealSpec,
+    rules: PlanRules,
+    targets: Targets,
+    *,
+    prices: dict[str, float] | None = None,
+    elastic: bool = False,
+) -> MealModel:
+    """Build the MILP for one day of meals (see the module docstring for the formulation)."""
+    prob = pulp.LpProblem(f"mealplan_day{spec.day}", pulp.LpMinimize)
+    b = _Builder(prob, elastic)
+    dishes = {d.id: d for d in spec.dishes}
+    patterns = {k.id: k for k in spec.patterns}
+    pool_foods = {f.id: f for f in spec.foods}
+
+    z: dict[tuple[str, str], pulp.LpVariable] = {}
+    x: dict[tuple[str, str, int], pulp.LpVariable] = {}
+    p: dict[tuple[str, str], pulp.LpVariable] = {}
+    n: dict[tuple[str, str, str], pulp.LpVariable] = {}
+    y: dict[tuple[str, str, str], pulp.LpVariable] = {}
+    objective: list[tuple[pulp.LpVariable, float]] = []
+    # Every quantity variable with its food and grams per unit: the nutrient totals read these.
+    amounts: list[tuple[pulp.LpVariable, str, float, str]] = []  # (var, food, grams per unit, slot)
+
+    for slot in rules.slots:
+        s, kind = slot.name, slot_kind(slot.name)
+        options: list[tuple[pulp.LpVariable, float]] = []
+        fixed = spec.fixed.get(s)
+        for dish in spec.dishes:
+            if kind not in dish.kinds or dish.id in spec.banned_dishes.get(kind, set()):
+                continue
+            if fixed is not None and dish.id != fixed[0]:
+                continue
+            tag = f"{expr.safe_name(dish.id)}_{s}"
+            zv = expr.binary(prob, f"dish_{tag}")
+            z[(dish.id, s)] = zv
+            options.append((zv, 1.0))
+            for i, food in enumerate(dish.foods):
+                lo, hi, g = dish.lo[i], dish.hi[i], dish.grams[i]
+                if fixed is not None:  # a leftover: the amounts cooked the day before
+                    lo = hi = g = fixed[1].get(i, 0.0)
+                xv = expr.continuous(prob, f"g_{tag}_{i}", 0.0, hi)
+                x[(dish.id, s, i)] = xv
+                amounts.append((xv, food, 1.0, s))
+                expr.add_le(prob, [(xv, 1.0), (zv, -hi)], 0.0, f"dish_hi_{tag}_{i}")
+                if lo > 0:
+                    expr.add_ge(prob, [(xv, 1.0), (zv, -lo)], 0.0, f"dish_lo_{tag}_{i}")
+                if hi > lo and g > 0:
+                    # |x - g*z| as over + under: the deviation from the dish as written.
+                    over = expr.continuous(prob, f"over_{tag}_{i}")
+                    under = expr.continuous(prob, f"under_{tag}_{i}")
+                    expr.add_eq(prob, [(xv, 1.0), (zv, -g), (over, -1.0), (under, 1.0)], 0.0, f"dev_{tag}_{i}")
+                    objective += [(over, DEVIATION_WEIGHT / g), (under, DEVIATION_WEIGHT / g)]
+        if fixed is None:
+            for pat in spec.patterns:
+                if kind in pat.kinds:
+                    pv = expr.binary(prob, f"pattern_{expr.safe_name(pat.id)}_{s}")
+                    p[(pat.id, s)] = pv
+                    options.append((pv, 1.0))
+                    if kind in ("lunch", "dinner"):
+                        objective.append((pv, PATTERN_MAIN_WEIGHT))
+        b.rule(options, "==", 1.0, f"one_meal_{s}", f"{s} is one dish or one meal pattern")
+
+        # Pattern items and drinks.
+        capacity: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
+        for pat in spec.patterns:
+            if (pat.id, s) in p:
+                for e in pat.entries:
+                    for pool in e.pools:
+                        capacity.setdefault(pool, []).append((p[(pat.id, s)], float(e.hi)))
+        drinks: list[tuple[pulp.LpVariable, float]] = []
+        for f in spec.foods:
+            if (f.id, s) in spec.forbidden:
+                continue
+            uses = []
+            if f.pool in capacity and f.max_steps >= f.min_steps:
+                uses.append((MEAL_USE, f.max_steps))
+            hot_ok = f.pool not in spec.hot_drink_pools or kind in spec.hot_drink_kinds
+            if f.drink_max_steps >= f.min_steps and hot_ok:
+                uses.append((DRINK_USE, f.drink_max_steps))
+            for use, top in uses:
+                key = (f.id, s, use)
+                tag = f"{expr.safe_name(f.id)}_{s}_{use}"
+                n[key] = expr.integer(prob, f"qty_{tag}", 0, top)
+                y[key] = expr.binary(prob, f"use_{tag}")
+                expr.add_le(prob, [(n[key], 1.0), (y[key], -top)], 0.0, f"link_up_{tag}")
+                expr.add_ge(prob, [(n[key], 1.0), (y[key], -f.min_steps)], 0.0, f"link_lo_{tag}")
+                amounts.append((n[key], f.id, f.step_g, s))
+                if use == DRINK_USE:
+                    drinks.append((y[key], 1.0))
+        for pool, caps in capacity.items():
+            items = [(y[k], 1.0) for k in y if k[1] == s and k[2] == MEAL_USE and pool_foods[k[0]].pool == pool]
+            if items:
+                expr.add_le(prob, items + [(v, -c) for v, c in caps], 0.0, f"pool_{expr.safe_name(pool)}_{s}")
+        for pat in spec.patterns:
+            pv = p.get((pat.id, s))
+            if pv is None:
+                continue
+            for e in pat.entries:
+                items = [(y[k], 1.0) for k in y if k[1] == s and k[2] == MEAL_USE and pool_foods[k[0]].pool in e.pools]
+                tag = f"{expr.safe_name(pat.id)}_{expr.safe_name(e.key)}_{s}"
+                if e.lo > 0:
+                    b.rule(items + [(pv, -float(e.lo))], ">=", 0.0, f"entry_lo_{tag}", f"{s}: {pat.id} has its {e.key}")
+                big = max(len(items), e.hi)
+                if big > e.hi:  # at most hi items when the pattern is chosen
+                    expr.add_le(prob, items + [(pv, float(big - e.hi))], float(big), f"entry_hi_{tag}")
+        if drinks:
+            expr.add_le(prob, drinks, 1.0, f"one_drink_{s}")
+
+    # A dish is served once a day (a leftover is the next day's).
+    for dish in spec.dishes:
+        uses = [(v, 1.0) for (j, _), v in z.items() if j == dish.id]
+        if len(uses) > 1:
+            expr.add_le(prob, uses, 1.0, f"dish_once_{expr.safe_name(dish.id)}")
+    # A pool food is served at one meal a day, and one food of a family ("Soymilk", "Coffee").
+    fams: dict[str, list[pulp.LpVariable]] = {}
+    for (f, _, use), v in y.items():
+        if use == MEAL_USE:
+            key = family(pool_foods[f].name) if rules.one_per_family else f
+            fams.setdefault(key, []).append(v)
+    for i, (_, vs) in enumerate(sorted(fams.items())):
+        if len(vs) > 1:
+            expr.add_le(prob, [(v, 1.0) for v in vs], 1.0, f"once_{i}")
+
+    # Nutrient coefficients of every quantity variable.
+    needed = sorted(set(targets.items) | {"energy", *MACRO_KCAL})
+    qty = [a[0] for a in amounts]
+    coef = {
+        nut: np.array([spec.nutrients.get(f, {}).get(nut, 0.0) * g / 100.0 for _, f, g, _ in amounts]) for nut in needed
+    }
+    grams = np.array([g for _, _, g, _ in amounts])
+
+    def total(nut: str, mask: np.ndarray | None = None) -> list[tuple[pulp.LpVariable, float]]:
+        c = coef[nut] if mask is None else coef[nut] * mask
+        return list(zip(qty, c, strict=True))
+
+    energy = coef["energy"]
+    b.rule(total("energy"), ">=", rules.energy_min, "energy_min", f"energy at least {rules.energy_min:.0f} kcal")
+    b.rule(total("energy"), "<=", rules.energy_max, "energy_max", f"energy at most {rules.energy_max:.0f} kcal")
+    for macro, (lo, hi) in sorted(rules.amdr.items()):
+        kcal = MACRO_KCAL.get(macro)
+        if kcal is None:
+            continue
+        m = coef[macro] * kcal
+        b.rule(list(zip(qty, m - lo / 100.0 * energy, strict=True)), ">=", 0.0, f"amdr_{macro}_lo",
+               f"{macro} at least {lo:g} % of energy (AMDR)")  # fmt: skip
+        b.rule(list(zip(qty, m - hi / 100.0 * energy, strict=True)), "<=", 0.0, f"amdr_{macro}_hi",
+               f"{macro} at most {hi:g} % of energy (AMDR)")  # fmt: skip
+    for nut, t in sorted(targets.items.items()):
+        if t.max is not None and nut in coef:
+            b.rule(total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})")
+
+    shortfall: dict[str, pulp.LpVariable] = {}
+    for nut, goal in sorted(spec.goals.items()):
+        weight = SHORTFALL_WEIGHT * targets.items[nut].priority / goal if goal > 0 else 0.0
+        if goal <= 0 or nut not in coef or not math.isfinite(weight):
+            continue
+        d = expr.continuous(prob, f"short_{nut}", 0.0, goal)
+        shortfall[nut] = d
+        expr.add_ge(prob, total(nut) + [(d, 1.0)], goal, f"goal_{nut}")
+        objective.append((d, weight))
+
+    # Energy share of every meal.
+    slot_of = np.array([a[3] for a in amounts], dtype=object)
+    for slot in rules.slots:
+        lo, hi = slot.energy_share
+        inside = (slot_of == slot.name).astype(float)
+        b.rule(list(zip(qty, energy * (inside - lo), strict=True)), ">=", 0.0, f"share_lo_{slot.name}",
+               f"{slot.name} gives at least {lo:.0%} of the day's energy")  # fmt: skip
+        b.rule(list(zip(qty, energy * (inside - hi), strict=True)), "<=", 0.0, f"share_hi_{slot.name}",
+               f"{slot.name} gives at most {hi:.0%} of the day's energy")  # fmt: skip
+
+    # Daily grams per food category, over pattern items and dish ingredients alike.
+    cats = np.array([spec.categories.get(f, "") for _, f, _, _ in amounts], dtype=object)
+    for cat, limit in sorted(rules.group_max_g.items()):
+        mask = cats == cat
+        if mask.any():
+            b.rule(list(zip(np.array(qty, dtype=object)[mask], grams[mask], strict=True)), "<=", limit,
+                   f"group_max_{expr.safe_name(cat)}", f"{cat} at most {limit:g} g a day")  # fmt: skip
+    for cat, limit in sorted(rules.group_min_g.items()):
+        mask = cats == cat
+        b.rule(list(zip(np.array(qty, dtype=object)[mask], grams[mask], strict=True)), ">=", limit,
+               f"group_min_{expr.safe_name(cat)}", f"{cat} at least {limit:g} g a day")  # fmt: skip
+
+    # Likes: a penalty for each liked pattern none of whose foods is served that day.
+    for i, (_, liked_foods) in enumerate(sorted(spec.liked.items())):
+        wanted = set(liked_foods)
+        uses = [(v, 1.0) for k, v in y.items() if k[0] in wanted]
+        uses += [(v, 1.0) for (j, _), v in z.items() if wanted & set(dishes[j].foods)]
+        if not uses:
+            continue
+        miss = expr.binary(prob, f"skip_like_{i}")
+        expr.add_ge(prob, [(miss, 1.0)] + uses, 1.0, f"like_{i}")
+        objective.append((miss, LIKE_WEIGHT))
+
+    if prices is not None:
+        price = np.array([float(prices.get(f, np.nan)) * g / 100.0 for _, f, g, _ in amounts])
+        all_priced = not np.isnan(price).any()
+        price = np.nan_to_num(price)
+        if rules.budget is not None:
+            b.rule(list(zip(qty, price, strict=True)), "<=", rules.budget, "budget",
+                   f"cost at most {rules.budget:g} a day (budget)")  # fmt: skip
+        if rules.objective == "cost" or all_priced:
+            weight = COST_WEIGHT if rules.objective == "cost" else COST_TIEBREAK
+            objective.extend((v, weight * c) for v, c in zip(qty, price, strict=True))
+
+    if elastic:
+        expr.set_objective(prob, [(s, 1.0) for s in b.slacks.values()])
+    else:
+        expr.set_objective(prob, objective)
+    return MealModel(
+        prob=prob,
+        z=z,
+        x=x,
+        p=p,
+        n=n,
+        y=y,
+        shortfall=shortfall,
+        slacks=b.slacks,
+        dishes=dishes,
+        patterns=patterns,
+        foods=pool_foods,
+    )
