@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
 from mealplan.food_data.errors import ConfigError
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, split_tags
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 # libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
 from mealplan.food_data.errors import ConfigError
 from mealplan.food_data.table import DATA_DIR, FoodTable
 from mealplan.food_data.vocab import SLOTS
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 # libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from mealplan.food_data.dishes import DishLibrary
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import FoodTable

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pulp
+
 from mealplan.optimizer import expr
 from mealplan.optimizer.plan import PlanRules
 from mealplan.optimizer.rules import family, slot_kind

@@ -31,10 +31,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from mealplan.optimizer.status import SolveStatus
 from mealplan.optimizer.targets import Targets
 from mealplan.triage import RedFlag, TriageResult
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "2.0"
 

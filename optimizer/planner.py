@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from mealplan.food_data.dishes import DishLibrary, load_dishes
 from mealplan.food_data.errors import ConfigError, SolverError
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns

@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from mealplan.food_data.errors import InputError
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, split_tags
 from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SlotPlan, SolveStatus
 from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 AMDR_SLACK_POINTS = 0.5  # percent of energy

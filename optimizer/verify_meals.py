@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 import pandas as pd
+
 from mealplan.optimizer.plan import MealRules, Plan, PlanItem, SlotPlan
 
 MEAL_CHECKS: tuple[str, ...] = ("meal_names", "meal_parts", "meal_rules", "dish_ranges", "dish_variety")
