@@ -14,7 +14,6 @@ import pandas as pd
 
 from mealplan.food_data.curation.rules import rules
 
-
 _MEASURE_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)\s+)?(.*)$")
 _PAREN_RE = re.compile(r"\s*\([^)]*\)?")
 _WORD_RE = re.compile(r"[A-Za-z]+")
