@@ -14,8 +14,8 @@ from mealplan.cli.common import emit, format_option, output_option, show, with_f
     "--profile",
     "profile_path",
     required=True,
-    type=click.Path(path_type=Path),
-    help="Profile file (YAML, TOML or JSON).",
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="Profile file (YAML, TOML or JSON); '-' reads it from standard input.",
 )
 @click.option("--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week.")
 @click.option("--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable).")
@@ -70,8 +70,8 @@ def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bun
       mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7 --format html -o week.html
     """
     from mealplan.cli.common import load_foods
+    from mealplan.cli.common import load_profile_arg as load_profile
     from mealplan.optimizer.planner import make_plan
-    from mealplan.optimizer.profile import load_profile
 
     profile = load_profile(profile_path)
     if symptoms or factors:

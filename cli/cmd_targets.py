@@ -35,8 +35,8 @@ CSV_FIELDS = (
     "--profile",
     "profile_path",
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Profile file (YAML, TOML or JSON).",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="Profile file (YAML, TOML or JSON); '-' reads it from standard input.",
 )
 @click.option(
     "--triage",
@@ -55,7 +55,7 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
 
     Example: mealplan targets --profile examples/profiles/vegan_twitching.yaml
     """
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.cli.common import load_profile_arg as load_profile
     from mealplan.optimizer.targets import compute_targets, load_triage, run_profile_triage
     from mealplan.triage import DISCLAIMER
 

@@ -31,13 +31,42 @@ def format_option(choices: tuple[str, ...] = FORMATS) -> Callable[[Callable[...,
     )
 
 
+def _dash_is_stdout(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o -`` means standard output, as everywhere on Unix."""
+    return None if value is not None and str(value) == "-" else value
+
+
 output_option = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default=None,
-    help="Write to FILE (atomically) instead of standard output.",
+    callback=_dash_is_stdout,
+    help="Write to FILE (atomically) instead of standard output ('-' is standard output).",
 )
+
+PROFILE_HELP = "Profile file (YAML, TOML or JSON); '-' reads it from standard input."
+
+
+def load_profile_arg(path: Path | str):
+    """The profile ``--profile`` names; ``-`` reads YAML, TOML or JSON from standard input.
+
+    A profile read from standard input takes relative paths in it (``prices``) from the current
+    folder.
+    """
+    from mealplan.optimizer.profile import load_profile
+
+    if str(path) != "-":
+        return load_profile(path)
+    from mealplan.food_data.errors import ConfigError
+    from mealplan.optimizer import profile as profiles
+
+    text = click.get_text_stream("stdin").read()
+    if not text.strip():
+        raise ConfigError("<stdin>: no profile on standard input (pipe one in, or give --profile FILE)")
+    data = profiles._parse(text, profiles._sniff(text), "<stdin>")
+    return profiles.profile_from_dict(data, source="<stdin>", base_dir=Path.cwd())
+
 
 foods_options = [
     click.option(
@@ -110,3 +139,37 @@ def show(renderables: list[Any], output: Path | None) -> None:
     con = console()
     for r in renderables:
         con.print(r)
+
+
+# Library messages name fields and values ("days 9: ...", "solver 'x' is not known ..."); on the
+# command line the same message names the option that set the value. field (as the library spells it
+# at the start of a message) -> the option, used only when the running command has that option.
+FIELD_FLAGS: dict[str, str] = {
+    "days": "--days",
+    "objective": "--objective",
+    "solver": "--solver",
+    "time limit": "--time-limit",
+    "gap": "--gap",
+    "model file": "--write-model",
+    "targets file": "--targets",
+    "bound": "--bound",
+    "scheduler": "--scheduler",
+}
+
+
+def with_flag_names(message: str, command: click.Command | None) -> str:
+    """``message`` with a leading library field name replaced by the ``command``'s option for it.
+
+    >>> with_flag_names("days 9: plan 1 day or a week (2 to 7 days).", plan_command)
+    '--days 9: plan 1 day or a week (2 to 7 days).'
+    """
+    if command is None:
+        return message
+    commands = [command]
+    if isinstance(command, click.Group):
+        commands += [c for n in command.list_commands(None) if (c := command.get_command(None, n))]
+    options = {opt for c in commands for param in c.params for opt in getattr(param, "opts", ())}
+    for field, flag in FIELD_FLAGS.items():
+        if flag in options and message.startswith(field + " ") and not message.startswith(field + " is "):
+            return flag + message[len(field) :]
+    return message

@@ -110,6 +110,12 @@ def _error(text: str) -> None:
     click.secho(text, fg="red", err=True, color=False if "NO_COLOR" in os.environ else None)
 
 
+def _subcommand(ctx: click.Context) -> click.Command | None:
+    """The command that was running, for its option names (a group's own commands' options too)."""
+    name = ctx.invoked_subcommand
+    return ctx.command.get_command(ctx, name) if name and isinstance(ctx.command, click.Group) else None
+
+
 def _report(exc: BaseException, ctx: click.Context) -> None:
     """Turn an exception into a message and an exit code (with the traceback first under ``--debug``)."""
     from mealplan.food_data.errors import MealplanError
@@ -117,7 +123,9 @@ def _report(exc: BaseException, ctx: click.Context) -> None:
     if (ctx.obj or {}).get("debug", False):
         click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
     if isinstance(exc, MealplanError):
-        _error(f"Error: {exc}")
+        from mealplan.cli.common import with_flag_names
+
+        _error(f"Error: {with_flag_names(str(exc), _subcommand(ctx))}")
         ctx.exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
         _error("Interrupted.")
@@ -158,6 +166,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if debug:
+        # The solvers' own logs, on standard error (batch workers inherit the variable).
+        os.environ["MEALPLAN_SOLVER_LOG"] = "1"
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulp
+
 from mealplan.food_data.errors import InputError, SolverError
 from mealplan.optimizer.status import SolveStatus
 
@@ -495,4 +496,4 @@ def write_model(prob: pulp.LpProblem, path: Path) -> None:
     elif path.suffix.lower() == ".lp":
         prob.writeLP(str(path))
     else:
-        raise InputError(f"model file {str(path)!r} must end in .mps or .lp.")
+        raise InputError(f"model file {str(path)!r}: the file must end in .mps or .lp.")

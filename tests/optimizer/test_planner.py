@@ -20,8 +20,8 @@ from mealplan.optimizer.plan import Plan, SolveStatus
 from mealplan.optimizer.planner import make_plan, read_prices
 from mealplan.optimizer.profile import load_profile, profile_from_dict
 from mealplan.optimizer.verify import verify_plan
-from tests.optimizer.conftest import tiny_table
 from mealplan.triage import TriageInput, run_triage
+from tests.optimizer.conftest import tiny_table
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
 PROFILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -203,7 +203,7 @@ def test_write_model_for_the_first_day(tmp_path):
         ({"days": 0}, "--days 0: plan 1 day or a week (2 to 7 days)."),
         ({"days": 8}, "--days 8: plan 1 day or a week (2 to 7 days)."),
         ({"objective": "weight"}, "--objective 'weight': allowed values are shortfall and cost."),
-        ({"solver": "glpk"}, "--solver 'glpk' is not known; allowed: highs, cbc."),
+        ({"solver": "glpk"}, "solver 'glpk' is not known; allowed: highs, cbc."),
     ],
 )
 def test_bad_options(kwargs, message):

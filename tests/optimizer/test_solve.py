@@ -7,6 +7,7 @@ import random
 
 import pulp
 import pytest
+
 from mealplan.food_data.errors import InputError, SolverError
 from mealplan.optimizer import expr, solve
 from mealplan.optimizer.plan import SolveStatus
@@ -301,7 +302,7 @@ def test_write_model_bad_suffix(tmp_path):
     prob, _ = knapsack()
     with pytest.raises(InputError) as info:
         write_model(prob, tmp_path / "model.txt")
-    assert str(info.value) == f"model file {str(tmp_path / 'model.txt')!r} must end in .mps or .lp."
+    assert str(info.value) == f"model file {str(tmp_path / 'model.txt')!r}: the file must end in .mps or .lp."
     assert not (tmp_path / "model.txt").exists()
 
 
