@@ -43,7 +43,7 @@ def shopping(plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, f
     elif fmt == "md":
         emit(shopping_markdown(result), output)
     else:
-        show([_table(result, shopping_rows(result))], output)
+        show([_table(result, shopping_rows(result)), *_dishes(result)], output)
 
 
 def _table(result, rows):
@@ -59,3 +59,19 @@ def _table(result, rows):
         previous = row["section"]
         table.add_row(str(section), str(row["buy"]), f"{row['grams']:,}", str(row["days"]))
     return table
+
+
+def _dishes(result) -> list:
+    """The "Dishes this week" table: each dish once, the meals it feeds, and leftovers cooked once."""
+    if not result.dishes:
+        return []
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Dishes this week", title_justify="left")
+    for name in ("Dish", "Eaten", "Cooked"):
+        table.add_column(name)
+    for dish in result.dishes:
+        cooked = dish.note or {1: "once", 2: "twice"}.get(dish.times_cooked, f"{dish.times_cooked} times")
+        table.add_row(f"[bold]{escape(dish.title)}[/bold]", escape(", ".join(dish.meals)), escape(cooked))
+    return [table]

@@ -9,6 +9,12 @@ from typing import Any
 KEY_NUTRIENTS = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
 
 
+def day_number(plan: Any, day: Any) -> int:
+    from mealplan.optimizer.report.meals import day_number as number
+
+    return number(plan, day)
+
+
 def _fmt(value: float | None, digits: int = 3) -> str:
     if value is None:
         return "—"
@@ -27,6 +33,33 @@ def red_flag_panel(red_flags: list[Any], disclaimer: str) -> list[Any]:
     return out
 
 
+def _day_table(plan: Any, day: Any, escape: Any) -> Any:
+    """One day's meals: slot, the meal's title (bold) and portion, its method, ingredients and drink."""
+    from rich.table import Table
+
+    from mealplan.optimizer.report.meals import day_meals
+
+    t = Table(title=f"Day {day_number(plan, day)} — {day.energy_kcal:,.0f} kcal", title_justify="left")
+    t.add_column("meal")
+    t.add_column("dish and ingredients")
+    t.add_column("g", justify="right")
+    t.add_column("kcal", justify="right")
+    for meal in day_meals(plan, day):
+        head = f"[bold]{escape(meal.title)}[/bold]"
+        extra = [x for x in (meal.portion_text, meal.leftover_text) if x]
+        if extra:
+            head += f" [dim]({escape(', '.join(extra))})[/dim]"
+        t.add_row(meal.slot, head, "", f"{meal.kcal:,.0f}")
+        if meal.method:
+            t.add_row("", f"[dim italic]{escape(meal.method)}[/dim italic]", "", "")
+        for line in meal.ingredients:
+            t.add_row("", f"  {escape(line.text)}", f"{line.grams:,.0f}", "")
+        for drink in meal.drinks:
+            t.add_row("", f"  Drink: {escape(drink.text)}", f"{drink.grams:,.0f}", "", end_section=False)
+        t.rows[-1].end_section = True
+    return t
+
+
 def plan_renderables(plan: Any) -> list[Any]:
     """Rich renderables for a Plan: red flags, meals per day, coverage, shortfalls, solve line and notes."""
     from rich.markup import escape
@@ -37,18 +70,7 @@ def plan_renderables(plan: Any) -> list[Any]:
         top = ", ".join(s.nutrient for s in plan.triage.suspected[:5])
         out.append(f"Suspected from symptoms and risk factors (discuss and test): [bold]{top}[/bold]")
     for day in plan.days:
-        t = Table(title=f"Day {day.index} — {day.energy_kcal:,.0f} kcal", title_justify="left", show_lines=False)
-        t.add_column("meal")
-        t.add_column("food")
-        t.add_column("portion")
-        t.add_column("kcal", justify="right")
-        for slot in day.slots:
-            first = True
-            for item in slot.items:
-                t.add_row(slot.name if first else "", item.name, item.household, "")
-                first = False
-            t.add_row("", f"[dim]{slot.name} total[/dim]", "", f"{slot.energy_kcal:,.0f}", end_section=True)
-        out.append(t)
+        out.append(_day_table(plan, day, escape))
     totals = plan.week_totals or plan.days[0].totals
     cov = Table(
         title="Nutrients " + ("(daily average over the week)" if plan.week_totals else "(the day)"),
@@ -98,26 +120,59 @@ def plan_renderables(plan: Any) -> list[Any]:
     return out
 
 
-def plan_csv(plan: Any) -> str:
-    """One row per item: day, meal, food id, name, category, grams, servings, serving name, household measure.
+CSV_COLUMNS = (
+    "day",
+    "slot",
+    "meal",
+    "meal_kind",
+    "dish_id",
+    "portion",
+    "role",
+    "food_id",
+    "food",
+    "name",
+    "category",
+    "grams",
+    "servings",
+    "serving_name",
+    "household",
+)
 
-    Like every plan output it starts with the red flags (when any) and the disclaimer, here as ``#``
-    comment lines before the header (``pandas.read_csv(..., comment="#")`` skips them).
+
+def plan_csv(plan: Any) -> str:
+    """One row per item: day, slot, the meal's title, kind, dish id and portion, the item's role, food id,
+    short food name, full name, category, grams, servings, serving name and household measure.
+
+    A meal's drink is a row with role "drink". Like every plan output it starts with the red flags (when
+    any) and the disclaimer, here as ``#`` comment lines before the header
+    (``pandas.read_csv(..., comment="#")`` skips them).
     """
+    from mealplan.optimizer.report.meals import meal_view
+    from mealplan.optimizer.shopping import short_name
+
     buf = io.StringIO()
     for flag in plan.red_flags:
         buf.write(" ".join(f"# See a clinician: {flag.message} {flag.advice}".split()) + "\n")
     buf.write(" ".join(f"# {plan.disclaimer}".split()) + "\n")
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"])
+    w.writerow(CSV_COLUMNS)
     for day in plan.days:
         for slot in day.slots:
+            meal = meal_view(slot)
+            title = meal.title + (f" ({meal.leftover_text})" if slot.leftover_of is not None else "")
+            portion = "" if slot.portion is None else f"{slot.portion:g}"
             for i in slot.items:
                 w.writerow(
                     [
                         day.index,
                         slot.name,
+                        title,
+                        slot.meal_kind,
+                        slot.dish_id or "",
+                        portion,
+                        i.role,
                         i.food_id,
+                        short_name(i.name),
                         i.name,
                         i.category,
                         f"{i.grams:g}",

@@ -79,8 +79,31 @@ class ShoppingSection(BaseModel):
     items: list[ShoppingItem]
 
 
+class ShoppingDish(BaseModel):
+    """A dish the plan cooks, with the meals it feeds.
+
+    Attributes:
+        dish_id: The dish's id in the dish library.
+        title: The dish's name as the plan gives it (without "(leftovers from day N)").
+        meals: Where it is eaten, in order, e.g. ``["day 1 dinner", "day 2 lunch"]``.
+        days_used: Day numbers (1-based) on which it is eaten.
+        times_cooked: How many times it is cooked (a leftover lunch is cooked with the dinner before).
+        note: ``"cooked once for two meals"`` when leftovers make one cooking feed several meals.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dish_id: str
+    title: str
+    meals: list[str]
+    days_used: list[int]
+    times_cooked: int
+    note: str = ""
+
+
 class ShoppingList(BaseModel):
-    """The shopping list of a plan, by store section (sections in shop-walk order, empty ones left out)."""
+    """The shopping list of a plan, by store section (sections in shop-walk order, empty ones left out),
+    and the dishes it cooks ("Dishes this week")."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -88,6 +111,7 @@ class ShoppingList(BaseModel):
     days: int
     sections: list[ShoppingSection]
     skipped: list[str] = []
+    dishes: list[ShoppingDish] = []
 
     @property
     def items(self) -> list[ShoppingItem]:
@@ -100,7 +124,8 @@ class ShoppingList(BaseModel):
 # Words in USDA names that describe preparation or labelling, not what you ask for in a shop.
 _NOISE = re.compile(
     r"^(raw|cooked|boiled|baked|roasted|broiled|grilled|steamed|braised|stewed|microwaved|drained|"
-    r"dry heat|moist heat|without salt|with salt|commercially prepared|prepared|all commercial "
+    r"dry heat|moist heat|without salt|without salt added|no salt added|with salt|brewed.*|"
+    r"commercially prepared|prepared|all commercial "
     r"varieties|mature seeds|meat only|fresh|regular|enriched|unenriched|fluid|ready-to-eat|"
     r"unprepared|solids and liquids|drained solids|includes .*|ns as to .*|nfs|broilers or fryers|"
     r"original and vanilla|all flavors|with added .*|without added .*|fortified|unfortified|"
@@ -129,6 +154,11 @@ _GENERIC_HEADS = {"nuts", "fish", "seeds", "cereals", "spices", "beverages", "ce
 _CUTS = {"breast", "thigh", "drumstick", "leg", "wing", "loin", "tenderloin", "chop", "fillet", "steak"}
 
 
+def _title_case(text: str) -> str:
+    """Title case that leaves the letter after an apostrophe alone: "KELLOGG'S" -> "Kellogg's"."""
+    return re.sub(r"[A-Za-z]+('[A-Za-z]+)?", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), text)
+
+
 def short_name(name: str) -> str:
     """A shop-friendly name from a USDA-style name.
 
@@ -153,7 +183,7 @@ def short_name(name: str) -> str:
         tag = " (fortified)"
     if parts[0].lower().startswith("cereals ready-to-eat"):
         brand = [p for p in parts[1:] if not _NOISE.match(p)]
-        return (f"{brand[-1].title()} cereal" if brand else "breakfast cereal") + tag
+        return (f"{_title_case(brand[-1])} cereal" if brand else "breakfast cereal") + tag
     if len(parts) > 1 and parts[0].lower() in _GENERIC_HEADS:
         parts = parts[1:]
     head, rest = parts[0], [p for p in parts[1:] if not _NOISE.match(p)]
@@ -558,7 +588,61 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
             )
         )
     sections = [ShoppingSection(id=key, title=SECTIONS[key], items=items) for key, items in by_section.items() if items]
-    return ShoppingList(profile_id=plan.profile_id, days=len(plan.days), sections=sections, skipped=skipped)
+    return ShoppingList(
+        profile_id=plan.profile_id,
+        days=len(plan.days),
+        sections=sections,
+        skipped=skipped,
+        dishes=plan_dishes(plan),
+    )
+
+
+_LEFTOVER_SUFFIX = re.compile(r"\s*\(leftovers? from day \d+\)\s*$", re.IGNORECASE)
+_COUNT_WORDS = {1: "once", 2: "twice"}
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
+
+def plan_dishes(plan: Plan) -> list[ShoppingDish]:
+    """Each dish of the plan once, with the meals it feeds, in order of first use.
+
+    A leftover lunch (``leftover_of`` set) is the dinner before, cooked twice over: it adds a meal,
+    not a cooking. Its ingredients are on the list once each, in the grams both meals eat.
+    """
+    offset = 1 if plan.days and min(d.index for d in plan.days) == 0 else 0
+    found: dict[str, dict] = {}
+    for day in plan.days:
+        for slot in day.slots:
+            if not slot.dish_id:
+                continue
+            title = _LEFTOVER_SUFFIX.sub("", slot.title).strip()
+            entry = found.setdefault(slot.dish_id, {"title": title, "meals": [], "days": set(), "n": 0})
+            entry["meals"].append(f"day {day.index + offset} {slot.name}")
+            entry["days"].add(day.index + offset)
+            entry["n"] += 0 if slot.leftover_of is not None else 1
+    out = []
+    for dish_id, e in found.items():
+        meals, cooked = len(e["meals"]), max(e["n"], 1)
+        note = ""
+        if meals > cooked:
+            times = _COUNT_WORDS.get(cooked, f"{cooked} times")
+            note = f"cooked {times} for {_NUMBER_WORDS.get(meals, str(meals))} meals"
+        out.append(
+            ShoppingDish(
+                dish_id=dish_id,
+                title=e["title"] or dish_id,
+                meals=e["meals"],
+                days_used=sorted(e["days"]),
+                times_cooked=cooked,
+                note=note,
+            )
+        )
+    return out
+
+
+def dish_line(dish: ShoppingDish) -> str:
+    """A dish in words: "Lentil dal with brown rice — day 1 dinner, day 2 lunch (cooked once for two meals)"."""
+    text = f"{dish.title} — {', '.join(dish.meals)}"
+    return text + (f" ({dish.note})" if dish.note else "")
 
 
 # --- renderings ----------------------------------------------------------------------------------
@@ -620,4 +704,10 @@ def shopping_markdown(shopping: ShoppingList, heading_level: int = 1) -> str:
         lines.append("")
     if shopping.skipped:
         lines += [f"_Not listed (from the tap): {', '.join(_md_cell(s) for s in shopping.skipped)}._", ""]
+    if shopping.dishes:
+        lines += [f"{h}# Dishes this week", ""]
+        for dish in shopping.dishes:
+            note = f" _({_md_cell(dish.note)})_" if dish.note else ""
+            lines.append(f"- **{_md_cell(dish.title)}** — {_md_cell(', '.join(dish.meals))}{note}")
+        lines.append("")
     return "\n".join(lines)

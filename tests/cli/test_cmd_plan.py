@@ -69,9 +69,33 @@ def test_csv_has_one_row_per_item(json_plan):
     ]
     assert comments[-1] == f"# {json_plan.disclaimer}"
     rows = list(csv.reader(io.StringIO("\n".join(lines[len(comments) :]))))
-    assert rows[0] == ["day", "meal", "food_id", "name", "category", "grams", "servings", "serving_name", "household"]
-    items = [(str(d.index), s.name, i.food_id) for d in json_plan.days for s in d.slots for i in s.items]
-    assert [tuple(r[:3]) for r in rows[1:]] == items  # the same input gives the same plan
+    assert rows[0][:9] == ["day", "slot", "meal", "meal_kind", "dish_id", "portion", "role", "food_id", "food"]
+    assert rows[0][-1] == "household" and "grams" in rows[0]
+    col = {name: k for k, name in enumerate(rows[0])}
+    items = [
+        (str(d.index), s.name, s.title, s.meal_kind, s.dish_id or "", i.role, i.food_id)
+        for d in json_plan.days
+        for s in d.slots
+        for i in s.items
+    ]
+    keys = ("day", "slot", "meal", "meal_kind", "dish_id", "role", "food_id")
+    assert [tuple(r[col[k]] for k in keys) for r in rows[1:]] == items  # the same input gives the same plan
+    assert any(r[col["role"]] == "drink" for r in rows[1:]) == any(
+        i.role == "drink" for d in json_plan.days for s in d.slots for i in s.items
+    )
+
+
+def test_table_speaks_dishes(json_plan):
+    """The terminal table names each meal (bold title), its portion and method, then ingredients."""
+    result = invoke("--profile", OLDER)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    for slot in json_plan.days[0].slots:
+        assert " ".join(slot.title.split()[:4]) in flat
+        if slot.meal_kind == "dish":
+            assert "portion" in flat and " ".join((slot.method or "").split()[:4]) in flat
+        if any(i.role == "drink" for i in slot.items):
+            assert "Drink: " in flat
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("md", "# "), ("html", "<html")])
@@ -82,6 +106,7 @@ def test_md_and_html_reports(fmt, marker):
     assert DISCLAIMER in result.stdout
     if fmt == "md":
         assert result.stdout.index("See a doctor") < result.stdout.index(DISCLAIMER)
+        assert "**Breakfast: " in result.stdout  # each meal is named: slot and title
 
 
 def test_output_file_is_written_atomically(tmp_path):

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mealplan.optimizer.report.meals import MealView, day_meals
 from mealplan.optimizer.shopping import ShoppingList, shopping_list, shopping_markdown, short_name
 
 if TYPE_CHECKING:
@@ -528,12 +529,13 @@ def _menu_glance(plan: Plan) -> str:
     head = "".join(f"<th>{_e(SLOT_LABELS.get(s, s.title()))}</th>" for s in slots)
     rows = []
     for d in plan.days:
-        by_slot = {s.name: s for s in d.slots}
+        by_slot = {m.slot: m for m in day_meals(plan, d)}
         cells = []
         for s in slots:
-            slot = by_slot.get(s)
-            foods = ", ".join(short_name(i.name) for i in slot.items) if slot else ""
-            cells.append(f'<td data-slot="{_e(SLOT_LABELS.get(s, s.title()))}">{_e(foods)}</td>')
+            meal = by_slot.get(s)
+            text = meal.title if meal else ""
+            left = f" <small>({_e(meal.leftover_text)})</small>" if meal and meal.leftover_text else ""
+            cells.append(f'<td data-slot="{_e(SLOT_LABELS.get(s, s.title()))}">{_e(text)}{left}</td>')
         n = day_number(plan, d)
         rows.append(f'<tr><th><a href="#day-{n}">Day {n}</a></th>{"".join(cells)}</tr>')
     return f'<table class="menu"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -542,18 +544,7 @@ def _menu_glance(plan: Plan) -> str:
 def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]) -> str:
     n = day_number(plan, day)
     macros = " · ".join(f"{k.title() if k != 'carbohydrate' else 'Carbs'} {v:.0f}%" for k, v in day.macros_pct.items())
-    slots = []
-    for slot in day.slots:
-        items = "".join(
-            f'<li><span class="hh">{_e(_household_only(i.household, i.grams))}</span> '
-            f'<span class="fname" title="{_e(i.name)}">{_e(short_name(i.name))}</span>'
-            f'<span class="g">{i.grams:.0f} g</span></li>'
-            for i in slot.items
-        )
-        slots.append(
-            f'<div class="slot"><h4>{_e(SLOT_LABELS.get(slot.name, slot.name.title()))}'
-            f"<small>{slot.energy_kcal:,.0f} kcal</small></h4><ul>{items}</ul></div>"
-        )
+    slots = [_meal_html(m) for m in day_meals(plan, day)]
     bars = "".join(
         _bar_row(names[nid], day.totals[nid], weekly_day=plan.targets.items[nid].weekly and len(plan.days) > 1)
         for nid in order
@@ -579,6 +570,30 @@ def _day_html(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str])
     )
 
 
+def _meal_html(meal: MealView) -> str:
+    items = "".join(
+        f'<li><span class="hh">{_e(i.household)}</span> '
+        f'<span class="fname" title="{_e(i.full_name)}">{_e(i.name)}</span>'
+        f'<span class="g">{i.grams:.0f} g</span></li>'
+        for i in meal.ingredients
+    )
+    items += "".join(
+        f'<li class="drink"><span class="hh">Drink: {_e(i.household)}</span> '
+        f'<span class="fname" title="{_e(i.full_name)}">{_e(i.name)}</span>'
+        f'<span class="g">{i.grams:.0f} g</span></li>'
+        for i in meal.drinks
+    )
+    extra = " · ".join(x for x in (meal.portion_text, meal.leftover_text) if x)
+    return (
+        f'<div class="slot"><h4>{_e(meal.label)}<small>{meal.kcal:,.0f} kcal</small></h4>'
+        f'<p class="mtitle"><b>{_e(meal.title)}</b>'
+        + (f' <span class="portion">{_e(extra)}</span>' if extra else "")
+        + "</p>"
+        + (f'<p class="method"><i>{_e(meal.method)}</i></p>' if meal.method else "")
+        + f"<ul>{items}</ul></div>"
+    )
+
+
 def _day_problems(plan: Plan, day: DayPlan, order: list[str], names: dict[str, str]) -> tuple[list[str], list[str]]:
     """Nutrients short on a day (daily goals only; weekly ones count on the average) and those over
     a limit."""
@@ -592,15 +607,6 @@ def _day_problems(plan: Plan, day: DayPlan, order: list[str], names: dict[str, s
         elif status == "short" and not (plan.targets.items[nid].weekly and len(plan.days) > 1):
             short.append(names[nid])
     return short, over
-
-
-def _household_only(household: str, grams: float) -> str:
-    """The household part of ``"1½ × 1 medium (177 g)"``; grams are shown in their own column."""
-    text = household.strip()
-    suffix = f"({grams:.0f} g)"
-    if text.endswith(suffix):
-        text = text[: -len(suffix)].strip()
-    return text or f"{grams:.0f} g"
 
 
 def _shopping_html(shop: ShoppingList) -> str:
@@ -618,7 +624,19 @@ def _shopping_html(shop: ShoppingList) -> str:
         if shop.skipped
         else ""
     )
-    return f'<div class="shop">{"".join(sections)}</div>{skipped}'
+    dishes = (
+        '<div class="dishes"><h3>Dishes this week</h3><ul>'
+        + "".join(
+            f"<li><b>{_e(d.title)}</b> <span class='meta'>{_e(', '.join(d.meals))}"
+            + (f" · {_e(d.note)}" if d.note else "")
+            + "</span></li>"
+            for d in shop.dishes
+        )
+        + "</ul></div>"
+        if shop.dishes
+        else ""
+    )
+    return f'<div class="shop">{"".join(sections)}</div>{skipped}{dishes}'
 
 
 def _days_words(days: list[int], n_days: int) -> str:
@@ -833,6 +851,9 @@ border-bottom:1px dashed var(--line);
 font-size:.9rem;align-items:baseline}
 .slot .hh{font-weight:600;white-space:nowrap}
 .slot .g{color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
+.mtitle{margin:0 0 2px;line-height:1.3}.portion{color:var(--muted);font-size:.82rem;white-space:nowrap}
+.method{margin:0 0 4px;font-size:.8rem;color:var(--muted);line-height:1.3}
+.slot li.drink .hh{font-weight:500}
 .dnote{margin:10px 0 4px;font-size:.88rem;color:#b42318}.dnote.ok{color:#1f7a55}.dnote.over{color:#6d28d9}
 details.dbars summary{cursor:pointer;font-size:.85rem;color:var(--muted);margin-bottom:6px}
 .srcgrid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
@@ -1023,6 +1044,18 @@ def _md(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
+def _meal_markdown(meal: MealView) -> list[str]:
+    extra = ", ".join(x for x in (meal.portion_text, meal.leftover_text) if x)
+    head = f"**{_md(meal.label)}: {_md(meal.title)}**" + (f" ({_md(extra)})" if extra else "")
+    lines = [f"{head} — {meal.kcal:,.0f} kcal", ""]
+    if meal.method:
+        lines += [f"_{_md(meal.method)}_", ""]
+    lines += [f"- {_md(i.text)} — {i.grams:.0f} g" for i in meal.ingredients]
+    lines += [f"- Drink: {_md(i.text)} — {i.grams:.0f} g" for i in meal.drinks]
+    lines.append("")
+    return lines
+
+
 def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
     """Render a plan as Markdown with the same content as the HTML report, without charts.
 
@@ -1114,15 +1147,8 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         n = day_number(plan, d)
         macros = ", ".join(f"{k} {v:.0f}%" for k, v in d.macros_pct.items())
         lines += [f"### Day {n} — {d.energy_kcal:,.0f} kcal ({macros})", ""]
-        for slot in d.slots:
-            lines.append(f"**{SLOT_LABELS.get(slot.name, slot.name.title())}** ({slot.energy_kcal:,.0f} kcal)")
-            lines.append("")
-            lines += [
-                f"- {_md(_household_only(i.household, i.grams))} {_md(short_name(i.name))} — {i.grams:.0f} g "
-                f"<br>_{_md(i.name)}_"
-                for i in slot.items
-            ]
-            lines.append("")
+        for meal in day_meals(plan, d):
+            lines += _meal_markdown(meal)
         short, over = _day_problems(plan, d, order, names)
         if short:
             lines += [f"_Short today: {_md(', '.join(short))}._", ""]

@@ -1,0 +1,137 @@
+"""Meals as people read them: a title, a portion and a method for a dish, ingredients in household
+measures, the drink on its own line and "leftovers from day N".
+
+Every renderer (terminal, CSV, Markdown, HTML, shopping list) reads meals through ``meal_view`` so a
+meal is described once. A 1.x plan (``meal_kind`` "foods") has no dish: its title is made from its
+food names (see ``optimizer.plan``) and it shows its foods as ingredients.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mealplan.optimizer.shopping import short_name
+
+if TYPE_CHECKING:
+    from mealplan.optimizer.plan import DayPlan, Plan, PlanItem, SlotPlan
+
+SLOT_LABELS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack"}
+_LEFTOVER_SUFFIX = re.compile(r"\s*\(leftovers? from day \d+\)\s*$", re.IGNORECASE)
+_QUARTERS = {0: "", 1: "¼", 2: "½", 3: "¾"}
+
+
+@dataclass(frozen=True)
+class IngredientLine:
+    """One item of a meal: ``household`` + ``name`` reads as "1⅔ cups rolled oats"."""
+
+    food_id: str
+    name: str  # short, readable: "rolled oats"
+    full_name: str  # the food table's name
+    household: str  # "1⅔ cups", without the grams
+    grams: float
+    role: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.household} {self.name}".strip()
+
+
+@dataclass(frozen=True)
+class MealView:
+    """One meal of a day as a person reads it."""
+
+    slot: str
+    label: str  # "Breakfast"
+    title: str  # the meal's name, without any "(leftovers from day N)"
+    kind: str  # dish | pattern | foods
+    dish_id: str | None
+    pattern_id: str | None
+    portion: float | None
+    portion_text: str  # "1 portion", "1¼ portions"; "" when the meal is not a dish
+    method: str  # "" when none
+    leftover_of: int | None  # the day number (1-based) the dish was cooked on
+    kcal: float
+    ingredients: list[IngredientLine]
+    drinks: list[IngredientLine]
+
+    @property
+    def leftover_text(self) -> str:
+        return f"leftovers from day {self.leftover_of}" if self.leftover_of is not None else ""
+
+    @property
+    def drink_text(self) -> str:
+        return ("Drink: " + "; ".join(d.text for d in self.drinks)) if self.drinks else ""
+
+
+def household_only(household: str, grams: float) -> str:
+    """The household part of ``"1½ × 1 medium (177 g)"``; grams are shown on their own."""
+    text = household.strip()
+    text = re.sub(r"\s*\(\s*\d+(?:\.\d+)?\s*g\s*\)\s*$", "", text) if text.endswith("g)") else text
+    return text or f"{grams:.0f} g"
+
+
+def portion_text(portion: float | None) -> str:
+    """A dish's portion in words, to the nearest quarter: "1 portion", "1¼ portions", "¾ portion"."""
+    if portion is None or not math.isfinite(portion) or portion <= 0:
+        return ""
+    quarters = max(1, round(portion * 4))
+    whole, rest = divmod(quarters, 4)
+    text = (str(whole) if whole else "") + _QUARTERS[rest]
+    return f"{text} portion{'s' if quarters > 4 else ''}"
+
+
+def clean_title(title: str) -> str:
+    """A meal's title without the planner's "(leftovers from day N)" suffix (said on its own line)."""
+    return _LEFTOVER_SUFFIX.sub("", title).strip()
+
+
+def _line(item: PlanItem) -> IngredientLine:
+    return IngredientLine(
+        food_id=item.food_id,
+        name=short_name(item.name),
+        full_name=item.name,
+        household=household_only(item.household, item.grams),
+        grams=item.grams,
+        role=item.role,
+    )
+
+
+def day_offset(plan: Plan) -> int:
+    """Add to a day index for the 1-based day number people see (plans count from 0 or from 1)."""
+    return 1 if plan.days and min(d.index for d in plan.days) == 0 else 0
+
+
+def day_number(plan: Plan, day: DayPlan) -> int:
+    """The 1-based day number people see, whether the plan counts days from 0 or 1."""
+    return day.index + day_offset(plan)
+
+
+def meal_view(slot: SlotPlan, offset: int = 0) -> MealView:
+    """A meal as people read it. ``offset`` turns day indexes (``leftover_of``) into day numbers."""
+    drinks = [i for i in slot.items if i.role == "drink"]
+    food = [i for i in slot.items if i.role != "drink"]
+    is_dish = slot.meal_kind == "dish"
+    return MealView(
+        slot=slot.name,
+        label=SLOT_LABELS.get(slot.name, slot.name.replace("_", " ").title()),
+        title=clean_title(slot.title) or ", ".join(short_name(i.name) for i in food),
+        kind=slot.meal_kind,
+        dish_id=slot.dish_id,
+        pattern_id=slot.pattern_id,
+        portion=slot.portion,
+        portion_text=portion_text(slot.portion if slot.portion is not None else 1.0) if is_dish else "",
+        method=(slot.method or "").strip() if is_dish else "",
+        leftover_of=None if slot.leftover_of is None else slot.leftover_of + offset,
+        kcal=slot.energy_kcal,
+        ingredients=[_line(i) for i in food],
+        drinks=[_line(i) for i in drinks],
+    )
+
+
+def day_meals(plan: Plan, day: DayPlan) -> list[MealView]:
+    """The meals of one day of a plan, in slot order."""
+    offset = day_offset(plan)
+    return [meal_view(s, offset) for s in day.slots]
