@@ -145,18 +145,12 @@ def _stdout_to(target: str | int):
             os.close(saved)
 
 
-_highspy = None
-
-
 def _import_highspy():
-    global _highspy
-    if _highspy is None:
-        try:
-            import highspy
-        except ImportError as exc:
-            raise SolverError("the HiGHS solver is not installed (pip install highspy).") from exc
-        _highspy = highspy
-    return _highspy
+    try:
+        import highspy
+    except ImportError as exc:
+        raise SolverError("the HiGHS solver is not installed (pip install highspy).") from exc
+    return highspy
 
 
 def _new_highs(highspy, *, show_log: bool):
@@ -239,7 +233,8 @@ class _HighsEngine:
             kind = np.full(len(integer), int(highspy.HighsVarType.kInteger), dtype=np.uint8)
             highs.changeColsIntegrality(len(integer), integer, kind)
 
-        constraints = prob.constraints()
+        # PuLP 3.3.0 keeps them in a dict; later releases list them when called.
+        constraints = list(prob.constraints.values()) if isinstance(prob.constraints, dict) else prob.constraints()
         starts, index, value, row_lower, row_upper = [], [], [], [], []
         for constraint in constraints:
             starts.append(len(index))
@@ -273,11 +268,14 @@ class _HighsEngine:
                 except TypeError:  # a highspy with only the full-solution form
                     logger.debug("this highspy takes no partial MIP start; solving without it")
 
-        if self.show_log:
-            with _stdout_to(2):
+        try:
+            if self.show_log:
+                with _stdout_to(2):
+                    highs.run()
+            else:
                 highs.run()
-        else:
-            highs.run()
+        except Exception as exc:  # noqa: BLE001 - whatever highspy raises, CBC gets its turn
+            raise SolverError(str(exc) or type(exc).__name__) from exc
 
         status = highs.getModelStatus()
         info = highs.getInfo()
@@ -307,8 +305,10 @@ class _HighsEngine:
             result, has_solution = SolveStatus.INFEASIBLE, False
         elif status == statuses.kUnbounded:
             result, has_solution = SolveStatus.UNBOUNDED, False
-        else:  # load, model, presolve, solve or postsolve error; empty model; unknown
+        elif status in (statuses.kNotset, statuses.kModelEmpty):
             result, has_solution = SolveStatus.NOT_SOLVED, False
+        else:  # a load, model, presolve, solve or postsolve error, or unknown: CBC gets its turn
+            result, has_solution = SolveStatus.ERROR, False
         if self.mip and self.is_mip:
             self.mip_gap = (info.objective_function_value, info.mip_dual_bound)
 
@@ -373,14 +373,19 @@ class _CbcEngine:
             raise SolverError('the CBC solver is not installed (pip install "pulp[cbc]").')
 
     def _solver(self):
-        return pulp.COIN_CMD(
-            path=self.path,
-            mip=self.mip,
-            msg=self.show_log,
-            timeLimit=self.time_limit,
-            gapRel=self.gap,
-            threads=self.threads,
-        )
+        options = {
+            "mip": self.mip,
+            "msg": self.show_log,
+            "timeLimit": self.time_limit,
+            "gapRel": self.gap,
+            "threads": self.threads,
+        }
+        if self.path is None and hasattr(pulp, "PULP_CBC_CMD"):
+            # PuLP before 3.3.2 ships its own CBC binary instead of the cbcbox package.
+            bundled = pulp.PULP_CBC_CMD(**options)
+            if bundled.available():
+                return bundled
+        return pulp.COIN_CMD(path=self.path, **options)
 
     def run(self, prob: pulp.LpProblem) -> tuple[SolveStatus, bool]:
         self.is_mip = bool(prob.isMIP())

@@ -3,11 +3,12 @@
 None may crash or report a wrong status. A time-limited solve is ``time_limit`` with its gap (never
 ``optimal``), a failing HiGHS falls back to CBC with a note, both failing is a ``SolverError`` (exit
 4 from the CLI, with the reasons), and a numerically odd model gives a verified plan or a clear
-error. Faults are injected at PuLP's level (``pulp.HiGHS``, ``pulp.COIN_CMD``), below our code.
+error. Faults are injected below our code: in highspy (``highspy.Highs``) and PuLP's ``COIN_CMD``.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import highspy
@@ -16,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 import mealplan.optimizer.planner as planner_module
-import mealplan.optimizer.solve as solve_module
 from mealplan.cli.main import cli
 from mealplan.food_data.errors import ConflictError, MealplanError, SolverError
 from mealplan.food_data.table import FoodTable, load_bundled
@@ -44,13 +44,21 @@ def test_tiny_time_limit_on_a_real_week_is_time_limit_with_gap_or_optimal(monkey
     whose solver stopped on time is ``time_limit`` with a gap; a day with no solution at all is a
     SolverError naming the day; the plan is never called optimal when a kept day was not."""
     seen: list[tuple[SolveStatus, object]] = []
+    statuses: list[object] = []
+    real_status = highspy.Highs.getModelStatus
+
+    def recorded(self):  # what HiGHS itself said, as our engine reads it
+        statuses.append(real_status(self))
+        return statuses[-1]
+
+    monkeypatch.setattr(highspy.Highs, "getModelStatus", recorded)
 
     def forced(prob, **kw):
         if not kw.get("relax"):
             kw["time_limit"] = 0.1
+        statuses.clear()
         outcome = solve(prob, **kw)
-        model = getattr(prob, "solverModel", None)
-        seen.append((outcome.status, model.getModelStatus() if model is not None else None))
+        seen.append((outcome.status, statuses[-1] if outcome.solver == "highs" and statuses else None))
         return outcome
 
     monkeypatch.setattr(planner_module, "solve", forced)
@@ -80,25 +88,8 @@ def test_tiny_time_limit_on_a_real_week_is_time_limit_with_gap_or_optimal(monkey
 @pytest.fixture
 def highs_says_time_limit(monkeypatch):
     """HiGHS finds its optimum but reports that the clock ran out (kTimeLimit), as it does when a
-    solution is in hand at the limit; PuLP then reports an integer-feasible solution."""
-    real = pulp.HiGHS.findSolutionValues
-
-    class Clocked:
-        def __init__(self, model):
-            self._model = model
-
-        def getModelStatus(self):  # noqa: N802 - highspy's name
-            return highspy.HighsModelStatus.kTimeLimit
-
-        def __getattr__(self, name):
-            return getattr(self._model, name)
-
-    def find(self, lp):
-        real(self, lp)
-        lp.solverModel = Clocked(lp.solverModel)
-        return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
-
-    monkeypatch.setattr(pulp.HiGHS, "findSolutionValues", find)
+    solution is in hand at the limit."""
+    monkeypatch.setattr(highspy.Highs, "getModelStatus", lambda self: highspy.HighsModelStatus.kTimeLimit)
 
 
 def test_a_time_limited_solve_is_reported_as_time_limit_with_its_gap(highs_says_time_limit, tmp_path):
@@ -124,8 +115,12 @@ def test_a_time_limited_solve_is_reported_as_time_limit_with_its_gap(highs_says_
 # --- a failing or missing solver ----------------------------------------------------------------------
 
 
-def _highs_crashes(self, lp, *args, **kw):
-    raise pulp.PulpSolverError("HiGHS crashed (injected fault)")
+def _highs_crashes(self, *args, **kw):
+    raise RuntimeError("HiGHS crashed (injected fault)")
+
+
+def _highs_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "highspy", None)  # ``import highspy`` raises ImportError
 
 
 def _cbc_crashes(self, lp, *args, **kw):
@@ -133,7 +128,7 @@ def _cbc_crashes(self, lp, *args, **kw):
 
 
 def test_highs_failing_falls_back_to_cbc_with_a_note(monkeypatch):
-    monkeypatch.setattr(solve_module._HiGHS, "actualSolve", _highs_crashes)
+    monkeypatch.setattr(highspy.Highs, "run", _highs_crashes)
     table = tiny_table()
     plan = make_plan(_profile(), table, time_limit=10.0)
     assert plan.solve.solver == "cbc"
@@ -144,7 +139,7 @@ def test_highs_failing_falls_back_to_cbc_with_a_note(monkeypatch):
 
 
 def test_highs_missing_falls_back_to_cbc_with_a_note(monkeypatch):
-    monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
+    _highs_missing(monkeypatch)
     table = tiny_table()
     plan = make_plan(_profile(), table, time_limit=10.0)
     assert plan.solve.solver == "cbc"
@@ -153,13 +148,9 @@ def test_highs_missing_falls_back_to_cbc_with_a_note(monkeypatch):
 
 
 def test_highs_error_status_falls_back_to_cbc(monkeypatch):
-    """HiGHS returns without raising but with an undefined status: the next solver is tried."""
+    """HiGHS returns without raising but with an error status: the next solver is tried."""
 
-    def undefined(self, lp, *args, **kw):
-        lp.assignStatus(pulp.LpStatusUndefined, pulp.LpSolutionNoSolutionFound)
-        return pulp.LpStatusUndefined
-
-    monkeypatch.setattr(solve_module._HiGHS, "actualSolve", undefined)
+    monkeypatch.setattr(highspy.Highs, "getModelStatus", lambda self: highspy.HighsModelStatus.kSolveError)
     table = tiny_table()
     plan = make_plan(_profile(), table, time_limit=10.0)
     assert plan.solve.solver == "cbc"
@@ -177,9 +168,9 @@ def test_highs_error_status_falls_back_to_cbc(monkeypatch):
 )  # fmt: skip
 def test_both_solvers_failing_is_exit_4_with_the_reasons(monkeypatch, tmp_path, highs, cbc, expected):
     if highs == "crash":
-        monkeypatch.setattr(solve_module._HiGHS, "actualSolve", _highs_crashes)
+        monkeypatch.setattr(highspy.Highs, "run", _highs_crashes)
     else:
-        monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
+        _highs_missing(monkeypatch)
     if cbc == "crash":
         monkeypatch.setattr(pulp.COIN_CMD, "actualSolve", _cbc_crashes)
     else:
@@ -226,7 +217,7 @@ def test_batch_profiles_fail_alone_when_no_solver_runs(monkeypatch, tmp_path):
 
     from mealplan.optimizer import batch
 
-    monkeypatch.setattr(solve_module._HiGHS, "actualSolve", _highs_crashes)
+    monkeypatch.setattr(highspy.Highs, "run", _highs_crashes)
     monkeypatch.setattr(pulp.COIN_CMD, "actualSolve", _cbc_crashes)
     foods = write_tiny_csv(tmp_path / "tiny.csv")
     jobs = [batch.BatchJob(id=p, source=p, profile=_profile(id=p)) for p in ("a", "b")]
