@@ -130,7 +130,7 @@ def test_text_is_escaped(plan):
     )
     page = render_html(bad)
     assert "<script" not in page and evil not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;" in page
     md = render_markdown(bad)
     assert "<script" not in md
 
