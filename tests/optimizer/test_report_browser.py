@@ -7,6 +7,7 @@ Skipped only when Chromium is not installed (Debian: ``apt-get install chromium`
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -21,7 +22,9 @@ from mealplan.food_data.table import FoodTable, read_sr24
 from mealplan.optimizer.plan import Plan
 from mealplan.optimizer.report import key_nutrients, nutrient_order, render_html
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURE = FIXTURES / "plan_week_dishes.json"  # a real schema 2.0 week (vegan_twitching.yaml, --days 7)
+FIXTURE_1X = FIXTURES / "plan_week.json"  # a hand-made 1.x week, read through the migration
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
@@ -71,13 +74,62 @@ def keep(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> tuple[Path, Plan]:
-    plan = Plan.model_validate_json(FIXTURE.read_text())
+def table() -> FoodTable:
     foods, measures = read_sr24()
-    table = FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})
-    path = tmp_path_factory.mktemp("report") / "plan_week.html"
+    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})
+
+
+def _write(fixture: Path, table: FoodTable, folder: Path) -> tuple[Path, Plan]:
+    plan = Plan.model_validate_json(fixture.read_text())
+    path = folder / f"{fixture.stem}.html"
     path.write_text(render_html(plan, table), encoding="utf-8")
     return path, plan
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, table) -> tuple[Path, Plan]:
+    return _write(FIXTURE, table, tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def report_1x(tmp_path_factory, table) -> tuple[Path, Plan]:
+    return _write(FIXTURE_1X, table, tmp_path_factory.mktemp("report1x"))
+
+
+def pdf_pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+# Headless Chromium will not make a window narrower than 500 px for --dump-dom, so the page is laid out
+# in a 390 px iframe. A probe appended to a copy of the page (the report itself has no script) measures,
+# after layout, the page's scroll width and every element wider than the viewport (outside the boxes
+# that scroll on their own), and posts it to the frame page, which writes it into the DOM it dumps.
+_PROBE = """<script>
+window.addEventListener('load', function () {
+  var w = document.documentElement.clientWidth, wide = [];
+  document.querySelectorAll('body *').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.right > w + 1 && !el.closest('.heatwrap,.tablewrap')) wide.push(el.tagName + '.' + el.className);
+  });
+  var sw = document.documentElement.scrollWidth;
+  parent.postMessage('scroll=' + sw + ' client=' + w + ' wide=' + wide.slice(0, 5).join(','), '*');
+});
+</script>"""
+_FRAME = """<!DOCTYPE html><body style="margin:0"><iframe src="{page}" width="{width}" height="2000" style="border:0">
+</iframe><pre id="out"></pre><script>window.addEventListener('message', function (e) {{
+document.getElementById('out').textContent = e.data; }});</script></body>"""
+
+
+def layout_at(page: Path, width: int, tmp: Path) -> tuple[int, int, str]:
+    """(scroll width, viewport width, elements wider than the viewport) of a page laid out ``width`` px wide."""
+    probe = tmp / f"probe_{page.name}"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"), encoding="utf-8")
+    frame = tmp / f"frame_{page.name}"
+    frame.write_text(_FRAME.format(page=probe.name, width=width), encoding="utf-8")
+    result = chromium(frame.as_uri(), tmp, "--dump-dom", "--virtual-time-budget=5000", "--window-size=1000,2200")
+    found = re.search(r'id="out">scroll=(\d+) client=(\d+) wide=([^<]*)', result.stdout)
+    assert found, result.stderr[-2000:]
+    return int(found.group(1)), int(found.group(2)), found.group(3)
 
 
 def test_console_errors_are_detected(tmp_path):
@@ -100,7 +152,12 @@ def test_report_loads_cleanly_with_charts_in_the_dom(report, tmp_path):
     assert dom.count('<svg class="bar"') == len(nutrient_order(plan)) * (n_days + 1)
     assert dom.count('<svg class="stack"') == len(key_nutrients(plan))
     assert dom.count('class="day card"') == n_days
-    assert 'class="heatmap"' in dom and 'id="shopping"' in dom and 'id="red-flags"' in dom
+    assert 'class="heatmap"' in dom and 'id="shopping"' in dom
+    # Meals speak dishes: every title is on the page; day details start collapsed.
+    for day in plan.days:
+        for slot in day.slots:
+            assert html.escape(slot.title, quote=False) in dom
+    assert "<details open" not in dom and dom.count('<details class="dbars">') == n_days
 
 
 @pytest.mark.parametrize(("name", "width", "height"), [("desktop", 1200, 2400), ("phone", 390, 2400)])
@@ -115,12 +172,36 @@ def test_screenshots(report, tmp_path, name, width, height):
     keep(shot)
 
 
-def test_prints_on_a_few_a4_pages(report, tmp_path):
+def test_a_week_prints_on_at_most_four_a4_pages(report, tmp_path):
     path, plan = report
     pdf = tmp_path / "report.pdf"
     result = chromium(path.as_uri(), tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
-    # Two days to a page, plus the summary, sources, shopping list and the dietitian's notes.
-    assert 4 <= pages <= 12, pages
+    # Summary and triage, heatmap and three days, four days, sources and shopping list and notes.
+    assert 2 <= pdf_pages(pdf) <= 4, pdf_pages(pdf)
     keep(pdf)
+
+
+def test_a_1x_week_still_prints_on_a_few_pages(report_1x, tmp_path):
+    path, _ = report_1x
+    pdf = tmp_path / "report_1x.pdf"
+    result = chromium(path.as_uri(), tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
+    assert 2 <= pdf_pages(pdf) <= 5, pdf_pages(pdf)  # it has red flags and long shortfall notes
+
+
+def test_the_phone_probe_sees_a_page_that_scrolls_sideways(tmp_path):
+    wide = tmp_path / "wide.html"
+    wide.write_text("<!DOCTYPE html><meta name=viewport content='width=device-width'><body><div style='width:600px'>x")
+    wide.write_text(wide.read_text() + "</div></body>")
+    scroll, client, found = layout_at(wide, 390, tmp_path)
+    assert client == 390 and scroll > client and found.startswith("DIV")
+
+
+@pytest.mark.parametrize("which", ["report", "report_1x"])
+def test_nothing_scrolls_sideways_at_phone_width(which, request, tmp_path):
+    path, _ = request.getfixturevalue(which)
+    scroll, client, wide = layout_at(path, 390, tmp_path)
+    assert client == 390
+    assert scroll <= client, (scroll, client, wide)
+    assert wide == "", wide
