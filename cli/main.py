@@ -25,6 +25,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 # the commands costs a few milliseconds, and each command's summary is the first line of its own
 # docstring: one source for ``mealplan --help``, ``mealplan CMD --help`` and the README table.
 COMMANDS: dict[str, str] = {
+    "init": "mealplan.cli.cmd_init:init",
     "triage": "mealplan.cli.cmd_triage:triage",
     "targets": "mealplan.cli.cmd_targets:targets",
     "plan": "mealplan.cli.cmd_plan:plan",
