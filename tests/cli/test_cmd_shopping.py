@@ -95,3 +95,21 @@ def test_bundled_table_gives_household_units():
     rows = {r["food_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["16126"]["buy"] == "2 blocks firm tofu (calcium-set) (about 324 g each)"
     assert rows["18075"]["buy"] == "1 loaf whole-wheat bread (about 8 slices)"
+
+
+DISHES = FIXTURE.with_name("plan_week_dishes.json")  # a real schema 2.0 week of dishes and patterns
+
+
+def test_a_week_of_dishes_lists_its_dishes():
+    plan = json.loads(DISHES.read_text())
+    dishes = {s["dish_id"]: s["title"] for d in plan["days"] for s in d["slots"] if s["dish_id"]}
+    result = invoke(str(DISHES), "--no-bundled")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "Dishes this week" in flat
+    assert all(" ".join(title.split()[:3]) in flat for title in dishes.values())
+    md = invoke(str(DISHES), "--no-bundled", "--format", "md")
+    assert "## Dishes this week" in md.stdout
+    assert sum(line.startswith("- **") for line in md.stdout.splitlines()) == len(dishes)  # each dish once
+    data = json.loads(invoke(str(DISHES), "--no-bundled", "--format", "json").stdout)
+    assert sorted(d["dish_id"] for d in data["dishes"]) == sorted(dishes)
