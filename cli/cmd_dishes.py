@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from mealplan.cli.common import emit, format_option, output_option, show
 
 KEY_NUTRIENTS = ("energy", "protein", "magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")

@@ -11,8 +11,10 @@ raises ``ConfigError`` listing every problem it found.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import pickle
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,8 +23,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from mealplan.food_data.atomic import write_atomic
 from mealplan.food_data.errors import ConfigError
-from mealplan.food_data.table import FoodTable
+from mealplan.food_data.table import FoodTable, cache_path
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, split_tags
 
 # libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
@@ -243,8 +246,16 @@ def load_dishes(
     sources: dict[str, str] = {}
     notes: list[str] = []
     for path in files:
-        label = "bundled dishes.yaml" if bundled and path == files[0] else str(path)
-        for dish in _read_file(path, label, foods, problems):
+        is_bundled = bundled and path == files[0]
+        label = "bundled dishes.yaml" if is_bundled else str(path)
+        found: list[str] = []
+        good = _read_file(path, label, foods, found)
+        if is_bundled and found and all("unknown food id" in p for p in found):
+            # A plan on the user's own table (no bundled foods): bundled dishes it cannot cook are left out.
+            notes.append(f"{label}: {len(found)} ingredient(s) are not in the food table; those dishes are left out.")
+        else:
+            problems += found
+        for dish in good:
             if dish.id in dishes:
                 notes.append(f"{label}: dish {dish.id!r} replaces the one from {sources[dish.id]}.")
             dishes[dish.id] = dish
@@ -252,6 +263,26 @@ def load_dishes(
     if problems:
         raise ConfigError(f"{len(problems)} problem(s) in the dish files:", problems)
     return DishLibrary(dishes=dishes, sources=sources, foods=foods, notes=notes)
+
+
+def _parse_yaml(text: str) -> Any:
+    """YAML text to Python data, kept in the table's cache folder by content hash: parsing the
+    bundled library takes about 0.6 s even with libyaml, reading it back a few milliseconds."""
+    cache = cache_path()
+    if cache is None:
+        return yaml.load(text, Loader=SAFE_LOADER)
+    file = cache.parent / f"yaml-{hashlib.sha256(text.encode()).hexdigest()[:20]}.pickle"
+    try:
+        return pickle.loads(file.read_bytes())
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        pass
+    doc = yaml.load(text, Loader=SAFE_LOADER)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(file, pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # an unwritable cache folder only costs time
+    return doc
 
 
 def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) -> list[Dish]:
@@ -262,7 +293,7 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         problems.append(f"{label}: cannot read the file ({exc.strerror or exc}).")
         return []
     try:
-        doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=SAFE_LOADER)
+        doc = json.loads(text) if path.suffix.lower() == ".json" else _parse_yaml(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         problems.append(f"{label}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}")
         return []

@@ -54,8 +54,9 @@ class MealInputs:
     blocked_dishes: dict[str, str] = field(default_factory=dict)  # dish id -> why it is out
     dish_score: dict[str, tuple[float, float]] = field(default_factory=dict)  # per portion, per 100 kcal
 
-    def dishes_for(self, kind: str, banned: set[str], keep: int = DISH_KEEP) -> list[DishOption]:
-        """The dishes of one meal kind a day model gets: the best ``keep`` by each score."""
+    def dishes_for(self, kind: str, banned: set[str], keep: int | None = None) -> list[DishOption]:
+        """The dishes of one meal kind a day model gets: the best ``keep`` (``DISH_KEEP``) by each score."""
+        keep = DISH_KEEP if keep is None else keep
         fits = [d for d in self.dishes if kind in d.kinds and d.id not in banned]
         out: set[str] = set()
         for k in (0, 1):
@@ -167,7 +168,8 @@ def meal_inputs(
         cap = min(p.max_g, max_g[fid] if max_g[fid] == max_g[fid] else math.inf)
         lo = max(1, math.ceil(p.min_g / step - 1e-9))
         top = int(math.floor(cap / step + 1e-9))
-        drink_top = int(math.floor(min(drink_max.get(p.component, 0.0), cap) / step + 1e-9))
+        daily = max_g[fid] if max_g[fid] == max_g[fid] else math.inf
+        drink_top = int(math.floor(min(drink_max.get(p.component, 0.0), daily) / step + 1e-9))
         foods.append(
             PoolFood(
                 id=fid,
@@ -273,8 +275,10 @@ def read_slots(built: MealModel, inputs: MealInputs, rules: PlanRules, prices: d
             role_of = {pool: e.key for e in built.patterns[pattern_id].entries for pool in e.pools}
         drink = None
         for (fid, ss, use), nv in built.n.items():
-            steps = round(nv.value() or 0.0)
-            if ss != s or steps <= 0:
+            steps = nv.value() or 0.0
+            if nv.cat == "Integer":
+                steps = round(steps)
+            if ss != s or steps <= 1e-6:
                 continue
             f = built.foods[fid]
             role = "drink" if use == DRINK_USE else role_of.get(f.pool, f.pool)

@@ -45,6 +45,7 @@ PATTERN_MAIN_WEIGHT = 3.0
 DEVIATION_WEIGHT = 0.5
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 DRINK_USE, MEAL_USE = "drink", "meal"
+CONTINUOUS = True
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def build_meal_model(
             for use, top in uses:
                 key = (f.id, s, use)
                 tag = f"{expr.safe_name(f.id)}_{s}_{use}"
-                n[key] = expr.integer(prob, f"qty_{tag}", 0, top)
+                n[key] = (expr.continuous if CONTINUOUS else expr.integer)(prob, f"qty_{tag}", 0, top)
                 y[key] = expr.binary(prob, f"use_{tag}")
                 expr.add_le(prob, [(n[key], 1.0), (y[key], -top)], 0.0, f"link_up_{tag}")
                 expr.add_ge(prob, [(n[key], 1.0), (y[key], -f.min_steps)], 0.0, f"link_lo_{tag}")

@@ -24,7 +24,7 @@ import numpy as np
 from mealplan.food_data.dishes import DishLibrary, load_dishes
 from mealplan.food_data.errors import ConfigError, SolverError
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns
-from mealplan.food_data.table import FoodTable, Rows
+from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import MAIN_MEALS
 from mealplan.optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, ranked
 from mealplan.optimizer.explain import conflict_error, explain_shortfall
@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 
 MACROS = ("protein", "fat", "carbohydrate")
 LIKED_PER_PATTERN = 3
+# A day plan within 0.3 % of one whole target of the best (SHORTFALL_WEIGHT is a whole target) is
+# optimal: the last few objective units are a pattern instead of a dish or amounts moved from a
+# dish's defaults, which HiGHS spent most of a day's second proving (measured on the examples).
+ABS_GAP_MEALS = 3.0
 
 
 def _version() -> str:
@@ -155,7 +159,7 @@ def make_plan(
     elig = eligible_foods(foods, rules)
     if dishes is None:
         dishes = load_dishes(foods=foods)
-    pool = load_pattern_foods(foods)
+    pool = _pattern_pool(foods)
     liked = _liked(rules.likes, elig.allowed, targets)
     inputs = meal_inputs(
         foods, dishes, load_patterns(), pool, rules, targets, keep={f for fs in liked.values() for f in fs}
@@ -175,7 +179,13 @@ def make_plan(
         if model_path is not None and d == 1:
             write_model(built.prob, model_path)
         outcome = solve(
-            built.prob, solver=solver, time_limit=per_day_limit, gap=gap, threads=threads, gap_scale=SHORTFALL_WEIGHT
+            built.prob,
+            solver=solver,
+            time_limit=per_day_limit,
+            gap=gap,
+            threads=threads,
+            gap_scale=SHORTFALL_WEIGHT,
+            abs_gap=ABS_GAP_MEALS,
         )
         solve_s += outcome.seconds
         if not outcome.has_solution:
@@ -368,6 +378,20 @@ def _meal_spec(
     )
 
 
+def _pattern_pool(foods: FoodTable) -> dict:
+    """The foods patterns may serve: the hand-picked bundled ones, and a user's own foods placed by category.
+
+    Bundled foods missing from the hand-picked list stay out (they were left out on purpose); a table
+    without any of them (``--no-bundled``) has every food placed by its category and name.
+    """
+    picked = load_pattern_foods(foods, skip_missing=True)
+    own = foods.rows.ids[foods.rows["source"] != SR24_SOURCE] if picked else foods.rows.ids
+    if len(own) == 0:
+        return picked
+    placed = load_pattern_foods(FoodTable(foods.rows.take(own), {}, foods.units), skip_missing=True, fallback=True)
+    return {**placed, **picked}
+
+
 def _day_dishes(inputs: MealInputs, rules: PlanRules, banned: dict[str, set[str]], fixed: dict) -> list:
     """The dishes a day model chooses from: the best few for each meal the day has, and any leftover."""
     chosen: dict[str, object] = {}
@@ -423,13 +447,13 @@ _PLURALS = {
 
 
 def _amount_text(value: float) -> str:
-    """``value`` as a whole number and a kitchen fraction ("1⅔"), or a short decimal when none is close."""
+    """``value`` as a whole number and the nearest kitchen fraction ("1⅔"): grams carry the exact amount."""
     whole = int(value)
-    for frac, glyph in _FRACTIONS:
-        if abs(value - whole - frac) < 0.02:
-            whole += frac == 1.0
-            return (str(whole) if whole or not glyph else "") + glyph or "0"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    frac, glyph = min(_FRACTIONS, key=lambda fg: abs(value - whole - fg[0]))
+    if whole == 0 and frac == 0.0:
+        frac, glyph = _FRACTIONS[1]  # never "0 cups" for an amount that is there
+    whole += frac == 1.0
+    return (str(whole) if whole or not glyph else "") + glyph or "0"
 
 
 def _household(servings: float, serving_name: str, grams: float) -> str:

@@ -37,10 +37,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from mealplan.food_data.errors import ConfigError, InputError
-from mealplan.food_data.matching import food_matches  # noqa: F401 (the one definition, re-exported)
-from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -53,6 +49,11 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from mealplan.food_data.errors import ConfigError, InputError
+from mealplan.food_data.matching import food_matches  # noqa: F401 (the one definition, re-exported)
+from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")

@@ -408,8 +408,8 @@ def _cbc_solver(time_limit: float, gap: float, threads: int) -> _CbcEngine:
     return _CbcEngine(time_limit, gap, threads)
 
 
-def _highs_solver(time_limit: float, gap: float, threads: int) -> _HighsEngine:
-    return _HighsEngine(time_limit, gap, threads)
+def _highs_solver(time_limit: float, gap: float, threads: int, abs_gap: float = ABS_GAP) -> _HighsEngine:
+    return _HighsEngine(time_limit, gap, threads, abs_gap)
 
 
 def solve(
@@ -424,6 +424,7 @@ def solve(
     gap_scale: float = 1.0,
     start: dict[pulp.LpVariable, float] | None = None,
     log: bool | None = None,
+    abs_gap: float = ABS_GAP,
 ) -> SolveOutcome:
     """Solve ``prob`` in place and report the outcome.
 
@@ -441,6 +442,7 @@ def solve(
             "within x % of the optimum or of one target".
         start: A partial MIP start for HiGHS (CBC ignores it): values of some variables, which the
             solver tries to complete into a first solution. It never changes what is optimal.
+        abs_gap: Absolute MIP gap at which HiGHS stops (objective units; see ``ABS_GAP``).
         log: Show the solver's own log on standard error; ``None`` (default) reads
             ``MEALPLAN_SOLVER_LOG``. Without it no solver writes to stdout or stderr.
 
@@ -459,7 +461,9 @@ def solve(
     notes: list[str] = []
     for name in order:
         try:
-            engine = (_highs_solver if name == "highs" else _cbc_solver)(time_limit, gap, threads)
+            engine = _highs_solver(time_limit, gap, threads, abs_gap) if name == "highs" else _cbc_solver(
+                time_limit, gap, threads
+            )
             engine.mip = not relax
             engine.show_log = show_log
             if name == "highs" and not relax:

@@ -451,8 +451,12 @@ class _Verifier:
 
     def _check_portions(self) -> None:
         lo, step = self.rules.min_portion_servings, self.rules.portion_step_servings
+        meal_kinds = {(d.index, s.name): s.meal_kind for d in self.plan.days for s in d.slots}
         for day, slot, item in ((d, s.name, i) for d in self.plan.days for s in d.slots for i in self.food_items(s)):
             where = _where(day, slot, item)
+            # A 1.x plan's portions only: dishes and patterns take grams within their own ranges (data).
+            if meal_kinds[(day.index, slot)] != "foods":
+                continue
             if item.servings < lo - STEP_TOLERANCE:
                 self.add(
                     "portions",

@@ -23,7 +23,9 @@ _SALT = re.compile(r"^salt\b", re.I)
 _HOT = re.compile(r"\b(coffee|tea)\b", re.I)
 _CEREAL = re.compile(r"^cereals ready-to-eat", re.I)
 _MILK = re.compile(
-    r"\bmilk\b|soymilk|\b(soy|almond|rice|oat|coconut)\b.*\bbeverage|beverage.*\b(soy|almond|rice|oat)", re.I
+    r"\bmilk\b|soymilk|\b(soy|almond|rice|oat|coconut|hemp)\b.{0,20}\b(drink|beverage)"
+    r"|beverage.*\b(soy|almond|rice|oat)",
+    re.I,
 )
 _CARRIER = re.compile(
     r"\b(bread|toast|crackers?|muffins?|bagels?|rice cakes?|tortillas?|pita|crispbread|rolls?)\b", re.I
@@ -117,7 +119,9 @@ def meal_rule_problems(slot: SlotPlan, rules: MealRules, name, category) -> list
             out.append(f"egg whites or yolks on their own: {label} (whole eggs only)")
         if cat in ("vegetables", "fruits") and item.grams > rules.produce_max_g + RANGE_SLACK:
             out.append(f"{item.grams:.0f} g of {label}: a vegetable or fruit is at most {rules.produce_max_g:g} g")
-        if _NUT_BUTTER.search(n):
+        if item.role == "drink" or re.search(r"\b(water|milk|beverage)\b", n, re.I):
+            pass  # coconut water and almond milk are drinks, not nuts
+        elif _NUT_BUTTER.search(n):
             nut_butter += item.grams
         elif cat == "nuts and seeds" or _NUTS.search(n):
             nuts += item.grams

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+
 from mealplan.cli.main import cli
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "dishes"

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+
 from mealplan.food_data.dishes import check, load_dishes
 from mealplan.food_data.errors import ConfigError
 from mealplan.food_data.table import load_bundled

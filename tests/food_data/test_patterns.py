@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from mealplan.food_data.errors import ConfigError
 from mealplan.food_data.patterns import (
     POOL_FOODS_FILE,
