@@ -102,16 +102,19 @@ def meal_inputs(
     pool_ids = sorted(set(pool) & known)
     blocked = blocked_foods(table, sorted(set(ingredient_ids) | set(pool_ids)), rules)
 
+    food_name = dict(zip(table.rows.ids.tolist(), [str(n) for n in table.rows["name"]], strict=True))
     options, out = [], {}
     for dish in dishes:
         lo, hi = [], []
         why = None
+        dropped = []
         for ing in dish.ingredients:
             if ing.food in blocked or ing.food not in known:
                 if ing.min > 0:
                     why = f"{ing.food}: {blocked.get(ing.food, 'not in the food table')}"
                     break
                 lo.append(0.0), hi.append(0.0)  # an optional ingredient the person does not eat
+                dropped.append(short_name(food_name.get(ing.food, ing.food)))
             else:
                 lo.append(float(ing.min)), hi.append(float(ing.max))
         if why is not None:
@@ -120,7 +123,7 @@ def meal_inputs(
         options.append(
             DishOption(
                 id=dish.id,
-                name=dish.name,
+                name=dish.name + (f" (without {' or '.join(dict.fromkeys(dropped))})" if dropped else ""),
                 kinds=frozenset(dish.slots),
                 method=dish.method,
                 foods=tuple(i.food for i in dish.ingredients),
@@ -166,7 +169,7 @@ def meal_inputs(
         # own daily maximum): absent, or a portion that still reads as that part of the meal.
         step = serving_g[fid] * rules.portion_step_servings
         cap = min(p.max_g, max_g[fid] if max_g[fid] == max_g[fid] else math.inf)
-        lo = max(1, math.ceil(p.min_g / step - 1e-9))
+        lo = max(1, math.ceil(min(p.min_g, cap / 2) / step - 1e-9))
         top = int(math.floor(cap / step + 1e-9))
         daily = max_g[fid] if max_g[fid] == max_g[fid] else math.inf
         drink_top = int(math.floor(min(drink_max.get(p.component, 0.0), daily) / step + 1e-9))
@@ -181,6 +184,7 @@ def meal_inputs(
                 max_steps=top if p.component in pattern_pools else 0,
                 drink_max_steps=drink_top if p.component in drink_pools else 0,
                 label=p.label,
+                daily_max_g=daily,
             )
         )
     mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0}
@@ -215,10 +219,10 @@ def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
     out = []
     for pat in patterns.patterns:
         entries = []
-        pools_used = {p for role in pat.components.values() for p in role.pools}
+        carried = any(role.count[0] > 0 and set(role.pools) <= CARRIER_POOLS for role in pat.components.values())
         for key, role in pat.components.items():
             pools = frozenset(role.pools)
-            if pools <= NEEDS_CARRIER and not pools_used & CARRIER_POOLS:
+            if pools & NEEDS_CARRIER and not carried:
                 if role.count[0] > 0:
                     break  # the pattern cannot be served without its condiment
                 continue
@@ -265,7 +269,8 @@ def read_slots(built: MealModel, inputs: MealInputs, rules: PlanRules, prices: d
                     if g <= 1e-6:
                         continue
                     total += g
-                    items.append(_item(fid, g, dish.roles[i], inputs, prices, household, (dish.lo[i], dish.hi[i])))
+                    hi = built.x[(j, s, i)].upBound  # the slot's range (larger on a day of fewer meals)
+                    items.append(_item(fid, g, dish.roles[i], inputs, prices, household, (dish.lo[i], hi)))
                 portion = round(total / default, 3) if default > 0 else None
         for (k, ss), pv in built.p.items():
             if ss == s and (pv.value() or 0.0) > 0.5:

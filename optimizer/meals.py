@@ -96,6 +96,7 @@ class PoolFood:
     max_steps: int
     drink_max_steps: int = 0  # steps as a drink (0: not a drink)
     label: str = ""  # short name for generated meal names ("roast chicken breast")
+    daily_max_g: float = math.inf  # the food's own daily maximum (curation), over every meal and drink
 
 
 @dataclass
@@ -115,6 +116,7 @@ class MealSpec:
     banned_dishes: dict[str, set[str]] = field(default_factory=dict)  # slot kind -> dish ids not allowed
     liked: dict[str, list[str]] = field(default_factory=dict)  # like pattern -> its foods
     fixed: dict[str, tuple[str, dict[int, float]]] = field(default_factory=dict)  # slot -> leftover dish
+    scale: dict[str, float] = field(default_factory=dict)  # slot -> how much larger its portions may be
 
 
 @dataclass
@@ -137,6 +139,20 @@ class MealModel:
     def size(self) -> tuple[int, int]:
         """(variables, constraints)."""
         return len(self.prob.variables()), self.prob.numConstraints()
+
+
+# Meals of a day with fewer meals carry more of its energy: their portions may grow by the slot's
+# scale, except produce, nuts, condiments, sweets and drinks, whose caps are per meal (MealRules).
+UNSCALED = frozenset(
+    {"vegetables", "fruits", "nuts and seeds", "condiments and spices", "sweets and snacks", "beverages"}
+)
+
+
+def _larger(hi: float, food: str, spec: MealSpec, slot: str) -> float:
+    scale = spec.scale.get(slot, 1.0)
+    if scale <= 1.0 or spec.categories.get(food, "") in UNSCALED:
+        return hi
+    return hi * scale
 
 
 class _Builder:
@@ -199,7 +215,7 @@ def build_meal_model(
             z[(dish.id, s)] = zv
             options.append((zv, 1.0))
             for i, food in enumerate(dish.foods):
-                lo, hi, g = dish.lo[i], dish.hi[i], dish.grams[i]
+                lo, hi, g = dish.lo[i], _larger(dish.hi[i], food, spec, s), dish.grams[i]
                 if fixed is not None:  # a leftover: the amounts cooked the day before
                     lo = hi = g = fixed[1].get(i, 0.0)
                 xv = expr.continuous(prob, f"g_{tag}_{i}", 0.0, hi)
@@ -242,6 +258,8 @@ def build_meal_model(
             if f.drink_max_steps >= f.min_steps and hot_ok:
                 uses.append((DRINK_USE, f.drink_max_steps))
             for use, top in uses:
+                if use == MEAL_USE:
+                    top = int(_larger(float(top), f.id, spec, s))
                 key = (f.id, s, use)
                 tag = f"{expr.safe_name(f.id)}_{s}_{use}"
                 n[key] = (expr.continuous if CONTINUOUS else expr.integer)(prob, f"qty_{tag}", 0, top)
@@ -270,6 +288,14 @@ def build_meal_model(
         if drinks:
             expr.add_le(prob, drinks, 1.0, f"one_drink_{s}")
 
+    # A food's own daily maximum holds over all its meals and drinks (and a larger portion's scale).
+    per_food: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
+    for (f, _, _), v in n.items():
+        per_food.setdefault(f, []).append((v, pool_foods[f].step_g))
+    for f, terms in sorted(per_food.items()):
+        cap = pool_foods[f].daily_max_g
+        if math.isfinite(cap) and sum(pool_foods[f].step_g * (v.upBound or 0.0) for v, _ in terms) > cap:
+            expr.add_le(prob, terms, cap, f"daily_max_{expr.safe_name(f)}")
     # A dish is served once a day (a leftover is the next day's).
     for dish in spec.dishes:
         uses = [(v, 1.0) for (j, _), v in z.items() if j == dish.id]

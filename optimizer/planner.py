@@ -42,7 +42,7 @@ from mealplan.optimizer.plan import (
     SolveStatus,
 )
 from mealplan.optimizer.profile import Profile, triage_input
-from mealplan.optimizer.rules import plan_rules, slot_kind
+from mealplan.optimizer.rules import SLOT_DEFAULTS, plan_rules, slot_kind
 from mealplan.optimizer.solve import SolveOutcome, solve, write_model
 from mealplan.optimizer.targets import Targets, compute_targets
 from mealplan.triage import DISCLAIMER, TriageResult, run_triage
@@ -362,6 +362,7 @@ def _meal_spec(
                 amounts[i] = grams.get(fid, 0.0)
             fixed[lunch] = (dish.id, amounts)
     return MealSpec(
+        scale={s.name: max(1.0, s.energy_share[1] / SLOT_DEFAULTS[slot_kind(s.name)][2][1]) for s in rules.slots},
         day=d,
         goals=_day_goals(targets, rules, state, d, days),
         foods=inputs.foods,

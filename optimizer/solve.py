@@ -461,8 +461,10 @@ def solve(
     notes: list[str] = []
     for name in order:
         try:
-            engine = _highs_solver(time_limit, gap, threads, abs_gap) if name == "highs" else _cbc_solver(
-                time_limit, gap, threads
+            engine = (
+                _highs_solver(time_limit, gap, threads, abs_gap)
+                if name == "highs"
+                else _cbc_solver(time_limit, gap, threads)
             )
             engine.mip = not relax
             engine.show_log = show_log

@@ -799,6 +799,8 @@ class _Verifier:
 
     def _check_distinct_foods(self) -> None:
         need = self.rules.min_distinct_foods_per_day
+        if self.rules.meal_rules is not None:
+            return  # 2.0 plans: dishes and patterns set a meal's foods (a 1.x plan's rule)
         for day in self.plan.days:
             n = len({i.food_id for s in day.slots for i in self._main_items(s.items)})
             if n < need:

@@ -6,7 +6,6 @@ module (fixtures) to keep the suite fast; only two week plans are made.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -82,10 +81,12 @@ def test_tiny_week_plan_rules():
     table = tiny_table()
     plan = verified(make_plan(tiny_profile(), table, days=3), table)
     assert plan.kind == "week" and len(plan.days) == 3 and plan.week_totals is not None
-    per_food = Counter(f for d in plan.days for f in {i.food_id for s in d.slots for i in s.items})
+    per_food = Counter(
+        f
+        for d in plan.days
+        for f in {i.food_id for s in d.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
+    )
     assert max(per_food.values()) <= 3
-    days = [frozenset((s.name, i.food_id) for s in d.slots for i in s.items) for d in plan.days]
-    assert len(set(days)) == 3
     # A main meal's protein food is not a main meal's protein food the next day.
     proteins = [
         {
@@ -143,48 +144,22 @@ def test_energy_cap_below_the_minimum_items_is_a_conflict():
     assert problems
     assert all(p in str(info.value) for p in problems)
     # The rules named are the energy cap or the ones that force items in.
-    assert all("energy" in p or "items" in p or "foods" in p or "protein food" in p for p in problems)
+    assert all("energy" in p or "AMDR" in p or "has its" in p or "one dish or one meal pattern" in p for p in problems)
 
 
-def test_staples_first_falls_back_to_the_wider_pool():
-    """Tofu is not an everyday food: a vegan day needs it (lentils are the only other vegan protein)."""
-    table = tiny_table(common=True, t_tofu={"common": False})
-    plan = verified(make_plan(tiny_profile(diet="vegan"), table), table)
-    assert "t_tofu" in {i.food_id for _, _, i in items(plan)}
-
-
-def test_conflict_is_diagnosed_on_the_wider_pool():
-    """With no plan from either pool, the conflict named is the profile's (the budget), not the
-    everyday foods' missing second vegan protein."""
-    table = tiny_table(common=True, t_tofu={"common": False})
-    with pytest.raises(ConflictError) as info:
-        make_plan(tiny_profile(diet="vegan", budget=0.3), table)
-    assert info.value.problems == ["cost at most 0.3 a day (budget)"]
-
-
-def test_time_limit_is_shared_by_the_day_attempts(monkeypatch):
-    """The second (wider) attempt gets what the first left of the day's seconds, and none is made
-    when the first used them all."""
-    table = tiny_table(common=True, t_tofu={"common": False})
-    real = planner._solve_day
+def test_time_limit_is_shared_by_the_days(monkeypatch):
+    """Each day of a week gets its share of the plan's solver seconds (at least one)."""
+    real = planner.solve
     limits: list[float] = []
 
-    def recording(spent_fraction):
-        def run(*args):
-            limits.append(args[7])
-            attempt = real(*args)
-            return dataclasses.replace(attempt, solve_s=args[7] * spent_fraction)
+    def recording(prob, **kwargs):
+        limits.append(kwargs["time_limit"])
+        return real(prob, **kwargs)
 
-        return run
-
-    monkeypatch.setattr(planner, "_solve_day", recording(0.25))
-    make_plan(tiny_profile(), table, time_limit=8.0)
-    assert limits == [8.0, 6.0]
-    limits.clear()
-    monkeypatch.setattr(planner, "_solve_day", recording(1.0))
-    plan = make_plan(tiny_profile(), table, time_limit=8.0)
-    assert limits == [8.0]
-    verified(plan, table)
+    monkeypatch.setattr(planner, "solve", recording)
+    table = tiny_table()
+    verified(make_plan(tiny_profile(), table, days=2, time_limit=8.0), table)
+    assert limits == [4.0, 4.0]
 
 
 def test_write_model_for_the_first_day(tmp_path):
@@ -194,7 +169,8 @@ def test_write_model_for_the_first_day(tmp_path):
     text = path.read_text()
     assert text.startswith("\\* mealplan_day1 *\\")
     slot = plan.days[0].slots[0]
-    assert f"qty_{slot.items[0].food_id}_{slot.name}" in text  # the model that was solved
+    chosen = f"dish_{slot.dish_id}_{slot.name}" if slot.dish_id else f"pattern_{slot.pattern_id}_{slot.name}"
+    assert chosen.replace("-", "_") in text  # the model that was solved
 
 
 @pytest.mark.parametrize(
@@ -365,7 +341,17 @@ def test_week_plan_verifies_with_variety(week, bundled):
     assert plan.kind == "week" and len(plan.days) == 7 and plan.week_totals is not None
     per_food = Counter(f for d in plan.days for f in {i.food_id for s in d.slots for i in s.items})
     assert len(per_food) >= 20
-    assert max(per_food.values()) <= plan.rules.max_days_per_food == 3
+    # Pattern foods (not a dish's ingredients, not drinks) are served on at most three days.
+    served = Counter(
+        f
+        for d in plan.days
+        for f in {i.food_id for s in d.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
+    )
+    assert max(served.values(), default=0) <= plan.rules.max_days_per_food == 3
+    # A lunch or dinner dish at most twice a week; every meal has a name.
+    mains = Counter(s.dish_id for d in plan.days for s in d.slots if s.name in ("lunch", "dinner") and s.dish_id)
+    assert max(mains.values(), default=0) <= plan.rules.meal_rules.dish_max_per_week == 2
+    assert all(s.title for d in plan.days for s in d.slots)
     assert set(plan.rules.weekly_nutrients) == {"vitamin_d", "vitamin_b12"}
     assert all(s.causes for s in plan.shortfalls)
     if profile.diet != "vegan":
@@ -400,7 +386,7 @@ def test_cost_notes_name_the_foods_without_a_price(bundled):
         (2, "1 cup, diced", 312, "2 cups, diced (312 g)"),
         (2, "1 serving", 170, "2 servings (170 g)"),
         (0.5, "1 cup, diced", 78, "½ cup, diced (78 g)"),
-        (1.75, "1/4 tsp", 3, "0.44 tsp (3 g)"),
+        (1.75, "1/4 tsp", 3, "⅜ tsp (3 g)"),
         (1.25, "100 g", 125, "125 g"),
         (1.5, "large", 75, "1½ × large (75 g)"),
         (1, "large", 50, "large (50 g)"),
