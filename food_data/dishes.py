@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import pickle
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -310,6 +311,7 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         problems.append(f"{label}: expected a list of dishes under 'dishes:', got {type(items).__name__}.")
         return []
     seen: set[str] = set()
+    names = food_names(foods)
     good: list[Dish] = []
     for n, item in enumerate(items, 1):
         where = f"{label}: dish #{n}"
@@ -327,10 +329,15 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         if dish.id in seen:
             problems.append(f"{where}: duplicate id {dish.id!r} in this file; ids must be unique.")
         seen.add(dish.id)
-        problems.extend(f"{where}: {p}" for p in validate_dish(dish, foods))
+        problems.extend(f"{where}: {p}" for p in validate_dish(dish, foods, names))
         if len(problems) == before:
             good.append(dish)
     return good
+
+
+EGG_PART = re.compile(r"\begg.*\b(white|yolk)s?\b", re.I)
+CEREAL = re.compile(r"^cereals ready-to-eat", re.I)
+CEREAL_PARTNER = re.compile(r"\bmilk\b|soymilk|yogurt|\b(soy|almond|rice|oat)\b.{0,20}\b(drink|beverage)", re.I)
 
 
 def is_salt(name: str) -> bool:
@@ -339,11 +346,17 @@ def is_salt(name: str) -> bool:
     return low.startswith("salt,") or low == "salt"
 
 
-def validate_dish(dish: Dish, foods: FoodTable) -> list[str]:
-    """Every structural problem of one dish, each naming the field, the value and what is allowed."""
-    import re
+def food_names(foods: FoodTable) -> dict[str, str]:
+    """Food id -> name, from the table's numpy columns (no pandas on the planning path)."""
+    return dict(zip(foods.rows.ids.tolist(), [str(n) for n in foods.rows["name"]], strict=True))
 
-    frame = foods.foods
+
+def validate_dish(dish: Dish, foods: FoodTable, names: dict[str, str] | None = None) -> list[str]:
+    """Every structural problem of one dish, each naming the field, the value and what is allowed.
+
+    ``names`` (from :func:`food_names`) saves rebuilding the id index for every dish of a file.
+    """
+    names = food_names(foods) if names is None else names
     out: list[str] = []
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", dish.id):
         out.append(f"field id: {dish.id!r} is not allowed; use lowercase letters, digits and single hyphens.")
@@ -360,13 +373,12 @@ def validate_dish(dish: Dish, foods: FoodTable) -> list[str]:
         out.append("field ingredients: a dish needs at least one ingredient.")
     for k, ing in enumerate(dish.ingredients):
         at = f"field ingredients[{k}] (food {ing.food!r})"
-        known = ing.food in frame.index
-        if not known:
+        if ing.food not in names:
             out.append(f"{at}: unknown food id {ing.food!r}; see `mealplan foods search WORDS --all`.")
-        elif is_salt(str(frame.at[ing.food, "name"])):
-            out.append(
-                f"{at}: salt ({frame.at[ing.food, 'name']}) is not allowed as an ingredient; sodium is a target."
-            )
+        elif is_salt(names[ing.food]):
+            out.append(f"{at}: salt ({names[ing.food]}) is not allowed as an ingredient; sodium is a target.")
+        elif EGG_PART.search(names[ing.food]):
+            out.append(f"{at}: {names[ing.food]} is not allowed; dishes use whole eggs.")
         if ing.role not in ROLES:
             out.append(f"{at}: unknown role {ing.role!r}; allowed: {', '.join(ROLES)}.")
         if ing.max <= 0:
@@ -377,6 +389,11 @@ def validate_dish(dish: Dish, foods: FoodTable) -> list[str]:
             )
         elif not ing.min <= ing.grams <= ing.max:
             out.append(f"{at}: grams {ing.grams:g} is outside its range [{ing.min:g}, {ing.max:g}].")
+    required = [names.get(i.food, "") for i in dish.ingredients if not i.optional]
+    if any(CEREAL.search(n) for n in required) and not any(CEREAL_PARTNER.search(n) for n in required):
+        out.append(
+            "field ingredients: ready-to-eat cereal needs a required milk, milk alternative or yogurt ingredient."
+        )
     if set(dish.slots) & set(MAIN_MEALS):
         have = {i.role for i in dish.ingredients if not i.optional}
         lack = [r for r in MAIN_MEAL_ROLES if r not in have]

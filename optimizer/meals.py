@@ -146,11 +146,15 @@ class MealModel:
 UNSCALED = frozenset(
     {"vegetables", "fruits", "nuts and seeds", "condiments and spices", "sweets and snacks", "beverages"}
 )
+UNSCALED_PARTS = frozenset(
+    {"vegetable", "fruit", "sauce", "spread", "garnish", "fat", "nuts", "drink", "hot_drink", "raw_veg", "dip"}
+)
 
 
-def _larger(hi: float, food: str, spec: MealSpec, slot: str) -> float:
+def _larger(hi: float, food: str, part: str, spec: MealSpec, slot: str) -> float:
+    """``hi`` grown by the slot's scale, unless the food or its part (pool or role) has a per-meal cap."""
     scale = spec.scale.get(slot, 1.0)
-    if scale <= 1.0 or spec.categories.get(food, "") in UNSCALED:
+    if scale <= 1.0 or spec.categories.get(food, "") in UNSCALED or part in UNSCALED_PARTS:
         return hi
     return hi * scale
 
@@ -215,7 +219,7 @@ def build_meal_model(
             z[(dish.id, s)] = zv
             options.append((zv, 1.0))
             for i, food in enumerate(dish.foods):
-                lo, hi, g = dish.lo[i], _larger(dish.hi[i], food, spec, s), dish.grams[i]
+                lo, hi, g = dish.lo[i], _larger(dish.hi[i], food, dish.roles[i], spec, s), dish.grams[i]
                 if fixed is not None:  # a leftover: the amounts cooked the day before
                     lo = hi = g = fixed[1].get(i, 0.0)
                 xv = expr.continuous(prob, f"g_{tag}_{i}", 0.0, hi)
@@ -259,7 +263,7 @@ def build_meal_model(
                 uses.append((DRINK_USE, f.drink_max_steps))
             for use, top in uses:
                 if use == MEAL_USE:
-                    top = int(_larger(float(top), f.id, spec, s))
+                    top = int(_larger(float(top), f.id, f.pool, spec, s))
                 key = (f.id, s, use)
                 tag = f"{expr.safe_name(f.id)}_{s}_{use}"
                 n[key] = (expr.continuous if CONTINUOUS else expr.integer)(prob, f"qty_{tag}", 0, top)

@@ -169,7 +169,9 @@ class MealRules(_Model):
     condiments_need_carrier: bool = Field(
         True, description="condiments and spreads only in a dish or on bread/crackers"
     )
-    cereal_needs_milk: bool = Field(True, description="ready-to-eat cereal comes with milk or a milk alternative")
+    cereal_needs_milk: bool = Field(
+        True, description="ready-to-eat cereal comes with milk, a milk alternative or yogurt"
+    )
     max_plain_legumes_per_meal: int = Field(1, description="legume foods outside a dish, per meal")
     produce_max_g: float = Field(300.0, description="a vegetable or fruit item, at most")
     nut_butter_max_g: float = Field(32.0, description="nut butter in a meal (2 tbsp)")

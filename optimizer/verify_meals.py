@@ -23,7 +23,7 @@ _SALT = re.compile(r"^salt\b", re.I)
 _HOT = re.compile(r"\b(coffee|tea)\b", re.I)
 _CEREAL = re.compile(r"^cereals ready-to-eat", re.I)
 _MILK = re.compile(
-    r"\bmilk\b|soymilk|\b(soy|almond|rice|oat|coconut|hemp)\b.{0,20}\b(drink|beverage)"
+    r"\bmilk\b|soymilk|yogurt|\b(soy|almond|rice|oat|coconut|hemp)\b.{0,20}\b(drink|beverage)"
     r"|beverage.*\b(soy|almond|rice|oat)",
     re.I,
 )
@@ -141,7 +141,7 @@ def meal_rule_problems(slot: SlotPlan, rules: MealRules, name, category) -> list
             legumes += 1
     if rules.cereal_needs_milk and any(_CEREAL.search(name(i)) for i in slot.items):
         if not any(_MILK.search(name(i)) for i in slot.items if not _CEREAL.search(name(i))):
-            out.append("ready-to-eat cereal without milk or a milk alternative")
+            out.append("ready-to-eat cereal without milk, a milk alternative or yogurt")
     if legumes > rules.max_plain_legumes_per_meal:
         out.append(f"{legumes} plain legume foods; at most {rules.max_plain_legumes_per_meal} outside a dish")
     if nut_butter > rules.nut_butter_max_g + RANGE_SLACK:

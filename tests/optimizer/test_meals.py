@@ -201,7 +201,7 @@ def test_a_meal_has_at_most_one_drink_and_a_calcium_goal_takes_it():
     built = solved(spec(), t=targets(900))
     drinks = [(f, s) for (f, s, u), y in built.y.items() if u == DRINK_USE and (y.value() or 0) > 0.5]
     assert drinks and all(sum(1 for d in drinks if d[1] == slot) <= 1 for slot in ("breakfast", "dinner"))
-    for (f, s, u), n in built.n.items():
+    for (_, _, u), n in built.n.items():
         if u == DRINK_USE:
             assert (n.value() or 0) * 60.0 <= 480.0 + 1e-6
 
