@@ -13,7 +13,15 @@ from typing import Any
 
 import click
 
-from mealplan.cli.common import console, format_option, load_foods, show, with_foods_options
+from mealplan.cli.common import (
+    console,
+    dishes_option,
+    format_option,
+    load_dish_library,
+    load_foods,
+    show,
+    with_foods_options,
+)
 
 
 @click.command("batch")
@@ -43,6 +51,7 @@ from mealplan.cli.common import console, format_option, load_foods, show, with_f
 )
 @click.option("--resume", is_flag=True, help="Skip profiles whose plan from the same inputs is already in the folder.")
 @with_foods_options
+@dishes_option
 @format_option(("table", "json"))
 def batch(
     source: Path,
@@ -54,6 +63,7 @@ def batch(
     resume: bool,
     foods_paths: tuple[Path, ...],
     no_bundled: bool,
+    dishes_paths: tuple[Path, ...],
     fmt: str,
 ) -> None:
     """Plan for many profiles at once, on all cores or a Dask cluster.
@@ -76,12 +86,15 @@ def batch(
 
     if source.is_dir() and source.resolve() == out_dir.resolve():
         raise InputError(f"-o {out_dir}: is the input folder; write the plans to another folder")
-    if foods_paths or no_bundled:  # check the tables once here rather than fail every profile
-        load_foods(foods_paths, no_bundled)
+    if foods_paths or no_bundled or dishes_paths:  # check the files once here, not in every profile
+        foods = load_foods(foods_paths, no_bundled)
+        if dishes_paths:
+            load_dish_library(dishes_paths, foods)
     job_list = lib.load_jobs(source)
     options = lib.BatchOptions(
         days=int(days),
         foods=tuple(str(p) for p in foods_paths),
+        dishes=tuple(str(p) for p in dishes_paths),
         bundled=not no_bundled,
         time_limit=time_limit,
     )

@@ -11,17 +11,9 @@ from typing import Any
 
 import click
 
-from mealplan.cli.common import emit, format_option, output_option, show
+from mealplan.cli.common import dishes_option, emit, format_option, output_option, show
 
 KEY_NUTRIENTS = ("energy", "protein", "magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
-
-dishes_option = click.option(
-    "--dishes",
-    "dishes_paths",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra dish file (YAML or JSON, the bundled format); a dish with a bundled id replaces it. Repeatable.",
-)
 
 
 @click.group("dishes")
@@ -88,7 +80,7 @@ def list_dishes(
 @format_option(("table", "json"))
 @output_option
 def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[Path, ...]) -> None:
-    """Show one dish: method, ingredients with ranges and roles, derived diet, allergens and nutrients.
+    """Show one dish: its method, ingredients with ranges, diet and nutrients.
 
     \b
     Example:
@@ -132,7 +124,7 @@ def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[P
 @dishes_option
 @click.option("--no-bundled", is_flag=True, help="Check only the --dishes files, not the bundled library.")
 def check_dishes(dishes_paths: tuple[Path, ...], no_bundled: bool) -> None:
-    """Validate the bundled dish library and any --dishes files; exit 2 listing every problem.
+    """Check the dish library and any --dishes files; exit 2 listing every problem.
 
     Warnings (a portion's energy out of range, a food not as eaten, unknown nutrient values) are
     printed but do not fail the check.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import dishes_option, emit, format_option, output_option, show, with_foods_options
 
 
 @click.command("plan")
@@ -57,9 +57,12 @@ from mealplan.cli.common import emit, format_option, output_option, show, with_f
     help="Also write the first day's model (.mps or .lp) for inspection or another solver.",
 )
 @with_foods_options
+@dishes_option
 @format_option(("table", "json", "csv", "md", "html"))
 @output_option
-def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, fmt, output, **opts) -> None:
+def plan(
+    profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, dishes_paths, fmt, output, **opts
+) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
 
     Red flags and the educational-use disclaimer come first. Targets that cannot be reached are
@@ -69,7 +72,7 @@ def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bun
     Example:
       mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7 --format html -o week.html
     """
-    from mealplan.cli.common import load_foods
+    from mealplan.cli.common import load_dish_library, load_foods
     from mealplan.cli.common import load_profile_arg as load_profile
     from mealplan.optimizer.planner import make_plan
 
@@ -78,7 +81,8 @@ def plan(profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bun
         profile = _with_terms(profile, symptoms, factors)
     triage = _triage(triage_path) if triage_path else None
     foods = load_foods(foods_paths, no_bundled)
-    result = make_plan(profile, foods, triage=triage, **opts)
+    dishes = load_dish_library(dishes_paths, foods) if dishes_paths else None
+    result = make_plan(profile, foods, triage=triage, dishes=dishes, **opts)
     _render(result, foods, fmt, output)
 
 

@@ -80,6 +80,22 @@ foods_options = [
 ]
 
 
+dishes_option = click.option(
+    "--dishes",
+    "dishes_paths",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra dish file (YAML or JSON, the bundled format); a dish with a bundled id replaces it. Repeatable.",
+)
+
+
+def load_dish_library(dishes_paths: tuple[Path, ...], foods):
+    """The bundled dish library plus ``--dishes`` files, checked against ``foods``."""
+    from mealplan.food_data.dishes import load_dishes
+
+    return load_dishes(list(dishes_paths), foods=foods)
+
+
 def with_foods_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--foods`` and ``--no-bundled`` to a command."""
     for opt in reversed(foods_options):

@@ -105,6 +105,7 @@ class BatchOptions(_Frozen):
 
     days: Literal[1, 7] = 1
     foods: tuple[str, ...] = Field(default=(), description="extra food tables (--foods)")
+    dishes: tuple[str, ...] = Field(default=(), description="extra dish files (--dishes)")
     bundled: bool = True
     time_limit: float = Field(default=30.0, gt=0)
     gap: float = Field(default=0.01, ge=0, lt=1)
@@ -471,6 +472,9 @@ def food_sources_digest(options: BatchOptions) -> str:
     for p in options.foods:
         h.update(b"\0foods\0")
         _hash_path(Path(p), h)
+    for p in options.dishes:
+        h.update(b"\0dishes\0")
+        _hash_path(Path(p), h)
     return h.hexdigest()
 
 
@@ -577,6 +581,7 @@ def write_summary(summary: BatchSummary, out_dir: Path) -> tuple[Path, Path]:
 # --- the worker side ------------------------------------------------------------------------------
 
 # Food tables loaded in this (worker) process, keyed by (paths, bundled): loaded once per process.
+_DISHES: dict = {}
 _FOODS: dict[tuple[tuple[str, ...], bool], Any] = {}
 
 
@@ -588,6 +593,16 @@ def worker_foods(options: BatchOptions):
 
         _FOODS[key] = load_tables([Path(p) for p in options.foods], bundled=options.bundled)
     return _FOODS[key]
+
+
+def worker_dishes(options: BatchOptions, foods):
+    """The dish library with ``options.dishes``, loaded once per process and cached."""
+    key = (tuple(options.foods), options.bundled, tuple(options.dishes))
+    if key not in _DISHES:
+        from mealplan.food_data.dishes import load_dishes
+
+        _DISHES[key] = load_dishes([Path(p) for p in options.dishes], foods=foods)
+    return _DISHES[key]
 
 
 def _peak_rss_mb() -> float | None:
@@ -651,6 +666,7 @@ def run_job(
         if verify_fn is None:
             from mealplan.optimizer.verify import verify_plan as verify_fn
         foods = worker_foods(options)
+        extra = {"dishes": worker_dishes(options, foods)} if options.dishes else {}
         plan = plan_fn(
             job.profile,
             foods,
@@ -660,6 +676,7 @@ def run_job(
             gap=options.gap,
             solver=options.solver,
             threads=1,
+            **extra,
         )
         solve_status = plan.solve.status.value
         report = verify_fn(plan, foods)

@@ -6,14 +6,13 @@ gets the best foods of every category for the person's targets, not the whole ta
 
 from __future__ import annotations
 
-import fnmatch
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from mealplan.food_data import matching
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import DIET_LEVEL, split_tags
 from mealplan.optimizer.plan import PlanRules
@@ -21,25 +20,8 @@ from mealplan.optimizer.targets import Targets
 
 
 def pattern_mask(patterns: list[str], foods: Rows) -> np.ndarray:
-    """Foods that any of ``patterns`` names (one bool per food).
-
-    The same rule as ``optimizer.profile.food_matches``: the food id itself, a glob on the name
-    (case-insensitive), or a case-insensitive substring of the name.
-    """
-    mask = np.zeros(len(foods), dtype=bool)
-    names = [str(n).lower() for n in foods["name"]]
-    for p in patterns:
-        pat = p.strip()
-        if not pat:
-            continue
-        mask |= foods.ids == pat
-        if any(ch in pat for ch in "*?["):
-            rx = re.compile(fnmatch.translate(pat.lower()))
-            mask |= np.array([rx.match(n) is not None for n in names], dtype=bool)
-        else:
-            needle = pat.lower()
-            mask |= np.array([needle in n for n in names], dtype=bool)
-    return mask
+    """Foods that any of ``patterns`` names (one bool per food): ``food_data.matching``'s rule."""
+    return matching.pattern_mask(patterns, foods.ids, foods["name"])
 
 
 @dataclass

@@ -51,7 +51,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from mealplan.food_data.errors import ConfigError, InputError
-from mealplan.food_data.matching import food_matches  # noqa: F401 (the one definition, re-exported)
 from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 

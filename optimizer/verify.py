@@ -12,7 +12,6 @@ with the numbers. Checks (``CHECKS``) run in a fixed order and are listed in ``c
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import math
 from collections import Counter
@@ -23,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mealplan.food_data.errors import InputError
+from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, split_tags
 from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SlotPlan, SolveStatus
@@ -93,17 +93,6 @@ class VerificationReport(BaseModel):
         """Number of problems per check, for every check run (0 when it passed)."""
         counts = Counter(p.check for p in self.problems)
         return {c: counts.get(c, 0) for c in self.checks_run}
-
-
-def food_matches(pattern: str, food_id: str, name: str) -> bool:
-    """Whether an exclude/dislike pattern names a food: the id itself, a case-insensitive glob on
-    the name (``*``, ``?``, ``[``), or else a case-insensitive substring of the name."""
-    pat = pattern.strip()
-    if pat == food_id:
-        return True
-    if any(ch in pat for ch in "*?["):
-        return fnmatch.fnmatchcase(name.lower(), pat.lower())
-    return bool(pat) and pat.lower() in name.lower()
 
 
 def verify_plan(plan: Plan, foods: FoodTable, tolerance: float = 1e-6) -> VerificationReport:

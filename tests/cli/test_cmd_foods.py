@@ -247,7 +247,7 @@ def test_stats_table() -> None:
 
 @pytest.fixture
 def bundled() -> None:
-    curation = pytest.importorskip("mealplan.food_data.curation", reason="mealplan.food_data.curation is not in the tree yet")
+    curation = pytest.importorskip("mealplan.food_data.curation", reason="no curation module")
     if not (hasattr(curation, "curate") and hasattr(curation, "classify_names")):
         pytest.skip("mealplan.food_data.curation has no curate/classify_names yet")
 

@@ -196,6 +196,8 @@ JSON_RUNS = {
     "foods search --format json": ["salmon"],
     "foods show --format json": ["09040"],
     "foods stats --format json": [],
+    "dishes list --format json": ["--slot", "dinner"],
+    "dishes show --format json": ["lentil-spinach-dal-brown-rice"],
 }
 
 

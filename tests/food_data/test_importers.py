@@ -174,7 +174,8 @@ def test_serving_grams_without_a_name_is_named_in_grams(tmp_path: Path, classify
 )
 def test_values_round_trip_through_a_csv(tmp_path_factory: pytest.TempPathFactory, values: list) -> None:
     calls: list = []
-    sys.modules["mealplan.food_data.curation"], saved = fake_classifier(calls), sys.modules.get("mealplan.food_data.curation")
+    name = "mealplan.food_data.curation"
+    sys.modules[name], saved = fake_classifier(calls), sys.modules.get(name)
     try:
         lines = ["id,name,magnesium,vitamin_d"]
         for i, (mg, d) in enumerate(values):
@@ -406,7 +407,7 @@ def test_fdc_missing_files_and_not_a_folder(tmp_path: Path) -> None:
 
 @pytest.fixture
 def real_classifier() -> None:
-    curation = pytest.importorskip("mealplan.food_data.curation", reason="mealplan.food_data.curation is not in the tree yet")
+    curation = pytest.importorskip("mealplan.food_data.curation", reason="no curation module")
     if not hasattr(curation, "classify_names"):
         pytest.skip("mealplan.food_data.curation has no classify_names yet")
 

@@ -208,9 +208,9 @@ def test_tiny_table_is_a_food_table(tiny):
 
 @pytest.mark.parametrize("patterns", [["*liver*"], ["grapefruit"], ["09040"], ["kale*", "Salmon"], ["beef, [gr]*"]])
 def test_vectorised_pattern_mask_agrees_with_food_matches(patterns):
+    from mealplan.food_data.matching import food_matches
     from mealplan.food_data.table import load_bundled
     from mealplan.optimizer.candidates import pattern_mask
-    from mealplan.optimizer.profile import food_matches
 
     foods = load_bundled().rows
     expected = [any(food_matches(p, i, n) for p in patterns) for i, n in zip(foods.index, foods["name"], strict=True)]

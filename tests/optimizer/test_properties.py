@@ -25,13 +25,14 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from mealplan.food_data.errors import ConflictError, MealplanError
+from mealplan.food_data.matching import food_matches
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.table import FoodTable, load_bundled
 from mealplan.food_data.vocab import ALLERGENS, DIET_LEVEL, DIETS, SLOTS, split_tags
 from mealplan.optimizer.basket import BasketTargets, NutrientBound, solve_basket
 from mealplan.optimizer.plan import Plan, SolveStatus
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import Profile, food_matches, profile_from_dict
+from mealplan.optimizer.profile import Profile, profile_from_dict
 from mealplan.optimizer.verify import verify_plan
 from tests.optimizer.conftest import table_from
 
