@@ -43,7 +43,7 @@ def list_dishes(
     output: Path | None,
     dishes_paths: tuple[Path, ...],
 ) -> None:
-    """List dishes with their slots, diet, allergens and energy per portion.
+    """List dishes with their slots, diet, allergens and kcal a portion.
 
     \b
     Example:
@@ -80,7 +80,7 @@ def list_dishes(
 @format_option(("table", "json"))
 @output_option
 def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[Path, ...]) -> None:
-    """Show one dish: its method, ingredients with ranges, diet and nutrients.
+    """Show one dish: method, ingredients with ranges, diet and nutrients.
 
     \b
     Example:
@@ -124,7 +124,7 @@ def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[P
 @dishes_option
 @click.option("--no-bundled", is_flag=True, help="Check only the --dishes files, not the bundled library.")
 def check_dishes(dishes_paths: tuple[Path, ...], no_bundled: bool) -> None:
-    """Check the dish library and any --dishes files; exit 2 listing every problem.
+    """Check the dish library and --dishes files; exit 2 on any problem.
 
     Warnings (a portion's energy out of range, a food not as eaten, unknown nutrient values) are
     printed but do not fail the check.

@@ -232,7 +232,7 @@ def test_batch_json_fields_are_documented():
 
 def test_plan_json_points_at_its_schema_section():
     assert "Plan JSON" in _json_table()["plan --format json"]
-    assert "`{schema_version, kind, profile_id" in _section("Plan JSON (schema version 1.1)")
+    assert "`{schema_version, kind, profile_id" in _section("Plan JSON (schema version 2.0)")
 
 
 def test_exit_codes_table_matches_the_errors_and_the_epilog():

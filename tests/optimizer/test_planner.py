@@ -113,8 +113,10 @@ def test_tiny_week_runs_out_of_foods():
 
 @pytest.mark.parametrize("meals", [["dinner"], ["breakfast", "snack"]])
 def test_one_or_two_small_meals_a_day(meals):
+    """A day of one or two meals gets a plan: its meals may take larger portions (the tiny table's foods
+    reach about 1,000 kcal in one plate, so the energy asked is modest)."""
     table = tiny_table(**{f: {"slots": "breakfast;lunch;dinner;snack"} for f in tiny_table().foods.index})
-    plan = verified(make_plan(tiny_profile(meals=meals), table), table)
+    plan = verified(make_plan(tiny_profile(meals=meals, energy_kcal=950), table), table)
     assert [s.name for s in plan.days[0].slots] == meals
 
 

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mealplan.food_data.errors import ConfigError
+from mealplan.food_data.matching import food_matches
 from mealplan.food_data.reference import ACTIVITIES
 from mealplan.food_data.vocab import DIETS, SLOTS
 from mealplan.optimizer.profile import (
     Profile,
-    food_matches,
     load_profile,
     profile_from_dict,
     triage_input,
