@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mealplan.food_data import matching
+from mealplan.food_data.safety import unsafe
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import DIET_LEVEL, split_tags
 from mealplan.optimizer.plan import PlanRules
@@ -65,6 +66,13 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
             lambda f: np.array([bool(h) for h in hits(f)], dtype=bool),
             lambda f: np.array([f"allergy ({', '.join(h)})" for h in hits(f)], dtype=object),
         )
+    if rules.safety:
+
+        def unsafe_reason(f: Rows) -> np.ndarray:
+            names, cats = f["name"].tolist(), f["category"].tolist()
+            return np.array([unsafe(rules.safety, str(n), str(c)) or "" for n, c in zip(names, cats, strict=True)])
+
+        block(lambda f: unsafe_reason(f) != "", lambda f: np.array([f"safety: {w}" for w in unsafe_reason(f)]))
     for pattern in rules.exclude:
         block(lambda f, p=pattern: pattern_mask([p], f), f"excluded ('{pattern}')")
     for pattern in rules.dislikes:

@@ -15,6 +15,7 @@ import numpy as np
 
 from mealplan.food_data.dishes import DishLibrary
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
+from mealplan.food_data.safety import unsafe
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, split_tags
 from mealplan.optimizer.candidates import coverage_scores, pattern_mask
@@ -79,6 +80,11 @@ def blocked_foods(table: FoodTable, ids: list[str], rules: PlanRules) -> dict[st
             out[fid] = f"diet ({rules.diet})"
         elif allergy & set(split_tags(tags)):
             out[fid] = f"allergy ({', '.join(sorted(allergy & set(split_tags(tags))))})"
+    if rules.safety:
+        for fid, name, cat in zip(rows.ids.tolist(), rows["name"].tolist(), rows["category"].tolist(), strict=True):
+            why = unsafe(rules.safety, str(name), str(cat))
+            if why is not None:
+                out.setdefault(fid, f"safety: {why}")
     for why, patterns in (("excluded", rules.exclude), ("disliked", rules.dislikes)):
         for pattern in patterns:
             hit = pattern_mask([pattern], rows)

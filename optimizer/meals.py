@@ -210,9 +210,10 @@ def build_meal_model(
         options: list[tuple[pulp.LpVariable, float]] = []
         fixed = spec.fixed.get(s)
         for dish in spec.dishes:
-            if kind not in dish.kinds or dish.id in spec.banned_dishes.get(kind, set()):
-                continue
-            if fixed is not None and dish.id != fixed[0]:
+            if fixed is not None:  # a leftover: that dish only (it was cooked yesterday, whatever the counts say)
+                if dish.id != fixed[0]:
+                    continue
+            elif kind not in dish.kinds or dish.id in spec.banned_dishes.get(kind, set()):
                 continue
             tag = f"{expr.safe_name(dish.id)}_{s}"
             zv = expr.binary(prob, f"dish_{tag}")

@@ -33,6 +33,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mealplan.food_data.safety import SafetyRule
 from mealplan.optimizer.status import SolveStatus
 from mealplan.optimizer.targets import Targets
 from mealplan.triage import RedFlag, TriageResult
@@ -181,6 +182,9 @@ class MealRules(_Model):
         ["protein", "starch", "vegetable"], description="what every lunch and dinner has (roles)"
     )
     dish_max_per_week: int = Field(2, ge=1, description="a lunch or dinner dish at most this many times a week")
+    no_main_dish_two_days_running: bool = Field(
+        True, description="a lunch or dinner dish is not chosen again the next day (a leftover lunch aside)"
+    )
 
 
 class PlanRules(_Model):
@@ -217,6 +221,9 @@ class PlanRules(_Model):
         None, ge=1, description="at most this many protein foods (protein_categories) in one meal; None: no limit"
     )
     meal_rules: MealRules | None = Field(None, description="schema 2.0 meal rules; None in 1.x plans")
+    safety: list[SafetyRule] = Field(
+        [], description="foods the life stage keeps out (pregnancy, breastfeeding), from food_data/data/safety.yaml"
+    )
     met_tolerance: float = Field(
         0.001,
         ge=0,

@@ -12,6 +12,7 @@ the remaining days.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import logging
 import math
 import re
@@ -97,6 +98,7 @@ class _WeekState:
     dish_count: dict[tuple[str, str], int] = field(default_factory=dict)  # (meal kind, dish) -> times
     last_main_protein: set[str] = field(default_factory=set)
     last_dinner: SlotPlan | None = None
+    last_main_dishes: set[str] = field(default_factory=set)  # yesterday's lunch and dinner dishes
     weekly_achieved: dict[str, float] = field(default_factory=dict)
 
 
@@ -173,30 +175,35 @@ def make_plan(
     per_day_limit = max(time_limit / days, 1.0)
     for d in range(1, days + 1):
         spec = _meal_spec(d, inputs, targets, rules, state, days, liked, profile.leftovers)
-        t0 = time.perf_counter()
-        built = build_meal_model(spec, rules, targets, prices=prices)
-        build_s += time.perf_counter() - t0
-        if model_path is not None and d == 1:
-            write_model(built.prob, model_path)
-        outcome = solve(
-            built.prob,
-            solver=solver,
-            time_limit=per_day_limit,
-            gap=gap,
-            threads=threads,
-            gap_scale=SHORTFALL_WEIGHT,
-            abs_gap=ABS_GAP_MEALS,
-        )
-        solve_s += outcome.seconds
+        # Yesterday's dinner as today's lunch when it fits the day; otherwise the day is planned freely.
+        attempts = [spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]
+        for attempt in attempts:
+            t0 = time.perf_counter()
+            built = build_meal_model(attempt, rules, targets, prices=prices)
+            build_s += time.perf_counter() - t0
+            if model_path is not None and d == 1:
+                write_model(built.prob, model_path)
+            outcome = solve(
+                built.prob,
+                solver=solver,
+                time_limit=per_day_limit,
+                gap=gap,
+                threads=threads,
+                gap_scale=SHORTFALL_WEIGHT,
+                abs_gap=ABS_GAP_MEALS,
+            )
+            solve_s += outcome.seconds
+            if outcome.status != SolveStatus.INFEASIBLE:
+                break
         if not outcome.has_solution:
             if outcome.status == SolveStatus.INFEASIBLE:
-                raise _diagnose(spec, rules, targets, prices, solver, per_day_limit, threads)
+                raise _diagnose(attempt, rules, targets, prices, solver, per_day_limit, threads)
             raise SolverError(f"day {d}: the solver stopped without a plan (status {outcome.status.value}).")
         outcomes.append(outcome)
         v, c = built.size
         n_vars, n_cons = max(n_vars, v), max(n_cons, c)
         slots = read_slots(built, inputs, rules, prices, _household)
-        if d > 1 and profile.leftovers:
+        if attempt.fixed:
             slots = _mark_leftover(slots, day_plans[-1], d - 1)
         day = _day_plan(d, slots, foods, targets, rules)
         day_plans.append(day)
@@ -305,8 +312,8 @@ def _carry(state: _WeekState, day: DayPlan, rules: PlanRules) -> None:
     """What the next days must know: foods and dishes used, main-meal proteins, weekly nutrients."""
     for f in {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}:
         state.days_used[f] = state.days_used.get(f, 0) + 1
-    for s in day.slots:
-        if s.dish_id is not None and s.leftover_of is None:
+    for s in day.slots:  # a leftover lunch is a meal of that dish too: "at most twice a week" counts meals
+        if s.dish_id is not None:
             kind = slot_kind(s.name)
             state.dish_count[(kind, s.dish_id)] = state.dish_count.get((kind, s.dish_id), 0) + 1
     mains = {s.name for s in rules.slots if s.needs_protein}
@@ -318,6 +325,7 @@ def _carry(state: _WeekState, day: DayPlan, rules: PlanRules) -> None:
         if i.role == "protein"
     }
     state.last_dinner = next((s for s in day.slots if slot_kind(s.name) == "dinner" and s.dish_id), None)
+    state.last_main_dishes = {s.dish_id for s in day.slots if slot_kind(s.name) in MAIN_MEALS and s.dish_id}
     for nut in rules.weekly_nutrients:
         state.weekly_achieved[nut] = state.weekly_achieved.get(nut, 0.0) + day.totals[nut].amount
 
@@ -345,6 +353,8 @@ def _meal_spec(
             if kind in MAIN_MEALS:
                 counts[dish_id] = counts.get(dish_id, 0) + count
         both |= {j for j, c in counts.items() if c >= limit}
+        if rules.meal_rules is not None and rules.meal_rules.no_main_dish_two_days_running:
+            both |= state.last_main_dishes  # (a leftover lunch is fixed, not chosen: it still comes)
         for k in MAIN_MEALS:
             banned[k] = both
     used_up = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}

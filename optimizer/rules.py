@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from mealplan.food_data.safety import safety_rules
 from mealplan.food_data.vocab import MAIN_MEALS
 from mealplan.optimizer.plan import MealRules, PlanRules, SlotRule
 from mealplan.optimizer.profile import Profile
@@ -125,4 +126,5 @@ def plan_rules(
         budget=profile.budget,
         objective="cost" if objective == "cost" else "shortfall",
         meal_rules=MealRules(dish_max_per_week=profile.dish_max_per_week),
+        safety=safety_rules(profile.pregnant, profile.lactating),
     )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from mealplan.optimizer.plan import MealRules, Plan, PlanItem, SlotPlan
 
-MEAL_CHECKS: tuple[str, ...] = ("meal_names", "meal_parts", "meal_rules", "dish_ranges", "dish_variety")
+MEAL_CHECKS: tuple[str, ...] = ("meal_names", "meal_parts", "meal_rules", "safety", "dish_ranges", "dish_variety")
 MAIN = ("lunch", "dinner")
 RANGE_SLACK = 1e-6  # grams
 
@@ -49,7 +49,7 @@ def _meals(plan: Plan) -> Iterator[tuple[int, SlotPlan]]:
 def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]:
     """Every meal-rule problem of ``plan`` as (check, where, message); none for 1.x plans."""
     rules = plan.rules.meal_rules
-    if rules is None:
+    if rules is None:  # a 1.x plan: its safety rules (none recorded then) and meal rules do not apply
         return []
     out: list[tuple[str, str, str]] = []
 
@@ -65,9 +65,14 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
         out += [(c, where, m) for c, m in _names(slot)]
         if _kind(slot.name) in MAIN:
             out += [(c, where, m) for c, m in _parts(slot, rules)]
-            if slot.dish_id and slot.leftover_of is None:
+            if slot.dish_id:
                 dish_days.setdefault(slot.dish_id, []).append(day)
         out += [("meal_rules", where, m) for m in meal_rule_problems(slot, rules, name, category)]
+        for item in slot.items:
+            for rule in plan.rules.safety:
+                if rule.hits(name(item), category(item)):
+                    out.append(("safety", f"{where}, {item.food_id} ({name(item)})", rule.why))
+                    break
         if slot.meal_kind == "dish":
             for item in slot.items:
                 if item.role == "drink" or item.range_g is None:
@@ -76,6 +81,14 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
                 if not lo - RANGE_SLACK <= item.grams <= hi + RANGE_SLACK:
                     out.append(("dish_ranges", f"{where}, {item.food_id} ({item.name})",
                                 f"{item.grams:.6g} g is outside the dish's range {lo:g}-{hi:g} g"))  # fmt: skip
+    if rules.no_main_dish_two_days_running:
+        chosen: dict[int, set[str]] = {}
+        for day, slot in _meals(plan):
+            if _kind(slot.name) in MAIN and slot.dish_id and slot.leftover_of is None:
+                chosen.setdefault(day, set()).add(slot.dish_id)
+        for day, dishes in sorted(chosen.items()):
+            for dish in sorted(dishes & chosen.get(day - 1, set())):
+                out.append(("dish_variety", f"day {day}, {dish}", f"chosen for lunch or dinner on day {day - 1} too"))
     for dish, days in sorted(dish_days.items()):
         if len(days) > rules.dish_max_per_week:
             out.append(("dish_variety", dish, f"served at lunch or dinner on days {days}; at most "

@@ -1,0 +1,82 @@
+"""Life-stage food safety as data: the foods pregnancy or breastfeeding keep out of a plan, and why.
+
+``food_data/data/safety.yaml`` holds the rules (checked at load); ``safety_rules(stage)`` returns the
+ones for a life stage and ``unsafe(rules, name, category)`` the first reason a food is out. The
+planner applies them to every ingredient, pattern food and suggestion; the verifier re-checks them
+from the rules recorded in the plan.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mealplan.food_data.errors import ConfigError
+
+SAFETY_FILE = Path(__file__).parent / "data" / "safety.yaml"
+Stage = Literal["pregnant", "lactating"]
+
+
+class SafetyRule(BaseModel):
+    """Foods whose name matches ``match`` (and, when given, whose category is one of ``categories``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stage: Stage
+    match: str
+    categories: list[str] = Field(default_factory=list)
+    why: str
+
+    @field_validator("match")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+    def hits(self, name: str, category: str) -> bool:
+        """Whether this rule keeps out the food with this name and category."""
+        if self.categories and category not in self.categories:
+            return False
+        return re.search(self.match, name, re.I) is not None
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: int = Field(alias="schema")
+    rules: list[SafetyRule]
+
+
+@functools.lru_cache(maxsize=4)
+def load_safety(path: Path = SAFETY_FILE) -> tuple[SafetyRule, ...]:
+    """Every rule of the safety file; one ``ConfigError`` listing each problem (file, rule, field)."""
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return tuple(_File.model_validate(doc).rules)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the food-safety rules: {exc}") from exc
+    except ValidationError as exc:
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError(f"{path}: bad food-safety rules.", problems) from None
+
+
+def safety_rules(pregnant: bool, lactating: bool) -> list[SafetyRule]:
+    """The rules for a person's life stage (none for most people)."""
+    stages = {s for s, on in (("pregnant", pregnant), ("lactating", lactating)) if on}
+    return [r for r in load_safety() if r.stage in stages]
+
+
+def unsafe(rules: list[SafetyRule], name: str, category: str) -> str | None:
+    """The first reason ``rules`` keep out this food, or None."""
+    for rule in rules:
+        if rule.hits(name, category):
+            return rule.why
+    return None
