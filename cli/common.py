@@ -74,7 +74,7 @@ foods_options = [
         "foods_paths",
         multiple=True,
         type=click.Path(exists=True, dir_okay=True, path_type=Path),
-        help="Extra food table: a CSV of your own foods or a FoodData Central folder. Repeatable.",
+        help="Extra food table: a CSV of your own foods, or a FoodData Central folder or .zip. Repeatable.",
     ),
     click.option("--no-bundled", is_flag=True, help="Use only the --foods tables, not the bundled USDA table."),
 ]
@@ -113,16 +113,72 @@ def load_foods(foods_paths: tuple[Path, ...], no_bundled: bool):
     return load_tables(list(foods_paths), bundled=not no_bundled)
 
 
+def _env_flag(name: str) -> bool:
+    """An environment variable that is set and not empty (the no-color.org and force-color.org rule)."""
+    return bool(os.environ.get(name))
+
+
+def color_for(stream: Any = None) -> bool:
+    """Whether to colour what goes to ``stream`` (standard output by default).
+
+    ``NO_COLOR`` (set, not empty) turns colour off; otherwise ``FORCE_COLOR`` (set, not empty, any
+    value) turns it on even through a pipe; otherwise colour goes only to a terminal. ``NO_COLOR``
+    wins when both are set: the person who asked for no colour is the one reading.
+    """
+    if _env_flag("NO_COLOR"):
+        return False
+    if _env_flag("FORCE_COLOR"):
+        return True
+    stream = sys.stdout if stream is None else stream
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
 def use_color() -> bool:
-    """Colour only on a terminal and never when ``NO_COLOR`` is set."""
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on standard output: see :func:`color_for` (``NO_COLOR``, ``FORCE_COLOR``, a terminal)."""
+    return color_for(sys.stdout)
+
+
+PIPED_WIDTH = 120  # columns of tables written to a pipe or a file when ``COLUMNS`` does not say
+
+
+def piped_width() -> int:
+    """The width of tables written to a pipe: ``COLUMNS`` when it is a whole number, else 120."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
+
+
+def quiet() -> bool:
+    """True under ``mealplan -q``: standard error carries errors only (no notes, no progress bars)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and (ctx.find_root().obj or {}).get("quiet"))
+
+
+def note(text: str) -> None:
+    """A note for the person on standard error ("wrote FILE"), left out under ``-q``."""
+    if not quiet():
+        click.echo(text, err=True)
 
 
 def console(file=None):
-    """A rich console that respects ``NO_COLOR`` and non-terminal output."""
+    """A rich console for ``file`` (standard output by default).
+
+    Colour follows :func:`color_for`; ``FORCE_COLOR`` makes rich write colour into a pipe. A pipe gets
+    :func:`piped_width` columns. Under ``-q`` a console on standard error draws nothing (progress bars).
+    """
     from rich.console import Console
 
-    return Console(file=file, no_color=not use_color(), highlight=False, soft_wrap=False)
+    stream = sys.stdout if file is None else file
+    colour = color_for(stream)
+    on_terminal = bool(getattr(stream, "isatty", lambda: False)())
+    return Console(
+        file=file,
+        no_color=not colour,
+        force_terminal=True if colour and not on_terminal else None,
+        width=None if on_terminal else piped_width(),
+        quiet=stream is sys.stderr and quiet(),
+        highlight=False,
+        soft_wrap=False,
+    )
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -131,11 +187,11 @@ def emit(text: str, output: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        note(f"wrote {output}")
 
 
-def render_rich(renderables: list[Any], width: int = 120) -> str:
-    """Render rich objects to a string (for ``-o`` and for tests), plain when not a terminal."""
+def render_rich(renderables: list[Any], width: int = PIPED_WIDTH) -> str:
+    """Render rich objects to a plain string ``width`` columns wide (for ``-o``, pipes and tests)."""
     import io
 
     from rich.console import Console
@@ -148,9 +204,17 @@ def render_rich(renderables: list[Any], width: int = 120) -> str:
 
 
 def show(renderables: list[Any], output: Path | None) -> None:
-    """Show rich renderables on the terminal (colour when allowed) or write them as text."""
-    if output is not None or not use_color():
+    """Show rich renderables on standard output, or write them as plain text to ``output``.
+
+    Colour when :func:`use_color` allows (a terminal, or ``FORCE_COLOR``); plain text otherwise,
+    :func:`piped_width` columns wide (``COLUMNS``, else 120); a file written with ``-o`` is always plain and
+    120 columns wide, whatever the terminal it was written from.
+    """
+    if output is not None:
         emit(render_rich(renderables), output)
+        return
+    if not use_color():
+        emit(render_rich(renderables, width=piped_width()), None)
         return
     con = console()
     for r in renderables:

@@ -2,12 +2,18 @@
 
 Errors raised by the library (``food_data.errors.MealplanError``) become a short message on
 standard error and the error's documented exit code; the traceback is shown only with ``--debug``.
+
+Every option can also come from a ``MEALPLAN_<COMMAND>_<OPTION>`` environment variable (Click's
+``auto_envvar_prefix``, named after the flag) or from the config file (``cli/config.py``); the
+command line wins, then the environment, then the file, then the built-in default. ``-v``/``-q``
+set the level of the library's ``logging`` (warnings by default), shown on standard error.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import os
 import re
 import sys
@@ -36,6 +42,12 @@ COMMANDS: dict[str, str] = {
     "foods": "mealplan.cli.cmd_foods:foods",
     "dishes": "mealplan.cli.cmd_dishes:dishes",
 }
+
+ENV_PREFIX = "MEALPLAN"
+
+# Top-level flags may also follow the command (`mealplan plan -q ...`): no command has flags of these
+# names, so they are moved in front of it (never past a `--`).
+GLOBAL_FLAGS = ("--debug", "-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 some work failed (batch profiles, verification); 2 bad input or usage; "
@@ -66,7 +78,7 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module, _, attr = COMMANDS[cmd_name].partition(":")
-        return getattr(importlib.import_module(module), attr)
+        return _name_envvars(getattr(importlib.import_module(module), attr), f"{ENV_PREFIX}_{cmd_name.upper()}")
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -78,11 +90,12 @@ class LazyGroup(click.Group):
             raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=list(COMMANDS), ctx=ctx) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        # `mealplan plan --debug ...` means the same as `mealplan --debug plan ...`: no command has
-        # a --debug of its own, so move it in front of the command (never past a `--`).
+        # `mealplan plan --debug -q ...` means the same as `mealplan --debug -q plan ...`.
         stop = args.index("--") if "--" in args else len(args)
-        if "--debug" in args[1:stop]:
-            args = ["--debug", *(a for a in args[:stop] if a != "--debug"), *args[stop:]]
+        moved = [a for a in args[1:stop] if a in GLOBAL_FLAGS]
+        if moved:
+            rest = args[:1] + [a for a in args[1:stop] if a not in GLOBAL_FLAGS]
+            args = [*moved, *rest, *args[stop:]]
         return super().parse_args(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -94,6 +107,11 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.BadParameter as exc:
+            from mealplan.cli.config import explain
+
+            explain(exc, (ctx.obj or {}).get("config_file"))
+            raise
         except (click.exceptions.Exit, click.ClickException):
             raise
         except click.exceptions.Abort:
@@ -106,9 +124,59 @@ class LazyGroup(click.Group):
             _report(exc, ctx)
 
 
+def _name_envvars(command: click.Command, prefix: str) -> click.Command:
+    """``command`` (and its subcommands) with each option's environment variable named and shown.
+
+    The variable is ``PREFIX_FLAG``, the option's long flag as typed (``--time-limit`` of ``plan`` is
+    ``MEALPLAN_PLAN_TIME_LIMIT``, ``--format`` is ``MEALPLAN_PLAN_FORMAT``). Click's own automatic name,
+    from the parameter's Python name, still works as a fallback where it differs.
+    """
+    for param in command.params:
+        if isinstance(param, click.Option) and param.expose_value:
+            flag = next((o for o in param.opts if o.startswith("--")), None)
+            if param.envvar is None and flag is not None:
+                param.envvar = f"{prefix}_{flag[2:].replace('-', '_').upper()}"
+            param.show_envvar = True
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            _name_envvars(sub, f"{prefix}_{name.upper().replace('-', '_')}")
+    return command
+
+
 def _error(text: str) -> None:
-    """A red message on standard error; plain when it is not a terminal or ``NO_COLOR`` is set."""
-    click.secho(text, fg="red", err=True, color=False if "NO_COLOR" in os.environ else None)
+    """A red message on standard error; plain unless colour is wanted there (see ``common.color_for``)."""
+    from mealplan.cli.common import color_for
+
+    click.secho(text, fg="red", err=True, color=color_for(sys.stderr))
+
+
+class _EchoHandler(logging.Handler):
+    """Log records as ``level: message`` lines on standard error, through Click (so tests see them)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+            where = f"{record.name}: " if record.levelno < logging.INFO else ""
+            click.echo(f"{record.levelname.lower()}: {where}{text}", err=True)
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
+
+
+def configure_logging(verbose: int, quiet: bool) -> int:
+    """Point the library's ``mealplan`` logger at standard error at the level ``-v``/``-q`` ask for.
+
+    Warnings by default; ``-v`` info, ``-vv`` debug; ``-q`` errors only.
+
+    Returns:
+        The level set.
+    """
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logger = logging.getLogger("mealplan")
+    logger.setLevel(level)
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        logger.addHandler(_EchoHandler())
+    logger.propagate = False  # the one handler above; Python's last-resort handler would repeat it
+    return level
 
 
 def _subcommand(ctx: click.Context) -> click.Command | None:
@@ -150,11 +218,42 @@ def _report(exc: BaseException, ctx: click.Context) -> None:
     ctx.exit(70)
 
 
-@click.group(cls=LazyGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="mealplan")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an error (before or after the command).")
+@click.group(
+    cls=LazyGroup,
+    epilog=EXIT_CODES_HELP,
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": ENV_PREFIX},
+)
+@click.version_option(package_name="mealplan", allow_from_autoenv=False)
+@click.option(
+    "--debug",
+    is_flag=True,
+    show_envvar=True,
+    help="Show the full traceback of an error (before or after the command).",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    show_envvar=True,
+    help="More messages on standard error: -v what the library is doing, -vv debug detail.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    show_envvar=True,
+    help="Only errors on standard error: no warnings, notes or progress bars.",
+)
+@click.option(
+    "--config",
+    "config",
+    metavar="FILE",
+    envvar="MEALPLAN_CONFIG",
+    show_envvar=True,
+    help="Option defaults per command (TOML); default: config.toml in the user config folder; 'off' reads none.",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool, config: str | None) -> None:
     """Meal plans that correct nutrient shortfalls behind muscle twitching and cramps.
 
     For education only: it does not diagnose, and it never suggests supplement doses.
@@ -167,6 +266,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if verbose and quiet:
+        raise click.UsageError("-v/--verbose and -q/--quiet ask for opposite things; give one of them.")
+    ctx.obj["quiet"] = quiet
+    configure_logging(verbose, quiet)
+    from mealplan.cli import config as config_file
+
+    ctx.obj["config_file"], default_map = config_file.load(ctx, config)
+    if default_map:
+        ctx.default_map = {**default_map, **(ctx.default_map or {})}
     if debug:
         # The solvers' own logs, on standard error (batch workers inherit the variable).
         os.environ["MEALPLAN_SOLVER_LOG"] = "1"
@@ -174,7 +282,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def main() -> None:
     """Console entry point."""
-    cli(prog_name="mealplan")
+    cli(prog_name="mealplan", auto_envvar_prefix=ENV_PREFIX)
 
 
 if __name__ == "__main__":
