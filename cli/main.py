@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "batch": "mealplan.cli.cmd_batch:batch",
     "foods": "mealplan.cli.cmd_foods:foods",
     "dishes": "mealplan.cli.cmd_dishes:dishes",
+    "schema": "mealplan.cli.cmd_schema:schema",
 }
 
 ENV_PREFIX = "MEALPLAN"
