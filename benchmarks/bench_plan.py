@@ -38,7 +38,9 @@ KEY = ("magnesium", "calcium", "potassium", "vitamin_b12")
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mealplan.cli.main", *args], cwd=ROOT, check=True, capture_output=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "mealplan.cli.main", *args], cwd=ROOT, check=True, capture_output=True, env=env
+    )
     return time.perf_counter() - start
 
 

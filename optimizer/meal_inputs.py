@@ -47,7 +47,8 @@ class MealInputs:
 
     dishes: list[DishOption]
     patterns: list[PatternOption]
-    foods: list[PoolFood]
+    foods: list[PoolFood]  # the pool foods a day model gets first (the best few per pool)
+    all_foods: list[PoolFood]  # every pool food the person may eat (a day's second attempt)
     nutrients: dict[str, dict[str, float]]
     categories: dict[str, str]
     names: dict[str, str]
@@ -151,9 +152,9 @@ def meal_inputs(
     max_g = dict(zip(rows.ids.tolist(), rows["max_g"].astype(float).tolist(), strict=True))
     allowed_pool = [f for f in allowed_pool if serving_g[f] > 0]
     rows = table.rows.take(allowed_pool)
-    chosen = _best_per_pool(rows, {f: pool[f].component for f in allowed_pool}, targets, keep)
+    chosen = set(_best_per_pool(rows, {f: pool[f].component for f in allowed_pool}, targets, keep))
 
-    every = sorted(set(ingredient_ids) | set(chosen))
+    every = sorted(set(ingredient_ids) | set(allowed_pool))
     info = table.rows.take(every)
     nut_cols = sorted(set(targets.items) | {"energy", "protein", "fat", "carbohydrate"})
     nutrients: dict[str, dict[str, float]] = {fid: {} for fid in every}
@@ -168,8 +169,8 @@ def meal_inputs(
     grams = info["serving_g"].astype(float).tolist()
     serving = {fid: (str(sn), g) for fid, sn, g in zip(every, info["serving_name"].tolist(), grams, strict=True)}
 
-    foods = []
-    for fid in chosen:
+    foods, all_foods = [], []
+    for fid in allowed_pool:
         p = pool[fid]
         # Quarter-serving steps between the pool's smallest portion and its largest (and the food's
         # own daily maximum): absent, or a portion that still reads as that part of the meal.
@@ -193,6 +194,9 @@ def meal_inputs(
                 daily_max_g=daily,
             )
         )
+        all_foods.append(foods.pop())
+        if fid in chosen:
+            foods.append(all_foods[-1])
     mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0}
     scores = {}
     for d in options:
@@ -206,6 +210,7 @@ def meal_inputs(
         dishes=options,
         patterns=pats,
         foods=foods,
+        all_foods=all_foods,
         nutrients=nutrients,
         categories=categories,
         names=names,

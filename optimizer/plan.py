@@ -221,6 +221,9 @@ class PlanRules(_Model):
         None, ge=1, description="at most this many protein foods (protein_categories) in one meal; None: no limit"
     )
     meal_rules: MealRules | None = Field(None, description="schema 2.0 meal rules; None in 1.x plans")
+    variety_relaxed_days: list[int] = Field(
+        [], description="days whose dishes and foods could not keep the week's variety rules (see solve.notes)"
+    )
     safety: list[SafetyRule] = Field(
         [], description="foods the life stage keeps out (pregnancy, breastfeeding), from food_data/data/safety.yaml"
     )

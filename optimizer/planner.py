@@ -29,7 +29,7 @@ from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import MAIN_MEALS
 from mealplan.optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, ranked
 from mealplan.optimizer.explain import conflict_error, explain_shortfall
-from mealplan.optimizer.meal_inputs import MealInputs, meal_inputs, read_slots
+from mealplan.optimizer.meal_inputs import DISH_KEEP, MealInputs, meal_inputs, read_slots
 from mealplan.optimizer.meals import MACRO_KCAL, SHORTFALL_WEIGHT, MealSpec, build_meal_model
 from mealplan.optimizer.plan import (
     DayPlan,
@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 
 MACROS = ("protein", "fat", "carbohydrate")
 LIKED_PER_PATTERN = 3
+# A day's second attempt, when its best few options cannot hold every hard rule: this many times the
+# dishes, and every pool food (the whole library made models HiGHS could not solve in the day's time).
+WIDER = 3
 # A day plan within 0.3 % of one whole target of the best (SHORTFALL_WEIGHT is a whole target) is
 # optimal: the last few objective units are a pattern instead of a dish or amounts moved from a
 # dish's defaults, which HiGHS spent most of a day's second proving (measured on the examples).
@@ -173,10 +176,18 @@ def make_plan(
     build_s = solve_s = 0.0
     n_vars = n_cons = 0
     per_day_limit = max(time_limit / days, 1.0)
+    relaxed_days: list[int] = []
+    notes: list[str] = []
     for d in range(1, days + 1):
         spec = _meal_spec(d, inputs, targets, rules, state, days, liked, profile.leftovers)
         # Yesterday's dinner as today's lunch when it fits the day; otherwise the day is planned freely.
-        attempts = [spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]
+        # When the day's best few options cannot hold every hard rule (a teen athlete's energy under the
+        # manganese UL once the week's variety has used up the low-manganese dishes), the day lets a dish
+        # or food repeat (said in the plan's notes and rules), and then tries three times the dishes and
+        # every pool food.
+        free = dataclasses.replace(spec, fixed={}, banned_dishes={}, forbidden=set())
+        wide = dataclasses.replace(free, foods=inputs.all_foods, dishes=_day_dishes(inputs, rules, {}, {}, wider=True))
+        attempts = ([spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]) + [free, wide]
         for attempt in attempts:
             t0 = time.perf_counter()
             built = build_meal_model(attempt, rules, targets, prices=prices)
@@ -199,6 +210,13 @@ def make_plan(
             if outcome.status == SolveStatus.INFEASIBLE:
                 raise _diagnose(attempt, rules, targets, prices, solver, per_day_limit, threads)
             raise SolverError(f"day {d}: the solver stopped without a plan (status {outcome.status.value}).")
+        solve_s += _polish(built, outcome.solver, threads)
+        if attempt is free or attempt is wide:
+            relaxed_days.append(d)
+            notes.append(
+                f"day {d}: dishes or foods repeat sooner than the week's variety rules allow; with the week's "
+                "other options the day could not hold every hard rule (upper limits, energy)"
+            )
         outcomes.append(outcome)
         v, c = built.size
         n_vars, n_cons = max(n_vars, v), max(n_cons, c)
@@ -216,7 +234,9 @@ def make_plan(
     cost = None
     if prices is not None:
         cost = round(sum(i.cost or 0.0 for dp in day_plans for s in dp.slots for i in s.items) / days, 4)
-    notes = [n for o in outcomes for n in o.notes]
+    notes = [n for o in outcomes for n in o.notes] + notes
+    if relaxed_days:
+        rules = rules.model_copy(update={"variety_relaxed_days": relaxed_days})
     if prices is not None:
         unpriced = sorted({i.name for dp in day_plans for sl in dp.slots for i in sl.items if i.cost is None})
         if unpriced:
@@ -358,7 +378,7 @@ def _meal_spec(
         for k in MAIN_MEALS:
             banned[k] = both
     used_up = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}
-    forbidden = {(f.id, s.name) for f in inputs.foods for s in rules.slots if f.id in used_up}
+    forbidden = {(f.id, s.name) for f in inputs.all_foods for s in rules.slots if f.id in used_up}
     forbidden |= {(f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein}
     fixed = {}
     lunch = next((s.name for s in rules.slots if slot_kind(s.name) == "lunch"), None)
@@ -403,11 +423,15 @@ def _pattern_pool(foods: FoodTable) -> dict:
     return {**placed, **picked}
 
 
-def _day_dishes(inputs: MealInputs, rules: PlanRules, banned: dict[str, set[str]], fixed: dict) -> list:
-    """The dishes a day model chooses from: the best few for each meal the day has, and any leftover."""
+def _day_dishes(
+    inputs: MealInputs, rules: PlanRules, banned: dict[str, set[str]], fixed: dict, wider: bool = False
+) -> list:
+    """The dishes a day model chooses from: the best few for each meal the day has (``WIDER`` times as
+    many with ``wider``), and any leftover."""
     chosen: dict[str, object] = {}
+    keep = DISH_KEEP * WIDER if wider else DISH_KEEP
     for kind in dict.fromkeys(slot_kind(s.name) for s in rules.slots):
-        for d in inputs.dishes_for(kind, banned.get(kind, set())):
+        for d in inputs.dishes_for(kind, banned.get(kind, set()), keep):
             chosen[d.id] = d
     for dish_id, _ in fixed.values():
         chosen.update({d.id: d for d in inputs.dishes if d.id == dish_id})
@@ -573,6 +597,25 @@ def _shortfalls(
                 )
             )
     return out
+
+
+def _polish(built, solver: str, threads: int) -> float:
+    """With the day's meals chosen, move dish amounts back toward their defaults (an LP); seconds spent.
+
+    The chosen binaries are fixed and the MILP's own aims stay in the objective with their weights,
+    so the polish never trades a nutrient target for a rounder portion. When the LP fails the
+    MILP's amounts stand (they are feasible), so a plan never gets worse here.
+    """
+    saved = {v: v.value() for v in built.prob.variables()}
+    built.polish_objective()
+    try:
+        outcome = solve(built.prob, solver=solver, relax=True, time_limit=5.0, threads=threads)
+    except SolverError:
+        outcome = None
+    if outcome is None or not outcome.has_solution:
+        for v, value in saved.items():
+            v.varValue = value
+    return outcome.seconds if outcome is not None else 0.0
 
 
 def _diagnose(spec: MealSpec, rules: PlanRules, targets: Targets, prices, solver: str, time_limit: float, threads: int):

@@ -797,7 +797,10 @@ class _Verifier:
 
     def _check_days_per_food(self) -> None:
         days: dict[str, list[int]] = {}
+        relaxed = set(self.rules.variety_relaxed_days)  # said in the plan's notes
         for day in self.plan.days:
+            if day.index in relaxed:
+                continue
             for fid in sorted({i.food_id for s in day.slots for i in self.food_items(s)}):
                 days.setdefault(fid, []).append(day.index)
         limit = self.rules.max_days_per_food
@@ -830,6 +833,8 @@ class _Verifier:
 
         days = self.plan.days
         for prev, day in zip(days, days[1:], strict=False):
+            if day.index in self.rules.variety_relaxed_days:
+                continue
             for fid in sorted(main_protein(prev) & main_protein(day)):
                 self.add(
                     "protein_rotation",

@@ -65,7 +65,7 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
         out += [(c, where, m) for c, m in _names(slot)]
         if _kind(slot.name) in MAIN:
             out += [(c, where, m) for c, m in _parts(slot, rules)]
-            if slot.dish_id:
+            if slot.dish_id and day not in plan.rules.variety_relaxed_days:
                 dish_days.setdefault(slot.dish_id, []).append(day)
         out += [("meal_rules", where, m) for m in meal_rule_problems(slot, rules, name, category)]
         for item in slot.items:
@@ -84,7 +84,8 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
     if rules.no_main_dish_two_days_running:
         chosen: dict[int, set[str]] = {}
         for day, slot in _meals(plan):
-            if _kind(slot.name) in MAIN and slot.dish_id and slot.leftover_of is None:
+            relaxed = day in plan.rules.variety_relaxed_days
+            if _kind(slot.name) in MAIN and slot.dish_id and slot.leftover_of is None and not relaxed:
                 chosen.setdefault(day, set()).add(slot.dish_id)
         for day, dishes in sorted(chosen.items()):
             for dish in sorted(dishes & chosen.get(day - 1, set())):

@@ -215,7 +215,8 @@ def test_model_coffee_and_tea_only_at_breakfast_or_snack():
     assert not _problems(slots, rules)
     wide = frozenset({"breakfast", "lunch", "dinner", "snack"})
     broken = _day(_spec(inputs, {"magnesium": GOAL}, hot_drink_kinds=wide), rules, inputs)
-    assert {s for s, _ in _items(broken, "m_coffee")} >= {"lunch", "dinner"}
+    # (the day's drinks share one cap, so the coffee moves to a main meal rather than being added)
+    assert {s for s, _ in _items(broken, "m_coffee")} & {"lunch", "dinner"}
     assert any("coffee or tea at lunch" in p for p in _problems(broken, rules))
 
 

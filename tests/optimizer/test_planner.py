@@ -104,11 +104,12 @@ def test_tiny_week_plan_rules():
 
 
 def test_tiny_week_runs_out_of_foods():
-    """Fifteen foods, each on one day only: the second day cannot be built, and the error says why."""
-    with pytest.raises(ConflictError) as info:
-        make_plan(tiny_profile(), tiny_table(), days=2, max_days_per_food=1)
-    assert str(info.value).startswith("No plan for day 2 can satisfy every hard rule.")
-    assert info.value.problems
+    """Fifteen foods, each on one day only: day 2 cannot keep the variety rules, so it repeats foods
+    and the plan says so (its rules name the day, its notes why); it still verifies."""
+    table = tiny_table()
+    plan = verified(make_plan(tiny_profile(), table, days=2, max_days_per_food=1), table)
+    assert plan.rules.variety_relaxed_days == [2]
+    assert any(n.startswith("day 2: dishes or foods repeat") for n in plan.solve.notes)
 
 
 @pytest.mark.parametrize("meals", [["dinner"], ["breakfast", "snack"]])
@@ -155,7 +156,8 @@ def test_time_limit_is_shared_by_the_days(monkeypatch):
     limits: list[float] = []
 
     def recording(prob, **kwargs):
-        limits.append(kwargs["time_limit"])
+        if not kwargs.get("relax"):  # the polish LP after each day's MILP has its own small limit
+            limits.append(kwargs["time_limit"])
         return real(prob, **kwargs)
 
     monkeypatch.setattr(planner, "solve", recording)
