@@ -81,7 +81,7 @@ def batch(
       mealplan batch clients.csv -o plans/ --scheduler tcp://10.0.0.5:8786
       mealplan batch clients.csv -o plans/ --resume
     """
-    from mealplan.food_data.errors import InputError
+    from mealplan.errors import InputError
     from mealplan.optimizer import batch as lib
 
     if source.is_dir() and source.resolve() == out_dir.resolve():

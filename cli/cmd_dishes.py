@@ -155,7 +155,7 @@ def _load(paths: tuple[Path, ...], bundled: bool = True) -> Any:
 
 
 def _check_filters(diet: str | None, tags: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
-    from mealplan.food_data.errors import InputError
+    from mealplan.errors import InputError
     from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, DIETS
 
     if diet and diet.lower() not in DIETS:

@@ -231,7 +231,7 @@ def _find_food(table: Any, query: str) -> str:
     """The id of a food given its id (or exact name); an unknown one suggests the closest ids and names."""
     import difflib
 
-    from mealplan.food_data.errors import FoodDataError
+    from mealplan.errors import FoodDataError
 
     foods = table.foods
     if query in foods.index:

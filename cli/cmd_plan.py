@@ -88,7 +88,7 @@ def plan(
 
 def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
     """The profile with --symptom and --factor terms added (synonyms resolved; unknown ones named)."""
-    from mealplan.food_data.errors import InputError
+    from mealplan.errors import InputError
     from mealplan.triage import normalize_terms
 
     problems: list[str] = []
@@ -112,7 +112,7 @@ def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
 
 def _triage(path: Path):
     """A saved triage result; errors name the --triage flag and the file."""
-    from mealplan.food_data.errors import ConfigError
+    from mealplan.errors import ConfigError
     from mealplan.optimizer.targets import load_triage
 
     try:

@@ -83,7 +83,7 @@ def _stdin_is_tty() -> bool:
 
 def _ask(given: dict[str, Any]) -> dict[str, Any]:
     """Ask the triage questions one by one; a bad answer is explained and asked again."""
-    from mealplan.food_data.errors import InputError
+    from mealplan.errors import InputError
     from mealplan.triage import normalize_terms
 
     def terms(kind: str):

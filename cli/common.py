@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from mealplan.food_data.atomic import write_atomic
+from mealplan.fileio import write_atomic
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -58,7 +58,7 @@ def load_profile_arg(path: Path | str):
 
     if str(path) != "-":
         return load_profile(path)
-    from mealplan.food_data.errors import ConfigError
+    from mealplan.errors import ConfigError
     from mealplan.optimizer import profile as profiles
 
     text = click.get_text_stream("stdin").read()
@@ -105,7 +105,7 @@ def with_foods_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_foods(foods_paths: tuple[Path, ...], no_bundled: bool):
     """The food table for a command: bundled (unless ``--no-bundled``) merged with ``--foods``."""
-    from mealplan.food_data.errors import InputError
+    from mealplan.errors import InputError
     from mealplan.food_data.loading import load_tables
 
     if no_bundled and not foods_paths:

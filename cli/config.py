@@ -46,7 +46,7 @@ def load(ctx: click.Context, path: str | None) -> tuple[Path | None, dict[str, A
     Raises:
         ConfigError: when a named file is missing, the TOML is broken, or a command or option is unknown.
     """
-    from mealplan.food_data.errors import ConfigError
+    from mealplan.errors import ConfigError
 
     if path is not None and path.strip().lower() == CONFIG_OFF:
         return None, {}
@@ -95,7 +95,7 @@ def _shown(keys: dict[str, click.Option]) -> list[str]:
 def _default_map(
     command: click.Command, ctx: click.Context, table: dict[str, Any], file: Path, where: list[str]
 ) -> dict[str, Any]:
-    from mealplan.food_data.errors import ConfigError
+    from mealplan.errors import ConfigError
 
     group = isinstance(command, click.Group)
     subcommands = command.list_commands(ctx) if isinstance(command, click.Group) else []
@@ -137,7 +137,7 @@ def _unknown(file: Path, where: list[str], key: str, commands: list[str], option
 
 def _value(param: click.Option, value: Any, file: Path, at: str) -> Any:
     """The file's value for ``param``: lists only for repeatable options, paths from the file's folder."""
-    from mealplan.food_data.errors import ConfigError
+    from mealplan.errors import ConfigError
 
     if isinstance(value, dict):
         raise ConfigError(f"config file {file}: {at}: a table where a value is needed")

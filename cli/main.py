@@ -1,6 +1,6 @@
 """The ``mealplan`` command: a Click group whose commands live one module each in ``cli/``.
 
-Errors raised by the library (``food_data.errors.MealplanError``) become a short message on
+Errors raised by the library (``mealplan.errors.MealplanError``) become a short message on
 standard error and the error's documented exit code; the traceback is shown only with ``--debug``.
 
 Every option can also come from a ``MEALPLAN_<COMMAND>_<OPTION>`` environment variable (Click's
@@ -188,7 +188,7 @@ def _subcommand(ctx: click.Context) -> click.Command | None:
 
 def _report(exc: BaseException, ctx: click.Context) -> None:
     """Turn an exception into a message and an exit code (with the traceback first under ``--debug``)."""
-    from mealplan.food_data.errors import MealplanError
+    from mealplan.errors import MealplanError
 
     if (ctx.obj or {}).get("debug", False):
         click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)

@@ -8,7 +8,7 @@ Two loaders, each returning a :class:`~food_data.table.FoodTable`:
   Foods): ``food.csv``, ``nutrient.csv``, ``food_nutrient.csv`` and, when present,
   ``food_portion.csv``, ``measure_unit.csv`` and ``food_category.csv``.
 
-Both collect every problem they find and raise one :class:`~food_data.errors.FoodDataError` whose
+Both collect every problem they find and raise one :class:`~mealplan.errors.FoodDataError` whose
 problems name the file, the row (as a spreadsheet numbers it: the header is row 1), the column,
 the bad value and the rule. Blank nutrient cells are unknown (NaN), never zero.
 """
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mealplan.food_data.errors import FoodDataError
+from mealplan.errors import FoodDataError
 from mealplan.food_data.nutrients import BY_ID, BY_USDA_NBR, NUTRIENT_IDS, normalize_id, resolve, unit_factor
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, Deferred, FoodTable, Rows
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags

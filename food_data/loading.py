@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from mealplan.food_data import table as table_module
-from mealplan.food_data.errors import FoodDataError
+from mealplan.errors import FoodDataError
 from mealplan.food_data.nutrients import NUTRIENT_IDS
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable
 

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from mealplan.food_data.errors import FoodDataError
+from mealplan.errors import FoodDataError
 from mealplan.food_data.nutrients import BY_ID
 
 DRI_PATH = Path(__file__).parent / "data" / "dri.csv"

@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 
 SAFETY_FILE = Path(__file__).parent / "data" / "safety.yaml"
 Stage = Literal["pregnant", "lactating"]

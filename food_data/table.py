@@ -289,7 +289,7 @@ def cache_path() -> Path | None:
 
 def _store(path: Path, table: FoodTable) -> None:
     """Write the cache file atomically and remove caches of older data or code."""
-    from mealplan.food_data.atomic import write_atomic
+    from mealplan.fileio import write_atomic
 
     try:
         write_atomic(path, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))

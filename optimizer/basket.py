@@ -31,7 +31,7 @@ import numpy as np
 import pulp
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mealplan.food_data.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
+from mealplan.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
 from mealplan.food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable, Rows
 from mealplan.optimizer import expr

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mealplan.food_data.errors import ConflictError
+from mealplan.errors import ConflictError
 from mealplan.food_data.table import FoodTable, Rows
 from mealplan.optimizer.candidates import richest_blocked
 from mealplan.optimizer.plan import FoodSuggestion, Shortfall

@@ -2,7 +2,7 @@
 
 A profile file is validated strictly: unknown keys are errors (with the closest valid key
 suggested), every value is checked against what is allowed, and all problems are reported together
-in one :class:`~food_data.errors.ConfigError`, each naming the file, the field path, the bad value
+in one :class:`~mealplan.errors.ConfigError`, each naming the file, the field path, the bad value
 and what is allowed.
 
 Field notes:
@@ -50,7 +50,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from mealplan.food_data.errors import ConfigError, InputError
+from mealplan.errors import ConfigError, InputError
 from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pulp
 
-from mealplan.food_data.errors import InputError, SolverError
+from mealplan.errors import InputError, SolverError
 from mealplan.optimizer.status import SolveStatus
 
 logger = logging.getLogger(__name__)

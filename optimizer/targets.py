@@ -22,7 +22,7 @@ The rules, in the order they are applied:
    potassium-sparing ones retain potassium.
 4. **The dietitian's overrides** (``profile.nutrients``) replace the minimum and/or maximum they
    give, above everything else, and are marked ``dietitian override``. A minimum above the
-   maximum after overrides is a :class:`~food_data.errors.ConfigError` naming both bounds.
+   maximum after overrides is a :class:`~mealplan.errors.ConfigError` naming both bounds.
 
 Energy: the requirement from :func:`food_data.reference.energy_estimate` (or ``energy_kcal``) +-10 %;
 ``nutrients: {energy: {min, max}}`` overrides the range.
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
 

@@ -21,7 +21,7 @@ from typing import Literal
 import yaml
 from pydantic import ValidationError
 
-from mealplan.food_data.errors import ConfigError, InputError
+from mealplan.errors import ConfigError, InputError
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.triage.models import (
     Association,

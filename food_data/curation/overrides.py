@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mealplan.food_data.errors import FoodDataError
+from mealplan.errors import FoodDataError
 from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, CURATION_COLUMNS, DIETS, SLOTS
 
 OVERRIDES_FILE = Path(__file__).resolve().parent.parent / "data" / "curation_overrides.csv"

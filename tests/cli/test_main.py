@@ -109,7 +109,7 @@ def test_debug_shows_the_traceback_and_keeps_the_exit_code(profile_missing_price
     result = invoke(*(["--debug", *args] if where == "before" else [*args, "--debug"]))
     assert result.exit_code == 2
     assert result.stderr.startswith("Traceback (most recent call last):")
-    assert "mealplan.food_data.errors.ConfigError" in result.stderr or "InputError" in result.stderr
+    assert "mealplan.errors.ConfigError" in result.stderr or "InputError" in result.stderr
     lines = result.stderr.splitlines()
     assert any(line.startswith(f"Error: {profile_missing_prices}: the profile is not valid") for line in lines[1:])
 

@@ -315,7 +315,7 @@ def test_a_plan_with_nan_amounts_is_bad_input(tmp_path: Path):
 
 def test_output_file_is_never_half_written_when_rendering_fails(tmp_path: Path, monkeypatch):
     """An error while writing -o leaves the old file as it was and no temporary file."""
-    import mealplan.food_data.atomic as atomic
+    import mealplan.fileio as atomic
 
     target = tmp_path / "mealplan.triage.json"
     target.write_text("old content\n", encoding="utf-8")

@@ -22,7 +22,7 @@ import yaml
 
 from mealplan.food_data import table as table_module
 from mealplan.food_data.curation.rules import SERVINGS_FILE, WORDS_FILE, load_rules, rules
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 from mealplan.food_data.vocab import CATEGORIES, CURATION_COLUMNS
 
 FINGERPRINT = Path(__file__).resolve().parents[1] / "fixtures" / "curated_fingerprint.json"

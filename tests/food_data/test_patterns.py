@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 from mealplan.food_data.patterns import (
     POOL_FOODS_FILE,
     component_for,

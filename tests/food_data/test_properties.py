@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mealplan.food_data.errors import ConfigError, FoodDataError
+from mealplan.errors import ConfigError, FoodDataError
 from mealplan.food_data.importers import read_user_csv
 from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS
 from mealplan.optimizer.profile import load_profile, profile_from_dict

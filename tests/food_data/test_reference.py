@@ -199,7 +199,7 @@ def test_amdr():
 
 def test_damaged_table_is_a_food_data_error(tmp_path, monkeypatch):
     import mealplan.food_data.reference as ref
-    from mealplan.food_data.errors import FoodDataError
+    from mealplan.errors import FoodDataError
 
     bad = tmp_path / "dri.csv"
     text = DRI_PATH.read_text(encoding="utf-8").replace(

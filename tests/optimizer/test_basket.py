@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from mealplan.food_data.errors import ConfigError, ConflictError, FoodDataError, InputError
+from mealplan.errors import ConfigError, ConflictError, FoodDataError, InputError
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.optimizer.basket import (
     BasketResult,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data.errors import InputError
+from mealplan.errors import InputError
 from mealplan.optimizer import batch as b
 from mealplan.optimizer.plan import Plan, Shortfall, SolveInfo, SolveStatus
 from mealplan.optimizer.profile import profile_from_dict

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from mealplan.food_data.errors import ConflictError
+from mealplan.errors import ConflictError
 from mealplan.food_data.table import Rows
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.explain import conflict_error, energy_bound, explain_shortfall

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 import mealplan.optimizer.planner as planner_module
 from mealplan.cli.main import cli
-from mealplan.food_data.errors import ConflictError, MealplanError, SolverError
+from mealplan.errors import ConflictError, MealplanError, SolverError
 from mealplan.food_data.table import FoodTable, load_bundled
 from mealplan.optimizer import expr
 from mealplan.optimizer.basket import BasketTargets, NutrientBound, solve_basket

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data.atomic import TEMP_SUFFIX, write_atomic
+from mealplan.fileio import TEMP_SUFFIX, write_atomic
 from mealplan.optimizer import batch
 from mealplan.optimizer.plan import Plan
 from tests.optimizer.test_properties import write_tiny_csv
@@ -65,7 +65,7 @@ def test_concurrent_writers_and_a_reader_only_ever_see_whole_files(tmp_path: Pat
 
 @pytest.mark.parametrize("fails_at", ["write", "fsync", "replace"])
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path, monkeypatch, fails_at: str):
-    import mealplan.food_data.atomic as atomic
+    import mealplan.fileio as atomic
 
     target = tmp_path / "plan.json"
     target.write_text("old\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 from mealplan.food_data.safety import load_safety, safety_rules, unsafe
 from mealplan.optimizer.plan import PlanItem
 from mealplan.optimizer.planner import make_plan

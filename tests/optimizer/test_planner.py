@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data.errors import ConfigError, ConflictError, InputError
+from mealplan.errors import ConfigError, ConflictError, InputError
 from mealplan.food_data.table import SR24_SOURCE
 from mealplan.food_data.vocab import split_tags
 from mealplan.optimizer import planner

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.reference import ACTIVITIES
 from mealplan.food_data.vocab import DIETS, SLOTS

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from mealplan.food_data.errors import ConflictError, MealplanError
+from mealplan.errors import ConflictError, MealplanError
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.table import FoodTable, load_bundled

@@ -8,7 +8,7 @@ import random
 import pulp
 import pytest
 
-from mealplan.food_data.errors import InputError, SolverError
+from mealplan.errors import InputError, SolverError
 from mealplan.optimizer import expr, solve
 from mealplan.optimizer.plan import SolveStatus
 from mealplan.optimizer.solve import SolveOutcome, map_status, write_model

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import mealplan.optimizer.targets as targets_mod
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 from mealplan.food_data.reference import life_stages, reference_intakes
 from mealplan.optimizer.profile import load_profile, profile_from_dict
 from mealplan.optimizer.targets import (

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mealplan.food_data.errors import InputError
+from mealplan.errors import InputError
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.triage import (
     DISCLAIMER,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mealplan.food_data.errors import ConfigError
+from mealplan.errors import ConfigError
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.triage import knowledge, load_knowledge, vocabulary
 
