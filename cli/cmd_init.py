@@ -48,8 +48,8 @@ def init(directory: Path, force: bool) -> None:
       mealplan init
       mealplan init my-clinic --force
     """
-    from mealplan.fileio import write_atomic
     from mealplan.errors import InputError
+    from mealplan.fileio import write_atomic
 
     files = _files()
     if not files:

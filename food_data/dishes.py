@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from mealplan.fileio import write_atomic
 from mealplan.errors import ConfigError
+from mealplan.fileio import write_atomic
 from mealplan.food_data.table import FoodTable, cache_path
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, split_tags
 

@@ -61,8 +61,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mealplan.fileio import TEMP_SUFFIX, write_atomic
 from mealplan.errors import InputError, MealplanError
+from mealplan.fileio import TEMP_SUFFIX, write_atomic
 from mealplan.optimizer.profile import PROFILE_SUFFIXES, Profile, load_profile, profile_from_dict
 
 log = logging.getLogger(__name__)

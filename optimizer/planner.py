@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mealplan.food_data.dishes import DishLibrary, load_dishes
 from mealplan.errors import ConfigError, SolverError
+from mealplan.food_data.dishes import DishLibrary, load_dishes
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import MAIN_MEALS

@@ -236,8 +236,8 @@ def test_plan_json_points_at_its_schema_section():
 
 
 def test_exit_codes_table_matches_the_errors_and_the_epilog():
-    from mealplan.cli.main import EXIT_CODES_HELP
     from mealplan import errors
+    from mealplan.cli.main import EXIT_CODES_HELP
 
     codes = {int(code) for code, _ in _table("Exit codes")}
     classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.MealplanError)]

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from mealplan.food_data.curation import OVERRIDES_FILE, classify_names, curate, load_overrides
 from mealplan.errors import FoodDataError
+from mealplan.food_data.curation import OVERRIDES_FILE, classify_names, curate, load_overrides
 from mealplan.food_data.table import CURATION_COLUMNS, load_bundled, read_sr24
 from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
 

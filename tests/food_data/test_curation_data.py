@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from mealplan.errors import ConfigError
 from mealplan.food_data import table as table_module
 from mealplan.food_data.curation.rules import SERVINGS_FILE, WORDS_FILE, load_rules, rules
-from mealplan.errors import ConfigError
 from mealplan.food_data.vocab import CATEGORIES, CURATION_COLUMNS
 
 FINGERPRINT = Path(__file__).resolve().parents[1] / "fixtures" / "curated_fingerprint.json"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data.dishes import check, load_dishes
 from mealplan.errors import ConfigError
+from mealplan.food_data.dishes import check, load_dishes
 from mealplan.food_data.table import load_bundled
 from mealplan.food_data.vocab import DIET_LEVEL
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mealplan.food_data import importers
 from mealplan.errors import FoodDataError
+from mealplan.food_data import importers
 from mealplan.food_data.importers import read_fdc_folder, read_user_csv
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, read_sr24
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data import table as table_module
 from mealplan.errors import FoodDataError
+from mealplan.food_data import table as table_module
 from mealplan.food_data.importers import read_fdc_folder
 from mealplan.food_data.loading import load_table, load_tables
 from mealplan.food_data.table import SR24_SOURCE

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.food_data.dishes import load_dishes
 from mealplan.errors import ConfigError
+from mealplan.food_data.dishes import load_dishes
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns
 from mealplan.optimizer import verify_meals as vm
 from mealplan.optimizer.meal_inputs import CARRIER_POOLS, NEEDS_CARRIER, _pattern_options, meal_inputs, read_slots
