@@ -141,7 +141,7 @@ def load_basket_targets(path: Path | str) -> BasketTargets:
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"--targets {str(path)!r}: no such file.")
+        raise ConfigError(f"targets file {str(path)!r}: no such file.")
     if path.stat().st_size > MAX_TARGETS_BYTES:
         raise ConfigError(
             f"{path}: the file is too large for a targets file ({path.stat().st_size / 2**20:.1f} MB; the "
@@ -157,7 +157,7 @@ def load_basket_targets(path: Path | str) -> BasketTargets:
     elif suffix in (".yaml", ".yml", ".json"):
         data, problems = _targets_from_mapping(path, text)
     else:
-        raise ConfigError(f"--targets {str(path)!r}: the file must end in .csv, .yaml, .yml or .json.")
+        raise ConfigError(f"targets file {str(path)!r}: the file must end in .csv, .yaml, .yml or .json.")
     if problems:
         raise ConfigError(f"{path}: the targets file has problems:", problems)
     try:
@@ -273,13 +273,13 @@ def parse_food_bound(text: str) -> FoodBound:
     hi, why_hi = _number(m["hi"]) if m else (None, "bad form")
     if m is None or why_lo or why_hi or (lo is None and hi is None):
         raise InputError(
-            f"--bound {text!r}: expected ID=MIN:MAX with numbers in the food's basis units "
+            f"bound {text!r}: expected ID=MIN:MAX with numbers in the food's basis units "
             "(either side may be blank, e.g. wheat_flour=:0.5)."
         )
     try:
         return FoodBound(food_id=m["id"], min=lo or 0.0, max=hi)
     except ValidationError as exc:
-        raise InputError(f"--bound {text!r}: " + "; ".join(_pydantic_message(e) for e in exc.errors())) from None
+        raise InputError(f"bound {text!r}: " + "; ".join(_pydantic_message(e) for e in exc.errors())) from None
 
 
 # --- result -------------------------------------------------------------------------------------
@@ -387,7 +387,7 @@ def _match_column(table: FoodTable, name: str) -> str | None:
 
 def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
     if objective not in OBJECTIVES:
-        raise InputError(f"--objective {objective!r} is not known; allowed: {', '.join(OBJECTIVES)}.")
+        raise InputError(f"objective {objective!r} is not known; allowed: {', '.join(OBJECTIVES)}.")
     df = table.rows
     if "deprecated" in df:
         df = df.where(~_flags(df["deprecated"]))

@@ -146,9 +146,9 @@ def make_plan(
     """
     started = time.perf_counter()
     if not 1 <= days <= 7:
-        raise ConfigError(f"--days {days!r}: plan 1 day or a week (2 to 7 days).")
+        raise ConfigError(f"days {days!r}: plan 1 day or a week (2 to 7 days).")
     if objective not in ("shortfall", "cost"):
-        raise ConfigError(f"--objective {objective!r}: allowed values are shortfall and cost.")
+        raise ConfigError(f"objective {objective!r}: allowed values are shortfall and cost.")
     if triage is None:
         inp = triage_input(profile)
         triage = run_triage(inp) if inp is not None else None
@@ -159,7 +159,7 @@ def make_plan(
     prices = _prices(profile, foods)
     if objective == "cost" and not prices:
         raise ConfigError(
-            "--objective cost needs prices: give the profile a `prices` table or use --foods with a price column."
+            "objective cost needs prices: give the profile a `prices` table or a food table with a price column."
         )
     elig = eligible_foods(foods, rules)
     if dishes is None:

@@ -176,7 +176,7 @@ def test_cost_objective_without_prices(tmp_path):
     result = invoke("--profile", str(profile), "--objective", "cost")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: --objective cost needs prices: give the profile a `prices` table or use --foods with a price column.\n"
+        "Error: --objective cost needs prices: give the profile a `prices` table or a food table with a price column.\n"
     )
 
 

@@ -180,9 +180,9 @@ def test_write_model_for_the_first_day(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"days": 0}, "--days 0: plan 1 day or a week (2 to 7 days)."),
-        ({"days": 8}, "--days 8: plan 1 day or a week (2 to 7 days)."),
-        ({"objective": "weight"}, "--objective 'weight': allowed values are shortfall and cost."),
+        ({"days": 0}, "days 0: plan 1 day or a week (2 to 7 days)."),
+        ({"days": 8}, "days 8: plan 1 day or a week (2 to 7 days)."),
+        ({"objective": "weight"}, "objective 'weight': allowed values are shortfall and cost."),
         ({"solver": "glpk"}, "solver 'glpk' is not known; allowed: highs, cbc."),
     ],
 )
@@ -198,7 +198,7 @@ def test_cost_objective_needs_prices():
     with pytest.raises(ConfigError) as info:
         make_plan(tiny_profile(), table, objective="cost")
     assert str(info.value) == (
-        "--objective cost needs prices: give the profile a `prices` table or use --foods with a price column."
+        "objective cost needs prices: give the profile a `prices` table or a food table with a price column."
     )
 
 
