@@ -292,8 +292,6 @@ def read_slots(built: MealModel, inputs: MealInputs, rules: PlanRules, prices: d
         drink = None
         for (fid, ss, use), nv in built.n.items():
             steps = nv.value() or 0.0
-            if nv.cat == "Integer":
-                steps = round(steps)
             if ss != s or steps <= 1e-6:
                 continue
             f = built.foods[fid]
