@@ -6,7 +6,8 @@ Two loaders, each returning a :class:`~food_data.table.FoodTable`:
   food, nutrient columns named by registry id or alias, optional tags and prices).
 * :func:`read_fdc_folder` reads a FoodData Central CSV download folder (SR Legacy or Foundation
   Foods): ``food.csv``, ``nutrient.csv``, ``food_nutrient.csv`` and, when present,
-  ``food_portion.csv``, ``measure_unit.csv`` and ``food_category.csv``.
+  ``food_portion.csv``, ``measure_unit.csv`` and ``food_category.csv``. :func:`read_fdc_zip` reads
+  the same files straight out of the ``.zip`` USDA ships, without unpacking it to disk.
 
 Both collect every problem they find and raise one :class:`~mealplan.errors.FoodDataError` whose
 problems name the file, the row (as a spreadsheet numbers it: the header is row 1), the column,
@@ -20,7 +21,10 @@ import io
 import logging
 import math
 import re
-from collections.abc import Iterable
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -558,27 +562,55 @@ def _nutrient_order(col: _Column) -> tuple[int, str]:
 # FoodData Central ------------------------------------------------------------------------------
 
 
-def find_fdc_folder(folder: Path | str) -> Path:
+# A FoodData Central download: a folder on disk, or a folder inside the .zip (zipfile.Path reads
+# members in place: is_file, is_dir, iterdir, "/" and open work as on a Path).
+FdcFolder = Path | zipfile.Path
+
+
+def find_fdc_folder(folder: Path | str | zipfile.Path) -> FdcFolder:
     """The folder holding ``food.csv``: ``folder`` itself, or its one ``FoodData_Central_*`` subfolder.
+
+    ``folder`` may be a folder inside a zip file (:class:`zipfile.Path`); USDA's zips hold one top
+    folder, older ones the files themselves.
 
     Raises:
         FoodDataError: when neither holds ``food.csv``.
     """
-    folder = Path(folder)
+    folder = folder if isinstance(folder, zipfile.Path) else Path(folder)
     if (folder / "food.csv").is_file():
         return folder
     subs = [p for p in folder.iterdir() if p.is_dir() and (p / "food.csv").is_file()] if folder.is_dir() else []
     if len(subs) == 1:
         return subs[0]
     needed = ", ".join(name for name, (_, required) in _FDC_FILES.items() if required)
+    what = "zip file" if isinstance(folder, zipfile.Path) else "folder"
+    where = str(folder).rstrip("/") if isinstance(folder, zipfile.Path) else str(folder)
     raise FoodDataError(
-        f"{folder} is not a FoodData Central CSV folder: no food.csv in it"
+        f"{where} is not a FoodData Central CSV {what}: no food.csv in it"
+        + (" or in its one top folder" if what == "zip file" and not subs else "")
         + (f" (several subfolders have one: {', '.join(p.name for p in subs)}; name one)" if subs else "")
         + f". A FoodData Central download folder holds {needed}."
     )
 
 
-def _read_fdc_csv(folder: Path, name: str, problems: _Problems) -> pd.DataFrame | None:
+@contextmanager
+def _csv_source(path: FdcFolder) -> Iterator[Path | io.BufferedIOBase]:
+    """What pandas reads: the path of a file on disk, or an open (decompressing) member of a zip."""
+    if isinstance(path, Path):
+        yield path
+        return
+    with path.open("rb") as handle:
+        yield handle
+
+
+def _is_empty(path: FdcFolder) -> bool:
+    if isinstance(path, Path):
+        return path.stat().st_size == 0
+    with path.open("rb") as handle:
+        return not handle.read(1)
+
+
+def _read_fdc_csv(folder: FdcFolder, name: str, problems: _Problems) -> pd.DataFrame | None:
     import pandas as pd
 
     required, must_exist = _FDC_FILES[name]
@@ -587,25 +619,29 @@ def _read_fdc_csv(folder: Path, name: str, problems: _Problems) -> pd.DataFrame 
         if must_exist:
             problems.add(f"{path}: missing; a FoodData Central folder needs {name}")
         return None
-    size = path.stat().st_size
-    if size == 0:
-        problems.add(f"{path}: the file is empty")
-        return None
     numeric = _FDC_NUMERIC.get(name, ())
     try:
-        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+        if _is_empty(path):
+            problems.add(f"{path}: the file is empty")
+            return None
+        with _csv_source(path) as source:
+            header = pd.read_csv(source, nrows=0, encoding="utf-8-sig").columns
         used = [c for c in header if c in _FDC_USED[name]]
         # Numeric columns are parsed by pandas (fast); one holding junk stays text and is checked
         # cell by cell in _fdc_numbers. Blank numeric cells are NaN; text cells stay strings.
-        df = pd.read_csv(
-            path,
-            usecols=used,
-            dtype={c: str for c in used if c not in numeric},
-            keep_default_na=False,
-            na_values={c: [""] for c in used if c in numeric},
-            encoding="utf-8-sig",
-            low_memory=False,
-        )
+        with _csv_source(path) as source:
+            df = pd.read_csv(
+                source,
+                usecols=used,
+                dtype={c: str for c in used if c not in numeric},
+                keep_default_na=False,
+                na_values={c: [""] for c in used if c in numeric},
+                encoding="utf-8-sig",
+                low_memory=False,
+            )
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged member of a zip
+        problems.add(f"{path}: cannot be read from the zip file ({exc}); download it again")
+        return None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         problems.add(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})")
         return None
@@ -624,7 +660,7 @@ def _read_fdc_csv(folder: Path, name: str, problems: _Problems) -> pd.DataFrame 
 def _fdc_numbers(
     df: pd.DataFrame,
     column: str,
-    path: Path,
+    path: FdcFolder,
     problems: _Problems,
     *,
     positive: bool = False,
@@ -663,7 +699,7 @@ def _fdc_numbers(
     return values.where(~bad)
 
 
-def read_fdc_folder(folder: Path | str) -> FoodTable:
+def read_fdc_folder(folder: Path | str | zipfile.Path) -> FoodTable:
     """Read a USDA FoodData Central CSV download (SR Legacy or Foundation Foods).
 
     Foods get ids ``fdc:<fdc_id>`` (FoodData Central's own id, so an SR Legacy import never clashes
@@ -676,7 +712,8 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
     those with at least one nutrient value.
 
     Args:
-        folder: The download folder, or a folder holding exactly one such folder.
+        folder: The download folder, or a folder holding exactly one such folder (on disk, or a
+            :class:`zipfile.Path` inside a zip: see :func:`read_fdc_zip`).
 
     Returns:
         The foods per 100 g as a FoodTable.
@@ -758,6 +795,32 @@ def read_fdc_folder(folder: Path | str) -> FoodTable:
     out["usda_group"] = ["" if g is None or g != g else str(g) for g in out["usda_group"].tolist()]
     log.info("read %d foods and %d measures from %s", len(out), len(measures), folder)
     return FoodTable(foods=out, measures=measures, units={n: BY_ID[n].unit for n in order}, basis=DEFAULT_BASIS)
+
+
+def is_zip(path: Path | str) -> bool:
+    """True for a zip file (a FoodData Central download as USDA ships it): named ``.zip``, or a zip inside."""
+    path = Path(path)
+    return path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path))
+
+
+def read_fdc_zip(path: Path | str) -> FoodTable:
+    """Read a FoodData Central CSV download from its ``.zip``, as USDA ships it, without unpacking it.
+
+    The CSV files are read from the zip in place: at its top, or in its one top folder (as in
+    ``FoodData_Central_sr_legacy_food_csv_2018-04.zip``). Everything else is as :func:`read_fdc_folder`;
+    problems name the file inside the zip (``download.zip/FoodData_Central_.../food.csv``).
+
+    Raises:
+        FoodDataError: when the file is not a readable zip or its CSV files have problems.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return read_fdc_folder(zipfile.Path(archive))
+    except zipfile.BadZipFile as exc:
+        raise FoodDataError(
+            f"{path}: not a readable zip file ({exc}); --foods takes a FoodData Central .zip as USDA ships it"
+        ) from None
 
 
 def _fdc_groups(category: pd.DataFrame | None, category_ids: pd.Series) -> pd.Series | None:

@@ -1,12 +1,12 @@
-"""One food table from the bundled SR24 data and any number of user CSVs and FoodData Central folders."""
+"""One food table from the bundled SR24 data and any number of user CSVs and FoodData Central downloads."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from mealplan.food_data import table as table_module
 from mealplan.errors import FoodDataError
+from mealplan.food_data import table as table_module
 from mealplan.food_data.nutrients import NUTRIENT_IDS
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable
 
@@ -14,25 +14,34 @@ log = logging.getLogger(__name__)
 
 
 def load_table(path: Path | str) -> FoodTable:
-    """Read one food table: a folder is a FoodData Central download, a file is a user CSV.
+    """Read one food table: a folder or ``.zip`` is a FoodData Central download, a file is a user CSV.
 
     Raises:
         FoodDataError: when the path does not exist or the table has problems.
     """
-    from mealplan.food_data.importers import read_fdc_folder, read_user_csv  # only when a user table is given
+    from mealplan.food_data.importers import (  # only when a user table is given
+        is_zip,
+        read_fdc_folder,
+        read_fdc_zip,
+        read_user_csv,
+    )
 
     path = Path(path)
     if path.is_dir():
         return read_fdc_folder(path)
     if not path.exists():
-        raise FoodDataError(f"{path}: no such file or folder; --foods takes a CSV file or a FoodData Central folder")
+        raise FoodDataError(
+            f"{path}: no such file or folder; --foods takes a CSV file or a FoodData Central folder (or its .zip)"
+        )
+    if is_zip(path):
+        return read_fdc_zip(path)
     return read_user_csv(path)
 
 
 def load_tables(paths: list[Path], bundled: bool = True) -> FoodTable:
     """The food table a command works on: the bundled table (unless ``bundled`` is false) plus ``paths``.
 
-    Each path is a user CSV file or a FoodData Central folder (see :mod:`food_data.importers`).
+    Each path is a user CSV file, or a FoodData Central folder or ``.zip`` (see :mod:`food_data.importers`).
     Food ids must be unique across all tables; a nutrient must have the same unit in every table
     that has it; all tables must share one basis, so a table whose amounts are not per 100 g can
     only be used without the bundled table.

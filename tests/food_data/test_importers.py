@@ -459,3 +459,62 @@ def test_fdc_folder_without_food_groups_is_curated_by_name(tmp_path: Path, real_
     assert (f["usda_group"] == "").all()
     assert f.loc["fdc:171688", ["category", "diet"]].tolist() == ["fruits", "vegan"]
     assert not f.at["fdc:171287", "planner"]  # a raw egg is still not as eaten
+
+
+# --- FoodData Central as the .zip USDA ships ------------------------------------------------------
+
+
+def zip_fdc(tmp_path: Path, top: str | None = "FoodData_Central_sr_legacy_food_csv_2018-04", **replace: str) -> Path:
+    """The FDC fixture zipped as USDA ships it: one top folder holding the CSV files (or none)."""
+    import zipfile
+
+    path = tmp_path / f"{top or 'flat'}.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for csv_file in sorted(FDC.iterdir()):
+            name = f"{top}/{csv_file.name}" if top else csv_file.name
+            archive.writestr(name, replace.get(csv_file.name, csv_file.read_text(encoding="utf-8")))
+    return path
+
+
+@pytest.mark.parametrize("top", ["FoodData_Central_sr_legacy_food_csv_2018-04", None])
+def test_fdc_zip_reads_like_the_folder(tmp_path: Path, classify_calls: list, top: str | None) -> None:
+    from_zip = importers.read_fdc_zip(zip_fdc(tmp_path, top))
+    from_folder = read_fdc_folder(FDC)
+    assert importers.is_zip(tmp_path / f"{top or 'flat'}.zip") and not importers.is_zip(FDC / "food.csv")
+    assert list(from_zip.foods.index) == list(from_folder.foods.index)
+    numbers = [c for c in from_folder.foods.columns if c != "source"]
+    pd.testing.assert_frame_equal(from_zip.foods[numbers], from_folder.foods[numbers])
+    pd.testing.assert_frame_equal(from_zip.measures, from_folder.measures)
+    assert from_zip.units == from_folder.units
+    assert str(tmp_path / f"{top or 'flat'}.zip") in from_zip.foods["source"].iloc[0]
+    assert not [p for p in tmp_path.iterdir() if p.suffix != ".zip"], "nothing is unpacked to disk"
+
+
+def test_fdc_zip_through_load_tables(tmp_path: Path, classify_calls: list) -> None:
+    from mealplan.food_data.loading import load_tables
+
+    assert len(load_tables([zip_fdc(tmp_path)], bundled=False)) == 4
+
+
+def test_fdc_zip_problems_name_the_file_inside_the_zip(tmp_path: Path, classify_calls: list) -> None:
+    lines = (FDC / "food_nutrient.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace('"0.39"', '"lots"')
+    path = zip_fdc(tmp_path, **{"food_nutrient.csv": "\n".join(lines) + "\n", "nutrient.csv": ""})
+    with pytest.raises(FoodDataError) as err:
+        importers.read_fdc_zip(path)
+    inside = f"{path}/FoodData_Central_sr_legacy_food_csv_2018-04"
+    assert f"{inside}/nutrient.csv: the file is empty" in err.value.problems
+
+
+def test_a_zip_without_fdc_files_or_not_a_zip(tmp_path: Path) -> None:
+    import zipfile
+
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("holiday/readme.txt", "hello")
+    with pytest.raises(FoodDataError, match=r"photos\.zip is not a FoodData Central CSV zip file: no food\.csv"):
+        importers.read_fdc_zip(other)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(FoodDataError, match=r"broken\.zip: not a readable zip file"):
+        importers.read_fdc_zip(broken)
