@@ -224,7 +224,7 @@ def _report(exc: BaseException, ctx: click.Context) -> None:
     epilog=EXIT_CODES_HELP,
     context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": ENV_PREFIX},
 )
-@click.version_option(package_name="mealplan", allow_from_autoenv=False)
+@click.version_option(package_name="mealplan", prog_name="mealplan", allow_from_autoenv=False)
 @click.option(
     "--debug",
     is_flag=True,
