@@ -47,21 +47,16 @@ def load(ctx: click.Context, path: str | None) -> tuple[Path | None, dict[str, A
         ConfigError: when a named file is missing, the TOML is broken, or a command or option is unknown.
     """
     from mealplan.errors import ConfigError
+    from mealplan.fileio import read_user_text
 
     if path is not None and path.strip().lower() == CONFIG_OFF:
         return None, {}
     file = Path(path).expanduser() if path else default_path()
     if path is None and not file.is_file():
         return None, {}
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"config file {file}: not found (named by --config or {CONFIG_ENV}; '{CONFIG_OFF}' reads none)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError(f"config file {file}: cannot be read ({reason})") from None
+    text = read_user_text(
+        file, "config file", allowed=f"named by --config or {CONFIG_ENV}; '{CONFIG_OFF}' reads none", error=ConfigError
+    )
     import tomllib
 
     try:

@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from mealplan.errors import ConfigError
-from mealplan.fileio import write_atomic
+from mealplan.errors import ConfigError, InputError
+from mealplan.fileio import read_user_text, write_atomic
 from mealplan.food_data.table import FoodTable, cache_path
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, split_tags
 
@@ -289,9 +289,9 @@ def _parse_yaml(text: str) -> Any:
 def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) -> list[Dish]:
     """Parse one dish file; append every problem to ``problems``; return the good dishes."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problems.append(f"{label}: cannot read the file ({exc.strerror or exc}).")
+        text = read_user_text(path, "dish file", name=label)
+    except InputError as exc:
+        problems.append(exc.message)
         return []
     try:
         doc = json.loads(text) if path.suffix.lower() == ".json" else _parse_yaml(text)

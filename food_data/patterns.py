@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mealplan.errors import ConfigError
+from mealplan.fileio import read_user_text
 from mealplan.food_data.table import DATA_DIR, FoodTable
 from mealplan.food_data.vocab import SLOTS
 
@@ -100,9 +101,10 @@ class PatternFood(_Model):  # a food's place in the pools: its component and gra
 def load_patterns(path: str | Path | None = None) -> PatternLibrary:
     """Load and check the pattern library (default: the bundled ``meal_patterns.yaml``)."""
     path = path or PATTERNS_FILE
+    text = read_user_text(path, "meal-pattern file", error=ConfigError)
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
+        raw = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: cannot read meal patterns: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping with schema, components, patterns, drink, hot_drink")
@@ -175,10 +177,7 @@ def load_pattern_foods(
     path = Path(path or POOL_FOODS_FILE)
     lib = library or load_patterns()
     ids = set(foods.rows.index)
-    try:
-        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read pattern foods: {exc}") from exc
+    rows = list(csv.reader(read_user_text(path, "pattern-foods file", error=ConfigError).splitlines()))
     if not rows or tuple(c.strip() for c in rows[0]) != CSV_COLUMNS:
         raise ConfigError(f"{path}: header is {rows[:1]}; allowed: {','.join(CSV_COLUMNS)}")
     problems: list[str] = []

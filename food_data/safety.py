@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mealplan.errors import ConfigError
+from mealplan.fileio import read_user_text
 
 SAFETY_FILE = Path(__file__).parent / "data" / "safety.yaml"
 Stage = Literal["pregnant", "lactating"]
@@ -58,10 +59,11 @@ class _File(BaseModel):
 @functools.lru_cache(maxsize=4)
 def load_safety(path: Path = SAFETY_FILE) -> tuple[SafetyRule, ...]:
     """Every rule of the safety file; one ``ConfigError`` listing each problem (file, rule, field)."""
+    text = read_user_text(path, "food-safety file", error=ConfigError)
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        doc = yaml.safe_load(text)
         return tuple(_File.model_validate(doc).rules)
-    except (OSError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: cannot read the food-safety rules: {exc}") from exc
     except ValidationError as exc:
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]

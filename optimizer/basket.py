@@ -32,6 +32,7 @@ import pulp
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mealplan.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
+from mealplan.fileio import read_user_text
 from mealplan.food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable, Rows
 from mealplan.optimizer import expr
@@ -140,17 +141,13 @@ def load_basket_targets(path: Path | str) -> BasketTargets:
         ConfigError: naming the file, row or key, the bad value and what is allowed (all problems at once).
     """
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"targets file {str(path)!r}: no such file.")
-    if path.stat().st_size > MAX_TARGETS_BYTES:
-        raise ConfigError(
-            f"{path}: the file is too large for a targets file ({path.stat().st_size / 2**20:.1f} MB; the "
-            f"limit is {MAX_TARGETS_BYTES // 2**20} MB); give one row or key per nutrient"
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the targets file ({exc}); save it as UTF-8 text.") from None
+    text = read_user_text(
+        path,
+        "targets file",
+        allowed="give a CSV, YAML or JSON file with one row or key per nutrient",
+        error=ConfigError,
+        max_bytes=MAX_TARGETS_BYTES,
+    )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         data, problems = _targets_from_csv(path, text)

@@ -62,7 +62,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mealplan.errors import InputError, MealplanError
-from mealplan.fileio import TEMP_SUFFIX, write_atomic
+from mealplan.fileio import TEMP_SUFFIX, read_user_text, write_atomic
 from mealplan.optimizer.profile import PROFILE_SUFFIXES, Profile, load_profile, profile_from_dict
 
 log = logging.getLogger(__name__)
@@ -397,17 +397,9 @@ def _job_from_dict(data: Any, source: str, fallback_id: str, base_dir: Path) -> 
 
 
 def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(
-                f"{path}: the batch input is too large ({size / 2**20:.1f} MB; the limit is "
-                f"{MAX_INPUT_BYTES // 2**20} MB); split it into several files"
-            )
-        # utf-8-sig: spreadsheet programs often start their exports with a byte-order mark.
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the batch input: {exc}") from exc
+    return read_user_text(
+        path, "batch input", allowed="split a large batch into several files", max_bytes=MAX_INPUT_BYTES
+    )
 
 
 def _fail_duplicates(jobs: list[BatchJob]) -> list[BatchJob]:

@@ -51,6 +51,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from mealplan.errors import ConfigError, InputError
+from mealplan.fileio import read_user_text
 from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
 
@@ -352,18 +353,13 @@ def load_profile(path: str | Path) -> Profile:
     """
     path = Path(path)
     source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_PROFILE_BYTES:
-            raise ConfigError(
-                f"{source}: the file is too large for a profile ({size / 2**20:.1f} MB; the limit is "
-                f"{MAX_PROFILE_BYTES // 2**20} MB); give the profile file itself"
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{source}: profile file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{source}: cannot read the profile: {exc}") from exc
+    text = read_user_text(
+        path,
+        "profile file",
+        allowed="give a YAML, TOML or JSON profile (mealplan init writes one)",
+        error=ConfigError,
+        max_bytes=MAX_PROFILE_BYTES,
+    )
     fmt = PROFILE_SUFFIXES.get(path.suffix.lower()) or _sniff(text)
     data = _parse(text, fmt, source)
     return profile_from_dict(data, source=source, base_dir=path.parent)

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from mealplan.errors import ConfigError
+from mealplan.fileio import read_user_text
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
 
@@ -308,10 +309,9 @@ def load_triage(path: str | Path) -> TriageResult:
     from mealplan.triage import TriageResult
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the triage result: {exc.strerror or exc}") from None
+    text = read_user_text(
+        path, "triage result", allowed="write one with 'mealplan triage --format json -o FILE'", error=ConfigError
+    )
     try:
         return TriageResult.model_validate_json(text)
     except ValidationError as exc:

@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mealplan.errors import InputError
+from mealplan.fileio import read_user_text
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, split_tags
@@ -125,10 +126,7 @@ def load_plan(path: Path | str) -> Plan:
             wrong field (``days[0].slots[1].items[0].grams``).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the plan ({exc.strerror}).") from None
+    raw = read_user_text(path, "plan", allowed="give a plan saved with --format json")
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

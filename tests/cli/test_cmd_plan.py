@@ -161,7 +161,7 @@ def test_missing_profile_names_the_file(tmp_path):
     missing = tmp_path / "nope.yaml"
     result = invoke("--profile", str(missing))
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {missing}: profile file not found\n"
+    assert result.stderr.startswith(f"Error: {missing}: profile file not found; ")
 
 
 def test_days_out_of_range_names_the_flag():

@@ -62,7 +62,7 @@ def test_missing_file_names_it(tmp_path):
     missing = tmp_path / "week.json"
     result = invoke(str(missing), "--no-bundled")
     assert result.exit_code == 2
-    assert f"Error: {missing}: cannot read the plan" in result.stderr
+    assert f"Error: {missing}: plan not found; give a plan saved with --format json" in result.stderr
 
 
 def test_not_a_plan_exits_2(tmp_path):

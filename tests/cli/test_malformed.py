@@ -143,7 +143,7 @@ PLAN_FILE_CASES = [
     ("plan_not_a_plan.json", ["not a mealplan Plan (a JSON object with kind, days"]),
     ("plan_wrong_types.json", ["not a valid mealplan Plan (schema 2.0):", "profile_id:", "days:"]),
     ("plan_empty.json", ["not a JSON file"]),
-    ("binary.json", ["not a JSON file"]),
+    ("binary.json", ["cannot read the plan", "not UTF-8 text"]),
     ("deep.json", ["nested too deeply"]),
 ]  # fmt: skip
 BATCH_CASES = [
@@ -151,7 +151,7 @@ BATCH_CASES = [
     ("batch_bad_header.csv", ["column 3 'sexx': unknown column", "column 5 'magnesium_max': repeats column 4"]),
     ("batch_wrong_extension.txt", ["unknown batch input '.txt'"]),
     ("binary.csv", ["cannot read the batch input"]),
-    ("huge_batch.csv", ["the batch input is too large", "the limit is 200 MB"]),
+    ("huge_batch.csv", ["the file is too large for a batch input", "the limit is 200 MB"]),
 ]  # fmt: skip
 
 CASES: list[tuple[str, list[str], list[str]]] = []

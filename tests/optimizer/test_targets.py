@@ -226,5 +226,5 @@ def test_load_triage_round_trip_and_errors(tmp_path):
     bad.write_text('{"suspected": []}', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.json: not a saved triage result"):
         load_triage(bad)
-    with pytest.raises(ConfigError, match=r"missing.json: cannot read the triage result"):
+    with pytest.raises(ConfigError, match=r"missing.json: triage result not found"):
         load_triage(tmp_path / "missing.json")
