@@ -306,3 +306,13 @@ def test_foods_takes_the_fdc_zip(tmp_path):
     folder = run("foods", "stats", "--foods", str(FDC), "--no-bundled", "--format", "json")
     assert json.loads(folder.stdout) == json.loads(result.stdout)
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # nothing unpacked
+
+
+def test_the_readme_config_example_is_a_valid_config(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"^```toml\n(.*?)^```", readme, re.S | re.M)
+    assert example, "README shows a config file"
+    file = config(tmp_path, example.group(1))
+    result = run("--config", str(file), "triage", "--list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "MEALPLAN_PLAN_TIME_LIMIT" in readme and "export MEALPLAN_PLAN_DAYS=7" in readme
