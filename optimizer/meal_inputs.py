@@ -17,7 +17,7 @@ from mealplan.food_data.dishes import DishLibrary
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.safety import unsafe
 from mealplan.food_data.table import FoodTable
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, split_tags
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, diet_allows, split_tags
 from mealplan.optimizer.candidates import coverage_scores, pattern_mask
 from mealplan.optimizer.meals import (
     DRINK_USE,
@@ -55,6 +55,8 @@ class MealInputs:
     serving: dict[str, tuple[str, float]]  # food -> (serving name, grams)
     blocked_dishes: dict[str, str] = field(default_factory=dict)  # dish id -> why it is out
     dish_score: dict[str, tuple[float, float]] = field(default_factory=dict)  # per portion, per 100 kcal
+    hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
+    hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
 
     def dishes_for(self, kind: str, banned: set[str], keep: int | None = None) -> list[DishOption]:
         """The dishes of one meal kind a day model gets: the best ``keep`` (``DISH_KEEP``) by each score."""
@@ -66,18 +68,14 @@ class MealInputs:
             out.update(d.id for d in ranked[:keep])
         return [d for d in fits if d.id in out]
 
-    hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
-    hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
-
 
 def blocked_foods(table: FoodTable, ids: list[str], rules: PlanRules) -> dict[str, str]:
     """Of ``ids``, the foods the person's diet, allergies, exclusions or dislikes keep out, with why."""
     rows = table.rows.take(ids)
     out: dict[str, str] = {}
-    level = DIET_LEVEL[rules.diet]
     allergy = {ALLERGEN_SYNONYMS.get(a.lower(), a.lower()) for a in rules.allergies}
     for fid, diet, tags in zip(rows.ids.tolist(), rows["diet"].tolist(), rows["allergens"].tolist(), strict=True):
-        if DIET_LEVEL.get(str(diet), 99) > level:
+        if not diet_allows(rules.diet, str(diet)):
             out[fid] = f"diet ({rules.diet})"
         elif allergy & set(split_tags(tags)):
             out[fid] = f"allergy ({', '.join(sorted(allergy & set(split_tags(tags))))})"
