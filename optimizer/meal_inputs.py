@@ -17,7 +17,7 @@ from mealplan.food_data.dishes import DishLibrary
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.safety import unsafe
 from mealplan.food_data.table import FoodTable
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, diet_allows, split_tags
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.optimizer.candidates import coverage_scores, pattern_mask
 from mealplan.optimizer.meals import (
     DRINK_USE,
@@ -75,7 +75,7 @@ def blocked_foods(table: FoodTable, ids: list[str], rules: PlanRules) -> dict[st
     out: dict[str, str] = {}
     allergy = {ALLERGEN_SYNONYMS.get(a.lower(), a.lower()) for a in rules.allergies}
     for fid, diet, tags in zip(rows.ids.tolist(), rows["diet"].tolist(), rows["allergens"].tolist(), strict=True):
-        if not diet_allows(rules.diet, str(diet)):
+        if str(diet) not in DIET_LEVEL or not diet_allows(rules.diet, str(diet)):
             out[fid] = f"diet ({rules.diet})"
         elif allergy & set(split_tags(tags)):
             out[fid] = f"allergy ({', '.join(sorted(allergy & set(split_tags(tags))))})"
