@@ -154,9 +154,13 @@ def _error(text: str) -> None:
 class _EchoHandler(logging.Handler):
     """Log records as ``level: message`` lines on standard error, through Click (so tests see them)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))  # the message, and a traceback if it has one
+
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            text = record.getMessage()
+            text = self.format(record)
             where = f"{record.name}: " if record.levelno < logging.INFO else ""
             click.echo(f"{record.levelname.lower()}: {where}{text}", err=True)
         except Exception:  # noqa: BLE001 - logging must never break the command
