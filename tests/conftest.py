@@ -15,7 +15,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Cache the curated table in a folder of this run (shared with CLI subprocesses), not ~/.cache;
     and read no developer's config file or MEALPLAN_* defaults (tests that want them set their own)."""
     os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="mealplan-test-cache-")
-    os.environ.setdefault("MEALPLAN_CONFIG", "off")
+    os.environ["MEALPLAN_CONFIG"] = "off"
     for name in [n for n in os.environ if n.startswith("MEALPLAN_") and n not in (CACHE_ENV, "MEALPLAN_CONFIG")]:
         del os.environ[name]
 
