@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mealplan.optimizer import batch as b  # noqa: E402
+from mealplan import batch as b  # noqa: E402
 from mealplan.optimizer.profile import load_profile  # noqa: E402
 
 

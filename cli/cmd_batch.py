@@ -81,8 +81,8 @@ def batch(
       mealplan batch clients.csv -o plans/ --scheduler tcp://10.0.0.5:8786
       mealplan batch clients.csv -o plans/ --resume
     """
+    from mealplan import batch as lib
     from mealplan.errors import InputError
-    from mealplan.optimizer import batch as lib
 
     if source.is_dir() and source.resolve() == out_dir.resolve():
         raise InputError(f"-o {out_dir}: is the input folder; write the plans to another folder")

@@ -43,8 +43,8 @@ _EXPORTS: dict[str, str] = {
     "shopping_list": "mealplan.optimizer.shopping",
     "render_html": "mealplan.optimizer.report",
     "render_markdown": "mealplan.optimizer.report",
-    "load_jobs": "mealplan.optimizer.batch",
-    "run_batch": "mealplan.optimizer.batch",
+    "load_jobs": "mealplan.batch",
+    "run_batch": "mealplan.batch",
     "solve_basket": "mealplan.optimizer.basket",
 }
 

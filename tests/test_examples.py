@@ -81,7 +81,7 @@ def test_profiles_cover_the_main_users():
 
 
 def test_batch_folder_loads():
-    from mealplan.optimizer.batch import load_jobs
+    from mealplan.batch import load_jobs
     from mealplan.optimizer.targets import compute_targets, run_profile_triage
 
     jobs = load_jobs(BATCH)

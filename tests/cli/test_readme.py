@@ -222,7 +222,7 @@ def test_json_output_has_the_documented_fields(output):
 
 
 def test_batch_json_fields_are_documented():
-    from mealplan.optimizer.batch import BatchOptions, BatchSummary
+    from mealplan.batch import BatchOptions, BatchSummary
 
     fields = _json_table()["batch --format json"]
     documented = re.fullmatch(r"`\{(.*)\}`", fields).group(1).split(", ")

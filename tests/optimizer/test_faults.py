@@ -215,7 +215,7 @@ def test_batch_profiles_fail_alone_when_no_solver_runs(monkeypatch, tmp_path):
     """In a batch (threads here, so the fault reaches the workers) every profile fails with the reason."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from mealplan.optimizer import batch
+    from mealplan import batch
 
     monkeypatch.setattr(highspy.Highs, "run", _highs_crashes)
     monkeypatch.setattr(pulp.COIN_CMD, "actualSolve", _cbc_crashes)

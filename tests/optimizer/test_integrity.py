@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from mealplan import batch
 from mealplan.fileio import TEMP_SUFFIX, write_atomic
-from mealplan.optimizer import batch
 from mealplan.optimizer.plan import Plan
 from tests.optimizer.test_properties import write_tiny_csv
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from mealplan import batch as b
+from mealplan import fileio
 from mealplan.errors import InputError
-from mealplan.optimizer import batch as b
 from mealplan.optimizer.plan import Plan, Shortfall, SolveInfo, SolveStatus
 from mealplan.optimizer.profile import profile_from_dict
 
@@ -289,7 +290,7 @@ def test_fingerprint_tracks_profile_options_foods_and_prices(tmp_path):
 
 def test_write_atomic_replaces_whole_file_and_cleans_up_on_failure(tmp_path, monkeypatch):
     target = tmp_path / "p.json"
-    b.write_atomic(target, '{"a": 1}')
+    fileio.write_atomic(target, '{"a": 1}')
     assert target.read_text() == '{"a": 1}'
     mask = os.umask(0)
     os.umask(mask)
@@ -298,9 +299,9 @@ def test_write_atomic_replaces_whole_file_and_cleans_up_on_failure(tmp_path, mon
     def boom(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(b.os, "replace", boom)
+    monkeypatch.setattr(fileio.os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
-        b.write_atomic(target, '{"a": 2}')
+        fileio.write_atomic(target, '{"a": 2}')
     monkeypatch.undo()
     assert target.read_text() == '{"a": 1}'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.json"]
@@ -314,7 +315,7 @@ def test_concurrent_writers_never_leave_a_partial_file(tmp_path):
 
     def writer(text):
         for _ in range(30):
-            b.write_atomic(target, text)
+            fileio.write_atomic(target, text)
 
     def reader():
         while not stop.is_set():

@@ -1,0 +1,171 @@
+"""The output folder: plan files, their fingerprints (what ``resume`` compares), stale temporary
+files and the summary files."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mealplan.batch.models import BatchJob, BatchOptions, BatchSummary
+from mealplan.fileio import TEMP_SUFFIX, write_atomic
+from mealplan.optimizer.profile import Profile
+
+FINGERPRINT_SUFFIX = ".fingerprint"
+# A temporary file is written and renamed within milliseconds; one older than this was left by a
+# process that died mid-write and is removed by ``resume``.
+STALE_TEMP_SECONDS = 600.0
+
+# --- fingerprints and files -----------------------------------------------------------------------
+
+
+def _sha256_file(path: Path, h: Any) -> None:
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+
+
+def _hash_path(path: Path, h: Any) -> None:
+    """Hash a file's content, or every file under a folder (relative names and contents)."""
+    if path.is_dir():
+        for p in sorted(q for q in path.rglob("*") if q.is_file()):
+            h.update(str(p.relative_to(path)).encode() + b"\0")
+            _sha256_file(p, h)
+    elif path.is_file():
+        _sha256_file(path, h)
+    else:
+        h.update(b"<missing>")
+
+
+def _mealplan_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("mealplan")
+    except Exception:  # noqa: BLE001 - a source tree without installed metadata
+        return "unknown"
+
+
+def food_sources_digest(options: BatchOptions) -> str:
+    """A hash of the food tables' contents: the bundled data files (if used) and each ``--foods`` path."""
+    h = hashlib.sha256()
+    if options.bundled:
+        from mealplan import food_data
+
+        h.update(b"bundled\0")
+        _hash_path(Path(food_data.__file__).parent / "data", h)
+    for p in options.foods:
+        h.update(b"\0foods\0")
+        _hash_path(Path(p), h)
+    for p in options.dishes:
+        h.update(b"\0dishes\0")
+        _hash_path(Path(p), h)
+    return h.hexdigest()
+
+
+def input_fingerprint(profile: Profile, options: BatchOptions, foods_digest: str) -> str:
+    """A hash of everything a plan depends on: profile, price table, options, foods and version.
+
+    Food tables are identified by content (``foods_digest``), not by path, so moving a table keeps
+    plans valid and editing one invalidates them.
+    """
+    h = hashlib.sha256()
+    parts = {
+        "profile": profile.model_dump(mode="json"),
+        "options": options.model_dump(mode="json", exclude={"foods", "bundled"}),
+        "foods": foods_digest,
+        "mealplan": _mealplan_version(),
+    }
+    h.update(json.dumps(parts, sort_keys=True).encode())
+    if profile.prices is not None:
+        h.update(b"\0prices\0")
+        _hash_path(Path(profile.prices), h)
+    return h.hexdigest()
+
+
+@functools.cache
+def plan_path(out_dir: Path, job_id: str) -> Path:
+    """Where a profile's plan goes: ``<out_dir>/<id>.json``."""
+    return Path(out_dir) / f"{job_id}.json"
+
+
+def fingerprint_path(out_dir: Path, job_id: str) -> Path:
+    """The plan's fingerprint sidecar: ``<out_dir>/<id>.fingerprint``."""
+    return Path(out_dir) / f"{job_id}{FINGERPRINT_SUFFIX}"
+
+
+def existing_plan(out_dir: Path, job_id: str, fingerprint: str):
+    """The plan already in ``out_dir`` for this profile, if it is complete and made from the same inputs.
+
+    A plan counts when ``<id>.json`` parses as a Plan for this profile id, and ``<id>.fingerprint``
+    records the same input fingerprint and the hash of exactly that plan file. Temporary files
+    (``.<id>.json.*.tmp``) never count.
+
+    Returns:
+        The ``optimizer.plan.Plan``, or None.
+    """
+    from mealplan.optimizer.plan import Plan
+
+    plan_file, fp_file = plan_path(out_dir, job_id), fingerprint_path(out_dir, job_id)
+    try:
+        meta = json.loads(fp_file.read_text(encoding="utf-8"))
+        raw = plan_file.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("input") != fingerprint:
+        return None
+    if meta.get("plan_sha256") != hashlib.sha256(raw).hexdigest():
+        return None
+    try:
+        plan = Plan.model_validate_json(raw)
+    except ValidationError:
+        return None
+    return plan if plan.profile_id == job_id else None
+
+
+def stale_temp_files(out_dir: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Temporary files of interrupted writes in ``out_dir`` that are older than ``older_than`` seconds.
+
+    Younger ones may belong to a batch still writing into the same folder and are left alone.
+    """
+    now = time.time()
+    found = []
+    for p in Path(out_dir).glob(f".*{TEMP_SUFFIX}"):
+        try:
+            if now - p.stat().st_mtime > older_than:
+                found.append(p)
+        except FileNotFoundError:
+            continue
+    return sorted(found)
+
+
+def write_plan(out_dir: Path, job: BatchJob, fingerprint: str, plan_json: str) -> Path:
+    """Write the plan, then its fingerprint: a crash between the two leaves a mismatch, so resume re-plans."""
+    raw = plan_json.encode("utf-8")
+    target = plan_path(out_dir, job.id)
+    write_atomic(target, raw)
+    meta = {
+        "profile_id": job.id,
+        "input": fingerprint,
+        "plan_sha256": hashlib.sha256(raw).hexdigest(),
+        "source": job.source,
+    }
+    write_atomic(fingerprint_path(out_dir, job.id), json.dumps(meta, indent=2) + "\n")
+    return target
+
+
+def write_summary(summary: BatchSummary, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``summary.json`` and ``summary.csv`` atomically into ``out_dir``."""
+    out_dir = Path(out_dir)
+    paths = (out_dir / "summary.json", out_dir / "summary.csv")
+    write_atomic(paths[0], summary.to_json())
+    write_atomic(paths[1], summary.to_csv())
+    return paths
+
+
+# --- the worker side ------------------------------------------------------------------------------

@@ -1,0 +1,449 @@
+"""Running a batch: the worker's job, a local process pool or a Dask cluster, and the driver loop that
+writes each plan as it arrives, retries a broken pool and records every profile's outcome."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import os
+import socket
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mealplan.batch.models import (
+    BatchJob,
+    BatchOptions,
+    BatchProgress,
+    BatchSummary,
+    ExecutorFactory,
+    JobResult,
+    JobStatus,
+    PlanFn,
+    VerifyFn,
+    WorkerOutput,
+)
+from mealplan.batch.outputs import (
+    existing_plan,
+    food_sources_digest,
+    input_fingerprint,
+    plan_path,
+    stale_temp_files,
+    write_plan,
+    write_summary,
+)
+from mealplan.errors import InputError, MealplanError
+
+log = logging.getLogger(__name__)
+
+# Food tables loaded in this (worker) process, keyed by (paths, bundled): loaded once per process.
+_DISHES: dict = {}
+_FOODS: dict[tuple[tuple[str, ...], bool], Any] = {}
+
+
+def worker_foods(options: BatchOptions):
+    """The food table for ``options``, loaded once per process and cached."""
+    key = (tuple(options.foods), options.bundled)
+    if key not in _FOODS:
+        from mealplan.food_data.loading import load_tables
+
+        _FOODS[key] = load_tables([Path(p) for p in options.foods], bundled=options.bundled)
+    return _FOODS[key]
+
+
+def worker_dishes(options: BatchOptions, foods):
+    """The dish library with ``options.dishes``, loaded once per process and cached."""
+    key = (tuple(options.foods), options.bundled, tuple(options.dishes))
+    if key not in _DISHES:
+        from mealplan.food_data.dishes import load_dishes
+
+        _DISHES[key] = load_dishes([Path(p) for p in options.dishes], foods=foods)
+    return _DISHES[key]
+
+
+def _peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
+
+
+def shortfall_labels(plan: Any) -> list[str]:
+    """One label per short nutrient, worst first: ``"vitamin_d 64%"`` or ``"potassium 88% (3 days)"``."""
+    worst: dict[str, float] = {}
+    scopes: dict[str, int] = {}
+    for s in plan.shortfalls:
+        worst[s.nutrient] = min(worst.get(s.nutrient, float("inf")), s.pct_of_target)
+        scopes[s.nutrient] = scopes.get(s.nutrient, 0) + 1
+    out = []
+    for nutrient in sorted(worst, key=lambda n: (worst[n], n)):
+        label = f"{nutrient} {worst[nutrient]:.0f}%"
+        if scopes[nutrient] > 1:
+            label += f" ({scopes[nutrient]} days)"
+        out.append(label)
+    return out
+
+
+def run_job(
+    job: BatchJob, options: BatchOptions, plan_fn: PlanFn | None = None, verify_fn: VerifyFn | None = None
+) -> WorkerOutput:
+    """Plan and verify one profile (runs in a worker). Every exception becomes a failed result.
+
+    Args:
+        job: A job with a profile.
+        options: The batch options.
+        plan_fn: Called as ``plan_fn(profile, foods, days=, objective=, time_limit=, gap=, solver=,
+            threads=1)`` and returns a Plan; ``optimizer.planner.make_plan`` when None.
+        verify_fn: Called as ``verify_fn(plan, foods)`` and returns a report with ``ok`` and
+            ``problems``; ``optimizer.verify.verify_plan`` when None.
+    """
+    started = time.perf_counter()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+
+    def result(status: JobStatus, **kw: Any) -> JobResult:
+        return JobResult(
+            id=job.id,
+            source=job.source,
+            status=status,
+            seconds=round(time.perf_counter() - started, 3),
+            worker=worker,
+            peak_rss_mb=_peak_rss_mb(),
+            **kw,
+        )
+
+    try:
+        if job.profile is None:
+            return WorkerOutput(result=result("failed", reason=job.error or "no profile"))
+        if plan_fn is None:
+            from mealplan.optimizer.planner import make_plan as plan_fn
+        if verify_fn is None:
+            from mealplan.optimizer.verify import verify_plan as verify_fn
+        foods = worker_foods(options)
+        extra = {"dishes": worker_dishes(options, foods)} if options.dishes else {}
+        plan = plan_fn(
+            job.profile,
+            foods,
+            days=options.days,
+            objective=options.objective,
+            time_limit=options.time_limit,
+            gap=options.gap,
+            solver=options.solver,
+            threads=1,
+            **extra,
+        )
+        solve_status = plan.solve.status.value
+        report = verify_fn(plan, foods)
+        if not report.ok:
+            problems = list(report.problems)
+            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            reason = "the plan failed verification: " + "; ".join(str(p) for p in problems[:5]) + more
+            return WorkerOutput(result=result("failed", reason=reason, solve_status=solve_status))
+        labels = shortfall_labels(plan)
+        return WorkerOutput(
+            result=result("ok", shortfalls=labels, solve_status=solve_status),
+            plan_json=plan.model_dump_json(indent=2),
+        )
+    except MealplanError as exc:
+        return WorkerOutput(result=result("failed", reason=f"{type(exc).__name__}: {exc}"))
+    except Exception as exc:  # noqa: BLE001 - one profile's bug must not stop the batch
+        log.debug("profile %s failed", job.id, exc_info=True)
+        return WorkerOutput(result=result("failed", reason=f"internal error: {type(exc).__name__}: {exc}"))
+
+
+# --- executors ------------------------------------------------------------------------------------
+
+
+def process_pool_factory(workers: int | None = None) -> ExecutorFactory:
+    """A factory of local process pools with ``workers`` processes (default: all cores).
+
+    Workers are started by ``forkserver`` where available (else ``spawn``): forking the driver, which
+    runs threads (progress display, pool management), could deadlock a child.
+    """
+    n = workers or os.cpu_count() or 1
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+    def factory() -> Executor:
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # Import the planner once in the fork server; each worker then starts without re-importing
+            # pandas and pulp (the setting only takes effect before the server first starts).
+            ctx.set_forkserver_preload(["mealplan.batch.run", "mealplan.optimizer.planner"])
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+
+    return factory
+
+
+@contextmanager
+def dask_executor(address: str, timeout: float = 10.0) -> Iterator[tuple[ExecutorFactory, int]]:
+    """Connect to a Dask scheduler; yields an executor factory and the cluster's thread count.
+
+    Needs the optional extra: ``pip install "mealplan[distributed]"``. Workers need mealplan installed.
+
+    Raises:
+        InputError: dask.distributed is not installed, or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(
+            f'--scheduler {address}: Dask is not installed; install it with: pip install "mealplan[distributed]"'
+        ) from None
+    try:
+        client = Client(address, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            f"--scheduler {address}: cannot connect to the Dask scheduler ({exc}); give its address as "
+            "tcp://host:8786 and check that it is running"
+        ) from exc
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        # pure=False: every submission runs, even one equal to an earlier (failed) one.
+        yield functools.partial(client.get_executor, pure=False), threads
+    finally:
+        client.close()
+
+
+def _shutdown(executor: Executor, cancel: bool) -> None:
+    if cancel:
+        # On an interrupt, stop local workers now rather than wait for their solves to finish
+        # (a ProcessPoolExecutor's exit handler would join them).
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+            proc.terminate()
+    try:
+        executor.shutdown(wait=not cancel, cancel_futures=cancel)
+    except TypeError:  # executors without cancel_futures (dask's ClientExecutor)
+        executor.shutdown(wait=not cancel)
+
+
+# --- the driver -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    index: int
+    job: BatchJob
+    fingerprint: str
+    alone: bool = False  # ran with nothing else in flight (quarantine after a pool crash)
+
+
+def run_batch(
+    jobs: Sequence[BatchJob],
+    out_dir: str | Path,
+    executor_factory: ExecutorFactory | None = None,
+    *,
+    options: BatchOptions | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    plan_fn: PlanFn | None = None,
+    verify_fn: VerifyFn | None = None,
+    progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchSummary:
+    """Plan every job, write plans and the summary into ``out_dir``, and return the summary.
+
+    At most ``workers`` profiles are in flight at once. When a process pool breaks (a worker died,
+    e.g. killed or out of memory), the profiles that were in flight are suspects: the pool is
+    re-created and each suspect runs again alone, so only the profile that kills a worker on its
+    own is marked failed ("the worker process died ..."); the rest continue. On an interrupt
+    (Ctrl-C) the pool is cancelled, the summary is written with unfinished profiles as
+    ``not_run``, and the interrupt propagates; finished plans are already complete on disk.
+
+    Args:
+        jobs: From :func:`load_jobs`.
+        out_dir: Output folder (created if missing).
+        executor_factory: Returns a ``concurrent.futures.Executor``; called again after a pool
+            breaks. Default: :func:`process_pool_factory` with ``workers`` processes.
+        options: Planning options for every profile.
+        workers: Profiles in flight at once; default ``os.cpu_count()`` (a local pool's size; for a
+            Dask cluster, its thread count).
+        resume: Skip profiles whose plan in ``out_dir`` is complete and made from the same inputs
+            (:func:`existing_plan`); also removes stale temporary files of interrupted writes.
+        plan_fn: The planning function (default ``make_plan``); must be picklable by reference.
+        verify_fn: The verification function (default ``verify_plan``).
+        progress: Called in this thread with a :class:`BatchProgress` at the start and after each profile.
+
+    Returns:
+        The summary (also written to ``summary.json`` and ``summary.csv``).
+
+    Raises:
+        InputError: ``out_dir`` cannot be used as a folder.
+    """
+    options = options or BatchOptions()
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"-o {out_dir}: exists and is not a folder; give a folder for the plans")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"-o {out_dir}: cannot create the output folder: {exc}") from exc
+    window = max(1, workers or os.cpu_count() or 1)
+    factory = executor_factory or process_pool_factory(window)
+    clock = time.perf_counter()
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    if resume:
+        for tmp in stale_temp_files(out_dir):
+            log.info("removing %s, left by an interrupted write", tmp)
+            tmp.unlink(missing_ok=True)
+
+    results: dict[int, JobResult] = {}
+    counts = {"ok": 0, "failed": 0, "skipped": 0}
+
+    def record(i: int, res: JobResult) -> None:
+        results[i] = res
+        counts[res.status] += 1
+
+    queue: deque[_Pending] = deque()
+    digest = food_sources_digest(options) if any(j.profile is not None for j in jobs) else ""
+    for i, job in enumerate(jobs):
+        if job.profile is None:
+            record(i, JobResult(id=job.id, source=job.source, status="failed", reason=job.error))
+            continue
+        fp = input_fingerprint(job.profile, options, digest)
+        kept = existing_plan(out_dir, job.id, fp) if resume else None
+        if kept is not None:
+            kept_result = JobResult(
+                id=job.id,
+                source=job.source,
+                status="skipped",
+                reason="a plan from the same inputs is already in the output folder",
+                shortfalls=shortfall_labels(kept),
+                solve_status=kept.solve.status.value,
+                plan_file=str(plan_path(out_dir, job.id)),
+            )
+            record(i, kept_result)
+        else:
+            queue.append(_Pending(i, job, fp))
+
+    def report(last: JobResult | None) -> None:
+        if progress is not None:
+            progress(BatchProgress(total=len(jobs), elapsed=time.perf_counter() - clock, last=last, **counts))
+
+    def summary(interrupted: bool) -> BatchSummary:
+        rows = [
+            results.get(i) or JobResult(id=j.id, source=j.source, status="not_run", reason="the batch was interrupted")
+            for i, j in enumerate(jobs)
+        ]
+        return BatchSummary(
+            results=rows,
+            options=options,
+            out_dir=str(out_dir),
+            started=started,
+            elapsed_seconds=time.perf_counter() - clock,
+            interrupted=interrupted,
+        )
+
+    def finish(p: _Pending, out: WorkerOutput) -> None:
+        res = out.result
+        if res.status == "ok" and out.plan_json is not None:
+            try:
+                target = write_plan(out_dir, p.job, p.fingerprint, out.plan_json)
+                res = res.model_copy(update={"plan_file": str(target)})
+            except OSError as exc:
+                res = res.model_copy(update={"status": "failed", "reason": f"cannot write the plan: {exc}"})
+        record(p.index, res)
+        report(res)
+
+    def fail(p: _Pending, reason: str) -> None:
+        res = JobResult(id=p.job.id, source=p.job.source, status="failed", reason=reason)
+        record(p.index, res)
+        report(res)
+
+    def submit(p: _Pending) -> bool:
+        """Start ``p``; False when the pool broke meanwhile (its in-flight futures will say so)."""
+        nonlocal executor
+        if executor is None:
+            executor = factory()
+        try:
+            in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+        except BrokenExecutor:
+            if in_flight:
+                return False
+            # Nothing in flight is left to report the break: start a fresh pool for this job.
+            _shutdown(executor, cancel=True)
+            executor = factory()
+            in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+        return True
+
+    report(None)
+    quarantine: deque[_Pending] = deque()
+    in_flight: dict[Future, _Pending] = {}
+    executor: Executor | None = None
+    try:
+        while queue or quarantine or in_flight:
+            # After a crash, suspects run one at a time, alone; otherwise keep `window` jobs running.
+            if quarantine:
+                if not in_flight:
+                    p = quarantine.popleft()
+                    p.alone = True
+                    submit(p)
+            else:
+                while queue and len(in_flight) < window:
+                    p = queue.popleft()
+                    if not submit(p):
+                        queue.appendleft(p)
+                        break
+            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            suspects: list[tuple[_Pending, BaseException]] = []
+            for fut in done:
+                p = in_flight.pop(fut)
+                try:
+                    finish(p, fut.result())
+                except BrokenExecutor as exc:
+                    suspects.append((p, exc))
+                except CancelledError:
+                    fail(p, "the worker cancelled this profile")
+                except Exception as exc:  # noqa: BLE001 - e.g. dask's KilledWorker, a pickling error
+                    fail(p, f"the worker failed: {type(exc).__name__}: {exc}")
+            if not suspects:
+                continue
+            # The pool is broken: every job still in flight is lost with it.
+            for fut, p in list(in_flight.items()):
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    finish(p, fut.result())
+                else:
+                    suspects.append((p, suspects[0][1]))
+            in_flight.clear()
+            if executor is not None:
+                _shutdown(executor, cancel=True)
+            executor = None
+            lone = len(suspects) == 1
+            for p, exc in suspects:
+                if p.alone or lone:
+                    fail(
+                        p,
+                        f"the worker process died while planning this profile ({type(exc).__name__}: {exc})",
+                    )
+                else:
+                    quarantine.append(p)
+            if quarantine:
+                log.warning("a worker process died; re-running %d profiles one at a time", len(quarantine))
+    except BaseException:
+        if executor is not None:
+            _shutdown(executor, cancel=True)
+        executor = None
+        write_summary(summary(interrupted=True), out_dir)
+        raise
+    finally:
+        if executor is not None:
+            _shutdown(executor, cancel=False)
+    result = summary(interrupted=False)
+    write_summary(result, out_dir)
+    return result
