@@ -125,14 +125,14 @@ def _render(result, foods, fmt: str, output: Path | None) -> None:
     if fmt == "json":
         emit(result.model_dump_json(indent=2) + "\n", output)
     elif fmt in ("md", "html"):
-        from mealplan.optimizer.report import render_html, render_markdown
+        from mealplan.report import render_html, render_markdown
 
         emit((render_html if fmt == "html" else render_markdown)(result, foods), output)
     elif fmt == "csv":
-        from mealplan.cli.render_plan import plan_csv
+        from mealplan.report.terminal import plan_csv
 
         emit(plan_csv(result), output)
     else:
-        from mealplan.cli.render_plan import plan_renderables
+        from mealplan.report.terminal import plan_renderables
 
         show(plan_renderables(result), output)

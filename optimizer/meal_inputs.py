@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mealplan.food_data.dishes import DishLibrary
+from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.safety import unsafe
 from mealplan.food_data.table import FoodTable
@@ -28,7 +29,6 @@ from mealplan.optimizer.meals import (
     PoolFood,
 )
 from mealplan.optimizer.plan import PlanItem, PlanRules, SlotPlan
-from mealplan.optimizer.shopping import short_name
 from mealplan.optimizer.targets import Targets
 
 # Pattern pools are trimmed to the foods that serve the targets best (per serving and per kcal):

@@ -365,7 +365,7 @@ def test_week_plan_verifies_with_variety(week, bundled):
 
 def test_cost_notes_name_the_foods_without_a_price(bundled):
     """A budget counts the foods that have a price; the plan says which foods it used without one."""
-    from mealplan.optimizer.report import render_markdown
+    from mealplan.report import render_markdown
 
     profile = load_profile(EXAMPLES / "dietitian_adjusted.yaml")
     plan = verified(make_plan(profile, bundled), bundled)

@@ -313,8 +313,8 @@ def test_real_table_gives_a_verified_safe_plan_or_a_clear_error(data: dict[str, 
 def test_red_flags_reach_every_plan_rendering_that_has_room_for_them():
     """A profile whose conditions raise red flags: the plan and its JSON, Markdown and table outputs."""
     from mealplan.cli.common import render_rich
-    from mealplan.cli.render_plan import plan_renderables
-    from mealplan.optimizer.report import render_markdown
+    from mealplan.report import render_markdown
+    from mealplan.report.terminal import plan_renderables
 
     table = tiny_table()
     profile = profile_from_dict(
@@ -446,7 +446,7 @@ def test_subnormal_minimum_gives_a_verified_plan():
 
 def test_plan_csv_output_carries_the_red_flags():
     """Found here: `plan --format csv` once dropped the red flags."""
-    from mealplan.cli.render_plan import plan_csv
+    from mealplan.report.terminal import plan_csv
 
     profile = profile_from_dict({"id": "csv-flags", "age": 50, "sex": "male", "symptoms": ["numbness"]})
     plan = make_plan(profile, tiny_table(), time_limit=5.0)

@@ -20,7 +20,7 @@ import pytest
 from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS
 from mealplan.food_data.table import FoodTable, read_sr24
 from mealplan.optimizer.plan import Plan
-from mealplan.optimizer.report import key_nutrients, nutrient_order, render_html
+from mealplan.report import key_nutrients, nutrient_order, render_html
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE = FIXTURES / "plan_week_dishes.json"  # a real schema 2.0 week (vegan_twitching.yaml, --days 7)

@@ -9,7 +9,7 @@ shopping list) and lays it out twice:
   so it opens offline, reads on a phone and prints on a few A4 pages (day details start collapsed).
 - ``markdown``: the same content without charts.
 
-``meals`` describes a meal once for every renderer (the terminal and CSV in ``cli.render_plan`` and the
+``meals`` describes a meal once for every renderer (the terminal and CSV in ``report.terminal`` and the
 shopping list too); ``nutrients`` holds the numbers behind the charts.
 
 Order, for someone who has ten seconds: what needs a doctor (red flags), what the plan is and what
@@ -20,10 +20,10 @@ technical notes for a dietitian.
 
 from __future__ import annotations
 
-from mealplan.optimizer.report.html import render_html
-from mealplan.optimizer.report.markdown import _md, render_markdown
-from mealplan.optimizer.report.meals import SLOT_LABELS, MealView, day_meals, day_number, meal_view
-from mealplan.optimizer.report.nutrients import (
+from mealplan.report.html import render_html
+from mealplan.report.markdown import _md, render_markdown
+from mealplan.report.meals import SLOT_LABELS, MealView, day_meals, day_number, meal_view
+from mealplan.report.nutrients import (
     CLOSE_PCT,
     KEY_NUTRIENTS,
     NUTRIENT_NOTES,
@@ -41,7 +41,7 @@ from mealplan.optimizer.report.nutrients import (
     status_text,
     week_total,
 )
-from mealplan.optimizer.report.view import PlanView, build_view
+from mealplan.report.view import PlanView, build_view
 
 __all__ = [
     "CLOSE_PCT",

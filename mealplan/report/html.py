@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from mealplan.optimizer.report.nutrients import days_words
-from mealplan.optimizer.report.view import build_view
-from mealplan.optimizer.shopping import short_name
+from mealplan.food_data.names import short_name
+from mealplan.report.nutrients import days_words
+from mealplan.report.view import build_view
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable

@@ -8,8 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mealplan.optimizer.report.meals import day_number
-from mealplan.optimizer.shopping import short_name
+from mealplan.food_data.names import short_name
+from mealplan.report.meals import day_number
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable

@@ -7,20 +7,14 @@ import io
 
 import pytest
 
+from mealplan.food_data.names import short_name
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.plan import Plan
-from mealplan.optimizer.shopping import (
-    SECTIONS,
-    ShoppingList,
-    purchase_text,
-    shopping_csv,
-    shopping_list,
-    shopping_markdown,
-    short_name,
-    store_section,
-)
+from mealplan.report.purchase import SECTIONS, purchase_text, store_section
+from mealplan.report.shopping import ShoppingList, shopping_csv, shopping_list, shopping_markdown
 
-# Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py.
+# Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py
+# (through tests/report/conftest.py).
 
 
 def _measures(table: FoodTable, food_id: str) -> list[tuple[str, float]]:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from mealplan.cli.common import render_rich
-from mealplan.cli.render_plan import plan_csv, plan_renderables
 from mealplan.optimizer.plan import Plan
-from mealplan.optimizer.report import day_meals, render_html, render_markdown
-from mealplan.optimizer.report.meals import portion_text
-from mealplan.optimizer.shopping import shopping_list, shopping_markdown
+from mealplan.report import day_meals, render_html, render_markdown
+from mealplan.report.meals import portion_text
+from mealplan.report.shopping import shopping_list, shopping_markdown
+from mealplan.report.terminal import plan_csv, plan_renderables
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

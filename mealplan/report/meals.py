@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mealplan.optimizer.shopping import short_name
+from mealplan.food_data.names import short_name
 
 if TYPE_CHECKING:
     from mealplan.optimizer.plan import DayPlan, Plan, PlanItem, SlotPlan

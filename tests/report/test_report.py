@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mealplan.optimizer.plan import NutrientTotal, Plan
-from mealplan.optimizer.report import (
+from mealplan.report import (
     coverage,
     fmt_amount,
     key_nutrients,
@@ -19,7 +19,8 @@ from mealplan.optimizer.report import (
 )
 from mealplan.triage import RedFlag
 
-# Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py.
+# Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py
+# (through tests/report/conftest.py).
 
 
 @pytest.fixture(scope="module")
@@ -211,6 +212,6 @@ def test_a_time_limited_plan_is_marked_not_proven_optimal(plan):
 
 
 def test_markdown_cells_escape_tags_and_pipes_but_keep_comparisons_readable():
-    from mealplan.optimizer.report import _md
+    from mealplan.report import _md
 
     assert _md("calcium > 1000 mg | <b>\nnext") == "calcium > 1000 mg \\| &lt;b> next"

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mealplan.optimizer.report.meals import MealView, day_meals, day_number
-from mealplan.optimizer.report.nutrients import (
+from mealplan.food_data.names import short_name
+from mealplan.report.meals import MealView, day_meals, day_number
+from mealplan.report.nutrients import (
     CLOSE_PCT,
     SCALE_PCT,
     STATUS_WORDS,
@@ -32,7 +33,7 @@ from mealplan.optimizer.report.nutrients import (
     target_names,
     week_total,
 )
-from mealplan.optimizer.shopping import ShoppingList, shopping_list, short_name
+from mealplan.report.shopping import ShoppingList, shopping_list
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable

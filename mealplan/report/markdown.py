@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mealplan.optimizer.report.meals import MealView
-from mealplan.optimizer.report.view import build_view
-from mealplan.optimizer.shopping import shopping_markdown
+from mealplan.report.meals import MealView
+from mealplan.report.shopping import shopping_markdown
+from mealplan.report.view import build_view
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable

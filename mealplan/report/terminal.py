@@ -1,4 +1,4 @@
-"""Terminal and CSV rendering of plans (rich tables). HTML and Markdown live in optimizer.report."""
+"""Terminal and CSV rendering of plans (rich tables). HTML and Markdown live beside it in mealplan.report."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ KEY_NUTRIENTS = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12"
 
 
 def day_number(plan: Any, day: Any) -> int:
-    from mealplan.optimizer.report.meals import day_number as number
+    from mealplan.report.meals import day_number as number
 
     return number(plan, day)
 
@@ -37,7 +37,7 @@ def _day_table(plan: Any, day: Any, escape: Any) -> Any:
     """One day's meals: slot, the meal's title (bold) and portion, its method, ingredients and drink."""
     from rich.table import Table
 
-    from mealplan.optimizer.report.meals import day_meals
+    from mealplan.report.meals import day_meals
 
     t = Table(title=f"Day {day_number(plan, day)} — {day.energy_kcal:,.0f} kcal", title_justify="left")
     t.add_column("meal")
@@ -147,8 +147,8 @@ def plan_csv(plan: Any) -> str:
     any) and the disclaimer, here as ``#`` comment lines before the header
     (``pandas.read_csv(..., comment="#")`` skips them).
     """
-    from mealplan.optimizer.report.meals import meal_view
-    from mealplan.optimizer.shopping import short_name
+    from mealplan.food_data.names import short_name
+    from mealplan.report.meals import meal_view
 
     buf = io.StringIO()
     for flag in plan.red_flags:
