@@ -194,6 +194,7 @@ def make_plan(
             build_s += time.perf_counter() - t0
             if model_path is not None and d == 1:
                 write_model(built.prob, model_path)
+            start, lp_s = _relaxation_start(built, solver, threads)
             outcome = solve(
                 built.prob,
                 solver=solver,
@@ -202,8 +203,9 @@ def make_plan(
                 threads=threads,
                 gap_scale=SHORTFALL_WEIGHT,
                 abs_gap=ABS_GAP_MEALS,
+                start=start,
             )
-            solve_s += outcome.seconds
+            solve_s += outcome.seconds + lp_s
             if outcome.status != SolveStatus.INFEASIBLE:
                 break
         if not outcome.has_solution:
@@ -597,6 +599,23 @@ def _shortfalls(
                 )
             )
     return out
+
+
+def _relaxation_start(built, solver: str, threads: int) -> tuple[dict, float]:
+    """A partial MIP start from the LP relaxation: the options and foods it leaves out start absent.
+
+    HiGHS completes such a start with a small sub-MIP, which finds a first day of meals far sooner
+    than its own heuristics on the whole model (the example weeks took about half the time). The
+    start never changes what is optimal. Returns the start and the seconds the LP took.
+    """
+    try:
+        lp = solve(built.prob, solver=solver, relax=True, time_limit=5.0, threads=threads, fallback=False)
+    except SolverError:
+        return {}, 0.0
+    if not lp.has_solution:
+        return {}, lp.seconds
+    binaries = (*built.z.values(), *built.p.values(), *built.y.values())
+    return {v: 0.0 for v in binaries if (v.value() or 0.0) <= 1e-6}, lp.seconds
 
 
 def _polish(built, solver: str, threads: int) -> float:
