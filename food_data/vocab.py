@@ -1,6 +1,8 @@
-"""Shared vocabularies: food table columns, planner categories, diets, allergens and meal slots."""
+"""Shared vocabularies: food table columns, planner categories, diets, allergens, meal slots and food families."""
 
 from __future__ import annotations
+
+import re
 
 # Columns of a food table that describe a food rather than its nutrients (food_data.table.FoodTable).
 # Curation (food_data.curation) adds the planner columns.
@@ -69,6 +71,14 @@ ALLERGEN_SYNONYMS: dict[str, str] = {
 
 SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
+
+
+def family(name: str) -> str:
+    """A food's family: the first part of its name without brackets, lower case (``one_per_family``).
+
+    "Soymilk (all flavors), enhanced" and "Soymilk, original ..." are both "soymilk".
+    """
+    return re.sub(r"\([^)]*\)", "", name.split(",", 1)[0]).strip().lower()
 
 
 def diet_allows(person_diet: str, food_diet: str) -> bool:

@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
+from mealplan.food_data.vocab import family
 from mealplan.optimizer import expr
 from mealplan.optimizer.plan import PlanRules
-from mealplan.optimizer.rules import family, slot_kind
+from mealplan.optimizer.rules import slot_kind
 from mealplan.optimizer.targets import Targets
 
 SHORTFALL_WEIGHT = 1000.0  # per whole target missed, times priority

@@ -6,8 +6,6 @@ it and the verifier checks plans against the same record, so the two never disag
 
 from __future__ import annotations
 
-import re
-
 from mealplan.food_data.safety import safety_rules
 from mealplan.food_data.vocab import MAIN_MEALS
 from mealplan.optimizer.plan import MealRules, PlanRules, SlotRule
@@ -24,14 +22,6 @@ PRODUCE_CATEGORIES = ["vegetables", "fruits"]
 SIDE_CATEGORIES = ["fats and oils", "condiments and spices", "beverages", "sweets and snacks"]
 # What a breakfast is built around.
 BREAKFAST_CORE = ["grains", "fruits", "eggs", "dairy and fortified alternatives"]
-
-
-def family(name: str) -> str:
-    """A food's family: the first part of its name without brackets, lower case.
-
-    "Soymilk (all flavors), enhanced" and "Soymilk, original ..." are both "soymilk".
-    """
-    return re.sub(r"\([^)]*\)", "", name.split(",", 1)[0]).strip().lower()
 
 
 def slot_kind(slot_name: str) -> str:

@@ -25,7 +25,7 @@ from mealplan.errors import InputError
 from mealplan.fileio import read_user_text
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, split_tags
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, family, split_tags
 from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SlotPlan, SolveStatus
 from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
 
@@ -732,8 +732,6 @@ class _Verifier:
     def _check_food_families(self) -> None:
         if not self.rules.one_per_family:
             return
-        from mealplan.optimizer.rules import family
-
         for day in self.plan.days:
             seen: dict[str, str] = {}
             for i in (i for s in day.slots for i in self.food_items(s)):

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from mealplan.food_data.vocab import SLOTS
+from mealplan.food_data.vocab import SLOTS, family
 from mealplan.optimizer import rules as R
 from mealplan.optimizer.profile import profile_from_dict
 from mealplan.optimizer.targets import compute_targets
@@ -121,7 +121,7 @@ def test_unknown_objective_falls_back_to_shortfall():
     ],
 )
 def test_family(name, fam):
-    assert R.family(name) == fam
+    assert family(name) == fam
 
 
 @pytest.mark.parametrize(("slot", "kind"), [("snack2", "snack"), ("lunch", "lunch"), ("breakfast", "breakfast")])
