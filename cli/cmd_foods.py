@@ -7,7 +7,6 @@ imported when a command runs, so ``mealplan --help`` stays fast.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,6 @@ import click
 
 from mealplan.cli.common import emit, format_option, load_foods, output_option, show, with_foods_options
 
-# The nutrients behind twitching and cramps, shown per serving in search results.
-KEY_NUTRIENTS = ("energy", "magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
 SHORT_NAMES = {
     "energy": "kcal",
     "magnesium": "Mg",
@@ -61,14 +58,17 @@ def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -
       mealplan foods search salmon
       mealplan foods search --rich-in magnesium --diet vegan --category "nuts and seeds"
     """
+    from mealplan.food_data.queries import SEARCH_NUTRIENTS, search_row
+    from mealplan.food_data.queries import search as find
+
     table = load_foods(opts.pop("foods_paths"), opts.pop("no_bundled"))
     filters = _check_filters(table, opts)
-    found, total = _search(table, words, filters, opts["include_all"], opts["limit"])
-    nutrients = list(KEY_NUTRIENTS) + [n for n in [filters["rich_in"]] if n and n not in KEY_NUTRIENTS]
+    found, total = find(table, words, **filters, include_all=opts["include_all"], limit=opts["limit"])
+    nutrients = list(SEARCH_NUTRIENTS) + [n for n in [filters["rich_in"]] if n and n not in SEARCH_NUTRIENTS]
     nutrients = [n for n in nutrients if n in table.units]
     scope = "all foods" if opts["include_all"] else "planner foods only; --all searches every food"
     footer = f"{len(found)} of {total} matching foods ({scope}). Amounts per serving; '-' = unknown."
-    rows = [_search_row(table, fid, food, nutrients) for fid, food in found.iterrows()]
+    rows = [search_row(table, fid, food, nutrients) for fid, food in found.iterrows()]
     if fmt == "json":
         doc = {"matches": total, "shown": len(rows), "planner_only": not opts["include_all"], "foods": rows}
         emit(
@@ -98,9 +98,11 @@ def show_food(food_id: str, fmt: str, output: Path | None, foods_paths: tuple[Pa
     Example:
       mealplan foods show 09040
     """
+    from mealplan.food_data.queries import detail as food_detail
+    from mealplan.food_data.queries import find_food
+
     table = load_foods(foods_paths, no_bundled)
-    fid = _find_food(table, food_id)
-    detail = _detail(table, fid)
+    detail = food_detail(table, find_food(table, food_id))
     if fmt == "json":
         emit(json.dumps(detail, indent=2, ensure_ascii=False), output)
     elif fmt == "csv":
@@ -128,8 +130,10 @@ def stats(fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundl
     Example:
       mealplan foods stats --foods my_foods.csv
     """
+    from mealplan.food_data.queries import stats as table_stats
+
     table = load_foods(foods_paths, no_bundled)
-    doc = _stats(table)
+    doc = table_stats(table)
     if fmt == "json":
         emit(json.dumps(doc, indent=2, ensure_ascii=False), output)
     elif fmt == "csv":
@@ -227,168 +231,7 @@ def _nutrient(table: Any, text: str) -> str:
     )
 
 
-def _find_food(table: Any, query: str) -> str:
-    """The id of a food given its id (or exact name); an unknown one suggests the closest ids and names."""
-    import difflib
-
-    from mealplan.errors import FoodDataError
-
-    foods = table.foods
-    if query in foods.index:
-        return query
-    by_name = foods.index[foods["name"].str.casefold() == query.strip().casefold()]
-    if len(by_name) == 1:
-        return str(by_name[0])
-    ids = [str(i) for i in foods.index]
-    key = query.strip().casefold()
-    # Ids that hold what was typed ("9040" -> "09040") first, then ids spelled alike.
-    holding = sorted((i for i in ids if key and key in i.casefold()), key=len)[:3]
-    close = holding + difflib.get_close_matches(query, ids, n=3, cutoff=0.6)
-    names = foods["name"].astype(str).str.casefold()
-    words = key.replace(",", " ").split()
-    if words and not names.map(lambda n: all(w in n for w in words)).any():
-        # A misspelt word ("salmn"): the closest word of any food name instead.
-        vocabulary = sorted({w for n in names for w in n.replace(",", " ").split()})
-        words = [(difflib.get_close_matches(w, vocabulary, n=1, cutoff=0.75) or [w])[0] for w in words]
-    hits = foods[names.map(lambda n: all(w in n for w in words))]
-    # Everyday foods first: planner foods, then the shortest names ("Bananas, raw" before baby foods).
-    rank = sorted(zip(~hits["planner"].astype(bool), hits["name"].str.len(), hits.index, strict=True))
-    named = [fid for _, _, fid in rank[:5]]
-    suggestions = list(dict.fromkeys(close + [str(i) for i in named]))
-    listed = "; ".join(f"{i} ({foods.at[i, 'name']})" for i in suggestions)
-    hint = f" Closest: {listed}." if listed else ""
-    raise FoodDataError(f"No food has id {query!r}.{hint} Find ids with: mealplan foods search WORDS")
-
-
-# --- queries ------------------------------------------------------------------------------------
-
-
-def _serving(table: Any, food: Any) -> tuple[str, float]:
-    """Label and factor that turn amounts per basis into amounts per default serving."""
-    grams = food["serving_g"]
-    if table.basis != "100 g" or grams is None or math.isnan(grams):
-        return table.basis, 1.0
-    name = str(food["serving_name"])
-    return (name if name == f"{grams:g} g" else f"{name} ({grams:g} g)"), grams / 100.0
-
-
-def _search(table: Any, words: tuple[str, ...], filters: dict[str, Any], include_all: bool, limit: int):
-    """Foods matching every word and filter, sorted by name or by --rich-in; (shown, total)."""
-    from mealplan.food_data.vocab import DIET_LEVEL, split_tags
-
-    foods = table.foods if include_all else table.planner_foods()
-    text = (foods["name"].astype(str) + " " + foods.index.astype(str)).str.casefold()
-    keep = text.map(lambda t: all(w.casefold() in t for w in words))
-    if filters["diet"]:
-        keep &= foods["diet"].map(DIET_LEVEL) <= DIET_LEVEL[filters["diet"]]
-    if filters["category"]:
-        keep &= foods["category"] == filters["category"]
-    for tag in filters["allergen_free"]:
-        keep &= ~foods["allergens"].map(lambda a, t=tag: t in split_tags(a))
-    found = foods[keep]
-    nutrient = filters["rich_in"]
-    if nutrient:
-        factor = found["serving_g"].astype(float).fillna(100.0) / 100.0 if table.basis == "100 g" else 1.0
-        per_serving = found[nutrient] * factor
-        found = found.assign(_rank=per_serving).dropna(subset=["_rank"])
-        found = found.sort_values(["_rank", "name"], ascending=[False, True], kind="stable")
-    else:
-        found = found.sort_values("name", kind="stable")
-    return found.head(limit), len(found)
-
-
-def _search_row(table: Any, fid: str, food: Any, nutrients: list[str]) -> dict[str, Any]:
-    label, factor = _serving(table, food)
-    row = {"id": str(fid), "name": food["name"], "category": food["category"], "serving": label}
-    row["serving_g"] = _num(food["serving_g"])
-    return row | {n: _num(food[n] * factor) for n in nutrients}
-
-
-def _detail(table: Any, fid: str) -> dict[str, Any]:
-    """Everything about one food as plain data (JSON-ready)."""
-    from mealplan.food_data.nutrients import BY_ID
-    from mealplan.food_data.vocab import split_tags
-
-    food = table.foods.loc[fid]
-    label, factor = _serving(table, food)
-    known = [n for n in table.nutrient_columns if not math.isnan(food[n])]
-    missing = [n for n in table.nutrient_columns if math.isnan(food[n])]
-    per_gram = 1 / 100.0 if table.basis == "100 g" else math.nan
-    measures = [
-        {"measure": m, "grams": g, "nutrients": {n: _num(food[n] * g * per_gram) for n in known}}
-        for m, g in table.measures_of(fid)
-    ]
-    nutrients = [
-        {
-            "id": n,
-            "name": BY_ID[n].name if n in BY_ID else n,
-            "unit": table.units[n],
-            "per_basis": _num(food[n]),
-            "per_serving": _num(food[n] * factor),
-        }
-        for n in known
-    ]
-    return {
-        "id": str(fid),
-        "name": food["name"],
-        "category": food["category"],
-        "diet": food["diet"],
-        "allergens": split_tags(food["allergens"]),
-        "as_eaten": bool(food["as_eaten"]),
-        "planner": bool(food["planner"]),
-        "source": food["source"],
-        "usda_group": food.get("usda_group", ""),
-        "basis": table.basis,
-        "serving": {"name": label, "grams": _num(food["serving_g"])},
-        "max_g": _num(food["max_g"]),
-        "slots": split_tags(food["slots"]),
-        "price": _num(food["price"]),
-        "nutrients": nutrients,
-        "missing": missing,
-        "measures": measures,
-    }
-
-
-def _stats(table: Any) -> dict[str, Any]:
-    """Foods per category and known/missing counts per nutrient, for the table and the planner set."""
-    foods, planner = table.foods, table.planner_foods()
-    all_counts = foods["category"].value_counts()
-    planner_counts = planner["category"].value_counts()
-    categories = [
-        {"category": str(c), "all": int(all_counts[c]), "planner": int(planner_counts.get(c, 0))}
-        for c in sorted(all_counts.index, key=lambda c: (-all_counts[c], str(c)))
-    ]
-
-    def coverage(df: Any, n: str) -> dict[str, Any]:
-        known = int(df[n].notna().sum())
-        return {
-            "known": known,
-            "missing": len(df) - known,
-            "percent_known": round(100 * known / len(df), 1) if len(df) else 0.0,
-        }
-
-    nutrients = [
-        {"id": n, "unit": table.units[n], "all": coverage(foods, n), "planner": coverage(planner, n)}
-        for n in table.nutrient_columns
-    ]
-    return {
-        "foods": len(foods),
-        "planner_foods": len(planner),
-        "categories": categories,
-        "nutrients": nutrients,
-    }
-
-
 # --- rendering ----------------------------------------------------------------------------------
-
-
-def _num(value: Any) -> float | None:
-    """A float for JSON (rounded), or None when unknown."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else round(v, 4)
 
 
 def _fmt(value: float | None) -> str:
@@ -445,7 +288,9 @@ def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
         + (f": {', '.join(missing)}" if missing else ".")
     )
     if d["measures"]:
-        keys = [n for n in KEY_NUTRIENTS if n in table.units]
+        from mealplan.food_data.queries import SEARCH_NUTRIENTS
+
+        keys = [n for n in SEARCH_NUTRIENTS if n in table.units]
         rows = [[m["measure"], f"{m['grams']:g}"] + [_fmt(m["nutrients"].get(n)) for n in keys] for m in d["measures"]]
         out.append(
             _rich_table(["household measure", "g"] + [_label(table, n) for n in keys], rows, "Per household measure")

@@ -69,6 +69,9 @@ ALLERGEN_SYNONYMS: dict[str, str] = {
     "soya": "soy",
 }
 
+# The nutrients whose shortfalls cause twitching and cramps: the key nutrients every report, search
+# and dish summary shows first.
+KEY_NUTRIENTS: tuple[str, ...] = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
 SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
 
