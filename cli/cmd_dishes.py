@@ -12,8 +12,10 @@ from typing import Any
 import click
 
 from mealplan.cli.common import dishes_option, emit, format_option, output_option, show
+from mealplan.food_data.vocab import KEY_NUTRIENTS
 
-KEY_NUTRIENTS = ("energy", "protein", "magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
+# A dish summary shows energy and protein, then the key nutrients.
+DISH_NUTRIENTS = ("energy", "protein", *KEY_NUTRIENTS)
 
 
 @click.group("dishes")
@@ -193,7 +195,7 @@ def _detail(library: Any, dish: Any) -> dict[str, Any]:
             "unit": units.get(n, ""),
             "unknown_for": ", ".join(facts.missing.get(n, [])),
         }
-        for n in KEY_NUTRIENTS
+        for n in DISH_NUTRIENTS
         if n in facts.nutrients
     ]
     return {

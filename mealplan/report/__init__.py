@@ -21,7 +21,7 @@ technical notes for a dietitian.
 from __future__ import annotations
 
 from mealplan.report.html import render_html
-from mealplan.report.markdown import _md, render_markdown
+from mealplan.report.markdown import render_markdown
 from mealplan.report.meals import SLOT_LABELS, MealView, day_meals, day_number, meal_view
 from mealplan.report.nutrients import (
     CLOSE_PCT,
@@ -54,7 +54,6 @@ __all__ = [
     "PlanView",
     "ShortfallGroup",
     "Source",
-    "_md",
     "build_view",
     "coverage",
     "day_meals",

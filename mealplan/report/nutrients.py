@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mealplan.food_data.names import short_name
+from mealplan.food_data.vocab import KEY_NUTRIENTS
 from mealplan.report.meals import day_number
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["day_number"]
 
-KEY_NUTRIENTS: tuple[str, ...] = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
 SCALE_PCT = 150.0  # coverage bars run from 0 to 150 % of the target; 100 % is marked
 CLOSE_PCT = 90.0  # at or above this (and below 100 %) a nutrient is "nearly there"
 TOP_SOURCES = 5

@@ -36,6 +36,7 @@ from mealplan.report.purchase import (
     store_section,
     unit_measure,
 )
+from mealplan.report.text import md_escape
 
 
 class ShoppingItem(BaseModel):
@@ -326,32 +327,27 @@ def shopping_csv(shopping: ShoppingList) -> str:
     return buf.getvalue()
 
 
-def _md_cell(text: object) -> str:
-    """Text safe inside a Markdown table or list: pipes escaped, HTML tags neutralised."""
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def shopping_markdown(shopping: ShoppingList, heading_level: int = 1) -> str:
     """The list as Markdown: one heading per store section, a checklist of items under it."""
     h = "#" * heading_level
     span = f"{shopping.days} days" if shopping.days != 1 else "1 day"
-    lines = [f"{h} Shopping list: {_md_cell(shopping.profile_id)} ({span})", ""]
+    lines = [f"{h} Shopping list: {md_escape(shopping.profile_id)} ({span})", ""]
     for section in shopping.sections:
         lines += [f"{h}# {section.title}", ""]
         for item in section.items:
             days = _days_text(item.days_used, shopping.days)
             when = days if days == "every day" else f"day{'s' if len(item.days_used) > 1 else ''} {days}"
             lines.append(
-                f"- [ ] **{_md_cell(item.purchase_text)}** — {item.total_grams:.0f} g in all, {when} "
-                f"<br>_{_md_cell(item.name)}_"
+                f"- [ ] **{md_escape(item.purchase_text)}** — {item.total_grams:.0f} g in all, {when} "
+                f"<br>_{md_escape(item.name)}_"
             )
         lines.append("")
     if shopping.skipped:
-        lines += [f"_Not listed (from the tap): {', '.join(_md_cell(s) for s in shopping.skipped)}._", ""]
+        lines += [f"_Not listed (from the tap): {', '.join(md_escape(s) for s in shopping.skipped)}._", ""]
     if shopping.dishes:
         lines += [f"{h}# Dishes this week", ""]
         for dish in shopping.dishes:
-            note = f" _({_md_cell(dish.note)})_" if dish.note else ""
-            lines.append(f"- **{_md_cell(dish.title)}** — {_md_cell(', '.join(dish.meals))}{note}")
+            note = f" _({md_escape(dish.note)})_" if dish.note else ""
+            lines.append(f"- **{md_escape(dish.title)}** — {md_escape(', '.join(dish.meals))}{note}")
         lines.append("")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-KEY_NUTRIENTS = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
+from mealplan.food_data.vocab import KEY_NUTRIENTS
 
 
 def day_number(plan: Any, day: Any) -> int:

@@ -212,6 +212,6 @@ def test_a_time_limited_plan_is_marked_not_proven_optimal(plan):
 
 
 def test_markdown_cells_escape_tags_and_pipes_but_keep_comparisons_readable():
-    from mealplan.report import _md
+    from mealplan.report.text import md_escape
 
-    assert _md("calcium > 1000 mg | <b>\nnext") == "calcium > 1000 mg \\| &lt;b> next"
+    assert md_escape("calcium > 1000 mg | <b>\nnext") == "calcium > 1000 mg \\| &lt;b> next"
