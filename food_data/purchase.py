@@ -1,0 +1,263 @@
+"""What a shopper buys for a food eaten cooked, and which foods are one product on a shopping list.
+
+``purchase_form("20037", table)`` (brown rice, cooked) is brown rice as sold, raw (dry), and the
+grams of it that make one gram cooked. ``merge_key`` names near-duplicate products alike, so three
+kinds of nonfat milk are one line, "nonfat milk".
+
+The yield comes from the water of the two forms. Cooking adds or removes water; assuming the dry
+matter is kept::
+
+    raw grams = cooked grams × (100 − water_cooked) / (100 − water_raw)
+
+with water in g per 100 g. Brown rice, cooked, is 73.1 % water and raw brown rice 10.4 %, so
+100 g cooked needs 100 × 26.9 / 89.6 = 30 g dry; roasted chicken breast (65.3 %) needs
+100 × 34.7 / 24.2 = 143 g raw (75.8 %). Dry matter is not quite kept (fat drips from meat, some
+solids leach into the cooking water), so the factor is an estimate, clamped to ``FACTOR_RANGE`` and,
+for a moist raw form, to at least 1 (``MOIST_WATER``). A food with no raw form in the table, or
+sold as eaten (canned, fried, breaded, roasted nuts), is bought as it is eaten (factor 1).
+
+The raw form is found by name: the cooked name without its cooking words ("cooked", "boiled",
+"dry heat", "without salt"...) is the raw name without its raw words ("raw", "dry", "uncooked",
+"unprepared"), both without "mature seeds". When that finds no single raw food, ``PAIRS_FILE``
+(``data/purchase_pairs.csv``: cooked id, raw id and both names, checked against the table) says which.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mealplan.food_data.names import short_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mealplan.food_data.table import FoodTable
+
+PAIRS_FILE = Path(__file__).parent / "data" / "purchase_pairs.csv"
+PAIRS_COLUMNS = ("cooked_id", "raw_id", "cooked_name", "raw_name")
+# Raw grams per cooked gram outside this range mean the two forms are not the same food as bought
+# (or the water figures are off). The wettest cooked staple, porridge, is about 0.17 g dry oats a gram;
+# meat loses at most about a third of its weight.
+FACTOR_RANGE = (0.15, 1.6)
+# A moist raw food (water at least this, g per 100 g: vegetables, meat, fish) does not gain weight
+# when cooked, so it is bought at least gram for gram. Boiled kale's water (91 % against 84 % raw)
+# would say 0.57 g raw per gram cooked: leached solids, not a yield.
+MOIST_WATER = 50.0
+# A purchase form drier than this (g water per 100 g) is "dry": grains, pulses, pasta.
+DRY_WATER = 20.0
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """A food as bought.
+
+    Attributes:
+        id: Food id of the form bought (the eaten food's own id when it is bought as eaten).
+        name: Its name in the food table.
+        grams_factor: Grams bought per gram eaten (1.0 when bought as eaten).
+        note: How the factor was found, e.g. ``"dry matter kept: water 73.1 % cooked, 10.4 % dry"``;
+            empty when bought as eaten.
+        form: ``"dry"`` (grains, pulses, pasta: under ``DRY_WATER``) or ``"raw"`` when bought in
+            another form than eaten; empty when bought as eaten.
+    """
+
+    id: str
+    name: str
+    grams_factor: float = 1.0
+    note: str = ""
+    form: str = ""
+
+    @property
+    def converted(self) -> bool:
+        """Whether the food is bought in another form than eaten (raw or dry)."""
+        return bool(self.form)
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+# A part of a name (between commas) that says the food was cooked ...
+_COOKED = re.compile(
+    r"\b(cooked|boiled|steamed|roasted|braised|stewed|broiled|grilled|baked|microwaved|simmered|"
+    r"poached|fried|browned|dry heat|moist heat|prepared with water)\b",
+    re.IGNORECASE,
+)
+# ... or goes with cooking, and is dropped from the cooked name with it ...
+_COOKING_DETAIL = re.compile(
+    r"^(drained|with(out)? (added )?salt|no salt added|in skin|baked in skin|flesh|without skin|patty|patties|"
+    r"crumbles)$",
+    re.IGNORECASE,
+)
+# ... a part that says it is raw, dry or unprepared, dropped from the raw name ...
+_RAW = re.compile(r"^(raw|dry|uncooked|unprepared|dry form|as purchased)$", re.IGNORECASE)
+# ... and parts either name may have or not.
+_EITHER = re.compile(r"^(mature seeds?|without salt|with salt|fresh|year round average)$", re.IGNORECASE)
+# Foods bought as they are eaten, though their names say cooked: canned, fried or breaded (the fat
+# and crumbs are not in the raw food), roasted nuts and seeds.
+_AS_IS = re.compile(
+    r"\b(canned|dried|dehydrated|breaded|batter|fried|juice|powder|flour|toasted)\b|\b(dry|oil|honey)[- ]roasted\b",
+    re.IGNORECASE,
+)
+
+
+def _parts(name: str) -> list[str]:
+    """The comma-separated parts of a USDA name, outside parentheses, lower case."""
+    parts, depth, current = [], 0, ""
+    for ch in name:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append(current.strip().lower())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip().lower())
+    return [p for p in parts if p]
+
+
+def is_cooked(name: str) -> bool:
+    """Whether a food's name says it is eaten cooked (and is not canned, frozen or otherwise sold so)."""
+    return any(_COOKED.search(p) for p in _parts(name)[1:]) and not _AS_IS.search(name)
+
+
+def _cooked_base(name: str) -> frozenset[str]:
+    """The name's parts without cooking words: what its raw form is called without raw words."""
+    return frozenset(
+        p for p in _parts(name) if not _COOKED.search(p) and not _COOKING_DETAIL.match(p) and not _EITHER.match(p)
+    )
+
+
+def _raw_base(name: str) -> frozenset[str] | None:
+    """The name's parts without raw words, or None if it is not a raw (or dry) form."""
+    parts = _parts(name)
+    if not any(_RAW.match(p) for p in parts[1:]) or any(_COOKED.search(p) for p in parts):
+        return None
+    return frozenset(p for p in parts if not _RAW.match(p) and not _EITHER.match(p))
+
+
+# --- the raw form --------------------------------------------------------------------------------
+
+
+def _frame(table: FoodTable | pd.DataFrame) -> pd.DataFrame:
+    return table.foods if hasattr(table, "foods") else table
+
+
+@functools.cache
+def read_pairs(path: Path = PAIRS_FILE) -> dict[str, tuple[str, str, str]]:
+    """The pairs file: cooked id -> (raw id, cooked name, raw name). Raw id empty: bought as eaten."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(line for line in fh if not line.startswith("#"))
+        if tuple(reader.fieldnames or ()) != PAIRS_COLUMNS:
+            raise ValueError(f"{path.name}: columns must be {', '.join(PAIRS_COLUMNS)}")
+        rows = list(reader)
+    pairs: dict[str, tuple[str, str, str]] = {}
+    for n, row in enumerate(rows, start=1):
+        if not row["cooked_id"] or row["cooked_id"] in pairs or None in row.values():
+            raise ValueError(f"{path.name}, pair {n}: each cooked_id once, with four fields")
+        pairs[row["cooked_id"]] = (row["raw_id"], row["cooked_name"], row["raw_name"])
+    return pairs
+
+
+def _raw_index(frame: pd.DataFrame) -> dict[frozenset[str], list[str]]:
+    index: dict[frozenset[str], list[str]] = {}
+    for food_id, name in frame["name"].items():
+        base = _raw_base(str(name))
+        if base:
+            index.setdefault(base, []).append(str(food_id))
+    return index
+
+
+# The raw forms of the last table asked about, by name parts (a plan asks about one table).
+_RAW_INDEX: list[tuple[pd.DataFrame, dict[frozenset[str], list[str]]]] = []
+
+
+def raw_form(food_id: str, table: FoodTable | pd.DataFrame) -> str | None:
+    """The id of the raw (or dry) form of a cooked food, or None when it is bought as eaten."""
+    frame = _frame(table)
+    if food_id not in frame.index:
+        return None
+    pairs = read_pairs()
+    if food_id in pairs:
+        raw_id = pairs[food_id][0]
+        return raw_id if raw_id and raw_id in frame.index else None
+    if not is_cooked(str(frame.at[food_id, "name"])):
+        return None
+    if not _RAW_INDEX or _RAW_INDEX[0][0] is not frame:
+        _RAW_INDEX[:] = [(frame, _raw_index(frame))]
+    found = _RAW_INDEX[0][1].get(_cooked_base(str(frame.at[food_id, "name"])), [])
+    return found[0] if len(found) == 1 else None
+
+
+def yield_factor(water_cooked: float, water_raw: float) -> float | None:
+    """Raw grams per cooked gram, dry matter kept: ``(100 − water_cooked) / (100 − water_raw)``.
+
+    Clamped to ``FACTOR_RANGE``, and to at least 1 when the raw form is moist (``MOIST_WATER``).
+    None without usable water figures (g per 100 g, from 0 to under 100).
+    """
+    if not all(isinstance(w, int | float) and math.isfinite(w) and 0 <= w < 100 for w in (water_cooked, water_raw)):
+        return None
+    low, high = FACTOR_RANGE
+    if water_raw >= MOIST_WATER:
+        low = 1.0
+    return min(high, max(low, (100.0 - water_cooked) / (100.0 - water_raw)))
+
+
+def purchase_form(food_id: str, table: FoodTable | pd.DataFrame) -> Purchase:
+    """What to buy for a food, and how many grams of it per gram eaten.
+
+    Args:
+        food_id: The eaten food's id.
+        table: A food table (or its ``foods`` frame) with ``name`` and ``water`` (g per 100 g).
+
+    Returns:
+        The raw or dry form for a cooked food with one in the table (cooked brown rice: dry brown
+        rice, factor 0.30); otherwise the food itself, factor 1.
+    """
+    frame = _frame(table)
+    name = str(frame.at[food_id, "name"]) if food_id in frame.index else food_id
+    as_is = Purchase(id=food_id, name=name)
+    raw_id = raw_form(food_id, frame)
+    if raw_id is None or "water" not in frame.columns:
+        return as_is
+    w_cooked, w_raw = (float(frame.at[i, "water"]) for i in (food_id, raw_id))
+    factor = yield_factor(w_cooked, w_raw)
+    if factor is None:
+        return as_is
+    form = "dry" if w_raw < DRY_WATER else "raw"
+    note = f"dry matter kept: water {w_cooked:.1f} % cooked, {w_raw:.1f} % {form}"
+    unclamped = (100.0 - w_cooked) / (100.0 - w_raw)
+    if abs(unclamped - factor) > 0.0005:
+        note += f" (gives {unclamped:.2f}, held to {factor:.2f})"
+    return Purchase(id=raw_id, name=str(frame.at[raw_id, "name"]), grams_factor=round(factor, 3), note=note, form=form)
+
+
+# --- one line per product ------------------------------------------------------------------------
+
+# Qualifiers of a short name that are labelling, not another product. "(calcium-fortified)" and
+# "(calcium-set)" stay: the plan's calcium counts on them. "(canned)" comes back as a prefix.
+_QUALIFIER = re.compile(r"\s*\((fortified|canned|canned entree|with calcium propionate|with ca prop)\)")
+_STATE = re.compile(r"\b(canned|frozen|dried|smoked)\b", re.IGNORECASE)
+
+
+def merge_key(name: str, category: str = "") -> str:
+    """The product a food is bought as, for one shopping line per product.
+
+    The short name (``food_data.names.short_name``, which drops preparation and labelling words)
+    without labelling qualifiers, so vitamin-added, protein-fortified and plain nonfat milk are all
+    "nonfat milk", raw and cooked spinach "spinach", sockeye salmon raw and cooked "sockeye salmon".
+    Canned, frozen, dried and smoked stay apart ("canned sockeye salmon"): other products on other
+    shelves. So do calcium-fortified and calcium-set foods, which the plan's calcium counts on.
+    ``category`` tells dehydrated fruit and vegetables (dried) from fresh ones.
+    """
+    key = _QUALIFIER.sub("", short_name(name)).strip().lower()
+    key = re.sub(r"\s+", " ", key)
+    for state in dict.fromkeys(m.lower() for m in _STATE.findall(name)):
+        if not re.search(rf"\b{state}\b", key):
+            key = f"{state} {key}"
+    if (category or "").lower() in ("fruits", "vegetables") and re.search(r"\bdehydrated\b", name, re.I):
+        key = key if key.startswith("dried ") else f"dried {key}"
+    return key
