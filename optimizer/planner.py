@@ -15,7 +15,6 @@ import csv
 import dataclasses
 import logging
 import math
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 
 from mealplan.errors import ConfigError, SolverError
 from mealplan.food_data.dishes import DishLibrary, load_dishes
+from mealplan.food_data.household import household
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import MAIN_MEALS
@@ -222,7 +222,7 @@ def make_plan(
         outcomes.append(outcome)
         v, c = built.size
         n_vars, n_cons = max(n_vars, v), max(n_cons, c)
-        slots = read_slots(built, inputs, rules, prices, _household)
+        slots = read_slots(built, inputs, rules, prices, household)
         if attempt.fixed:
             slots = _mark_leftover(slots, day_plans[-1], d - 1)
         day = _day_plan(d, slots, foods, targets, rules)
@@ -472,44 +472,6 @@ def _day_plan(d: int, slots: list[SlotPlan], foods: FoodTable, targets: Targets,
     energy = totals["energy"].amount
     macros = {m: round(100.0 * totals[m].amount * MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS}
     return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
-
-
-# Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup".
-_FRACTIONS = ((0.0, ""), (1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (3 / 8, "⅜"), (1 / 2, "½"), (5 / 8, "⅝"))
-_FRACTIONS += ((2 / 3, "⅔"), (3 / 4, "¾"), (7 / 8, "⅞"), (1.0, ""))
-_PLURALS = {
-    word: word + "s"
-    for word in ("cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear")
-}
-
-
-def _amount_text(value: float) -> str:
-    """``value`` as a whole number and the nearest kitchen fraction ("1⅔"): grams carry the exact amount."""
-    whole = int(value)
-    frac, glyph = min(_FRACTIONS, key=lambda fg: abs(value - whole - fg[0]))
-    if whole == 0 and frac == 0.0:
-        frac, glyph = _FRACTIONS[1]  # never "0 cups" for an amount that is there
-    whole += frac == 1.0
-    return (str(whole) if whole or not glyph else "") + glyph or "0"
-
-
-def _household(servings: float, serving_name: str, grams: float) -> str:
-    """The portion in the serving's household measure: "1⅔ cup (38 g)", "1½ × 1 medium (177 g)"."""
-    numbered = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))? (.+)", serving_name.strip())
-    if numbered and numbered[3] == "g":
-        return f"{grams:.0f} g"
-    if numbered and float(numbered[2] or 1) > 0:  # "0.5 cup", "1/4 tsp", "3 oz": multiply the measure
-        amount = servings * float(numbered[1]) / float(numbered[2] or 1)
-        unit = numbered[3]
-        first, space, rest = unit.partition(" ")
-        word = first.rstrip(",")
-        if amount > 1 + 1e-9 and word in _PLURALS:  # "2 cups, diced"
-            unit = _PLURALS[word] + first[len(word) :] + space + rest
-        return f"{_amount_text(amount)} {unit} ({grams:.0f} g)"
-    count = _amount_text(servings)
-    if count == "1":
-        return f"{serving_name} ({grams:.0f} g)"
-    return f"{count} × {serving_name} ({grams:.0f} g)"
 
 
 def _amount(per_100g: dict[str, float], item: PlanItem) -> tuple[float, int]:

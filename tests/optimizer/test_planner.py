@@ -378,28 +378,6 @@ def test_cost_notes_name_the_foods_without_a_price(bundled):
         assert notes == []
 
 
-@pytest.mark.parametrize(
-    ("servings", "serving_name", "grams", "expected"),
-    [
-        (1.25, "1.333 cup", 38, "1⅔ cups (38 g)"),  # SR24 writes 1 1/3 cup as 1.333
-        (1.75, "0.5 cup", 159, "⅞ cup (159 g)"),
-        (2, "3 oz", 170, "6 oz (170 g)"),
-        (0.75, "2 tbsp", 24, "1½ tbsp (24 g)"),
-        (1, "1 cup", 243, "1 cup (243 g)"),
-        (2, "1 cup pieces", 330, "2 cups pieces (330 g)"),
-        (2, "1 cup, diced", 312, "2 cups, diced (312 g)"),
-        (2, "1 serving", 170, "2 servings (170 g)"),
-        (0.5, "1 cup, diced", 78, "½ cup, diced (78 g)"),
-        (1.75, "1/4 tsp", 3, "⅜ tsp (3 g)"),
-        (1.25, "100 g", 125, "125 g"),
-        (1.5, "large", 75, "1½ × large (75 g)"),
-        (1, "large", 50, "large (50 g)"),
-    ],
-)
-def test_household_portions_read_like_a_recipe(servings, serving_name, grams, expected):
-    assert planner._household(servings, serving_name, grams) == expected
-
-
 def test_a_plan_with_two_solver_threads(tmp_path, bundled):
     """HiGHS runs every solve of a process on one thread pool, sized by the first solve: every solve of
     a plan (relaxation, day MILP, diagnosis) must ask for the same count. A fresh process, since this

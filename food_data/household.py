@@ -1,0 +1,46 @@
+"""Household measures in words: "1⅔ cups (38 g)", "1½ × 1 medium (177 g)".
+
+A portion's grams are exact; its household text rounds to the nearest kitchen fraction, the way a
+recipe is written.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup".
+FRACTIONS = ((0.0, ""), (1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (3 / 8, "⅜"), (1 / 2, "½"), (5 / 8, "⅝"))
+FRACTIONS += ((2 / 3, "⅔"), (3 / 4, "¾"), (7 / 8, "⅞"), (1.0, ""))
+PLURALS = {
+    word: word + "s"
+    for word in ("cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear")
+}
+
+
+def amount_text(value: float) -> str:
+    """``value`` as a whole number and the nearest kitchen fraction ("1⅔"): grams carry the exact amount."""
+    whole = int(value)
+    frac, glyph = min(FRACTIONS, key=lambda fg: abs(value - whole - fg[0]))
+    if whole == 0 and frac == 0.0:
+        frac, glyph = FRACTIONS[1]  # never "0 cups" for an amount that is there
+    whole += frac == 1.0
+    return (str(whole) if whole or not glyph else "") + glyph or "0"
+
+
+def household(servings: float, serving_name: str, grams: float) -> str:
+    """The portion in the serving's household measure: "1⅔ cup (38 g)", "1½ × 1 medium (177 g)"."""
+    numbered = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))? (.+)", serving_name.strip())
+    if numbered and numbered[3] == "g":
+        return f"{grams:.0f} g"
+    if numbered and float(numbered[2] or 1) > 0:  # "0.5 cup", "1/4 tsp", "3 oz": multiply the measure
+        amount = servings * float(numbered[1]) / float(numbered[2] or 1)
+        unit = numbered[3]
+        first, space, rest = unit.partition(" ")
+        word = first.rstrip(",")
+        if amount > 1 + 1e-9 and word in PLURALS:  # "2 cups, diced"
+            unit = PLURALS[word] + first[len(word) :] + space + rest
+        return f"{amount_text(amount)} {unit} ({grams:.0f} g)"
+    count = amount_text(servings)
+    if count == "1":
+        return f"{serving_name} ({grams:.0f} g)"
+    return f"{count} × {serving_name} ({grams:.0f} g)"
