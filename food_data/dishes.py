@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import read_user_text, write_atomic
 from mealplan.food_data.table import FoodTable, cache_path
-from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, split_tags
+from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
 
 # libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -175,7 +175,7 @@ class DishLibrary:
             if slot and slot not in dish.slots:
                 continue
             facts = self.derived(dish.id)
-            if diet and DIET_LEVEL[facts.diet] > DIET_LEVEL[diet]:
+            if diet and not diet_allows(diet, facts.diet):
                 continue
             if set(allergen_free) & set(facts.required_allergens):
                 continue

@@ -15,7 +15,7 @@ import numpy as np
 from mealplan.food_data import matching
 from mealplan.food_data.safety import unsafe
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
-from mealplan.food_data.vocab import DIET_LEVEL, split_tags
+from mealplan.food_data.vocab import DIET_LEVEL, diet_allows, split_tags
 from mealplan.optimizer.plan import PlanRules
 from mealplan.optimizer.targets import Targets
 
@@ -54,8 +54,10 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
         "not in the planner set (not as eaten or not suitable)",
     )
     block(lambda f: np.isnan(f["energy"].astype(float)), "no energy value")
-    level = DIET_LEVEL[rules.diet]
-    block(lambda f: np.array([DIET_LEVEL.get(d, 99) > level for d in f["diet"]], dtype=bool), f"diet ({rules.diet})")
+    block(
+        lambda f: np.array([d not in DIET_LEVEL or not diet_allows(rules.diet, d) for d in f["diet"]], dtype=bool),
+        f"diet ({rules.diet})",
+    )
     if rules.allergies:
         allergy = set(rules.allergies)
 

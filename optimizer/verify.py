@@ -25,7 +25,7 @@ from mealplan.errors import InputError
 from mealplan.fileio import read_user_text
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, family, split_tags
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, diet_allows, family, split_tags
 from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SlotPlan, SolveStatus
 from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
 
@@ -401,7 +401,7 @@ class _Verifier:
                     _where(day, slot, item),
                     f"the food's diet tag {diet!r} is unknown, so {person} cannot be checked",
                 )
-            elif DIET_LEVEL[diet] > DIET_LEVEL[person]:
+            elif not diet_allows(person, diet):
                 self.add("diet", _where(day, slot, item), f"the food is {diet}; the plan's diet is {person}")
 
     def _check_allergens(self) -> None:
