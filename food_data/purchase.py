@@ -240,7 +240,9 @@ def purchase_form(food_id: str, table: FoodTable | pd.DataFrame) -> Purchase:
 # Qualifiers of a short name that are labelling, not another product. "(calcium-fortified)" and
 # "(calcium-set)" stay: the plan's calcium counts on them. "(canned)" comes back as a prefix.
 _QUALIFIER = re.compile(r"\s*\((fortified|canned|canned entree|with calcium propionate|with ca prop)\)")
-_STATE = re.compile(r"\b(canned|frozen|dried|smoked)\b", re.IGNORECASE)
+# Mushrooms exposed to UV light are the vitamin D a plan may count on: another product.
+_UV = re.compile(r"\bultraviolet\b|\buv\b", re.IGNORECASE)
+_STATE = re.compile(r"\b(canned|frozen|dried|dehydrated|smoked)\b", re.IGNORECASE)
 
 
 def merge_key(name: str, category: str = "") -> str:
@@ -250,14 +252,19 @@ def merge_key(name: str, category: str = "") -> str:
     without labelling qualifiers, so vitamin-added, protein-fortified and plain nonfat milk are all
     "nonfat milk", raw and cooked spinach "spinach", sockeye salmon raw and cooked "sockeye salmon".
     Canned, frozen, dried and smoked stay apart ("canned sockeye salmon"): other products on other
-    shelves. So do calcium-fortified and calcium-set foods, which the plan's calcium counts on.
-    ``category`` tells dehydrated fruit and vegetables (dried) from fresh ones.
+    shelves. So do calcium-fortified and calcium-set foods, and mushrooms exposed to UV light: the
+    plan's calcium and vitamin D count on them. Dried or dehydrated fruit and vegetables (by
+    ``category``; empty: any food) are "dried", apart from fresh ones.
     """
     key = _QUALIFIER.sub("", short_name(name)).strip().lower()
     key = re.sub(r"\s+", " ", key)
+    produce = (category or "").lower() in ("fruits", "vegetables", "")
     for state in dict.fromkeys(m.lower() for m in _STATE.findall(name)):
+        if state in ("dried", "dehydrated") and not produce:
+            continue  # sunflower seeds, dried: seeds are always dry
+        state = "dried" if state == "dehydrated" else state
         if not re.search(rf"\b{state}\b", key):
             key = f"{state} {key}"
-    if (category or "").lower() in ("fruits", "vegetables") and re.search(r"\bdehydrated\b", name, re.I):
-        key = key if key.startswith("dried ") else f"dried {key}"
+    if _UV.search(name) and "uv" not in key:
+        key = f"uv-exposed {key}"
     return key

@@ -111,15 +111,6 @@ COUNTED = {
 }
 _SIZE_WORDS = ("medium", "large", "small", "extra large", "jumbo", "whole", "fruit")
 
-# Dry weight per gram of cooked food, for staples a plan gives as cooked.
-_DRY_PER_COOKED = (
-    (re.compile(r"^rice\b|wild rice", re.I), 0.36),
-    (re.compile(r"^(pasta|spaghetti|macaroni|noodles)\b", re.I), 0.45),
-    (re.compile(r"^quinoa", re.I), 0.37),
-    (re.compile(r"^(oats|cereals, oats)|oatmeal", re.I), 0.17),
-    (re.compile(r"^(barley|bulgur|couscous|millet|buckwheat)", re.I), 0.38),
-    (re.compile(r"^(lentils|beans|chickpeas|peas, split|cowpeas)", re.I), 0.4),
-)
 _CAN_DRAINED_G = 250.0  # a 15-oz (425 g) can of beans drains to about 250 g
 
 
@@ -196,7 +187,7 @@ def purchase_text(
     Args:
         name: The food's name (USDA style: "Bananas, raw").
         category: The food's planner category.
-        grams: Total grams eaten.
+        grams: Total grams to buy (a food eaten cooked is converted first: ``cooked_text``).
         measures: The food's household measures ``(text, grams)``, when a food table is at hand.
         serving: The plan's serving ``(serving_name, serving_g)``, used when no measure fits.
 
@@ -260,18 +251,6 @@ def purchase_text(
             n = _count(grams, can_g)
             return f"{n} can{'s' if n > 1 else ''} {short} ({can_g:.0f} g each)"
 
-    # Grains and pulses planned cooked: buy them dry (pulses also as cans).
-    if re.search(r"\bcooked\b|\bboiled\b", low) and not canned:
-        for pattern, factor in _DRY_PER_COOKED:
-            if pattern.search(name):
-                dry_name = "rolled oats" if short == "oatmeal" else f"dry {short}"
-                text = f"{_weight_text(grams * factor)} {dry_name}"
-                text += f" (makes about {round(grams, -1):.0f} g cooked)"
-                if cat == "legumes":
-                    cans = max(1, math.ceil(grams / _CAN_DRAINED_G - 0.1))
-                    text += f", or {cans} can{'s' if cans > 1 else ''} (15 oz)"
-                return text
-
     # Tofu: blocks, when the table gives a block's weight.
     if "tofu" in low:
         block_g = _measure_grams(measures, "block")
@@ -284,3 +263,47 @@ def purchase_text(
     if cat in ("meat", "poultry", "seafood", "vegetables", "fruits") and lb >= 0.45:
         return f"{weight} {short} (about {round(lb * 4) / 4:g} lb)"
     return f"{weight} {short}"
+
+
+def _about(grams: float) -> int:
+    """Grams to the nearest 5 under 100, the nearest 10 above."""
+    step = 5 if grams < 100 else 10
+    return int(math.floor(grams / step + 0.5) * step)
+
+
+def cooked_text(
+    name: str,
+    category: str,
+    grams: float,
+    cooked_g: float,
+    form: str,
+    for_cooking_g: float | None = None,
+    measures: list[tuple[str, float]] | None = None,
+) -> str:
+    """What to buy for a food eaten cooked and bought raw or dry (``food_data.purchase``).
+
+    Args:
+        name: The name of the form bought ("Rice, brown, long-grain, raw").
+        category: Its planner category.
+        grams: Grams to buy in all.
+        cooked_g: Grams eaten cooked that they make.
+        form: ``"dry"`` (grains, pulses, pasta) or ``"raw"``.
+        for_cooking_g: Grams of ``grams`` that are cooked, when the rest is eaten as bought (raw
+            spinach in a salad, cooked spinach in a dal); None when all of it is cooked.
+        measures: Household measures of the form bought.
+
+    Returns:
+        ``"250 g dry brown rice (makes about 690 g cooked)"``, ``", or 2 cans (15 oz)"`` added for
+        pulses; ``"450 g chicken breast (about 1 lb), raw (cooks to about 320 g)"``.
+    """
+    cooked = f"about {_about(cooked_g)} g"
+    part = f"{_about(for_cooking_g)} g of it " if for_cooking_g is not None else ""
+    if form == "dry":
+        short = short_name(name)
+        dry_name = short if re.search(r"\b(dry|rolled)\b", short) else f"dry {short}"
+        text = f"{_weight_text(grams)} {dry_name} ({part}makes {cooked} cooked)"
+        if (category or "").lower() == "legumes":
+            cans = max(1, math.ceil(cooked_g / _CAN_DRAINED_G - 0.1))
+            text += f", or {cans} can{'s' if cans > 1 else ''} (15 oz)"
+        return text
+    return f"{purchase_text(name, category, grams, measures)}, raw ({part}cooks to {cooked})"

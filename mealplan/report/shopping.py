@@ -1,14 +1,19 @@
 """A plan's foods aggregated into a shopping list, in units people buy, grouped by store section.
 
-Every food of every day is summed by food id. The total in grams is always kept; the purchase
-text rounds it up to something you can pick off a shelf:
+Every food of every day is summed, near-duplicate products on one line (``food_data.purchase.merge_key``:
+three kinds of nonfat milk are "nonfat milk", raw and cooked spinach "spinach"), listing the foods
+merged as its variants. A food eaten cooked is bought raw or dry, in the grams its moisture says
+(``food_data.purchase.purchase_form``: dry matter kept, raw grams = cooked grams ×
+(100 − water cooked) / (100 − water raw)); without a food table it is listed as eaten. The grams
+eaten are always kept; the purchase text rounds the grams bought up to something you can pick off a shelf:
 
 - whole fruit, vegetables and eggs are counted ("6 medium bananas", "8 large eggs (1 dozen box)"),
   from the food table's household measures or, without a table, the plan's own serving measure;
 - milks, juices and other drinks in litres, rounded up to half a litre ("1.5 L soy milk");
 - bread in loaves ("1 loaf whole-wheat bread (about 12 slices)");
-- grains and pulses planned cooked as the dry weight to buy ("250 g dry brown rice (makes about
-  690 g cooked)"), pulses also in 15-oz cans;
+- grains and pulses planned cooked as the dry weight to buy ("200 g dry brown rice (makes about
+  620 g cooked)"), pulses also in 15-oz cans; meat, fish and vegetables planned cooked as the raw
+  weight ("500 g chicken breast (about 1 lb), raw (cooks to about 340 g)");
 - everything else by weight, rounded up to a sensible step, with pounds for larger amounts
   ("450 g chicken breast (about 1 lb)").
 
@@ -27,9 +32,11 @@ if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
     from mealplan.optimizer.plan import Plan
 
+from mealplan.food_data.purchase import Purchase, merge_key, purchase_form
 from mealplan.report.purchase import (
     COUNTED,
     SECTIONS,
+    cooked_text,
     purchase_text,
     serving_unit,
     singular,
@@ -52,6 +59,14 @@ class ShoppingItem(BaseModel):
         purchase_text: What to buy, rounded up to purchase units, e.g. ``"6 medium bananas"``.
         days_used: Day numbers (1-based) on which the food is eaten.
         portions: How many times it appears in a meal over the plan.
+        product: The product the line is, e.g. ``"nonfat milk"`` (``food_data.purchase.merge_key``).
+        variants: The foods merged into the line, by name, in order of first use.
+        buy_food_id: The food bought, when another form than eaten (the raw or dry form of a food
+            eaten cooked); else ``food_id``.
+        buy_grams: Grams to buy, before rounding up to shop units: ``total_grams`` with each cooked
+            food converted to its raw or dry weight.
+        yield_note: How cooked grams became bought grams, e.g. ``"dry matter kept: water 73.1 %
+            cooked, 10.4 % dry"``; empty when everything is bought as eaten.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -64,6 +79,11 @@ class ShoppingItem(BaseModel):
     purchase_text: str
     days_used: list[int]
     portions: int
+    product: str = ""
+    variants: list[str] = []
+    buy_food_id: str = ""
+    buy_grams: float = 0.0
+    yield_note: str = ""
 
 
 class ShoppingSection(BaseModel):
@@ -119,14 +139,42 @@ class ShoppingList(BaseModel):
 # --- the list ------------------------------------------------------------------------------------
 
 
-def _buy_key(food_id: str, name: str) -> str:
-    """Foods bought as the same thing share a key: whole eggs however cooked, potatoes baked or boiled."""
+def _buy_key(food_id: str, name: str, category: str = "") -> str:
+    """Foods bought as the same thing share a key: whole eggs however cooked, potatoes baked or boiled
+    (counted), and near-duplicate products (``merge_key``: three kinds of nonfat milk)."""
     low = name.lower()
     head = singular(re.sub(r"\s*\(.*?\)", "", name.split(",")[0]).strip().lower())
     noun = COUNTED.get(head)
     if noun and not re.search(r"canned|frozen|dried|juice|dehydrated|powder|mashed|white|yolk", low):
         return f"count:{noun}"
-    return food_id
+    return f"product:{merge_key(name, category) or food_id}"
+
+
+def _bought(entry: dict, foods: FoodTable | None) -> tuple[dict[str, Purchase], float]:
+    """Each food's purchase form (as eaten without a table, or when counted) and the grams to buy."""
+    forms = {}
+    for item in entry["items"]:
+        as_is = Purchase(id=item.food_id, name=item.name)
+        counted = entry["key"].startswith("count:")
+        forms[item.food_id] = as_is if foods is None or counted else purchase_form(item.food_id, foods)
+    return forms, sum(entry["by_id"][i] * p.grams_factor for i, p in forms.items())
+
+
+def _line_text(entry: dict, forms: dict[str, Purchase], buy_g: float, category: str, foods: FoodTable | None) -> str:
+    """The purchase text of a line whose foods are (partly) eaten cooked and bought raw or dry."""
+    cooked = [i for i, p in forms.items() if p.converted]
+    buy = forms[cooked[0]]
+    cooked_g = sum(entry["by_id"][i] for i in cooked)
+    for_cooking = sum(entry["by_id"][i] * forms[i].grams_factor for i in cooked)
+    return cooked_text(
+        buy.name,
+        category,
+        buy_g,
+        cooked_g,
+        buy.form,
+        None if len(cooked) == len(forms) else for_cooking,
+        _table_measures(foods, buy.id),
+    )
 
 
 def _table_measures(foods: FoodTable | None, food_id: str) -> list[tuple[str, float]] | None:
@@ -165,7 +213,9 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
     Args:
         plan: A day or week plan.
         foods: The food table the plan was made from; its household measures give better purchase
-            units (whole pieces, cans, blocks). Without it the plan's own serving measures are used.
+            units (whole pieces, cans, blocks), and its raw and dry forms the grams to buy of foods
+            eaten cooked. Without it the plan's own serving measures are used, and foods are bought
+            as eaten.
 
     Returns:
         The list, sections in shop-walk order (``SECTIONS``), items in order of first use. Tap and
@@ -183,9 +233,11 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
                     if item.name not in skipped:
                         skipped.append(item.name)
                     continue
+                key = _buy_key(item.food_id, item.name, item.category)
                 entry = totals.setdefault(
-                    _buy_key(item.food_id, item.name),
+                    key,
                     {
+                        "key": key,
                         "item": item,
                         "names": [],
                         "ids": [],
@@ -219,7 +271,12 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
         if len(entry["ids"]) > 1:
             grams = _in_first_food_pieces(entry, foods)
         section = store_section(category, item.name)
-        text = purchase_text(item.name, category, grams, measures, (item.serving_name, item.serving_g))
+        forms, buy_g = _bought(entry, foods)
+        converted = [p for p in forms.values() if p.converted]
+        if converted:
+            text = _line_text(entry, forms, buy_g, category, foods)
+        else:
+            text = purchase_text(item.name, category, grams, measures, (item.serving_name, item.serving_g))
         by_section[section].append(
             ShoppingItem(
                 food_id=food_id,
@@ -230,6 +287,11 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
                 purchase_text=text,
                 days_used=sorted(entry["days"]),
                 portions=entry["portions"],
+                product=entry["key"].split(":", 1)[1],
+                variants=entry["names"],
+                buy_food_id=converted[0].id if converted else food_id,
+                buy_grams=round(buy_g if converted else entry["grams"], 1),
+                yield_note="; ".join(dict.fromkeys(p.note for p in converted)),
             )
         )
     sections = [ShoppingSection(id=key, title=SECTIONS[key], items=items) for key, items in by_section.items() if items]
@@ -327,6 +389,13 @@ def shopping_csv(shopping: ShoppingList) -> str:
     return buf.getvalue()
 
 
+def _variants_text(item: ShoppingItem) -> str:
+    """The foods a line stands for: the one food, or "variants: a; b" when several were merged."""
+    names = item.variants or [item.name]
+    text = "; ".join(md_escape(n) for n in names)
+    return f"variants: {text}" if len(names) > 1 else text
+
+
 def shopping_markdown(shopping: ShoppingList, heading_level: int = 1) -> str:
     """The list as Markdown: one heading per store section, a checklist of items under it."""
     h = "#" * heading_level
@@ -338,8 +407,8 @@ def shopping_markdown(shopping: ShoppingList, heading_level: int = 1) -> str:
             days = _days_text(item.days_used, shopping.days)
             when = days if days == "every day" else f"day{'s' if len(item.days_used) > 1 else ''} {days}"
             lines.append(
-                f"- [ ] **{md_escape(item.purchase_text)}** — {item.total_grams:.0f} g in all, {when} "
-                f"<br>_{md_escape(item.name)}_"
+                f"- [ ] **{md_escape(item.purchase_text)}** — {item.total_grams:.0f} g eaten, {when} "
+                f"<br>_{_variants_text(item)}_"
             )
         lines.append("")
     if shopping.skipped:

@@ -198,6 +198,8 @@ def test_near_duplicates_share_a_merge_key(names, category, key):
             "Milk, lowfat, fluid, 1% milkfat, with added vitamin A and vitamin D",
         ),
         ("Tofu, raw, firm, prepared with calcium sulfate", "Tofu, firm, prepared with nigari"),
+        # the plan's vitamin D counts on the UV-exposed one
+        ("Mushrooms, portabella, grilled", "Mushrooms, portabella, exposed to ultraviolet light, grilled"),
     ],
 )
 def test_different_products_keep_apart(a, b):

@@ -8,9 +8,10 @@ import io
 import pytest
 
 from mealplan.food_data.names import short_name
+from mealplan.food_data.purchase import purchase_form
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.plan import Plan
-from mealplan.report.purchase import SECTIONS, purchase_text, store_section
+from mealplan.report.purchase import SECTIONS, cooked_text, purchase_text, store_section
 from mealplan.report.shopping import ShoppingList, shopping_csv, shopping_list, shopping_markdown
 
 # Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py
@@ -108,8 +109,6 @@ def test_tap_water_is_left_out(plan):
         ("01079", "dairy and fortified alternatives", 200, "250 mL reduced fat milk"),
         ("18075", "grains", 300, "1 loaf whole-wheat bread (about 11 slices)"),
         ("05064", "poultry", 450, "450 g chicken breast (about 1 lb)"),
-        ("20037", "grains", 690, "250 g dry brown rice (makes about 690 g cooked)"),
-        ("16015", "legumes", 300, "150 g dry black beans (makes about 300 g cooked), or 2 cans (15 oz)"),
         ("12061", "nuts and seeds", 101, "150 g almonds"),
         ("12061", "nuts and seeds", 60, "75 g almonds"),
         ("16126", "legumes", 500, "2 blocks firm tofu (calcium-set) (about 324 g each)"),
@@ -125,6 +124,27 @@ def test_tap_water_is_left_out(plan):
 def test_purchase_text_with_household_measures(sr24, food_id, category, grams, expected):
     name = sr24.foods.at[food_id, "name"]
     assert purchase_text(name, category, grams, _measures(sr24, food_id)) == expected
+
+
+@pytest.mark.parametrize(
+    ("food_id", "category", "cooked_g", "expected"),
+    [
+        # 690 g cooked x 0.300 (water 73.1 % cooked, 10.4 % dry) = 207 g, up to 250 g
+        ("20037", "grains", 690, "250 g dry brown rice (makes about 690 g cooked)"),
+        # 300 g x 0.385 = 116 g, up to 150 g; 300 g drained is 2 cans of 250 g
+        ("16015", "legumes", 300, "150 g dry black beans (makes about 300 g cooked), or 2 cans (15 oz)"),
+        # 320 g roasted x 1.435 (water 65.3 % cooked, 75.8 % raw) = 459 g, up to 500 g
+        ("05064", "poultry", 320, "500 g chicken breast (about 1 lb), raw (cooks to about 320 g)"),
+        # oatmeal: 700 g x 0.184 = 129 g of rolled oats (not "dry rolled oats")
+        ("08121", "grains", 700, "150 g rolled oats (makes about 700 g cooked)"),
+    ],
+)
+def test_cooked_foods_are_bought_raw_or_dry(sr24, food_id, category, cooked_g, expected):
+    bought = purchase_form(food_id, sr24)
+    grams = cooked_g * bought.grams_factor
+    assert (
+        cooked_text(bought.name, category, grams, cooked_g, bought.form, None, _measures(sr24, bought.id)) == expected
+    )
 
 
 def test_purchase_text_without_measures_uses_the_plan_serving():
@@ -178,3 +198,92 @@ def test_short_names(name, expected):
 )
 def test_store_sections(category, name, section):
     assert store_section(category, name) == section
+
+
+# --- one line per product, bought raw or dry ---------------------------------------------------
+
+
+def _week_of(plan: Plan, foods: list[tuple[str, str, str, float]]) -> Plan:
+    """A hand-made one-day plan: the fixture's first day with its items replaced by ``foods``
+    (food id, name, category, grams), one slot each."""
+    day = plan.days[0]
+    template = day.slots[0].items[0]
+    items = [
+        template.model_copy(update={"food_id": i, "name": n, "category": c, "grams": g, "serving_g": g})
+        for i, n, c, g in foods
+    ]
+    slots = [day.slots[0].model_copy(update={"items": [item]}) for item in items]
+    return plan.model_copy(update={"days": [day.model_copy(update={"slots": slots})]})
+
+
+_DAIRY = "dairy and fortified alternatives"
+_VARIANTS = [
+    ("01085", "Milk, nonfat, fluid, with added vitamin A and vitamin D (fat free or skim)", _DAIRY, 250.0),
+    ("11457", "Spinach, raw", "vegetables", 60.0),
+    (
+        "01087",
+        "Milk, nonfat, fluid, protein fortified, with added vitamin A and vitamin D (fat free and skim)",
+        _DAIRY,
+        250.0,
+    ),
+    ("15087", "Fish, salmon, sockeye, canned, drained solids", "seafood", 100.0),
+    ("11458", "Spinach, cooked, boiled, drained, without salt", "vegetables", 180.0),
+    (
+        "01086",
+        "Milk, nonfat, fluid, with added nonfat milk solids, vitamin A and vitamin D (fat free or skim)",
+        _DAIRY,
+        250.0,
+    ),
+    ("15264", "Salmon, sockeye, canned, drained solids, without skin and bones", "seafood", 100.0),
+]
+
+
+def test_near_duplicates_are_one_line_listing_their_variants(plan, sr24):
+    shop = shopping_list(_week_of(plan, _VARIANTS), sr24)
+    by_product = {item.product: item for item in shop.items}
+    assert set(by_product) == {"nonfat milk", "spinach", "canned sockeye salmon"}
+
+    milk = by_product["nonfat milk"]
+    assert milk.food_ids == ["01085", "01087", "01086"]
+    assert milk.variants == [_VARIANTS[0][1], _VARIANTS[2][1], _VARIANTS[5][1]]
+    assert milk.total_grams == 750 and milk.purchase_text == "1 L nonfat milk"
+    assert milk.buy_grams == 750 and milk.yield_note == "" and milk.section == "dairy"
+
+    salmon = by_product["canned sockeye salmon"]
+    assert salmon.food_ids == ["15087", "15264"] and salmon.total_grams == 200
+
+    md = shopping_markdown(shop)
+    assert md.count("nonfat milk**") == 1
+    assert f"variants: {_VARIANTS[0][1]}; {_VARIANTS[2][1]}; {_VARIANTS[5][1]}" in md
+
+
+def test_cooked_and_raw_spinach_are_bought_raw_on_one_line(plan, sr24):
+    spinach = next(i for i in shopping_list(_week_of(plan, _VARIANTS), sr24).items if i.product == "spinach")
+    assert spinach.food_ids == ["11457", "11458"] and spinach.variants == ["Spinach, raw", _VARIANTS[4][1]]
+    assert spinach.total_grams == 240  # eaten: 60 g raw + 180 g cooked
+    # 180 g cooked x (100 - 91.21) / (100 - 91.4) = 180 x 1.022 = 184 g raw, + 60 g eaten raw = 244 g
+    assert spinach.buy_grams == pytest.approx(244.0, abs=0.1)
+    assert spinach.buy_food_id == "11457"
+    assert (
+        spinach.purchase_text == "250 g spinach (about 0.5 lb), raw (180 g of it cooks to about 180 g)"
+    )  # 184 g: to 10 g
+    assert spinach.yield_note == "dry matter kept: water 91.2 % cooked, 91.4 % raw"
+
+
+def test_the_week_buys_cooked_staples_dry_and_keeps_the_json_shape(plan, sr24):
+    shop = shopping_list(plan, sr24)
+    rice = next(i for i in shop.items if i.food_ids == ["20037"])
+    # 731 g cooked x 0.300 = 219 g dry, up to 250 g
+    assert rice.buy_food_id == "20036" and rice.buy_grams == pytest.approx(219.4, abs=0.2)
+    assert rice.purchase_text == "250 g dry brown rice (makes about 730 g cooked)"
+    data = shop.model_dump(mode="json")
+    assert set(data) == {"profile_id", "days", "sections", "skipped", "dishes"}
+    line = data["sections"][0]["items"][0]
+    assert {"product", "variants", "buy_food_id", "buy_grams", "yield_note"} <= set(line)
+
+
+def test_without_a_food_table_foods_are_bought_as_eaten(plan):
+    shop = shopping_list(plan)
+    rice = next(i for i in shop.items if i.food_ids == ["20037"])
+    assert rice.buy_food_id == "20037" and rice.buy_grams == rice.total_grams and rice.yield_note == ""
+    assert rice.purchase_text == "750 g brown rice"
