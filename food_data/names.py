@@ -70,6 +70,8 @@ def short_name(name: str) -> str:
         tag = " (calcium-set)"
     elif re.search(r"(?<!un)fortified", low):
         tag = " (fortified)"
+    elif "ultraviolet" in low or re.search(r"\buv\b", low):
+        tag = " (UV-exposed)"  # the vitamin D is in the UV-exposed kind: that is what to buy
     if parts[0].lower().startswith("cereals ready-to-eat"):
         brand = [p for p in parts[1:] if not _NOISE.match(p)]
         return (f"{_title_case(brand[-1])} cereal" if brand else "breakfast cereal") + tag
