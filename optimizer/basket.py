@@ -420,7 +420,7 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
     strict_cols = [r.column for r in rows if r.max is not None]
     obj_col = "energy" if objective == "energy" else None
     if objective == "energy" and "energy" not in table.nutrient_columns:
-        problems.append("--objective energy: the food table has no 'energy' column; use --objective cost or weight")
+        problems.append("objective energy: the food table has no 'energy' column; use the objective cost or weight")
         obj_col = None
     keep = np.ones(len(df), dtype=bool)
     for c in strict_cols + ([obj_col] if obj_col else []):
@@ -435,18 +435,18 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
         missing = df.ids[no_price & (source != SR24_SOURCE)]
         if len(missing):
             problems.append(
-                f"--objective cost: {len(missing)} food{'s' * (len(missing) != 1)} have no price: "
+                f"objective cost: {len(missing)} food{'s' * (len(missing) != 1)} have no price: "
                 + _name_some(df, missing)
                 + "; add a price column (per the table's basis) or use --objective weight"
             )
         elif not (keep & ~no_price).any():
             problems.append(
-                "--objective cost: no food in the tables has a price (the bundled USDA table has none); "
+                "objective cost: no food in the tables has a price (the bundled USDA table has none); "
                 "give --foods a table with a price column, or use --objective weight"
             )
         elif (price[~no_price] < 0).any():
             bad = df.ids[np.nan_to_num(price) < 0]
-            problems.append(f"--objective cost: negative prices are not allowed: {_name_some(df, bad)}")
+            problems.append(f"objective cost: negative prices are not allowed: {_name_some(df, bad)}")
     excluded = int((~keep).sum())
     cand = df.where(keep)
 

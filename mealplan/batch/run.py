@@ -211,7 +211,7 @@ def dask_executor(address: str, timeout: float = 10.0) -> Iterator[tuple[Executo
         client = Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(
-            f"--scheduler {address}: cannot connect to the Dask scheduler ({exc}); give its address as "
+            f"scheduler {address}: cannot connect to the Dask scheduler ({exc}); give its address as "
             "tcp://host:8786 and check that it is running"
         ) from exc
     try:

@@ -498,7 +498,7 @@ def test_dask_local_cluster(dask_client, tmp_path):
 
 def test_dask_executor_reports_unreachable_scheduler():
     pytest.importorskip("distributed", reason="dask.distributed is not installed")
-    with pytest.raises(InputError, match=r"--scheduler tcp://127.0.0.1:9: cannot connect to the Dask scheduler"):
+    with pytest.raises(InputError, match=r"scheduler tcp://127.0.0.1:9: cannot connect to the Dask scheduler"):
         with b.dask_executor("tcp://127.0.0.1:9", timeout=0.5):
             pass
 

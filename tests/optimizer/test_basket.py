@@ -148,7 +148,7 @@ def test_nutrient_names_resolve_through_registry_aliases():
 
 def test_cost_needs_prices_and_names_the_foods_without():
     table = tiny_table(price=[1.0, math.nan, math.nan])
-    with pytest.raises(InputError, match=r"--objective cost: 2 foods have no price: b \(Food B\), c \(Food C\)"):
+    with pytest.raises(InputError, match=r"objective cost: 2 foods have no price: b \(Food B\), c \(Food C\)"):
         solve_basket(table, targets(*BASE))
     # The weight objective needs no prices.
     assert solve_basket(table, targets(*BASE), "weight").objective_value == pytest.approx(200.0)
