@@ -100,6 +100,4 @@ def plan_week(
     from mealplan.food_data.table import load_bundled  # resolved lazily, as above
     from mealplan.optimizer.planner import make_plan
 
-    return make_plan(
-        profile, foods if foods is not None else load_bundled(), days=days, targets=targets, **options
-    )
+    return make_plan(profile, foods if foods is not None else load_bundled(), days=days, targets=targets, **options)
