@@ -37,9 +37,10 @@ def household(servings: float, serving_name: str, grams: float) -> str:
         unit = numbered[3]
         first, space, rest = unit.partition(" ")
         word = first.rstrip(",")
-        if amount > 1 + 1e-9 and word in PLURALS:  # "2 cups, diced"
+        shown = amount_text(amount)
+        if amount > 1 + 1e-9 and shown != "1" and word in PLURALS:  # "2 cups, diced", but "1 cup" for 1.03
             unit = PLURALS[word] + first[len(word) :] + space + rest
-        return f"{amount_text(amount)} {unit} ({grams:.0f} g)"
+        return f"{shown} {unit} ({grams:.0f} g)"
     count = amount_text(servings)
     if count == "1":
         return f"{serving_name} ({grams:.0f} g)"

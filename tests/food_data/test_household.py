@@ -23,6 +23,7 @@ from mealplan.food_data.household import amount_text, household
         (1.25, "100 g", 125, "125 g"),
         (1.5, "large", 75, "1½ × large (75 g)"),
         (1, "large", 50, "large (50 g)"),
+        (1.03, "1 cup", 250, "1 cup (250 g)"),  # rounds to one: singular
     ],
 )
 def test_household_portions_read_like_a_recipe(servings, serving_name, grams, expected):
