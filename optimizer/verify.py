@@ -25,15 +25,14 @@ from mealplan.errors import InputError
 from mealplan.fileio import read_user_text
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, MAIN_MEALS, diet_allows, family, split_tags
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, NutrientTotal, Plan, PlanItem, SlotPlan, SolveStatus
+from mealplan.optimizer.verify_foods import FoodLevelChecks, _fmt, _where
 from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 AMDR_SLACK_POINTS = 0.5  # percent of energy
-SHARE_SLACK = 0.01  # slot energy share: one percentage point
 SHORT_BY_TOLERANCE = 0.01  # a shortfall's short_by within 1 %
-STEP_TOLERANCE = 1e-6  # servings on the portion grid
 # Plans round amounts to 6 decimals and energies and percentages to 3: absolute slack for those.
 AMOUNT_ABS, ENERGY_ABS, PCT_ABS = 1e-6, 1e-3, 1e-3
 
@@ -185,25 +184,6 @@ def plan_tables(plan: Plan, foods_paths: Iterable[Path] = (), no_bundled: bool =
 # --- implementation -----------------------------------------------------------------------------
 
 
-def _where(day: DayPlan | None = None, slot: str | None = None, item: PlanItem | None = None) -> str:
-    parts = []
-    if day is not None:
-        parts.append(f"day {day.index}")
-    if slot is not None:
-        parts.append(slot)
-    if item is not None:
-        parts.append(f"{item.food_id} ({item.name})")
-    return ", ".join(parts) or "plan"
-
-
-def _kind(slot_name: str) -> str:
-    return slot_name.rstrip("0123456789")
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.6g}"
-
-
 def _pair(a: float, b: float) -> tuple[str, str]:
     """Two numbers with just enough digits to show that they differ."""
     for digits in range(6, 13):
@@ -213,7 +193,7 @@ def _pair(a: float, b: float) -> tuple[str, str]:
     return x, y
 
 
-class _Verifier:
+class _Verifier(FoodLevelChecks):
     def __init__(self, plan: Plan, foods: FoodTable, tol: float) -> None:
         self.plan = plan
         self.table = foods.foods
@@ -436,46 +416,6 @@ class _Verifier:
     def _check_dislikes(self) -> None:
         self._patterns("dislikes", self.rules.dislikes, "dislike")
 
-    def _check_portions(self) -> None:
-        lo, step = self.rules.min_portion_servings, self.rules.portion_step_servings
-        meal_kinds = {(d.index, s.name): s.meal_kind for d in self.plan.days for s in d.slots}
-        for day, slot, item in ((d, s.name, i) for d in self.plan.days for s in d.slots for i in self.food_items(s)):
-            where = _where(day, slot, item)
-            # A 1.x plan's portions only: dishes and patterns take grams within their own ranges (data).
-            if meal_kinds[(day.index, slot)] != "foods":
-                continue
-            if item.servings < lo - STEP_TOLERANCE:
-                self.add(
-                    "portions",
-                    where,
-                    f"{_fmt(item.servings)} servings is below the minimum portion {_fmt(lo)}",
-                )
-            if step > 0:
-                k = item.servings / step
-                if abs(k - round(k)) > STEP_TOLERANCE:
-                    self.add(
-                        "portions",
-                        where,
-                        f"{_fmt(item.servings)} servings is not a multiple of the portion step {_fmt(step)}",
-                    )
-
-    def _check_food_max_g(self) -> None:
-        for day in self.plan.days:
-            grams: dict[str, float] = {}
-            for slot in day.slots:
-                for item in self.food_items(slot):
-                    grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
-            for fid, g in grams.items():
-                food = self.food(fid)
-                if food is None or "max_g" not in food.index or pd.isna(food["max_g"]):
-                    continue
-                if self.above(g, float(food["max_g"])):
-                    self.add(
-                        "food_max_g",
-                        f"day {day.index}, {fid} ({food.get('name', '')})",
-                        f"{_fmt(g)} g in the day is above the food's maximum {_fmt(float(food['max_g']))} g",
-                    )
-
     def _compare_total(
         self, check: str, where: str, nut: str, given: NutrientTotal, amount: float, unknown: int
     ) -> None:
@@ -695,147 +635,6 @@ class _Verifier:
                     f"{nut} ({scope})",
                     f"{_fmt(achieved)} {unit} is below the minimum {_fmt(target)} {unit} "
                     "but the plan lists no shortfall",
-                )
-
-    def _rule_slots(self) -> Iterable[tuple[DayPlan, object, list[PlanItem]]]:
-        """Meals of 1.x plans (lists of foods) with their slot rules; a 2.0 meal is a dish or a
-        pattern, checked by the meal checks (``verify_meals``) instead."""
-        for day in self.plan.days:
-            by_name = {s.name: s for s in day.slots}
-            for rule in self.rules.slots:
-                slot = by_name.get(rule.name)
-                if slot is None or slot.meal_kind == "foods":
-                    yield day, rule, slot.items if slot is not None else []
-
-    def _main_items(self, items: list[PlanItem]) -> list[PlanItem]:
-        """Items that are not accompaniments (drinks, fats, condiments, sweets)."""
-        side = set(self.rules.side_categories)
-        return [i for i in items if self._category(i) not in side]
-
-    def _check_slot_items(self) -> None:
-        for day, rule, items in self._rule_slots():
-            n, mains = len(items), len(self._main_items(items))
-            if mains < rule.min_items or n > rule.max_items:
-                self.add(
-                    "slot_items",
-                    _where(day, rule.name),
-                    f"{n} items ({mains} besides accompaniments); the slot takes at least {rule.min_items} "
-                    f"besides accompaniments and at most {rule.max_items} in all",
-                )
-
-    def _check_slot_core(self) -> None:
-        for day, rule, items in self._rule_slots():
-            core = set(rule.needs_one_of)
-            if core and not any(self._category(i) in core for i in items):
-                self.add("slot_core", _where(day, rule.name), f"no item from: {', '.join(rule.needs_one_of)}")
-
-    def _check_food_families(self) -> None:
-        if not self.rules.one_per_family:
-            return
-        for day in self.plan.days:
-            seen: dict[str, str] = {}
-            for i in (i for s in day.slots for i in self.food_items(s)):
-                fam = family(i.name)
-                if fam in seen and seen[fam] != i.food_id:
-                    self.add("food_families", _where(day), f"{i.food_id} and {seen[fam]} are both '{fam}'")
-                seen.setdefault(fam, i.food_id)
-
-    def _category(self, item: PlanItem) -> str:
-        food = self.food(item.food_id)
-        return str(food.get("category", "")) if food is not None else item.category
-
-    def _check_slot_protein(self) -> None:
-        cats = set(self.rules.protein_categories)
-        limit = self.rules.max_protein_items_per_meal
-        for day, rule, items in self._rule_slots():
-            n = sum(self._category(i) in cats for i in items)
-            if rule.needs_protein and n == 0:
-                self.add(
-                    "slot_protein",
-                    _where(day, rule.name),
-                    f"no protein food (one of: {', '.join(self.rules.protein_categories)})",
-                )
-            if limit is not None and n > limit:
-                self.add("slot_protein", _where(day, rule.name), f"{n} protein foods; a meal takes at most {limit}")
-
-    def _check_slot_produce(self) -> None:
-        cats = set(self.rules.produce_categories)
-        for day, rule, items in self._rule_slots():
-            if rule.needs_produce and not any(self._category(i) in cats for i in items):
-                self.add(
-                    "slot_produce",
-                    _where(day, rule.name),
-                    f"no vegetable or fruit (one of: {', '.join(self.rules.produce_categories)})",
-                )
-
-    def _check_slot_energy_share(self) -> None:
-        for day, rule, _ in self._rule_slots():
-            energy = self.energy(day)
-            if energy <= 0:
-                continue
-            share = self.slot_energy.get((day.index, rule.name), 0.0) / energy
-            lo, hi = rule.energy_share
-            if share < lo - SHARE_SLACK or share > hi + SHARE_SLACK:
-                self.add(
-                    "slot_energy_share",
-                    _where(day, rule.name),
-                    f"gives {share:.1%} of the day's energy, outside {lo:.0%}-{hi:.0%}",
-                )
-
-    def _check_distinct_foods(self) -> None:
-        need = self.rules.min_distinct_foods_per_day
-        if self.rules.meal_rules is not None:
-            return  # 2.0 plans: dishes and patterns set a meal's foods (a 1.x plan's rule)
-        for day in self.plan.days:
-            n = len({i.food_id for s in day.slots for i in self._main_items(s.items)})
-            if n < need:
-                self.add("distinct_foods", _where(day), f"{n} different foods; at least {need} are required")
-
-    def _check_days_per_food(self) -> None:
-        days: dict[str, list[int]] = {}
-        relaxed = set(self.rules.variety_relaxed_days)  # said in the plan's notes
-        for day in self.plan.days:
-            if day.index in relaxed:
-                continue
-            for fid in sorted({i.food_id for s in day.slots for i in self.food_items(s)}):
-                days.setdefault(fid, []).append(day.index)
-        limit = self.rules.max_days_per_food
-        for fid, on in days.items():
-            if len(on) > limit:
-                self.add("days_per_food", fid, f"on {len(on)} days (days {on}); at most {limit} are allowed")
-
-    def _check_identical_days(self) -> None:
-        seen: dict[frozenset[tuple[str, str]], int] = {}
-        if any(s.meal_kind != "foods" for d in self.plan.days for s in d.slots):
-            return  # 2.0 plans: dish variety is its own check (breakfasts may repeat)
-        for day in self.plan.days:
-            key = frozenset((i.food_id, s.name) for s in day.slots for i in s.items)
-            if key in seen:
-                self.add("identical_days", _where(day), f"the same foods in the same slots as day {seen[key]}")
-            else:
-                seen[key] = day.index
-
-    def _check_protein_rotation(self) -> None:
-        cats = set(self.rules.protein_categories)
-
-        def main_protein(day: DayPlan) -> set[str]:
-            return {
-                i.food_id
-                for s in day.slots
-                if _kind(s.name) in MAIN_MEALS
-                for i in self.food_items(s)
-                if self._category(i) in cats and i.role in ("", "protein")
-            }
-
-        days = self.plan.days
-        for prev, day in zip(days, days[1:], strict=False):
-            if day.index in self.rules.variety_relaxed_days:
-                continue
-            for fid in sorted(main_protein(prev) & main_protein(day)):
-                self.add(
-                    "protein_rotation",
-                    f"day {day.index}, {fid}",
-                    f"protein food {fid} is at a main meal on day {prev.index} and again on day {day.index}",
                 )
 
     def _check_budget(self) -> None:
