@@ -27,6 +27,15 @@ def amount_text(value: float) -> str:
     return (str(whole) if whole or not glyph else "") + glyph or "0"
 
 
+# Things people count (a slice, an egg, a medium banana) are said to the nearest half; the grams
+# beside them stay exact.
+COUNTED = frozenset({"slice", "piece", "fillet", "link", "large", "medium", "small", "extra", "egg", "patty"})
+
+
+def _counted(amount: float) -> float:
+    return max(0.5, round(amount * 2) / 2)
+
+
 def household(servings: float, serving_name: str, grams: float) -> str:
     """The portion in the serving's household measure: "1⅔ cup (38 g)", "1½ × 1 medium (177 g)"."""
     numbered = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))? (.+)", serving_name.strip())
@@ -37,11 +46,12 @@ def household(servings: float, serving_name: str, grams: float) -> str:
         unit = numbered[3]
         first, space, rest = unit.partition(" ")
         word = first.rstrip(",")
-        shown = amount_text(amount)
+        shown = amount_text(_counted(amount) if word in COUNTED else amount)
         if amount > 1 + 1e-9 and shown != "1" and word in PLURALS:  # "2 cups, diced", but "1 cup" for 1.03
             unit = PLURALS[word] + first[len(word) :] + space + rest
         return f"{shown} {unit} ({grams:.0f} g)"
-    count = amount_text(servings)
+    counted = serving_name.split(" ", 1)[0].rstrip(",") in COUNTED
+    count = amount_text(_counted(servings) if counted else servings)
     if count == "1":
         return f"{serving_name} ({grams:.0f} g)"
     return f"{count} × {serving_name} ({grams:.0f} g)"

@@ -14,7 +14,7 @@ import re
 _NOISE = re.compile(
     r"^(raw|cooked|boiled|baked|roasted|broiled|grilled|steamed|braised|stewed|microwaved|drained|"
     r"dry heat|moist heat|without salt|without salt added|no salt added|with salt|brewed.*|"
-    r"commercially prepared|prepared|all commercial "
+    r"commercially prepared|prepared|all varieties|all commercial "
     r"varieties|mature seeds|meat only|fresh|regular|enriched|unenriched|fluid|ready-to-eat|"
     r"unprepared|solids and liquids|drained solids|includes .*|ns as to .*|nfs|broilers or fryers|"
     r"original and vanilla|all flavors|with added .*|without added .*|fortified|unfortified|"

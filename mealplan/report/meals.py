@@ -36,7 +36,9 @@ class IngredientLine:
 
     @property
     def text(self) -> str:
-        return f"{self.household} {self.name}".strip()
+        # "⅔ cup, chunks" + "pineapple" reads as "⅔ cup pineapple (chunks)".
+        measure, _, how = self.household.partition(", ")
+        return f"{measure} {self.name}" + (f" ({how})" if how else "")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from mealplan.food_data.household import amount_text, household
         (1.5, "large", 75, "1½ × large (75 g)"),
         (1, "large", 50, "large (50 g)"),
         (1.03, "1 cup", 250, "1 cup (250 g)"),  # rounds to one: singular
+        (2.75, "1 slice", 69, "3 slices (69 g)"),  # counted things: to the nearest half
+        (1.2, "large", 60, "large (60 g)"),
     ],
 )
 def test_household_portions_read_like_a_recipe(servings, serving_name, grams, expected):
