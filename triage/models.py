@@ -128,13 +128,17 @@ class Association(BaseModel):
 
 
 class Term(BaseModel):
-    """A symptom or risk factor: its label, its synonyms and the nutrients it points at."""
+    """A symptom or risk factor: its label, its synonyms and the nutrients it points at.
+
+    A factor may point at no nutrient: some medicines (a potassium-sparing diuretic, an ACE inhibitor)
+    and conditions change the planning rules (:mod:`optimizer.targets`) without suggesting a shortfall.
+    """
 
     model_config = _STRICT
 
     label: str
     synonyms: list[str] = []
-    nutrients: dict[str, Association] = Field(min_length=1)
+    nutrients: dict[str, Association] = {}
 
 
 class LifeStage(BaseModel):
