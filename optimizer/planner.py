@@ -28,16 +28,13 @@ from mealplan.food_data.patterns import load_pattern_foods, load_patterns
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import MAIN_MEALS
 from mealplan.optimizer.candidates import coverage_scores, eligible_foods, pattern_mask, ranked
-from mealplan.optimizer.explain import conflict_error, explain_shortfall
+from mealplan.optimizer.explain import conflict_error
 from mealplan.optimizer.meal_inputs import DISH_KEEP, MealInputs, meal_inputs, read_slots
-from mealplan.optimizer.meals import MACRO_KCAL, SHORTFALL_WEIGHT, MealSpec, build_meal_model
+from mealplan.optimizer.meals import SHORTFALL_WEIGHT, MealSpec, build_meal_model
 from mealplan.optimizer.plan import (
     DayPlan,
-    NutrientTotal,
     Plan,
-    PlanItem,
     PlanRules,
-    Shortfall,
     SlotPlan,
     SolveInfo,
     SolveStatus,
@@ -46,11 +43,11 @@ from mealplan.optimizer.profile import Profile, triage_input
 from mealplan.optimizer.rules import SLOT_DEFAULTS, plan_rules, slot_kind
 from mealplan.optimizer.solve import SolveOutcome, solve, write_model
 from mealplan.optimizer.targets import Targets, compute_targets
+from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
 from mealplan.triage import DISCLAIMER, TriageResult, run_triage
 
 log = logging.getLogger(__name__)
 
-MACROS = ("protein", "fat", "carbohydrate")
 LIKED_PER_PATTERN = 3
 # A day's second attempt, when its best few options cannot hold every hard rule: this many times the
 # dishes, and every pool food (the whole library made models HiGHS could not solve in the day's time).
@@ -225,12 +222,12 @@ def make_plan(
         slots = read_slots(built, inputs, rules, prices, household)
         if attempt.fixed:
             slots = _mark_leftover(slots, day_plans[-1], d - 1)
-        day = _day_plan(d, slots, foods, targets, rules)
+        day = day_plan(d, slots, foods, targets, rules)
         day_plans.append(day)
         _carry(state, day, rules)
     n_cands = len(inputs.foods) + len(inputs.dishes)
-    week_totals = _week_totals(day_plans, rules.met_tolerance) if days > 1 else None
-    shortfalls = _shortfalls(day_plans, week_totals, targets, rules, foods, elig)
+    week_totals = week_average(day_plans, rules.met_tolerance) if days > 1 else None
+    shortfalls = shortfalls_of(day_plans, week_totals, targets, rules, foods, elig)
     status = SolveStatus.OPTIMAL if all(o.status == SolveStatus.OPTIMAL for o in outcomes) else SolveStatus.TIME_LIMIT
     gaps = [o.gap for o in outcomes if o.gap is not None]
     cost = None
@@ -452,114 +449,6 @@ def _mark_leftover(slots: list[SlotPlan], previous: DayPlan, prev_index: int) ->
                 update={"leftover_of": prev_index, "title": f"{s.title} (leftovers from day {prev_index})"}
             )
         out.append(s)
-    return out
-
-
-def _day_plan(d: int, slots: list[SlotPlan], foods: FoodTable, targets: Targets, rules: PlanRules) -> DayPlan:
-    """A day's plan from its meals: totals for every targeted nutrient, recomputed from the table."""
-    all_items = [i for s in slots for i in s.items]
-    used = sorted({i.food_id for i in all_items})
-    rows = foods.rows.take(used)
-    totals = {}
-    for nut in sorted(set(targets.items) | {"energy", *MACROS}):
-        per_100g = dict(zip(used, rows[nut].astype(float).tolist(), strict=True)) if nut in rows else {}
-        amount, unknown = 0.0, 0
-        for it in all_items:
-            a, missing = _amount(per_100g, it)
-            amount += a
-            unknown += missing
-        totals[nut] = _total(nut, amount, unknown, targets.items.get(nut), foods, rules.met_tolerance)
-    energy = totals["energy"].amount
-    macros = {m: round(100.0 * totals[m].amount * MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS}
-    return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
-
-
-def _amount(per_100g: dict[str, float], item: PlanItem) -> tuple[float, int]:
-    """An item's amount of a nutrient (0 and one unknown item when the food's value is unknown)."""
-    value = per_100g.get(item.food_id)
-    if value is None or math.isnan(value):
-        return 0.0, 1
-    return float(value) * item.grams / 100.0, 0
-
-
-def _pct(amount: float, lo: float | None) -> float | None:
-    """Percent of a minimum; None without a minimum or when it is too small to divide by (1e-308)."""
-    if not lo:
-        return None
-    pct = 100.0 * amount / lo
-    return round(pct, 3) if math.isfinite(pct) else None
-
-
-def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable, tolerance: float) -> NutrientTotal:
-    lo = t.min if t is not None and t.min else None
-    hi = t.max if t is not None else None
-    unit = t.unit if t is not None else foods.units.get(nut, "")
-    return _nutrient_total(nut, unit, amount, unknown, lo, hi, tolerance)
-
-
-def _nutrient_total(
-    nut: str, unit: str, amount: float, unknown: int, lo: float | None, hi: float | None, tolerance: float
-) -> NutrientTotal:
-    """A total against its minimum (met within ``tolerance``, the solver's) and maximum."""
-    return NutrientTotal(
-        nutrient=nut,
-        unit=unit,
-        amount=round(amount, 6),
-        min=lo,
-        max=hi,
-        pct_of_min=_pct(amount, lo),
-        met=lo is None or amount >= lo * (1 - tolerance),
-        unknown_items=unknown,
-    )
-
-
-def _week_totals(day_plans: list[DayPlan], tolerance: float) -> dict[str, NutrientTotal]:
-    n = len(day_plans)
-    return {
-        nut: _nutrient_total(
-            nut,
-            first.unit,
-            sum(dp.totals[nut].amount for dp in day_plans) / n,
-            sum(dp.totals[nut].unknown_items for dp in day_plans),
-            first.min,
-            first.max,
-            tolerance,
-        )
-        for nut, first in day_plans[0].totals.items()
-    }
-
-
-def _shortfalls(
-    day_plans: list[DayPlan],
-    week_totals: dict[str, NutrientTotal] | None,
-    targets: Targets,
-    rules: PlanRules,
-    foods: FoodTable,
-    elig,
-) -> list[Shortfall]:
-    out = []
-    for nut, t in sorted(targets.items.items(), key=lambda kv: (-kv[1].priority, kv[0])):
-        if not t.min:
-            continue
-        if nut in rules.weekly_nutrients and week_totals is not None:
-            scopes = [("week average", week_totals[nut])]
-        else:
-            scopes = [(f"day {dp.index}", dp.totals[nut]) for dp in day_plans]
-        for scope, total in scopes:
-            if total.met:
-                continue
-            out.append(
-                explain_shortfall(
-                    t,
-                    scope,
-                    t.min,
-                    total.amount,
-                    table=foods,
-                    allowed=elig.allowed,
-                    blocked=elig.blocked,
-                    energy_max=rules.energy_max,
-                )
-            )
     return out
 
 

@@ -1,0 +1,129 @@
+"""A plan's nutrient totals, recomputed from the food table: per day, as a week's average, and the
+shortfalls they leave against the targets (each explained).
+
+Used by the planner after solving and by anything that changes a plan's items afterwards (an edit,
+a re-plan), so totals always come from the food data, never from the solver's own numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+from mealplan.food_data.table import FoodTable
+from mealplan.optimizer.explain import explain_shortfall
+from mealplan.optimizer.meals import MACRO_KCAL
+from mealplan.optimizer.plan import DayPlan, NutrientTotal, PlanItem, PlanRules, Shortfall, SlotPlan
+from mealplan.optimizer.targets import Targets
+
+MACROS = ("protein", "fat", "carbohydrate")
+
+
+def day_plan(d: int, slots: list[SlotPlan], foods: FoodTable, targets: Targets, rules: PlanRules) -> DayPlan:
+    """A day's plan from its meals: totals for every targeted nutrient, recomputed from the table."""
+    all_items = [i for s in slots for i in s.items]
+    used = sorted({i.food_id for i in all_items})
+    rows = foods.rows.take(used)
+    totals = {}
+    for nut in sorted(set(targets.items) | {"energy", *MACROS}):
+        per_100g = dict(zip(used, rows[nut].astype(float).tolist(), strict=True)) if nut in rows else {}
+        amount, unknown = 0.0, 0
+        for it in all_items:
+            a, missing = _amount(per_100g, it)
+            amount += a
+            unknown += missing
+        totals[nut] = _total(nut, amount, unknown, targets.items.get(nut), foods, rules.met_tolerance)
+    energy = totals["energy"].amount
+    macros = {m: round(100.0 * totals[m].amount * MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS}
+    return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
+
+
+def _amount(per_100g: dict[str, float], item: PlanItem) -> tuple[float, int]:
+    """An item's amount of a nutrient (0 and one unknown item when the food's value is unknown)."""
+    value = per_100g.get(item.food_id)
+    if value is None or math.isnan(value):
+        return 0.0, 1
+    return float(value) * item.grams / 100.0, 0
+
+
+def _pct(amount: float, lo: float | None) -> float | None:
+    """Percent of a minimum; None without a minimum or when it is too small to divide by (1e-308)."""
+    if not lo:
+        return None
+    pct = 100.0 * amount / lo
+    return round(pct, 3) if math.isfinite(pct) else None
+
+
+def _total(nut: str, amount: float, unknown: int, t, foods: FoodTable, tolerance: float) -> NutrientTotal:
+    lo = t.min if t is not None and t.min else None
+    hi = t.max if t is not None else None
+    unit = t.unit if t is not None else foods.units.get(nut, "")
+    return _nutrient_total(nut, unit, amount, unknown, lo, hi, tolerance)
+
+
+def _nutrient_total(
+    nut: str, unit: str, amount: float, unknown: int, lo: float | None, hi: float | None, tolerance: float
+) -> NutrientTotal:
+    """A total against its minimum (met within ``tolerance``, the solver's) and maximum."""
+    return NutrientTotal(
+        nutrient=nut,
+        unit=unit,
+        amount=round(amount, 6),
+        min=lo,
+        max=hi,
+        pct_of_min=_pct(amount, lo),
+        met=lo is None or amount >= lo * (1 - tolerance),
+        unknown_items=unknown,
+    )
+
+
+def week_average(day_plans: list[DayPlan], tolerance: float) -> dict[str, NutrientTotal]:
+    """The daily average over the plan's days of each total, against the same bounds."""
+    n = len(day_plans)
+    return {
+        nut: _nutrient_total(
+            nut,
+            first.unit,
+            sum(dp.totals[nut].amount for dp in day_plans) / n,
+            sum(dp.totals[nut].unknown_items for dp in day_plans),
+            first.min,
+            first.max,
+            tolerance,
+        )
+        for nut, first in day_plans[0].totals.items()
+    }
+
+
+def shortfalls_of(
+    day_plans: list[DayPlan],
+    week_totals: dict[str, NutrientTotal] | None,
+    targets: Targets,
+    rules: PlanRules,
+    foods: FoodTable,
+    elig,
+) -> list[Shortfall]:
+    """Every target minimum a plan misses, most important first, each with why (``elig``: the
+    eligibility of foods, from :func:`optimizer.candidates.eligible_foods`)."""
+    out = []
+    for nut, t in sorted(targets.items.items(), key=lambda kv: (-kv[1].priority, kv[0])):
+        if not t.min:
+            continue
+        if nut in rules.weekly_nutrients and week_totals is not None:
+            scopes = [("week average", week_totals[nut])]
+        else:
+            scopes = [(f"day {dp.index}", dp.totals[nut]) for dp in day_plans]
+        for scope, total in scopes:
+            if total.met:
+                continue
+            out.append(
+                explain_shortfall(
+                    t,
+                    scope,
+                    t.min,
+                    total.amount,
+                    table=foods,
+                    allowed=elig.allowed,
+                    blocked=elig.blocked,
+                    energy_max=rules.energy_max,
+                )
+            )
+    return out
