@@ -115,7 +115,8 @@ def realism(base: Path | None, profiles: list[str], tmp: Path) -> dict[int, Coun
     """Meal figures over every plan (day and week) of ``profiles``."""
     from mealplan.food_data.table import load_bundled
     from mealplan.optimizer.plan import MealRules
-    from mealplan.optimizer.verify import load_plan, verify_plan
+    from mealplan.optimizer.plan_files import load_plan
+    from mealplan.optimizer.verify import verify_plan
     from mealplan.optimizer.verify_meals import meal_rule_problems
 
     table = load_bundled()

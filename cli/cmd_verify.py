@@ -40,7 +40,8 @@ def verify(
       mealplan verify week.json
     """
     from mealplan.food_data.loading import load_tables
-    from mealplan.optimizer.verify import load_plan, plan_tables, verify_plan
+    from mealplan.optimizer.plan_files import load_plan, plan_tables
+    from mealplan.optimizer.verify import verify_plan
 
     plan = load_plan(plan_path)
     paths, bundled = plan_tables(plan, foods_paths, no_bundled)

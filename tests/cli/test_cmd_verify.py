@@ -120,7 +120,7 @@ def test_saved_plan_fixture_is_read(tmp_path):
     fixture = ROOT / "tests" / "fixtures" / "plan_week.json"
     if not fixture.exists():
         pytest.skip("no saved plan fixture in this tree")
-    from mealplan.optimizer.verify import load_plan
+    from mealplan.optimizer.plan_files import load_plan
 
     assert load_plan(fixture).kind == "week"
 
