@@ -19,12 +19,9 @@ def load_table(path: Path | str) -> FoodTable:
     Raises:
         FoodDataError: when the path does not exist or the table has problems.
     """
-    from mealplan.food_data.importers import (  # only when a user table is given
-        is_zip,
-        read_fdc_folder,
-        read_fdc_zip,
-        read_user_csv,
-    )
+    # Imported here: only a command given a user table pays for the readers.
+    from mealplan.food_data.fdc import is_zip, read_fdc_folder, read_fdc_zip
+    from mealplan.food_data.importers import read_user_csv
 
     path = Path(path)
     if path.is_dir():
@@ -41,7 +38,7 @@ def load_table(path: Path | str) -> FoodTable:
 def load_tables(paths: list[Path], bundled: bool = True) -> FoodTable:
     """The food table a command works on: the bundled table (unless ``bundled`` is false) plus ``paths``.
 
-    Each path is a user CSV file, or a FoodData Central folder or ``.zip`` (see :mod:`food_data.importers`).
+    Each path is a user CSV file, or a FoodData Central folder or ``.zip`` (see :mod:`food_data.importers` and :mod:`food_data.fdc`).
     Food ids must be unique across all tables; a nutrient must have the same unit in every table
     that has it; all tables must share one basis, so a table whose amounts are not per 100 g can
     only be used without the bundled table.

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data import importers
-from mealplan.food_data.importers import read_fdc_folder, read_user_csv
+from mealplan.food_data.fdc import is_zip, read_fdc_folder, read_fdc_zip
+from mealplan.food_data.importers import read_user_csv
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, read_sr24
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -478,9 +479,9 @@ def zip_fdc(tmp_path: Path, top: str | None = "FoodData_Central_sr_legacy_food_c
 
 @pytest.mark.parametrize("top", ["FoodData_Central_sr_legacy_food_csv_2018-04", None])
 def test_fdc_zip_reads_like_the_folder(tmp_path: Path, classify_calls: list, top: str | None) -> None:
-    from_zip = importers.read_fdc_zip(zip_fdc(tmp_path, top))
+    from_zip = read_fdc_zip(zip_fdc(tmp_path, top))
     from_folder = read_fdc_folder(FDC)
-    assert importers.is_zip(tmp_path / f"{top or 'flat'}.zip") and not importers.is_zip(FDC / "food.csv")
+    assert is_zip(tmp_path / f"{top or 'flat'}.zip") and not is_zip(FDC / "food.csv")
     assert list(from_zip.foods.index) == list(from_folder.foods.index)
     numbers = [c for c in from_folder.foods.columns if c != "source"]
     pd.testing.assert_frame_equal(from_zip.foods[numbers], from_folder.foods[numbers])
@@ -501,7 +502,7 @@ def test_fdc_zip_problems_name_the_file_inside_the_zip(tmp_path: Path, classify_
     lines[2] = lines[2].replace('"0.39"', '"lots"')
     path = zip_fdc(tmp_path, **{"food_nutrient.csv": "\n".join(lines) + "\n", "nutrient.csv": ""})
     with pytest.raises(FoodDataError) as err:
-        importers.read_fdc_zip(path)
+        read_fdc_zip(path)
     inside = f"{path}/FoodData_Central_sr_legacy_food_csv_2018-04"
     assert f"{inside}/nutrient.csv: the file is empty" in err.value.problems
 
@@ -513,8 +514,8 @@ def test_a_zip_without_fdc_files_or_not_a_zip(tmp_path: Path) -> None:
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("holiday/readme.txt", "hello")
     with pytest.raises(FoodDataError, match=r"photos\.zip is not a FoodData Central CSV zip file: no food\.csv"):
-        importers.read_fdc_zip(other)
+        read_fdc_zip(other)
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(FoodDataError, match=r"broken\.zip: not a readable zip file"):
-        importers.read_fdc_zip(broken)
+        read_fdc_zip(broken)

@@ -10,7 +10,7 @@ import pytest
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data import table as table_module
-from mealplan.food_data.importers import read_fdc_folder
+from mealplan.food_data.fdc import read_fdc_folder
 from mealplan.food_data.loading import load_table, load_tables
 from mealplan.food_data.table import SR24_SOURCE
 from tests.food_data.test_importers import EXAMPLE, FDC, FIXTURES, fake_classifier
