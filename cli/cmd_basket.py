@@ -65,7 +65,8 @@ def basket(
     Exit codes: 0 optimum found; 2 bad input; 3 the bounds conflict (the message names them).
     """
     from mealplan.cli.common import load_foods
-    from mealplan.optimizer.basket import build_basket_model, load_basket_targets, parse_food_bound, solve_basket
+    from mealplan.optimizer.basket import build_basket_model, solve_basket
+    from mealplan.optimizer.basket_targets import load_basket_targets, parse_food_bound
 
     targets = load_basket_targets(targets_path).with_food_bounds([parse_food_bound(b) for b in bounds])
     table = load_foods(foods_paths, no_bundled)

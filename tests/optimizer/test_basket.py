@@ -16,15 +16,13 @@ from pydantic import ValidationError
 
 from mealplan.errors import ConfigError, ConflictError, FoodDataError, InputError
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.optimizer.basket import (
-    BasketResult,
+from mealplan.optimizer.basket import BasketResult, build_basket_model, solve_basket
+from mealplan.optimizer.basket_targets import (
     BasketTargets,
     FoodBound,
     NutrientBound,
-    build_basket_model,
     load_basket_targets,
     parse_food_bound,
-    solve_basket,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,8 @@ from mealplan.cli.main import cli
 from mealplan.errors import ConflictError, MealplanError, SolverError
 from mealplan.food_data.table import FoodTable, load_bundled
 from mealplan.optimizer import expr
-from mealplan.optimizer.basket import BasketTargets, NutrientBound, solve_basket
+from mealplan.optimizer.basket import solve_basket
+from mealplan.optimizer.basket_targets import BasketTargets, NutrientBound
 from mealplan.optimizer.plan import SolveStatus
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.profile import profile_from_dict

@@ -29,7 +29,8 @@ from mealplan.food_data.matching import food_matches
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.table import FoodTable, load_bundled
 from mealplan.food_data.vocab import ALLERGENS, DIET_LEVEL, DIETS, SLOTS, split_tags
-from mealplan.optimizer.basket import BasketTargets, NutrientBound, solve_basket
+from mealplan.optimizer.basket import solve_basket
+from mealplan.optimizer.basket_targets import BasketTargets, NutrientBound
 from mealplan.optimizer.plan import Plan, SolveStatus
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.profile import Profile, profile_from_dict
