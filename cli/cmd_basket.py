@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.numbers import fmt_exact
 
 
 @click.command()
@@ -94,18 +95,28 @@ def _csv(result: Any) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["section", "id", "name", "amount", "unit", "grams", "cost", "min", "max", "binding", "shadow_price"])
     for f in result.foods:
-        w.writerow(["food", f.food_id, f.name, f"{f.amount:.6g}", f.basis, _g(f.grams), _g(f.cost), "", "", "", ""])
+        w.writerow(
+            [
+                "food",
+                f.food_id,
+                f.name,
+                f"{f.amount:.6g}",
+                f.basis,
+                fmt_exact(f.grams),
+                fmt_exact(f.cost),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     for n in result.nutrients:
         w.writerow(
-            ["nutrient", n.nutrient, n.name, f"{n.amount:.6g}", n.unit, "", "", _g(n.min), _g(n.max)]
-            + [n.binding or "", _g(n.shadow_price)]
+            ["nutrient", n.nutrient, n.name, f"{n.amount:.6g}", n.unit, "", "", fmt_exact(n.min), fmt_exact(n.max)]
+            + [n.binding or "", fmt_exact(n.shadow_price)]
         )
     w.writerow(["objective", result.objective, "", f"{result.objective_value:.6g}", result.objective_unit])
     return buf.getvalue()
-
-
-def _g(v: float | None) -> str:
-    return "" if v is None else f"{v:.6g}"
 
 
 def _tables(result: Any) -> list[Any]:
@@ -116,11 +127,19 @@ def _tables(result: Any) -> list[Any]:
         head += f" (cost {result.cost:.6g})"
     foods = Table("food", "name", "amount", "basis", "grams", "cost", title="Foods chosen", title_justify="left")
     for f in result.foods:
-        foods.add_row(f.food_id, f.name, f"{f.amount:.4g}", f.basis, _g(f.grams), _g(f.cost))
+        foods.add_row(f.food_id, f.name, f"{f.amount:.4g}", f.basis, fmt_exact(f.grams), fmt_exact(f.cost))
     nuts = Table("nutrient", "total", "min", "max", "unit", "binding", "shadow price", title="Nutrients")
     nuts.title_justify = "left"
     for n in result.nutrients:
-        nuts.add_row(n.nutrient, f"{n.amount:.4g}", _g(n.min), _g(n.max), n.unit, n.binding or "", _g(n.shadow_price))
+        nuts.add_row(
+            n.nutrient,
+            f"{n.amount:.4g}",
+            fmt_exact(n.min),
+            fmt_exact(n.max),
+            n.unit,
+            n.binding or "",
+            fmt_exact(n.shadow_price),
+        )
     notes = [f"{len(result.foods)} of {result.candidates} candidate foods used; solved by {result.solver}."]
     notes += result.notes
     return [head, foods, nuts, "\n".join(notes)]

@@ -13,6 +13,7 @@ import click
 
 from mealplan.cli.common import dishes_option, emit, format_option, output_option, show
 from mealplan.food_data.vocab import KEY_NUTRIENTS
+from mealplan.numbers import fmt_amount
 
 # A dish summary shows energy and protein, then the key nutrients.
 DISH_NUTRIENTS = ("energy", "protein", *KEY_NUTRIENTS)
@@ -109,7 +110,7 @@ def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[P
         ]
         for i in detail["ingredients"]
     ]
-    nuts = [[n["nutrient"], _fmt(n["amount"]), n["unit"], n["unknown_for"]] for n in detail["nutrients"]]
+    nuts = [[n["nutrient"], fmt_amount(n["amount"]), n["unit"], n["unknown_for"]] for n in detail["nutrients"]]
     show(
         [
             head,
@@ -204,10 +205,6 @@ def _detail(library: Any, dish: Any) -> dict[str, Any]:
         "allergens_with_optional": list(facts.allergens), "portion_g": facts.grams, "ingredients": ings,
         "nutrients": nutrients, "source": library.sources.get(dish.id),
     }  # fmt: skip
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 or value == 0 else f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
 
 
 def _rich_table(heads: list[str], rows: list[list[str]], title: str) -> Any:

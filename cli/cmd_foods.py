@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from mealplan.cli.common import emit, format_option, load_foods, output_option, show, with_foods_options
+from mealplan.numbers import fmt_amount
 
 SHORT_NAMES = {
     "energy": "kcal",
@@ -79,7 +80,9 @@ def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -
         _emit_csv(rows, output, ["id", "name", "category", "serving", "serving_g", *nutrients])
     else:
         heads = ["id", "name", "category", "serving"] + [_label(table, n) for n in nutrients]
-        cells = [[r["id"], r["name"], r["category"], r["serving"]] + [_fmt(r[n]) for n in nutrients] for r in rows]
+        cells = [
+            [r["id"], r["name"], r["category"], r["serving"]] + [fmt_amount(r[n]) for n in nutrients] for r in rows
+        ]
         show([_rich_table(heads, cells, "Foods"), footer], output)
 
 
@@ -234,14 +237,6 @@ def _nutrient(table: Any, text: str) -> str:
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value == 0 or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.3f}"
-
-
 def _label(table: Any, nutrient: str) -> str:
     from mealplan.food_data.nutrients import BY_ID
 
@@ -270,7 +265,7 @@ def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
     serving = d["serving"]["name"]
     same = serving == table.basis  # no separate per-serving column when the serving is the basis
     nutrients = [
-        [n["name"], n["unit"], _fmt(n["per_basis"])] + ([] if same else [_fmt(n["per_serving"])])
+        [n["name"], n["unit"], fmt_amount(n["per_basis"])] + ([] if same else [fmt_amount(n["per_serving"])])
         for n in d["nutrients"]
     ]
     info = (
@@ -291,7 +286,9 @@ def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
         from mealplan.food_data.queries import SEARCH_NUTRIENTS
 
         keys = [n for n in SEARCH_NUTRIENTS if n in table.units]
-        rows = [[m["measure"], f"{m['grams']:g}"] + [_fmt(m["nutrients"].get(n)) for n in keys] for m in d["measures"]]
+        rows = [
+            [m["measure"], f"{m['grams']:g}"] + [fmt_amount(m["nutrients"].get(n)) for n in keys] for m in d["measures"]
+        ]
         out.append(
             _rich_table(["household measure", "g"] + [_label(table, n) for n in keys], rows, "Per household measure")
         )

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from mealplan.cli.common import emit, format_option, output_option, show
+from mealplan.numbers import fmt_exact
 
 CSV_FIELDS = (
     "nutrient",
@@ -78,10 +79,6 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
         show(_renderables(tg, flags, DISCLAIMER), output)
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.4g}"
-
-
 def _csv(tg: Any) -> str:
     """Energy first, then one row per nutrient."""
     buf = io.StringIO()
@@ -94,7 +91,7 @@ def _csv(tg: Any) -> str:
     )  # fmt: skip
     for t in tg.items.values():
         row = t.model_dump()
-        row.update(min=_num(t.min), max=_num(t.max), priority=f"{t.priority:g}")
+        row.update(min=fmt_exact(t.min, 4), max=fmt_exact(t.max, 4), priority=f"{t.priority:g}")
         writer.writerow({k: row[k] for k in CSV_FIELDS})
     return buf.getvalue()
 
@@ -125,7 +122,7 @@ def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
         style = "bold" if t.suspected else None
         table.add_row(
             f"{t.name}{' ' + mark.strip() if mark else ''}",
-            _num(t.min), _num(t.max), t.unit, f"{t.priority:.3g}", t.min_source, t.max_source,
+            fmt_exact(t.min, 4), fmt_exact(t.max, 4), t.unit, f"{t.priority:.3g}", t.min_source, t.max_source,
             style=style,
         )  # fmt: skip
     out += [table, Text(disclaimer, style="italic")]

@@ -22,8 +22,9 @@ from pydantic import BaseModel, ConfigDict
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
+from mealplan.numbers import fmt_exact
 from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
-from mealplan.optimizer.verify_foods import FoodLevelChecks, _fmt, _where
+from mealplan.optimizer.verify_foods import FoodLevelChecks, _where
 from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
 from mealplan.optimizer.verify_totals import AMOUNT_ABS, MACRO_KCAL, TotalsChecks
 
@@ -242,20 +243,20 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
             if item.category != category:
                 self.add("items", where, f"category {item.category!r} differs from the food table's {category!r}")
             if not item.grams > 0:
-                self.add("items", where, f"grams {_fmt(item.grams)} must be more than 0")
+                self.add("items", where, f"grams {fmt_exact(item.grams)} must be more than 0")
             if not self.close(item.grams, item.servings * item.serving_g):
                 self.add(
                     "items",
                     where,
-                    f"grams {_fmt(item.grams)} != servings {_fmt(item.servings)} x serving_g "
-                    f"{_fmt(item.serving_g)} = {_fmt(item.servings * item.serving_g)}",
+                    f"grams {fmt_exact(item.grams)} != servings {fmt_exact(item.servings)} x serving_g "
+                    f"{fmt_exact(item.serving_g)} = {fmt_exact(item.servings * item.serving_g)}",
                 )
             serving_g = food.get("serving_g")
             if serving_g is not None and not pd.isna(serving_g) and not self.close(item.serving_g, float(serving_g)):
                 self.add(
                     "items",
                     where,
-                    f"serving_g {_fmt(item.serving_g)} differs from the food table's {_fmt(serving_g)}",
+                    f"serving_g {fmt_exact(item.serving_g)} differs from the food table's {fmt_exact(serving_g)}",
                 )
             source = str(food.get("source", ""))
             if sources and source not in sources:
@@ -336,21 +337,21 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
             self.add(
                 "budget",
                 "plan",
-                f"cost {_fmt(p.cost)} differs from the items' daily average {_fmt(sum(daily) / len(daily))}",
+                f"cost {fmt_exact(p.cost)} differs from the items' daily average {fmt_exact(sum(daily) / len(daily))}",
             )
         if budget is None:
             return
         if p.cost is None:
-            self.add("budget", "plan", f"a budget of {_fmt(budget)} a day is set but the plan has no cost")
+            self.add("budget", "plan", f"a budget of {fmt_exact(budget)} a day is set but the plan has no cost")
             return
         if self.above(p.cost, budget):
-            self.add("budget", "plan", f"cost {_fmt(p.cost)} a day is above the budget {_fmt(budget)}")
+            self.add("budget", "plan", f"cost {fmt_exact(p.cost)} a day is above the budget {fmt_exact(budget)}")
         for day, cost in zip(p.days, daily, strict=True):
             if self.above(cost, budget):
                 self.add(
                     "budget",
                     _where(day),
-                    f"the items cost {_fmt(cost)}, above the budget {_fmt(budget)} a day",
+                    f"the items cost {fmt_exact(cost)}, above the budget {fmt_exact(budget)} a day",
                 )
 
     def _check_status(self) -> None:

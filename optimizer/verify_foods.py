@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from mealplan.food_data.vocab import MAIN_MEALS, family
+from mealplan.numbers import fmt_exact
 from mealplan.optimizer.plan import DayPlan, PlanItem
 
 SHARE_SLACK = 0.01  # slot energy share: one percentage point
@@ -36,10 +37,6 @@ def _kind(slot_name: str) -> str:
     return slot_name.rstrip("0123456789")
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.6g}"
-
-
 class FoodLevelChecks:
     """Checks of portions, meal structure and variety over a plan's foods (see the module doc)."""
 
@@ -55,7 +52,7 @@ class FoodLevelChecks:
                 self.add(
                     "portions",
                     where,
-                    f"{_fmt(item.servings)} servings is below the minimum portion {_fmt(lo)}",
+                    f"{fmt_exact(item.servings)} servings is below the minimum portion {fmt_exact(lo)}",
                 )
             if step > 0:
                 k = item.servings / step
@@ -63,7 +60,7 @@ class FoodLevelChecks:
                     self.add(
                         "portions",
                         where,
-                        f"{_fmt(item.servings)} servings is not a multiple of the portion step {_fmt(step)}",
+                        f"{fmt_exact(item.servings)} servings is not a multiple of the portion step {fmt_exact(step)}",
                     )
 
     def _check_food_max_g(self) -> None:
@@ -80,7 +77,7 @@ class FoodLevelChecks:
                     self.add(
                         "food_max_g",
                         f"day {day.index}, {fid} ({food.get('name', '')})",
-                        f"{_fmt(g)} g in the day is above the food's maximum {_fmt(float(food['max_g']))} g",
+                        f"{fmt_exact(g)} g in the day is above the food's maximum {fmt_exact(float(food['max_g']))} g",
                     )
 
     def _rule_slots(self) -> Iterable[tuple[DayPlan, object, list[PlanItem]]]:

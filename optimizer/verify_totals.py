@@ -9,8 +9,9 @@ it uses.
 
 from __future__ import annotations
 
+from mealplan.numbers import fmt_exact
 from mealplan.optimizer.plan import DayPlan, NutrientTotal
-from mealplan.optimizer.verify_foods import _fmt, _where
+from mealplan.optimizer.verify_foods import _where
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 AMDR_SLACK_POINTS = 0.5  # percent of energy
@@ -53,7 +54,7 @@ class TotalsChecks:
         if lo is not None:
             met = not self.short_of(amount, lo)
             if given.met != met and not self.close(amount, lo, abs_tol=AMOUNT_ABS + self.tol * abs(lo)):
-                self.add(check, where, f"{nut}: met is {given.met} but {_fmt(amount)} vs min {_fmt(lo)}")
+                self.add(check, where, f"{nut}: met is {given.met} but {fmt_exact(amount)} vs min {fmt_exact(lo)}")
             if given.pct_of_min is not None and not self.close(given.pct_of_min, 100.0 * amount / lo, PCT_ABS):
                 self.add(
                     check,
@@ -147,7 +148,7 @@ class TotalsChecks:
                     self.add(
                         "nutrient_max",
                         _where(day),
-                        f"{nut} {_fmt(amount)} {t.unit} is above the maximum {_fmt(t.max)} {t.unit} "
+                        f"{nut} {fmt_exact(amount)} {t.unit} is above the maximum {fmt_exact(t.max)} {t.unit} "
                         f"({t.max_source}){weekly}",
                     )
 
@@ -159,7 +160,7 @@ class TotalsChecks:
                 self.add(
                     "energy_range",
                     _where(day),
-                    f"energy {_fmt(e)} kcal is outside {_fmt(lo)}-{_fmt(hi)} kcal",
+                    f"energy {fmt_exact(e)} kcal is outside {fmt_exact(lo)}-{fmt_exact(hi)} kcal",
                 )
 
     def _check_amdr(self) -> None:
@@ -191,14 +192,14 @@ class TotalsChecks:
                     self.add(
                         "food_groups",
                         _where(day),
-                        f"{cat}: {_fmt(grams[cat])} g is above the daily maximum {_fmt(limit)} g",
+                        f"{cat}: {fmt_exact(grams[cat])} g is above the daily maximum {fmt_exact(limit)} g",
                     )
             for cat, limit in sorted(self.rules.group_min_g.items()):
                 if self.below(grams.get(cat, 0.0), limit):
                     self.add(
                         "food_groups",
                         _where(day),
-                        f"{cat}: {_fmt(grams.get(cat, 0.0))} g is below the daily minimum {_fmt(limit)} g",
+                        f"{cat}: {fmt_exact(grams.get(cat, 0.0))} g is below the daily minimum {fmt_exact(limit)} g",
                     )
 
     def _check_shortfalls(self) -> None:
@@ -234,13 +235,15 @@ class TotalsChecks:
             target, achieved = expected[key]
             short = target - achieved
             if not self.close(s.target, target):
-                self.add("shortfalls", where, f"target {_fmt(s.target)} differs from the minimum {_fmt(target)}")
+                self.add(
+                    "shortfalls", where, f"target {fmt_exact(s.target)} differs from the minimum {fmt_exact(target)}"
+                )
             if abs(s.short_by - short) > SHORT_BY_TOLERANCE * short + AMOUNT_ABS:
                 self.add(
                     "shortfalls",
                     where,
-                    f"short_by {_fmt(s.short_by)} {s.unit} should be {_fmt(short)} (minimum {_fmt(target)}, "
-                    f"achieved {_fmt(achieved)})",
+                    f"short_by {fmt_exact(s.short_by)} {s.unit} should be {fmt_exact(short)} "
+                    f"(minimum {fmt_exact(target)}, achieved {fmt_exact(achieved)})",
                 )
         for (nut, scope), (target, achieved) in expected.items():
             if (nut, scope) not in listed:
@@ -248,6 +251,6 @@ class TotalsChecks:
                 self.add(
                     "shortfalls",
                     f"{nut} ({scope})",
-                    f"{_fmt(achieved)} {unit} is below the minimum {_fmt(target)} {unit} "
+                    f"{fmt_exact(achieved)} {unit} is below the minimum {fmt_exact(target)} {unit} "
                     "but the plan lists no shortfall",
                 )

@@ -20,6 +20,7 @@ technical notes for a dietitian.
 
 from __future__ import annotations
 
+from mealplan.numbers import fmt_amount
 from mealplan.report.html import render_html
 from mealplan.report.markdown import render_markdown
 from mealplan.report.meals import SLOT_LABELS, MealView, day_meals, day_number, meal_view
@@ -32,7 +33,6 @@ from mealplan.report.nutrients import (
     ShortfallGroup,
     Source,
     coverage,
-    fmt_amount,
     key_nutrients,
     nutrient_order,
     nutrient_sources,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from mealplan.food_data.names import short_name
 from mealplan.food_data.vocab import KEY_NUTRIENTS
+from mealplan.numbers import fmt_amount
 from mealplan.report.meals import day_number
 
 if TYPE_CHECKING:
@@ -52,22 +53,6 @@ NUTRIENT_NOTES: dict[str, str] = {
     "vitamin_e": "Found in sunflower seeds, almonds, vegetable oils and leafy greens.",
     "niacin": "Found in peanuts, whole grains, fish, poultry and mushrooms.",
 }
-
-
-def fmt_amount(value: float | None, unit: str = "") -> str:
-    """A nutrient amount for people: ``1,234 mg``, ``17.4 µg``, ``2.88 µg``, ``0.9 mg``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    a = abs(value)
-    if a >= 100:
-        text = f"{value:,.0f}"
-    elif a >= 10:
-        text = f"{value:.1f}".rstrip("0").rstrip(".")
-    elif a == 0:
-        text = "0"
-    else:
-        text = f"{value:.3g}"
-    return f"{text} {unit}".strip()
 
 
 def pct_text(value: float | None) -> str:

@@ -1,4 +1,8 @@
-"""Terminal and CSV rendering of plans (rich tables). HTML and Markdown live beside it in mealplan.report."""
+"""Terminal and CSV rendering of plans (rich tables). HTML and Markdown live beside it in mealplan.report;
+the nutrient table reads the same view (:func:`mealplan.report.view.build_view`) as they do.
+
+Imported only when a plan is rendered for the terminal or as CSV, so its imports (rich) sit at the top.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,18 @@ import csv
 import io
 from typing import Any
 
-from mealplan.food_data.vocab import KEY_NUTRIENTS
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
 
-
-def day_number(plan: Any, day: Any) -> int:
-    from mealplan.report.meals import day_number as number
-
-    return number(plan, day)
-
-
-def _fmt(value: float | None, digits: int = 3) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+from mealplan.food_data.names import short_name
+from mealplan.report.meals import day_meals, day_number, meal_view
+from mealplan.report.nutrients import STATUS_WORDS
+from mealplan.report.view import build_view
 
 
 def red_flag_panel(red_flags: list[Any], disclaimer: str) -> list[Any]:
     """Red flags first (a red panel), then the disclaimer."""
-    from rich.panel import Panel
-
     out: list[Any] = []
     if red_flags:
         body = "\n".join(f"• {f.message}\n  {f.advice}" for f in red_flags)
@@ -33,12 +30,8 @@ def red_flag_panel(red_flags: list[Any], disclaimer: str) -> list[Any]:
     return out
 
 
-def _day_table(plan: Any, day: Any, escape: Any) -> Any:
+def _day_table(plan: Any, day: Any) -> Any:
     """One day's meals: slot, the meal's title (bold) and portion, its method, ingredients and drink."""
-    from rich.table import Table
-
-    from mealplan.report.meals import day_meals
-
     t = Table(title=f"Day {day_number(plan, day)} — {day.energy_kcal:,.0f} kcal", title_justify="left")
     t.add_column("meal")
     t.add_column("dish and ingredients")
@@ -62,16 +55,13 @@ def _day_table(plan: Any, day: Any, escape: Any) -> Any:
 
 def plan_renderables(plan: Any) -> list[Any]:
     """Rich renderables for a Plan: red flags, meals per day, coverage, shortfalls, solve line and notes."""
-    from rich.markup import escape
-    from rich.table import Table
-
     out = red_flag_panel(plan.red_flags, plan.disclaimer)
     if plan.triage and plan.triage.suspected:
         top = ", ".join(s.nutrient for s in plan.triage.suspected[:5])
         out.append(f"Suspected from symptoms and risk factors (discuss and test): [bold]{top}[/bold]")
     for day in plan.days:
-        out.append(_day_table(plan, day, escape))
-    totals = plan.week_totals or plan.days[0].totals
+        out.append(_day_table(plan, day))
+    view = build_view(plan)
     cov = Table(
         title="Nutrients " + ("(daily average over the week)" if plan.week_totals else "(the day)"),
         title_justify="left",
@@ -85,16 +75,14 @@ def plan_renderables(plan: Any) -> list[Any]:
         ("", "left"),
     ):
         cov.add_column(col, justify=just)
-    order = sorted(totals, key=lambda n: (n not in KEY_NUTRIENTS, n))
-    for nut in order:
-        tot = totals[nut]
-        target = plan.targets.items.get(nut)
-        name = target.name if target else nut
-        mark = "" if tot.met else "[red]short[/red]"
-        if target and target.suspected:
+    for b in view.bars:
+        target = plan.targets.items.get(b.nutrient)
+        mark = "[red]short[/red]" if b.status == STATUS_WORDS["short"] else ""
+        if target is not None and target.suspected:
             mark = (mark + " suspected").strip()
-        pct = "" if tot.pct_of_min is None else f"{tot.pct_of_min:.0f} %"
-        cov.add_row(name, f"{_fmt(tot.amount)} {tot.unit}", _fmt(tot.min), pct, _fmt(tot.max), mark)
+        blank = {"–": ""}  # the table leaves a missing target or maximum empty
+        target_text, limit_text = blank.get(b.target, b.target), blank.get(b.limit, b.limit)
+        cov.add_row(escape(b.name), b.amount, target_text, b.pct if target_text else "", limit_text, mark)
     out.append(cov)
     if plan.shortfalls:
         sf = Table(title="Targets not reached, and why", title_justify="left", show_lines=True)
@@ -147,9 +135,6 @@ def plan_csv(plan: Any) -> str:
     any) and the disclaimer, here as ``#`` comment lines before the header
     (``pandas.read_csv(..., comment="#")`` skips them).
     """
-    from mealplan.food_data.names import short_name
-    from mealplan.report.meals import meal_view
-
     buf = io.StringIO()
     for flag in plan.red_flags:
         buf.write(" ".join(f"# See a clinician: {flag.message} {flag.advice}".split()) + "\n")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mealplan.food_data.names import short_name
+from mealplan.numbers import fmt_amount
 from mealplan.report.meals import MealView, day_meals, day_number
 from mealplan.report.nutrients import (
     CLOSE_PCT,
@@ -22,7 +23,6 @@ from mealplan.report.nutrients import (
     _Coverage,
     coverage,
     day_problems,
-    fmt_amount,
     key_nutrients,
     nutrient_order,
     nutrient_sources,
