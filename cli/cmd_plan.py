@@ -7,15 +7,16 @@ from pathlib import Path
 import click
 
 from mealplan.cli.common import dishes_option, emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.db import client_profile, db_option, store_plan
 
 
 @click.command("plan")
 @click.option(
     "--profile",
     "profile_path",
-    required=True,
+    default=None,
     type=click.Path(allow_dash=True, path_type=Path),
-    help="Profile file (YAML, TOML or JSON); '-' reads it from standard input.",
+    help="Profile file (YAML, TOML or JSON); '-' reads it from standard input. Optional with --client.",
 )
 @click.option("--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week.")
 @click.option("--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable).")
@@ -56,12 +57,17 @@ from mealplan.cli.common import dishes_option, emit, format_option, output_optio
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the first day's model (.mps or .lp) for inspection or another solver.",
 )
+@click.option("--client", "client_id", metavar="ID",
+              help="A client in the database: plan with their latest profile (or store --profile as a new "
+              "version) and store the plan in their history.")  # fmt: skip
+@db_option
 @with_foods_options
 @dishes_option
 @format_option(("table", "json", "csv", "md", "html"))
 @output_option
 def plan(
-    profile_path: Path, symptoms, factors, triage_path, foods_paths, no_bundled, dishes_paths, fmt, output, **opts
+    profile_path: Path | None, symptoms, factors, triage_path, foods_paths, no_bundled, dishes_paths, fmt, output,
+    client_id: str | None = None, db_path: Path | None = None, **opts
 ) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
 
@@ -76,20 +82,24 @@ def plan(
     from mealplan.cli.common import load_profile_arg as load_profile
     from mealplan.optimizer.planner import make_plan
 
-    profile = load_profile(profile_path)
+    if profile_path is None and client_id is None:
+        raise click.UsageError("Missing option '--profile' (or '--client ID' to plan for a client in the database).")
+    profile = load_profile(profile_path) if profile_path is not None else client_profile(client_id, db_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)
     triage = _triage(triage_path) if triage_path else None
     foods = load_foods(foods_paths, no_bundled)
     dishes = load_dish_library(dishes_paths, foods) if dishes_paths else None
     result = make_plan(profile, foods, triage=triage, dishes=dishes, **opts)
+    if client_id is not None:
+        store_plan(client_id, db_path, result, profile)
     _render(result, foods, fmt, output)
 
 
 def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
     """The profile with --symptom and --factor terms added (synonyms resolved; unknown ones named)."""
     from mealplan.errors import InputError
-    from mealplan.triage import normalize_terms
+    from mealplan.triage import implies_multiple_groups, normalize_terms
 
     problems: list[str] = []
     found: dict[str, list[str]] = {}
@@ -106,6 +116,8 @@ def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
         update={
             "symptoms": list(dict.fromkeys([*profile.symptoms, *found["symptom"]])),
             "factors": list(dict.fromkeys([*profile.factors, *found["factor"]])),
+            # "body twitching", "cramps all over": the wording says more than one muscle group.
+            "multiple_groups": profile.multiple_groups or implies_multiple_groups(list(symptoms)),
         }
     )
 

@@ -42,6 +42,11 @@ COMMANDS: dict[str, str] = {
     "foods": "mealplan.cli.cmd_foods:foods",
     "dishes": "mealplan.cli.cmd_dishes:dishes",
     "schema": "mealplan.cli.cmd_schema:schema",
+    "clients": "mealplan.cli.cmd_clients:clients",
+    "history": "mealplan.cli.cmd_history:history",
+    "diff": "mealplan.cli.cmd_diff:diff",
+    "edit": "mealplan.cli.cmd_edit:edit",
+    "rescore": "mealplan.cli.cmd_edit:rescore",
 }
 
 ENV_PREFIX = "MEALPLAN"

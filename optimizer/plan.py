@@ -235,6 +235,25 @@ class PlanRules(_Model):
     )
 
 
+class PlanEdit(_Model):
+    """A change a person made to a plan after it was solved (``mealplan edit``, ``rescore``, ``replan``).
+
+    ``verify`` trusts an item an edit names (its amount may be off the portion grid or a dish's
+    range) and still checks every hard rule; a change no edit records is tampering.
+    """
+
+    action: Literal["set", "add", "remove", "replan", "hand"] = Field(
+        description='"set", "add", "remove" an item; "replan" a day or meal; "hand" an item changed in the JSON'
+    )
+    day: int
+    slot: str | None = None
+    food_id: str | None = None
+    grams_before: float | None = None
+    grams_after: float | None = None
+    note: str = ""
+    at: str = Field("", description="when (UTC, ISO 8601)")
+
+
 class Plan(_Model):
     """A day or week meal plan with totals, shortfalls and solve information."""
 
@@ -253,3 +272,7 @@ class Plan(_Model):
     solve: SolveInfo
     food_sources: list[str]
     cost: float | None = None
+    parent_id: str | None = Field(
+        None, description="the plan this one was made from: a stored plan id ('12') or 'sha256:...' of a file"
+    )
+    edits: list[PlanEdit] = Field([], description="changes made after solving, oldest first")

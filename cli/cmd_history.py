@@ -1,0 +1,47 @@
+"""``mealplan history``: a client's stored plans with their key figures; export one as JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mealplan.cli.common import emit, format_option, output_option, show
+from mealplan.cli.db import db_option, open_store
+
+
+@click.command("history")
+@click.argument("client_id", metavar="CLIENT")
+@click.option("--export", "export_id", type=int, metavar="PLAN_ID",
+              help="Write that stored plan's JSON (as `plan --format json` wrote it) instead of the list.")  # fmt: skip
+@db_option
+@format_option(("table", "json"))
+@output_option
+def history(client_id: str, export_id: int | None, db_path: Path | None, fmt: str, output: Path | None) -> None:
+    """List a client's stored plans with their key figures, or export one as JSON.
+
+    \b
+    Example:
+      mealplan history vegan-twitching
+      mealplan history vegan-twitching --export 3 -o week.json
+    """
+    from mealplan.errors import InputError
+    from mealplan.workbench.render import history_renderables
+
+    with open_store(db_path) as store:
+        client = store.client(client_id)
+        if export_id is not None:
+            record = store.plan_record(export_id)
+            if record.client_id != client.id:
+                raise InputError(f"--export {export_id}: plan {export_id} belongs to client {record.client_id!r}, "
+                                 f"not {client.id!r}.")  # fmt: skip
+            emit(store.plan(export_id).model_dump_json(indent=2) + "\n", output)
+            return
+        plans = store.plans(client_id)
+    if fmt == "json":
+        import json
+
+        data = {"client": client.model_dump(), "plans": [p.model_dump() for p in plans]}
+        emit(json.dumps(data, indent=2) + "\n", output)
+        return
+    show(history_renderables(client, plans), output)
