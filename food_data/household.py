@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 
+from mealplan.food_data.names import plural
+
 # Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup".
 FRACTIONS = ((0.0, ""), (1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (3 / 8, "⅜"), (1 / 2, "½"), (5 / 8, "⅝"))
 FRACTIONS += ((2 / 3, "⅔"), (3 / 4, "¾"), (7 / 8, "⅞"), (1.0, ""))
-PLURALS = {
-    word: word + "s"
-    for word in ("cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear")
-}
+FRACTION_VALUES = {glyph: value for value, glyph in FRACTIONS if glyph}  # "⅔" -> 0.667
+# Household units said in the plural for more than one ("2 cups"); "oz", "tbsp" and "g" never are.
+PLURAL_UNITS = frozenset(
+    {"cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear"}
+)
 
 
 def amount_text(value: float) -> str:
@@ -47,8 +50,8 @@ def household(servings: float, serving_name: str, grams: float) -> str:
         first, space, rest = unit.partition(" ")
         word = first.rstrip(",")
         shown = amount_text(_counted(amount) if word in COUNTED else amount)
-        if amount > 1 + 1e-9 and shown != "1" and word in PLURALS:  # "2 cups, diced", but "1 cup" for 1.03
-            unit = PLURALS[word] + first[len(word) :] + space + rest
+        if amount > 1 + 1e-9 and shown != "1" and word in PLURAL_UNITS:  # "2 cups, diced", but "1 cup" for 1.03
+            unit = plural(word) + first[len(word) :] + space + rest
         return f"{shown} {unit} ({grams:.0f} g)"
     counted = serving_name.split(" ", 1)[0].rstrip(",") in COUNTED
     count = amount_text(_counted(servings) if counted else servings)

@@ -74,7 +74,9 @@ def short_name(name: str) -> str:
         tag = " (UV-exposed)"  # the vitamin D is in the UV-exposed kind: that is what to buy
     if parts[0].lower().startswith("cereals ready-to-eat"):
         brand = [p for p in parts[1:] if not _NOISE.match(p)]
-        return (f"{_title_case(brand[-1])} cereal" if brand else "breakfast cereal") + tag
+        brand_name = _title_case(brand[-1]) if brand else ""
+        named = brand_name if brand_name.lower().endswith("cereal") else f"{brand_name} cereal".strip()
+        return (named if brand else "breakfast cereal") + tag
     if len(parts) > 1 and parts[0].lower() in _GENERIC_HEADS:
         parts = parts[1:]
     head, rest = parts[0], [p for p in parts[1:] if not _NOISE.match(p)]
@@ -84,7 +86,11 @@ def short_name(name: str) -> str:
         return f"{words} {rest[0].lower()}{tag}"
     if rest and re.match(r"^(canned|in|with|packed)\b", rest[0].lower()):
         return f"{words} ({rest[0].lower()}){tag}"
+    if rest and re.match(r"^skins?\b", rest[0].lower()):  # "Potatoes, baked, skin": the skins alone
+        return f"{singular(words)} skins{tag}"
     qualifier = rest[0].lower() if rest and len(rest[0].split()) <= 3 else ""
+    if {singular(w) for w in words.split()} <= {singular(w) for w in qualifier.split()}:
+        return qualifier + tag  # "Soup, vegetable soup": "vegetable soup", not "vegetable soup soup"
     return f"{qualifier} {words}".strip() + tag
 
 
@@ -97,3 +103,36 @@ def is_drink(name: str) -> bool:
     ("Milk, reduced fat..." yes; "Cheese, mozzarella, part skim milk" no)."""
     head = name.split(",")[0]
     return bool(_MILK_LIKE.search(head)) and not _NOT_DRINKS.search(name)
+
+
+# --- nouns ---------------------------------------------------------------------------------------
+
+_ES_PLURALS = frozenset({"potato", "tomato", "mango", "sweet potato"})
+_IE_NOUNS = frozenset({"pies", "cookies", "brownies", "smoothies", "veggies"})  # "pie", not "py"
+
+
+def plural(noun: str, n: float = 2) -> str:
+    """``noun`` for ``n`` of them: "2 bananas", "1½ cups", but "1 cup", "½ banana" and "3 oats"."""
+    if n <= 1 or noun.endswith("s"):
+        return noun
+    if noun in _ES_PLURALS:
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def singular(noun: str) -> str:
+    """The singular of an English plural noun ("berries" -> "berry", "potatoes" -> "potato")."""
+    if noun.endswith("ies") and noun not in _IE_NOUNS:
+        return noun[:-3] + "y"
+    if noun.endswith(("oes", "ches", "shes")):
+        return noun[:-2]
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun
+
+
+def head_noun(name: str) -> str:
+    """The thing a USDA name is about, singular and lower case: "Bananas, raw" -> "banana"."""
+    return singular(re.sub(r"\s*\(.*?\)", "", name.split(",")[0]).strip().lower())

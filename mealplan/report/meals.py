@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mealplan.food_data.names import short_name
+from mealplan.food_data.household import FRACTION_VALUES
+from mealplan.food_data.names import plural, short_name, singular
 
 if TYPE_CHECKING:
     from mealplan.optimizer.plan import DayPlan, Plan, PlanItem, SlotPlan
@@ -36,9 +37,41 @@ class IngredientLine:
 
     @property
     def text(self) -> str:
-        # "⅔ cup, chunks" + "pineapple" reads as "⅔ cup pineapple (chunks)".
-        measure, _, how = self.household.partition(", ")
-        return f"{measure} {self.name}" + (f" ({how})" if how else "")
+        return ingredient_text(self.household, self.name)
+
+
+# Volume units a measure's qualifier follows ("1 cup slices", "2 tbsp chopped").
+_VOLUME = re.compile(r"^(?P<amount>\S+) (?P<unit>cups?|tbsp|tsp|tablespoons?|teaspoons?|fl oz) (?P<how>.+)$")
+# Sizes of counted things: the food's name agrees in number with the count ("½ medium banana").
+_SIZES = frozenset({"small", "medium", "large", "extra large", "jumbo", "whole"})
+
+
+def ingredient_text(household: str, name: str) -> str:
+    """A measure and a food as a recipe says them.
+
+    "⅔ cup, chunks" + "pineapple" -> "⅔ cup pineapple (chunks)"; "⅓ cup slices" + "carrots" ->
+    "⅓ cup carrots (slices)"; "½ medium" + "bananas" -> "½ medium banana"; "2 large" + "egg" ->
+    "2 large eggs".
+    """
+    measure, _, how = household.partition(", ")
+    volume = _VOLUME.match(measure)
+    if volume and not how:
+        measure, how = f"{volume['amount']} {volume['unit']}", volume["how"].strip("() ")
+    amount, _, size = measure.partition(" ")
+    if size in _SIZES and name:
+        count = _count(amount)
+        *rest, last = name.split(" ")
+        if count is not None:
+            name = " ".join([*rest, plural(singular(last), count)])
+    return f"{measure} {name}" + (f" ({how})" if how else "")
+
+
+def _count(text: str) -> float | None:
+    """ "1½" -> 1.5, "½" -> 0.5, "2" -> 2.0; None when not a count."""
+    m = re.fullmatch(r"(\d*)([^\d.]?)", text)
+    if not m or not (m[1] or m[2]) or (m[2] and m[2] not in FRACTION_VALUES):
+        return None
+    return float(m[1] or 0) + FRACTION_VALUES.get(m[2], 0.0)
 
 
 @dataclass(frozen=True)

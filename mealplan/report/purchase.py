@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 import re
 
-from mealplan.food_data.names import is_drink, short_name
+from mealplan.food_data.household import FRACTION_VALUES
+from mealplan.food_data.names import head_noun, is_drink, plural, short_name
 
 SECTIONS: dict[str, str] = {
     "produce": "Produce",
@@ -20,26 +21,6 @@ SECTIONS: dict[str, str] = {
 }
 
 GRAMS_PER_LB = 453.592
-
-
-def plural(noun: str, n: float) -> str:
-    if n <= 1 or noun.endswith("s"):
-        return noun
-    if noun in ("potato", "tomato", "mango", "sweet potato"):
-        return noun + "es"
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return noun[:-1] + "ies"
-    return noun + "s"
-
-
-def singular(noun: str) -> str:
-    if noun.endswith("ies"):
-        return noun[:-3] + "y"
-    if noun.endswith(("oes", "ches", "shes")):
-        return noun[:-2]
-    if noun.endswith("s") and not noun.endswith("ss"):
-        return noun[:-1]
-    return noun
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -152,15 +133,12 @@ def unit_measure(measures: list[tuple[str, float]], noun: str) -> tuple[str, flo
     return None
 
 
-_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
-
-
 def serving_unit(serving_name: str, serving_g: float) -> tuple[str, float] | None:
     """A whole-piece unit from a serving such as ``"1 medium"``, ``"2 large"`` or ``"½ fruit"``."""
     m = re.match(r"^\s*(\d+(?:\.\d+)?|[½¼¾⅓⅔])\s+(medium|large|small|whole|fruit|egg)\b", serving_name.lower())
     if not m or serving_g <= 0:
         return None
-    amount = _FRACTIONS.get(m.group(1)) or float(m.group(1))
+    amount = FRACTION_VALUES.get(m.group(1)) or float(m.group(1))
     if amount <= 0:
         return None
     return m.group(2), serving_g / amount
@@ -197,7 +175,7 @@ def purchase_text(
     measures = measures or []
     low = name.lower()
     short = short_name(name)
-    head = singular(re.sub(r"\s*\(.*?\)", "", name.split(",")[0]).strip().lower())
+    head = head_noun(name)
     cat = (category or "").lower()
     canned = "canned" in low
 

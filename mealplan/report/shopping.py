@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
     from mealplan.optimizer.plan import Plan
 
+from mealplan.food_data.names import head_noun
 from mealplan.food_data.purchase import Purchase, merge_key, purchase_form
 from mealplan.report.purchase import (
     COUNTED,
@@ -39,7 +40,6 @@ from mealplan.report.purchase import (
     cooked_text,
     purchase_text,
     serving_unit,
-    singular,
     store_section,
     unit_measure,
 )
@@ -143,7 +143,7 @@ def _buy_key(food_id: str, name: str, category: str = "") -> str:
     """Foods bought as the same thing share a key: whole eggs however cooked, potatoes baked or boiled
     (counted), and near-duplicate products (``merge_key``: three kinds of nonfat milk)."""
     low = name.lower()
-    head = singular(re.sub(r"\s*\(.*?\)", "", name.split(",")[0]).strip().lower())
+    head = head_noun(name)
     noun = COUNTED.get(head)
     if noun and not re.search(r"canned|frozen|dried|juice|dehydrated|powder|mashed|white|yolk", low):
         return f"count:{noun}"
@@ -184,7 +184,7 @@ def _table_measures(foods: FoodTable | None, food_id: str) -> list[tuple[str, fl
 
 
 def _piece_grams(item, foods: FoodTable | None) -> float | None:
-    head = singular(re.sub(r"\s*\(.*?\)", "", item.name.split(",")[0]).strip().lower())
+    head = head_noun(item.name)
     unit = unit_measure(_table_measures(foods, item.food_id) or [], head) or serving_unit(
         item.serving_name, item.serving_g
     )
