@@ -87,11 +87,14 @@ def _ask(given: dict[str, Any]) -> dict[str, Any]:
     from mealplan.triage import normalize_terms
 
     def terms(kind: str):
+        # Checked here so a bad answer is asked again; kept as typed so that a wording such as
+        # "twitching all over" still marks more than one muscle group when the triage runs.
         def proc(text: str) -> list[str]:
             try:
-                return normalize_terms(kind, _split([text]))  # type: ignore[arg-type]
+                normalize_terms(kind, _split([text]))  # type: ignore[arg-type]
             except InputError as exc:
                 raise click.BadParameter(str(exc)) from None
+            return _split([text])
 
         return proc
 
@@ -140,7 +143,7 @@ def _renderables(result) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
-    from mealplan.triage import nutrient_name
+    from mealplan.triage import nutrient_name, urgency_label
 
     def bullets(mark: str, rows: list[tuple[str, str]]) -> Table:
         grid = Table.grid(padding=(0, 1))
@@ -152,8 +155,15 @@ def _renderables(result) -> list[Any]:
 
     out: list[Any] = []
     if result.red_flags:
-        rows = [(f.message, "\n" + f.advice) for f in result.red_flags]
-        out.append(Panel(bullets("!", rows), title="See a clinician first", border_style="red", title_align="left"))
+        # Most urgent first, each led by its urgency ("Urgent: get care today").
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for f in result.red_flags:
+            style = "bold red" if f.urgency == "urgent" else "bold"
+            head = Text(urgency_label(f.urgency).upper() if f.urgency == "urgent" else urgency_label(f.urgency), style)
+            grid.add_row("!", head + Text("\n") + Text(f.message, style="bold") + Text("\n" + f.advice))
+        out.append(Panel(grid, title="See a clinician first", border_style="red", title_align="left"))
     table = Table(title="Nutrients worth discussing and testing", title_justify="left", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("nutrient")

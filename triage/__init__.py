@@ -5,12 +5,16 @@ Only the nutrient registry is used from ``food_data``; no pandas, so importing t
 
 from mealplan.triage.engine import (
     DISCLAIMER,
+    diet_factors,
+    has_findings,
+    implies_multiple_groups,
     knowledge,
     load_knowledge,
     normalize_terms,
     nutrient_name,
     run_triage,
     to_markdown,
+    urgency_label,
     vocabulary,
 )
 from mealplan.triage.models import Reason, RedFlag, SuspectedNutrient, TriageInput, TriageResult
@@ -22,11 +26,15 @@ __all__ = [
     "SuspectedNutrient",
     "TriageInput",
     "TriageResult",
+    "diet_factors",
+    "has_findings",
+    "implies_multiple_groups",
     "knowledge",
     "load_knowledge",
     "normalize_terms",
     "nutrient_name",
     "run_triage",
     "to_markdown",
+    "urgency_label",
     "vocabulary",
 ]

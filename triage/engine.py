@@ -125,15 +125,32 @@ def _check_knowledge(kb: Knowledge) -> list[str]:
                 if key in seen:
                     problems.append(f"{section}.{tid}: synonym '{word}' already stands for '{seen[key]}' in {section}")
                 seen[key] = tid
-    rules: list[tuple[str, When]] = [(f"red_flags.{r.id}", r.when) for r in kb.red_flags]
-    rules += [(f"notes.{n.id}", n.when) for n in kb.notes]
+    rules: list[tuple[str, When]] = [(f"red_flags.{r.id}.when", r.when) for r in kb.red_flags]
+    rules += [(f"notes.{n.id}.when", n.when) for n in kb.notes]
+    rules += [(f"notes.{n.id}.unless", n.unless) for n in kb.notes if n.unless is not None]
+    levels = ", ".join(kb.urgency)
+    problems += [
+        f"red_flags.{r.id}.urgency: unknown level '{r.urgency}'; allowed: {levels}"
+        for r in kb.red_flags
+        if r.urgency not in kb.urgency
+    ]
+    if kb.widespread.symptom not in kb.symptoms:
+        problems.append(f"widespread.symptom: unknown symptom '{kb.widespread.symptom}'")
+    phrase_re = re.compile(r"\b(?:" + "|".join(re.escape(_key(p)) for p in kb.widespread.phrases) + r")\b")
+    problems += [
+        f"symptoms.{tid}: '{word}' contains a widespread phrase; leave it out (the phrase sets multiple groups)"
+        for tid, term in kb.symptoms.items()
+        for word in [tid, *term.synonyms]
+        if phrase_re.search(_key(word))
+    ]
+    problems += [
+        f"diet_factors.{diet}: unknown factor '{fid}'" for diet, fid in kb.diet_factors.items() if fid not in kb.factors
+    ]
     for where, when in rules:
-        problems += [f"{where}.when.symptoms: unknown symptom '{s}'" for s in when.symptoms if s not in kb.symptoms]
-        problems += [f"{where}.when.factors: unknown factor '{f}'" for f in when.factors if f not in kb.factors]
+        problems += [f"{where}.symptoms: unknown symptom '{s}'" for s in when.symptoms if s not in kb.symptoms]
+        problems += [f"{where}.factors: unknown factor '{f}'" for f in when.factors if f not in kb.factors]
         problems += [
-            f"{where}.when.nutrients: '{n}' is not in the nutrients section"
-            for n in when.nutrients
-            if n not in kb.nutrients
+            f"{where}.nutrients: '{n}' is not in the nutrients section" for n in when.nutrients if n not in kb.nutrients
         ]
     for label, ids in (("red_flags", [r.id for r in kb.red_flags]), ("notes", [n.id for n in kb.notes])):
         problems += [f"{label}: id '{i}' is used more than once" for i in sorted({i for i in ids if ids.count(i) > 1})]
@@ -175,14 +192,48 @@ def vocabulary() -> dict[str, dict[str, list[str]]]:
 # --- resolving what people type ---------------------------------------------------------------
 
 
-def _resolve(kind: Kind, terms: list[str]) -> tuple[list[str], list[str]]:
-    """Map terms to ids (first occurrence order, no duplicates); return the ids and the problems."""
+@lru_cache(maxsize=1)
+def _widespread_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for the widespread phrases (longest first) and for filler words at either end."""
+    ws = knowledge().widespread
+    phrases = sorted({_key(p) for p in ws.phrases}, key=len, reverse=True)
+    phrase_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+    filler = "|".join(re.escape(_key(w)) for w in ws.filler) or r"(?!)"
+    filler_re = re.compile(rf"^(?:(?:{filler})\s+)+|(?:\s+(?:{filler}))+$|^(?:{filler})$")
+    return phrase_re, filler_re
+
+
+def _strip_widespread(key: str) -> str | None:
+    """The wording without its widespread phrases ("body twitching" -> "twitching"), or ``None`` if
+    it has none. An empty string means the phrase stood alone ("whole body")."""
+    phrase_re, filler_re = _widespread_patterns()
+    stripped, hits = phrase_re.subn(" ", key)
+    if not hits:
+        return None
+    stripped = re.sub(r"\s+", " ", stripped).strip()
+    return filler_re.sub("", stripped).strip()
+
+
+def _resolve(kind: Kind, terms: list[str]) -> tuple[list[str], list[str], bool]:
+    """Map terms to ids (first occurrence order, no duplicates).
+
+    Returns:
+        The ids, the problems, and whether a symptom's wording says that more than one muscle group
+        is affected (see the knowledge file's ``widespread`` section).
+    """
     index = _index(kind)
     singular, plural = _KIND_NAMES[kind]
     ids: list[str] = []
     problems: list[str] = []
+    widespread = False
     for term in terms:
         key = _key(term)
+        rest = _strip_widespread(key) if kind == "symptom" else None
+        if rest is not None:
+            widespread = True
+            key = rest if rest in index or key not in index else key
+            if not rest:
+                key = _key(knowledge().widespread.symptom)
         if key in index:
             if index[key] not in ids:
                 ids.append(index[key])
@@ -193,7 +244,7 @@ def _resolve(kind: Kind, terms: list[str]) -> tuple[list[str], list[str]]:
         else:
             valid = ", ".join(getattr(knowledge(), _SECTION[kind]))
             problems.append(f"unknown {singular} '{term}'; valid {plural}: {valid}")
-    return ids, problems
+    return ids, problems, widespread
 
 
 _UNKNOWN_MESSAGE = "Unknown symptom or risk factor ('mealplan triage --list' shows every id with its synonyms):"
@@ -213,10 +264,32 @@ def normalize_terms(kind: Kind, terms: list[str]) -> list[str]:
     Raises:
         InputError: Some terms are unknown; each is named with the closest valid id when there is one.
     """
-    ids, problems = _resolve(kind, terms)
+    ids, problems, _ = _resolve(kind, terms)
     if problems:
         raise InputError(_UNKNOWN_MESSAGE, problems)
     return ids
+
+
+def implies_multiple_groups(symptoms: list[str]) -> bool:
+    """Whether the wording of some symptom says more than one muscle group is affected.
+
+    "body twitching", "twitching all over", "cramps in many muscles" or "whole body" do; the words
+    are the knowledge file's ``widespread`` phrases. Unknown terms are ignored here (resolving them
+    reports them).
+
+    Args:
+        symptoms: Symptoms as typed.
+
+    Returns:
+        True when at least one wording is widespread.
+    """
+    return any(_strip_widespread(_key(t)) is not None for t in symptoms if isinstance(t, str))
+
+
+def diet_factors(diet: str | None) -> list[str]:
+    """The risk factors a diet implies for triage (``vegan`` -> ``["vegan"]``; omnivore -> none)."""
+    fid = knowledge().diet_factors.get(diet or "")
+    return [fid] if fid else []
 
 
 # --- scoring ------------------------------------------------------------------------------------
@@ -226,14 +299,67 @@ def _applies(when: When, ctx: dict) -> tuple[bool, list[str]]:
     """Whether a rule applies to the context, and the symptoms/factors that made it apply."""
     matched = [s for s in when.symptoms if s in ctx["symptoms"]]
     matched += [f for f in when.factors if f in ctx["factors"]]
+    age = ctx["age"]
     hit = (
         when.always
         or bool(matched)
         or (when.days_over is not None and ctx["days"] is not None and ctx["days"] > when.days_over)
+        or (when.age is not None and age is not None and when.age.at_least <= age < when.age.under)
         or any(ctx["flags"][f] for f in when.flags)
         or any(n in ctx["nutrients"] for n in when.nutrients)
     )
     return hit, matched
+
+
+def _context(inp: TriageInput, symptoms: list[str], factors: list[str], nutrients: set[str], groups: bool) -> dict:
+    """What the red-flag and note rules look at."""
+    pregnant = inp.pregnant or _PREGNANT in factors
+    return {
+        "symptoms": set(symptoms),
+        "factors": set(factors) | ({_PREGNANT} if pregnant else set()),
+        "days": inp.days,
+        "age": inp.age,
+        "flags": {
+            "multiple_groups": groups,
+            "worsening": inp.worsening,
+            "severe_pain": inp.severe_pain,
+            "pregnant": pregnant,
+        },
+        "nutrients": nutrients,
+    }
+
+
+def _red_flags(ctx: dict, inp: TriageInput) -> list[RedFlag]:
+    """The red flags that apply, most urgent first (file order within a level)."""
+    kb = knowledge()
+    rank = {level: i for i, level in enumerate(kb.urgency)}
+    flags: list[RedFlag] = []
+    for rule in kb.red_flags:
+        hit, matched = _applies(rule.when, ctx)
+        if hit:
+            message = rule.message.replace("{matched}", ", ".join(matched)).replace("{days}", str(inp.days))
+            if rule.when.age is not None:
+                message = message.replace("{under}", f"{rule.when.age.under:g}")
+            flags.append(RedFlag(id=rule.id, urgency=rule.urgency, message=message, advice=rule.advice))
+    return sorted(flags, key=lambda f: rank[f.urgency])  # stable: file order within a level
+
+
+def has_findings(inp: TriageInput) -> bool:
+    """Whether a triage of ``inp`` has anything to say: a symptom, a risk factor or pregnancy, a life
+    stage that applies at the person's age, or a red-flag condition (an age, a duration, a flag).
+
+    Args:
+        inp: What the person reports (terms are not resolved here).
+
+    Returns:
+        False when :func:`run_triage` would answer that nothing was given.
+    """
+    kb = knowledge()
+    if inp.symptoms or inp.factors or inp.pregnant:
+        return True
+    if inp.age is not None and any(inp.age >= st.min_age for st in kb.life_stages.values()):
+        return True
+    return bool(_red_flags(_context(inp, [], [], set(), inp.multiple_groups), inp))
 
 
 def run_triage(inp: TriageInput) -> TriageResult:
@@ -252,17 +378,18 @@ def run_triage(inp: TriageInput) -> TriageResult:
             with sex ``male``, or no symptom, no risk factor and no red-flag condition at all.
     """
     kb = knowledge()
-    symptoms, problems = _resolve("symptom", inp.symptoms)
-    factors, factor_problems = _resolve("factor", inp.factors)
+    symptoms, problems, widespread = _resolve("symptom", inp.symptoms)
+    factors, factor_problems, _ = _resolve("factor", inp.factors)
     problems += factor_problems
+    groups = inp.multiple_groups or widespread
     unknown = bool(problems)
     pregnant = inp.pregnant or _PREGNANT in factors
     if pregnant and inp.sex == "male":
         problems.append("pregnant (flag or risk factor) conflicts with sex 'male'; give sex female or no sex")
     if problems:
         raise InputError(_UNKNOWN_MESSAGE if unknown else _INVALID_MESSAGE, problems)
-    # With no symptom, factor or pregnancy, only a red-flag condition (duration, worsening, ...)
-    # makes a result worth giving; that check waits until the red flags are known.
+    # With no symptom, factor or pregnancy, only a life stage or a red-flag condition (an age, a
+    # duration, worsening, ...) makes a result worth giving; that check waits until both are known.
     nothing_named = not symptoms and not factors and not inp.pregnant
 
     # Every contributing source, in knowledge-file order so input order never matters.
@@ -292,27 +419,15 @@ def run_triage(inp: TriageInput) -> TriageResult:
         for n in ranked
     ]
 
-    ctx = {
-        "symptoms": set(symptoms),
-        "factors": set(factors) | ({_PREGNANT} if pregnant else set()),
-        "days": inp.days,
-        "flags": {
-            "multiple_groups": inp.multiple_groups,
-            "worsening": inp.worsening,
-            "severe_pain": inp.severe_pain,
-            "pregnant": pregnant,
-        },
-        "nutrients": set(scores),
-    }
-    red_flags: list[RedFlag] = []
-    for rule in kb.red_flags:
-        hit, matched = _applies(rule.when, ctx)
-        if hit:
-            message = rule.message.replace("{matched}", ", ".join(matched)).replace("{days}", str(inp.days))
-            red_flags.append(RedFlag(id=rule.id, message=message, advice=rule.advice))
-    if nothing_named and not red_flags:
+    ctx = _context(inp, symptoms, factors, set(scores), groups)
+    red_flags = _red_flags(ctx, inp)
+    if nothing_named and not red_flags and not suspected:
         raise InputError(NO_INPUT_MESSAGE)
-    notes = [note.text for note in kb.notes if _applies(note.when, ctx)[0]]
+    notes = [
+        note.text
+        for note in kb.notes
+        if _applies(note.when, ctx)[0] and not (note.unless is not None and _applies(note.unless, ctx)[0])
+    ]
     blood_tests: list[str] = []
     for s in suspected:
         if s.score < BLOOD_TEST_MIN_SCORE:
@@ -321,7 +436,7 @@ def run_triage(inp: TriageInput) -> TriageResult:
         if test and test not in blood_tests:
             blood_tests.append(test)
 
-    normalized = inp.model_copy(update={"symptoms": symptoms, "factors": factors})
+    normalized = inp.model_copy(update={"symptoms": symptoms, "factors": factors, "multiple_groups": groups})
     return TriageResult(
         input=normalized,
         suspected=suspected,
@@ -347,7 +462,7 @@ def to_markdown(result: TriageResult) -> str:
     lines = ["# Triage", ""]
     if result.red_flags:
         lines += ["## See a clinician first", ""]
-        lines += [f"- **{f.message}** {f.advice}" for f in result.red_flags]
+        lines += [f"- **{urgency_label(f.urgency)}** - **{f.message}** {f.advice}" for f in result.red_flags]
         lines.append("")
     lines += ["## Nutrients worth discussing and testing", ""]
     lines += ["| rank | nutrient | score | reasons |", "|---:|---|---:|---|"]
@@ -361,6 +476,12 @@ def to_markdown(result: TriageResult) -> str:
         lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
     lines += [f"_{result.disclaimer}_", ""]
     return "\n".join(lines)
+
+
+def urgency_label(level: str) -> str:
+    """How a red flag's urgency reads in outputs ("Urgent: get care today"); an unknown level as is."""
+    found = knowledge().urgency.get(level)
+    return found.label if found is not None else level
 
 
 def nutrient_name(nid: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,6 +54,10 @@ class RedFlag(BaseModel):
 
     Attributes:
         id: Stable id of the rule (``long-duration``, ``numbness``, ``medication``...).
+        urgency: How soon to act: ``urgent`` (care today), ``soon`` (within days) or ``routine``
+            (the next appointment, or a call to the prescriber); the levels and their wording are in
+            the knowledge file's ``urgency`` section. Results list the most urgent first. Results
+            saved before urgency existed read as ``soon``.
         message: What was noticed.
         advice: What to do about it.
     """
@@ -61,6 +65,7 @@ class RedFlag(BaseModel):
     model_config = _STRICT
 
     id: str
+    urgency: str = "soon"
     message: str
     advice: str
 
@@ -69,7 +74,9 @@ class TriageInput(BaseModel):
     """What a person reports.
 
     Attributes:
-        symptoms: Symptom ids or synonyms (``muscle-cramps``, ``charley horse``).
+        symptoms: Symptom ids or synonyms (``muscle-cramps``, ``charley horse``). A wording that
+            says the symptom is widespread ("body twitching", "cramps all over") also sets
+            ``multiple_groups`` in the result's input.
         factors: Risk-factor ids or synonyms (``vegan``, ``PPI``).
         days: How long the symptoms have lasted, in days, if known.
         multiple_groups: More than one muscle group is affected.
@@ -151,6 +158,21 @@ class LifeStage(BaseModel):
     nutrients: dict[str, Association] = Field(min_length=1)
 
 
+class AgeRange(BaseModel):
+    """Ages from ``at_least`` (inclusive) up to ``under`` (exclusive), in years."""
+
+    model_config = _STRICT
+
+    under: float = Field(gt=0)
+    at_least: float = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeRange:
+        if self.at_least >= self.under:
+            raise ValueError(f"at_least {self.at_least:g} must be below under {self.under:g}")
+        return self
+
+
 class When(BaseModel):
     """When a red flag or note applies. A rule applies if any one of its conditions holds."""
 
@@ -158,6 +180,7 @@ class When(BaseModel):
 
     always: bool = False
     days_over: int | None = None
+    age: AgeRange | None = None
     flags: list[Literal["multiple_groups", "worsening", "severe_pain", "pregnant"]] = []
     symptoms: list[str] = []
     factors: list[str] = []
@@ -165,24 +188,53 @@ class When(BaseModel):
 
 
 class RedFlagRule(BaseModel):
-    """A red-flag rule. ``message`` may contain ``{matched}``: the symptoms or factors that matched."""
+    """A red-flag rule. ``message`` may contain ``{matched}`` (the symptoms or factors that matched),
+    ``{days}`` and ``{under}`` (the upper age of its ``when.age``). ``urgency`` is a level of the
+    knowledge file's ``urgency`` section; rules of one level keep their file order."""
 
     model_config = _STRICT
 
     id: str
+    urgency: str
     when: When
     message: str
     advice: str
 
 
 class NoteRule(BaseModel):
-    """A lifestyle note and when to show it."""
+    """A lifestyle note, when to show it, and when not to (``unless``: e.g. drinking advice is not
+    for someone whose fluids a prescriber manages)."""
 
     model_config = _STRICT
 
     id: str
     when: When
+    unless: When | None = None
     text: str
+
+
+class UrgencyLevel(BaseModel):
+    """One level of urgency of a red flag: its label in outputs and what it means."""
+
+    model_config = _STRICT
+
+    label: str
+    meaning: str
+
+
+class Widespread(BaseModel):
+    """Wordings that say more than one muscle group is affected ("body twitching", "cramps all over").
+
+    A symptom typed with one of ``phrases`` resolves to what is left once the phrase (and any
+    ``filler`` word at either end) is taken out, and sets the multiple-groups flag; a phrase on its
+    own ("whole body") stands for ``symptom``.
+    """
+
+    model_config = _STRICT
+
+    symptom: str
+    phrases: list[str] = Field(min_length=1)
+    filler: list[str] = []
 
 
 class NutrientInfo(BaseModel):
@@ -195,7 +247,9 @@ class NutrientInfo(BaseModel):
 
 class Knowledge(BaseModel):
     """The whole knowledge file. Section order in the file is meaningful: ``nutrients`` sets the
-    tie-break order of the ranking, ``symptoms`` and ``factors`` the order of ``--list``."""
+    tie-break order of the ranking, ``symptoms`` and ``factors`` the order of ``--list``,
+    ``urgency`` the order of red flags (most urgent first), and ``red_flags`` the order within a
+    level. ``diet_factors`` maps a profile's diet to the risk factor it implies."""
 
     model_config = _STRICT
 
@@ -203,6 +257,9 @@ class Knowledge(BaseModel):
     nutrients: dict[str, NutrientInfo]
     symptoms: dict[str, Term]
     factors: dict[str, Term]
+    widespread: Widespread
+    diet_factors: dict[str, str] = {}
     life_stages: dict[str, LifeStage]
+    urgency: dict[str, UrgencyLevel] = Field(min_length=1)
     red_flags: list[RedFlagRule]
     notes: list[NoteRule]

@@ -18,7 +18,9 @@ SYMPTOMS = [
     "muscle-cramps",
     "night-cramps",
     "muscle-spasms",
+    "tetany",
     "tingling",
+    "perioral-tingling",
     "numbness",
     "muscle-weakness",
     "muscle-pain",
@@ -26,8 +28,12 @@ SYMPTOMS = [
     "tremor",
     "fatigue",
     "palpitations",
+    "chest-pain",
+    "fainting",
+    "shortness-of-breath",
     "anxiety",
     "poor-coordination",
+    "seizure",
     "nausea",
     "poor-appetite",
 ]
@@ -77,12 +83,19 @@ def test_vocabulary_is_exactly_the_documented_ids_in_order():
 
 # Factors that change the planning rules (optimizer.targets) without pointing at a shortfall.
 RULE_ONLY_FACTORS = {"potassium-sparing-diuretic", "ace-inhibitor-or-arb", "kidney-disease", "hypertension"}
+# Warning signs that only send the person to emergency care.
+FLAG_ONLY_SYMPTOMS = {"chest-pain", "fainting", "shortness-of-breath"}
 
 
 def test_every_vocabulary_id_has_an_association():
     kb = knowledge()
     for tid, term in [*kb.symptoms.items(), *kb.factors.items()]:
-        assert term.nutrients or tid in RULE_ONLY_FACTORS, term.label
+        assert term.nutrients or tid in RULE_ONLY_FACTORS | FLAG_ONLY_SYMPTOMS, term.label
+
+
+def test_every_flag_only_symptom_raises_a_red_flag():
+    flagged = {s for r in knowledge().red_flags for s in r.when.symptoms}
+    assert flagged >= FLAG_ONLY_SYMPTOMS
 
 
 def test_knowledge_references_only_registry_nutrient_ids():
@@ -161,7 +174,7 @@ def test_an_unknown_nutrient_and_an_unknown_rule_term_are_both_reported(tmp_path
         load_knowledge(_write(tmp_path, data))
     assert err.value.problems == [
         "symptoms.tremor.nutrients.vitamin_q: not a nutrient id of food_data/nutrients.py",
-        "red_flags.long-duration.when.symptoms: unknown symptom 'headache'",
+        "red_flags.emergency-signs.when.symptoms: unknown symptom 'headache'",
     ]
     assert err.value.exit_code == 2
 
@@ -191,3 +204,60 @@ def test_invalid_yaml_names_the_file(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_knowledge(path)
     assert str(err.value).startswith(f"{path} is not valid YAML")
+
+
+# --- urgency, widespread wording, diets, age thresholds (issue 14) --------------------------------
+
+
+def test_urgency_levels_are_urgent_soon_routine_in_that_order_and_every_flag_has_one():
+    kb = knowledge()
+    assert list(kb.urgency) == ["urgent", "soon", "routine"]
+    assert all(r.urgency in kb.urgency for r in kb.red_flags)
+    by_id = {r.id: r.urgency for r in kb.red_flags}
+    assert by_id["low-calcium-signs"] == by_id["emergency-signs"] == by_id["infant"] == "urgent"
+    assert by_id["palpitations"] == by_id["child"] == by_id["multiple-groups"] == "soon"
+    assert by_id["medication"] == by_id["long-duration"] == by_id["kidney-disease"] == "routine"
+
+
+def test_child_referral_age_lives_in_the_knowledge_file():
+    rules = {r.id: r for r in knowledge().red_flags}
+    assert (rules["child"].when.age.at_least, rules["child"].when.age.under) == (1, 12)
+    assert (rules["infant"].when.age.at_least, rules["infant"].when.age.under) == (0, 1)
+
+
+def test_diets_imply_their_risk_factor():
+    assert knowledge().diet_factors == {"vegan": "vegan", "vegetarian": "vegetarian"}
+
+
+def test_an_unknown_urgency_level_is_reported_with_the_allowed_ones(tmp_path):
+    data = _raw()
+    data["red_flags"][0]["urgency"] = "asap"
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(_write(tmp_path, data))
+    assert err.value.problems == [
+        "red_flags.emergency-signs.urgency: unknown level 'asap'; allowed: urgent, soon, routine",
+    ]
+
+
+def test_a_synonym_with_a_widespread_phrase_is_reported(tmp_path):
+    # An exact synonym "body cramps" would hide that the wording means more than one muscle group.
+    data = _raw()
+    data["symptoms"]["muscle-cramps"]["synonyms"].append("body cramps")
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(_write(tmp_path, data))
+    assert err.value.problems == [
+        "symptoms.muscle-cramps: 'body cramps' contains a widespread phrase; "
+        "leave it out (the phrase sets multiple groups)"
+    ]
+
+
+def test_diet_factors_and_note_exceptions_are_cross_checked(tmp_path):
+    data = _raw()
+    data["diet_factors"]["pescatarian"] = "fish-eater"
+    data["notes"][0]["unless"] = {"factors": ["spironolactone"]}
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(_write(tmp_path, data))
+    assert err.value.problems == [
+        "diet_factors.pescatarian: unknown factor 'fish-eater'",
+        "notes.harmless-often.unless.factors: unknown factor 'spironolactone'",
+    ]
