@@ -226,6 +226,19 @@ class Profile(BaseModel):
     def _dedupe(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _widespread_symptoms(cls, data: Any) -> Any:
+        # "body twitching", "cramps all over": the wording says more than one muscle group, which
+        # symptom ids cannot carry, so it sets multiple_groups before the terms become ids.
+        from mealplan.triage import implies_multiple_groups
+
+        if isinstance(data, dict):
+            terms = _split_list(data.get("symptoms"))
+            if isinstance(terms, list) and implies_multiple_groups(terms):
+                return {**data, "multiple_groups": True}
+        return data
+
     @field_validator("meals")
     @classmethod
     def _unique_meals(cls, value: list[str]) -> list[str]:
@@ -447,27 +460,22 @@ def _describe(err: dict[str, Any]) -> str:
 
 
 def triage_input(profile: Profile):
-    """The triage input for a profile, or ``None`` when it names no symptom, no risk factor and no
-    red-flag condition (more than one muscle group, worsening, severe pain, a duration that a red
-    flag names): a condition alone still has to reach the plan's red flags.
+    """The triage input for a profile, or ``None`` when triage has nothing to say about it.
+
+    The diet counts as a risk factor (``diet: vegan`` is the ``vegan`` factor; see the knowledge
+    file's ``diet_factors``), and the age-based rules (B12 from 51, vitamin D from 70, a child's
+    referral) apply even when no symptom or factor is named. ``None`` only when there is no symptom,
+    no factor, no red-flag condition and no life stage that applies (a healthy 30-year-old omnivore).
 
     Returns:
-        A ``triage.TriageInput`` built from the profile's symptoms, factors, duration, flags, age,
-        sex and pregnancy.
+        A ``triage.TriageInput`` built from the profile's symptoms, factors (with the diet's),
+        duration, flags, age, sex and pregnancy.
     """
-    from mealplan.triage import TriageInput, knowledge
+    from mealplan.triage import TriageInput, diet_factors, has_findings
 
-    days = profile.symptom_days
-    long_enough = days is not None and any(
-        r.when.days_over is not None and days > r.when.days_over for r in knowledge().red_flags
-    )
-    flagged = profile.multiple_groups or profile.worsening or profile.severe_pain or long_enough
-    if not profile.symptoms and not profile.factors and not flagged:
-        return None
-
-    return TriageInput(
+    inp = TriageInput(
         symptoms=list(profile.symptoms),
-        factors=list(profile.factors),
+        factors=list(dict.fromkeys([*profile.factors, *diet_factors(profile.diet)])),
         days=profile.symptom_days,
         multiple_groups=profile.multiple_groups,
         worsening=profile.worsening,
@@ -476,3 +484,4 @@ def triage_input(profile: Profile):
         sex=profile.sex,
         pregnant=profile.pregnant,
     )
+    return inp if has_findings(inp) else None
