@@ -1,5 +1,7 @@
 """Dietary Reference Intakes (National Academies) by life stage, energy requirement and AMDR.
 
+The energy requirement (EER) equations live in ``food_data/data/energy.yaml`` (:mod:`food_data.energy`).
+
 The intakes live in ``food_data/data/dri.csv``, one row per nutrient and life-stage group, each row
 citing the report and summary table it comes from. Columns:
 
@@ -21,39 +23,20 @@ RDA and no UL.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from mealplan.errors import FoodDataError
+from mealplan.food_data import energy as _energy
+from mealplan.food_data.energy import ACTIVITIES, EnergyEstimate  # noqa: F401 - re-exported
 from mealplan.food_data.nutrients import BY_ID
 
 DRI_PATH = Path(__file__).parent / "data" / "dri.csv"
 
 Sex = Literal["female", "male"]
 Activity = Literal["sedentary", "low", "active", "very_active"]
-ACTIVITIES: tuple[str, ...] = ("sedentary", "low", "active", "very_active")
-
-# Adults (19+): Mifflin-St Jeor resting energy times a physical-activity factor. These are the
-# conventional factors used with Mifflin-St Jeor: sedentary (desk job, little exercise), low (light
-# exercise 1-3 days a week), active (moderate exercise 3-5 days), very active (hard exercise 6-7 days
-# or a physical job).
-ACTIVITY_FACTORS: dict[str, float] = {"sedentary": 1.2, "low": 1.375, "active": 1.55, "very_active": 1.725}
-
-# Children and teens (3-18): IOM 2005 EER physical-activity coefficients (PA) for the categories
-# sedentary, low active, active and very active, by sex.
-CHILD_PA: dict[str, dict[str, float]] = {
-    "male": {"sedentary": 1.00, "low": 1.13, "active": 1.26, "very_active": 1.42},
-    "female": {"sedentary": 1.00, "low": 1.16, "active": 1.31, "very_active": 1.56},
-}
-
-# Energy added in pregnancy by trimester and in lactation (IOM 2005: pregnancy +0/+340/+452 kcal;
-# lactation in the first 6 months: 500 kcal milk energy less 170 kcal from weight loss = +330).
-PREGNANCY_EXTRA_KCAL: dict[int, float] = {1: 0.0, 2: 340.0, 3: 452.0}
-DEFAULT_TRIMESTER = 2
-LACTATION_EXTRA_KCAL = 330.0
 
 # Reference heights (cm) and weights (kg), IOM 2002/2005 Macronutrients report (reference heights
 # and weights for the United States). Used when a profile gives no weight or height.
@@ -119,21 +102,6 @@ class Intake:
     def ul_limits_food(self) -> bool:
         """True when the upper level applies to food, so a plan must stay under it."""
         return self.ul is not None and self.ul_applies_to == "food"
-
-
-@dataclass(frozen=True)
-class EnergyEstimate:
-    """An energy requirement with the method that produced it.
-
-    Attributes:
-        kcal: Energy per day.
-        method: How it was computed, for people (``Mifflin-St Jeor x 1.375 (low)``).
-        assumed: Reference sizes used for missing weight or height, e.g. ``weight 57 kg (reference)``.
-    """
-
-    kcal: float
-    method: str
-    assumed: tuple[str, ...] = ()
 
 
 def life_stage(age: float, sex: str, pregnant: bool = False, lactating: bool = False) -> str:
@@ -243,31 +211,6 @@ def reference_body(age: float, sex: str) -> tuple[float, float]:
     return REFERENCE_BODY[("adult", sex)]
 
 
-def mifflin_st_jeor(age: float, sex: str, weight_kg: float, height_cm: float) -> float:
-    """Resting energy expenditure (kcal/day), Mifflin-St Jeor (1990).
-
-    ``10 x weight + 6.25 x height - 5 x age + 5`` for men, ``- 161`` instead of ``+ 5`` for women.
-    """
-    return 10 * weight_kg + 6.25 * height_cm - 5 * age + (5 if sex == "male" else -161)
-
-
-def iom_child_eer(age: float, sex: str, weight_kg: float, height_cm: float, activity: str) -> float:
-    """Estimated energy requirement (kcal/day) for ages 1-18, IOM 2005.
-
-    Ages 1-2: ``89 x weight - 100 + 20``. Ages 3-8 (boys): ``88.5 - 61.9 age + PA (26.7 weight +
-    903 height_m) + 20``; girls ``135.3 - 30.8 age + PA (10.0 weight + 934 height_m) + 20``; ages
-    9-18 add 25 kcal of energy deposition instead of 20. PA from :data:`CHILD_PA`.
-    """
-    if age < 3:
-        return 89 * weight_kg - 100 + 20
-    pa = CHILD_PA[sex][activity]
-    h = height_cm / 100
-    deposition = 20 if age < 9 else 25
-    if sex == "male":
-        return 88.5 - 61.9 * age + pa * (26.7 * weight_kg + 903 * h) + deposition
-    return 135.3 - 30.8 * age + pa * (10.0 * weight_kg + 934 * h) + deposition
-
-
 def energy_estimate(
     age: float,
     sex: str,
@@ -280,45 +223,19 @@ def energy_estimate(
 ) -> EnergyEstimate:
     """Daily energy requirement with the method used, for provenance.
 
-    Adults (19+): Mifflin-St Jeor times :data:`ACTIVITY_FACTORS`. Ages 1-18: the IOM 2005 EER
-    equations (they include the energy of growth, which Mifflin-St Jeor does not). Pregnancy adds
-    0/340/452 kcal in trimester 1/2/3 (trimester 2 when not given); lactation adds 330 kcal. A
-    missing weight or height is replaced by the IOM reference size for the age and sex, and the
+    The NASEM 2023 EER equations for every age (``food_data/data/energy.yaml``, see
+    :mod:`food_data.energy`): adults 19+ by sex and physical-activity category, children 3-18 and
+    toddlers 1-2 with their energy of growth; pregnancy adds 0/340/452 kcal in trimester 1/2/3
+    (trimester 2 when not given), lactation 330 kcal (IOM 2005 increments). A missing weight or height
+    is replaced by the IOM reference size for the age and sex (:func:`reference_body`), and the
     estimate says so in ``assumed``.
 
     Raises:
         ValueError: for an unknown activity level or trimester.
     """
-    if activity not in ACTIVITY_FACTORS:
-        raise ValueError(f"activity {activity!r}: allowed {', '.join(ACTIVITIES)}")
-    ref_w, ref_h = reference_body(age, sex)
-    assumed: list[str] = []
-    if weight_kg is None:
-        weight_kg = ref_w
-        assumed.append(f"weight {ref_w:g} kg (reference)")
-    if height_cm is None:
-        height_cm = ref_h
-        assumed.append(f"height {ref_h:g} cm (reference)")
-    if age < 19:
-        kcal = iom_child_eer(age, sex, weight_kg, height_cm, activity)
-        method = "IOM 2005 EER (1-2 y)" if age < 3 else f"IOM 2005 EER, PA {CHILD_PA[sex][activity]:g} ({activity})"
-    else:
-        factor = ACTIVITY_FACTORS[activity]
-        kcal = mifflin_st_jeor(age, sex, weight_kg, height_cm) * factor
-        method = f"Mifflin-St Jeor x {factor:g} ({activity})"
-    if pregnant:
-        t = DEFAULT_TRIMESTER if trimester is None else trimester
-        if t not in PREGNANCY_EXTRA_KCAL:
-            raise ValueError(f"trimester {trimester!r}: allowed 1, 2, 3")
-        extra = PREGNANCY_EXTRA_KCAL[t]
-        kcal += extra
-        method += f" + {extra:g} kcal (pregnancy, trimester {t}{'' if trimester else ' assumed'})"
-    elif lactating:
-        kcal += LACTATION_EXTRA_KCAL
-        method += f" + {LACTATION_EXTRA_KCAL:g} kcal (lactation, first 6 months)"
-    if not math.isfinite(kcal) or kcal <= 0:
-        raise ValueError(f"energy estimate {kcal!r} kcal is not plausible; check weight and height")
-    return EnergyEstimate(kcal=kcal, method=method, assumed=tuple(assumed))
+    return _energy.energy_estimate(
+        age, sex, weight_kg, height_cm, activity, pregnant, lactating, trimester, reference_body=reference_body
+    )
 
 
 def amdr(age: float) -> dict[str, tuple[float, float]]:

@@ -49,6 +49,12 @@ PATTERN_MAIN_WEIGHT = 3.0
 # written unless the targets ask for more spinach and less rice. It is the second aim of a polish
 # step (``polish_objective``) once the meals are chosen: in the MILP it made every day ~30 % slower.
 DEVIATION_WEIGHT = 0.5
+# Leaving the energy aim (+-5 % of the requirement, inside the hard +-10 % range): leaving it by the
+# whole remaining 5 % costs as much as missing one whole nutrient target, so a plan stays within 5 %
+# of the requirement unless reaching the nutrients truly needs the rest of the range.
+ENERGY_AIM_WEIGHT = SHORTFALL_WEIGHT
+# Inside the aim, drifting from the requirement to the aim's edge costs 2 % of one target: a tie-break.
+ENERGY_NEAR_WEIGHT = 0.02 * SHORTFALL_WEIGHT
 # All of a day's drinks together (three cups): four large glasses of milk a day is not a diet.
 DRINKS_DAY_MAX_G = 720.0
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
@@ -364,6 +370,31 @@ def build_meal_model(
     energy = coef["energy"]
     b.rule(total("energy"), ">=", rules.energy_min, "energy_min", f"energy at least {rules.energy_min:.0f} kcal")
     b.rule(total("energy"), "<=", rules.energy_max, "energy_max", f"energy at most {rules.energy_max:.0f} kcal")
+    # The energy aim (goal programming, like the shortfalls): the day's kcal away from the requirement
+    # are paid for, lightly inside the +-5 % aim (a pull toward the requirement when nothing else
+    # matters) and heavily beyond it, up to the hard range: E + near_lo + far_lo >= kcal, with near_lo
+    # at most the aim's half-width, so the cheap kcal are used first (the same above).
+    aim_lo = max(rules.energy_min, targets.energy_goal_min or rules.energy_min)
+    aim_hi = min(rules.energy_max, targets.energy_goal_max or rules.energy_max)
+    mid = min(max(targets.energy_kcal, aim_lo), aim_hi)
+    if aim_lo > rules.energy_min or aim_hi < rules.energy_max:
+        below = [(mid - aim_lo, ENERGY_NEAR_WEIGHT), (aim_lo - rules.energy_min, ENERGY_AIM_WEIGHT)]
+        above = [(aim_hi - mid, ENERGY_NEAR_WEIGHT), (rules.energy_max - aim_hi, ENERGY_AIM_WEIGHT)]
+        for side, parts, sign in (("lo", below, 1.0), ("hi", above, -1.0)):
+            terms = []
+            for i, (width, weight) in enumerate(parts):
+                if width > 1e-6:
+                    v = expr.continuous(prob, f"energy_{side}_{i}", 0.0, width)
+                    terms.append((v, sign))
+                    objective.append((v, weight / width))
+            if terms:
+                add = expr.add_ge if sign > 0 else expr.add_le
+                add(prob, total("energy") + terms, mid, f"energy_aim_{side}")
+    # Poor appetite: the day's food and drink weigh at most this much (energy-dense foods, less volume).
+    if targets.food_mass_max_g is not None:
+        cap = targets.food_mass_max_g
+        label = f"food and drink at most {cap:,.0f} g a day ({targets.food_mass_source})"
+        b.rule(list(zip(qty, grams, strict=True)), "<=", cap, "food_mass_max", label)
     for macro, (lo, hi) in sorted(rules.amdr.items()):
         kcal = MACRO_KCAL.get(macro)
         if kcal is None:

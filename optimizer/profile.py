@@ -7,9 +7,12 @@ and what is allowed.
 
 Field notes:
 
-- ``activity``: ``sedentary`` (x1.2), ``low`` (x1.375, the default), ``active`` (x1.55),
-  ``very_active`` (x1.725) on Mifflin-St Jeor for adults; the IOM 2005 PA categories for ages 1-18
-  (see :mod:`food_data.reference`).
+- ``activity``: ``sedentary``, ``low`` (the default), ``active``, ``very_active``: the NASEM 2023 EER
+  equations' physical-activity categories inactive, low active, active and very active
+  (``food_data/data/energy.yaml``).
+- ``appetite``: ``normal`` (the default) or ``poor``: smaller volume, energy-dense foods, a cap on the
+  day's grams of food and drink and a lower fibre ceiling (see :mod:`optimizer.targets`); the triage
+  symptom ``poor-appetite`` implies it.
 - ``allergies``: ids from ``food_data.vocab.ALLERGENS``; synonyms such as ``dairy``, ``lactose`` or
   ``nuts`` are accepted and stored as their id.
 - ``exclude``, ``likes``, ``dislikes``: food ids (``09040``) or name patterns; a pattern with ``*``,
@@ -199,6 +202,7 @@ class Profile(BaseModel):
     weight_kg: float | None = Field(default=None, ge=5, le=350)
     height_cm: float | None = Field(default=None, ge=45, le=250)
     activity: Activity = "low"
+    appetite: Annotated[Literal["normal", "poor"], BeforeValidator(_lower)] = "normal"
     diet: Diet = "omnivore"
     allergies: Annotated[list[Allergen], BeforeValidator(_split_list)] = []
     exclude: StrList = []

@@ -24,19 +24,30 @@ The rules, in the order they are applied:
    give, above everything else, and are marked ``dietitian override``. A minimum above the
    maximum after overrides is a :class:`~mealplan.errors.ConfigError` naming both bounds.
 
-Energy: the requirement from :func:`food_data.reference.energy_estimate` (or ``energy_kcal``) +-10 %;
-``nutrients: {energy: {min, max}}`` overrides the range.
+Energy: the requirement from :func:`food_data.reference.energy_estimate` (the NASEM 2023 EER
+equations, or ``energy_kcal``). Plans aim within +-5 % of it (``energy_goal_min``/``energy_goal_max``,
+a soft goal the day model pays to leave) inside a hard +-10 % range; ``nutrients: {energy: {min,
+max}}`` overrides the hard range (the aim stays inside it).
+
+Fibre: at most 28 g per 1000 kcal of the energy target (twice the AI's basis) and never below the
+AI: fibre has no UL, but plans of 76-98 g add bulk and their phytate lowers the absorption of the
+minerals these plans are for. **Poor appetite** (``appetite: poor``, or the triage symptom
+``poor-appetite``): fibre at most 14 g per 1000 kcal (never below the AI), and the day's food and drink
+weigh at most energy / 1.5 kcal per g (``food_mass_max_g``), so the same energy comes in less volume.
+The figures and their sources are in ``food_data/data/energy.yaml``.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from mealplan.errors import ConfigError
 from mealplan.fileio import read_user_text
+from mealplan.food_data.energy import fibre_ceiling, food_mass_cap, load_energy
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
 
@@ -44,7 +55,9 @@ if TYPE_CHECKING:
     from mealplan.optimizer.profile import Profile
     from mealplan.triage import TriageResult
 
-ENERGY_TOLERANCE = 0.10
+ENERGY_TOLERANCE = 0.10  # the hard range around the energy requirement
+ENERGY_GOAL_TOLERANCE = 0.05  # what plans aim for inside it (a soft goal in the day model)
+POOR_APPETITE_SYMPTOM = "poor-appetite"  # a triage symptom that means poor appetite
 SCORE_FULL = 5.0  # a triage score that earns the full raise (triage weights: 1 weak, 2 typical, 3 strong)
 PRIORITY_GAIN = 4.0  # priority = 1 + PRIORITY_GAIN * w, so up to x5
 RAISE_BASE, RAISE_GAIN = 0.10, 0.10  # raise = 10 % + 10 % * w of the RDA/AI
@@ -124,6 +137,12 @@ class Targets(BaseModel):
     energy_source: str
     amdr: dict[str, tuple[float, float]]
     items: dict[str, Target]
+    energy_goal_min: float | None = None  # the +-5 % aim inside the hard range (None in older plans)
+    energy_goal_max: float | None = None
+    appetite: Literal["normal", "poor"] = "normal"
+    appetite_source: str = ""
+    food_mass_max_g: float | None = None  # grams of food and drink a day (poor appetite)
+    food_mass_source: str = ""
 
 
 def _strengths(profile: Profile, triage: TriageResult | None) -> dict[str, tuple[float, str]]:
@@ -234,7 +253,23 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
         e_src = est.method + (f"; assumed {', '.join(est.assumed)}" if est.assumed else "")
     kcal = round(kcal, 1)
     e_min, e_max = round(kcal * (1 - ENERGY_TOLERANCE), 1), round(kcal * (1 + ENERGY_TOLERANCE), 1)
-    e_src += f"; range +-{ENERGY_TOLERANCE:.0%}"
+    e_src += f"; aim +-{ENERGY_GOAL_TOLERANCE:.0%}, range +-{ENERGY_TOLERANCE:.0%}"
+
+    # Poor appetite: the profile says so, or triage heard the symptom.
+    symptoms = set(profile.symptoms) | (set(triage.input.symptoms) if triage is not None else set())
+    appetite, appetite_src = profile.appetite, "profile (appetite: poor)" if profile.appetite == "poor" else ""
+    if appetite != "poor" and POOR_APPETITE_SYMPTOM in symptoms:
+        appetite, appetite_src = "poor", f"triage symptom {POOR_APPETITE_SYMPTOM}"
+    mass_max, mass_src = None, ""
+    if appetite == "poor":
+        mass_max = round(food_mass_cap(kcal), 1)
+        density = load_energy().poor_appetite.min_energy_density
+        mass_src = f"poor appetite ({appetite_src}): {kcal:,.0f} kcal / {density:g} kcal per g of food and drink"
+    if "fiber" in items:
+        fib = items["fiber"]
+        cap, cap_src = fibre_ceiling(kcal, fib.min, appetite == "poor")
+        if fib.max is None or cap < fib.max:
+            items["fiber"] = fib.model_copy(update={"max": cap, "max_source": cap_src})
 
     problems: list[str] = []
     for nid, bound in profile.nutrients.items():
@@ -262,6 +297,12 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
     if problems:
         raise ConfigError(f"profile {profile.id!r}: the nutrient bounds conflict:", problems)
 
+    # The aim: +-5 % of the requirement, inside the hard range (all of it when an override excludes it).
+    # (rounded inward to 0.1 kcal, so a day at the aim's edge is within 5 %)
+    g_min = max(e_min, math.ceil(kcal * (1 - ENERGY_GOAL_TOLERANCE) * 10) / 10)
+    g_max = min(e_max, math.floor(kcal * (1 + ENERGY_GOAL_TOLERANCE) * 10) / 10)
+    if g_min > g_max:
+        g_min, g_max = e_min, e_max
     return Targets(
         profile_id=profile.id,
         life_stage=stage,
@@ -271,6 +312,12 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
         energy_source=e_src,
         amdr=amdr(profile.age),
         items=items,
+        energy_goal_min=g_min,
+        energy_goal_max=g_max,
+        appetite=appetite,
+        appetite_source=appetite_src,
+        food_mass_max_g=mass_max,
+        food_mass_source=mass_src,
     )
 
 

@@ -15,7 +15,15 @@ import pandas as pd
 
 from mealplan.optimizer.plan import MealRules, Plan, PlanItem, SlotPlan
 
-MEAL_CHECKS: tuple[str, ...] = ("meal_names", "meal_parts", "meal_rules", "safety", "dish_ranges", "dish_variety")
+MEAL_CHECKS: tuple[str, ...] = (
+    "meal_names",
+    "meal_parts",
+    "meal_rules",
+    "safety",
+    "dish_ranges",
+    "dish_variety",
+    "food_mass",
+)
 MAIN = ("lunch", "dinner")
 RANGE_SLACK = 1e-6  # grams
 
@@ -52,6 +60,12 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
     if rules is None:  # a 1.x plan: its safety rules (none recorded then) and meal rules do not apply
         return []
     out: list[tuple[str, str, str]] = []
+    cap = plan.targets.food_mass_max_g  # poor appetite: the day's food and drink, at most
+    for day in plan.days if cap is not None else []:
+        grams = sum(i.grams for slot in day.slots for i in slot.items)
+        if grams > cap * (1 + 1e-6) + RANGE_SLACK:
+            out.append(("food_mass", f"day {day.index}", f"food and drink weigh {grams:,.1f} g; at most {cap:,.1f} g "
+                        f"a day ({plan.targets.food_mass_source})"))  # fmt: skip
 
     def name(item: PlanItem) -> str:
         return str(table.at[item.food_id, "name"]) if item.food_id in table.index else item.name

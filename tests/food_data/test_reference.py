@@ -154,20 +154,40 @@ def test_upper_levels_and_what_they_apply_to():
     assert reference_intakes(30, "female", lactating=True)["protein"].per_kg == 1.3
 
 
-def test_mifflin_worked_examples():
-    # Woman 30 y, 60 kg, 165 cm: 10*60 + 6.25*165 - 5*30 - 161 = 1320.25; sedentary x1.2 = 1584.3.
-    assert energy_estimate(30, "female", 60, 165, "sedentary").kcal == pytest.approx(1584.3)
-    # Man 40 y, 80 kg, 180 cm: 800 + 1125 - 200 + 5 = 1730; active x1.55 = 2681.5.
-    assert energy_estimate(40, "male", 80, 180, "active").kcal == pytest.approx(2681.5)
+def test_adult_eer_worked_examples():
+    # NASEM 2023's worked example: woman 22 y, 165 cm, 63 kg, low active:
+    # 575.77 - 7.01 * 22 + 6.60 * 165 + 12.14 * 63 = 2,275 kcal.
+    assert energy_estimate(22, "female", 63, 165, "low").kcal == pytest.approx(2275.37)
+    # Man 30 y, 70 kg, 177 cm, active: 1004.82 - 10.83 * 30 + 6.52 * 177 + 15.91 * 70 = 2,947.66
+    # (the IOM 2005 equation gave 2,962 for him: 662 - 9.53 * 30 + 1.25 * (15.91 * 70 + 539.6 * 1.77)).
+    est = energy_estimate(30, "male", 70, 177, "active")
+    assert est.kcal == pytest.approx(2947.66)
+    assert est.method == "NASEM 2023 EER, adults 19+, active (activity active)"
+    # Man 40 y, 80 kg, 180 cm, inactive: 753.07 - 433.2 + 1170 + 1128 = 2,617.87 (Mifflin x 1.2 said 2,076).
+    assert energy_estimate(40, "male", 80, 180, "sedentary").kcal == pytest.approx(2617.87)
+    # Woman 80 y, 55 kg, 158 cm, inactive: 584.90 - 560.8 + 903.76 + 644.05 = 1,571.91.
+    assert energy_estimate(80, "female", 55, 158, "sedentary").kcal == pytest.approx(1571.91)
+
+
+def test_every_activity_level_maps_to_its_own_category():
+    kcal = [energy_estimate(30, "female", 60, 165, a).kcal for a in ("sedentary", "low", "active", "very_active")]
+    assert kcal == sorted(kcal) and len(set(kcal)) == 4
+    # very active woman: 511.83 - 210.3 + 9.07 * 165 + 12.56 * 60 = 2,551.68.
+    assert kcal[3] == pytest.approx(2551.68)
 
 
 def test_child_eer_worked_examples():
-    # Boy 10 y, 36 kg, 144 cm, active (PA 1.26): 88.5 - 619 + 1.26 * (961.2 + 1300.32) + 25.
-    assert energy_estimate(10, "male", 36, 144, "active").kcal == pytest.approx(2344.0152)
-    # Girl 6 y, 20 kg, 115 cm, low active (PA 1.16): 135.3 - 184.8 + 1.16 * (200 + 1074.1) + 20.
-    assert energy_estimate(6, "female", 20, 115, "low").kcal == pytest.approx(1448.456)
-    # Toddler 2 y, 12 kg: 89 * 12 - 100 + 20.
-    assert energy_estimate(2, "male", 12, 86, "low").kcal == pytest.approx(988)
+    # Boy 10 y, 36 kg, 144 cm, active: -388.19 + 3.68 * 10 + 12.66 * 144 + 20.46 * 36 + 25 (growth).
+    assert energy_estimate(10, "male", 36, 144, "active").kcal == pytest.approx(2233.21)
+    # Girl 6 y, 20 kg, 115 cm, low active: -297.54 - 22.25 * 6 + 12.77 * 115 + 14.73 * 20 + 15.
+    assert energy_estimate(6, "female", 20, 115, "low").kcal == pytest.approx(1347.11)
+    # Girl 15 y, 54 kg, 163 cm, active: -189.55 - 333.75 + 1913.62 + 990.36 + 20.
+    assert energy_estimate(15, "female", 54, 163, "active").kcal == pytest.approx(2400.68)
+    # Toddler boy 2 y, 12 kg, 86 cm (one equation for every activity): -716.45 - 2 + 1532.52 + 180.72 + 20.
+    toddler = energy_estimate(2, "male", 12, 86, "low")
+    assert toddler.kcal == pytest.approx(1014.79)
+    assert toddler.method == "NASEM 2023 EER, 1-2 y"
+    assert energy_estimate(2, "male", 12, 86, "very_active").kcal == pytest.approx(toddler.kcal)
 
 
 def test_pregnancy_and_lactation_increments():
@@ -176,14 +196,16 @@ def test_pregnancy_and_lactation_increments():
     assert energy_estimate(30, "female", 60, 165, "low", pregnant=True, trimester=3).kcal == pytest.approx(base + 452)
     assert energy_estimate(30, "female", 60, 165, "low", pregnant=True, trimester=1).kcal == pytest.approx(base)
     assert energy_estimate(30, "female", 60, 165, "low", lactating=True).kcal == pytest.approx(base + 330)
+    method = energy_estimate(30, "female", 60, 165, "low", pregnant=True).method
+    assert method.endswith("+ 340 kcal (pregnancy, trimester 2 assumed; IOM 2005)")
 
 
 def test_reference_body_used_and_reported():
     est = energy_estimate(30, "female", None, None, "sedentary")
-    # Reference woman 57 kg, 163 cm: 570 + 1018.75 - 150 - 161 = 1277.75; x1.2 = 1533.3.
-    assert est.kcal == pytest.approx(1533.3)
+    # Reference woman 57 kg, 163 cm: 584.90 - 210.3 + 5.72 * 163 + 11.71 * 57 = 1,974.43.
+    assert est.kcal == pytest.approx(1974.43)
     assert est.assumed == ("weight 57 kg (reference)", "height 163 cm (reference)")
-    assert "Mifflin-St Jeor x 1.2" in est.method
+    assert "NASEM 2023 EER, adults 19+, inactive" in est.method
 
 
 def test_bad_activity_is_an_error():

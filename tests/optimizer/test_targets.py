@@ -109,9 +109,10 @@ def test_protein_from_body_weight():
 
 def test_energy_range_and_overrides():
     tg = compute_targets(person(age=30, sex="female", weight_kg=60, height_cm=165, activity="sedentary"))
-    assert tg.energy_kcal == pytest.approx(1584.3)
-    assert (tg.energy_min, tg.energy_max) == (pytest.approx(1425.9, abs=0.1), pytest.approx(1742.7, abs=0.1))
-    assert tg.energy_source.startswith("Mifflin-St Jeor x 1.2 (sedentary)")
+    # NASEM 2023, woman, inactive: 584.90 - 7.01 * 30 + 5.72 * 165 + 11.71 * 60 = 2,021.0.
+    assert tg.energy_kcal == pytest.approx(2021.0)
+    assert (tg.energy_min, tg.energy_max) == (pytest.approx(1818.9, abs=0.1), pytest.approx(2223.1, abs=0.1))
+    assert tg.energy_source.startswith("NASEM 2023 EER, adults 19+, inactive (activity sedentary)")
     assert tg.amdr == {"protein": (10, 35), "fat": (20, 35), "carbohydrate": (45, 65)}
     fixed = compute_targets(person(age=30, sex="female", energy_kcal=2000))
     assert (fixed.energy_min, fixed.energy_max) == (1800, 2200)
