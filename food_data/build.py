@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mealplan.food_data.groups import group_name
-from mealplan.food_data.nutrients import BY_SR24_NAME, NUTRIENT_IDS, derive_vitamin_a_rae
+from mealplan.food_data.nutrients import BUILT_NUTRIENTS, BY_SR24_NAME, derive_vitamin_a_rae
 from mealplan.food_data.table import DATA_DIR, FOODS_FILE, MEASURES_FILE
 
 log = logging.getLogger(__name__)
@@ -96,12 +96,13 @@ def render_tables(records: Iterable[FoodRecord]) -> tuple[str, str]:
     recs = sorted(records, key=lambda r: r.id)
     foods, measures = io.StringIO(), io.StringIO()
     fw = csv.writer(foods, lineterminator="\n")
-    fw.writerow(["id", "name", "usda_group", "deprecated", *NUTRIENT_IDS])
+    fw.writerow(["id", "name", "usda_group", "deprecated", *BUILT_NUTRIENTS])
     mw = csv.writer(measures, lineterminator="\n")
     mw.writerow(["id", "seq", "amount", "measure", "grams"])
     for r in recs:
         fw.writerow(
-            [r.id, r.name, group_name(r.id), int(r.deprecated)] + [_fmt(r.nutrients.get(nid)) for nid in NUTRIENT_IDS]
+            [r.id, r.name, group_name(r.id), int(r.deprecated)]
+            + [_fmt(r.nutrients.get(nid)) for nid in BUILT_NUTRIENTS]
         )
         for seq, (amount, name, grams) in enumerate(r.measures, start=1):
             mw.writerow([r.id, seq, _fmt(amount), name, _fmt(grams)])

@@ -6,6 +6,7 @@ declares), in the canonical unit given here. Units never appear in column names.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -83,6 +84,15 @@ NUTRIENTS: tuple[Nutrient, ...] = (
     Nutrient("delta_tocopherol", "Delta-tocopherol", "mg", "Delta Tocopherol", 343, group=_VIT),
     Nutrient("vitamin_k", "Vitamin K", "µg", "Vitamin K", 430, group=_VIT),
     Nutrient("choline", "Choline", "mg", "Choline", 421, group=_VIT),
+    # The forms a fortified food's maker adds, which the folate, niacin and vitamin E ULs count and
+    # which the IOM's advice on B12 after 50 means. SR24 as bundled lacks SR's 431/573/578, so
+    # curation derives them (food_data/curation/fortified.py, data/curation_fortified.yaml): the
+    # nutrient's whole amount in a fortified food whose kind adds it, 0 in other foods. FoodData
+    # Central tables carry the real values under these numbers.
+    Nutrient("folic_acid", "Folic acid (fortified foods)", "µg", None, 431, group=_VIT),
+    Nutrient("niacin_added", "Niacin added (fortified foods)", "mg", None, None, group=_VIT),
+    Nutrient("vitamin_e_added", "Vitamin E added (fortified foods)", "mg", None, 573, group=_VIT),
+    Nutrient("vitamin_b12_added", "Vitamin B12 added (fortified foods)", "µg", None, 578, group=_VIT),
     Nutrient("saturated_fat", "Saturated fat", "g", "Saturated", 606, group=_LIP),
     Nutrient("monounsaturated_fat", "Monounsaturated fat", "g", "Monounsaturated", 645, group=_LIP),
     Nutrient("polyunsaturated_fat", "Polyunsaturated fat", "g", "Polyunsaturated", 646, group=_LIP),
@@ -116,6 +126,10 @@ BY_ID: dict[str, Nutrient] = {n.id: n for n in NUTRIENTS}
 BY_SR24_NAME: dict[str, Nutrient] = {n.sr24_name: n for n in NUTRIENTS if n.sr24_name}
 BY_USDA_NBR: dict[int, Nutrient] = {n.usda_nbr: n for n in NUTRIENTS if n.usda_nbr is not None}
 NUTRIENT_IDS: tuple[str, ...] = tuple(n.id for n in NUTRIENTS)
+# Nutrients the curation derives from others (not in the SR24 build's files).
+CURATED_NUTRIENTS: tuple[str, ...] = ("folic_acid", "niacin_added", "vitamin_e_added", "vitamin_b12_added")
+# Nutrients the SR24 build writes: those cronometer's XML has, plus vitamin A (RAE) derived there.
+BUILT_NUTRIENTS: tuple[str, ...] = tuple(n.id for n in NUTRIENTS if n.sr24_name or n.id == "vitamin_a")
 
 # Common spellings people type for the key nutrients, mapped to registry ids.
 ALIASES: dict[str, str] = {
@@ -135,7 +149,6 @@ ALIASES: dict[str, str] = {
     "calories": "energy",
     "carbs": "carbohydrate",
     "fibre": "fiber",
-    "folic_acid": "folate",
     "sugar": "sugars",
 }
 
@@ -184,8 +197,6 @@ def derive_vitamin_a_rae(
     beta-cryptoxanthin. Callers pass NaN for unknown values; the result is NaN when retinol or
     beta-carotene is unknown, and unknown minor carotenoids count as zero.
     """
-    import math
-
     if math.isnan(retinol) or math.isnan(beta_carotene):
         return math.nan
     minor = sum(0.0 if math.isnan(v) else v for v in (alpha_carotene, beta_cryptoxanthin))

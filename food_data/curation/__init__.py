@@ -14,6 +14,7 @@ The rules' word lists and tables are data, checked when first read (``rules``):
 - ``kinds``: the serving kind of each food, and its daily maximum
 - ``servings``: the best household serving for the kind
 - ``slots``: the meals a food suits
+- ``fortified``: fortified foods and the nutrient amounts their makers add (derived nutrient columns)
 - ``planner_set``: the everyday foods a plan chooses from
 - ``overrides``: the reviewed hand corrections
 """
@@ -27,6 +28,7 @@ import pandas as pd
 
 from mealplan.food_data.curation.as_eaten import as_eaten
 from mealplan.food_data.curation.classify import Groups, classify, classify_names
+from mealplan.food_data.curation.fortified import fortification
 from mealplan.food_data.curation.kinds import kinds, max_g
 from mealplan.food_data.curation.overrides import OVERRIDES_FILE, apply_overrides, load_overrides
 from mealplan.food_data.curation.planner_set import planner_set
@@ -52,7 +54,9 @@ def curate(foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None =
         overrides: Override file (id, column, value, reason); None applies none.
 
     Returns:
-        ``foods`` (same index and columns) plus every curation column.
+        ``foods`` (same index and columns) plus every curation column, the ``fortified`` tag and
+        the added-nutrient columns of ``fortified.added_columns()`` (folic_acid, niacin_added,
+        vitamin_e_added, vitamin_b12_added).
 
     Raises:
         FoodDataError: The override file is invalid (see ``load_overrides``).
@@ -85,6 +89,12 @@ def curate(foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None =
     out["slots"] = slots(tok, kind, cat)
     out["planner"] = planner
     out["price"] = np.nan
+    # Fortification: the ``fortified`` tag and the added-nutrient columns (folic_acid, ...), which
+    # the targets count against the fortified-food upper limits.
+    fort = fortification(foods, classified.category, classified.diet)
+    out["fortified"] = fort.fortified
+    for column, amount in fort.added.items():
+        out[column] = amount
     if overrides is not None and Path(overrides).exists():
         out = apply_overrides(out, load_overrides(overrides, out.index), overrides)
     return out

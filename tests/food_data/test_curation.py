@@ -9,6 +9,7 @@ import pytest
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data.curation import OVERRIDES_FILE, classify_names, curate, load_overrides
+from mealplan.food_data.curation.fortified import added_columns
 from mealplan.food_data.table import CURATION_COLUMNS, load_bundled, read_sr24
 from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
 
@@ -279,7 +280,7 @@ def test_curate_adds_columns_and_keeps_the_table() -> None:
     foods, measures = tiny_table()
     out = curate(foods, measures, overrides=None)
     assert list(out.index) == list(foods.index)
-    assert list(out.columns) == list(foods.columns) + list(CURATION_COLUMNS)
+    assert list(out.columns) == list(foods.columns) + list(CURATION_COLUMNS) + ["fortified", *added_columns()]
     assert out["price"].isna().all()
     assert list(foods.columns) == ["name", "energy"]  # input untouched
 

@@ -6,7 +6,10 @@ table, a rule or the override file that changes any food's curation fails
 ``test_the_curated_table_matches_its_fingerprint``. When the change is intended, rewrite the
 fingerprint and commit it with the change, saying in the commit which foods changed and why::
 
-    MEALPLAN_UPDATE_FINGERPRINT=1 python -m pytest -q tests/food_data/test_curation_data.py
+    python -m pytest -q tests/food_data/test_curation_data.py --update-golden
+
+(The suite's conftest clears every MEALPLAN_* variable, so the older ``MEALPLAN_UPDATE_FINGERPRINT=1``
+only works outside it; ``--update-golden`` is the suite's one switch for rewriting expected files.)
 """
 
 from __future__ import annotations
@@ -43,16 +46,16 @@ def fingerprint(foods: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def test_the_curated_table_matches_its_fingerprint() -> None:
+def test_the_curated_table_matches_its_fingerprint(update_golden: bool) -> None:
     got = fingerprint(table_module._build_bundled().foods)  # built afresh, not read from the cache
-    if os.environ.get(UPDATE_ENV) == "1":
+    if update_golden or os.environ.get(UPDATE_ENV) == "1":
         FINGERPRINT.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
         pytest.skip(f"rewrote {FINGERPRINT}; commit it with the change that made it differ")
     want = json.loads(FINGERPRINT.read_text())
     assert set(CURATION_COLUMNS) <= set(want["columns"])
     changed = sorted(c for c in want["columns"] if got["columns"].get(c) != want["columns"][c])
     assert (got["rows"], got["index"], changed) == (want["rows"], want["index"], []), (
-        f"the curated table changed in {changed or 'its rows'}; if that is intended, run with {UPDATE_ENV}=1 "
+        f"the curated table changed in {changed or 'its rows'}; if that is intended, run with --update-golden "
         "(see this file's docstring)"
     )
     assert got == want

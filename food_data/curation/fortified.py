@@ -1,0 +1,228 @@
+"""Fortified foods and the nutrient amounts their makers add (``food_data/data/curation_fortified.yaml``).
+
+A food is fortified when its name says so ("enriched", "with added calcium, vitamins A and D"),
+when its kind always is (formulas, supplement drinks), or when its nutrients show it (a breakfast
+cereal with vitamin B12, a bread with enriched-flour folate, a plant food with 1 µg of B12 per
+100 g). Each derived column of the file's ``added`` (``folic_acid``, ``niacin_added``,
+``vitamin_e_added``, ``vitamin_b12_added``) then holds the whole amount of its nutrient in the
+fortified foods whose kind adds it, 0 in every other food, and stays unknown (NaN) where the
+nutrient is unknown. Counting all of it as added is the conservative estimate for upper limits; a
+table that already has the real column (FoodData Central's 431, 573, 578) keeps its values.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mealplan.errors import ConfigError
+from mealplan.food_data.nutrients import BY_ID
+from mealplan.food_data.vocab import CATEGORIES, DIETS
+
+FORTIFIED_FILE = Path(__file__).resolve().parent.parent / "data" / "curation_fortified.yaml"
+
+
+def _regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+    return value
+
+
+class _Scope(BaseModel):
+    """Foods in any of ``groups``, ``categories`` or ``diets``, or whose name matches ``names``; minus ``unless``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    why: str = Field(min_length=1)
+    groups: list[str] = []
+    categories: list[str] = []
+    diets: list[str] = []
+    names: str | None = None
+    unless: str | None = None
+    min: dict[str, float] = {}
+    min_dry: dict[str, float] = {}
+
+    _names = field_validator("names", "unless")(_regex)
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[str]) -> list[str]:
+        bad = [c for c in value if c not in CATEGORIES]
+        if bad:
+            raise ValueError(f"unknown categories {bad}; allowed: {', '.join(CATEGORIES)}")
+        return value
+
+    @field_validator("diets")
+    @classmethod
+    def _diets(cls, value: list[str]) -> list[str]:
+        bad = [d for d in value if d not in DIETS]
+        if bad:
+            raise ValueError(f"unknown diets {bad}; allowed: {', '.join(DIETS)}")
+        return value
+
+    @field_validator("min", "min_dry")
+    @classmethod
+    def _nutrients(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [n for n in value if n not in BY_ID]
+        if bad:
+            raise ValueError(f"unknown nutrients {bad}; use ids of food_data/nutrients.py")
+        return value
+
+
+class Evidence(_Scope):
+    """Foods in scope that reach any ``min`` or ``min_dry`` are fortified."""
+
+    @model_validator(mode="after")
+    def _has_threshold(self) -> Evidence:
+        if not self.min and not self.min_dry:
+            raise ValueError("evidence needs min or min_dry")
+        return self
+
+
+class Kind(_Scope):
+    """What a fortified food of this kind has added (``adds``); ``always``: its foods are fortified."""
+
+    kind: str = Field(min_length=1)
+    always: bool = False
+    adds: list[str] = Field(min_length=1)
+
+
+class FortifiedFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_: int = Field(alias="schema")
+    added: dict[str, str]
+    name_says: str
+    name_denies: str
+    evidence: list[Evidence]
+    kinds: list[Kind]
+    named: dict[str, str]
+
+    _patterns = field_validator("name_says", "name_denies")(_regex)
+
+    @model_validator(mode="after")
+    def _references(self) -> FortifiedFile:
+        problems = [
+            f"added.{c}: {c!r} is not a nutrient of food_data/nutrients.py" for c in self.added if c not in BY_ID
+        ]
+        problems += [f"added.{c}: {n!r} is not a nutrient" for c, n in self.added.items() if n not in BY_ID]
+        for i, kind in enumerate(self.kinds):
+            problems += [f"kinds.{i}.adds: {c!r} is not one of added" for c in kind.adds if c not in self.added]
+        problems += [f"named.{c}: not one of added" for c in self.named if c not in self.added]
+        for c, rx in self.named.items():
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                problems.append(f"named.{c}: not a regular expression: {exc}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+@functools.cache
+def fortified_rules(path: Path = FORTIFIED_FILE) -> FortifiedFile:
+    """The fortification rules, read and checked once.
+
+    Raises:
+        ConfigError: listing every problem (file, field, what is allowed).
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the fortification rules: {exc}") from exc
+    try:
+        return FortifiedFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+        ]
+        raise ConfigError("The fortification rule file has problems:", problems) from None
+
+
+def added_columns() -> dict[str, str]:
+    """``{derived column: nutrient it is taken from}``, e.g. ``{"folic_acid": "folate", ...}``."""
+    return dict(fortified_rules().added)
+
+
+@dataclass(frozen=True)
+class Fortification:
+    """Per food: fortified or not, and the amount of each derived column (per 100 g)."""
+
+    fortified: np.ndarray
+    added: dict[str, np.ndarray]
+
+
+def _number(foods: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in foods:
+        return np.full(len(foods), np.nan)
+    return pd.to_numeric(foods[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _in_scope(
+    rule: _Scope, foods: pd.DataFrame, names: pd.Series, category: np.ndarray, diet: np.ndarray
+) -> np.ndarray:
+    groups = foods["usda_group"].fillna("").astype(str).to_numpy() if "usda_group" in foods else np.full(len(foods), "")
+    scope = np.isin(groups, rule.groups) | np.isin(category, rule.categories) | np.isin(diet, rule.diets)
+    if rule.names:
+        scope |= names.str.contains(rule.names, case=False, regex=True).to_numpy()
+    if rule.unless:
+        scope &= ~names.str.contains(rule.unless, case=False, regex=True).to_numpy()
+    return scope
+
+
+def _reaches(rule: _Scope, foods: pd.DataFrame) -> np.ndarray:
+    """Any ``min`` (per 100 g) or ``min_dry`` (per 100 g of dry matter) reached; True without thresholds."""
+    if not rule.min and not rule.min_dry:
+        return np.ones(len(foods), dtype=bool)
+    hit = np.zeros(len(foods), dtype=bool)
+    for nutrient, least in rule.min.items():
+        hit |= np.nan_to_num(_number(foods, nutrient), nan=-1.0) >= least
+    if rule.min_dry:
+        dry = 100.0 - _number(foods, "water")
+        for nutrient, least in rule.min_dry.items():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per_dry = np.where(dry > 1.0, _number(foods, nutrient) / dry * 100.0, np.nan)
+            hit |= np.nan_to_num(per_dry, nan=-1.0) >= least
+    return hit
+
+
+def fortification(foods: pd.DataFrame, category: np.ndarray, diet: np.ndarray) -> Fortification:
+    """Which foods are fortified and what their makers added, by the rules of ``curation_fortified.yaml``.
+
+    Args:
+        foods: Foods with ``name`` and nutrient columns (``usda_group`` and ``water`` when known).
+        category: Each food's planner category (as classified).
+        diet: Each food's diet tag (as classified).
+    """
+    rules = fortified_rules()
+    names = foods["name"].fillna("").astype(str)
+    denied = names.str.contains(rules.name_denies, case=False, regex=True).to_numpy()
+    fortified = names.str.contains(rules.name_says, case=False, regex=True).to_numpy() & ~denied
+    for ev in rules.evidence:
+        fortified |= _in_scope(ev, foods, names, category, diet) & _reaches(ev, foods) & ~denied
+    adds = {c: np.zeros(len(foods), dtype=bool) for c in rules.added}
+    for kind in rules.kinds:
+        scope = _in_scope(kind, foods, names, category, diet) & _reaches(kind, foods)
+        if kind.always:
+            fortified |= scope & ~denied
+        for c in kind.adds:
+            adds[c] |= scope
+    for c, rx in rules.named.items():
+        adds[c] |= names.str.contains(rx, case=False, regex=True).to_numpy()
+    added: dict[str, np.ndarray] = {}
+    for column, nutrient in rules.added.items():
+        amount = _number(foods, nutrient)
+        estimate = np.where(fortified & adds[column], amount, 0.0)
+        given = _number(foods, column)  # a table's real values (FoodData Central) win
+        added[column] = np.where(np.isnan(given), estimate, given)
+    return Fortification(fortified=fortified, added=added)
