@@ -11,6 +11,7 @@ raises ``ConfigError`` listing every problem it found.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -145,8 +146,6 @@ class DishLibrary:
     def get(self, dish_id: str) -> Dish:
         """The dish with this id; ``ConfigError`` naming close ids when there is none."""
         if dish_id not in self.dishes:
-            import difflib
-
             close = difflib.get_close_matches(dish_id, list(self.dishes), n=3)
             hint = f" Did you mean {', '.join(close)}?" if close else " See `mealplan dishes list`."
             raise ConfigError(f"No dish with id {dish_id!r}.{hint}")

@@ -27,10 +27,13 @@ import numpy as np
 import pulp
 
 from mealplan.errors import ConfigError, ConflictError, FoodDataError, InputError, SolverError
+from mealplan.food_data.importers import basis_grams
 from mealplan.food_data.nutrients import BY_ID, normalize_id, resolve, unit_factor
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable, Rows
 from mealplan.optimizer import expr
 from mealplan.optimizer.basket_targets import BasketTargets, FrozenModel, duplicate_problems
+from mealplan.optimizer.solve import solve
+from mealplan.optimizer.status import SolveStatus
 
 OBJECTIVES = ("cost", "weight", "energy")
 MAX_NAMED = 10  # foods named in one error message before "and N more"
@@ -126,8 +129,6 @@ class _Spec:
 
 
 def _basis_grams(basis: str) -> float | None:
-    from mealplan.food_data.importers import basis_grams
-
     return basis_grams(basis)
 
 
@@ -388,9 +389,6 @@ def solve_basket(
             has to give and how far it can be reached.
         SolverError: the solver failed.
     """
-    from mealplan.optimizer.solve import solve
-    from mealplan.optimizer.status import SolveStatus
-
     spec = _prepare(table, targets, objective)
     prob, xs = _build(spec)
     outcome = solve(prob, solver=solver, time_limit=120.0, gap=0.0)
@@ -508,8 +506,6 @@ def _diagnose(spec: _Spec, solver: str) -> tuple[str, list[str]]:
 
 
 def _elastic(spec: _Spec, solver: str) -> list[str]:
-    from mealplan.optimizer.solve import solve
-
     prob = pulp.LpProblem("basket_elastic", pulp.LpMinimize)
     xs = [
         expr.continuous(prob, n, float(lo), None if math.isinf(hi) else float(hi))
@@ -549,8 +545,6 @@ def _elastic(spec: _Spec, solver: str) -> list[str]:
 
 def _explain(spec: _Spec, row: _Row, side: str, solver: str) -> str | None:
     """Why one bound fails when all others hold, or None when the others conflict by themselves."""
-    from mealplan.optimizer.solve import solve
-
     bound = row.min if side == "min" else row.max
     assert bound is not None
     what = f"{row.column} {'minimum' if side == 'min' else 'maximum'} {bound:g} {row.unit}"

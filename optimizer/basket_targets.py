@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mealplan.errors import ConfigError, InputError
@@ -201,8 +202,6 @@ def _number(text: str) -> tuple[float | None, str | None]:
 
 
 def _targets_from_mapping(path: Path, text: str) -> tuple[dict[str, Any], list[str]]:
-    import yaml
-
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:

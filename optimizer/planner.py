@@ -17,6 +17,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +61,6 @@ ABS_GAP_MEALS = 3.0
 
 def _version() -> str:
     try:
-        from importlib.metadata import version
-
         return f"mealplan {version('mealplan')}"
     except Exception:  # noqa: BLE001 - running from a source tree without metadata
         return "mealplan"

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pulp
 
 from mealplan.errors import InputError, SolverError
@@ -146,6 +147,8 @@ def _stdout_to(target: str | int):
 
 
 def _import_highspy():
+    # Imported on first use: highspy costs about 0.4 s to import (python -X importtime), which
+    # `--write-model`, the CBC fallback and every command that never solves would pay for nothing.
     try:
         import highspy
     except ImportError as exc:
@@ -203,7 +206,6 @@ class _HighsEngine:
 
     def run(self, prob: pulp.LpProblem) -> tuple[SolveStatus, bool]:
         """Solve ``prob``, write the solution back into it; return our status and has_solution."""
-        import numpy as np
 
         highspy = self.highspy
         highs = _new_highs(highspy, show_log=self.show_log)
@@ -354,7 +356,7 @@ class _CbcEngine:
     def __init__(self, time_limit: float, gap: float, threads: int):
         path = None
         try:
-            import cbcbox  # ships a CBC binary with ``pulp[cbc]``
+            import cbcbox  # optional (ships a CBC binary with ``pulp[cbc]``): probed, not required
 
             path = cbcbox.cbc_bin_path()
         except (ImportError, AttributeError, OSError):

@@ -23,6 +23,8 @@ dried, juice...).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import TYPE_CHECKING
 
@@ -379,9 +381,6 @@ def shopping_rows(shopping: ShoppingList) -> list[dict[str, object]]:
 
 def shopping_csv(shopping: ShoppingList) -> str:
     """The list as CSV: section, buy, food, grams, days, food_id."""
-    import csv
-    import io
-
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=["section", "buy", "food", "grams", "days", "food_id"])
     writer.writeheader()
