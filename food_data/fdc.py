@@ -17,9 +17,9 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data.importers import (
@@ -31,9 +31,6 @@ from mealplan.food_data.importers import (
 )
 from mealplan.food_data.nutrients import BY_ID, BY_USDA_NBR, NUTRIENT_IDS
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, FoodTable
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +122,6 @@ def _is_empty(path: FdcFolder) -> bool:
 
 
 def _read_fdc_csv(folder: FdcFolder, name: str, problems: Problems) -> pd.DataFrame | None:
-    import pandas as pd
-
     required, must_exist = _FDC_FILES[name]
     path = folder / name
     if not path.is_file():
@@ -181,8 +176,6 @@ def _fdc_numbers(
     blank_ok: bool = True,
 ) -> pd.Series:
     """A numeric column of an FDC file; problems for non-numeric, negative or (if asked) zero cells."""
-    import pandas as pd
-
     raw = df[column]
     if pd.api.types.is_numeric_dtype(raw):
         values = raw.astype(float)
@@ -235,8 +228,6 @@ def read_fdc_folder(folder: Path | str | zipfile.Path) -> FoodTable:
     Raises:
         FoodDataError: naming file, row and column of every problem found.
     """
-    import pandas as pd
-
     folder = find_fdc_folder(folder)
     problems = Problems(folder)
     frames = {name: _read_fdc_csv(folder, name, problems) for name in _FDC_FILES}
@@ -347,8 +338,6 @@ def _fdc_groups(category: pd.DataFrame | None, category_ids: pd.Series) -> pd.Se
 
 def _fdc_nutrient_map(nutrient: pd.DataFrame, nut_ids: pd.Series) -> pd.DataFrame:
     """FDC nutrient ids -> registry id, unit factor and priority (lower wins)."""
-    import pandas as pd
-
     rows = []
     nbrs = pd.to_numeric(nutrient["nutrient_nbr"].astype(str).str.strip(), errors="coerce")
     for fdc_nid, nbr, unit_name in zip(nut_ids, nbrs, nutrient["unit_name"].astype(str), strict=True):
@@ -391,8 +380,6 @@ def _fdc_measures(
     units: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """Household measures from ``food_portion.csv``: "amount unit, description, modifier" -> grams."""
-    import pandas as pd
-
     unit_names = {}
     if units is not None:
         unit_names = dict(zip(units["id"].astype(str).str.strip(), units["name"].astype(str).str.strip(), strict=True))

@@ -419,6 +419,8 @@ def _check_tags(row: dict[str, object], row_no: int, problems: Problems) -> None
 
 def _classify(names: list[str], groups: list[str] | None) -> dict[str, np.ndarray]:
     """Category, diet and allergens from names, by the curation layer's classifier."""
+    # Imported on use: the curation modules and pandas cost about 0.5 s (python -X importtime), and
+    # `mealplan basket` reads a user table of numbers without classifying it.
     import pandas as pd
 
     from mealplan.food_data.curation import classify_names
@@ -431,7 +433,7 @@ def curate_imported(foods: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame
     """The planner curation of the bundled table (as-eaten form, servings, daily maxima, slots,
     planner set) applied to FoodData Central foods, whose names follow the same USDA style. The
     bundled table's overrides are keyed by its own ids, so none apply here."""
-    from mealplan.food_data.curation import curate
+    from mealplan.food_data.curation import curate  # on use, as in _classify
 
     return curate(foods, measures, overrides=None)
 
