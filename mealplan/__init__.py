@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     "Plan": "mealplan.optimizer.plan",
     "make_plan": "mealplan.optimizer.planner",
     "verify_plan": "mealplan.optimizer.verify",
-    "load_plan": "mealplan.optimizer.verify",
+    "load_plan": "mealplan.optimizer.plan_files",
     "shopping_list": "mealplan.report.shopping",
     "render_html": "mealplan.report",
     "render_markdown": "mealplan.report",
