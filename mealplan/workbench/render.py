@@ -83,13 +83,18 @@ def _target(n: Any) -> str:
     return ", ".join(parts)
 
 
+def _counts(d: Any) -> str:
+    n = len(d.meals)
+    return f"{n} meal{'' if n == 1 else 's'} differ{'s' if n == 1 else ''}, {d.meals_same} are the same."
+
+
 def _flags(d: Any) -> list[str]:
     return [f"RED FLAG: {f.message} {f.advice}".strip() for f in d.red_flags]
 
 
 def diff_renderables(d: Any) -> list[Any]:
     """A plan diff for the terminal: red flags, the meals that changed, the nutrients that moved."""
-    out: list[Any] = [*_flags(d), f"{d.a} → {d.b}: {len(d.meals)} meals differ, {d.meals_same} are the same."]
+    out: list[Any] = [*_flags(d), f"{d.a} → {d.b}: {_counts(d)}"]
     if d.meals:
         meals = Table("day", "meal", "change", "was", "now", "foods", title="Meals", title_justify="left")
         for m in d.meals:
@@ -122,7 +127,7 @@ def diff_markdown(d: Any) -> str:
     """A plan diff as Markdown (red flags first, the disclaimer last)."""
     lines = [f"> **{md_escape(f)}**\n" for f in _flags(d)]
     lines.append(f"# Plan changes: {md_escape(d.a)} → {md_escape(d.b)}\n")
-    lines.append(f"{len(d.meals)} meals differ, {d.meals_same} are the same.\n")
+    lines.append(f"{_counts(d)}\n")
     if d.meals:
         lines += ["| day | meal | change | was | now | foods |", "|---|---|---|---|---|---|"]
         for m in d.meals:
