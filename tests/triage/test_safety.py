@@ -142,6 +142,20 @@ def test_an_infant_is_referred_today_and_first():
     assert not any("fade with rest" in n for n in result.notes)  # no "usually harmless" about a baby
 
 
+def test_a_baby_gets_no_adult_lifestyle_notes_but_a_feeding_note():
+    result = triage(symptoms=["twitching", "cramps"], factors=["coffee", "vegan", "poor sleep", "stress"], age=0.5)
+    assert len(result.notes) == 1 and "paediatrician" in result.notes[0]
+    older = notes_text(triage(symptoms=["twitching", "cramps"], factors=["coffee", "poor sleep"], age=30))
+    assert "coffee" in older and "drink regularly" in older and "paediatrician" not in older
+
+
+def test_no_reassurance_next_to_spreading_or_worsening_symptoms():
+    reassured = notes_text(triage(symptoms=["twitching"]))
+    assert "usually fade with rest" in reassured
+    for kwargs in ({"symptoms": ["body twitching"]}, {"symptoms": ["twitching"], "worsening": True}):
+        assert "usually fade with rest" not in notes_text(triage(**kwargs)), kwargs
+
+
 def test_an_infant_with_no_symptom_still_gets_the_referral():
     result = triage(age=0.5)
     assert flag_ids(result) == ["infant"]
