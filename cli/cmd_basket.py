@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import emit, format_option, note, output_option, show, with_foods_options
 from mealplan.numbers import fmt_exact
 
 
@@ -76,7 +76,7 @@ def basket(
 
         prob, _ = build_basket_model(table, targets, objective)
         write(prob, write_model)
-        click.echo(f"wrote {write_model}", err=True)
+        note(f"wrote {write_model}")
         return
     result = solve_basket(table, targets, objective, solver=solver)
     if fmt == "json":

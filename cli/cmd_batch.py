@@ -19,6 +19,7 @@ from mealplan.cli.common import (
     format_option,
     load_dish_library,
     load_foods,
+    note,
     show,
     with_foods_options,
 )
@@ -114,10 +115,9 @@ def batch(
     else:
         show([_table(summary)], None)
     counts = summary.counts
-    click.echo(
+    note(
         f"{counts['ok']} planned, {counts['skipped']} kept, {counts['failed']} failed in "
-        f"{summary.elapsed_seconds:.1f} s; summary in {out_dir / 'summary.json'} and summary.csv",
-        err=True,
+        f"{summary.elapsed_seconds:.1f} s; summary in {out_dir / 'summary.json'} and summary.csv"
     )
     if summary.exit_code:
         click.get_current_context().exit(summary.exit_code)

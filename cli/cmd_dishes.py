@@ -143,7 +143,7 @@ def check_dishes(dishes_paths: tuple[Path, ...], no_bundled: bool) -> None:
     for note in library.notes:
         click.echo(f"note: {note}")
     for w in warnings:
-        click.echo(f"warning: {w}", err=True)
+        note(f"warning: {w}")
     click.echo(f"OK: {len(library)} dishes valid ({len(warnings)} warning(s)).")
 
 

@@ -138,3 +138,13 @@ def test_a_stigler_style_table_with_a_unit_column_and_no_max_column(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Optimum: cost = 2.66667 price units" in result.stdout
     assert result.stdout.count("read as nutrients: protein, calcium; kept as text: unit") == 1
+
+
+@pytest.mark.parametrize(("flags", "said"), [((), True), (("-q",), False)])
+def test_write_model_note_follows_quiet(tmp_path, flags, said):
+    path = tmp_path / "basket.lp"
+    args = [*flags, "basket", "--foods", FOODS, "--no-bundled", "--targets", TARGETS, "--write-model", str(path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert path.exists()
+    assert (f"wrote {path}" in result.stderr) is said
