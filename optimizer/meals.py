@@ -112,6 +112,22 @@ class PoolFood:
     daily_max_g: float = math.inf  # the food's own daily maximum (curation), over every meal and drink
 
 
+# Pool of a food served only because a rule requires it (``require``): an item of its meal, outside patterns.
+REQUIRED_POOL = "required"
+
+
+@dataclass(frozen=True)
+class Required:
+    """A food or dish the day must serve at one of ``slots``: a dish chosen, or a food's grams
+    (exactly ``grams`` when given, else at least ``min_g``) over dishes, patterns and drinks."""
+
+    item: str
+    slots: tuple[str, ...]
+    grams: float | None
+    min_g: float
+    label: str  # the rule in words, named when rules conflict
+
+
 @dataclass
 class MealSpec:
     """Everything the day model needs that differs between the days of a week."""
@@ -130,6 +146,8 @@ class MealSpec:
     liked: dict[str, list[str]] = field(default_factory=dict)  # like pattern -> its foods
     fixed: dict[str, tuple[str, dict[int, float]]] = field(default_factory=dict)  # slot -> leftover dish
     scale: dict[str, float] = field(default_factory=dict)  # slot -> how much larger its portions may be
+    locked: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # slot -> its (food, grams), kept
+    required: list[Required] = field(default_factory=list)  # foods and dishes the day must serve
 
 
 @dataclass
@@ -246,6 +264,11 @@ def build_meal_model(
 
     for slot in rules.slots:
         s, kind = slot.name, slot_kind(slot.name)
+        if s in spec.locked:  # a locked meal: its items at their grams, no choice (constants in the totals)
+            for k, (food, grams) in enumerate(spec.locked[s]):
+                kept = expr.continuous(prob, f"lock_{expr.safe_name(food)}_{s}_{k}", grams, grams)
+                amounts.append((kept, food, 1.0, s))
+            continue
         options: list[tuple[pulp.LpVariable, float]] = []
         fixed = spec.fixed.get(s)
         for dish in spec.dishes:
@@ -292,6 +315,8 @@ def build_meal_model(
                 continue
             uses = []
             if f.pool in capacity and f.max_steps >= f.min_steps:
+                uses.append((MEAL_USE, f.max_steps))
+            elif f.pool == REQUIRED_POOL and any(r.item == f.id and s in r.slots for r in spec.required):
                 uses.append((MEAL_USE, f.max_steps))
             hot_ok = f.pool not in spec.hot_drink_pools or kind in spec.hot_drink_kinds
             if f.drink_max_steps >= f.min_steps and hot_ok:
@@ -354,6 +379,18 @@ def build_meal_model(
     for i, (_, vs) in enumerate(sorted(fams.items())):
         if len(vs) > 1:
             expr.add_le(prob, [(v, 1.0) for v in vs], 1.0, f"once_{i}")
+
+    # Required foods and dishes (hard rules, named when they conflict).
+    for k, r in enumerate(spec.required):
+        if r.item in dishes:
+            terms = [(v, 1.0) for (j, s), v in z.items() if j == r.item and s in r.slots]
+            b.rule(terms, ">=", 1.0, f"require_{k}", r.label)
+            continue
+        terms = [(v, g) for v, f, g, s in amounts if f == r.item and s in r.slots]
+        if r.grams is not None:
+            b.rule(terms, "==", r.grams, f"require_{k}", r.label)
+        else:
+            b.rule(terms, ">=", r.min_g, f"require_{k}", r.label)
 
     # Nutrient coefficients of every quantity variable.
     needed = sorted(set(targets.items) | {"energy", *MACRO_KCAL})
