@@ -8,6 +8,7 @@ from mealplan.report.meals import MealView
 from mealplan.report.shopping import shopping_markdown
 from mealplan.report.text import md_escape
 from mealplan.report.view import build_view
+from mealplan.triage import urgency_label
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
@@ -47,7 +48,10 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
     ]
     if v.flags:
         lines += ["## ⚠ See a doctor about this first", ""]
-        lines += [f"- **{md_escape(f.message)}** {md_escape(f.advice)}" for f in v.flags]
+        lines += [
+            f"- **{md_escape(urgency_label(f.urgency))}** - **{md_escape(f.message)}** {md_escape(f.advice)}"
+            for f in v.flags
+        ]
         lines.append("")
     if v.disclaimer:
         lines += [f"> {md_escape(v.disclaimer)}", ""]

@@ -18,13 +18,15 @@ from mealplan.food_data.names import short_name
 from mealplan.report.meals import day_meals, day_number, meal_view
 from mealplan.report.nutrients import STATUS_WORDS
 from mealplan.report.view import build_view
+from mealplan.triage import urgency_label
 
 
 def red_flag_panel(red_flags: list[Any], disclaimer: str) -> list[Any]:
     """Red flags first (a red panel), then the disclaimer."""
     out: list[Any] = []
     if red_flags:
-        body = "\n".join(f"• {f.message}\n  {f.advice}" for f in red_flags)
+        # Most urgent first (the triage's order), each led by its urgency.
+        body = "\n".join(f"• {escape(urgency_label(f.urgency))}\n  {f.message}\n  {f.advice}" for f in red_flags)
         out.append(Panel(body, title="See a clinician", border_style="red", title_align="left"))
     out.append(f"[dim]{disclaimer}[/dim]")
     return out

@@ -143,7 +143,7 @@ def test_symptoms_on_the_command_line_run_triage(tmp_path):
     plan = Plan.model_validate_json(result.stdout)
     assert plan.triage is not None
     assert plan.triage.input.symptoms == ["muscle-cramps"]
-    assert plan.triage.input.factors == ["acid-reducers"]
+    assert plan.triage.input.factors == ["acid-reducers", "vegetarian"]  # the diet implies its factor
     assert any(t.suspected and t.priority > 1 for t in plan.targets.items.values())
 
 
