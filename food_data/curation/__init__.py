@@ -15,6 +15,7 @@ The rules' word lists and tables are data, checked when first read (``rules``):
 - ``servings``: the best household serving for the kind
 - ``slots``: the meals a food suits
 - ``fortified``: fortified foods and the nutrient amounts their makers add (derived nutrient columns)
+- ``evidence``: tags checked against nutrients (animal markers in vegan foods, B12 artefacts)
 - ``planner_set``: the everyday foods a plan chooses from
 - ``overrides``: the reviewed hand corrections
 """
@@ -28,6 +29,7 @@ import pandas as pd
 
 from mealplan.food_data.curation.as_eaten import as_eaten
 from mealplan.food_data.curation.classify import Groups, classify, classify_names
+from mealplan.food_data.curation.evidence import b12_artefacts, plant_foods, vegan_evidence
 from mealplan.food_data.curation.fortified import fortification
 from mealplan.food_data.curation.kinds import kinds, max_g
 from mealplan.food_data.curation.overrides import OVERRIDES_FILE, apply_overrides, load_overrides
@@ -68,6 +70,14 @@ def curate(foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None =
     group_codes = Groups(groups, len(foods))
     brand = tok.brand_first
     classified = classify(tok, group_codes, brand)
+    # Nutrients check the names' diet tags: a "vegan" food with cholesterol is not. Fortification
+    # first (added retinol is no animal marker), then again on the corrected tags.
+    fort = fortification(foods, classified.category, classified.diet)
+    milk_or_egg = classified.masks["milk"] | classified.masks["egg"]
+    checked = vegan_evidence(foods, classified.diet, fort.fortified, milk_or_egg)
+    classified.diet = checked.diet
+    plant = plant_foods(foods, classified.diet, fort.fortified)
+    fort = fortification(foods, classified.category, classified.diet, plant)
     cat = {c: classified.category == c for c in CATEGORIES}
     energy = (
         pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else np.full(len(foods), np.nan)
@@ -91,10 +101,14 @@ def curate(foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None =
     out["price"] = np.nan
     # Fortification: the ``fortified`` tag and the added-nutrient columns (folic_acid, ...), which
     # the targets count against the fortified-food upper limits.
-    fort = fortification(foods, classified.category, classified.diet)
     out["fortified"] = fort.fortified
     for column, amount in fort.added.items():
         out[column] = amount
+    # B12 in a plant food nobody fortified is an artefact: never a source to plan on.
+    if "vitamin_b12" in out:
+        artefact = b12_artefacts(foods, plant, fort.added["vitamin_b12_added"])
+        if artefact.any():
+            out["vitamin_b12"] = np.where(artefact, 0.0, pd.to_numeric(out["vitamin_b12"], errors="coerce"))
     if overrides is not None and Path(overrides).exists():
         out = apply_overrides(out, load_overrides(overrides, out.index), overrides)
     return out

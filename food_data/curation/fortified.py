@@ -39,7 +39,8 @@ def _regex(value: str | None) -> str | None:
 
 
 class _Scope(BaseModel):
-    """Foods in any of ``groups``, ``categories`` or ``diets``, or whose name matches ``names``; minus ``unless``."""
+    """Foods in any of ``groups``, ``categories`` or ``diets``, plant foods (``plant``), or whose name
+    matches ``names``; minus ``unless``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -47,6 +48,7 @@ class _Scope(BaseModel):
     groups: list[str] = []
     categories: list[str] = []
     diets: list[str] = []
+    plant: bool = False
     names: str | None = None
     unless: str | None = None
     min: dict[str, float] = {}
@@ -169,10 +171,12 @@ def _number(foods: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _in_scope(
-    rule: _Scope, foods: pd.DataFrame, names: pd.Series, category: np.ndarray, diet: np.ndarray
+    rule: _Scope, foods: pd.DataFrame, names: pd.Series, category: np.ndarray, diet: np.ndarray, plant: np.ndarray
 ) -> np.ndarray:
     groups = foods["usda_group"].fillna("").astype(str).to_numpy() if "usda_group" in foods else np.full(len(foods), "")
     scope = np.isin(groups, rule.groups) | np.isin(category, rule.categories) | np.isin(diet, rule.diets)
+    if rule.plant:
+        scope |= plant
     if rule.names:
         scope |= names.str.contains(rule.names, case=False, regex=True).to_numpy()
     if rule.unless:
@@ -196,23 +200,28 @@ def _reaches(rule: _Scope, foods: pd.DataFrame) -> np.ndarray:
     return hit
 
 
-def fortification(foods: pd.DataFrame, category: np.ndarray, diet: np.ndarray) -> Fortification:
+def fortification(
+    foods: pd.DataFrame, category: np.ndarray, diet: np.ndarray, plant: np.ndarray | None = None
+) -> Fortification:
     """Which foods are fortified and what their makers added, by the rules of ``curation_fortified.yaml``.
 
     Args:
         foods: Foods with ``name`` and nutrient columns (``usda_group`` and ``water`` when known).
         category: Each food's planner category (as classified).
         diet: Each food's diet tag (as classified).
+        plant: Whether each food is a plant food (``evidence.plant_foods``); None: those tagged vegan.
     """
     rules = fortified_rules()
+    if plant is None:
+        plant = np.asarray(diet) == "vegan"
     names = foods["name"].fillna("").astype(str)
     denied = names.str.contains(rules.name_denies, case=False, regex=True).to_numpy()
     fortified = names.str.contains(rules.name_says, case=False, regex=True).to_numpy() & ~denied
     for ev in rules.evidence:
-        fortified |= _in_scope(ev, foods, names, category, diet) & _reaches(ev, foods) & ~denied
+        fortified |= _in_scope(ev, foods, names, category, diet, plant) & _reaches(ev, foods) & ~denied
     adds = {c: np.zeros(len(foods), dtype=bool) for c in rules.added}
     for kind in rules.kinds:
-        scope = _in_scope(kind, foods, names, category, diet) & _reaches(kind, foods)
+        scope = _in_scope(kind, foods, names, category, diet, plant) & _reaches(kind, foods)
         if kind.always:
             fortified |= scope & ~denied
         for c in kind.adds:
