@@ -159,14 +159,15 @@ class Source:
 
 
 def nutrient_sources(plan: Plan, foods: FoodTable, nutrient: str, top: int = TOP_SOURCES) -> list[Source]:
-    """Foods that supply a nutrient, largest first: the top ``top`` and an "other foods" rest.
+    """Foods that supply a nutrient, largest first: the top ``top`` and an "other foods" rest. Foods
+    with the same short name (two kinds of nonfat milk) count as one source.
 
     Per-item amounts are grams / 100 x the food's per-100 g value; unknown values count as 0.
     """
     if nutrient not in foods.foods.columns:
         return []
     by_food: dict[str, float] = {}
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}  # short name -> the first (food id, name)
     for day in plan.days:
         for slot in day.slots:
             for item in slot.items:
@@ -179,14 +180,16 @@ def nutrient_sources(plan: Plan, foods: FoodTable, nutrient: str, top: int = TOP
                     continue
                 if math.isnan(value) or value <= 0:
                     continue
-                by_food[item.food_id] = by_food.get(item.food_id, 0.0) + item.grams / 100.0 * value
-                names[item.food_id] = item.name
+                # Foods whose short names read the same are one source, so a legend never says a name twice.
+                key = short_name(item.name)
+                by_food[key] = by_food.get(key, 0.0) + item.grams / 100.0 * value
+                names.setdefault(key, (item.food_id, item.name))
     total = sum(by_food.values())
     if total <= 0:
         return []
     n_days = max(len(plan.days), 1)
     ranked = sorted(by_food.items(), key=lambda kv: -kv[1])
-    out = [Source(fid, names[fid], amount / n_days, amount / total) for fid, amount in ranked[:top]]
+    out = [Source(*names[key], amount / n_days, amount / total) for key, amount in ranked[:top]]
     rest = sum(amount for _, amount in ranked[top:])
     if rest > 0:
         out.append(Source("", f"{len(ranked) - top} other foods", rest / n_days, rest / total))

@@ -287,3 +287,20 @@ def test_without_a_food_table_foods_are_bought_as_eaten(plan):
     rice = next(i for i in shop.items if i.food_ids == ["20037"])
     assert rice.buy_food_id == "20037" and rice.buy_grams == rice.total_grams and rice.yield_note == ""
     assert rice.purchase_text == "750 g brown rice"
+
+
+def test_the_html_report_lists_merged_variants(plan, sr24):
+    from mealplan.report import render_html
+
+    page = render_html(_week_of(plan, _VARIANTS), sr24)
+    shop = page[page.index('id="shopping"') :]
+    assert "3 kinds" in shop and "2 kinds" in shop  # nonfat milks; spinach raw and cooked, salmons
+    assert "Milk, nonfat, fluid, protein fortified" in shop  # the full names, on hover
+
+
+def test_foods_that_read_the_same_are_one_legend_entry(plan, sr24):
+    from mealplan.report.nutrients import nutrient_sources
+
+    sources = nutrient_sources(_week_of(plan, _VARIANTS), sr24, "calcium", top=10)
+    names = [short_name(s.name) for s in sources if s.food_id]
+    assert len(names) == len(set(names)) and "nonfat milk" in names
