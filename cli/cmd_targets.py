@@ -104,7 +104,9 @@ def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
 
     out: list[Any] = []
     if flags:
-        body = "\n".join(f"! {f.message}\n  {f.advice}" for f in flags)
+        from mealplan.triage import urgency_label
+
+        body = "\n".join(f"! {urgency_label(f.urgency)}\n  {f.message}\n  {f.advice}" for f in flags)
         out.append(Panel(body, title="See a clinician first", border_style="red", title_align="left"))
     amdr = ", ".join(f"{k} {lo:g}-{hi:g} %" for k, (lo, hi) in tg.amdr.items())
     out.append(
