@@ -47,6 +47,8 @@ COMMANDS: dict[str, str] = {
     "diff": "mealplan.cli.cmd_diff:diff",
     "edit": "mealplan.cli.cmd_edit:edit",
     "rescore": "mealplan.cli.cmd_edit:rescore",
+    "lock": "mealplan.cli.cmd_replan:lock",
+    "replan": "mealplan.cli.cmd_replan:replan",
 }
 
 ENV_PREFIX = "MEALPLAN"

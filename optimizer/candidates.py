@@ -77,6 +77,8 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
         block(lambda f: unsafe_reason(f) != "", lambda f: np.array([f"safety: {w}" for w in unsafe_reason(f)]))
     for pattern in rules.exclude:
         block(lambda f, p=pattern: pattern_mask([p], f), f"excluded ('{pattern}')")
+    for pattern in rules.forbid:
+        block(lambda f, p=pattern: pattern_mask([p], f), f"forbidden ('{pattern}')")
     for pattern in rules.dislikes:
         block(lambda f, p=pattern: pattern_mask([p], f), f"disliked ('{pattern}')")
 

@@ -84,7 +84,7 @@ def blocked_foods(table: FoodTable, ids: list[str], rules: PlanRules) -> dict[st
             why = unsafe(rules.safety, str(name), str(cat))
             if why is not None:
                 out.setdefault(fid, f"safety: {why}")
-    for why, patterns in (("excluded", rules.exclude), ("disliked", rules.dislikes)):
+    for why, patterns in (("excluded", rules.exclude), ("forbidden", rules.forbid), ("disliked", rules.dislikes)):
         for pattern in patterns:
             hit = pattern_mask([pattern], rows)
             for fid in rows.ids[hit].tolist():
@@ -123,6 +123,8 @@ def meal_inputs(
             else:
                 lo.append(float(ing.min)), hi.append(float(ing.max))
         if why is not None:
+        if dish.id in rules.forbid:
+            why = f"forbidden ('{dish.id}')"
             out[dish.id] = why
             continue
         options.append(

@@ -34,6 +34,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.food_data.safety import SafetyRule
+from mealplan.optimizer.profile import Requirement
 from mealplan.optimizer.status import SolveStatus
 from mealplan.optimizer.targets import Targets
 from mealplan.triage import RedFlag, TriageResult
@@ -193,6 +194,8 @@ class PlanRules(_Model):
     diet: str
     allergies: list[str]
     exclude: list[str]
+    forbid: list[str] = Field([], description="food ids, name patterns or dish ids never served (hard)")
+    require: list[Requirement] = Field([], description="foods or dishes the plan must serve (hard)")
     dislikes: list[str]
     likes: list[str]
     slots: list[SlotRule]
@@ -254,6 +257,13 @@ class PlanEdit(_Model):
     at: str = Field("", description="when (UTC, ISO 8601)")
 
 
+class MealRef(_Model):
+    """One meal of a plan: day ``day``'s slot ``slot``."""
+
+    day: int
+    slot: str
+
+
 class Plan(_Model):
     """A day or week meal plan with totals, shortfalls and solve information."""
 
@@ -276,3 +286,4 @@ class Plan(_Model):
         None, description="the plan this one was made from: a stored plan id ('12') or 'sha256:...' of a file"
     )
     edits: list[PlanEdit] = Field([], description="changes made after solving, oldest first")
+    locked: list[MealRef] = Field([], description="meals a re-plan keeps as they are (mealplan lock)")

@@ -28,6 +28,10 @@ Field notes:
 - ``dish_max_per_week`` (1-7, default 2): a lunch or dinner dish appears at most this many times in
   a week (breakfasts may repeat, as people's do).
 - ``leftovers``: a dinner dish is cooked for two portions and the second is the next day's lunch.
+- ``require``: foods (id) or dishes (dish id) the plan must serve, each ``{food, days, meal, grams}``
+  or the short form ``ID[@DAYS][:MEAL][=GRAMS]`` (``12166@2,4:lunch=30``); without days, on the
+  plan's first day; without grams, at least a quarter serving of a food. Hard rules.
+- ``forbid``: food ids, name patterns (as ``exclude``) or dish ids the plan never serves. Hard.
 """
 
 from __future__ import annotations
@@ -183,6 +187,53 @@ class NutrientBound(BaseModel):
         return self
 
 
+_REQUIRE_RE = re.compile(r"(?P<food>[^@:=\s]+)(?:@(?P<days>[\d,\s]+))?(?::(?P<meal>[A-Za-z]+))?(?:=(?P<grams>.+))?")
+
+
+def parse_requirement(text: str) -> dict[str, Any]:
+    """``ID[@DAYS][:MEAL][=GRAMS]`` as a requirement's fields (``09040@2,4:snack=100``)."""
+    m = _REQUIRE_RE.fullmatch(text.strip())
+    if m is None:
+        raise ValueError(f"{text!r} is not ID[@DAYS][:MEAL][=GRAMS], e.g. 12166@2:lunch=30 or lentil-soup@3")
+    out: dict[str, Any] = {"food": m["food"]}
+    if m["days"]:
+        out["days"] = [int(d) for d in m["days"].replace(" ", "").split(",") if d]
+    if m["meal"]:
+        out["meal"] = m["meal"]
+    if m["grams"] is not None:
+        out["grams"] = m["grams"]
+    return out
+
+
+class Requirement(BaseModel):
+    """A food or dish the plan must serve: on ``days`` (the first day when none), at ``meal`` (any when
+    None), ``grams`` of a food (at least a quarter serving when None)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    food: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    days: list[Annotated[int, Field(ge=1, le=7)]] = []
+    meal: Slot | None = None
+    grams: float | None = Field(default=None, gt=0, le=2000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, data: Any) -> Any:
+        return parse_requirement(data) if isinstance(data, str) else data
+
+    @field_validator("food")
+    @classmethod
+    def _padded(cls, value: str) -> str:
+        return value.zfill(5) if value.isdigit() else value
+
+    def label(self) -> str:
+        """The rule in words: ``require 12166 on day 2 at lunch (30 g)``."""
+        days = f" on day {', '.join(map(str, self.days))}" if self.days else ""
+        meal = f" at {self.meal}" if self.meal else ""
+        grams = f" ({self.grams:g} g)" if self.grams is not None else ""
+        return f"require {self.food}{days}{meal}{grams}"
+
+
 class Profile(BaseModel):
     """One person (or a dietitian's client): life stage, diet, exclusions, targets and symptoms.
 
@@ -224,6 +275,8 @@ class Profile(BaseModel):
     suspected: Annotated[list[NutrientId], BeforeValidator(_split_list)] = []
     dish_max_per_week: int = Field(default=2, ge=1, le=7)
     leftovers: bool = False
+    require: Annotated[list[Requirement], BeforeValidator(_split_list)] = []
+    forbid: StrList = []
 
     @field_validator("allergies", "suspected", "symptoms", "factors")
     @classmethod

@@ -94,6 +94,8 @@ def plan_rules(
         diet=profile.diet,
         allergies=list(profile.allergies),
         exclude=list(profile.exclude),
+        forbid=list(profile.forbid),
+        require=list(profile.require),
         dislikes=list(profile.dislikes),
         likes=list(profile.likes),
         slots=slots,

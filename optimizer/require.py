@@ -1,0 +1,137 @@
+"""Required foods and dishes (``require`` in a profile, ``--require`` on the command line) as day-model rules.
+
+A requirement names a food id or a dish id, optionally days, a meal and grams. Checked before
+solving: an id that is neither a food nor a dish, a day beyond the plan, a meal the profile does not
+have, and a requirement that another hard rule (diet, allergy, exclude, forbid, safety) keeps out,
+each named with the rules involved. A required food that no pattern pool or allowed dish serves
+becomes an item of its own (pool ``required``) at the meals the requirement allows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from mealplan.errors import ConfigError, ConflictError
+from mealplan.food_data.table import FoodTable
+from mealplan.optimizer.meal_inputs import MealInputs, blocked_foods
+from mealplan.optimizer.meals import REQUIRED_POOL, PoolFood, Required
+from mealplan.optimizer.plan import PlanRules
+from mealplan.optimizer.rules import slot_kind
+
+# Without grams a required food is served at least this many servings (a dish ingredient may be small).
+MIN_SERVINGS = 0.25
+REQUIRED_MAX_G = 500.0  # a required food served outside a dish, at most, at one meal
+
+
+def check_requirements(rules: PlanRules, foods: FoodTable, inputs: MealInputs, days: int) -> None:
+    """Raise when a requirement cannot be met whatever the solver does, naming every rule involved.
+
+    Raises:
+        ConfigError: an unknown food or dish id, a day beyond the plan, a meal the plan does not have.
+        ConflictError: another hard rule keeps the food or dish out.
+    """
+    problems, conflicts = [], []
+    dish_ids = {d.id for d in inputs.dishes} | set(inputs.blocked_dishes)
+    kinds = {slot_kind(s.name) for s in rules.slots}
+    for k, r in enumerate(rules.require):
+        where = f"require[{k}] ({r.label()})"
+        if r.food not in dish_ids and r.food not in foods.foods.index:
+            problems.append(f"{where}: {r.food!r} is neither a food id nor a dish id (`mealplan foods search`, "
+                            "`mealplan dishes list` find them)")  # fmt: skip
+            continue
+        late = [d for d in r.days if d > days]
+        if late:
+            problems.append(f"{where}: day {late[0]} is beyond the plan's {days} day(s)")
+        if r.meal is not None and r.meal not in kinds:
+            problems.append(f"{where}: the plan has no {r.meal}; its meals are {', '.join(sorted(kinds))}")
+        if r.food in inputs.blocked_dishes:
+            conflicts.append(f"{where} and the dish's {inputs.blocked_dishes[r.food]}")
+        elif r.food not in dish_ids:
+            why = blocked_foods(foods, [r.food], rules).get(r.food)
+            if why is not None:
+                conflicts.append(f"{where} and {why}")
+    if problems:
+        raise ConfigError("The required foods and dishes are not valid:", problems)
+    if conflicts:
+        raise ConflictError("Required foods or dishes conflict with other hard rules:", conflicts)
+
+
+def with_required_foods(inputs: MealInputs, rules: PlanRules, foods: FoodTable) -> MealInputs:
+    """``inputs`` with every required food a day model can serve: a pool food (kept in the day's few),
+    or an item of the ``required`` pool when no pattern pool or allowed dish has it."""
+    wanted = [r.food for r in rules.require if r.food in foods.foods.index]
+    if not wanted:
+        return inputs
+    in_dishes = {f for d in inputs.dishes for f in d.foods}
+    pool = {f.id: f for f in inputs.all_foods}
+    chosen = {f.id for f in inputs.foods}
+    add_first = [pool[f] for f in wanted if f in pool and f not in chosen]
+    extra = []
+    nutrients, names = dict(inputs.nutrients), dict(inputs.names)
+    categories, serving = dict(inputs.categories), dict(inputs.serving)
+    for fid in dict.fromkeys(wanted):
+        if fid in pool or fid in in_dishes:
+            continue
+        row = foods.foods.loc[fid]
+        serving_g = float(row.get("serving_g", 100.0))
+        if not (serving_g > 0 and math.isfinite(serving_g)):
+            serving_g = 100.0
+        nutrients[fid] = {
+            k: float(v) for k, v in row.items() if k in _nutrient_columns(inputs) and v == v and _number(v)
+        }
+        names[fid], categories[fid] = str(row["name"]), str(row["category"])
+        serving[fid] = (str(row.get("serving_name", "100 g")), serving_g)
+        # One gram per step: the amount is continuous between nothing and REQUIRED_MAX_G.
+        label = names[fid].split(",")[0].lower()
+        extra.append(PoolFood(id=fid, name=names[fid], category=categories[fid], pool=REQUIRED_POOL, step_g=1.0,
+                              min_steps=0, max_steps=int(REQUIRED_MAX_G), label=label))  # fmt: skip
+    return dataclasses.replace(
+        inputs,
+        foods=[*inputs.foods, *add_first, *extra],
+        all_foods=[*inputs.all_foods, *extra],
+        nutrients=nutrients,
+        names=names,
+        categories=categories,
+        serving=serving,
+    )
+
+
+def _nutrient_columns(inputs: MealInputs) -> set[str]:
+    return {k for v in inputs.nutrients.values() for k in v}
+
+
+def _number(v: object) -> bool:
+    try:
+        return math.isfinite(float(v))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def required_for_day(rules: PlanRules, day: int, inputs: MealInputs, foods: FoodTable) -> list[Required]:
+    """The requirements of day ``day`` as day-model rules (no days given: the plan's first day)."""
+    out = []
+    for r in rules.require:
+        if (r.days and day not in r.days) or (not r.days and day != 1):
+            continue
+        slots = tuple(s.name for s in rules.slots if r.meal is None or slot_kind(s.name) == r.meal)
+        min_g = 0.0
+        if r.food in foods.foods.index:
+            serving_g = inputs.serving.get(r.food, ("", float(foods.foods.at[r.food, "serving_g"])))[1]
+            min_g = MIN_SERVINGS * serving_g if serving_g > 0 else 10.0
+        out.append(Required(item=r.food, slots=slots, grams=r.grams, min_g=min_g, label=f"{r.label()} (day {day})"))
+    return out
+
+
+def apply_requirements(spec, rules: PlanRules, inputs: MealInputs, foods: FoodTable):
+    """Day ``spec.day``'s model inputs with its requirements: the rules, the required dishes among its
+    options, and neither the week's variety nor yesterday's protein keeping a required item out."""
+    required = required_for_day(rules, spec.day, inputs, foods)
+    if not required:
+        return spec
+    items = {r.item for r in required}
+    have = {d.id for d in spec.dishes}
+    dishes = [*spec.dishes, *(d for d in inputs.dishes if d.id in items and d.id not in have)]
+    banned = {kind: ids - items for kind, ids in spec.banned_dishes.items()}
+    forbidden = {(f, s) for f, s in spec.forbidden if f not in items}
+    return dataclasses.replace(spec, required=required, dishes=dishes, banned_dishes=banned, forbidden=forbidden)
