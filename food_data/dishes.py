@@ -436,3 +436,39 @@ def check(library: DishLibrary, foods: FoodTable | None = None) -> list[str]:
             if gaps:
                 out.append(f"{where}: {nutrient} unknown for {', '.join(gaps)} (counted as 0 in the portion).")
     return out
+
+
+# --- a dish without some of its optional ingredients ---------------------------------------------
+
+# Words that name a kind, not the ingredient ("cheddar cheese" is named "cheddar" in a title).
+_KIND_WORDS = frozenset({"cheese", "low", "fat", "nonfat", "plain", "whole", "milk", "sauce", "oil"})
+
+
+def without(name: str, method: str, dropped: list[str]) -> tuple[str, str]:
+    """A dish's title and method when optional ingredients are left out for this person.
+
+    The title loses the words that named them ("Baked potato with black beans, broccoli and cheddar"
+    without cheddar cheese -> "Baked potato with black beans and broccoli"); the method says plainly
+    what to leave out, since recipe steps are not rewritten ("... Leave out the cheddar cheese.").
+    """
+    if not dropped:
+        return name, method
+    title = name
+    for food in dropped:
+        for word in (w for w in food.lower().split() if w not in _KIND_WORDS and len(w) > 2):
+            w = re.escape(word) + r"s?"
+            for pattern, repl in (
+                (rf",\s*{w}\b(?=\s*(,| and\b))", ""),  # "a, cheddar, b" / "a, cheddar and b"
+                (rf"(?:,\s*|\s+and\s+){w}\b", ""),  # "a and cheddar" / "a, cheddar"
+                (rf"\bwith\s+{w}\s+and\s+", "with "),  # "with cheddar and tomato"
+                (rf"\s+with\s+{w}\b", ""),  # "Pear with cheddar"
+            ):
+                new = re.sub(pattern, repl, title, count=1, flags=re.IGNORECASE)
+                if new != title:
+                    title = new
+                    break
+    if title != name and " and " not in title and "," in title:
+        head, _, last = title.rpartition(",")
+        title = f"{head} and{last}"  # "with black beans, broccoli" -> "with black beans and broccoli"
+    leave = " and ".join(dict.fromkeys(dropped))
+    return title, f"{method.rstrip()} Leave out the {leave}.".strip()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mealplan.food_data.dishes import DishLibrary
+from mealplan.food_data.dishes import DishLibrary, without
 from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.safety import unsafe
@@ -54,7 +54,8 @@ class MealInputs:
     names: dict[str, str]
     serving: dict[str, tuple[str, float]]  # food -> (serving name, grams)
     blocked_dishes: dict[str, str] = field(default_factory=dict)  # dish id -> why it is out
-    dish_score: dict[str, tuple[float, float]] = field(default_factory=dict)  # per portion, per 100 kcal
+    # per portion, per 100 kcal (and, for poor appetite, kcal per gram: energy-dense dishes)
+    dish_score: dict[str, tuple[float, ...]] = field(default_factory=dict)
     hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
     hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
 
@@ -63,7 +64,7 @@ class MealInputs:
         keep = DISH_KEEP if keep is None else keep
         fits = [d for d in self.dishes if kind in d.kinds and d.id not in banned]
         out: set[str] = set()
-        for k in (0, 1):
+        for k in range(len(next(iter(self.dish_score.values()), ()))):
             ranked = sorted(fits, key=lambda d: (-self.dish_score[d.id][k], d.id))
             out.update(d.id for d in ranked[:keep])
         return [d for d in fits if d.id in out]
@@ -122,17 +123,18 @@ def meal_inputs(
                 dropped.append(short_name(food_name.get(ing.food, ing.food)))
             else:
                 lo.append(float(ing.min)), hi.append(float(ing.max))
-        if why is not None:
         if dish.id in rules.forbid:
             why = f"forbidden ('{dish.id}')"
+        if why is not None:
             out[dish.id] = why
             continue
+        title, method = without(dish.name, dish.method, dropped)
         options.append(
             DishOption(
                 id=dish.id,
-                name=dish.name + (f" (without {' or '.join(dict.fromkeys(dropped))})" if dropped else ""),
+                name=title,
                 kinds=frozenset(dish.slots),
-                method=dish.method,
+                method=method,
                 foods=tuple(i.food for i in dish.ingredients),
                 grams=tuple(float(i.grams) if h > 0 else 0.0 for i, h in zip(dish.ingredients, hi, strict=True)),
                 lo=tuple(lo),
@@ -205,6 +207,8 @@ def meal_inputs(
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             cover = float(sum(min(amount[n] / t.min, 1.0) * t.priority for n, t in mins.items()))
         scores[d.id] = (cover, cover / max(amount["energy"], 1.0) * 100.0)
+        if targets.appetite == "poor":  # the same energy in less volume: energy-dense dishes too
+            scores[d.id] += (amount["energy"] / max(sum(d.grams), 1.0),)
     return MealInputs(
         dish_score=scores,
         dishes=options,
@@ -246,17 +250,21 @@ def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
 
 
 def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[str]) -> list[str]:
-    """The ``POOL_KEEP`` foods of each pool that cover the targets best per serving, and as many per kcal."""
+    """The ``POOL_KEEP`` foods of each pool that cover the targets best per serving, and as many per kcal
+    (and, for poor appetite, as many with the most kcal per gram)."""
     ids = rows.ids.tolist()
     if not ids:
         return []
     per_serving, per_kcal = coverage_scores(rows, targets)
+    scores = [per_serving, per_kcal]
+    if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
+        scores.append(np.nan_to_num(rows["energy"].astype(float)))
     out: set[str] = set(keep) & set(ids)
     by_pool: dict[str, list[int]] = {}
     for i, fid in enumerate(ids):
         by_pool.setdefault(component[fid], []).append(i)
     for members in by_pool.values():
-        for score in (per_serving, per_kcal):
+        for score in scores:
             ranked = sorted(members, key=lambda i: (-score[i], ids[i]))
             out.update(ids[i] for i in ranked[:POOL_KEEP])
     return sorted(out)

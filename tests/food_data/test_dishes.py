@@ -143,3 +143,25 @@ def test_select_filters_by_slot_diet_and_allergen(library) -> None:
 def test_unknown_dish_id_suggests_close_ones(library) -> None:
     with pytest.raises(ConfigError, match="Did you mean"):
         library.get("oatmeal-milk-banana")
+
+
+@pytest.mark.parametrize(
+    ("name", "dropped", "title"),
+    [
+        (
+            "Baked potato with black beans, broccoli and cheddar",
+            ["cheddar cheese", "low fat yogurt"],
+            "Baked potato with black beans and broccoli",
+        ),
+        ("Toast with cheddar and tomato", ["cheddar cheese"], "Toast with tomato"),
+        ("Tuna, egg and potato salad", ["egg"], "Tuna and potato salad"),
+        ("Oatmeal with milk, banana and walnuts", ["walnuts"], "Oatmeal with milk and banana"),
+        ("Lentil soup", ["plain yogurt"], "Lentil soup"),  # not named in the title: the method says it
+    ],
+)
+def test_a_dish_without_optional_ingredients_reads_as_a_dish(name, dropped, title):
+    from mealplan.food_data.dishes import without
+
+    new_title, method = without(name, "Cook it.", dropped)
+    assert new_title == title
+    assert method == f"Cook it. Leave out the {' and '.join(dropped)}."
