@@ -1,0 +1,149 @@
+"""The shape of the code: layers import one way, no import cycle (also through imports inside
+functions), only the optimizer imports pulp and highspy, only the CLI imports click, no module
+grows past the size a newcomer reads in one sitting."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Repository folders and the import package each installs as.
+PACKAGES = {
+    "food_data": "mealplan.food_data",
+    "triage": "mealplan.triage",
+    "optimizer": "mealplan.optimizer",
+    "cli": "mealplan.cli",
+    "mealplan": "mealplan",
+}
+# Lower layers never import higher ones. The shared core (errors, file I/O, number text) is below all.
+LAYERS = [
+    ("mealplan.errors", 0),
+    ("mealplan.fileio", 0),
+    ("mealplan.numbers", 0),
+    ("mealplan.food_data", 1),
+    ("mealplan.triage", 2),
+    ("mealplan.optimizer", 3),
+    ("mealplan.report", 4),
+    ("mealplan.batch", 4),
+    ("mealplan.workbench", 4),
+    ("mealplan.web", 5),
+    ("mealplan.cli", 6),
+    ("mealplan", 7),  # the front door (mealplan/__init__.py, __main__.py) sits on top
+]
+MAX_LINES = 620  # "no module over ~600 lines"
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for folder, package in PACKAGES.items():
+        for path in (ROOT / folder).rglob("*.py"):
+            parts = [p for p in path.relative_to(ROOT / folder).with_suffix("").parts if p != "__init__"]
+            out[".".join([package, *parts])] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _layer(module: str) -> int:
+    for prefix, level in sorted(LAYERS, key=lambda pl: -len(pl[0])):
+        if module == prefix or module.startswith(prefix + "."):
+            return level
+    raise AssertionError(f"{module}: no layer")
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """Every import in a file: (module, type-checking only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            typing_only |= {id(n) for n in ast.walk(node)}
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # "from mealplan import batch" imports the submodule; "from x import name" the module x.
+            names = {
+                f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in MODULES else node.module for a in node.names
+            }
+            out += [(n, id(node) in typing_only) for n in sorted(names)]
+        elif isinstance(node, ast.Import):
+            out += [(a.name, id(node) in typing_only) for a in node.names]
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for module, path in MODULES.items():
+        for name, typing_only in _imports(path):
+            if name in MODULES and name != module and not typing_only:
+                graph[module].add(name)
+    return graph
+
+
+def test_layers_import_one_way():
+    upward = [
+        f"{a} -> {b}"
+        for a, targets in _graph().items()
+        for b in targets
+        if _layer(b) > _layer(a) and not (a == "mealplan" or a.startswith("mealplan.__main__"))
+    ]
+    assert not upward
+
+
+def test_no_import_cycle():
+    graph = _graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                cycles.append(sorted(comp))
+
+    for module in sorted(MODULES):
+        if module not in index:
+            visit(module)
+    assert not cycles
+
+
+@pytest.mark.parametrize(
+    ("library", "allowed"),
+    [("pulp", "mealplan.optimizer"), ("highspy", "mealplan.optimizer"), ("click", "mealplan.cli")],
+)
+def test_only_one_package_imports(library, allowed):
+    users = [
+        module
+        for module, path in MODULES.items()
+        if any(n == library or n.startswith(library + ".") for n, _ in _imports(path))
+        and not module.startswith(allowed)
+    ]
+    assert not users
+
+
+def test_no_module_is_too_long_to_read():
+    long = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long
