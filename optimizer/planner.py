@@ -232,7 +232,7 @@ def make_plan(
     cost = None
     if prices is not None:
         cost = round(sum(i.cost or 0.0 for dp in day_plans for s in dp.slots for i in s.items) / days, 4)
-    notes = [n for o in outcomes for n in o.notes] + notes
+    notes = list(targets.notes) + [n for o in outcomes for n in o.notes] + notes  # safety notes first
     if relaxed_days:
         rules = rules.model_copy(update={"variety_relaxed_days": relaxed_days})
     if prices is not None:

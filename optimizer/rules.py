@@ -53,7 +53,7 @@ PORTION_STEP_SERVINGS = 0.25
 MIN_PORTION_SERVINGS = 0.5
 
 # Stored nutrients may be met on the weekly average; electrolytes are better met every day.
-WEEKLY_NUTRIENTS = ["vitamin_d", "vitamin_b12"]
+WEEKLY_NUTRIENTS = ["vitamin_d", "vitamin_b12", "vitamin_b12_added"]
 
 
 def plan_rules(

@@ -4,13 +4,15 @@ The rules, in the order they are applied:
 
 1. **Reference intakes.** The minimum is the RDA or AI for the person's life stage
    (:mod:`food_data.reference`). Protein's minimum is ``max(RDA g/day, RDA g/kg x weight)`` when
-   the weight is known. The maximum is the UL only when the UL applies to food (total intake);
-   ULs that cover supplements, medicines or fortificants only (magnesium, folic acid, niacin,
-   vitamin E) set no maximum, and the vitamin A UL sits on ``retinol`` (preformed vitamin A).
+   the weight is known. Vegetarian and vegan diets multiply the iron (x1.8) and zinc (x1.5)
+   minimums (IOM 2001). A UL that applies to food (total intake) sets a maximum of **90 % of the
+   UL**, never riding it (the UL itself is kept on the target as ``ul``, for the plan's %UL). ULs
+   that cover one form only sit on that form's column: vitamin A's on ``retinol``, and folate's,
+   niacin's and vitamin E's on ``folic_acid``, ``niacin_added`` and ``vitamin_e_added`` (the
+   amounts added to fortified foods); the magnesium UL covers supplements only and sets no maximum.
 2. **Sodium.** The CDRR (2,300 mg for ages 14+) is a hard maximum, except for people with the
-   ``heavy-sweating`` or ``endurance-exercise`` risk factors: sweat losses of sodium can be large and
-   cramps in heavy sweaters are the one situation where sodium runs short, so capping intake there
-   would work against them. The minimum stays at the AI either way.
+   ``heavy-sweating`` or ``endurance-exercise`` risk factors (sweat losses of sodium can be large)
+   who take no diuretic and have neither hypertension nor kidney disease. The minimum stays at the AI.
 3. **Suspected deficiencies** (from triage, or listed by hand in ``profile.suspected``). Strength
    ``w = min(1, score / 5)`` (hand-listed: 1). The shortfall weight becomes ``priority = 1 + 4 w``
    (up to x5), and for nutrients where more food is harmless (:data:`RAISABLE`) the minimum is
@@ -18,9 +20,14 @@ The rules, in the order they are applied:
    losses. A raise always stays at least 5 % below any food maximum (UL or CDRR). Iron, zinc,
    copper, selenium, vitamin A, phosphorus and sodium are not raised: excess is harmful, or the
    need should be confirmed by a blood test first; only their priority rises. Potassium is not
-   raised for people on diuretics (:data:`NO_RAISE_WITH`): the type of diuretic is not known and
-   potassium-sparing ones retain potassium.
-4. **The dietitian's overrides** (``profile.nutrients``) replace the minimum and/or maximum they
+   raised with any diuretic, an ACE inhibitor or ARB, or kidney disease, nor water with a diuretic
+   or kidney disease.
+4. **Medicines, conditions and age** (:mod:`optimizer.adjustments`): where potassium may be retained
+   (potassium-sparing diuretic, ACE inhibitor or ARB, kidney disease, or a diuretic of unknown type)
+   its maximum is 1.1 x the AI; from age 51, or with acid reducers or metformin, the B12 RDA is a
+   minimum on B12 added to fortified foods (``vitamin_b12_added``). Each rule adds a note the plan
+   carries (``Targets.notes``). The rules and their sources are in ``food_data/data/target_rules.yaml``.
+5. **The dietitian's overrides** (``profile.nutrients``) replace the minimum and/or maximum they
    give, above everything else, and are marked ``dietitian override``. A minimum above the
    maximum after overrides is a :class:`~mealplan.errors.ConfigError` naming both bounds.
 
@@ -50,6 +57,7 @@ from mealplan.fileio import read_user_text
 from mealplan.food_data.energy import fibre_ceiling, food_mass_cap, load_energy
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
+from mealplan.optimizer.adjustments import apply_factor_rules, diet_minimum, food_maximum, raise_blocked_by
 
 if TYPE_CHECKING:
     from mealplan.optimizer.profile import Profile
@@ -89,16 +97,9 @@ RAISABLE: frozenset[str] = frozenset(
     }
 )
 # Stored by the body, so a plan may meet them on the weekly average.
-WEEKLY: frozenset[str] = frozenset({"vitamin_d", "vitamin_b12"})
-# A suspected nutrient whose goal is not raised when one of these risk factors is present. Diuretics:
-# thiazide and loop diuretics waste potassium but potassium-sparing ones retain it, and the type is
-# not known here, so the potassium goal stays at the AI (the priority still rises) and the triage
-# red flag sends the person to the prescriber.
-NO_RAISE_WITH: dict[str, frozenset[str]] = {"potassium": frozenset({"diuretics"})}
+WEEKLY: frozenset[str] = frozenset({"vitamin_d", "vitamin_b12", "vitamin_b12_added"})
 # Why a suspected nutrient outside RAISABLE keeps its goal (default: confirm by a blood test).
 KEPT_BECAUSE: dict[str, str] = {"sodium": "sweat losses vary; replace them around long sessions"}
-# Triage risk factors that lift the sodium CDRR cap.
-SWEAT_FACTORS: frozenset[str] = frozenset({"heavy-sweating", "endurance-exercise"})
 
 
 class Target(BaseModel):
@@ -116,6 +117,7 @@ class Target(BaseModel):
     priority: float
     weekly: bool
     suspected: bool
+    ul: float | None = None  # the upper limit that applies to food (UL, not CDRR), for the plan's %UL
 
     @model_validator(mode="after")
     def _ordered(self) -> Target:
@@ -143,6 +145,7 @@ class Targets(BaseModel):
     appetite_source: str = ""
     food_mass_max_g: float | None = None  # grams of food and drink a day (poor appetite)
     food_mass_source: str = ""
+    notes: list[str] = []  # what the plan must tell the person (medicines, B12 from fortified foods)
 
 
 def _strengths(profile: Profile, triage: TriageResult | None) -> dict[str, tuple[float, str]]:
@@ -181,7 +184,7 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
     intakes = reference_intakes(profile.age, profile.sex, profile.pregnant, profile.lactating)
     strengths = _strengths(profile, triage)
     factors = set(profile.factors) | (set(triage.input.factors) if triage is not None else set())
-    sweaty = sorted(factors & SWEAT_FACTORS)
+    blocked_by = raise_blocked_by()
 
     items: dict[str, Target] = {}
     for nid, intake in intakes.items():
@@ -196,22 +199,13 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
                     float(f"{per_kg:.6g}"),
                     f"RDA {intake.per_kg:g} g/kg x {profile.weight_kg:g} kg, {stage}",
                 )
-        hi, hi_src = None, "no UL"
-        if intake.ul is not None:
-            if nid == "sodium" and sweaty:
-                hi_src = f"CDRR {_fmt(intake.ul, unit)} not applied: {', '.join(sweaty)} (sweat losses of sodium)"
-            elif intake.ul_limits_food:
-                hi = intake.ul
-                hi_src = f"CDRR (sodium), {stage}" if intake.ul_kind == "CDRR" else f"UL, {stage}"
-            else:
-                hi_src = f"UL applies to {intake.ul_applies_to} only, not set"
-        elif nid == "vitamin_a":
-            hi_src = "UL applies to preformed vitamin A: see retinol"
+        lo, lo_src = diet_minimum(nid, intake, lo, lo_src, profile.diet, stage)
+        hi, hi_src, ul = food_maximum(nid, intake, lo, stage, factors)
         priority, suspected = 1.0, nid in strengths
         if suspected:
             w, origin = strengths[nid]
             priority = 1.0 + PRIORITY_GAIN * w
-            blocked = sorted(NO_RAISE_WITH.get(nid, frozenset()) & factors)
+            blocked = sorted(blocked_by.get(nid, frozenset()) & factors)
             if nid in RAISABLE and lo is not None and not blocked:
                 raised = lo * (1 + RAISE_BASE + RAISE_GAIN * w)
                 if hi is not None:
@@ -227,7 +221,9 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
             else:
                 why = KEPT_BECAUSE.get(nid, "confirm by a blood test")
                 lo_src += f"; suspected ({origin}): priority raised, goal kept ({why})"
-        items[nid] = _target(nid, lo, hi, lo_src, hi_src, priority, suspected)
+        items[nid] = _target(nid, lo, hi, lo_src, hi_src, priority, suspected, ul)
+
+    items, notes = apply_factor_rules(items, intakes, profile.age, factors, stage, _target)
 
     # Suspected nutrients with no reference intake still get their weight (e.g. hand-listed ones).
     for nid, (w, origin) in strengths.items():
@@ -318,6 +314,7 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
         appetite_source=appetite_src,
         food_mass_max_g=mass_max,
         food_mass_source=mass_src,
+        notes=notes,
     )
 
 
@@ -329,6 +326,7 @@ def _target(
     hi_src: str,
     priority: float,
     suspected: bool,
+    ul: float | None = None,
 ) -> Target:
     reg = BY_ID[nid]
     return Target(
@@ -342,6 +340,7 @@ def _target(
         priority=priority,
         weekly=nid in WEEKLY,
         suspected=suspected,
+        ul=ul,
     )
 
 

@@ -77,13 +77,15 @@ def test_minimums_are_the_published_values_and_provenance():
 def test_upper_limits_that_apply_to_food():
     at30 = compute_targets(person(age=30, sex="female")).items
     at60 = compute_targets(person(age=60, sex="female")).items
-    assert at30["calcium"].max == 2500 and at30["calcium"].max_source == "UL, women 19-30"
-    assert at60["calcium"].max == 2000
-    assert at30["vitamin_d"].max == 100
+    # A food UL is kept as the target's `ul`; the maximum keeps a 10 % margin below it.
+    assert (at30["calcium"].max, at30["calcium"].ul) == (2250, 2500)
+    assert at30["calcium"].max_source.startswith("90 % of the UL (2,500 mg), women 19-30: ULs are not intake goals")
+    assert (at60["calcium"].max, at60["calcium"].ul) == (1800, 2000)
+    assert (at30["vitamin_d"].max, at30["vitamin_d"].ul) == (90, 100)
     assert at30["magnesium"].max is None
     assert at30["folate"].max is None and at30["niacin"].max is None and at30["vitamin_e"].max is None
     assert at30["vitamin_a"].max is None and "retinol" in at30["vitamin_a"].max_source
-    assert at30["retinol"].max == 3000 and at30["retinol"].min is None
+    assert at30["retinol"].max == 2700 and at30["retinol"].ul == 3000 and at30["retinol"].min is None
     assert at30["sodium"].max == 2300 and at30["sodium"].max_source == "CDRR (sodium), women 19-30"
     assert at30["sodium"].min == 1500
 
@@ -156,8 +158,8 @@ def test_suspected_raise_stays_below_food_ul(monkeypatch):
     # A huge raise factor makes the UL margin the binding rule.
     monkeypatch.setattr(targets_mod, "RAISE_GAIN", 10.0)
     tg = compute_targets(person(age=60, sex="female"), triage_for({"calcium": 5, "vitamin_d": 5, "magnesium": 5}))
-    assert tg.items["calcium"].min == pytest.approx(UL_MARGIN * 2000)
-    assert tg.items["vitamin_d"].min == pytest.approx(UL_MARGIN * 100)
+    assert tg.items["calcium"].min == pytest.approx(UL_MARGIN * 0.9 * 2000)
+    assert tg.items["vitamin_d"].min == pytest.approx(UL_MARGIN * 0.9 * 100)
     assert tg.items["magnesium"].max is None and tg.items["magnesium"].min == pytest.approx(320 * 11.1)
 
 
@@ -183,7 +185,7 @@ def test_dietitian_override_wins():
     assert (tg.items["vitamin_d"].min, tg.items["vitamin_d"].max) == (20, 50)
     sat = tg.items["saturated_fat"]
     assert (sat.min, sat.max, sat.unit, sat.min_source) == (None, 20, "g", "not set")
-    assert tg.items["calcium"].min == 1300 and tg.items["calcium"].max == 2000
+    assert tg.items["calcium"].min == 1300 and tg.items["calcium"].max == 1800
     assert tg.energy_kcal == 1800
 
 
@@ -192,7 +194,9 @@ def test_override_conflict_names_both_bounds():
     with pytest.raises(ConfigError) as exc:
         compute_targets(p)
     assert exc.value.problems == [
-        "nutrients.calcium: min 3,000 mg (dietitian override) is above max 2,500 mg (UL, women 19-30); "
+        "nutrients.calcium: min 3,000 mg (dietitian override) is above max 2,250 mg (90 % of the UL (2,500 mg), "
+        "women 19-30: ULs are not intake goals, and food data carry error: IOM 2003, DRI Applications in Dietary "
+        "Planning); "
         "lower nutrients.calcium.min or set nutrients.calcium.max",
         "nutrients.zinc: min 8 mg (RDA, women 19-30) is above max 5 mg (dietitian override); "
         "lower nutrients.zinc.min or set nutrients.zinc.max",
