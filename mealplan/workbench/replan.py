@@ -41,7 +41,7 @@ def lock_meals(plan: Plan, meals: list[tuple[int, str]], unlock: bool = False) -
     """
     for day, slot in meals:
         slot_index(plan, day, slot)
-    refs = [MealRef(day=d, slot=s) for d, s in meals]
+    refs = [MealRef(day=d, slot=s) for d, s in dict.fromkeys(meals)]
     if unlock:
         locked = [m for m in plan.locked if m not in refs]
     else:
