@@ -44,8 +44,9 @@ from mealplan.cli.common import emit, format_option, output_option, show
 def triage(fmt: str, output: Path | None, list_vocab: bool, **given: Any) -> None:
     """Suggest which nutrients may be short; red flags come first.
 
-    Red flags say when to see a clinician before changing what you eat. Symptoms and risk factors
-    accept ids or common synonyms ("charley horse", "PPI"); see --list. With no symptom or factor on
+    Red flags say when to see a clinician before changing what you eat, most urgent first (urgent:
+    today; soon: within days; routine: the next appointment). Symptoms and risk factors accept ids
+    or common synonyms ("charley horse", "PPI", "twitching all over"); see --list. With no symptom or factor on
     a terminal, the questions are asked one by one. It never diagnoses and never suggests supplement
     doses.
 

@@ -139,6 +139,7 @@ class Term(BaseModel):
 
     A factor may point at no nutrient: some medicines (a potassium-sparing diuretic, an ACE inhibitor)
     and conditions change the planning rules (:mod:`optimizer.targets`) without suggesting a shortfall.
+    So may a symptom that only raises a red flag (chest pain, fainting, shortness of breath).
     """
 
     model_config = _STRICT
