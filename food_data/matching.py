@@ -1,23 +1,172 @@
-"""Food patterns: how ``exclude``, ``likes`` and ``dislikes`` entries name foods. One definition.
+"""Food patterns: how ``exclude``, ``likes``, ``dislikes`` and ``forbid`` entries name foods. One definition.
 
 A pattern names a food when it is the food's id, or, with ``*``, ``?`` or ``[``, a glob matching
-the whole name (case-insensitive), or else a case-insensitive substring of the name. A blank
-pattern names no food.
+the whole name (case-insensitive), or else a case-insensitive substring of the name. A pattern
+that is a group word ("fish", "red meat", "dairy", "mushrooms"; ``food_data/data/curation_food_groups.yaml``)
+also names every food of the group, found by its category, allergen tags and name words, so
+"fish" names "Salmon, sockeye, canned". A blank pattern names no food.
+
+Pure Python and numpy (no pandas): the planner calls this on every plan.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mealplan.errors import ConfigError
+from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, split_tags
 
 _GLOB = "*?["
+DATA_DIR = Path(__file__).parent / "data"
+GROUPS_FILE = DATA_DIR / "curation_food_groups.yaml"
+WORDS_FILE = DATA_DIR / "curation_words.yaml"  # the curation's named word lists (``lists:``)
+_TERM = re.compile(r"^[a-z0-9']+(?: [a-z0-9']+)?$")
+_WORD = re.compile(r"[a-z0-9']+")
 
 
-def food_matches(pattern: str, food_id: str, name: str) -> bool:
-    """Whether ``pattern`` names the food with this id and name."""
+def _terms(values: list[str]) -> list[str]:
+    bad = [t for t in values if not _TERM.match(t)]
+    if bad:
+        raise ValueError(f"{bad} are not lowercase words or two-word phrases")
+    return values
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    say: list[str] = Field(min_length=1)
+    categories: list[str] = []
+    allergens: list[str] = []
+    lists: list[str] = []
+    words: list[str] = []
+    unless_lists: list[str] = []
+    unless: list[str] = []
+
+    _words = field_validator("say", "words", "unless")(_terms)
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[str]) -> list[str]:
+        bad = [c for c in value if c not in CATEGORIES]
+        if bad:
+            raise ValueError(f"unknown categories {bad}; allowed: {', '.join(CATEGORIES)}")
+        return value
+
+    @field_validator("allergens")
+    @classmethod
+    def _allergens(cls, value: list[str]) -> list[str]:
+        bad = [a for a in value if a not in ALLERGENS]
+        if bad:
+            raise ValueError(f"unknown allergens {bad}; allowed: {', '.join(ALLERGENS)}")
+        return value
+
+
+class _GroupsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_: int = Field(alias="schema")
+    groups: dict[str, _Group]
+
+
+@dataclass(frozen=True)
+class FoodGroup:
+    """A group of foods a word names: by category, allergen tag or name terms (minus ``unless``)."""
+
+    name: str
+    categories: frozenset[str]
+    allergens: frozenset[str]
+    terms: frozenset[str]
+    unless: frozenset[str]
+
+    def excludes(self, name: str) -> bool:
+        """Whether the name holds an ``unless`` term ("Bacon, meatless", "Doughnuts")."""
+        return bool(name_terms(name) & self.unless)
+
+    def holds(self, name: str, category: object = "", allergens: object = "") -> bool:
+        """Whether the food with this name, category and ``;``-joined allergen tags is in the group."""
+        words = name_terms(name)
+        if words & self.unless:
+            return False
+        return (
+            str(category) in self.categories
+            or bool(self.allergens.intersection(split_tags(allergens)))
+            or bool(words & self.terms)
+        )
+
+
+@functools.cache
+def food_groups(path: Path = GROUPS_FILE, words_file: Path = WORDS_FILE) -> dict[str, FoodGroup]:
+    """Every group word (lower case) and its group, read and checked once.
+
+    Raises:
+        ConfigError: listing every problem of the file (field, bad value, what is allowed).
+    """
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        lists = yaml.load(words_file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        lists = lists["words"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path}: cannot read the food groups: {exc}") from exc
+    try:
+        groups = _GroupsFile.model_validate(doc).groups
+    except ValidationError as exc:
+        problems = [
+            f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+        ]
+        raise ConfigError("The food-group file has problems:", problems) from None
+    problems: list[str] = []
+    out: dict[str, FoodGroup] = {}
+    for key, g in groups.items():
+        missing = [
+            f"{path}: groups.{key}.{field}: no word list {n!r} in {words_file.name}"
+            for field in ("lists", "unless_lists")
+            for n in getattr(g, field)
+            if n not in lists
+        ]
+        problems += missing
+        lists_of = {n: lists.get(n, ()) for n in (*g.lists, *g.unless_lists)}
+        group = FoodGroup(
+            name=key,
+            categories=frozenset(g.categories),
+            allergens=frozenset(g.allergens),
+            terms=frozenset(g.words).union(*(lists_of[n] for n in g.lists)),
+            unless=frozenset(g.unless).union(*(lists_of[n] for n in g.unless_lists)),
+        )
+        for word in g.say:
+            if word in out:
+                problems.append(f"{path}: groups.{key}.say: {word!r} already names group {out[word].name!r}")
+            out[word] = group
+    if problems:
+        raise ConfigError("The food-group file has problems:", problems)
+    return out
+
+
+def food_group(pattern: str) -> FoodGroup | None:
+    """The group a pattern names ("Fish", " red meat "), or None for an id, glob or plain substring."""
+    key = " ".join(pattern.lower().split())
+    if not key or any(ch in key for ch in _GLOB):
+        return None
+    return food_groups().get(key)
+
+
+@functools.lru_cache(maxsize=32768)
+def name_terms(name: str) -> frozenset[str]:
+    """The words of a name and its two-word phrases, lower case (as the curation reads names)."""
+    words = _WORD.findall(name.lower())
+    return frozenset(words).union(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+
+
+def food_matches(pattern: str, food_id: str, name: str, category: object = "", allergens: object = "") -> bool:
+    """Whether ``pattern`` names the food with this id, name and (for group words) tags."""
     pat = pattern.strip()
     if not pat:
         return False
@@ -25,13 +174,27 @@ def food_matches(pattern: str, food_id: str, name: str) -> bool:
         return True
     if any(ch in pat for ch in _GLOB):
         return fnmatch.fnmatchcase(name.lower(), pat.lower())
+    group = food_group(pat)
+    if group is not None:  # the group, or its word in the name ("Catfish"), but never an ``unless`` name
+        return group.holds(name, category, allergens) or (pat.lower() in name.lower() and not group.excludes(name))
     return pat.lower() in name.lower()
 
 
-def pattern_mask(patterns: Iterable[str], ids: Sequence[str] | np.ndarray, names: Iterable[object]) -> np.ndarray:
-    """One bool per food: does any of ``patterns`` name it (``food_matches``, vectorised)."""
+def pattern_mask(
+    patterns: Iterable[str],
+    ids: Sequence[str] | np.ndarray,
+    names: Iterable[object],
+    categories: Iterable[object] | None = None,
+    allergens: Iterable[object] | None = None,
+) -> np.ndarray:
+    """One bool per food: does any of ``patterns`` name it (``food_matches``, vectorised).
+
+    ``categories`` and ``allergens`` (one per food) let group words use the food's tags; without
+    them a group word finds foods by their names.
+    """
     ids = np.asarray(ids, dtype=object)
-    lowered = [str(n).lower() for n in names]
+    names = [str(n) for n in names]
+    lowered = [n.lower() for n in names]
     mask = np.zeros(len(ids), dtype=bool)
     for p in patterns:
         pat = p.strip()
@@ -41,7 +204,19 @@ def pattern_mask(patterns: Iterable[str], ids: Sequence[str] | np.ndarray, names
         if any(ch in pat for ch in _GLOB):
             rx = re.compile(fnmatch.translate(pat.lower()))
             mask |= np.array([rx.match(n) is not None for n in lowered], dtype=bool)
-        else:
-            needle = pat.lower()
+            continue
+        needle = pat.lower()
+        group = food_group(pat)
+        if group is None:
             mask |= np.array([needle in n for n in lowered], dtype=bool)
+            continue
+        cats = [""] * len(names) if categories is None else list(categories)
+        tags = [""] * len(names) if allergens is None else list(allergens)
+        mask |= np.array(
+            [
+                group.holds(n, c, a) or (needle in low and not group.excludes(n))
+                for n, low, c, a in zip(names, lowered, cats, tags, strict=True)
+            ],
+            dtype=bool,
+        )
     return mask

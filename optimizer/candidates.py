@@ -22,7 +22,8 @@ from mealplan.optimizer.targets import Targets
 
 def pattern_mask(patterns: list[str], foods: Rows) -> np.ndarray:
     """Foods that any of ``patterns`` names (one bool per food): ``food_data.matching``'s rule."""
-    return matching.pattern_mask(patterns, foods.ids, foods["name"])
+    tags = [foods[c] if c in foods else None for c in ("category", "allergens")]
+    return matching.pattern_mask(patterns, foods.ids, foods["name"], *tags)
 
 
 @dataclass

@@ -17,7 +17,10 @@ Field notes:
   ``nuts`` are accepted and stored as their id.
 - ``exclude``, ``likes``, ``dislikes``: food ids (``09040``) or name patterns; a pattern with ``*``,
   ``?`` or ``[`` is a case-insensitive glob on the food name, otherwise a case-insensitive substring
-  (see :func:`food_matches`).
+  (see :func:`food_matches`). A group word (``fish``, ``seafood``, ``shellfish``, ``meat``, ``red
+  meat``, ``beef``, ``pork``, ``poultry``, ``dairy``, ``eggs``, ``nuts``, ``mushrooms``, ``legumes``;
+  ``food_data/data/curation_food_groups.yaml``) also names the group's foods by their category,
+  allergen tags and name words: ``fish`` names "Salmon, sockeye, canned".
 - ``meals``: slots from ``food_data.vocab.SLOTS``, each at most once, in the order given.
 - ``nutrients``: the dietitian's bounds per day, ``{min: .., max: ..}`` or a bare number meaning a
   minimum, keyed by nutrient id, name or alias (stored under the registry id); ``energy`` here

@@ -314,12 +314,13 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
 
     def _patterns(self, check: str, patterns: list[str], what: str) -> None:
         for day, slot, item in self.items():
-            name = item.name
+            name, category, allergens = item.name, "", ""
             food = self.food(item.food_id)
             if food is not None:
                 name = str(food.get("name", name))
+                category, allergens = food.get("category", ""), food.get("allergens", "")
             for pattern in patterns:
-                if food_matches(pattern, item.food_id, name):
+                if food_matches(pattern, item.food_id, name, category, allergens):
                     self.add(check, _where(day, slot, item), f"matches {what} pattern {pattern!r}")
 
     def _check_exclude(self) -> None:

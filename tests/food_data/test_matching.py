@@ -32,3 +32,145 @@ def test_one_pattern_both_ways(pattern: str, hits: list[bool]) -> None:
 def test_any_of_several_patterns() -> None:
     assert pattern_mask(["f_milk", "banana"], IDS, NAMES).tolist() == [True, False, True]
     assert not pattern_mask([], IDS, NAMES).any()
+
+
+# --- group words (food_data/data/curation_food_groups.yaml) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_foods():
+    from mealplan.food_data.table import load_bundled
+
+    return load_bundled().foods
+
+
+def _named(foods, pattern: str) -> set[str]:
+    hit = pattern_mask(
+        [pattern], foods.index.to_numpy(dtype=object), foods["name"], foods["category"], foods["allergens"]
+    )
+    return set(foods.index[hit])
+
+
+def _id(foods, name: str) -> str:
+    return foods.index[foods["name"] == name][0]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "named", "not_named"),
+    [
+        # Issue 14: a dislike of "fish" missed "Salmon, sockeye, canned".
+        (
+            "fish",
+            ["Salmon, sockeye, canned, total can contents", "Fish, tuna, light, canned in water, drained solids"],
+            ["Crustaceans, shrimp, mixed species, cooked, moist heat"],
+        ),
+        ("Fish", ["Fish, salmon, sockeye, canned, drained solids"], []),
+        (
+            "seafood",
+            ["Crustaceans, shrimp, mixed species, cooked, moist heat", "Fish, salmon, sockeye, canned, drained solids"],
+            ["Chicken, broilers or fryers, breast, meat only, cooked, roasted"],
+        ),
+        (
+            "shellfish",
+            [
+                "Crustaceans, shrimp, mixed species, cooked, moist heat",
+                "Mollusks, clam, mixed species, cooked, moist heat",
+            ],
+            ["Fish, salmon, sockeye, canned, drained solids"],
+        ),
+        (
+            "red meat",
+            ["Pork, fresh, loin, whole, separable lean and fat, cooked, broiled", "Lamb, ground, cooked, broiled"],
+            ["Chicken, broilers or fryers, breast, meat only, cooked, roasted", "Bacon, meatless"],
+        ),
+        (
+            "pork",
+            ["Pork, cured, bacon, cooked, baked", "Ham, sliced, regular (approximately 11% fat)"],
+            ["Bacon, meatless", "Beef, ground, 85% lean meat / 15% fat, patty, cooked, broiled"],
+        ),
+        (
+            "poultry",
+            [
+                "Chicken, broilers or fryers, breast, meat only, cooked, roasted",
+                "Chicken, broilers or fryers, breast, meat only, cooked, stewed",
+            ],
+            ["Pork, cured, bacon, cooked, baked"],
+        ),
+        (
+            "dairy",
+            ["Cheese, cheddar", "Yogurt, plain, whole milk, 8 grams protein per 8 ounce"],
+            ["Soymilk, original and vanilla, unfortified", "Spinach, raw"],
+        ),
+        (
+            "nuts",
+            ["Nuts, almonds", "Peanut butter, smooth style, with salt"],
+            [
+                "Doughnuts, cake-type, plain, chocolate-coated or frosted",
+                "Spices, nutmeg, ground",
+                "Waterchestnuts, chinese, (matai), raw",
+            ],
+        ),
+        ("mushrooms", ["Mushrooms, shiitake, stir-fried", "Mushrooms, white, raw"], ["Spinach, raw"]),
+        ("eggs", ["Egg, whole, cooked, hard-boiled", "Egg, whole, cooked, scrambled"], ["Eggplant, raw"]),
+    ],
+)
+def test_a_group_word_names_its_foods_by_their_tags(
+    bundled_foods, pattern: str, named: list[str], not_named: list[str]
+) -> None:
+    hits = _named(bundled_foods, pattern)
+    for name in named:
+        assert _id(bundled_foods, name) in hits, (pattern, name)
+    for name in not_named:
+        assert _id(bundled_foods, name) not in hits, (pattern, name)
+
+
+def test_fish_names_every_fish_of_the_table_not_only_those_named_fish(bundled_foods) -> None:
+    fish = _named(bundled_foods, "fish")
+    plain = {i for i, n in zip(bundled_foods.index, bundled_foods["name"], strict=True) if "fish" in n.lower()}
+    from mealplan.food_data.matching import name_terms
+
+    salmon = {i for i, n in zip(bundled_foods.index, bundled_foods["name"], strict=True) if "salmon" in name_terms(n)}
+    assert salmon and salmon <= fish  # "Salmonberries" is not salmon
+    assert _id(bundled_foods, "Salmonberries, raw (Alaska Native)") not in fish
+    assert len(fish) > len(plain)
+
+
+def test_food_matches_agrees_with_the_mask_and_reads_tags() -> None:
+    assert food_matches("fish", "x", "Salmon, sockeye, canned")  # by the name words (the finfish list)
+    assert food_matches("dairy", "x", "Labneh", category="other", allergens="milk")  # by the allergen tag
+    assert not food_matches("dairy", "x", "Labneh")
+    assert food_matches("seafood", "x", "Fried things", category="seafood")
+    assert not food_matches("nuts", "x", "Doughnuts, glazed")  # the group's 'unless' words win
+    assert food_matches("nut", "x", "Doughnuts, glazed") is False  # 'nut' is a group word too
+    assert food_matches("doughnut", "x", "Doughnuts, glazed")  # a plain substring still works
+    names = ["Salmon, sockeye, canned", "Labneh", "Doughnuts, glazed"]
+    mask = pattern_mask(
+        ["fish", "dairy"], ["a", "b", "c"], names, ["seafood", "other", "sweets"], ["fish", "milk", "gluten"]
+    )
+    assert mask.tolist() == [True, True, False]
+
+
+def test_the_group_file_is_checked(tmp_path) -> None:
+    from mealplan.errors import ConfigError
+    from mealplan.food_data import matching
+
+    bad = tmp_path / "groups.yaml"
+    bad.write_text(
+        "schema: 1\ngroups:\n  fish: {say: [fish], allergens: [fishes], lists: [finfishes]}\n"
+        "  cod: {say: [fish], categories: [fishy]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as err:
+        matching.food_groups.__wrapped__(bad)
+    text = "\n".join(err.value.problems)
+    assert "groups.fish.allergens: unknown allergens ['fishes']" in text
+    assert "groups.cod.categories: unknown categories ['fishy']" in text
+    bad.write_text(
+        "schema: 1\ngroups:\n  fish: {say: [fish], lists: [finfishes]}\n  cod: {say: [fish]}\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as err:
+        matching.food_groups.__wrapped__(bad)
+    assert [p.split(": ", 1)[1] for p in err.value.problems] == [
+        "groups.fish.lists: no word list 'finfishes' in curation_words.yaml",
+        "groups.cod.say: 'fish' already names group 'fish'",
+    ]
