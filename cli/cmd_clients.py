@@ -79,7 +79,7 @@ def list_(db_path: Path | None, fmt: str, output: Path | None) -> None:
 @format_option(("table", "json"))
 @output_option
 def show_(client_id: str, db_path: Path | None, fmt: str, output: Path | None) -> None:
-    """Show one client: notes, profile versions, the latest profile and the plans.
+    """Show one client: notes, profile versions, latest profile and plans.
 
     \b
     Example:
@@ -94,7 +94,7 @@ def show_(client_id: str, db_path: Path | None, fmt: str, output: Path | None) -
     if fmt == "json":
         import json
 
-        data = {**client.model_dump(), "versions": [v.model_dump() for v in versions],
+        data = {"client": client.model_dump(), "versions": [v.model_dump() for v in versions],
                 "plans": [p.model_dump() for p in plans]}  # fmt: skip
         emit(json.dumps(data, indent=2) + "\n", output)
         return

@@ -17,7 +17,7 @@ from mealplan.cli.db import db_option
 @format_option(("table", "json", "md", "markdown"))
 @output_option
 def diff(plan_a: str, plan_b: str, db_path: Path | None, fmt: str, output: Path | None) -> None:
-    """Compare two plans: meals added, removed and changed, nutrient deltas against the targets.
+    """Compare two plans: meals added, removed and changed, and nutrient deltas.
 
     A and B are plan files (JSON) or stored plan ids (numbers from `mealplan history`); B's targets
     are the ones the deltas are read against.

@@ -23,7 +23,7 @@ from mealplan.cli.db import db_option
 @output_option
 def edit(plan_arg: str, day: int, meal: str, sets, removes, adds, note: str, foods_paths, no_bundled, db_path,
          output: Path | None) -> None:  # fmt: skip
-    """Edit one meal of a saved plan and rescore it; each change is recorded in the plan.
+    """Edit one meal of a saved plan and rescore it, recording each change.
 
     PLAN is a plan file or a stored plan id (the edited plan is then stored as a new plan whose parent
     it is). Writes the edited plan's JSON (standard output unless -o). Any amount is allowed (30 g of
@@ -56,7 +56,9 @@ def edit(plan_arg: str, day: int, meal: str, sets, removes, adds, note: str, foo
 @db_option
 @output_option
 def rescore(plan_arg: str, foods_paths, no_bundled, db_path, output: Path | None) -> None:
-    """Recompute a saved plan's totals, shortfalls and cost from the food data (after a hand edit).
+    """Recompute a saved plan's totals, shortfalls and cost from the food data.
+
+    Run it after editing a plan's JSON by hand.
 
     Items whose grams were changed in the JSON (or added as just "food_id" and "grams") are completed
     from the food table and recorded as hand edits, so `mealplan verify` tells them from tampering.

@@ -26,7 +26,7 @@ from mealplan.cli.db import db_option
 @output_option
 def replan(plan_arg: str, day: int, meal: str | None, locks, profile_path, time_limit: float, solver: str,
            foods_paths, no_bundled, dishes_paths, db_path, output: Path | None) -> None:  # fmt: skip
-    """Re-plan one day (or one meal) of a saved plan and keep everything else as it is.
+    """Re-plan one day or one meal of a saved plan, keeping everything else.
 
     The week's other days stay byte-identical; its weekly rules (dish and food variety, weekly
     nutrients) still hold over the whole week. Locked meals (`mealplan lock`, or --lock) are kept.

@@ -64,14 +64,14 @@ class NutrientDelta(_Model):
 class PlanDiff(_Model):
     """The difference between plan ``a`` and plan ``b`` (both named by where they were read from)."""
 
+    red_flags: list[RedFlag]
+    disclaimer: str = DISCLAIMER
     a: str
     b: str
     profile_a: str
     profile_b: str
     days_a: int
     days_b: int
-    disclaimer: str = DISCLAIMER
-    red_flags: list[RedFlag]
     meals_same: int
     meals: list[MealChange]
     nutrients: list[NutrientDelta]

@@ -44,7 +44,7 @@ def test_add_list_show_and_edit(db):
     assert "profile version 2" in edited.stdout
     shown = run("clients", "show", "vegan-twitching", "--format", "json", db=db)
     data = json.loads(shown.stdout)
-    assert data["notes"] == "no peanuts"
+    assert data["client"]["notes"] == "no peanuts"
     assert [v["version"] for v in data["versions"]] == [1, 2]
     assert data["versions"][-1]["profile"]["exclude"] == ["peanut"]
     table = run("clients", "show", "vegan-twitching", db=db)
