@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import read_user_text, write_atomic
-from mealplan.food_data.table import FoodTable, cache_path
+from mealplan.food_data.table import FoodTable, cache_folder
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
 
 # libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
@@ -268,10 +268,10 @@ def load_dishes(
 def _parse_yaml(text: str) -> Any:
     """YAML text to Python data, kept in the table's cache folder by content hash: parsing the
     bundled library takes about 0.6 s even with libyaml, reading it back a few milliseconds."""
-    cache = cache_path()
+    cache = cache_folder()
     if cache is None:
         return yaml.load(text, Loader=SAFE_LOADER)
-    file = cache.parent / f"yaml-{hashlib.sha256(text.encode()).hexdigest()[:20]}.pickle"
+    file = cache / f"yaml-{hashlib.sha256(text.encode()).hexdigest()[:20]}.pickle"
     try:
         return pickle.loads(file.read_bytes())
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):

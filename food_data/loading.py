@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import stat
 from pathlib import Path
 
 from mealplan.errors import FoodDataError
@@ -16,15 +18,28 @@ log = logging.getLogger(__name__)
 def load_table(path: Path | str) -> FoodTable:
     """Read one food table: a folder or ``.zip`` is a FoodData Central download, a file is a user CSV.
 
+    A table read once is kept in the cache folder (:func:`food_data.table.cached_table`) under a hash
+    of its bytes (every file of a folder), its path and the code that reads it, so the next command
+    given the same file pays no parse: a 20,000-food CSV takes seconds to read and milliseconds to
+    load back. Only regular files and folders are hashed; anything else goes to the readers, which
+    refuse it.
+
     Raises:
         FoodDataError: when the path does not exist or the table has problems.
     """
+    path = Path(path)
+    key = _content_key(path)
+    if key is None:
+        return _read_table(path)
+    return table_module.cached_table(f"user-{key[:12]}", key[12:32], lambda: _read_table(path))
+
+
+def _read_table(path: Path) -> FoodTable:
     # Imported here: only a command given a user table pays for the readers and the curation they
     # run (pandas and the curation modules: about 0.5 s, python -X importtime).
     from mealplan.food_data.fdc import is_zip, read_fdc_folder, read_fdc_zip
     from mealplan.food_data.importers import read_user_csv
 
-    path = Path(path)
     if path.is_dir():
         return read_fdc_folder(path)
     if not path.exists():
@@ -34,6 +49,35 @@ def load_table(path: Path | str) -> FoodTable:
     if is_zip(path):
         return read_fdc_zip(path)
     return read_user_csv(path)
+
+
+# A table file larger than this is not hashed for the cache (the reader refuses or streams it).
+MAX_HASHED_BYTES = 2 * 1024**3
+
+
+def _content_key(path: Path) -> str | None:
+    """A hex key for the table at ``path``: its resolved path (first 12 characters, one cache per file)
+    then a hash of its content and of the reading code; None when it is not a regular file or folder
+    of regular files, or the cache is off."""
+    if table_module.cache_folder() is None:
+        return None
+    try:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if not files or not all(stat.S_ISREG(f.stat().st_mode) for f in files):
+            return None
+        if sum(f.stat().st_size for f in files) > MAX_HASHED_BYTES:
+            return None
+        where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+        digest = hashlib.sha256(table_module.code_digest().encode())
+        for f in files:
+            digest.update(f.relative_to(path).as_posix().encode() if path.is_dir() else b"")
+            digest.update(b"\0")
+            with f.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    except OSError:
+        return None
+    return where + digest.hexdigest()
 
 
 def load_tables(paths: list[Path], bundled: bool = True) -> FoodTable:

@@ -235,23 +235,11 @@ def read_sr24(data_dir: Path = DATA_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
 def load_bundled() -> FoodTable:
     """The bundled SR24 table with planner curation, loaded once per process.
 
-    Curation takes a quarter of a second or more, so the curated table is kept in a cache file (see ``cache_path``)
-    keyed by a hash of the data and the code that builds it: any change to either builds it anew.
-    A cache that cannot be read or written is skipped, never an error.
+    Curation takes a quarter of a second or more, so the curated table is kept in a cache file
+    (:func:`cached_table`, :func:`cache_path`) keyed by a hash of the data and the code that builds
+    it: any change to either builds it anew.
     """
-    path = cache_path()
-    if path is not None:
-        try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except FileNotFoundError:
-            pass
-        except Exception as exc:  # a damaged or foreign cache file: rebuild it
-            log.info("ignoring the table cache %s: %s", path, exc)
-    table = _build_bundled()
-    if path is not None:
-        _store(path, table)
-    return table
+    return cached_table("bundled", code_digest()[:20], _build_bundled)
 
 
 def _build_bundled() -> FoodTable:
@@ -272,31 +260,64 @@ CACHE_ENV = "MEALPLAN_CACHE_DIR"  # where the curated table is cached; "off" dis
 _PACKAGE_DIR = Path(__file__).parent
 
 
-def cache_path() -> Path | None:
-    """The cache file for the curated bundled table, or None when caching is off.
+def cache_folder() -> Path | None:
+    """The folder of mealplan's table caches, or None when caching is off.
 
-    The folder is ``$MEALPLAN_CACHE_DIR``, else the platform's user cache folder
-    (``platformdirs.user_cache_dir("mealplan")``: ``$XDG_CACHE_HOME/mealplan`` or
-    ``~/.cache/mealplan`` on Linux, ``~/Library/Caches/mealplan`` on macOS, ``%LOCALAPPDATA%`` on
-    Windows). The file name carries a hash of every file in the ``food_data`` package and its
-    subpackages (code and data) and the Python and numpy versions.
+    ``$MEALPLAN_CACHE_DIR``, else the platform's user cache folder (``platformdirs.user_cache_dir
+    ("mealplan")``: ``$XDG_CACHE_HOME/mealplan`` or ``~/.cache/mealplan`` on Linux,
+    ``~/Library/Caches/mealplan`` on macOS, ``%LOCALAPPDATA%`` on Windows).
     """
     setting = os.environ.get(CACHE_ENV, "")
     if setting.lower() == "off":
         return None
-    folder = Path(setting) if setting else Path(platformdirs.user_cache_dir("mealplan", appauthor=False))
+    return Path(setting) if setting else Path(platformdirs.user_cache_dir("mealplan", appauthor=False))
+
+
+def code_digest() -> str:
+    """A hash of every file in the ``food_data`` package and its subpackages (code and data) and of
+    the Python and numpy versions: a cached table built by other code or data is never used."""
     digest = hashlib.sha256(f"{platform.python_version()} {np.__version__}".encode())
     for file in sorted([*_PACKAGE_DIR.rglob("*.py"), *(_PACKAGE_DIR / "data").iterdir()]):
         if file.is_file():
             digest.update(file.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0" + file.read_bytes())
-    return folder / f"bundled-{digest.hexdigest()[:20]}.pickle"
+    return digest.hexdigest()
 
 
-def _store(path: Path, table: FoodTable) -> None:
-    """Write the cache file atomically and remove caches of older data or code."""
+def cache_path() -> Path | None:
+    """The cache file for the curated bundled table, or None when caching is off (see
+    :func:`cache_folder`); its name carries :func:`code_digest`."""
+    folder = cache_folder()
+    return None if folder is None else folder / f"bundled-{code_digest()[:20]}.pickle"
+
+
+def cached_table(family: str, key: str, build: Callable[[], FoodTable]) -> FoodTable:
+    """A table from the cache file ``<family>-<key>.pickle``, or ``build()`` stored there.
+
+    ``key`` must change whenever the table would (a hash of the input and of :func:`code_digest`);
+    one file per ``family`` is kept, so a changed input replaces its old cache. A cache that cannot
+    be read or written is skipped, never an error.
+    """
+    folder = cache_folder()
+    path = None if folder is None else folder / f"{family}-{key}.pickle"
+    if path is not None:
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # a damaged or foreign cache file: rebuild it
+            log.info("ignoring the table cache %s: %s", path, exc)
+    table = build()
+    if path is not None:
+        _store(path, table, family)
+    return table
+
+
+def _store(path: Path, table: FoodTable, family: str = "bundled") -> None:
+    """Write the cache file atomically and remove the family's caches of older data or code."""
     try:
         write_atomic(path, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in path.parent.glob("bundled-*.pickle"):
+        for old in path.parent.glob(f"{family}-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError as exc:

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from mealplan.cli.main import cli
+from mealplan.food_data.table import CACHE_ENV
 from tests.food_data.test_importers import EXAMPLE, FDC, FIXTURES, fake_classifier
 
 OWN = ["--no-bundled", "--foods", str(EXAMPLE)]
@@ -20,6 +21,7 @@ OWN = ["--no-bundled", "--foods", str(EXAMPLE)]
 @pytest.fixture
 def fake_curation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "mealplan.food_data.curation", fake_classifier([]))
+    monkeypatch.setenv(CACHE_ENV, "off")  # a table tagged by the stand-in must never reach the cache
 
 
 def run(*args: str) -> Result:

@@ -12,13 +12,14 @@ from mealplan.errors import FoodDataError
 from mealplan.food_data import table as table_module
 from mealplan.food_data.fdc import read_fdc_folder
 from mealplan.food_data.loading import load_table, load_tables
-from mealplan.food_data.table import SR24_SOURCE
+from mealplan.food_data.table import CACHE_ENV, SR24_SOURCE
 from tests.food_data.test_importers import EXAMPLE, FDC, FIXTURES, fake_classifier
 
 
 @pytest.fixture(autouse=True)
 def classifier(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "mealplan.food_data.curation", fake_classifier([]))
+    monkeypatch.setenv(CACHE_ENV, "off")  # a table tagged by the stand-in must never reach the cache
 
 
 @pytest.fixture
@@ -121,3 +122,32 @@ def test_no_table_at_all() -> None:
 def test_load_table_dispatches_on_folder_or_file() -> None:
     assert len(load_table(FDC)) == 4
     assert len(load_table(EXAMPLE)) == 16
+
+
+def test_a_user_table_is_read_once_then_loaded_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mealplan.food_data import importers, loading
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    reads = []
+    real = importers.read_user_csv
+    monkeypatch.setattr(importers, "read_user_csv", lambda p: reads.append(p) or real(p))
+    csv_file = tmp_path / "mine.csv"
+    csv_file.write_bytes((FIXTURES / "user_foods_good.csv").read_bytes())
+    first = loading.load_table(csv_file)
+    second = loading.load_table(csv_file)
+    assert len(reads) == 1 and second.foods.equals(first.foods)
+    csv_file.write_bytes(csv_file.read_bytes() + b"\n")  # any change to the bytes reads it again
+    loading.load_table(csv_file)
+    assert len(reads) == 2
+    assert len(list((tmp_path / "cache").glob("user-*.pickle"))) == 1  # one cache per file
+
+
+def test_a_fifo_is_never_hashed_for_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from mealplan.food_data import loading
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    fifo = tmp_path / "foods.csv"
+    os.mkfifo(fifo)
+    assert loading._content_key(fifo) is None  # opening it to hash would block forever
