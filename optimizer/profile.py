@@ -35,6 +35,10 @@ Field notes:
   or the short form ``ID[@DAYS][:MEAL][=GRAMS]`` (``12166@2,4:lunch=30``); without days, on the
   plan's first day; without grams, at least a quarter serving of a food. Hard rules.
 - ``forbid``: food ids, name patterns (as ``exclude``) or dish ids the plan never serves. Hard.
+- ``meals`` may list up to six occasions: breakfast, lunch and dinner once, and up to three snacks
+  (``morning snack``, ``afternoon snack``, ``evening snack`` are snacks), named snack, snack2, snack3.
+- ``meal_shares``: a meal's share of the day's energy by its plan name (``{breakfast: 0.25,
+  snack2: 0.1}``); the meal is held within 5 points of it. At most 1 in all.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ from pydantic_core import PydanticCustomError
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import read_user_text
 from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, SLOTS, split_tags
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, split_tags
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
@@ -126,6 +130,27 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+# Up to six eating occasions: breakfast, lunch and dinner once each, and up to three snacks; a snack's
+# time of day may be named ("morning snack") and the plan calls them snack, snack2, snack3 in order.
+SNACK_WORDS = ("morning snack", "afternoon snack", "evening snack", "morning_snack", "afternoon_snack", "evening_snack")
+MAX_SNACKS = 3
+
+
+def _meal(value: Any) -> Any:
+    value = _lower(value)
+    return "snack" if value in SNACK_WORDS else value
+
+
+def slot_names(meals: list[str]) -> list[str]:
+    """The plan's names of a profile's meals, in order: a meal given again is numbered (snack, snack2)."""
+    seen: dict[str, int] = {}
+    out = []
+    for meal in meals:
+        seen[meal] = seen.get(meal, 0) + 1
+        out.append(meal if seen[meal] == 1 else f"{meal}{seen[meal]}")
+    return out
+
+
 def _sex(value: Any) -> Any:
     if isinstance(value, str):
         key = value.strip().lower()
@@ -160,7 +185,7 @@ Symptom = Annotated[str, AfterValidator(lambda v: _triage_term("symptom", v))]
 Factor = Annotated[str, AfterValidator(lambda v: _triage_term("factor", v))]
 NutrientId = Annotated[str, BeforeValidator(_nutrient_id)]
 Pattern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slot = Annotated[Literal["breakfast", "lunch", "dinner", "snack"], BeforeValidator(_lower)]
+Slot = Annotated[Literal["breakfast", "lunch", "dinner", "snack"], BeforeValidator(_meal)]
 StrList = Annotated[list[Pattern], BeforeValidator(_split_list)]
 Activity = Annotated[Literal["sedentary", "low", "active", "very_active"], BeforeValidator(_lower)]
 Diet = Annotated[Literal["vegan", "vegetarian", "pescatarian", "omnivore"], BeforeValidator(_lower)]
@@ -280,6 +305,7 @@ class Profile(BaseModel):
     leftovers: bool = False
     require: Annotated[list[Requirement], BeforeValidator(_split_list)] = []
     forbid: StrList = []
+    meal_shares: dict[str, Annotated[float, Field(gt=0, le=0.9)]] = {}
 
     @field_validator("allergies", "suspected", "symptoms", "factors")
     @classmethod
@@ -302,10 +328,27 @@ class Profile(BaseModel):
     @field_validator("meals")
     @classmethod
     def _unique_meals(cls, value: list[str]) -> list[str]:
-        repeated = sorted({m for m in value if value.count(m) > 1})
+        repeated = sorted({m for m in value if value.count(m) > 1 and m != "snack"})
         if repeated:
-            raise ValueError(f"{', '.join(repeated)} given more than once; each of {', '.join(SLOTS)} may appear once")
+            raise ValueError(
+                f"{', '.join(repeated)} given more than once; breakfast, lunch and dinner may appear once, "
+                f"snack up to {MAX_SNACKS} times"
+            )
+        if value.count("snack") > MAX_SNACKS:
+            raise ValueError(f"snack given {value.count('snack')} times; at most {MAX_SNACKS} snacks (six occasions)")
         return value
+
+    @model_validator(mode="after")
+    def _shares(self) -> Profile:
+        names = slot_names(self.meals)
+        unknown = [k for k in self.meal_shares if k not in names]
+        if unknown:
+            raise ValueError(f"meal_shares: {', '.join(unknown)} is not a meal of this profile; its meals are "
+                             f"{', '.join(names)}")  # fmt: skip
+        total = sum(self.meal_shares.values())
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"meal_shares add up to {total:g}; they are shares of the day's energy, at most 1")
+        return self
 
     @model_validator(mode="after")
     def _cross_fields(self) -> Profile:

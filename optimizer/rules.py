@@ -78,9 +78,13 @@ def plan_rules(
         lo, hi = round(min(lo * scale, 0.9) / count, 4), round(min(hi * scale, 1.0) / count, 4)
         seen[meal] = seen.get(meal, 0) + 1
         main = meal in MAIN_MEALS
+        name = meal if seen[meal] == 1 else f"{meal}{seen[meal]}"
+        if name in profile.meal_shares:  # the dietitian's share, within 5 points
+            share = profile.meal_shares[name]
+            lo, hi = round(max(share - 0.05, 0.0), 4), round(min(share + 0.05, 1.0), 4)
         slots.append(
             SlotRule(
-                name=meal if seen[meal] == 1 else f"{meal}{seen[meal]}",
+                name=name,
                 min_items=lo_items,
                 max_items=hi_items,
                 energy_share=(lo, hi),
