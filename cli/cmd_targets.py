@@ -96,6 +96,13 @@ def _csv(tg: Any) -> str:
     return buf.getvalue()
 
 
+def _aim(tg: Any) -> str:
+    """'aim 1900-2100, range ' when the targets carry the +-5 % energy aim (older saved targets do not)."""
+    if tg.energy_goal_min is None or tg.energy_goal_max is None:
+        return ""
+    return f"aim {tg.energy_goal_min:.0f}-{tg.energy_goal_max:.0f}, range "
+
+
 def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
     """Red flags first, then energy and macronutrient ranges, the targets table and the disclaimer."""
     from rich.panel import Panel
@@ -109,10 +116,12 @@ def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
         body = "\n".join(f"! {urgency_label(f.urgency)}\n  {f.message}\n  {f.advice}" for f in flags)
         out.append(Panel(body, title="See a clinician first", border_style="red", title_align="left"))
     amdr = ", ".join(f"{k} {lo:g}-{hi:g} %" for k, (lo, hi) in tg.amdr.items())
+    mass = "" if tg.food_mass_max_g is None else f"\nFood and drink at most {tg.food_mass_max_g:,.0f} g a day: "
     out.append(
         Text(
             f"Profile {tg.profile_id} ({tg.life_stage}): energy {tg.energy_kcal:.0f} kcal "
-            f"({tg.energy_min:.0f}-{tg.energy_max:.0f}); {tg.energy_source}\nShare of energy (AMDR): {amdr}"
+            f"({_aim(tg)}{tg.energy_min:.0f}-{tg.energy_max:.0f}); {tg.energy_source}\nShare of energy (AMDR): {amdr}"
+            + (mass and mass + tg.food_mass_source)
         )
     )
     table = Table(title="Daily targets (* suspected; w = weekly average allowed)", title_justify="left")
