@@ -163,7 +163,10 @@ def _renderables(result) -> list[Any]:
         for f in result.red_flags:
             style = "bold red" if f.urgency == "urgent" else "bold"
             head = Text(urgency_label(f.urgency).upper() if f.urgency == "urgent" else urgency_label(f.urgency), style)
-            grid.add_row("!", head + Text("\n") + Text(f.message, style="bold") + Text("\n" + f.advice))
+            row = head + Text("\n") + Text(f.message, style="bold") + Text("\n" + f.advice)
+            if f.source:
+                row += Text("\nSource: " + f.source, style="dim")
+            grid.add_row("!", row)
         out.append(Panel(grid, title="See a clinician first", border_style="red", title_align="left"))
     table = Table(title="Nutrients worth discussing and testing", title_justify="left", show_lines=True)
     table.add_column("#", justify="right")

@@ -340,7 +340,9 @@ def _red_flags(ctx: dict, inp: TriageInput) -> list[RedFlag]:
             message = rule.message.replace("{matched}", ", ".join(matched)).replace("{days}", str(inp.days))
             if rule.when.age is not None:
                 message = message.replace("{under}", f"{rule.when.age.under:g}")
-            flags.append(RedFlag(id=rule.id, urgency=rule.urgency, message=message, advice=rule.advice))
+            flags.append(
+                RedFlag(id=rule.id, urgency=rule.urgency, message=message, advice=rule.advice, source=rule.source)
+            )
     return sorted(flags, key=lambda f: rank[f.urgency])  # stable: file order within a level
 
 
@@ -462,7 +464,11 @@ def to_markdown(result: TriageResult) -> str:
     lines = ["# Triage", ""]
     if result.red_flags:
         lines += ["## See a clinician first", ""]
-        lines += [f"- **{urgency_label(f.urgency)}** - **{f.message}** {f.advice}" for f in result.red_flags]
+        lines += [
+            f"- **{urgency_label(f.urgency)}** - **{f.message}** {f.advice}"
+            + (f" _Source: {f.source}_" if f.source else "")
+            for f in result.red_flags
+        ]
         lines.append("")
     lines += ["## Nutrients worth discussing and testing", ""]
     lines += ["| rank | nutrient | score | reasons |", "|---:|---|---:|---|"]

@@ -60,6 +60,7 @@ class RedFlag(BaseModel):
             saved before urgency existed read as ``soon``.
         message: What was noticed.
         advice: What to do about it.
+        source: Where the rule comes from (``None`` in results saved before sources existed).
     """
 
     model_config = _STRICT
@@ -68,6 +69,7 @@ class RedFlag(BaseModel):
     urgency: str = "soon"
     message: str
     advice: str
+    source: str | None = None
 
 
 class TriageInput(BaseModel):
@@ -197,6 +199,7 @@ class RedFlagRule(BaseModel):
 
     id: str
     urgency: str
+    source: str = Field(min_length=10)
     when: When
     message: str
     advice: str

@@ -410,3 +410,18 @@ def test_targets_of_a_healthy_60_year_old_carry_the_b12_life_stage():
     targets = compute_targets(profile, result)
     assert targets.items["vitamin_b12"].suspected
     assert not compute_targets(_profile(age=40), run_profile_triage(_profile(age=40))).items["vitamin_b12"].suspected
+
+
+def test_every_red_flag_carries_its_source_into_every_output():
+    rules = {r.id: r.source for r in knowledge().red_flags}
+    assert all(len(src) >= 10 for src in rules.values())
+    result = triage(symptoms=["tetany"], factors=["ckd"])
+    assert [(f.id, f.source) for f in result.red_flags] == [
+        ("low-calcium-signs", rules["low-calcium-signs"]),
+        ("kidney-disease", rules["kidney-disease"]),
+    ]
+    assert "KDOQI" in result.red_flags[1].source
+    md = to_markdown(result)
+    assert f"_Source: {rules['kidney-disease']}_" in md
+    table = CliRunner().invoke(cli, ["triage", "--factor", "ckd"], env={"COLUMNS": "300"}).stdout
+    assert "Source: KDOQI" in table
