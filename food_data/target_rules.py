@@ -33,6 +33,7 @@ SourceText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 
 class UlMargin(_Strict):
     share: float = Field(gt=0.5, le=1.0)
+    discourage_above: float = Field(gt=0.0, le=1.0)
     source: SourceText
 
 

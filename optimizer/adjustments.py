@@ -105,6 +105,15 @@ def food_maximum(
     return cap, f"{_pct(share)} of the UL ({_fmt(intake.ul, unit)}), {stage}: {rules.ul_margin.source}", intake.ul
 
 
+def discourage_above(lo: float | None, hi: float | None, ul: float | None) -> float | None:
+    """Where intake starts to count as far above the target: ``discourage_above`` of the UL, or the
+    minimum when that is higher, never above the maximum; ``None`` without a food UL."""
+    if ul is None:
+        return None
+    level = max(load_target_rules().ul_margin.discourage_above * ul, lo or 0.0)
+    return float(f"{min(level, hi) if hi is not None else level:.6g}")
+
+
 def apply_factor_rules(
     items: dict[str, Target],
     intakes: dict[str, Intake],

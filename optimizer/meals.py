@@ -58,6 +58,9 @@ ENERGY_NEAR_WEIGHT = 0.02 * SHORTFALL_WEIGHT
 # All of a day's drinks together (three cups): four large glasses of milk a day is not a diet.
 DRINKS_DAY_MAX_G = 720.0
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
+# Far above the target (issue 14): each whole UL of intake above a target's ``soft_max`` (half the UL)
+# costs 10 % of one whole target missed, so the plan does not sit near a UL when other foods do as well.
+EXCESS_WEIGHT = 0.1 * SHORTFALL_WEIGHT
 DRINK_USE, MEAL_USE = "drink", "meal"
 
 
@@ -437,13 +440,18 @@ def build_meal_model(
         if kcal is None:
             continue
         m = coef[macro] * kcal
+        why = rules.amdr_overrides.get(macro, "AMDR")
         b.rule(list(zip(qty, m - lo / 100.0 * energy, strict=True)), ">=", 0.0, f"amdr_{macro}_lo",
-               f"{macro} at least {lo:g} % of energy (AMDR)")  # fmt: skip
+               f"{macro} at least {lo:g} % of energy ({why})")  # fmt: skip
         b.rule(list(zip(qty, m - hi / 100.0 * energy, strict=True)), "<=", 0.0, f"amdr_{macro}_hi",
-               f"{macro} at most {hi:g} % of energy (AMDR)")  # fmt: skip
+               f"{macro} at most {hi:g} % of energy ({why})")  # fmt: skip
     for nut, t in sorted(targets.items.items()):
         if t.max is not None and nut in coef:
             b.rule(total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})")
+        if t.soft_max is not None and t.ul and nut in coef:  # intake - excess <= soft_max, excess paid for
+            excess = expr.continuous(prob, f"excess_{nut}")
+            expr.add_le(prob, total(nut) + [(excess, -1.0)], t.soft_max, f"soft_max_{nut}")
+            objective.append((excess, EXCESS_WEIGHT / t.ul))
 
     shortfall: dict[str, pulp.LpVariable] = {}
     for nut, goal in sorted(spec.goals.items()):

@@ -218,6 +218,9 @@ class PlanRules(_Model):
     energy_min: float
     energy_max: float
     amdr: dict[str, tuple[float, float]]
+    amdr_overrides: dict[str, str] = Field(
+        {}, description="macros whose range is not the AMDR, and why (a diet pattern, the dietitian's range)"
+    )
     budget: float | None = None
     objective: Literal["shortfall", "cost"] = "shortfall"
     max_protein_items_per_meal: int | None = Field(
@@ -264,6 +267,18 @@ class MealRef(_Model):
     slot: str
 
 
+class UlPeak(_Model):
+    """The plan's highest intake against an upper limit that applies to food (optimizer.upper_limits)."""
+
+    nutrient: str
+    name: str
+    unit: str
+    day: int
+    amount: float
+    ul: float
+    pct_of_ul: float
+
+
 class Plan(_Model):
     """A day or week meal plan with totals, shortfalls and solve information."""
 
@@ -286,4 +301,5 @@ class Plan(_Model):
         None, description="the plan this one was made from: a stored plan id ('12') or 'sha256:...' of a file"
     )
     edits: list[PlanEdit] = Field([], description="changes made after solving, oldest first")
+    highest_ul: UlPeak | None = Field(None, description="the day and nutrient nearest its food UL (None: no UL)")
     locked: list[MealRef] = Field([], description="meals a re-plan keeps as they are (mealplan lock)")

@@ -45,6 +45,7 @@ from mealplan.optimizer.rules import SLOT_DEFAULTS, plan_rules, slot_kind
 from mealplan.optimizer.solve import SolveOutcome, solve, write_model
 from mealplan.optimizer.targets import Targets, compute_targets
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
+from mealplan.optimizer.upper_limits import highest_ul
 from mealplan.triage import DISCLAIMER, TriageResult, run_triage
 
 log = logging.getLogger(__name__)
@@ -270,6 +271,7 @@ def make_plan(
         ),
         food_sources=sorted({str(s) for s in foods.rows["source"]}),
         cost=cost,
+        highest_ul=highest_ul(day_plans, targets),
     )
 
 

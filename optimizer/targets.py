@@ -57,7 +57,13 @@ from mealplan.fileio import read_user_text
 from mealplan.food_data.energy import fibre_ceiling, food_mass_cap, load_energy
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
-from mealplan.optimizer.adjustments import apply_factor_rules, diet_minimum, food_maximum, raise_blocked_by
+from mealplan.optimizer.adjustments import (
+    apply_factor_rules,
+    diet_minimum,
+    discourage_above,
+    food_maximum,
+    raise_blocked_by,
+)
 
 if TYPE_CHECKING:
     from mealplan.optimizer.profile import Profile
@@ -118,6 +124,7 @@ class Target(BaseModel):
     weekly: bool
     suspected: bool
     ul: float | None = None  # the upper limit that applies to food (UL, not CDRR), for the plan's %UL
+    soft_max: float | None = None  # above this (far above the target) the day model pays a little
 
     @model_validator(mode="after")
     def _ordered(self) -> Target:
@@ -341,6 +348,7 @@ def _target(
         weekly=nid in WEEKLY,
         suspected=suspected,
         ul=ul,
+        soft_max=discourage_above(lo, hi, ul),
     )
 
 

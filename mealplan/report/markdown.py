@@ -135,6 +135,7 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
         + f", {s.total_seconds:.1f} s. Food data: {md_escape(', '.join(plan.food_sources))}. "
         + f"{md_escape(plan.created_with)}."
     )
+    lines += ["", md_escape(v.ul_peak)]
     if s.notes:
         lines += [""] + [f"- {md_escape(note)}" for note in s.notes]
     lines += ["", "| Nutrient | Min | From | Max | From | Goal |", "|---|---:|---|---:|---|---|"]

@@ -106,6 +106,7 @@ def plan_renderables(plan: Any) -> list[Any]:
         f"[dim]{info.solver} {info.status.value}{gap}; {info.candidates} candidate foods, {info.variables} "
         f"variables; build {info.build_seconds:.2f} s, solve {info.solve_seconds:.2f} s{cost}[/dim]"
     )
+    out.append(f"[dim]{escape(view.ul_peak)}[/dim]")
     out.extend(f"[dim]Note: {escape(note)}[/dim]" for note in info.notes)
     return out
 

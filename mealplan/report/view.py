@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mealplan.food_data.names import short_name
 from mealplan.numbers import fmt_amount
+from mealplan.optimizer.upper_limits import highest_ul, ul_text
 from mealplan.report.meals import MealView, day_meals, day_number
 from mealplan.report.nutrients import (
     CLOSE_PCT,
@@ -162,6 +163,7 @@ class PlanView:
     scale_pct: float = SCALE_PCT
     colors: dict[str, str] = field(default_factory=lambda: dict(COLORS))
     heat_legend: tuple[tuple[str, str], ...] = HEAT_LEGEND
+    ul_peak: str = ""  # the plan's highest share of a food upper limit, in words
 
 
 def bar(nutrient: str, name: str, total: NutrientTotal, weekly_day: bool = False) -> Bar:
@@ -425,4 +427,5 @@ def build_view(plan: Plan, foods: FoodTable | None = None) -> PlanView:
         about=_about(plan),
         sections=sections,
         kcal_per_day=sum(d.energy_kcal for d in plan.days) / max(n_days, 1),
+        ul_peak=ul_text(highest_ul(plan.days, plan.targets)),
     )

@@ -24,6 +24,7 @@ from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.plan import Plan, PlanEdit, PlanItem, SlotPlan
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
+from mealplan.optimizer.upper_limits import highest_ul
 
 MAX_ITEM_G = 2000.0  # more than this of one food in one meal is a typo, not an edit
 
@@ -223,6 +224,7 @@ def rescore(plan: Plan | dict[str, Any], foods: FoodTable) -> Plan:
             "shortfalls": shortfalls,
             "cost": cost,
             "edits": [*plan.edits, *hand],
+            "highest_ul": highest_ul(days, plan.targets),
         }
     )
 

@@ -79,7 +79,7 @@ def test_upper_limits_that_apply_to_food():
     at60 = compute_targets(person(age=60, sex="female")).items
     # A food UL is kept as the target's `ul`; the maximum keeps a 10 % margin below it.
     assert (at30["calcium"].max, at30["calcium"].ul) == (2250, 2500)
-    assert at30["calcium"].max_source.startswith("90 % of the UL (2,500 mg), women 19-30: ULs are not intake goals")
+    assert at30["calcium"].max_source == "90 % of the UL (2,500 mg), women 19-30: ULs are not goals (IOM 2003)"
     assert (at60["calcium"].max, at60["calcium"].ul) == (1800, 2000)
     assert (at30["vitamin_d"].max, at30["vitamin_d"].ul) == (90, 100)
     assert at30["magnesium"].max is None
@@ -195,8 +195,7 @@ def test_override_conflict_names_both_bounds():
         compute_targets(p)
     assert exc.value.problems == [
         "nutrients.calcium: min 3,000 mg (dietitian override) is above max 2,250 mg (90 % of the UL (2,500 mg), "
-        "women 19-30: ULs are not intake goals, and food data carry error: IOM 2003, DRI Applications in Dietary "
-        "Planning); "
+        "women 19-30: ULs are not goals (IOM 2003)); "
         "lower nutrients.calcium.min or set nutrients.calcium.max",
         "nutrients.zinc: min 8 mg (RDA, women 19-30) is above max 5 mg (dietitian override); "
         "lower nutrients.zinc.min or set nutrients.zinc.max",
