@@ -176,6 +176,25 @@ def _index(kind: Kind) -> dict[str, str]:
     return index
 
 
+def _singular(key: str) -> str:
+    """Each word without a plural ``s`` ("chest pains" -> "chest pain"; "numbness" stays)."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in key.split())
+
+
+@lru_cache(maxsize=2)
+def _singular_index(kind: Kind) -> dict[str, str]:
+    """Singular form of every key -> its id, leaving out forms two ids would share."""
+    found: dict[str, set[str]] = {}
+    for key, tid in _index(kind).items():
+        found.setdefault(_singular(key), set()).add(tid)
+    return {key: next(iter(tids)) for key, tids in found.items() if len(tids) == 1}
+
+
+def _lookup(kind: Kind, key: str) -> str | None:
+    """The id a matching key stands for: exactly, or with plurals and singulars told apart."""
+    return _index(kind).get(key) or _singular_index(kind).get(_singular(key))
+
+
 def vocabulary() -> dict[str, dict[str, list[str]]]:
     """Every symptom and risk-factor id with its accepted synonyms, in knowledge-file order.
 
@@ -231,12 +250,14 @@ def _resolve(kind: Kind, terms: list[str]) -> tuple[list[str], list[str], bool]:
         rest = _strip_widespread(key) if kind == "symptom" else None
         if rest is not None:
             widespread = True
-            key = rest if rest in index or key not in index else key
             if not rest:
                 key = _key(knowledge().widespread.symptom)
-        if key in index:
-            if index[key] not in ids:
-                ids.append(index[key])
+            elif _lookup(kind, rest) or not _lookup(kind, key):
+                key = rest
+        found = _lookup(kind, key)
+        if found:
+            if found not in ids:
+                ids.append(found)
             continue
         close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.6)
         if close:

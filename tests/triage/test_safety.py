@@ -106,6 +106,11 @@ def test_chest_pain_fainting_or_breathlessness_are_emergency_signs_before_palpit
         ("fasciculations everywhere", "muscle-twitching"),
         ("cramps all over", "muscle-cramps"),
         ("spasms of the whole body", "muscle-spasms"),
+        ("twitching in arms and legs", "muscle-twitching"),
+        ("twitching in different parts of the body", "muscle-twitching"),
+        ("body-wide twitching", "muscle-twitching"),
+        ("jerks all over", "muscle-twitching"),
+        ("cramping everywhere", "muscle-cramps"),
     ],
 )
 def test_widespread_wording_resolves_and_sets_multiple_groups(term, symptom):
@@ -425,3 +430,30 @@ def test_every_red_flag_carries_its_source_into_every_output():
     assert f"_Source: {rules['kidney-disease']}_" in md
     table = CliRunner().invoke(cli, ["triage", "--factor", "ckd"], env={"COLUMNS": "300"}).stdout
     assert "Source: KDOQI" in table
+
+
+@pytest.mark.parametrize(
+    ("kind", "term", "expected"),
+    [
+        ("symptom", "chest pains", "chest-pain"),
+        ("symptom", "perioral paresthesias", "perioral-tingling"),
+        ("symptom", "carpal spasm", "tetany"),
+        ("symptom", "Palpitation", "palpitations"),
+        ("symptom", "tremors", "tremor"),
+        ("factor", "Water Pill", "diuretics"),
+        ("factor", "marathons", "endurance-exercise"),
+    ],
+)
+def test_plural_and_singular_wordings_resolve(kind, term, expected):
+    assert normalize_terms(kind, [term]) == [expected]
+
+
+def test_a_plural_shared_by_two_ids_is_not_guessed():
+    from mealplan.triage.engine import _singular_index
+
+    # Every singular form left in the fallback index stands for exactly one id.
+    for kind in ("symptom", "factor"):
+        index = _singular_index(kind)
+        assert index and all(isinstance(v, str) for v in index.values())
+    with pytest.raises(InputError):
+        normalize_terms("symptom", ["headaches"])
