@@ -37,6 +37,10 @@ Field notes:
 - ``forbid``: food ids, name patterns (as ``exclude``) or dish ids the plan never serves. Hard.
 - ``meals`` may list up to six occasions: breakfast, lunch and dinner once, and up to three snacks
   (``morning snack``, ``afternoon snack``, ``evening snack`` are snacks), named snack, snack2, snack3.
+- ``diet_pattern``: ``low-carb``, ``mediterranean``, ``dash`` or ``high-protein``
+  (``food_data/data/diet_patterns.yaml``, with sources): its macro ranges replace the AMDR.
+- ``macros``: the dietitian's own ranges in percent of energy (``{carbohydrate: [20, 30]}``); they
+  override the AMDR and the pattern. The plan's rules label every override.
 - ``meal_shares``: a meal's share of the day's energy by its plan name (``{breakfast: 0.25,
   snack2: 0.1}``); the meal is held within 5 points of it. At most 1 in all.
 """
@@ -139,6 +143,22 @@ MAX_SNACKS = 3
 def _meal(value: Any) -> Any:
     value = _lower(value)
     return "snack" if value in SNACK_WORDS else value
+
+
+def _diet_pattern(value: str | None) -> str | None:
+    from mealplan.food_data.diet_patterns import load_diet_patterns
+
+    known = load_diet_patterns()
+    if value is not None and value not in known:
+        raise ValueError(f"unknown diet pattern {value!r}; allowed: {', '.join(known)}")
+    return value
+
+
+def _range(value: tuple[float, float]) -> tuple[float, float]:
+    lo, hi = value
+    if not 0 <= lo <= hi <= 100:
+        raise ValueError(f"{lo:g}-{hi:g} is not a range of percent of energy: give [low, high] within 0-100")
+    return value
 
 
 def slot_names(meals: list[str]) -> list[str]:
@@ -306,6 +326,8 @@ class Profile(BaseModel):
     require: Annotated[list[Requirement], BeforeValidator(_split_list)] = []
     forbid: StrList = []
     meal_shares: dict[str, Annotated[float, Field(gt=0, le=0.9)]] = {}
+    diet_pattern: Annotated[str | None, BeforeValidator(_lower), AfterValidator(_diet_pattern)] = None
+    macros: dict[Literal["protein", "fat", "carbohydrate"], Annotated[tuple[float, float], AfterValidator(_range)]] = {}
 
     @field_validator("allergies", "suspected", "symptoms", "factors")
     @classmethod

@@ -6,6 +6,7 @@ it and the verifier checks plans against the same record, so the two never disag
 
 from __future__ import annotations
 
+from mealplan.food_data.diet_patterns import macro_ranges
 from mealplan.food_data.safety import safety_rules
 from mealplan.food_data.vocab import MAIN_MEALS
 from mealplan.optimizer.plan import MealRules, PlanRules, SlotRule
@@ -93,6 +94,7 @@ def plan_rules(
                 needs_one_of=BREAKFAST_CORE if meal == "breakfast" else [],
             )
         )
+    amdr, overrides = macro_ranges(dict(targets.amdr), profile.diet_pattern, dict(profile.macros))
     weekly = [n for n in WEEKLY_NUTRIENTS if n in targets.items and targets.items[n].weekly]
     return PlanRules(
         diet=profile.diet,
@@ -118,7 +120,8 @@ def plan_rules(
         weekly_nutrients=weekly,
         energy_min=targets.energy_min,
         energy_max=targets.energy_max,
-        amdr=dict(targets.amdr),
+        amdr=amdr,
+        amdr_overrides=overrides,
         budget=profile.budget,
         objective="cost" if objective == "cost" else "shortfall",
         meal_rules=MealRules(dish_max_per_week=profile.dish_max_per_week),
