@@ -146,6 +146,10 @@ def _check_knowledge(kb: Knowledge) -> list[str]:
     problems += [
         f"diet_factors.{diet}: unknown factor '{fid}'" for diet, fid in kb.diet_factors.items() if fid not in kb.factors
     ]
+    for nid, fids in kb.withhold.items():
+        if nid not in kb.nutrients:
+            problems.append(f"withhold.{nid}: '{nid}' is not in the nutrients section")
+        problems += [f"withhold.{nid}: unknown factor '{f}'" for f in fids if f not in kb.factors]
     for where, when in rules:
         problems += [f"{where}.symptoms: unknown symptom '{s}'" for s in when.symptoms if s not in kb.symptoms]
         problems += [f"{where}.factors: unknown factor '{f}'" for f in when.factors if f not in kb.factors]
@@ -432,6 +436,9 @@ def run_triage(inp: TriageInput) -> TriageResult:
             scores[nid] = scores.get(nid, 0.0) + assoc.weight
             reason = Reason(source=source, kind=kind, why=assoc.why)
             contributions.setdefault(nid, []).append(((-assoc.weight, _KIND_RANK[kind], position), reason))
+    # A nutrient a present factor hands to the prescriber (fluids with a diuretic) is not suggested.
+    for nid in [n for n in scores if set(kb.withhold.get(n, [])) & set(factors)]:
+        del scores[nid], contributions[nid]
 
     order = {nid: i for i, nid in enumerate(kb.nutrients)}
     ranked = sorted(scores, key=lambda n: (-scores[n], -len(contributions[n]), order[n]))

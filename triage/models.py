@@ -253,7 +253,8 @@ class Knowledge(BaseModel):
     """The whole knowledge file. Section order in the file is meaningful: ``nutrients`` sets the
     tie-break order of the ranking, ``symptoms`` and ``factors`` the order of ``--list``,
     ``urgency`` the order of red flags (most urgent first), and ``red_flags`` the order within a
-    level. ``diet_factors`` maps a profile's diet to the risk factor it implies."""
+    level. ``diet_factors`` maps a profile's diet to the risk factor it implies; ``withhold`` names
+    the factors with which a nutrient is not suggested (it is the prescriber's call)."""
 
     model_config = _STRICT
 
@@ -263,6 +264,7 @@ class Knowledge(BaseModel):
     factors: dict[str, Term]
     widespread: Widespread
     diet_factors: dict[str, str] = {}
+    withhold: dict[str, list[str]] = {}
     life_stages: dict[str, LifeStage]
     urgency: dict[str, UrgencyLevel] = Field(min_length=1)
     red_flags: list[RedFlagRule]

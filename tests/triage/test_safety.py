@@ -457,3 +457,30 @@ def test_a_plural_shared_by_two_ids_is_not_guessed():
         assert index and all(isinstance(v, str) for v in index.values())
     with pytest.raises(InputError):
         normalize_terms("symptom", ["headaches"])
+
+
+@pytest.mark.parametrize("factor", FLUID_MANAGED)
+def test_fluids_are_not_suggested_when_the_prescriber_sets_them(factor):
+    kwargs = {"symptoms": ["night-cramps", "twitching"], "factors": ["heavy-sweating", "low-fluid"]}
+    assert "water" in {s.nutrient for s in triage(**kwargs).suspected}
+    result = triage(symptoms=kwargs["symptoms"], factors=[*kwargs["factors"], factor])
+    assert "water" not in {s.nutrient for s in result.suspected}
+    assert {"potassium", "magnesium"} <= {s.nutrient for s in result.suspected}
+
+
+def test_a_withheld_nutrient_must_be_known(tmp_path):
+    import yaml
+
+    from mealplan.errors import ConfigError
+    from mealplan.triage import engine, load_knowledge
+
+    raw = yaml.safe_load((Path(engine.__file__).parent / "knowledge.yaml").read_text(encoding="utf-8"))
+    raw["withhold"]["fluids"] = ["diuretics", "lasix"]
+    path = tmp_path / "k.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_knowledge(path)
+    assert err.value.problems == [
+        "withhold.fluids: 'fluids' is not in the nutrients section",
+        "withhold.fluids: unknown factor 'lasix'",
+    ]
