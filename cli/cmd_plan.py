@@ -61,13 +61,19 @@ from mealplan.cli.db import client_profile, db_option, store_plan
               help="A client in the database: plan with their latest profile (or store --profile as a new "
               "version) and store the plan in their history.")  # fmt: skip
 @db_option
+@click.option("--require", "require", multiple=True, metavar="ID[@DAYS][:MEAL][=GRAMS]",
+              help="A food or dish the plan must serve, e.g. 12166@2:lunch=30 (hard). Repeatable.")  # fmt: skip
+@click.option("--forbid", "forbid", multiple=True, metavar="ID",
+              help="A food id, name pattern or dish id the plan never serves (hard). Repeatable.")  # fmt: skip
+@click.option("--diet-pattern", "diet_pattern", metavar="NAME",
+              help="low-carb, mediterranean, dash or high-protein: its macro ranges replace the AMDR.")  # fmt: skip
 @with_foods_options
 @dishes_option
 @format_option(("table", "json", "csv", "md", "html"))
 @output_option
 def plan(
     profile_path: Path | None, symptoms, factors, triage_path, foods_paths, no_bundled, dishes_paths, fmt, output,
-    client_id: str | None = None, db_path: Path | None = None, **opts
+    client_id: str | None = None, db_path: Path | None = None, require=(), forbid=(), diet_pattern=None, **opts
 ) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
 
@@ -87,6 +93,10 @@ def plan(
     profile = load_profile(profile_path) if profile_path is not None else client_profile(client_id, db_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)
+    if require or forbid or diet_pattern:
+        from mealplan.workbench.clients import with_plan_rules
+
+        profile = with_plan_rules(profile, require, forbid, diet_pattern)
     triage = _triage(triage_path) if triage_path else None
     foods = load_foods(foods_paths, no_bundled)
     dishes = load_dish_library(dishes_paths, foods) if dishes_paths else None

@@ -54,3 +54,31 @@ def stored_profile(store: Any, client_id: str) -> tuple[Profile, int]:
     return profile_from_dict(version.profile, source=f"client {client_id}, profile version {version.version}"), (
         version.version
     )
+
+
+def with_plan_rules(
+    profile: Profile, require: list[str] | tuple[str, ...] = (), forbid: list[str] | tuple[str, ...] = (),
+    diet_pattern: str | None = None,
+) -> Profile:  # fmt: skip
+    """``profile`` with ``--require``, ``--forbid`` and ``--diet-pattern`` added (validated as a whole).
+
+    Raises:
+        ConfigError: naming the flag and the bad value.
+    """
+    if not require and not forbid and diet_pattern is None:
+        return profile
+    data = profile.model_dump(mode="json")
+    data["require"] = [*data.get("require", []), *require]
+    data["forbid"] = list(dict.fromkeys([*data.get("forbid", []), *forbid]))
+    if diet_pattern is not None:
+        data["diet_pattern"] = diet_pattern
+    data = {k: v for k, v in data.items() if v is not None}
+    try:
+        return profile_from_dict(data, source="the command line")
+    except ConfigError as exc:
+        flags = {"require": "--require", "forbid": "--forbid", "diet_pattern": "--diet-pattern"}
+        problems = []
+        for p in exc.problems:
+            field = p.split("[")[0].split(":")[0].split(".")[0]
+            problems.append(f"{flags[field]}: {p}" if field in flags else p)
+        raise ConfigError("The profile's rules from the command line are not valid:", problems) from None
