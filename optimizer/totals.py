@@ -114,16 +114,18 @@ def shortfalls_of(
         for scope, total in scopes:
             if total.met:
                 continue
-            out.append(
-                explain_shortfall(
-                    t,
-                    scope,
-                    t.min,
-                    total.amount,
-                    table=foods,
-                    allowed=elig.allowed,
-                    blocked=elig.blocked,
-                    energy_max=rules.energy_max,
-                )
+            short = explain_shortfall(
+                t,
+                scope,
+                t.min,
+                total.amount,
+                table=foods,
+                allowed=elig.allowed,
+                blocked=elig.blocked,
+                energy_max=rules.energy_max,
             )
+            if targets.food_mass_max_g is not None:  # poor appetite: less food to carry every target
+                cause = f"poor appetite: food and drink at most {targets.food_mass_max_g:,.0f} g a day"
+                short = short.model_copy(update={"causes": [*short.causes, cause]})
+            out.append(short)
     return out

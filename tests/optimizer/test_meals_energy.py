@@ -157,3 +157,17 @@ def test_verify_catches_a_day_over_the_food_mass_cap(poor_and_normal, bundled):
     mass = [p for p in problems if p.check == "food_mass"]
     assert len(mass) == len(poor.days)
     assert "at most 900.0 g a day" in mass[0].message
+
+
+def test_a_poor_appetite_shortfall_names_the_food_mass_cap():
+    """No food of the tiny table has vitamin D, so the day misses it; the cap is one of the reasons given."""
+    from tests.optimizer.conftest import tiny_table
+
+    table = tiny_table()
+    base = {"id": "tiny", "age": 30, "sex": "female", "energy_kcal": 1600, "meals": ["breakfast", "lunch", "dinner"]}
+    plan = make_plan(profile_from_dict({**base, "appetite": "poor"}), table)
+    assert verify_plan(plan, table).ok, verify_plan(plan, table).problems
+    vitamin_d = next(s for s in plan.shortfalls if s.nutrient == "vitamin_d")
+    assert "poor appetite: food and drink at most 1,067 g a day" in vitamin_d.causes
+    plain = make_plan(profile_from_dict(base), table)
+    assert not any("poor appetite" in c for s in plain.shortfalls for c in s.causes)
