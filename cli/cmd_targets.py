@@ -74,6 +74,8 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
     elif fmt == "csv":
         for f in flags:
             click.secho(f"Red flag: {f.message} {f.advice}", fg="red", err=True)
+        for note in tg.notes:
+            click.echo(f"Note: {note}", err=True)
         emit(_csv(tg), output)
     else:
         show(_renderables(tg, flags, DISCLAIMER), output)
@@ -136,5 +138,7 @@ def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
             fmt_exact(t.min, 4), fmt_exact(t.max, 4), t.unit, f"{t.priority:.3g}", t.min_source, t.max_source,
             style=style,
         )  # fmt: skip
-    out += [table, Text(disclaimer, style="italic")]
+    out.append(table)
+    out += [Text(f"Note: {note}") for note in tg.notes]  # medicines, B12 from fortified foods
+    out.append(Text(disclaimer, style="italic"))
     return out
