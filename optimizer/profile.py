@@ -69,7 +69,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from mealplan.errors import ConfigError, InputError
-from mealplan.fileio import read_user_text
+from mealplan.fileio import load_user_json, load_user_yaml, read_user_text
 from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, split_tags
 
@@ -171,6 +171,16 @@ def slot_names(meals: list[str]) -> list[str]:
     return out
 
 
+def _no_bool(value: Any) -> Any:
+    # YAML reads yes/no/true/on as booleans, and pydantic would take True as the number 1 (``age: yes``
+    # gave a one-year-old's targets); a number field takes numbers only.
+    if isinstance(value, bool):
+        word = str(value).lower()
+        raise PydanticCustomError("not_a_number", "a number is needed, not {word} (yes/no/true/false are not numbers)",
+                                  {"word": word})  # fmt: skip
+    return value
+
+
 def _sex(value: Any) -> Any:
     if isinstance(value, str):
         key = value.strip().lower()
@@ -218,6 +228,8 @@ class NutrientBound(BaseModel):
 
     min: float | None = Field(default=None, ge=0)
     max: float | None = Field(default=None, ge=0)
+
+    _numbers = field_validator("min", "max", mode="before")(_no_bool)
 
     @model_validator(mode="before")
     @classmethod
@@ -268,6 +280,8 @@ class Requirement(BaseModel):
     @classmethod
     def _short_form(cls, data: Any) -> Any:
         return parse_requirement(data) if isinstance(data, str) else data
+
+    _numbers = field_validator("grams", mode="before")(_no_bool)
 
     @field_validator("food")
     @classmethod
@@ -328,6 +342,18 @@ class Profile(BaseModel):
     meal_shares: dict[str, Annotated[float, Field(gt=0, le=0.9)]] = {}
     diet_pattern: Annotated[str | None, BeforeValidator(_lower), AfterValidator(_diet_pattern)] = None
     macros: dict[Literal["protein", "fat", "carbohydrate"], Annotated[tuple[float, float], AfterValidator(_range)]] = {}
+
+    _numbers = field_validator(
+        "age",
+        "trimester",
+        "weight_kg",
+        "height_cm",
+        "energy_kcal",
+        "budget",
+        "symptom_days",
+        "dish_max_per_week",
+        mode="before",
+    )(_no_bool)
 
     @field_validator("allergies", "suspected", "symptoms", "factors")
     @classmethod
@@ -416,34 +442,18 @@ def cross_field_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
 # --- reading files --------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that rejects duplicate keys instead of keeping the last one silently."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        line = key_node.start_mark.line + 1
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
-            )
-        seen[key] = line
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _parse(text: str, fmt: str, source: str) -> Any:
-    """Parse text as YAML, TOML or JSON; syntax errors name the file and line."""
+    """Parse text as YAML, TOML or JSON; syntax errors name the file and line.
+
+    YAML and JSON go through :mod:`mealplan.fileio`'s strict parsers: no anchors or aliases (an alias
+    bomb is refused, not expanded), no list or mapping keys, no duplicate keys, no NaN in JSON.
+    """
     try:
         if fmt == "json":
-            return json.loads(text)
+            return load_user_json(text)
         if fmt == "toml":
             return tomllib.loads(text)
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return load_user_yaml(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
     except tomllib.TOMLDecodeError as exc:
