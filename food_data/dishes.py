@@ -26,12 +26,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from mealplan.errors import ConfigError, InputError
-from mealplan.fileio import read_user_text, write_atomic
+from mealplan.fileio import load_user_json, load_user_yaml, read_user_text, write_atomic
 from mealplan.food_data.table import FoodTable, cache_folder
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
 
-# libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ROLES: tuple[str, ...] = ("protein", "starch", "vegetable", "fruit", "dairy", "fat", "sauce", "garnish")
 # A lunch or dinner has each of these roles on an ingredient it cannot drop (min > 0).
@@ -270,13 +268,13 @@ def _parse_yaml(text: str) -> Any:
     bundled library takes about 0.6 s even with libyaml, reading it back a few milliseconds."""
     cache = cache_folder()
     if cache is None:
-        return yaml.load(text, Loader=SAFE_LOADER)
+        return load_user_yaml(text)
     file = cache / f"yaml-{hashlib.sha256(text.encode()).hexdigest()[:20]}.pickle"
     try:
         return pickle.loads(file.read_bytes())
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
         pass
-    doc = yaml.load(text, Loader=SAFE_LOADER)
+    doc = load_user_yaml(text)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(file, pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
@@ -293,8 +291,8 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         problems.append(exc.message)
         return []
     try:
-        doc = json.loads(text) if path.suffix.lower() == ".json" else _parse_yaml(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        doc = load_user_json(text) if path.suffix.lower() == ".json" else _parse_yaml(text)
+    except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
         problems.append(f"{label}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}")
         return []
     if isinstance(doc, dict) and "dishes" in doc:

@@ -19,12 +19,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mealplan.errors import ConfigError
-from mealplan.fileio import read_user_text
+from mealplan.fileio import load_user_yaml, read_user_text
 from mealplan.food_data.table import DATA_DIR, FoodTable
 from mealplan.food_data.vocab import SLOTS
 
-# libyaml's loader when PyYAML has it: the pure-Python one takes about 3 s on the dish library.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PATTERNS_FILE = DATA_DIR / "meal_patterns.yaml"
 POOL_FOODS_FILE = DATA_DIR / "pattern_foods.csv"
@@ -103,8 +101,8 @@ def load_patterns(path: str | Path | None = None) -> PatternLibrary:
     path = path or PATTERNS_FILE
     text = read_user_text(path, "meal-pattern file", error=ConfigError)
     try:
-        raw = yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError as exc:
+        raw = load_user_yaml(text)
+    except (yaml.YAMLError, RecursionError) as exc:
         raise ConfigError(f"{path}: cannot read meal patterns: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping with schema, components, patterns, drink, hot_drink")

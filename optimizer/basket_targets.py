@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mealplan.errors import ConfigError, InputError
-from mealplan.fileio import read_user_text
+from mealplan.fileio import load_user_yaml, read_user_text
 from mealplan.food_data.nutrients import normalize_id
 
 TARGET_COLUMNS = ("nutrient", "min", "max", "unit")
@@ -203,7 +203,7 @@ def _number(text: str) -> tuple[float | None, str | None]:
 
 def _targets_from_mapping(path: Path, text: str) -> tuple[dict[str, Any], list[str]]:
     try:
-        doc = yaml.safe_load(text)
+        doc = load_user_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

@@ -263,3 +263,35 @@ def test_a_full_disk_names_the_file(tmp_path: Path, monkeypatch):
         write_atomic(tmp_path / "summary.csv", "x")
     assert info.value.filename == str(tmp_path / "summary.csv")
     assert str(info.value) == f"[Errno 28] No space left on device: '{tmp_path / 'summary.csv'}'"
+
+
+# --- every YAML file a user names goes through the strict parser ----------------------------------------
+
+
+def test_an_alias_bomb_in_a_basket_targets_file_is_refused(tmp_path: Path):
+    from mealplan.optimizer.basket_targets import load_basket_targets
+
+    path = tmp_path / "targets.yaml"
+    path.write_text("protein: {min: 50}\n" + BOMB, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 2, column 4: not valid YAML/JSON: an anchor \(&a / \*a\)"):
+        load_basket_targets(path)
+
+
+def test_an_alias_in_a_dish_file_is_refused(tmp_path: Path):
+    from mealplan.food_data.dishes import load_dishes
+    from mealplan.food_data.loading import load_tables
+    from tests.optimizer.test_properties import write_tiny_csv
+
+    foods = load_tables([write_tiny_csv(tmp_path / "tiny.csv")], bundled=False)
+    path = tmp_path / "mine.yaml"
+    path.write_text("dishes:\n  - &d {id: x}\n  - *d\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_dishes([path], foods=foods)
+    assert "mine.yaml: not valid YAML: an anchor (&d / *d) is not allowed" in str(info.value)
+
+
+def test_a_client_change_with_an_alias_is_refused():
+    from mealplan.workbench.clients import changed_profile
+
+    with pytest.raises(ConfigError, match="--set 'exclude=&a \\[x\\]': the value is not valid YAML"):
+        changed_profile({"id": "anna", "age": 34, "sex": "female"}, ["exclude=&a [x]"], "anna")

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from mealplan.errors import ConfigError, InputError
+from mealplan.fileio import load_user_yaml
 from mealplan.optimizer.profile import Profile, _profile_id, profile_from_dict
 
 
@@ -39,8 +40,8 @@ def changed_profile(base: dict[str, Any], changes: list[str] | tuple[str, ...], 
             problems.append(f"--set {change!r}: unknown field {field!r}; allowed: {', '.join(Profile.model_fields)}")
             continue
         try:
-            data[field] = yaml.safe_load(value) if value.strip() else None
-        except yaml.YAMLError as exc:
+            data[field] = load_user_yaml(value) if value.strip() else None
+        except (yaml.YAMLError, RecursionError) as exc:
             problems.append(f"--set {change!r}: the value is not valid YAML ({exc})")
     if problems:
         raise ConfigError("The profile changes are not valid:", problems)
