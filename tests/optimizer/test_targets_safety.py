@@ -17,8 +17,11 @@ from mealplan.optimizer.adjustments import discourage_above, food_maximum
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.profile import profile_from_dict
 from mealplan.optimizer.targets import compute_targets
+from mealplan.optimizer.upper_limits import ul_text
 from mealplan.optimizer.verify import verify_plan
+from mealplan.report.view import build_view
 from mealplan.triage import load_knowledge
+from tests.optimizer.test_meals import NUTRIENTS, solved, spec, targets
 from tests.optimizer.test_targets import person, triage_for
 
 RETAINING = ["potassium-sparing-diuretic", "ace-inhibitor-or-arb", "kidney-disease", "diuretics"]
@@ -141,6 +144,22 @@ def test_intakes_far_above_the_target_are_discouraged_from_half_the_ul():
     assert discourage_above(8, None, None) is None
 
 
+def test_the_day_model_pays_for_intake_above_the_soft_maximum():
+    day = spec(goals={"calcium": 300.0})
+
+    def calcium(built) -> float:  # grams of each dish ingredient (x) and pool food (n steps) x calcium
+        dishes, steps = {d.id: d for d in day.dishes}, {f.id: f.step_g for f in day.foods}
+        grams = [(dishes[j].foods[i], v.value() or 0.0) for (j, _, i), v in built.x.items()]
+        grams += [(f, (v.value() or 0.0) * steps[f]) for (f, _, _), v in built.n.items()]
+        return sum(NUTRIENTS[f][4] * g / 100.0 for f, g in grams)
+
+    plain = targets(calcium=300)
+    ca = plain.items["calcium"].model_copy(update={"ul": 2500.0, "soft_max": 300.0})
+    soft = plain.model_copy(update={"items": {"calcium": ca}})
+    assert calcium(solved(day, t=plain)) > 400  # nothing holds it down
+    assert calcium(solved(day, t=soft)) == pytest.approx(300, abs=1)
+
+
 @pytest.mark.parametrize(("column", "parent", "ul"), [("folic_acid", "folate", 1000), ("niacin_added", "niacin", 35),
                                                       ("vitamin_e_added", "vitamin_e", 1000)])  # fmt: skip
 def test_fortified_food_uls_sit_on_the_added_columns(column, parent, ul):
@@ -232,5 +251,13 @@ def test_a_diuretic_in_hot_weather_gets_a_verified_plan_within_the_rules(bundled
         assert day.totals["potassium"].amount <= 3740 * 1.001
         assert day.totals["sodium"].amount <= 2300 * 1.001
     assert plan.highest_ul is not None and plan.highest_ul.pct_of_ul <= 90.1
+    by_hand = max(
+        (d.totals[n].amount / t.ul * 100, n, d.index) for d in plan.days for n, t in plan.targets.items.items() if t.ul
+    )
+    peak = plan.highest_ul
+    assert (peak.pct_of_ul, peak.nutrient, peak.day) == (pytest.approx(by_hand[0], abs=0.05), by_hand[1], by_hand[2])
+    assert build_view(plan).ul_peak == ul_text(peak) and ul_text(peak).startswith(
+        f"Highest share of an upper limit: {peak.name.lower()} {peak.pct_of_ul:.0f} % of the UL"
+    )
     assert any("prescriber" in n and n.startswith("Potassium:") for n in plan.solve.notes)
     assert any(n.startswith("Vitamin B12:") for n in plan.solve.notes)
