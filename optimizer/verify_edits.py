@@ -15,6 +15,7 @@ into one problem that says why.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -28,6 +29,7 @@ HARD_CHECKS: tuple[str, ...] = ("allergens", "diet", "safety", "exclude", "forbi
 # Checks that compare the plan's recorded numbers with the food table: stale after an unrecorded change.
 STALE_CHECKS: tuple[str, ...] = ("totals", "week_totals", "energy_macros", "shortfalls")
 STALE_SHOWN = 2  # problems of a stale day shown in its summary
+_DAY = re.compile(r"day (\d+)\b")
 
 
 def _where(day: int, slot: str | None = None, food: str | None = None) -> str:
@@ -155,3 +157,34 @@ def drop_trusted(problems: list[tuple[str, str, str]], plan: Plan) -> list[tuple
     if not prefixes:
         return problems
     return [p for p in problems if not (p[0] in EDITABLE_CHECKS and p[1].startswith(prefixes))]
+
+
+# Rules a person may knowingly bend by editing a day (the fat share after 30 g of tahini, a meal's
+# energy share): on a day with a recorded edit they are reported as accepted, not as failures. The
+# hard rules (HARD_CHECKS) and the plan's own consistency (totals, items, edits) are never accepted.
+SOFT_CHECKS: tuple[str, ...] = (
+    "portions", "food_max_g", "energy_range", "amdr", "food_groups", "slot_items", "slot_protein",
+    "slot_produce", "slot_core", "slot_energy_share", "food_families", "distinct_foods", "days_per_food",
+    "identical_days", "protein_rotation", "budget", "meal_parts", "meal_rules", "dish_ranges", "dish_variety",
+    "food_mass",
+)  # fmt: skip
+
+
+def edited_days(plan: Plan) -> set[int]:
+    """The days a recorded edit changed (items set, added or removed, or changed by hand)."""
+    return {e.day for e in plan.edits if e.action in ("set", "add", "remove", "hand")}
+
+
+def split_accepted(problems: list, plan: Plan) -> tuple[list, list]:
+    """``(failing, accepted)``: soft-rule problems of days a person edited are accepted (reported apart)."""
+    days = edited_days(plan)
+    if not days:
+        return problems, []
+    failing, accepted = [], []
+    for p in problems:
+        m = _DAY.match(p.where)
+        if p.check in SOFT_CHECKS and m is not None and int(m.group(1)) in days:
+            accepted.append(p)
+        else:
+            failing.append(p)
+    return failing, accepted

@@ -68,3 +68,20 @@ def test_hard_rules_come_first_and_stale_totals_collapse():
     assert "run `mealplan rescore`" in one[2]
     few = stale[:3] + [("allergens", "day 2", "milk")]
     assert collapse_stale(few) == few
+
+
+def test_soft_rules_of_an_edited_day_are_accepted_hard_rules_never(week):
+    from mealplan.optimizer.verify_edits import split_accepted
+
+    edit = PlanEdit(action="add", day=4, slot="lunch", food_id="12166", grams_after=30.0)
+    plan = week.model_copy(update={"edits": [edit]})
+    problems = [
+        P("amdr", "day 4", "fat gives 38.4 % of energy"),
+        P("amdr", "day 5", "fat gives 38.4 % of energy"),
+        P("nutrient_max", "day 4", "iron above the maximum"),
+        P("slot_energy_share", "day 4, lunch", "lunch gives 50 %"),
+    ]
+    failing, accepted = split_accepted(problems, plan)
+    assert [(p.check, p.where) for p in accepted] == [("amdr", "day 4"), ("slot_energy_share", "day 4, lunch")]
+    assert [(p.check, p.where) for p in failing] == [("amdr", "day 5"), ("nutrient_max", "day 4")]
+    assert split_accepted(problems, week) == (problems, [])
