@@ -65,7 +65,8 @@ def test_csv_output_to_file(tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0]["nutrient"] == "energy" and rows[0]["unit"] == "kcal"
     by_id = {r["nutrient"]: r for r in rows}
-    assert by_id["iron"]["min"] == "27" and by_id["iron"]["max"] == "45"
+    # A vegetarian pregnancy: 27 mg x 1.8, held at 90 % of the 45 mg UL (issue 14).
+    assert by_id["iron"]["min"] == "40.5" and by_id["iron"]["max"] == "40.5"
     assert by_id["magnesium"]["suspected"] == "True"
     assert by_id["vitamin_c"]["min"] == "85" and by_id["vitamin_c"]["max"] == "2000"
     assert by_id["folate"]["max"] == "" and float(by_id["folate"]["min"]) > 600  # pregnancy raises folate
@@ -112,7 +113,7 @@ def test_conflicting_override_exits_2(tmp_path):
     path.write_text("id: a\nage: 30\nsex: female\nnutrients: {calcium: {min: 3000}}\n", encoding="utf-8")
     result = invoke("--profile", str(path))
     assert result.exit_code == 2
-    assert "nutrients.calcium: min 3,000 mg (dietitian override) is above max 2,500 mg" in result.stderr
+    assert "nutrients.calcium: min 3,000 mg (dietitian override) is above max 2,250 mg (90 % of the UL (2,500 mg)" in result.stderr
 
 
 @pytest.mark.parametrize("args", [[], ["--profile", "does-not-exist.yaml"]])
