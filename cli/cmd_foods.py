@@ -88,24 +88,45 @@ def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -
 
 @foods.command("show")
 @click.argument("food_id", metavar="ID")
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="Also say whether this profile's plans may use the food, and every rule that keeps it out.",
+)
 @with_foods_options
 @format_option(("table", "json", "csv"))
 @output_option
-def show_food(food_id: str, fmt: str, output: Path | None, foods_paths: tuple[Path, ...], no_bundled: bool) -> None:
+def show_food(
+    food_id: str,
+    fmt: str,
+    output: Path | None,
+    foods_paths: tuple[Path, ...],
+    no_bundled: bool,
+    profile_path: Path | None = None,
+) -> None:
     """Show every known nutrient of one food, per serving and measure.
 
     Amounts are given per 100 g (or the table's basis), per default serving and per household
-    measure; ID is a food id (see `mealplan foods search`) or a food's exact name.
+    measure; ID is a food id (see `mealplan foods search`) or a food's exact name. With --profile,
+    it also says which rules (diet, allergy, pregnancy food safety with its source, exclusions,
+    dislikes) keep the food out of that profile's plans.
 
     \b
-    Example:
+    Examples:
       mealplan foods show 09040
+      mealplan foods show 15179 --profile examples/profiles/pregnant.yaml
     """
     from mealplan.food_data.queries import detail as food_detail
     from mealplan.food_data.queries import find_food
 
     table = load_foods(foods_paths, no_bundled)
     detail = food_detail(table, find_food(table, food_id))
+    if profile_path is not None:
+        from mealplan.cli.common import load_profile_arg
+        from mealplan.optimizer.left_out import food_rules
+
+        detail["profile"] = food_rules(load_profile_arg(profile_path), table, detail["id"])
     if fmt == "json":
         emit(json.dumps(detail, indent=2, ensure_ascii=False), output)
     elif fmt == "csv":
@@ -282,6 +303,8 @@ def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
         f"{len(d['nutrients'])} nutrients known, {len(missing)} unknown (missing is not zero)"
         + (f": {', '.join(missing)}" if missing else ".")
     )
+    if "profile" in d:
+        out.append(_profile_text(d["profile"]))
     if d["measures"]:
         from mealplan.food_data.queries import SEARCH_NUTRIENTS
 
@@ -293,6 +316,13 @@ def _detail_renderables(table: Any, d: dict[str, Any]) -> list[Any]:
             _rich_table(["household measure", "g"] + [_label(table, n) for n in keys], rows, "Per household measure")
         )
     return out
+
+
+def _profile_text(p: dict[str, Any]) -> str:
+    """Whether a profile's plans may use the food, and each rule that keeps it out (with its source)."""
+    head = f"Profile {p['profile_id']}: " + ("may be planned." if p["allowed"] else f"left out: {p['planner_reason']}.")
+    lines = [f"  - {r['rule']}: {r['why']}\n    source: {r['source']}" for r in p["rules"]]
+    return "\n".join([head, *lines])
 
 
 def _emit_csv(rows: list[dict[str, Any]], output: Path | None, fields: list[str] | None = None) -> None:

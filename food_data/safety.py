@@ -24,18 +24,23 @@ Stage = Literal["pregnant", "lactating"]
 
 
 class SafetyRule(BaseModel):
-    """Foods whose name matches ``match`` (and, when given, whose category is one of ``categories``)."""
+    """Foods whose name matches ``match`` and not ``unless`` (and, when given, whose category is one
+    of ``categories``), with the reason said to the person and the guidance it comes from."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stage: Stage
     match: str
+    unless: str | None = None
     categories: list[str] = Field(default_factory=list)
     why: str
+    source: str = ""  # required in the safety file; plans saved before it existed have none
 
-    @field_validator("match")
+    @field_validator("match", "unless")
     @classmethod
-    def _compiles(cls, value: str) -> str:
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         try:
             re.compile(value)
         except re.error as exc:
@@ -46,6 +51,8 @@ class SafetyRule(BaseModel):
         """Whether this rule keeps out the food with this name and category."""
         if self.categories and category not in self.categories:
             return False
+        if self.unless and re.search(self.unless, name, re.I):
+            return False
         return re.search(self.match, name, re.I) is not None
 
 
@@ -54,6 +61,14 @@ class _File(BaseModel):
 
     schema_: int = Field(alias="schema")
     rules: list[SafetyRule]
+
+    @field_validator("rules")
+    @classmethod
+    def _sourced(cls, rules: list[SafetyRule]) -> list[SafetyRule]:
+        missing = [i for i, r in enumerate(rules) if not r.source.strip()]
+        if missing:
+            raise ValueError(f"rules {missing} have no source; every rule names the guidance it follows")
+        return rules
 
 
 @functools.lru_cache(maxsize=4)
@@ -78,7 +93,10 @@ def safety_rules(pregnant: bool, lactating: bool) -> list[SafetyRule]:
 
 def unsafe(rules: list[SafetyRule], name: str, category: str) -> str | None:
     """The first reason ``rules`` keep out this food, or None."""
-    for rule in rules:
-        if rule.hits(name, category):
-            return rule.why
-    return None
+    rule = unsafe_rule(rules, name, category)
+    return None if rule is None else rule.why
+
+
+def unsafe_rule(rules: list[SafetyRule], name: str, category: str) -> SafetyRule | None:
+    """The first of ``rules`` that keeps out this food (its ``why`` and ``source``), or None."""
+    return next((rule for rule in rules if rule.hits(name, category)), None)

@@ -98,7 +98,8 @@ def animal_markers(foods: pd.DataFrame, fortified: np.ndarray) -> np.ndarray:
             hit &= ~fortified
             if marker.fortified_from is not None:
                 hit &= ~((amount >= marker.fortified_from) & (cholesterol < 0.5))
-        label = f"{marker.nutrient} {{:g}} per 100 g: {marker.why}"
+        unit = BY_ID[marker.nutrient].unit if marker.nutrient in BY_ID else "g"
+        label = f"{marker.nutrient} {{:g}} {unit} per 100 g: {marker.why}"
         for i in np.flatnonzero(hit & (why == "")):
             why[i] = label.format(amount[i])
     return why
