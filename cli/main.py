@@ -11,6 +11,7 @@ set the level of the library's ``logging`` (warnings by default), shown on stand
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import logging
@@ -94,8 +95,10 @@ class LazyGroup(click.Group):
         try:
             return super().resolve_command(ctx, args)
         except click.exceptions.NoSuchCommand as exc:
-            # Click suggests from the commands registered eagerly; ours are lazy, so suggest here.
-            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=list(COMMANDS), ctx=ctx) from None
+            # Click suggests from the commands registered eagerly; ours are lazy, so suggest here: the
+            # closest one (`plna` is `plan`, not also `replan`).
+            close = difflib.get_close_matches(exc.command_name or "", list(COMMANDS), n=1)
+            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=close, ctx=ctx) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `mealplan plan --debug -q ...` means the same as `mealplan --debug -q plan ...`.
