@@ -298,7 +298,6 @@ def read_fdc_folder(folder: Path | str | zipfile.Path) -> FoodTable:
         info[nid] = wide[nid].to_numpy(dtype=float)
     out = curate_imported(info, measures)[list(INFO_COLUMNS + CURATION_COLUMNS) + order]
     out["usda_group"] = ["" if g is None or g != g else str(g) for g in out["usda_group"].tolist()]
-    log.info("read %d foods and %d measures from %s", len(out), len(measures), folder)
     return FoodTable(foods=out, measures=measures, units={n: BY_ID[n].unit for n in order}, basis=DEFAULT_BASIS)
 
 

@@ -30,8 +30,11 @@ def load_table(path: Path | str) -> FoodTable:
     path = Path(path)
     key = _content_key(path)
     if key is None:
-        return _read_table(path)
-    return table_module.cached_table(f"user-{key[:12]}", key[12:32], lambda: _read_table(path))
+        table = _read_table(path)
+    else:
+        table = table_module.cached_table(f"user-{key[:12]}", key[12:32], lambda: _read_table(path))
+    log.info("read %d foods and %d measures from %s", len(table.foods), len(table.measures), path)
+    return table
 
 
 def _read_table(path: Path) -> FoodTable:

@@ -302,7 +302,9 @@ def cached_table(family: str, key: str, build: Callable[[], FoodTable]) -> FoodT
     if path is not None:
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)
+                table = pickle.load(fh)
+            log.debug("loaded the %s table from the cache %s", family, path)
+            return table
         except FileNotFoundError:
             pass
         except Exception as exc:  # a damaged or foreign cache file: rebuild it

@@ -17,8 +17,8 @@ from mealplan.food_data.dishes import DishLibrary, without
 from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.safety import unsafe
-from mealplan.food_data.table import FoodTable
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
+from mealplan.food_data.table import SR24_SOURCE, FoodTable
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, family, split_tags
 from mealplan.optimizer.candidates import coverage_scores, pattern_mask
 from mealplan.optimizer.meals import (
     DRINK_USE,
@@ -260,14 +260,33 @@ def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
     out: set[str] = set(keep) & set(ids)
-    by_pool: dict[str, list[int]] = {}
+    # The bundled pool foods (hand-picked, one of a kind) and a user's own foods compete apart, so a
+    # big user table only adds candidates; among a user's foods, one per family (see _one_per_family).
+    own = (rows["source"] != SR24_SOURCE).tolist()
+    by_pool: dict[tuple[str, bool], list[int]] = {}
     for i, fid in enumerate(ids):
-        by_pool.setdefault(component[fid], []).append(i)
-    for members in by_pool.values():
+        by_pool.setdefault((component[fid], own[i]), []).append(i)
+    families = [family(str(n)) for n in rows["name"]]
+    for (_, is_own), members in by_pool.items():
         for score in scores:
             ranked = sorted(members, key=lambda i: (-score[i], ids[i]))
-            out.update(ids[i] for i in ranked[:POOL_KEEP])
+            out.update(ids[i] for i in (_one_per_family(ranked, families, POOL_KEEP) if is_own else ranked[:POOL_KEEP]))
     return sorted(out)
+
+
+def _one_per_family(ranked: list[int], families: list[str], keep: int) -> list[int]:
+    """The first ``keep`` of ``ranked`` from distinct food families, so a big user table's near-copies
+    (twelve brands of one tofu) cannot fill a pool and leave the day model one food in many names."""
+    seen: set[str] = set()
+    out = []
+    for i in ranked:
+        if families[i] in seen:
+            continue
+        seen.add(families[i])
+        out.append(i)
+        if len(out) == keep:
+            break
+    return out
 
 
 def read_slots(built: MealModel, inputs: MealInputs, rules: PlanRules, prices: dict[str, float] | None, household):

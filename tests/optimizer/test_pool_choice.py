@@ -1,0 +1,36 @@
+"""Which pattern foods a day model gets: the best few of each pool, and from a big user table one per
+family, so near-copies (twelve brands of one tofu) cannot crowd out everything else."""
+
+from __future__ import annotations
+
+from mealplan.optimizer.meal_inputs import POOL_KEEP, _best_per_pool, _one_per_family
+from tests.optimizer.conftest import TINY_FOODS, TINY_NUTRIENTS, table_from, tiny_targets
+
+
+def test_one_per_family_skips_copies_and_keeps_order():
+    families = ["tofu", "tofu", "lentils", "tofu", "beans", "peas"]
+    assert _one_per_family([0, 1, 2, 3, 4, 5], families, 3) == [0, 2, 4]
+
+
+def _user_table(copies: int):
+    """The tiny foods, plus ``copies`` user copies of tofu (the best protein) under new ids."""
+    foods = dict(TINY_FOODS)
+    for i in range(copies):
+        foods[f"u_tofu{i}"] = (f"Tofu, firm (brand {i})", *TINY_FOODS["t_tofu"][1:])
+    changes = {f"u_tofu{i}": {"source": "my_foods.csv"} for i in range(copies)}
+    changes.update({f: {"source": "my_foods.csv"} for f in ("t_lentil", "t_salmon", "t_chicken")})
+    from mealplan.food_data.nutrients import BY_ID
+
+    return table_from(foods, TINY_NUTRIENTS, {n: BY_ID[n].unit for n in TINY_NUTRIENTS}, changes)
+
+
+def test_a_user_table_of_copies_still_offers_other_families():
+    table = _user_table(copies=12)
+    own = ["t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
+    rows = table.rows.take(own)
+    chosen = _best_per_pool(rows, dict.fromkeys(own, "protein"), tiny_targets(), keep=set())
+    tofus = [f for f in chosen if f.startswith("u_tofu")]
+    assert len(tofus) <= 2  # at most one per score ranking (per serving, per kcal)
+    families = {"tofu" if f.startswith("u_tofu") else f for f in chosen}
+    assert len(families) >= POOL_KEEP  # each ranking keeps three different foods, not three tofus
+    assert len(chosen) <= 2 * POOL_KEEP
