@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "rescore": "mealplan.cli.cmd_edit:rescore",
     "lock": "mealplan.cli.cmd_replan:lock",
     "replan": "mealplan.cli.cmd_replan:replan",
+    "serve": "mealplan.cli.cmd_serve:serve",
 }
 
 ENV_PREFIX = "MEALPLAN"
@@ -60,7 +61,7 @@ GLOBAL_FLAGS = ("--debug", "-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 some work failed (batch profiles, verification); 2 bad input or usage; "
-    "3 conflicting hard rules; 4 solver failure; 70 internal error (a bug); 130 interrupted."
+    "3 conflicting hard rules; 4 solver failure; 70 internal error (a bug); 130 interrupted; 143 terminated."
 )
 
 
@@ -212,8 +213,10 @@ def _report(exc: BaseException, ctx: click.Context) -> None:
         _error(f"Error: {with_flag_names(str(exc), _subcommand(ctx))}")
         ctx.exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
-        _error("Interrupted.")
-        ctx.exit(130)
+        # Ctrl-C, or SIGTERM during a batch (mealplan.errors.Terminated, exit code 143).
+        code = getattr(exc, "exit_code", 130)
+        _error("Terminated." if code == 143 else "Interrupted.")
+        ctx.exit(code)
     if isinstance(exc, OSError) and exc.strerror:
         # A file the library did not wrap (e.g. `-o` into a read-only folder): the environment, not a bug.
         name = re.sub(r"(^|/)\.(.+)\.\w+\.tmp$", r"\1\2", str(exc.filename or ""))  # an atomic write's temp file

@@ -16,7 +16,8 @@ def pytest_configure(config: pytest.Config) -> None:
     and read no developer's config file or MEALPLAN_* defaults (tests that want them set their own)."""
     os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="mealplan-test-cache-")
     os.environ["MEALPLAN_CONFIG"] = "off"
-    for name in [n for n in os.environ if n.startswith("MEALPLAN_") and n not in (CACHE_ENV, "MEALPLAN_CONFIG")]:
+    keep = (CACHE_ENV, "MEALPLAN_CONFIG", "MEALPLAN_TEST_ARTEFACTS")  # where tests put screenshots
+    for name in [n for n in os.environ if n.startswith("MEALPLAN_") and n not in keep]:
         del os.environ[name]
 
 

@@ -1,0 +1,194 @@
+"""The Starlette application: routes, access token and CSRF checks, error pages, static files.
+
+:func:`create_app` builds it for one database. Handlers live in :mod:`.pages`; this module holds
+what every request goes through: the token (when the server is not on loopback), the CSRF check on
+every POST, and the error pages (a clear message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from mealplan.triage import DISCLAIMER, nutrient_name
+from mealplan.web import security
+from mealplan.web.jobs import JobRunner
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def templates() -> Environment:
+    """The page templates (package data), autoescaped."""
+    from mealplan.food_data.names import short_name
+
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+    )
+    env.filters["short_name"] = short_name
+    env.filters["nutrient_name"] = nutrient_name
+    return env
+
+
+class Web:
+    """What the handlers share: the database path, the token, the background jobs, rendered reports."""
+
+    def __init__(self, db: Path | str | None, token: str | None, jobs: JobRunner, debug: bool = False) -> None:
+        self.db = db
+        self.token = token
+        self.jobs = jobs
+        self.debug = debug
+        self.reports: dict[int, str] = {}  # plan id -> its HTML report (stored plans never change)
+
+    def store(self):
+        """The workbench database (one connection per request)."""
+        from mealplan.workbench.store import Store
+
+        return Store.open(self.db)
+
+    def keep_report(self, plan_id: int, html: str) -> None:
+        """Keep a plan's rendered report (the newest 64)."""
+        self.reports[plan_id] = html
+        while len(self.reports) > 64:
+            self.reports.pop(next(iter(self.reports)))
+
+
+def page(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
+    """A page from ``template`` with what every page has: the disclaimer, the CSRF token, the title."""
+    values.setdefault("title", "mealplan")
+    values.setdefault("flags", [])
+    values.setdefault("message", None)
+    html = (
+        templates()
+        .get_template(template)
+        .render(disclaimer=DISCLAIMER, csrf=security.csrf_token(request), csrf_field=security.CSRF_FIELD, **values)
+    )
+    response = HTMLResponse(html, status_code=status)
+    security.set_csrf_cookie(request, response)
+    return response
+
+
+def error_page(request: Request, status: int, heading: str, message: str) -> HTMLResponse:
+    """An error page: what went wrong and where to go next."""
+    return page(request, "error.html.j2", status=status, title=heading, heading=heading, text=message)
+
+
+class Guard(BaseHTTPMiddleware):
+    """The token on every request (when set) and the CSRF field on every POST."""
+
+    async def dispatch(self, request: Request, call_next) -> Response:
+        web: Web = request.app.state.web
+        if web.token:
+            login = security.login_redirect(request, web.token)
+            if login is not None:
+                return login
+            if not security.token_ok(request, web.token):
+                text = ("This mealplan server needs its access token: open the address it printed "
+                        "(ending in ?token=...), or send the header 'Authorization: Bearer TOKEN'.")  # fmt: skip
+                return error_page(request, 401, "Token needed", text)
+        return await call_next(request)
+
+
+class CsrfRefused(Exception):
+    """A POST whose ``csrf`` field does not match the browser's CSRF cookie."""
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """A POST's form fields, after the CSRF check (every state-changing form goes through here).
+
+    Raises:
+        CsrfRefused: the ``csrf`` field is missing or does not match the cookie (a 403 page).
+    """
+    form = await request.form()
+    if not security.csrf_ok(request, form.get(security.CSRF_FIELD)):
+        raise CsrfRefused()
+    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+
+
+async def _csrf_refused(request: Request, exc: Exception) -> Response:
+    return error_page(request, 403, "Form expired",
+                      "The form's security field is missing or does not match this browser's cookie "
+                      "(the page was opened before the server restarted, or came from another site). "
+                      "Go back, reload the page and send the form again.")  # fmt: skip
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException) and exc.status_code != 404:
+        return error_page(request, exc.status_code, "Request refused", str(exc.detail))
+    return error_page(request, 404, "Page not found",
+                      f"There is no page at {request.url.path}: client pages are /clients/ID and plans "
+                      "/plans/NUMBER. Start from the list of clients.")  # fmt: skip
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    log.exception("error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(request, 500, "Internal error",
+                      f"{type(exc).__name__}: {exc}. This is a bug in mealplan; the server's log has the "
+                      "details (run `mealplan --debug serve`). Go back to the list of clients.")  # fmt: skip
+
+
+def create_app(db: Path | str | None = None, *, token: str | None = None, jobs: JobRunner | None = None,
+               debug: bool = False) -> Starlette:  # fmt: skip
+    """The web application on the database ``db`` (the default database when None).
+
+    Args:
+        db: The workbench database file.
+        token: The access token every request must carry (None: no token, for loopback).
+        jobs: Where plans solve (a pool of two worker processes when None).
+        debug: Show tracebacks on error pages (the ``--debug`` flag).
+    """
+    from mealplan.web import pages
+
+    runner = jobs or JobRunner()
+    routes = [
+        Route("/", pages.index),
+        Route("/clients", pages.add_client, methods=["POST"]),
+        Route("/clients/{cid}", pages.client_page),
+        Route("/clients/{cid}/profile", pages.save_profile, methods=["POST"]),
+        Route("/clients/{cid}/plan", pages.start_plan, methods=["POST"]),
+        Route("/jobs/{jid}", pages.job_page),
+        Route("/plans/{pid:int}", pages.plan_page),
+        Route("/plans/{pid:int}/lock", pages.lock, methods=["POST"]),
+        Route("/plans/{pid:int}/replan", pages.replan, methods=["POST"]),
+        Route("/plans/{pid:int}/forbid", pages.forbid, methods=["POST"]),
+        Route("/plans/{pid:int}/again", pages.plan_again, methods=["POST"]),
+        Route("/plans/{pid:int}/diff", pages.diff_page),
+        Route("/plans/{pid:int}/download/{name}", pages.download),
+        Route("/static/report.css", pages.report_css),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    handlers = {HTTPException: _not_found, 404: _not_found, CsrfRefused: _csrf_refused}
+    if not debug:
+        handlers[Exception] = _internal
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        yield
+        if jobs is None:  # the workers this app started (a caller's runner is the caller's to stop)
+            runner.shutdown()
+
+    app = Starlette(debug=debug, routes=routes, middleware=[Middleware(Guard)], exception_handlers=handlers,
+                    lifespan=lifespan)  # fmt: skip
+    app.state.web = Web(db, token, runner, debug)
+    return app
+
+
+def trusted(html: str) -> Markup:
+    """The report's own HTML (made by its autoescaped templates), embedded as it is."""
+    return Markup(html)

@@ -1,0 +1,194 @@
+"""The profile form: a profile's fields as form inputs, and a submitted form back to a profile.
+
+The inputs are the fields a dietitian changes most; every other field of the profile (nutrient
+bounds, macro ranges, meal shares ...) is edited as YAML in the form's "more fields" box. The
+choices of a select come from the profile model itself (its ``Literal`` types) and the diet
+patterns' data file, never from a list here. Validation is the library's (``profile_from_dict``);
+its problems are shown next to the field they name.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from mealplan.errors import ConfigError
+from mealplan.optimizer.profile import Profile, profile_from_dict
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: the profile field, its kind (text, number, select, checkbox, list) and its label."""
+
+    name: str
+    kind: str
+    label: str
+    help: str = ""
+
+
+SECTIONS: list[tuple[str, list[Field]]] = [
+    ("Person", [
+        Field("name", "text", "Name"),
+        Field("age", "number", "Age (years)"),
+        Field("sex", "select", "Sex"),
+        Field("pregnant", "checkbox", "Pregnant"),
+        Field("trimester", "number", "Trimester", "1 to 3, when pregnant"),
+        Field("lactating", "checkbox", "Lactating"),
+        Field("weight_kg", "number", "Weight (kg)"),
+        Field("height_cm", "number", "Height (cm)"),
+        Field("activity", "select", "Activity"),
+        Field("appetite", "select", "Appetite"),
+    ]),
+    ("Diet", [
+        Field("diet", "select", "Diet"),
+        Field("diet_pattern", "select", "Diet pattern", "sets macro ranges, with its source"),
+        Field("energy_kcal", "number", "Energy (kcal/day)", "blank: from the EER equation"),
+        Field("allergies", "list", "Allergies", "comma-separated, e.g. peanut, milk"),
+        Field("exclude", "list", "Exclude", "food ids, names or group words (fish)"),
+        Field("forbid", "list", "Forbid", "food ids, name patterns or dish ids: never served"),
+        Field("require", "list", "Require", "ID[@DAYS][:MEAL][=GRAMS], e.g. 12166@2:lunch=30"),
+        Field("likes", "list", "Likes"),
+        Field("dislikes", "list", "Dislikes"),
+        Field("meals", "list", "Meals", "breakfast, lunch, dinner, snack (up to three snacks)"),
+        Field("dish_max_per_week", "number", "A dish at most (times a week)"),
+        Field("leftovers", "checkbox", "Leftovers: dinner again at next day's lunch"),
+    ]),
+    ("Symptoms", [
+        Field("symptoms", "list", "Symptoms", "e.g. muscle-cramps, eyelid twitching"),
+        Field("factors", "list", "Risk factors and medicines", "e.g. vegan, ppi, heavy-sweating"),
+        Field("symptom_days", "number", "For how many days"),
+        Field("multiple_groups", "checkbox", "In more than one muscle group"),
+        Field("worsening", "checkbox", "Getting worse"),
+        Field("severe_pain", "checkbox", "Severe pain"),
+    ]),
+]  # fmt: skip
+FIELDS = {f.name: f for _, fields in SECTIONS for f in fields}
+MORE = "more"  # the YAML box for every other field
+NOT_FROM_THE_PAGE = {"id", "prices"}  # the id names the client; a price table is a file on the server
+
+
+def _literal_choices(annotation: Any) -> list[str]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(a) for a in typing.get_args(annotation)]
+    for arg in typing.get_args(annotation):
+        found = _literal_choices(arg)
+        if found:
+            return found
+    return []
+
+
+def choices(name: str) -> list[str]:
+    """A select's options: the profile model's allowed values (diet patterns from their data file)."""
+    if name == "diet_pattern":
+        from mealplan.food_data.diet_patterns import load_diet_patterns
+
+        return ["", *load_diet_patterns()]
+    return _literal_choices(Profile.model_fields[name].annotation)
+
+
+def _list_text(value: Any) -> str:
+    if not value:
+        return ""
+    out = []
+    for v in value:
+        if isinstance(v, dict):  # a requirement: back to ID[@DAYS][:MEAL][=GRAMS]
+            text = v["food"]
+            text += "@" + ",".join(map(str, v["days"])) if v.get("days") else ""
+            text += f":{v['meal']}" if v.get("meal") else ""
+            text += f"={v['grams']:g}" if v.get("grams") is not None else ""
+            out.append(text)
+        else:
+            out.append(str(v))
+    return ", ".join(out)
+
+
+def form_values(profile: dict[str, Any]) -> dict[str, Any]:
+    """A stored profile's fields as the form's input values (lists as comma-separated text)."""
+    values: dict[str, Any] = {}
+    for name, f in FIELDS.items():
+        value = profile.get(name)
+        if f.kind == "list":
+            values[name] = _list_text(value)
+        elif f.kind == "checkbox":
+            values[name] = bool(value)
+        else:
+            values[name] = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+    defaults = Profile.model_fields
+    more = {k: v for k, v in profile.items() if k not in FIELDS and k not in NOT_FROM_THE_PAGE
+            and v != defaults[k].get_default(call_default_factory=True)}  # fmt: skip
+    values[MORE] = yaml.safe_dump(more, sort_keys=False, allow_unicode=True) if more else ""
+    return values
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[,\n]", text) if p.strip()]
+
+
+def _field_of(problem: str, more_keys: set[str]) -> str:
+    """The form field a validation problem names (``nutrients.magnesium: ...`` is the YAML box's)."""
+    head = re.split(r"[.:\[ ]", problem, maxsplit=1)[0]
+    if head in FIELDS:
+        return head
+    return MORE if head in more_keys or head not in Profile.model_fields else "_"
+
+
+def profile_from_form(form: dict[str, Any], base: dict[str, Any], client_id: str) -> Profile:
+    """The profile a submitted form describes: ``base`` (the client's latest profile) changed by it.
+
+    Raises:
+        ConfigError: every problem, each ``field: message``; :func:`errors_by_field` sorts them.
+    """
+    data = {k: v for k, v in base.items() if k not in FIELDS}
+    data["id"] = client_id
+    for name, f in FIELDS.items():
+        raw = form.get(name)
+        if f.kind == "checkbox":
+            data[name] = raw is not None
+            continue
+        text = str(raw or "").strip()
+        if f.kind == "list":
+            data[name] = _split(text)
+        elif text:
+            data[name] = text
+    problems = []
+    more_text = str(form.get(MORE) or "")
+    if more_text.strip():
+        try:
+            more = yaml.safe_load(more_text)
+        except yaml.YAMLError as exc:
+            more = None
+            problems.append(f"{MORE}: not valid YAML ({str(exc).splitlines()[0]}); give one 'field: value' a line")
+        if more is not None and not isinstance(more, dict):
+            problems.append(f"{MORE}: give fields as 'field: value' lines (got {type(more).__name__})")
+        elif more:
+            for key in [k for k in more if k in FIELDS or k in NOT_FROM_THE_PAGE]:
+                where = "has its own input above" if key in FIELDS else "cannot be set from the page"
+                problems.append(f"{MORE}: {key} {where}")
+                del more[key]
+            for key in [k for k in data if k not in FIELDS and k not in NOT_FROM_THE_PAGE]:
+                data.pop(key)  # the box holds every other field: one removed there is removed
+            data.update(more)
+    else:
+        for key in [k for k in data if k not in FIELDS and k not in NOT_FROM_THE_PAGE]:
+            data.pop(key)
+    if problems:
+        raise ConfigError("The profile form is not valid:", problems)
+    return profile_from_dict(data, source="the profile form")
+
+
+def errors_by_field(exc: ConfigError, form: dict[str, Any]) -> dict[str, list[str]]:
+    """A validation error's problems by form field (``_`` for the profile as a whole)."""
+    more_keys = set()
+    try:
+        loaded = yaml.safe_load(str(form.get(MORE) or "")) or {}
+        more_keys = set(loaded) if isinstance(loaded, dict) else set()
+    except yaml.YAMLError:
+        pass
+    out: dict[str, list[str]] = {}
+    for problem in exc.problems or [exc.message]:
+        out.setdefault(_field_of(problem, more_keys), []).append(problem)
+    return out

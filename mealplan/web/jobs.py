@@ -1,0 +1,204 @@
+"""Solves and report renders in background worker processes, so a long solve never blocks a page.
+
+The web process only reads and writes the database and lays out pages; everything that needs the
+food table (planning, re-planning, rendering a report or a shopping list) runs in a small pool of
+worker processes that load the food table and the dish library once. A plan job runs
+:func:`work` there and, when it returns, the web process stores the plan in the client's history
+(the workbench :class:`~mealplan.workbench.store.Store`) and keeps the rendered report.
+
+:class:`JobRunner` keeps each job's state for the job page: running, done (with the new plan's id)
+or failed (with the library's message, e.g. the rules that conflict).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# How long a plan took on this machine from the command line (docs/README), shown while one solves.
+EXPECTED_S = {1: 2.0, 7: 4.0}
+RENDER_TIMEOUT_S = 180.0
+
+
+@cache
+def _foods():
+    from mealplan.food_data.loading import load_tables
+
+    return load_tables([], bundled=True)
+
+
+@cache
+def _dishes():
+    from mealplan.food_data.dishes import load_dishes
+
+    return load_dishes(foods=_foods())
+
+
+def warm() -> None:
+    """Load the food table and dish library (a worker's start-up, before its first job)."""
+    _dishes()
+
+
+def _render(plan, fmt: str) -> str:
+    if fmt == "html":
+        from mealplan.report import render_html
+
+        return render_html(plan, _foods())
+    if fmt == "md":
+        from mealplan.report import render_markdown
+
+        return render_markdown(plan, _foods())
+    from mealplan.report.shopping import shopping_csv, shopping_list, shopping_markdown
+
+    shopping = shopping_list(plan, _foods())
+    return shopping_csv(shopping) if fmt == "shopping.csv" else shopping_markdown(shopping)
+
+
+def work(task: dict[str, Any]) -> dict[str, Any]:
+    """Run one task in a worker: ``plan``, ``replan`` or ``render`` (plans travel as JSON).
+
+    Returns:
+        ``{"plan": JSON, "html": report}`` for plans, ``{"text": ...}`` for renders, or
+        ``{"error": message, "code": exit code}`` when the library refused (bad input, conflicting
+        rules, solver failure) -- the message is the one the command line would show.
+    """
+    from mealplan.errors import MealplanError
+    from mealplan.optimizer.plan import Plan
+
+    try:
+        kind = task["kind"]
+        if kind == "render":
+            return {"text": _render(Plan.model_validate_json(task["plan"]), task["format"])}
+        if kind == "plan":
+            from mealplan.optimizer.planner import make_plan
+            from mealplan.optimizer.profile import Profile
+
+            profile = Profile.model_validate_json(task["profile"])
+            plan = make_plan(profile, _foods(), days=task["days"], dishes=_dishes(), time_limit=task["time_limit"])
+        elif kind == "replan":
+            plan = _replan(task)
+        else:
+            raise ValueError(f"unknown task {kind!r}")
+        return {"plan": plan.model_dump_json(), "html": _render(plan, "html")}
+    except MealplanError as exc:
+        return {"error": str(exc), "code": exc.exit_code}
+
+
+def _replan(task: dict[str, Any]):
+    """Re-plan the days (or one meal) a task names, one after another, each keeping the rest."""
+    from mealplan.optimizer.plan import Plan
+    from mealplan.optimizer.profile import Profile
+    from mealplan.workbench.replan import replan
+
+    plan = Plan.model_validate_json(task["plan"])
+    forbid = task.get("forbid") or []
+    if forbid:
+        # A food or dish forbidden from the page: the re-planned days are solved under the plan's
+        # rules with it forbidden too (the client's new profile version says the same).
+        rules = plan.rules.model_copy(update={"forbid": list(dict.fromkeys([*plan.rules.forbid, *forbid]))})
+        plan = plan.model_copy(update={"rules": rules})
+    profile = Profile.model_validate_json(task["profile"]) if task.get("profile") else None
+    for day in task["days"]:
+        plan = replan(plan, _foods(), day=day, meal=task.get("meal"), profile=profile, dishes=_dishes(),
+                      parent=task["parent"], time_limit=task["time_limit"])  # fmt: skip
+    return plan
+
+
+@dataclass
+class Job:
+    """One background plan or re-plan, as the job page shows it."""
+
+    id: str
+    client_id: str
+    what: str
+    expected_s: float
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+    plan_id: int | None = None
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the job started (until it finished)."""
+        return (self.finished or time.monotonic()) - self.started
+
+    @property
+    def state(self) -> str:
+        """``running``, ``done`` or ``failed``."""
+        if not self.done.is_set():
+            return "running"
+        return "failed" if self.error else "done"
+
+
+class JobRunner:
+    """A pool of worker processes (or threads, for tests) and the jobs it ran.
+
+    Args:
+        workers: How many solves or renders run at once.
+        processes: Worker processes (the default; a solve then never holds the web process's
+            interpreter lock); False runs them in threads of this process.
+    """
+
+    def __init__(self, workers: int = 2, processes: bool = True) -> None:
+        if processes:
+            ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
+            self._pool: cf.Executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm)
+        else:
+            self._pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mealplan-job")
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._keep = 200
+
+    def warm_up(self) -> None:
+        """Start the workers now (each loads the food table) rather than at the first request."""
+        self._pool.submit(warm)
+
+    def submit(self, client_id: str, what: str, task: dict[str, Any], expected_s: float,
+               on_result: Callable[[dict[str, Any]], int]) -> Job:  # fmt: skip
+        """Start ``task``; ``on_result`` (in a helper thread) stores its plan and returns the plan id."""
+        job = Job(id=uuid.uuid4().hex[:16], client_id=client_id, what=what, expected_s=expected_s)
+        with self._lock:
+            self._jobs[job.id] = job
+            for old in list(self._jobs)[: max(0, len(self._jobs) - self._keep)]:
+                if self._jobs[old].done.is_set():
+                    del self._jobs[old]
+
+        def finished(future: cf.Future) -> None:
+            try:
+                result = future.result()
+                if "error" in result:
+                    job.error = result["error"]
+                else:
+                    job.plan_id = on_result(result)
+            except Exception as exc:  # noqa: BLE001 - a job's failure is shown on its page, never raised
+                log.exception("background job %s failed", job.id)
+                job.error = f"Internal error: {type(exc).__name__}: {exc}. This is a bug in mealplan; please report it."
+            job.finished = time.monotonic()
+            job.done.set()
+
+        self._pool.submit(work, task).add_done_callback(finished)
+        return job
+
+    def job(self, job_id: str) -> Job | None:
+        """A job by id (None when unknown or forgotten)."""
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def run(self, task: dict[str, Any], timeout: float = RENDER_TIMEOUT_S) -> dict[str, Any]:
+        """Run ``task`` in a worker and wait for it (a render a page needs)."""
+        return self._pool.submit(work, task).result(timeout=timeout)
+
+    def shutdown(self) -> None:
+        """Stop the workers (running jobs are cancelled)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

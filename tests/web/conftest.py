@@ -1,0 +1,70 @@
+"""The web page's fixtures: an app on a fresh database, its test client, and a stored real week plan.
+
+Jobs run in threads here (the server uses worker processes), so a test's plan is solved in the
+test's own process; the stored week is the report tests' real plan (vegan_twitching.yaml, --days 7).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web extra is not installed: pip install -e '.[web]'")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from mealplan.optimizer.plan import Plan  # noqa: E402
+from mealplan.optimizer.profile import load_profile  # noqa: E402
+from mealplan.web.app import create_app  # noqa: E402
+from mealplan.web.jobs import JobRunner  # noqa: E402
+from mealplan.workbench.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+WEEK = ROOT / "tests" / "fixtures" / "plan_week_dishes.json"
+PROFILE = ROOT / "examples" / "profiles" / "vegan_twitching.yaml"
+
+
+@pytest.fixture(scope="session")
+def jobs():
+    runner = JobRunner(workers=1, processes=False)
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    """A database with client ``vegan-twitching`` and one stored week (plan 1)."""
+    path = tmp_path / "web.db"
+    with Store.open(path) as store:
+        store.add_client("vegan-twitching", load_profile(PROFILE), name="Ana")
+        store.add_plan("vegan-twitching", Plan.model_validate_json(WEEK.read_text(encoding="utf-8")))
+    return path
+
+
+def client_for(db: Path, jobs: JobRunner, token: str | None = None) -> TestClient:
+    return TestClient(create_app(db, token=token, jobs=jobs), raise_server_exceptions=False)
+
+
+@pytest.fixture
+def web(db, jobs):
+    with client_for(db, jobs) as c:
+        yield c
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF field of a page's forms."""
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def follow_job(web: TestClient, response, timeout: float = 600.0):
+    """What the job page's refresh does in a browser: ask again until it opens the plan (or fails)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while "/jobs/" in str(response.url) and time.monotonic() < deadline:
+        if "could not be made" in response.text:
+            return response
+        response = web.get(str(response.url))
+    return response
