@@ -1,0 +1,71 @@
+"""Benchmark (issue "Scale"): plans from a big user food table against plans from the bundled table.
+
+A user table of N foods (the bundled SR24 foods repeated under new ids and names: near-copies, the
+hard case for a candidate choice) is added to the bundled table, and each example profile
+(``examples/profiles``) gets a day plan from the bundled table alone (the baseline) and from the
+bundled table plus the big one, in the same process, alternating. Prints per profile the
+objective (lower is better; the day model's ``abs_gap`` lets two runs differ by up to 3) and the
+solve seconds, then the median ratio of the times. The big table is read once (then it is cached;
+``benchmarks/bench_user_table.py`` measures that).
+
+    python benchmarks/bench_big_table.py            # 20,000 foods, 1 repeat
+    python benchmarks/bench_big_table.py -n 100000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_user_table import write_table  # noqa: E402
+
+from mealplan.food_data.dishes import load_dishes  # noqa: E402
+from mealplan.food_data.loading import load_tables  # noqa: E402
+from mealplan.optimizer.planner import make_plan  # noqa: E402
+from mealplan.optimizer.profile import load_profile  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=20_000, help="foods in the big table")
+    parser.add_argument("--repeat", type=int, default=1, help="plans per profile and table")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        big_csv = Path(tmp) / "big.csv"
+        write_table(big_csv, args.n)
+        tables = {"bundled": load_tables([], True), "big": load_tables([big_csv], True)}
+    dishes = {name: load_dishes(foods=t) for name, t in tables.items()}
+    print(f"load average {os.getloadavg()[0]:.2f}; big table: {args.n:,} user foods + the bundled table")
+    ratios, worse = [], []
+    for path in sorted((ROOT / "examples" / "profiles").glob("*.yaml")):
+        profile = load_profile(path)
+        seconds: dict[str, list[float]] = {"bundled": [], "big": []}
+        objective: dict[str, float] = {}
+        for _ in range(args.repeat):
+            for name, table in tables.items():
+                t0 = time.perf_counter()
+                plan = make_plan(profile, table, days=1, dishes=dishes[name], time_limit=60)
+                seconds[name].append(time.perf_counter() - t0)
+                objective[name] = plan.solve.objective
+        b, g = statistics.median(seconds["bundled"]), statistics.median(seconds["big"])
+        ratios.append(g / b)
+        if objective["big"] > objective["bundled"] + 3.0:
+            worse.append(path.stem)
+        print(
+            f"{path.stem:22s} bundled: objective {objective['bundled']:8.3f}, {b:5.2f} s | "
+            f"big: objective {objective['big']:8.3f}, {g:5.2f} s | time x{g / b:.2f}"
+        )
+    print(f"median time ratio big/bundled: {statistics.median(ratios):.2f}")
+    print(f"profiles whose big-table objective is worse by more than the gap (3): {worse or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
