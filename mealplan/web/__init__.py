@@ -7,6 +7,7 @@ POST-redirect-GET, and a job page that refreshes itself while a plan solves in a
 
 - :mod:`.app`: the Starlette application (routes, error pages, static files).
 - :mod:`.pages`: what each page shows and each form does.
+- :mod:`.base`: what every page shares (templates, the page with the disclaimer, the CSRF check).
 - :mod:`.forms`: the profile form to a profile's fields and back, and errors by field.
 - :mod:`.security`: the access token (any host but loopback) and CSRF tokens.
 - :mod:`.jobs`: solves in a background process, so a long solve never blocks a page.

@@ -9,88 +9,27 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mealplan.triage import DISCLAIMER, nutrient_name
 from mealplan.web import security
+from mealplan.web.base import CsrfRefused, Web, error_page
 from mealplan.web.jobs import JobRunner
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 
 
-@cache
-def templates() -> Environment:
-    """The page templates (package data), autoescaped."""
-    from mealplan.food_data.names import short_name
-
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-    )
-    env.filters["short_name"] = short_name
-    env.filters["nutrient_name"] = nutrient_name
-    return env
-
-
-class Web:
-    """What the handlers share: the database path, the token, the background jobs, rendered reports."""
-
-    def __init__(self, db: Path | str | None, token: str | None, jobs: JobRunner, debug: bool = False) -> None:
-        self.db = db
-        self.token = token
-        self.jobs = jobs
-        self.debug = debug
-        self.reports: dict[int, str] = {}  # plan id -> its HTML report (stored plans never change)
-
-    def store(self):
-        """The workbench database (one connection per request)."""
-        from mealplan.workbench.store import Store
-
-        return Store.open(self.db)
-
-    def keep_report(self, plan_id: int, html: str) -> None:
-        """Keep a plan's rendered report (the newest 64)."""
-        self.reports[plan_id] = html
-        while len(self.reports) > 64:
-            self.reports.pop(next(iter(self.reports)))
-
-
-def page(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
-    """A page from ``template`` with what every page has: the disclaimer, the CSRF token, the title."""
-    values.setdefault("title", "mealplan")
-    values.setdefault("flags", [])
-    values.setdefault("message", None)
-    html = (
-        templates()
-        .get_template(template)
-        .render(disclaimer=DISCLAIMER, csrf=security.csrf_token(request), csrf_field=security.CSRF_FIELD, **values)
-    )
-    response = HTMLResponse(html, status_code=status)
-    security.set_csrf_cookie(request, response)
-    return response
-
-
-def error_page(request: Request, status: int, heading: str, message: str) -> HTMLResponse:
-    """An error page: what went wrong and where to go next."""
-    return page(request, "error.html.j2", status=status, title=heading, heading=heading, text=message)
-
-
 class Guard(BaseHTTPMiddleware):
-    """The token on every request (when set) and the CSRF field on every POST."""
+    """The token on every request, when the server has one (POSTs check CSRF in `base.checked_form`)."""
 
     async def dispatch(self, request: Request, call_next) -> Response:
         web: Web = request.app.state.web
@@ -103,22 +42,6 @@ class Guard(BaseHTTPMiddleware):
                         "(ending in ?token=...), or send the header 'Authorization: Bearer TOKEN'.")  # fmt: skip
                 return error_page(request, 401, "Token needed", text)
         return await call_next(request)
-
-
-class CsrfRefused(Exception):
-    """A POST whose ``csrf`` field does not match the browser's CSRF cookie."""
-
-
-async def checked_form(request: Request) -> dict[str, str]:
-    """A POST's form fields, after the CSRF check (every state-changing form goes through here).
-
-    Raises:
-        CsrfRefused: the ``csrf`` field is missing or does not match the cookie (a 403 page).
-    """
-    form = await request.form()
-    if not security.csrf_ok(request, form.get(security.CSRF_FIELD)):
-        raise CsrfRefused()
-    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
 
 
 async def _csrf_refused(request: Request, exc: Exception) -> Response:
@@ -187,8 +110,3 @@ def create_app(db: Path | str | None = None, *, token: str | None = None, jobs: 
                     lifespan=lifespan)  # fmt: skip
     app.state.web = Web(db, token, runner, debug)
     return app
-
-
-def trusted(html: str) -> Markup:
-    """The report's own HTML (made by its autoescaped templates), embedded as it is."""
-    return Markup(html)

@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from mealplan.errors import ConfigError, InputError, MealplanError
 from mealplan.web import forms
-from mealplan.web.app import Web, checked_form, error_page, page, trusted
+from mealplan.web.base import Web, checked_form, error_page, page, trusted
 from mealplan.web.jobs import EXPECTED_S
 
 JOB_WAIT_S = 1.5  # a job page waits this long for the plan before it shows progress and refreshes
