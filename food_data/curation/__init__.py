@@ -30,7 +30,7 @@ import pandas as pd
 from mealplan.food_data.curation.as_eaten import as_eaten
 from mealplan.food_data.curation.classify import Groups, classify, classify_names
 from mealplan.food_data.curation.evidence import b12_artefacts, plant_foods, vegan_evidence
-from mealplan.food_data.curation.fortified import fortification
+from mealplan.food_data.curation.fortified import Names, fortification
 from mealplan.food_data.curation.kinds import kinds, max_g
 from mealplan.food_data.curation.overrides import OVERRIDES_FILE, apply_overrides, load_overrides
 from mealplan.food_data.curation.planner_set import planner_set
@@ -72,12 +72,13 @@ def curate(foods: pd.DataFrame, measures: pd.DataFrame, overrides: Path | None =
     classified = classify(tok, group_codes, brand)
     # Nutrients check the names' diet tags: a "vegan" food with cholesterol is not. Fortification
     # first (added retinol is no animal marker), then again on the corrected tags.
-    fort = fortification(foods, classified.category, classified.diet)
+    searched = Names(foods["name"])  # name searches shared by both passes
+    fort = fortification(foods, classified.category, classified.diet, names=searched)
     milk_or_egg = classified.masks["milk"] | classified.masks["egg"]
     checked = vegan_evidence(foods, classified.diet, fort.fortified, milk_or_egg)
     classified.diet = checked.diet
     plant = plant_foods(foods, classified.diet, fort.fortified)
-    fort = fortification(foods, classified.category, classified.diet, plant)
+    fort = fortification(foods, classified.category, classified.diet, plant, names=searched)
     cat = {c: classified.category == c for c in CATEGORIES}
     energy = (
         pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else np.full(len(foods), np.nan)

@@ -170,17 +170,40 @@ def _number(foods: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(foods[column], errors="coerce").to_numpy(dtype=float)
 
 
+class Names:
+    """Names searched with regular expressions in one pass over their joined text (not row by row:
+    pandas' ``str.contains`` took 0.07 s a pattern on the bundled table, this takes a few ms)."""
+
+    def __init__(self, names: pd.Series) -> None:
+        rows = [str(n).replace("\n", " ") for n in names.fillna("").tolist()]
+        self.n = len(rows)
+        self.text = "\n".join(rows).lower()  # lower case once: re.IGNORECASE is several times slower
+        self.starts = np.cumsum([0] + [len(r) + 1 for r in rows[:-1]]) if rows else np.zeros(0, dtype=int)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def contains(self, pattern: str) -> np.ndarray:
+        """Per name: does ``pattern`` (case-insensitive, ``^``/``$`` at each name) match in it."""
+        hit = self._cache.get(pattern)
+        if hit is None:
+            hit = np.zeros(self.n, dtype=bool)
+            at = [m.start() for m in re.finditer(pattern.lower(), self.text, re.MULTILINE)]
+            if at:
+                hit[np.searchsorted(self.starts, at, side="right") - 1] = True
+            self._cache[pattern] = hit
+        return hit
+
+
 def _in_scope(
-    rule: _Scope, foods: pd.DataFrame, names: pd.Series, category: np.ndarray, diet: np.ndarray, plant: np.ndarray
+    rule: _Scope, foods: pd.DataFrame, names: Names, category: np.ndarray, diet: np.ndarray, plant: np.ndarray
 ) -> np.ndarray:
     groups = foods["usda_group"].fillna("").astype(str).to_numpy() if "usda_group" in foods else np.full(len(foods), "")
     scope = np.isin(groups, rule.groups) | np.isin(category, rule.categories) | np.isin(diet, rule.diets)
     if rule.plant:
         scope |= plant
     if rule.names:
-        scope |= names.str.contains(rule.names, case=False, regex=True).to_numpy()
+        scope |= names.contains(rule.names)
     if rule.unless:
-        scope &= ~names.str.contains(rule.unless, case=False, regex=True).to_numpy()
+        scope &= ~names.contains(rule.unless)
     return scope
 
 
@@ -201,7 +224,11 @@ def _reaches(rule: _Scope, foods: pd.DataFrame) -> np.ndarray:
 
 
 def fortification(
-    foods: pd.DataFrame, category: np.ndarray, diet: np.ndarray, plant: np.ndarray | None = None
+    foods: pd.DataFrame,
+    category: np.ndarray,
+    diet: np.ndarray,
+    plant: np.ndarray | None = None,
+    names: Names | None = None,
 ) -> Fortification:
     """Which foods are fortified and what their makers added, by the rules of ``curation_fortified.yaml``.
 
@@ -210,13 +237,14 @@ def fortification(
         category: Each food's planner category (as classified).
         diet: Each food's diet tag (as classified).
         plant: Whether each food is a plant food (``evidence.plant_foods``); None: those tagged vegan.
+        names: The foods' ``Names``, to share their searches between calls (made when None).
     """
     rules = fortified_rules()
     if plant is None:
         plant = np.asarray(diet) == "vegan"
-    names = foods["name"].fillna("").astype(str)
-    denied = names.str.contains(rules.name_denies, case=False, regex=True).to_numpy()
-    fortified = names.str.contains(rules.name_says, case=False, regex=True).to_numpy() & ~denied
+    names = Names(foods["name"]) if names is None else names
+    denied = names.contains(rules.name_denies)
+    fortified = names.contains(rules.name_says) & ~denied
     for ev in rules.evidence:
         fortified |= _in_scope(ev, foods, names, category, diet, plant) & _reaches(ev, foods) & ~denied
     adds = {c: np.zeros(len(foods), dtype=bool) for c in rules.added}
@@ -227,7 +255,7 @@ def fortification(
         for c in kind.adds:
             adds[c] |= scope
     for c, rx in rules.named.items():
-        adds[c] |= names.str.contains(rx, case=False, regex=True).to_numpy()
+        adds[c] |= names.contains(rx)
     added: dict[str, np.ndarray] = {}
     for column, nutrient in rules.added.items():
         amount = _number(foods, nutrient)
