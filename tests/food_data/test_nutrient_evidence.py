@@ -103,3 +103,13 @@ def test_the_rule_file_is_checked(tmp_path: Path) -> None:
     text = "\n".join(err.value.problems)
     assert "animal_markers.0.nutrient: unknown nutrient 'cholesterin'" in text
     assert "meat_cholesterol: Input should be greater than 0" in text
+
+
+def test_no_plant_food_has_b12_unless_fortified_with_it(foods: pd.DataFrame) -> None:
+    """The B12 artefact rule over every plant food, vegetarian-tagged ones too ("Soymilk, chocolate")."""
+    from mealplan.food_data.curation.evidence import plant_foods
+
+    plant = plant_foods(foods, foods["diet"].to_numpy(), foods["fortified"].to_numpy(dtype=bool))
+    with_b12 = foods[plant & (foods["vitamin_b12"] > 0)]
+    assert (with_b12["vitamin_b12_added"] > 0).all(), with_b12.loc[~(with_b12["vitamin_b12_added"] > 0), "name"]
+    assert plant.sum() > 3000 and len(with_b12) > 100
