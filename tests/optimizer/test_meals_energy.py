@@ -111,7 +111,8 @@ def test_poor_appetite_plans_less_food_for_the_same_energy(poor_and_normal, bund
     for day in poor.days:
         assert _day_grams(day) <= cap + 1e-3
         assert abs(day.energy_kcal / poor.targets.energy_kcal - 1) <= 0.05 + 1e-9
-        assert day.energy_kcal / _day_grams(day) >= 1.5 - 1e-6
+        # the cap is the requirement / 1.5 kcal per g; a day at the aim's low edge carries 1.425
+        assert day.energy_kcal / _day_grams(day) >= 1.5 * 0.95 - 1e-6
     # Without the rule the same person's days weigh more than the cap.
     assert max(_day_grams(d) for d in normal.days) > cap
 
