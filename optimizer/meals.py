@@ -222,14 +222,15 @@ def _larger(hi: float, food: str, part: str, spec: MealSpec, slot: str) -> float
 class _Builder:
     """Adds hard rules, optionally elastic (each with a named slack)."""
 
-    def __init__(self, prob: pulp.LpProblem, elastic: bool) -> None:
+    def __init__(self, prob: pulp.LpProblem, elastic: bool, firm: tuple[str, ...] = ()) -> None:
         self.prob = prob
         self.elastic = elastic
+        self.firm = firm  # labels starting with these stay hard in an elastic model
         self.slacks: dict[str, pulp.LpVariable] = {}
 
     def rule(self, pairs: list, sense: str, rhs: float, name: str, label: str) -> None:
         terms = list(pairs)
-        if self.elastic:
+        if self.elastic and not (self.firm and label.startswith(self.firm)):
             s = expr.continuous(self.prob, f"slack_{len(self.slacks) + 1}")
             self.slacks[label] = s
             terms.append((s, 1.0 if sense == ">=" else -1.0))
@@ -248,10 +249,11 @@ def build_meal_model(
     *,
     prices: dict[str, float] | None = None,
     elastic: bool = False,
+    firm: tuple[str, ...] = (),
 ) -> MealModel:
     """Build the MILP for one day of meals (see the module docstring for the formulation)."""
     prob = pulp.LpProblem(f"mealplan_day{spec.day}", pulp.LpMinimize)
-    b = _Builder(prob, elastic)
+    b = _Builder(prob, elastic, firm)
     dishes = {d.id: d for d in spec.dishes}
     patterns = {k.id: k for k in spec.patterns}
     pool_foods = {f.id: f for f in spec.foods}
@@ -319,8 +321,8 @@ def build_meal_model(
             uses = []
             if f.pool in capacity and f.max_steps >= f.min_steps:
                 uses.append((MEAL_USE, f.max_steps))
-            elif f.pool == REQUIRED_POOL and any(r.item == f.id and s in r.slots for r in spec.required):
-                uses.append((MEAL_USE, f.max_steps))
+            elif f.max_steps > 0 and any(r.item == f.id and s in r.slots for r in spec.required):
+                uses.append((MEAL_USE, f.max_steps))  # required here: an item of the meal outside its pattern
             hot_ok = f.pool not in spec.hot_drink_pools or kind in spec.hot_drink_kinds
             if f.drink_max_steps >= f.min_steps and hot_ok:
                 uses.append((DRINK_USE, f.drink_max_steps))
@@ -390,10 +392,9 @@ def build_meal_model(
             b.rule(terms, ">=", 1.0, f"require_{k}", r.label)
             continue
         terms = [(v, g) for v, f, g, s in amounts if f == r.item and s in r.slots]
-        if r.grams is not None:
-            b.rule(terms, "==", r.grams, f"require_{k}", r.label)
-        else:
-            b.rule(terms, ">=", r.min_g, f"require_{k}", r.label)
+        b.rule(terms, ">=", r.grams if r.grams is not None else r.min_g, f"require_{k}", r.label)
+        if r.grams is not None:  # (two rules, not one equality: each can give in a conflict's diagnosis)
+            b.rule(terms, "<=", r.grams, f"require_max_{k}", f"{r.label}, at most")
 
     # Nutrient coefficients of every quantity variable.
     needed = sorted(set(targets.items) | {"energy", *MACRO_KCAL})
