@@ -35,8 +35,9 @@ def check_requirements(rules: PlanRules, foods: FoodTable, inputs: MealInputs, d
     dish_ids = {d.id for d in inputs.dishes} | set(inputs.blocked_dishes)
     kinds = {slot_kind(s.name) for s in rules.slots}
     for k, r in enumerate(rules.require):
-        where = f"require[{k}] ({r.label()})"
-        if r.food not in dish_ids and r.food not in foods.foods.index:
+        known = r.food in foods.foods.index
+        where = f"require[{k}] ({r.label()}{', ' + str(foods.foods.at[r.food, 'name']) if known else ''})"
+        if r.food not in dish_ids and not known:
             problems.append(f"{where}: {r.food!r} is neither a food id nor a dish id (`mealplan foods search`, "
                             "`mealplan dishes list` find them)")  # fmt: skip
             continue
@@ -45,25 +46,35 @@ def check_requirements(rules: PlanRules, foods: FoodTable, inputs: MealInputs, d
             problems.append(f"{where}: day {late[0]} is beyond the plan's {days} day(s)")
         if r.meal is not None and r.meal not in kinds:
             problems.append(f"{where}: the plan has no {r.meal}; its meals are {', '.join(sorted(kinds))}")
+        most = _most_a_meal(r.food, inputs)
+        if r.grams is not None and most is not None and r.grams > most:
+            problems.append(f"{where}: {r.grams:g} g is more than one meal serves of it (at most {most:g} g)")
         if r.food in inputs.blocked_dishes:
-            conflicts.append(f"{where} and the dish's {inputs.blocked_dishes[r.food]}")
+            conflicts.append(f"{where} conflicts with the dish's {inputs.blocked_dishes[r.food]}")
         elif r.food not in dish_ids:
             why = blocked_foods(foods, [r.food], rules).get(r.food)
             if why is not None:
-                conflicts.append(f"{where} and {why}")
+                conflicts.append(f"{where} conflicts with {why}")
     if problems:
         raise ConfigError("The required foods and dishes are not valid:", problems)
     if conflicts:
         raise ConflictError("Required foods or dishes conflict with other hard rules:", conflicts)
 
 
+def _most_a_meal(food: str, inputs: MealInputs) -> float | None:
+    """The most grams of ``food`` one meal can serve (a day of fewer meals may double a portion), or
+    None when only a required item of its own would serve it (``REQUIRED_MAX_G``)."""
+    tops = [max(f.max_steps, f.drink_max_steps) * f.step_g * 2 for f in inputs.all_foods if f.id == food]
+    tops += [hi * 2 for d in inputs.dishes for f, hi in zip(d.foods, d.hi, strict=True) if f == food]
+    return max(tops, default=None) if tops else REQUIRED_MAX_G
+
+
 def with_required_foods(inputs: MealInputs, rules: PlanRules, foods: FoodTable) -> MealInputs:
     """``inputs`` with every required food a day model can serve: a pool food (kept in the day's few),
-    or an item of the ``required`` pool when no pattern pool or allowed dish has it."""
+    or else an item of the ``required`` pool (a dish that has it may still serve it instead)."""
     wanted = [r.food for r in rules.require if r.food in foods.foods.index]
     if not wanted:
         return inputs
-    in_dishes = {f for d in inputs.dishes for f in d.foods}
     pool = {f.id: f for f in inputs.all_foods}
     chosen = {f.id for f in inputs.foods}
     add_first = [pool[f] for f in wanted if f in pool and f not in chosen]
@@ -71,7 +82,7 @@ def with_required_foods(inputs: MealInputs, rules: PlanRules, foods: FoodTable) 
     nutrients, names = dict(inputs.nutrients), dict(inputs.names)
     categories, serving = dict(inputs.categories), dict(inputs.serving)
     for fid in dict.fromkeys(wanted):
-        if fid in pool or fid in in_dishes:
+        if fid in pool:
             continue
         row = foods.foods.loc[fid]
         serving_g = float(row.get("serving_g", 100.0))
@@ -135,3 +146,23 @@ def apply_requirements(spec, rules: PlanRules, inputs: MealInputs, foods: FoodTa
     banned = {kind: ids - items for kind, ids in spec.banned_dishes.items()}
     forbidden = {(f, s) for f, s in spec.forbidden if f not in items}
     return dataclasses.replace(spec, required=required, dishes=dishes, banned_dishes=banned, forbidden=forbidden)
+
+
+def name_every_rule(error, spec, rules: PlanRules, targets, prices, solver: str, time_limit: float, threads: int):
+    """``error`` (a day's conflict) naming, when a requirement had to give, the rules it conflicts with:
+    the day re-solved with the requirements held firm shows which other rules give instead."""
+    from mealplan.optimizer.explain import conflict_error
+    from mealplan.optimizer.meals import build_meal_model
+    from mealplan.optimizer.solve import solve
+
+    if not any(p.startswith("require ") for p in error.problems):
+        return error
+    built = build_meal_model(spec, rules, targets, prices=prices, elastic=True, firm=("require ",))
+    outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0, threads=threads)
+    if not outcome.has_solution:  # the requirements alone cannot hold together
+        return error
+    others = conflict_error({k: (v.value() or 0.0) for k, v in built.slacks.items()}, spec.day).problems
+    others = [o for o in others if o not in error.problems and not o.startswith("no single rule")]
+    if not others:
+        return error
+    return type(error)(error.message, [*error.problems, *(f"{o} (held against the requirement)" for o in others)])
