@@ -26,7 +26,7 @@ from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.meal_inputs import meal_inputs, read_slots
 from mealplan.optimizer.meals import SHORTFALL_WEIGHT, build_meal_model
 from mealplan.optimizer.plan import MealRef, Plan, PlanEdit, SolveStatus
-from mealplan.optimizer.require import apply_requirements, with_required_foods
+from mealplan.optimizer.require import apply_requirements, name_every_rule, with_required_foods
 from mealplan.optimizer.rules import slot_kind
 from mealplan.optimizer.solve import solve
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
@@ -164,7 +164,8 @@ def replan(
             break
     if not outcome.has_solution:
         if outcome.status == SolveStatus.INFEASIBLE:
-            raise planner._diagnose(attempt, rules, targets, prices, solver, time_limit, threads)
+            error = planner._diagnose(attempt, rules, targets, prices, solver, time_limit, threads)
+            raise name_every_rule(error, attempt, rules, targets, prices, solver, time_limit, threads)
         raise SolverError(f"day {day}: the solver stopped without a plan (status {outcome.status.value}).")
     planner._polish(built, outcome.solver, threads)
     fresh = {s.name: s for s in read_slots(built, inputs, rules, prices, household)}
