@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from mealplan.food_data.curation.rules import rules
-from mealplan.food_data.curation.tokens import Lexicon, Tokens, t
+from mealplan.food_data.curation.tokens import Lexicon, Tokens
 from mealplan.food_data.groups import UNGROUPED
 from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, DIETS
 
@@ -31,10 +31,6 @@ def _lexicons() -> tuple[Lexicon, Lexicon, Lexicon]:
     return Lexicon.build(r.head_markers), Lexicon.build(r.first_word), Lexicon.build(r.any_word)
 
 
-_UNSURE_GROUPS = frozenset(
-    {"Soups, Sauces, and Gravies", "Meals, Entrees, and Side Dishes", "Fast Foods", "Restaurant Foods"}
-)
-_SWEET_GROUPS = frozenset({"Sweets", "Snacks"})
 _CAT = {c: i for i, c in enumerate(CATEGORIES)}
 
 
@@ -89,64 +85,58 @@ def category_codes(tok: Tokens, groups: Groups) -> np.ndarray:
 
 def classify(tok: Tokens, groups: Groups, brand: np.ndarray) -> Names:
     """Category, diet and allergens of every name, with the word masks later rules reuse."""
-    W = rules().words
+    r = rules()
+    W = r.words
     n = tok.n
     category = category_codes(tok, groups)
     cat = {c: category == _CAT[c] for c in CATEGORIES}
-    grp = groups.is_
+
+    def grp(name: str) -> np.ndarray:
+        return groups.is_(*r.group_lists[name])
+
     dairy_alt = tok.has(W["dairy_alt"])
-    not_animal = tok.has(W["analog"] | t("vegetarian|vegan|imitation bacon|imitation ham|fish sticks meatless"))
-    not_animal |= grp("Legumes and Legume Products") & brand
-    analog = (tok.has(W["analog"]) | (grp("Legumes and Legume Products") & brand)) & ~tok.has(t("vegan"))
+    branded_analog = grp("branded_analogs") & brand
+    not_animal = tok.has(W["analog"] | W["meatless_marks"]) | branded_analog
+    analog = (tok.has(W["analog"]) | branded_analog) & ~tok.has(W["vegan_named"])
     shell_words = tok.has(W["shellfish"], unless=W["not_animal"]) & ~not_animal
     fish_words = tok.has(W["finfish"], unless=W["not_animal"]) & ~not_animal
-    meat_words = tok.has(W["beef_pork"] | W["poultry"] | t("mini wheats|gummy|gummies"), unless=W["not_meat"])
+    meat_words = tok.has(W["beef_pork"] | W["poultry"] | W["gelatin_foods"], unless=W["not_meat"])
     meat_words &= ~not_animal
-    baked = tok.has(
-        W["baked"],
-        unless=t("english muffins|english muffin|rice cake|rice cakes|corn cakes|pie mix|pie fillings|pie filling"),
-    )
+    baked = tok.has(W["baked"], unless=W["not_baked"])
     milk = tok.has(W["milk"], unless=W["not_milk"]) | baked | (cat[DAIRY] & ~dairy_alt)
-    egg = tok.has(W["egg"], unless=t("egg free|eggless")) | baked | cat[EGGS]
+    egg = tok.has(W["egg"], unless=W["egg_free"]) | baked | cat[EGGS]
     honey = tok.has(W["honey"])
 
     # Diet: the highest level any evidence demands.
     level = np.zeros(n, dtype=np.int8)
-    vegetarian = milk | egg | honey | analog | grp("Dairy and Egg Products")
-    vegetarian |= grp(*_SWEET_GROUPS) & ~tok.has(W["vegan_sweets"])
-    unsure = grp(*_UNSURE_GROUPS) if groups.known else cat[MIXED]
+    vegetarian = milk | egg | honey | analog | grp("dairy_and_egg")
+    vegetarian |= grp("sweets") & ~tok.has(W["vegan_sweets"])
+    unsure = grp("unsure_recipes") if groups.known else cat[MIXED]
     unsure &= ~tok.has(W["vegan_sauces"])
-    vegetarian |= unsure | tok.has(t("beer|ale|wine|liqueur|alcoholic|stout|porter"))
+    vegetarian |= unsure | tok.has(W["may_be_fined"])
     level[vegetarian] = 1
     level[(fish_words | shell_words | (cat[SEAFOOD] & ~not_animal))] = 2
     level[(meat_words | ((cat[MEAT] | cat[POULTRY]) & ~not_animal))] = 3
     diet = np.array(DIETS, dtype=object)[level]
 
     # Allergens: conservative, a recipe type that usually holds one counts.
-    nuts_cancel = t("water chestnuts|grape nuts|acorn squash|winter acorn|nutmeg|butternut squash|doughnut")
     gluten = tok.has(W["gluten"], unless=W["gluten_free"])
-    gluten |= tok.has(t("roll|rolls|bun|buns|crust|dough|crisp|cereal|cereals")) & (
-        cat[GRAIN] | cat[SWEET] | cat[MIXED]
-    )
-    gluten |= cat[GRAIN] & tok.has(t("eat|granola|muesli|flakes|puffs"))
-    gluten |= cat[MIXED] & tok.has(t("cream|creamy|chowder|bisque|noodle|noodles"))
+    gluten |= tok.has(W["gluten_doughs"]) & (cat[GRAIN] | cat[SWEET] | cat[MIXED])
+    gluten |= cat[GRAIN] & tok.has(W["gluten_grain_products"])
+    gluten |= cat[MIXED] & tok.has(W["gluten_dishes"])
     gluten |= baked
-    gluten &= ~tok.has(t("gluten free"))
-    corn_only = (
-        tok.has(t("tortilla|tortillas|taco|tostada|shells"))
-        & tok.has(t("corn"))
-        & ~tok.has(t("wheat|flour|bread|bun|breaded|batter|sandwich|pizza|burrito|burritos"))
-    )
+    gluten &= ~tok.has(W["gluten_free_named"])
+    corn_only = tok.has(W["corn_wrappers"]) & tok.has(W["corn"]) & ~tok.has(W["wheat_marks"])
     gluten &= ~corn_only
     masks = {
         "milk": milk,
         "egg": egg,
         "fish": fish_words | (cat[SEAFOOD] & ~shell_words & ~not_animal),
         "shellfish": shell_words,
-        "tree_nuts": tok.has(W["tree_nuts"], unless=nuts_cancel),
+        "tree_nuts": tok.has(W["tree_nuts"], unless=W["not_tree_nuts"]),
         "peanuts": tok.has(W["peanuts"]),
         "gluten": gluten,
-        "soy": tok.has(W["soy"], unless=t("non soy")) | (dairy_alt & tok.has(t("soy|soymilk|tofu"))),
+        "soy": tok.has(W["soy"], unless=W["non_soy"]) | (dairy_alt & tok.has(W["soy_drinks"])),
         "sesame": tok.has(W["sesame"]),
     }
     joined = np.full(n, "", dtype=object)

@@ -12,7 +12,7 @@ import pandas as pd
 from mealplan.food_data.curation.as_eaten import spice_rows
 from mealplan.food_data.curation.classify import Groups, Names
 from mealplan.food_data.curation.rules import KindRule, rules
-from mealplan.food_data.curation.tokens import Tokens, t
+from mealplan.food_data.curation.tokens import Tokens
 from mealplan.food_data.vocab import CATEGORIES
 
 
@@ -49,13 +49,17 @@ def _holds(rule: KindRule, tok: Tokens, cat: dict[str, np.ndarray], groups: Grou
 
 
 def max_g(tok: Tokens, kind: np.ndarray, serving_g: np.ndarray) -> np.ndarray:
-    """Realistic maximum per day of each food, grams: the kind's, capped for brined foods."""
-    kinds = rules().kinds
-    codes = pd.Index(list(kinds)).get_indexer(kind)
-    max_g = np.array([kinds[k].max_g for k in kinds], dtype=float)[codes]
-    max_g = np.where((kind == "drink") & tok.has(t("coffee")), 750.0, max_g)
-    max_g = np.where((kind == "drink") & tok.has(t("tea|teas")), 1000.0, max_g)
-    # Brined and salt-cured foods: a side portion, not a vegetable course (sodium).
-    salty = tok.has(t("pickled|pickles|sauerkraut|olives|anchovy|anchovies|salted|kimchi"))
-    max_g = np.where(salty, np.minimum(max_g, 100.0), max_g)
+    """Realistic maximum per day of each food, grams: the kind's, then the ``daily_max`` rules in order
+    (coffee and tea drinks set, brined foods capped); never below the food's serving."""
+    r = rules()
+    codes = pd.Index(list(r.kinds)).get_indexer(kind)
+    max_g = np.array([r.kinds[k].max_g for k in r.kinds], dtype=float)[codes]
+    for rule in r.daily_max:
+        hit = tok.has(r.words[rule.words])
+        if rule.kind is not None:
+            hit = hit & (kind == rule.kind)
+        if rule.set_g is not None:
+            max_g = np.where(hit, rule.set_g, max_g)
+        else:
+            max_g = np.where(hit, np.minimum(max_g, rule.cap_g), max_g)
     return np.maximum(max_g, serving_g)

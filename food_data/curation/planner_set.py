@@ -12,7 +12,7 @@ import pandas as pd
 
 from mealplan.food_data.curation.classify import BEV, COND, DAIRY, FAT, FRUIT, MEAT, OTHER, POULTRY, SWEET, VEG, Names
 from mealplan.food_data.curation.rules import rules
-from mealplan.food_data.curation.tokens import Tokens, t
+from mealplan.food_data.curation.tokens import Tokens
 from mealplan.food_data.vocab import CATEGORIES
 
 
@@ -43,7 +43,9 @@ def planner_set(
     serving_g: np.ndarray,
 ) -> np.ndarray:
     """The everyday planner set: foods as eaten, in a serving, not exotic, one per near-duplicate."""
-    W = rules().words
+    r = rules()
+    W = r.words
+    limits = r.planner
     cat = {c: classified.category == c for c in CATEGORIES}
     has = tok.has
     energy = pd.to_numeric(foods["energy"], errors="coerce").to_numpy() if "energy" in foods else None
@@ -53,62 +55,38 @@ def planner_set(
     if "deprecated" in foods:
         ok &= ~foods["deprecated"].fillna(False).astype(bool).to_numpy()
     if "alcohol" in foods:
-        ok &= ~(pd.to_numeric(foods["alcohol"], errors="coerce").fillna(0).to_numpy() > 0.5)
-    ok &= ~has(W["alcohol"], unless=t("ginger ale|root beer|wine vinegar"))
+        ok &= ~(pd.to_numeric(foods["alcohol"], errors="coerce").fillna(0).to_numpy() > limits.alcohol_above)
+    ok &= ~has(W["alcohol"], unless=W["not_alcohol"])
     ok &= ~(has(W["not_a_serving"]) & (cat[COND] | cat[SWEET] | cat[FAT] | cat[DAIRY] & ~classified.masks["dairy_alt"]))
     ok &= ~(cat[BEV] & has(W["sugary_drinks"]))
-    ok &= ~has(t("fast foods|restaurant|babyfood|infant|formula|meal supplement"))
+    ok &= ~has(W["not_everyday_products"])
     ok &= ~has(W["exotic"])
-    ok &= ~has(t("milk human|human|producer|whey acid|whey sweet|filled|lauric|indian buffalo|sheep"))
+    ok &= ~has(W["uncommon_milks"])
     ok &= ~((cat[VEG] | cat[FRUIT]) & has(W["uncommon_plants"], scope="head"))
-    # Processed meats: a few everyday ones (sliced ham and poultry, bacon, plain sausages) suffice.
     if "usda_group" in foods:
-        processed = foods["usda_group"].eq("Sausages and Luncheon Meats").to_numpy()
-        ok &= ~(processed & ~has(t("ham sliced|turkey breast|chicken breast|roast beef|pork sausage|turkey sausage")))
-    ok &= ~(
-        cat[COND]
-        & has(
-            t(
-                "reduced calorie|low calorie|fat free|light|lite|diet|reduced fat|low fat|"
-                "dietetic|cholesterol free|without salt|low sodium|reduced sodium"
-            )
-        )
-    )
+        groups = foods["usda_group"]
+        # Processed meats: a few everyday ones (sliced ham and poultry, bacon, plain sausages) suffice.
+        processed = groups.isin(r.group_lists["processed_meats"]).to_numpy()
+        ok &= ~(processed & ~has(W["everyday_processed_meats"]))
+    ok &= ~(cat[COND] & has(W["diet_variants"]))
     ok &= ~(cat[SWEET] & has(W["rich_desserts"]))
-    ok &= ~(cat[SWEET] & has(t("cookies|cookie|brownies")) & ~has(t("fig bars|oatmeal|graham|animal|vanilla wafers")))
-    ok &= ~(
-        cat[SWEET]
-        & has(
-            t(
-                "flavor|flavored|barbecue|sour cream|ranch|nacho|cajun|cheese|onion|"
-                "caramel coated|candy coated|coating|coated|frosted"
-            )
-        )
-    )
+    ok &= ~(cat[SWEET] & has(W["cookies"]) & ~has(W["plain_cookies"]))
+    ok &= ~(cat[SWEET] & has(W["flavored_snacks"]))
     ok &= ~((cat[MEAT] | cat[POULTRY]) & has(W["specialty_meats"]))
-    # Traditional foods of American Indian and Alaska Native communities: plants only by default.
     if "usda_group" in foods:
-        native = foods["usda_group"].eq("American Indian/Alaska Native Foods").to_numpy(dtype=bool)
+        # Traditional foods of American Indian and Alaska Native communities: plants only by default.
+        native = foods["usda_group"].isin(r.group_lists["native_foods"]).to_numpy(dtype=bool)
         ok &= ~(native & ~(cat[FRUIT] | cat[VEG]))
     # Ready-to-eat cereals: the fortified ones without candy-level sugar.
-    if {"vitamin_b12", "vitamin_d", "calcium", "sugars"} <= set(foods.columns):
-        fortified = (
-            (foods["vitamin_b12"].fillna(0) >= 1.5)
-            | (foods["vitamin_d"].fillna(0) >= 1.0)
-            | (foods["calcium"].fillna(0) >= 300)
+    fortified_if = limits.cereal_fortified_if_any
+    if {*fortified_if, "sugars"} <= set(foods.columns):
+        fortified = np.logical_or.reduce(
+            [(foods[n].fillna(0) >= floor).to_numpy() for n, floor in fortified_if.items()]
         )
-        sugary = foods["sugars"].fillna(0) > 25
-        ok &= ~((kind == "cereal") & ~(fortified & ~sugary).to_numpy())
-    ok &= ~(
-        (kind == "cereal")
-        & has(
-            t(
-                "marshmallow|marshmallows|chocolate|chocolatey|cocoa|frosted|halloween|"
-                "candy|cookie|cookies|fudge|s'mores|smores"
-            )
-        )
-    )
-    # Branded products duplicate generic ones; ready-to-eat cereals are kept (fortification differs).
+        sugary = (foods["sugars"].fillna(0) > limits.cereal_sugars_above).to_numpy()
+        ok &= ~((kind == "cereal") & ~(fortified & ~sugary))
+    ok &= ~((kind == "cereal") & has(W["candy_cereals"]))
+    # Branded products duplicate generic ones; some kinds are kept (ready-to-eat cereals: fortification differs).
     branded = tok.branded
-    ok &= ~(branded & ~np.isin(kind, ["cereal", "hot_cereal"]))
+    ok &= ~(branded & ~np.isin(kind, r.kind_lists["branded_kept"]))
     return ok & _representatives(tok, names, ok)

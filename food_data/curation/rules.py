@@ -1,7 +1,8 @@
 """The curation rules as data: word lists, category and group rules, serving kinds, read once.
 
 Two files under ``food_data/data``: ``curation_words.yaml`` (named word lists, the three category
-lexicons, the USDA group rules, the planner set's name variants and preferences) and
+lexicons, the USDA group rules, named lists of groups and kinds, the daily-maximum rules, the
+planner set's name variants, preferences and thresholds, the name rewrites) and
 ``curation_servings.yaml`` (serving kinds, the rules that assign them, household-measure words).
 Each is checked against a schema when first read; every problem of both files is raised together
 as one ``ConfigError``.
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mealplan.errors import ConfigError
+from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.vocab import CATEGORIES, SLOTS
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -56,6 +58,29 @@ class Preference(_Strict):
     weight: float
 
 
+class DailyMax(_Strict):
+    """Foods of ``kind`` (any kind when None) named by the word list ``words``: ``set_g`` or ``cap_g``."""
+
+    words: str
+    kind: str | None = None
+    set_g: float | None = Field(default=None, gt=0)
+    cap_g: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one(self) -> DailyMax:
+        if (self.set_g is None) == (self.cap_g is None):
+            raise ValueError("give exactly one of set_g and cap_g")
+        return self
+
+
+class PlannerLimits(_Strict):
+    """The planner set's thresholds, per 100 g in the units of ``food_data/nutrients.py``."""
+
+    alcohol_above: float = Field(ge=0)
+    cereal_fortified_if_any: dict[str, float] = Field(min_length=1)
+    cereal_sugars_above: float = Field(ge=0)
+
+
 class WordsFile(_Strict):
     words: dict[str, list[str]]
     head_markers: list[LexiconRule]
@@ -65,6 +90,12 @@ class WordsFile(_Strict):
     variant_salt: str
     variants: list[str]
     preferred: list[Preference]
+    group_lists: dict[str, list[str]]
+    kind_lists: dict[str, list[str]]
+    daily_max: list[DailyMax]
+    planner: PlannerLimits
+    name_rewrites: dict[str, str]
+    not_brands: list[str]
 
 
 class Kind(_Strict):
@@ -123,6 +154,12 @@ class Rules:
     unit_synonyms: dict[str, str]
     multiples: dict[str, str]
     size_bonus: tuple[tuple[str, float], ...]
+    group_lists: dict[str, tuple[str, ...]]
+    kind_lists: dict[str, tuple[str, ...]]
+    daily_max: tuple[DailyMax, ...]
+    planner: PlannerLimits
+    name_rewrites: tuple[tuple[str, str], ...]
+    not_brands: frozenset[str]
 
 
 def _read(path: Path, model: type[_Strict], problems: list[str]) -> Any:
@@ -173,6 +210,36 @@ def _cross_check(words: WordsFile, servings: ServingsFile, problems: list[str]) 
     for name, kind in servings.kinds.items():
         if kind.serving[1] <= 0:
             problems.append(f"{SERVINGS_FILE}: kinds.{name}.serving: grams must be more than 0")
+    _cross_check_named(words, servings, problems)
+
+
+def _cross_check_named(words: WordsFile, servings: ServingsFile, problems: list[str]) -> None:
+    """Named group and kind lists, daily-maximum rules, nutrient ids and brand words."""
+    for name, groups in words.group_lists.items():
+        problems += [
+            f"{WORDS_FILE}: group_lists.{name}: {g!r} is not a group of groups" for g in groups if g not in words.groups
+        ]
+    for name, kinds in words.kind_lists.items():
+        problems += [
+            f"{WORDS_FILE}: kind_lists.{name}: {k!r} is not a kind of {SERVINGS_FILE.name}"
+            for k in kinds
+            if k not in servings.kinds
+        ]
+    for i, rule in enumerate(words.daily_max):
+        if rule.words not in words.words:
+            problems.append(f"{WORDS_FILE}: daily_max.{i}: no word list named {rule.words!r} under words")
+        if rule.kind is not None and rule.kind not in servings.kinds:
+            problems.append(f"{WORDS_FILE}: daily_max.{i}: {rule.kind!r} is not a kind of {SERVINGS_FILE.name}")
+    problems += [
+        f"{WORDS_FILE}: planner.cereal_fortified_if_any: {n!r} is not a nutrient of food_data/nutrients.py"
+        for n in words.planner.cereal_fortified_if_any
+        if n not in BY_ID
+    ]
+    problems += [
+        f"{WORDS_FILE}: not_brands: {w!r} is not one ALL-CAPS word"
+        for w in words.not_brands
+        if not re.fullmatch(r"[A-Z]+", w)
+    ]
 
 
 def _terms(words: dict[str, list[str]], lists: list[str], extra: list[str]) -> frozenset[str]:
@@ -222,4 +289,10 @@ def load_rules(words_file: Path = WORDS_FILE, servings_file: Path = SERVINGS_FIL
         unit_synonyms=dict(servings.unit_synonyms),
         multiples=dict(servings.multiples),
         size_bonus=tuple(servings.size_bonus.items()),
+        group_lists={n: tuple(g) for n, g in words.group_lists.items()},
+        kind_lists={n: tuple(k) for n, k in words.kind_lists.items()},
+        daily_max=tuple(words.daily_max),
+        planner=words.planner,
+        name_rewrites=tuple(words.name_rewrites.items()),
+        not_brands=frozenset(words.not_brands),
     )

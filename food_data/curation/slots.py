@@ -7,7 +7,7 @@ import pandas as pd
 
 from mealplan.food_data.curation.classify import VEG
 from mealplan.food_data.curation.rules import rules
-from mealplan.food_data.curation.tokens import Tokens, t
+from mealplan.food_data.curation.tokens import Tokens
 from mealplan.food_data.vocab import SLOTS
 
 
@@ -18,36 +18,20 @@ def slots(tok: Tokens, kind: np.ndarray, cat: dict[str, np.ndarray]) -> np.ndarr
     codes = pd.Index(list(kinds)).get_indexer(kind)
     flags = np.array([table[k] for k in kinds], dtype=bool)[codes]
     b, lunch, dinner, snack = (SLOTS.index(s) for s in ("breakfast", "lunch", "dinner", "snack"))
+    W = rules().words
     has = tok.has
-    breakfast_words = has(
-        t(
-            "breakfast|bacon|sausage|sausages|ham|pancake|pancakes|waffle|waffles|"
-            "french toast|bagel|bagels|english|muffin|muffins|croissant|croissants|"
-            "biscuit|biscuits|hash brown|hash browns|scrambled|omelet|grits|toast|"
-            "doughnut|doughnuts|danish|sweet rolls|coffeecake|cinnamon|toaster"
-        )
-    )
-    morning_kinds = np.isin(kind, ["deli", "meat", "bread", "egg", "baked_sweet", "veg", "cereal", "hot_cereal"])
-    flags[:, b] |= breakfast_words & morning_kinds & ~has(t("soup|soups|stew|chowder"))
-    flags[:, b] |= (kind == "mixed") & has(t("breakfast|scrambled|omelet|pancakes|waffles|french toast"))
-    raw_snack = (
-        cat[VEG]
-        & has(t("raw"))
-        & has(
-            t(
-                "carrots|carrot|celery|cucumber|tomatoes|cherry|sweet|"
-                "broccoli|cauliflower|radishes|snap|jicama|yambean|"
-                "kohlrabi|edamame|peas edible"
-            )
-        )
-    )
-    flags[:, snack] |= raw_snack | has(t("jerky|edamame|roasted soybeans|trail mix|hummus"))
-    flags[:, snack] |= (kind == "bread") & has(t("muffin|muffins|bagel|bagels|pita"))
-    pancake = (kind == "bread") & has(t("pancake|pancakes|waffle|waffles|french toast"))
+    morning_kinds = np.isin(kind, rules().kind_lists["morning"])
+    flags[:, b] |= has(W["breakfast_foods"]) & morning_kinds & ~has(W["soups"])
+    flags[:, b] |= (kind == "mixed") & has(W["breakfast_dishes"])
+    raw_snack = cat[VEG] & has(W["named_raw"]) & has(W["snack_vegetables"])
+    flags[:, snack] |= raw_snack | has(W["snack_foods"])
+    flags[:, snack] |= (kind == "bread") & has(W["snack_breads"])
+    pancake = (kind == "bread") & has(W["pancakes"])
     flags[pancake, lunch] = False
     flags[pancake, dinner] = False
-    flags[:, lunch] |= (kind == "yogurt") | (kind == "nuts") & has(t("seeds|seed"))
-    flags[:, dinner] |= (kind == "nuts") & has(t("seeds|seed"))
+    seeds = (kind == "nuts") & has(W["seeds"])
+    flags[:, lunch] |= (kind == "yogurt") | seeds
+    flags[:, dinner] |= seeds
     joined = np.full(len(kind), "", dtype=object)
     for i, slot in enumerate(SLOTS):
         joined = joined + np.where(flags[:, i], slot + ";", "")

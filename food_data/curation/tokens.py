@@ -17,10 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-
-def terms(text: str) -> frozenset[str]:
-    """Parse a ``|``-separated list of lowercase words or two-word phrases."""
-    return frozenset(t.strip() for t in text.split("|") if t.strip())
+from mealplan.food_data.curation.rules import rules
 
 
 @dataclass(frozen=True)
@@ -31,28 +28,27 @@ class Lexicon:
     by_rank: tuple[frozenset[str], ...]  # terms of each rule, minus those an earlier rule holds
 
     @classmethod
-    def build(cls, rules: Sequence[tuple[str, frozenset[str]]]) -> Lexicon:
+    def build(cls, ordered: Sequence[tuple[str, frozenset[str]]]) -> Lexicon:
         seen: set[str] = set()
         by_rank = []
-        for _, rule_terms in rules:
+        for _, rule_terms in ordered:
             new = rule_terms - seen
             seen |= new
             by_rank.append(frozenset(new))
-        return cls(tuple(label for label, _ in rules), tuple(by_rank))
+        return cls(tuple(label for label, _ in ordered), tuple(by_rank))
 
 
 _KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',\x01")
-# All-caps words that are not brand names.
-_ACRONYMS = frozenset({"USDA", "NFS", "UHT", "NLEA", "DHA", "II", "III", "IV", "OZ", "FL", "MSG", "RTE", "TV"})
 _BYTE_TABLE = bytes(b if b in _KEEP else 32 for b in range(256))  # everything else splits words
-_REWRITES = (
-    (b"Soup Company", b"Company"),
-    (b"Soup company", b"Company"),
-    (b"without added salt", b"unsalted"),
-    (b"without salt", b"unsalted"),
-    (b",", b" , "),
-    (b";", b" , "),
-)
+# Commas and semicolons become words of their own: they bound the segments ``scope="head"`` reads.
+_SEPARATORS = ((b",", b" , "), (b";", b" , "))
+
+
+@functools.cache
+def _rewrites() -> tuple[tuple[bytes, bytes], ...]:
+    """The data file's name rewrites (``name_rewrites``) as bytes, then the separators."""
+    from_data = tuple((old.encode(), new.encode()) for old, new in rules().name_rewrites)
+    return from_data + _SEPARATORS
 
 
 class Tokens:
@@ -65,16 +61,17 @@ class Tokens:
     def __init__(self, names: pd.Series) -> None:
         self.n = len(names)
         text = " \x01 ".join(names.fillna("").astype(str).tolist()).encode("utf-8", "replace")
-        for old, new in _REWRITES:
+        for old, new in _rewrites():
             text = text.replace(old, new)
         flat = np.array(text.translate(_BYTE_TABLE).decode("ascii").split(), dtype=object)
         raw_codes, raw_vocab = pd.factorize(flat)
         # Case-sensitive words first (brands are ALL CAPS), then the lowercase vocabulary the rules use.
         lower_codes, vocab = pd.factorize(np.array([w.lower() for w in raw_vocab], dtype=object))
         codes = lower_codes[raw_codes]
-        caps = np.array([w.isupper() and len(w.strip("'")) >= 2 and w not in _ACRONYMS for w in raw_vocab], dtype=bool)[
-            raw_codes
-        ]
+        not_brands = rules().not_brands  # all-caps words that are not brand names
+        caps = np.array(
+            [w.isupper() and len(w.strip("'")) >= 2 and w not in not_brands for w in raw_vocab], dtype=bool
+        )[raw_codes]
         long_caps = caps & np.array([len(w) >= 3 for w in raw_vocab], dtype=bool)[raw_codes]
         index = {w: i for i, w in enumerate(vocab)}
         is_row = codes == index.get("\x01", -1)
@@ -167,12 +164,6 @@ class Tokens:
         out[self.rows[hits]] = True
         self._cache[key] = out
         return out
-
-
-@functools.cache
-def t(text: str) -> frozenset[str]:
-    """``terms``, cached: for the short word lists written inside a rule."""
-    return terms(text)
 
 
 @functools.cache
