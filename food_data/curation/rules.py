@@ -136,6 +136,8 @@ class ServingsFile(_Strict):
     unit_synonyms: dict[str, str]
     multiples: dict[str, str]
     size_bonus: dict[str, float]
+    measure_renames: dict[str, str]
+    unit_phrases: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ class Rules:
     unit_synonyms: dict[str, str]
     multiples: dict[str, str]
     size_bonus: tuple[tuple[str, float], ...]
+    measure_renames: tuple[tuple[str, str], ...]
+    unit_phrases: tuple[tuple[str, str], ...]
     group_lists: dict[str, tuple[str, ...]]
     kind_lists: dict[str, tuple[str, ...]]
     daily_max: tuple[DailyMax, ...]
@@ -210,6 +214,12 @@ def _cross_check(words: WordsFile, servings: ServingsFile, problems: list[str]) 
     for name, kind in servings.kinds.items():
         if kind.serving[1] <= 0:
             problems.append(f"{SERVINGS_FILE}: kinds.{name}.serving: grams must be more than 0")
+    units = {u for kind in servings.kinds.values() for u in kind.units}
+    for phrase, unit in servings.unit_phrases.items():
+        if phrase != phrase.lower() or unit not in units:
+            problems.append(
+                f"{SERVINGS_FILE}: unit_phrases.{phrase}: need a lowercase phrase and a unit of kinds, got {unit!r}"
+            )
     _cross_check_named(words, servings, problems)
 
 
@@ -289,6 +299,8 @@ def load_rules(words_file: Path = WORDS_FILE, servings_file: Path = SERVINGS_FIL
         unit_synonyms=dict(servings.unit_synonyms),
         multiples=dict(servings.multiples),
         size_bonus=tuple(servings.size_bonus.items()),
+        measure_renames=tuple(servings.measure_renames.items()),
+        unit_phrases=tuple(servings.unit_phrases.items()),
         group_lists={n: tuple(g) for n, g in words.group_lists.items()},
         kind_lists={n: tuple(k) for n, k in words.kind_lists.items()},
         daily_max=tuple(words.daily_max),

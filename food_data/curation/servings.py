@@ -23,14 +23,18 @@ def _parse_measure(text: str) -> tuple[str, str, float, bool, str]:
     """Unit, display name, size bonus, single (no amount), and the text after the unit word."""
     amount, rest = _MEASURE_RE.match(text).groups()  # type: ignore[union-attr]
     clean = " ".join(_PAREN_RE.sub("", rest).split()).strip(" ,")
-    if clean.startswith("NLEA serving"):
-        clean = "serving" + clean[len("NLEA serving") :]
+    for old, new in rules().measure_renames:
+        if clean.startswith(old):
+            clean = new + clean[len(old) :]
+            break
     lower = clean.lower()
     first = _WORD_RE.match(lower)
     unit = first.group(0) if first else ""
     tail = clean[first.end() :] if first else clean
-    if unit in ("fl", "fluid") and lower.startswith(("fl oz", "fluid oz", "fluid ounce")):
-        unit, tail = "fl oz", tail.split("oz", 1)[-1].split("ounce", 1)[-1]
+    for phrase, phrase_unit in rules().unit_phrases:  # units of two words ("fl oz", "fluid ounce")
+        if lower.startswith(phrase):
+            unit, tail = phrase_unit, clean[len(phrase) :]
+            break
     unit = rules().unit_synonyms.get(unit, unit)
     bonus = next((value for word, value in rules().size_bonus if word in lower), 0.0)
     name = f"1 {clean}" if amount is None else f"{float(amount):g} {clean}"
