@@ -46,6 +46,9 @@ NUTRIENTS: tuple[Nutrient, ...] = (
     Nutrient("alcohol", "Alcohol", "g", "Alcohol", 221, group=_G),
     Nutrient("caffeine", "Caffeine", "mg", "Caffeine", 262, group=_G),
     Nutrient("water", "Water", "g", "Water", 255, group=_G),
+    # Not in cronometer's SR24 copy; FoodData Central tables carry it. Curation reads it as a sign of
+    # milk in a food whose name reads vegan (food_data/curation/evidence.py).
+    Nutrient("lactose", "Lactose", "g", None, 213, group=_G),
     Nutrient("ash", "Ash", "g", "Ash", 207, group=_G),
     Nutrient("calcium", "Calcium", "mg", "Calcium", 301, group=_MIN),
     Nutrient("copper", "Copper", "mg", "Copper", 312, group=_MIN),

@@ -37,8 +37,8 @@ class Marker(BaseModel):
     @field_validator("nutrient")
     @classmethod
     def _known(cls, value: str) -> str:
-        if value not in BY_ID and value != "lactose":
-            raise ValueError(f"unknown nutrient {value!r}; use an id of food_data/nutrients.py (or lactose)")
+        if value not in BY_ID:
+            raise ValueError(f"unknown nutrient {value!r}; use an id of food_data/nutrients.py")
         return value
 
 
@@ -98,7 +98,7 @@ def animal_markers(foods: pd.DataFrame, fortified: np.ndarray) -> np.ndarray:
             hit &= ~fortified
             if marker.fortified_from is not None:
                 hit &= ~((amount >= marker.fortified_from) & (cholesterol < 0.5))
-        unit = BY_ID[marker.nutrient].unit if marker.nutrient in BY_ID else "g"
+        unit = BY_ID[marker.nutrient].unit
         label = f"{marker.nutrient} {{:g}} {unit} per 100 g: {marker.why}"
         for i in np.flatnonzero(hit & (why == "")):
             why[i] = label.format(amount[i])

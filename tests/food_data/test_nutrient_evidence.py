@@ -113,3 +113,16 @@ def test_no_plant_food_has_b12_unless_fortified_with_it(foods: pd.DataFrame) -> 
     with_b12 = foods[plant & (foods["vitamin_b12"] > 0)]
     assert (with_b12["vitamin_b12_added"] > 0).all(), with_b12.loc[~(with_b12["vitamin_b12_added"] > 0), "name"]
     assert plant.sum() > 2500 and len(with_b12) > 100  # 2985 and 275 when written
+
+
+def test_lactose_marks_milk_where_a_table_has_it() -> None:
+    """FoodData Central's lactose (213) is registered; the bundled SR24 copy has none."""
+    from mealplan.food_data.nutrients import BUILT_NUTRIENTS, BY_USDA_NBR
+
+    assert BY_USDA_NBR[213].id == "lactose" and "lactose" not in BUILT_NUTRIENTS
+    foods = pd.DataFrame(
+        {"name": ["Bread, oatmeal", "Bread, rye"], "lactose": [0.8, 0.0], "cholesterol": [0.0, 0.0]}, index=["a", "b"]
+    )
+    out = curate(foods, pd.DataFrame({"id": [], "measure": [], "grams": []}), overrides=None)
+    assert out["diet"].tolist() == ["vegetarian", "vegan"]
+    assert "lactose" not in load_bundled().foods  # missing stays missing: no empty column is added
