@@ -253,7 +253,8 @@ def _build_bundled() -> FoodTable:
     foods, measures = read_sr24()
     foods = curate(foods, measures)
     foods["common"] = staple_mask(foods["name"])
-    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS})
+    # Units of the nutrient columns it has (a registry nutrient SR24 lacks, such as lactose, has none).
+    return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS if n in foods})
 
 
 CACHE_ENV = "MEALPLAN_CACHE_DIR"  # where the curated table is cached; "off" disables the cache

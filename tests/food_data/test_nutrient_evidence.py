@@ -126,3 +126,4 @@ def test_lactose_marks_milk_where_a_table_has_it() -> None:
     out = curate(foods, pd.DataFrame({"id": [], "measure": [], "grams": []}), overrides=None)
     assert out["diet"].tolist() == ["vegetarian", "vegan"]
     assert "lactose" not in load_bundled().foods  # missing stays missing: no empty column is added
+    assert "lactose" not in load_bundled().units  # and no unit for a column it lacks (--rich-in lactose: exit 2)
