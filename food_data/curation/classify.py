@@ -147,7 +147,9 @@ def classify(tok: Tokens, groups: Groups, brand: np.ndarray) -> Names:
     return Names(np.array(CATEGORIES, dtype=object)[category], diet, allergens, masks)
 
 
-def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd.DataFrame:
+def classify_names(
+    names: pd.Series, usda_groups: pd.Series | None = None, nutrients: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Category, diet and allergen tags of foods from their names (and USDA groups when known).
 
     The same name rules ``curate`` uses, for tables whose foods lack tag columns.
@@ -156,6 +158,9 @@ def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd
         names: Food names, e.g. "Beans, black, mature seeds, cooked, boiled, without salt".
         usda_groups: USDA food group names aligned with ``names`` (``food_data.groups``); None or
             missing values classify by name alone.
+        nutrients: The foods' nutrient columns (per 100 g, registry ids), aligned with ``names``;
+            when given, a vegan tag is checked against them as ``curate`` does
+            (``evidence.vegan_evidence``: cholesterol, retinol unless fortified, lactose).
 
     Returns:
         A DataFrame indexed like ``names`` with columns ``category`` (one of
@@ -167,6 +172,16 @@ def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd
     if usda_groups is not None:
         groups = usda_groups.reindex(names.index).fillna(UNGROUPED).astype(str).to_numpy(dtype=object)
     result = classify(tok, Groups(groups, len(names)), tok.brand_first)
+    if nutrients is not None:
+        from mealplan.food_data.curation.evidence import vegan_evidence
+        from mealplan.food_data.curation.fortified import fortification
+
+        foods = nutrients.reset_index(drop=True).assign(name=names.reset_index(drop=True))
+        if groups is not None:
+            foods = foods.assign(usda_group=groups)
+        fortified = fortification(foods, result.category, result.diet).fortified
+        milk_or_egg = result.masks["milk"] | result.masks["egg"]
+        result.diet = vegan_evidence(foods, result.diet, fortified, milk_or_egg).diet
     return pd.DataFrame(
         {"category": result.category, "diet": result.diet, "allergens": result.allergens}, index=names.index
     )

@@ -127,3 +127,12 @@ def test_lactose_marks_milk_where_a_table_has_it() -> None:
     assert out["diet"].tolist() == ["vegetarian", "vegan"]
     assert "lactose" not in load_bundled().foods  # missing stays missing: no empty column is added
     assert "lactose" not in load_bundled().units  # and no unit for a column it lacks (--rich-in lactose: exit 2)
+
+
+def test_classify_names_checks_vegan_tags_against_nutrients_when_given() -> None:
+    from mealplan.food_data.curation import classify_names
+
+    names = pd.Series(["Salad dressing, home recipe, cooked", "Lentils, cooked", "Orange drink, powder"])
+    nutrients = pd.DataFrame({"cholesterol": [57.0, 0.0, 0.0], "retinol": [49.0, 0.0, 600.0]})
+    assert classify_names(names)["diet"].tolist() == ["vegan", "vegan", "vegan"]  # names alone
+    assert classify_names(names, nutrients=nutrients)["diet"].tolist() == ["omnivore", "vegan", "vegan"]
