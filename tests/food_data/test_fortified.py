@@ -142,3 +142,19 @@ def test_the_fortification_change_left_every_other_column_as_it_was() -> None:
     assert changed <= {"vitamin_b12", "diet"}
     assert set(now["columns"]) - set(before["columns"]) == {"fortified", *ADDED}
     assert (now["rows"], now["index"]) == (before["rows"], before["index"])
+
+
+def test_the_one_pass_name_search_agrees_with_pandas() -> None:
+    from mealplan.food_data.curation.fortified import Names
+    from mealplan.food_data.table import read_sr24
+
+    names = read_sr24()[0]["name"]
+    rules = fortified_rules()
+    patterns = [rules.name_says, rules.name_denies, *rules.named.values()]
+    patterns += [r.names for r in (*rules.evidence, *rules.kinds) if r.names]
+    patterns += [r.unless for r in (*rules.evidence, *rules.kinds) if r.unless]
+    searched = Names(names)
+    for pattern in patterns:
+        expected = names.str.contains(pattern, case=False, regex=True).to_numpy()
+        assert (searched.contains(pattern) == expected).all(), pattern
+    assert Names(pd.Series(["Oats\\nraw", "Cereals, X"])).contains("^cereals").tolist() == [False, True]
