@@ -75,3 +75,11 @@ def test_fibre_ceiling_per_energy_and_never_below_the_ai():
     assert cap == pytest.approx(22.4) and "poor appetite" in src
     cap, src = fibre_ceiling(1600, 30, poor_appetite=True)
     assert cap == 30 and "raised to the AI" in src
+
+
+def test_activity_mapped_to_an_unknown_category_is_named(tmp_path):
+    def couch(doc):
+        doc["activity"]["sedentary"] = "couch"
+
+    err = _damaged(tmp_path, couch)
+    assert any(p.startswith("activity.sedentary: Input should be 'inactive'") for p in err.problems)
