@@ -157,4 +157,4 @@ def test_the_one_pass_name_search_agrees_with_pandas() -> None:
     for pattern in patterns:
         expected = names.str.contains(pattern, case=False, regex=True).to_numpy()
         assert (searched.contains(pattern) == expected).all(), pattern
-    assert Names(pd.Series(["Oats\\nraw", "Cereals, X"])).contains("^cereals").tolist() == [False, True]
+    assert Names(pd.Series(["Oats,\ncereals", "Cereals, X"])).contains("^cereals").tolist() == [False, True]
