@@ -45,6 +45,10 @@ class FactorRule(_Strict):
     note: str = ""
 
 
+class PotassiumNoRaise(FactorRule):
+    soft_x_ai: float = Field(ge=1.0, le=2.0)
+
+
 class PotassiumRetention(FactorRule):
     cap_x_ai: float = Field(ge=1.0, le=1.5)
     unknown_type: SourceText
@@ -74,7 +78,7 @@ class TargetRules(_Strict):
     ul_margin: UlMargin
     ul_columns: dict[str, str]
     potassium_retention: PotassiumRetention
-    potassium_no_raise: FactorRule
+    potassium_no_raise: PotassiumNoRaise
     sodium_sweat: SodiumSweat
     water_no_raise: FactorRule
     diet_multipliers: dict[str, dict[str, Multiplier]]

@@ -13,7 +13,8 @@ The rules and their sources live in ``food_data/data/target_rules.yaml``
   hypertension or kidney disease.
 - **Potassium** is never raised with a diuretic, an ACE inhibitor or ARB, or kidney disease; where
   potassium may be retained (potassium-sparing diuretic, ACE inhibitor or ARB, kidney disease, or a
-  diuretic of unknown type) it is capped near the AI. **Water** is not raised with a diuretic or
+  diuretic of unknown type) it is capped near the AI; with a loop or thiazide diuretic intakes above
+  1.25 x the AI are discouraged (``Target.soft_max``). **Water** is not raised with a diuretic or
   kidney disease.
 - **Vitamin B12** from fortified foods (a minimum on ``vitamin_b12_added``) from age 51, or with
   acid reducers or metformin.
@@ -152,8 +153,12 @@ def apply_factor_rules(
         lo = pot.min if pot.min is None or pot.min <= cap else ai
         items["potassium"] = pot.model_copy(update={"max": cap, "max_source": src, "min": lo})
         notes.append(pr.note.format(factors=", ".join(retain)))
-    elif pot is not None and waste:
-        notes.append(rules.potassium_no_raise.note.format(factors=", ".join(waste)))
+    elif pot is not None and ai and waste:
+        nr = rules.potassium_no_raise
+        soft = float(f"{ai * nr.soft_x_ai:.6g}")
+        src = f"no UL; above {nr.soft_x_ai:g} x AI discouraged ({', '.join(waste)}): {nr.source}"
+        items["potassium"] = pot.model_copy(update={"soft_max": soft, "max_source": src})
+        notes.append(nr.note.format(factors=", ".join(waste)))
 
     water = sorted(factors & set(rules.water_no_raise.factors))
     if water:

@@ -453,10 +453,10 @@ def build_meal_model(
     for nut, t in sorted(targets.items.items()):
         if t.max is not None and nut in coef:
             b.rule(total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})")
-        if t.soft_max is not None and t.ul and nut in coef:  # intake - excess <= soft_max, excess paid for
+        if t.soft_max and nut in coef:  # intake - excess <= soft_max, excess paid for (per UL, else per soft_max)
             excess = expr.continuous(prob, f"excess_{nut}")
             expr.add_le(prob, total(nut) + [(excess, -1.0)], t.soft_max, f"soft_max_{nut}")
-            objective.append((excess, EXCESS_WEIGHT / t.ul))
+            objective.append((excess, EXCESS_WEIGHT / (t.ul or t.soft_max)))
 
     shortfall: dict[str, pulp.LpVariable] = {}
     for nut, goal in sorted(spec.goals.items()):
