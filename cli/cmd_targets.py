@@ -50,9 +50,11 @@ CSV_FIELDS = (
 def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path | None) -> None:
     """Show a profile's daily targets and where each one comes from.
 
-    Minimums are the RDA or AI for the life stage, raised for suspected deficiencies; maximums are
-    upper limits that apply to food; the dietitian's 'nutrients:' bounds win over both. Suspected
-    nutrients are marked '*' with their priority.
+    Minimums are the RDA or AI for the life stage (vegetarian iron x1.8, zinc x1.5), raised for
+    suspected deficiencies; maximums are 90 % of the upper limits that apply to food. Medicines and
+    conditions in 'factors:' adjust potassium, sodium, water and B12, each bound naming its source,
+    with notes to take to the prescriber. The dietitian's 'nutrients:' bounds win over all of them.
+    Suspected nutrients are marked '*' with their priority.
 
     Example: mealplan targets --profile examples/profiles/vegan_twitching.yaml
     """
