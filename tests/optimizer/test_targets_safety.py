@@ -86,7 +86,7 @@ def test_potassium_is_raised_and_uncapped_without_those_factors():
 # --- sodium and water -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("keeper", [*ANY_DIURETIC, "hypertension", "kidney-disease"])
+@pytest.mark.parametrize("keeper", [*ANY_DIURETIC, "ace-inhibitor-or-arb", "hypertension", "kidney-disease"])
 @pytest.mark.parametrize("sweat", ["heavy-sweating", "endurance-exercise"])
 def test_sweating_keeps_the_sodium_cdrr_with_a_diuretic_or_hypertension(sweat, keeper):
     na = compute_targets(person(age=72, sex="male", factors=[sweat, keeper])).items["sodium"]
