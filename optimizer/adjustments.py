@@ -9,8 +9,8 @@ The rules and their sources live in ``food_data/data/target_rules.yaml``
   vitamin E added to fortified foods).
 - **Vegetarian and vegan diets** multiply the iron (x1.8) and zinc (x1.5) minimums, never above the
   margin below the UL.
-- **Sodium**: heavy sweating or endurance exercise lift the CDRR cap, except with a diuretic,
-  hypertension or kidney disease.
+- **Sodium**: heavy sweating or endurance exercise lift the CDRR cap, except with a diuretic, an ACE
+  inhibitor or ARB, hypertension or kidney disease.
 - **Potassium** is never raised with a diuretic, an ACE inhibitor or ARB, or kidney disease; where
   potassium may be retained (potassium-sparing diuretic, ACE inhibitor or ARB, kidney disease, or a
   diuretic of unknown type) it is capped near the AI; with a loop or thiazide diuretic intakes above

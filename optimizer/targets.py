@@ -12,7 +12,8 @@ The rules, in the order they are applied:
    amounts added to fortified foods); the magnesium UL covers supplements only and sets no maximum.
 2. **Sodium.** The CDRR (2,300 mg for ages 14+) is a hard maximum, except for people with the
    ``heavy-sweating`` or ``endurance-exercise`` risk factors (sweat losses of sodium can be large)
-   who take no diuretic and have neither hypertension nor kidney disease. The minimum stays at the AI.
+   who take no diuretic, ACE inhibitor or ARB and have neither hypertension nor kidney disease. The
+   minimum stays at the AI.
 3. **Suspected deficiencies** (from triage, or listed by hand in ``profile.suspected``). Strength
    ``w = min(1, score / 5)`` (hand-listed: 1). The shortfall weight becomes ``priority = 1 + 4 w``
    (up to x5), and for nutrients where more food is harmless (:data:`RAISABLE`) the minimum is
