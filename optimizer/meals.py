@@ -60,7 +60,10 @@ ENERGY_NEAR_WEIGHT = 0.02 * SHORTFALL_WEIGHT
 DRINKS_DAY_MAX_G = 720.0
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 # Far above the target (issue 14): each whole UL of intake above a target's ``soft_max`` (half the UL)
-# costs 10 % of one whole target missed, so the plan does not sit near a UL when other foods do as well.
+# costs 10 % of one whole target missed, so the plan does not sit near a UL when other amounts do as well.
+# For UL nutrients this is paid in the polish step only (``MealModel.excess``): in the MILP it made the
+# example weeks 3-6x slower (endurance 3.5 s -> 16-23 s). A soft maximum without a UL (potassium with a
+# loop or thiazide diuretic, per soft maximum) is paid in the MILP too, so it can change the meals.
 EXCESS_WEIGHT = 0.1 * SHORTFALL_WEIGHT
 DRINK_USE, MEAL_USE = "drink", "meal"
 
@@ -171,6 +174,7 @@ class MealModel:
     foods: dict[str, PoolFood]
     objective: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)
     pull: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the polish's pull to the EER
+    excess: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the polish's price of intake near a UL
 
     def polish_objective(self) -> None:
         """Fix the chosen meals and foods (every binary at its value) and add the dish-deviation aim:
@@ -195,7 +199,7 @@ class MealModel:
                 under = expr.continuous(self.prob, f"under_{tag}")
                 expr.add_eq(self.prob, [(x, 1.0), (over, -1.0), (under, 1.0)], g, f"dev_{tag}")
                 deviation += [(over, DEVIATION_WEIGHT / g), (under, DEVIATION_WEIGHT / g)]
-        expr.set_objective(self.prob, [*self.objective, *self.pull, *deviation])
+        expr.set_objective(self.prob, [*self.objective, *self.pull, *self.excess, *deviation])
 
     @property
     def size(self) -> tuple[int, int]:
@@ -423,6 +427,7 @@ def build_meal_model(
     aim_hi = min(rules.energy_max, targets.energy_goal_max or rules.energy_max)
     mid = min(max(targets.energy_kcal, aim_lo), aim_hi)
     pull: list[tuple[pulp.LpVariable, float]] = []
+    excess: list[tuple[pulp.LpVariable, float]] = []
     if aim_lo > rules.energy_min or aim_hi < rules.energy_max:
         below = [(mid - aim_lo, ENERGY_NEAR_WEIGHT), (aim_lo - rules.energy_min, ENERGY_AIM_WEIGHT)]
         above = [(aim_hi - mid, ENERGY_NEAR_WEIGHT), (rules.energy_max - aim_hi, ENERGY_AIM_WEIGHT)]
@@ -455,9 +460,9 @@ def build_meal_model(
         if t.max is not None and nut in coef:
             b.rule(total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})")
         if t.soft_max and nut in coef:  # intake - excess <= soft_max, excess paid for (per UL, else per soft_max)
-            excess = expr.continuous(prob, f"excess_{nut}")
-            expr.add_le(prob, total(nut) + [(excess, -1.0)], t.soft_max, f"soft_max_{nut}")
-            objective.append((excess, EXCESS_WEIGHT / (t.ul or t.soft_max)))
+            over = expr.continuous(prob, f"excess_{nut}")
+            expr.add_le(prob, total(nut) + [(over, -1.0)], t.soft_max, f"soft_max_{nut}")
+            (excess if t.ul else objective).append((over, EXCESS_WEIGHT / (t.ul or t.soft_max)))
 
     shortfall: dict[str, pulp.LpVariable] = {}
     for nut, goal in sorted(spec.goals.items()):
@@ -520,6 +525,7 @@ def build_meal_model(
     return MealModel(
         objective=objective,
         pull=pull,
+        excess=excess,
         prob=prob,
         z=z,
         x=x,
