@@ -124,6 +124,14 @@ def form_values(profile: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def blank_values() -> dict[str, Any]:
+    """The add-client form's values: the profile model's own defaults (activity low, three meals ...)."""
+    fields = Profile.model_fields
+    return form_values(
+        {k: fields[k].get_default(call_default_factory=True) for k in FIELDS if not fields[k].is_required()}
+    )
+
+
 def _split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,\n]", text) if p.strip()]
 

@@ -151,18 +151,30 @@ class JobRunner:
     """
 
     def __init__(self, workers: int = 2, processes: bool = True) -> None:
-        if processes:
-            ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-            self._pool: cf.Executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm)
-        else:
-            self._pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mealplan-job")
+        self._workers, self._processes = workers, processes
+        self._pool = self._new_pool()
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._keep = 200
 
+    def _new_pool(self) -> cf.Executor:
+        if self._processes:
+            ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
+            return cf.ProcessPoolExecutor(max_workers=self._workers, mp_context=ctx, initializer=warm)
+        return cf.ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="mealplan-job")
+
+    def _submit(self, fn: Callable, *args: Any) -> cf.Future:
+        """Submit to the pool; a pool whose worker died (killed, out of memory) is replaced once."""
+        try:
+            return self._pool.submit(fn, *args)
+        except cf.BrokenExecutor:
+            log.warning("a worker process died; starting new workers")
+            self._pool = self._new_pool()
+            return self._pool.submit(fn, *args)
+
     def warm_up(self) -> None:
         """Start the workers now (each loads the food table) rather than at the first request."""
-        self._pool.submit(warm)
+        self._submit(warm)
 
     def submit(self, client_id: str, what: str, task: dict[str, Any], expected_s: float,
                on_result: Callable[[dict[str, Any]], int]) -> Job:  # fmt: skip
@@ -187,7 +199,7 @@ class JobRunner:
             job.finished = time.monotonic()
             job.done.set()
 
-        self._pool.submit(work, task).add_done_callback(finished)
+        self._submit(work, task).add_done_callback(finished)
         return job
 
     def job(self, job_id: str) -> Job | None:
@@ -197,7 +209,7 @@ class JobRunner:
 
     def run(self, task: dict[str, Any], timeout: float = RENDER_TIMEOUT_S) -> dict[str, Any]:
         """Run ``task`` in a worker and wait for it (a render a page needs)."""
-        return self._pool.submit(work, task).result(timeout=timeout)
+        return self._submit(work, task).result(timeout=timeout)
 
     def shutdown(self) -> None:
         """Stop the workers (running jobs are cancelled)."""

@@ -61,7 +61,7 @@ def index(request: Request) -> Response:
 def _index(request: Request, values: dict | None = None, errors: dict | None = None, status: int = 200) -> Response:
     with _web(request).store() as store:
         clients = store.clients()
-    blank = forms.form_values({"meals": ["breakfast", "lunch", "dinner", "snack"], "dish_max_per_week": 2})
+    blank = forms.blank_values()
     return page(request, "index.html.j2", status=status, title="Clients", clients=clients, sections=forms.SECTIONS,
                 choices=forms.choices, values=values or {**blank, "client_id": "", "notes": ""},
                 errors=errors or {})  # fmt: skip
