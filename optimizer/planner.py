@@ -41,6 +41,7 @@ from mealplan.optimizer.plan import (
     SolveStatus,
 )
 from mealplan.optimizer.profile import Profile, triage_input
+from mealplan.optimizer.require import apply_requirements, check_requirements, name_every_rule, with_required_foods
 from mealplan.optimizer.rules import SLOT_DEFAULTS, plan_rules, slot_kind
 from mealplan.optimizer.solve import SolveOutcome, solve, write_model
 from mealplan.optimizer.targets import Targets, compute_targets
@@ -166,6 +167,9 @@ def make_plan(
     inputs = meal_inputs(
         foods, dishes, load_patterns(), pool, rules, targets, keep={f for fs in liked.values() for f in fs}
     )
+    if rules.require:  # required foods and dishes (optimizer/require.py): checked, then in every day's model
+        inputs = with_required_foods(inputs, rules, foods)
+        check_requirements(rules, foods, inputs, days)
 
     state = _WeekState()
     day_plans: list[DayPlan] = []
@@ -185,6 +189,7 @@ def make_plan(
         free = dataclasses.replace(spec, fixed={}, banned_dishes={}, forbidden=set())
         wide = dataclasses.replace(free, foods=inputs.all_foods, dishes=_day_dishes(inputs, rules, {}, {}, wider=True))
         attempts = ([spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]) + [free, wide]
+        attempts = [apply_requirements(a, rules, inputs, foods) for a in attempts]
         for attempt in attempts:
             t0 = time.perf_counter()
             built = build_meal_model(attempt, rules, targets, prices=prices)
@@ -207,7 +212,8 @@ def make_plan(
                 break
         if not outcome.has_solution:
             if outcome.status == SolveStatus.INFEASIBLE:
-                raise _diagnose(attempt, rules, targets, prices, solver, per_day_limit, threads)
+                error = _diagnose(attempt, rules, targets, prices, solver, per_day_limit, threads)
+                raise name_every_rule(error, attempt, rules, targets, prices, solver, per_day_limit, threads)
             raise SolverError(f"day {d}: the solver stopped without a plan (status {outcome.status.value}).")
         solve_s += _polish(built, outcome.solver, threads)
         if attempt is free or attempt is wide:
