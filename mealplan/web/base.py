@@ -3,7 +3,7 @@ token, error pages, and the CSRF check on a submitted form."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -28,7 +28,7 @@ def templates() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
     )
-    env.filters["short_name"] = short_name
+    env.filters["short_name"] = lru_cache(maxsize=8192)(short_name)  # a week's page names ~300 foods
     env.filters["nutrient_name"] = nutrient_name
     return env
 
@@ -42,12 +42,23 @@ class Web:
         self.jobs = jobs
         self.debug = debug
         self.reports: dict[int, str] = {}  # plan id -> its HTML report (stored plans never change)
+        self.plans: dict[int, object] = {}  # plan id -> the Plan, parsed once
 
     def store(self):
         """The workbench database (one connection per request)."""
         from mealplan.workbench.store import Store
 
         return Store.open(self.db)
+
+    def plan(self, plan_id: int, raw: str):
+        """A stored plan parsed from its JSON ``raw``, once (the newest 64 are kept)."""
+        from mealplan.optimizer.plan import Plan
+
+        if plan_id not in self.plans:
+            self.plans[plan_id] = Plan.model_validate_json(raw)
+            while len(self.plans) > 64:
+                self.plans.pop(next(iter(self.plans)))
+        return self.plans[plan_id]
 
     def keep_report(self, plan_id: int, html: str) -> None:
         """Keep a plan's rendered report (the newest 64)."""
@@ -61,11 +72,10 @@ def page(request: Request, template: str, status: int = 200, **values) -> HTMLRe
     values.setdefault("title", "mealplan")
     values.setdefault("flags", [])
     values.setdefault("message", None)
-    html = (
-        templates()
-        .get_template(template)
-        .render(disclaimer=DISCLAIMER, csrf=security.csrf_token(request), csrf_field=security.CSRF_FIELD, **values)
-    )
+    token = security.csrf_token(request)
+    # The hidden CSRF input every form carries (a week's plan page has a few hundred forms).
+    hidden = Markup('<input type="hidden" name="{}" value="{}">').format(security.CSRF_FIELD, token)
+    html = templates().get_template(template).render(disclaimer=DISCLAIMER, csrf_input=hidden, **values)
     response = HTMLResponse(html, status_code=status)
     security.set_csrf_cookie(request, response)
     return response

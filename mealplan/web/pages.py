@@ -262,7 +262,6 @@ def _previous(plans: list, record) -> int | None:
 
 def plan_page(request: Request) -> Response:
     """A stored plan: red flags, the controls (lock, forbid, re-plan), downloads, then the report."""
-    from mealplan.optimizer.plan import Plan
 
     pid = request.path_params["pid"]
     web = _web(request)
@@ -274,7 +273,7 @@ def plan_page(request: Request) -> Response:
         raw = store.plan_json(pid)
         client = store.client(record.client_id)
         plans = store.plans(record.client_id)
-    plan = Plan.model_validate_json(raw)
+    plan = web.plan(pid, raw)
     html = _report(web, pid, raw)
     body = html.split("<main>", 1)[-1].rsplit("</main>", 1)[0]
     return page(request, "plan.html.j2", title=f"Plan {pid} · {client.name or client.id}", client=client,
