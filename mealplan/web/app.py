@@ -106,7 +106,9 @@ def create_app(db: Path | str | None = None, *, token: str | None = None, jobs: 
         if jobs is None:  # the workers this app started (a caller's runner is the caller's to stop)
             runner.shutdown()
 
-    app = Starlette(debug=debug, routes=routes, middleware=[Middleware(Guard)], exception_handlers=handlers,
+    # The token check only when there is a token (on loopback every request skips it).
+    middleware = [Middleware(Guard)] if token else []
+    app = Starlette(debug=debug, routes=routes, middleware=middleware, exception_handlers=handlers,
                     lifespan=lifespan)  # fmt: skip
     app.state.web = Web(db, token, runner, debug)
     return app
