@@ -67,10 +67,22 @@ def _tables(plan_path: Path, report: Any) -> list[Any]:
     checks = Table("check", "result", "problems", title="Checks", title_justify="left")
     for check, n in counts.items():
         checks.add_row(check, "FAIL" if n else "ok", str(n) if n else "")
-    out: list[Any] = [head, checks]
-    if report.problems:
-        problems = Table("check", "where", "problem", title="Problems", title_justify="left")
-        for p in report.problems:
-            problems.add_row(p.check, p.where, p.message)
-        out.append(problems)
+    from mealplan.optimizer.verify_edits import HARD_CHECKS
+
+    hard = [p for p in report.problems if p.check in HARD_CHECKS]
+    rest = [p for p in report.problems if p.check not in HARD_CHECKS]
+    out: list[Any] = [head]
+    for title, rows in (
+        ("Hard rules broken (allergen, diet, safety, excluded or forbidden food, upper limit)", hard),
+        ("Checks", None),
+        ("Other problems" if hard else "Problems", rest),
+        ("Accepted: rules bent on days a person edited (recorded edits)", report.accepted),
+    ):
+        if rows is None:
+            out.append(checks)
+        elif rows:
+            table = Table("check", "where", "problem", title=title, title_justify="left")
+            for p in rows:
+                table.add_row(p.check, p.where, p.message)
+            out.append(table)
     return out

@@ -17,13 +17,21 @@ from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.numbers import fmt_exact
 from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
+from mealplan.optimizer.verify_edits import (
+    EDIT_CHECKS,
+    collapse_stale,
+    drop_trusted,
+    edit_problems,
+    hard_first,
+    split_accepted,
+)
 from mealplan.optimizer.verify_foods import FoodLevelChecks, _where
 from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
 from mealplan.optimizer.verify_totals import AMOUNT_ABS, MACRO_KCAL, TotalsChecks
@@ -59,6 +67,7 @@ CHECKS: tuple[str, ...] = (
     "budget",
     "status",
     *MEAL_CHECKS,
+    *EDIT_CHECKS,
 )
 
 
@@ -80,6 +89,9 @@ class VerificationReport(BaseModel):
     ok: bool
     problems: list[Problem]
     checks_run: list[str]
+    accepted: list[Problem] = Field(
+        [], description="soft rules bent on days a person edited (recorded edits): reported, not failures"
+    )
 
     def problems_by_check(self) -> dict[str, int]:
         """Number of problems per check, for every check run (0 when it passed)."""
@@ -166,12 +178,17 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
     def run(self) -> VerificationReport:
         self._recompute()
         for check in CHECKS:
-            if check in MEAL_CHECKS:
+            if check in MEAL_CHECKS or check in EDIT_CHECKS:
                 continue
             getattr(self, f"_check_{check}")()
-        for check, where, message in meal_problems(self.plan, self.table):
-            self.add(check, where, message)
-        return VerificationReport(ok=not self.problems, problems=self.problems, checks_run=list(CHECKS))
+        found = [(p.check, p.where, p.message) for p in self.problems]
+        found += meal_problems(self.plan, self.table) + edit_problems(self.plan, self.table)
+        # Recorded edits are trusted (their amounts), a day's stale totals are one problem, the hard
+        # rules come first, and soft rules bent on an edited day are reported apart (verify_edits).
+        found = collapse_stale(drop_trusted(found, self.plan))
+        problems = hard_first([Problem(check=c, where=w, message=m) for c, w, m in found])
+        failing, accepted = split_accepted(problems, self.plan)
+        return VerificationReport(ok=not failing, problems=failing, checks_run=list(CHECKS), accepted=accepted)
 
     def _recompute(self) -> None:
         for day in self.plan.days:
