@@ -318,3 +318,38 @@ def test_plan_a_day_then_forbid_a_food(web, db):
         assert report.ok, report
     diff = web.get(f"/plans/{new}/diff").text
     assert f"({food.food_id})" in diff and 'class="rem"' in diff
+
+    # re-plan one meal: the day's other meals are kept as they were
+    meal = second.days[0].slots[-1].name
+    r = follow_job(web, web.post(f"/plans/{new}/replan", data={"day": "1", "meal": meal, "csrf": token}))
+    assert re.search(r"/plans/\d+$", str(r.url)), r.text[-800:]
+    third_id = int(str(r.url).rsplit("/", 1)[1])
+    with Store.open(db) as store:
+        third, record = store.plan(third_id), store.plan_record(third_id)
+    assert (record.action, record.parent_id) == ("replan", new)
+    assert third.days[0].slots[:-1] == second.days[0].slots[:-1]
+    assert verify_plan(third, foods).ok
+
+
+def test_the_job_page_shows_progress_and_other_pages_keep_answering(web, monkeypatch):
+    import time
+
+    from mealplan.web import jobs
+
+    def slow(task):
+        time.sleep(4)
+        return {"error": "Conflicting hard rules: forbid 'tofu' and require tofu@1", "code": 3}
+
+    monkeypatch.setattr(jobs, "work", slow)
+    token = csrf_of(web.get("/").text)
+    start = time.monotonic()
+    r = web.post("/clients/vegan-twitching/plan", data={"days": "7", "csrf": token})
+    assert "/jobs/" in str(r.url) and r.status_code == 200
+    assert '<meta http-equiv="refresh" content="0">' in r.text and "<progress" in r.text
+    assert "Planning a week for vegan-twitching" in r.text and "s so far" in r.text
+    page_start = time.monotonic()
+    assert web.get("/clients/vegan-twitching").status_code == 200
+    assert time.monotonic() - page_start < 1.0 and time.monotonic() - start < 4  # answered while it solves
+    r = follow_job(web, r)
+    assert "The plan could not be made" in r.text and "forbid &#39;tofu&#39; and require tofu@1" in r.text
+    assert "http-equiv" not in r.text  # a failed job stops refreshing
