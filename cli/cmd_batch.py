@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from mealplan.cli.common import (
+    FiniteFloat,
     console,
     dishes_option,
     format_option,
@@ -45,7 +46,7 @@ from mealplan.cli.common import (
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster (tcp://host:8786) instead of locally.")
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True, max=86_400),
     default=30.0,
     show_default=True,
     help="Solver seconds per profile.",
@@ -109,6 +110,7 @@ def batch(
             workers=jobs or threads,
             resume=resume,
             progress=update,
+            inputs=[] if source.is_dir() else [source],
         )
     if fmt == "json":
         click.echo(summary.to_json(), nl=False)

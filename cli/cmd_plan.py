@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from mealplan.cli.common import dishes_option, emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import (
+    FiniteFloat,
+    dishes_option,
+    emit,
+    format_option,
+    output_option,
+    show,
+    with_foods_options,
+)
 from mealplan.cli.db import client_profile, db_option, store_plan
 
 
@@ -31,14 +39,14 @@ from mealplan.cli.db import client_profile, db_option, store_plan
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=FiniteFloat(min=0.1, max=86_400),
     default=30.0,
     show_default=True,
     help="Solver seconds for the whole plan.",
 )
 @click.option(
     "--gap",
-    type=click.FloatRange(0, 0.5),
+    type=FiniteFloat(0, 0.5),
     default=0.01,
     show_default=True,
     help="Relative optimality gap accepted (0.01 = 1 %).",
@@ -72,8 +80,21 @@ from mealplan.cli.db import client_profile, db_option, store_plan
 @format_option(("table", "json", "csv", "md", "html"))
 @output_option
 def plan(
-    profile_path: Path | None, symptoms, factors, triage_path, foods_paths, no_bundled, dishes_paths, fmt, output,
-    client_id: str | None = None, db_path: Path | None = None, require=(), forbid=(), diet_pattern=None, **opts
+    profile_path: Path | None,
+    symptoms,
+    factors,
+    triage_path,
+    foods_paths,
+    no_bundled,
+    dishes_paths,
+    fmt,
+    output,
+    client_id: str | None = None,
+    db_path: Path | None = None,
+    require=(),
+    forbid=(),
+    diet_pattern=None,
+    **opts,
 ) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mealplan.cli.common import dishes_option, emit, output_option, with_foods_options
+from mealplan.cli.common import FiniteFloat, dishes_option, emit, output_option, with_foods_options
 from mealplan.cli.db import db_option
 
 
@@ -18,7 +18,9 @@ from mealplan.cli.db import db_option
               help="Also keep this meal as it is (beside the plan's locked meals). Repeatable.")  # fmt: skip
 @click.option("--profile", "profile_path", type=click.Path(path_type=Path),
               help="The person's profile, for its price table (the plan's rules and targets are used).")  # fmt: skip
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Solver seconds.")
+@click.option(
+    "--time-limit", type=FiniteFloat(min=0.1, max=86_400), default=30.0, show_default=True, help="Solver seconds."
+)
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
 @with_foods_options
 @dishes_option

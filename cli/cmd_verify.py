@@ -7,13 +7,13 @@ from typing import Any
 
 import click
 
-from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import FiniteFloat, emit, format_option, output_option, show, with_foods_options
 
 
 @click.command()
 @click.argument("plan_path", metavar="PLAN.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_foods_options
-@click.option("--tolerance", type=click.FloatRange(0, 0.01), default=1e-6, show_default=True,
+@click.option("--tolerance", type=FiniteFloat(0, 0.01), default=1e-6, show_default=True,
               help="Relative tolerance for recomputed amounts.")  # fmt: skip
 @format_option(("table", "json"))
 @output_option

@@ -6,6 +6,7 @@ packages are imported inside command functions so ``mealplan --help`` starts fas
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -17,6 +18,29 @@ import click
 from mealplan.fileio import write_atomic
 
 FORMATS = ("table", "json", "csv", "md")
+# Standard input read for a profile: a profile is a few hundred bytes (the file limit is 1 MB).
+MAX_STDIN_PROFILE_CHARS = 1024 * 1024
+
+
+class FiniteFloat(click.FloatRange):
+    """A number option that refuses ``nan``, ``inf`` and ``-inf`` (Click's FloatRange lets NaN through
+    every bound, and ``inf`` through any open-ended one); every float option of mealplan uses it."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = 0.0  # not a number at all: Click's own message says so
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number; give a number {self._allowed()}", param, ctx)
+        return super().convert(value, param, ctx)
+
+    def _allowed(self) -> str:
+        low = None if self.min is None else f"{'above' if self.min_open else 'from'} {self.min:g}"
+        high = None if self.max is None else f"{'below' if self.max_open else 'up to'} {self.max:g}"
+        return " ".join(p for p in (low, high) if p) or "such as 1.5"
 
 
 def format_option(choices: tuple[str, ...] = FORMATS) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -61,7 +85,12 @@ def load_profile_arg(path: Path | str):
     from mealplan.errors import ConfigError
     from mealplan.optimizer import profile as profiles
 
-    text = click.get_text_stream("stdin").read()
+    text = click.get_text_stream("stdin").read(MAX_STDIN_PROFILE_CHARS + 1)
+    if len(text) > MAX_STDIN_PROFILE_CHARS:
+        raise ConfigError(
+            f"<stdin>: more than {MAX_STDIN_PROFILE_CHARS // 2**20} MB on standard input is not a profile; "
+            "a profile is a short YAML, TOML or JSON mapping"
+        )
     if not text.strip():
         raise ConfigError("<stdin>: no profile on standard input (pipe one in, or give --profile FILE)")
     data = profiles._parse(text, profiles._sniff(text), "<stdin>")

@@ -5,7 +5,7 @@ exit code (``exit_code``) and prints the message without a traceback (unless ``-
 
 Exit codes: 0 success; 1 some work failed (a batch with failed profiles, a plan that fails
 verification); 2 bad input or usage (files, fields, flags); 3 hard rules that conflict (no plan can
-satisfy them); 4 solver failure.
+satisfy them); 4 solver failure; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -51,6 +51,12 @@ class SolverError(MealplanError):
     """The solver is missing or failed."""
 
     exit_code = 4
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received during a batch: handled like Ctrl-C (summary written, workers stopped), exit 143."""
+
+    exit_code = 143
 
 
 class VerificationError(MealplanError):

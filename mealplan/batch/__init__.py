@@ -28,11 +28,18 @@ name or alias the registry resolves); empty cells leave the field at its default
 ``prices`` path is taken from the CSV's folder. Row numbers are spreadsheet rows (the header is
 row 1).
 
+Hardening: the output folder is checked before any work (writable; no input file among the files
+the batch writes); the id ``summary`` is reserved; SIGTERM is handled like Ctrl-C; local workers end
+when the main process does (even killed with SIGKILL); a ``--scheduler`` that is not Dask is reported
+within the connection timeout.
+
 Modules: :mod:`~mealplan.batch.models` (options, jobs, results, summary), :mod:`~mealplan.batch.jobs`
-(reading profiles), :mod:`~mealplan.batch.outputs` (plan files, fingerprints, summary files) and
-:mod:`~mealplan.batch.run` (workers, process pool or Dask, the driver loop).
+(reading profiles), :mod:`~mealplan.batch.outputs` (plan files, fingerprints, summary files, the
+output-folder check), :mod:`~mealplan.batch.executors` (process pool, Dask, SIGTERM) and
+:mod:`~mealplan.batch.run` (workers, the driver loop).
 """
 
+from mealplan.batch.executors import dask_executor, process_pool_factory
 from mealplan.batch.jobs import load_jobs, read_profile_csv, read_profile_folder, read_profile_jsonl
 from mealplan.batch.models import (
     SUMMARY_COLUMNS,
@@ -45,13 +52,14 @@ from mealplan.batch.models import (
 )
 from mealplan.batch.outputs import (
     FINGERPRINT_SUFFIX,
+    check_output_folder,
     existing_plan,
     food_sources_digest,
     input_fingerprint,
     stale_temp_files,
     write_summary,
 )
-from mealplan.batch.run import dask_executor, process_pool_factory, run_batch, run_job, worker_foods
+from mealplan.batch.run import run_batch, run_job, worker_foods
 
 __all__ = [
     "FINGERPRINT_SUFFIX",
@@ -62,6 +70,7 @@ __all__ = [
     "BatchSummary",
     "JobResult",
     "WorkerOutput",
+    "check_output_folder",
     "dask_executor",
     "existing_plan",
     "food_sources_digest",

@@ -13,7 +13,7 @@ from typing import Any
 
 from mealplan.batch.models import BatchJob
 from mealplan.errors import InputError, MealplanError
-from mealplan.fileio import read_user_text
+from mealplan.fileio import load_user_json, read_user_text
 from mealplan.optimizer.profile import PROFILE_SUFFIXES, Profile, load_profile, profile_from_dict
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -93,7 +93,7 @@ def read_profile_jsonl(path: Path) -> list[BatchJob]:
             continue
         source = f"{path} line {line_no}"
         try:
-            data = json.loads(line)
+            data = load_user_json(line)
         except json.JSONDecodeError as exc:
             jobs.append(BatchJob(id=f"line{line_no}", source=source, error=f"{source}: not valid JSON: {exc.msg}"))
             continue

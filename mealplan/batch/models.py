@@ -38,7 +38,7 @@ VerifyFn = Callable[[Any, Any], Any]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
 
 
 class BatchOptions(_Frozen):
@@ -48,7 +48,7 @@ class BatchOptions(_Frozen):
     foods: tuple[str, ...] = Field(default=(), description="extra food tables (--foods)")
     dishes: tuple[str, ...] = Field(default=(), description="extra dish files (--dishes)")
     bundled: bool = True
-    time_limit: float = Field(default=30.0, gt=0)
+    time_limit: float = Field(default=30.0, gt=0, le=86_400)
     gap: float = Field(default=0.01, ge=0, lt=1)
     objective: Literal["shortfall", "cost"] = "shortfall"
     solver: Literal["highs", "cbc"] = "highs"

@@ -6,17 +6,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from mealplan.batch.models import BatchJob, BatchOptions, BatchSummary
+from mealplan.errors import InputError
 from mealplan.fileio import TEMP_SUFFIX, write_atomic
 from mealplan.optimizer.profile import Profile
 
 FINGERPRINT_SUFFIX = ".fingerprint"
+SUMMARY_NAMES = ("summary.json", "summary.csv")
 # A temporary file is written and renamed within milliseconds; one older than this was left by a
 # process that died mid-write and is removed by ``resume``.
 STALE_TEMP_SECONDS = 600.0
@@ -162,10 +167,56 @@ def write_plan(out_dir: Path, job: BatchJob, fingerprint: str, plan_json: str) -
 def write_summary(summary: BatchSummary, out_dir: Path) -> tuple[Path, Path]:
     """Write ``summary.json`` and ``summary.csv`` atomically into ``out_dir``."""
     out_dir = Path(out_dir)
-    paths = (out_dir / "summary.json", out_dir / "summary.csv")
+    paths = (out_dir / SUMMARY_NAMES[0], out_dir / SUMMARY_NAMES[1])
     write_atomic(paths[0], summary.to_json())
     write_atomic(paths[1], summary.to_csv())
     return paths
 
 
-# --- the worker side ------------------------------------------------------------------------------
+def check_output_folder(
+    out_dir: Path, jobs: Sequence[BatchJob], options: BatchOptions, inputs: Sequence[str | Path] = ()
+) -> None:
+    """Refuse an output folder the batch cannot write, or one where it would overwrite its own input.
+
+    Checked before any profile is planned: a file is created and removed in ``out_dir`` (so a
+    read-only folder fails now, not after an hour of planning), and no input (``inputs``, each job's
+    source file, profiles' price tables, ``--foods`` and ``--dishes`` files) may be a file the batch
+    writes (``<id>.json``, ``<id>.fingerprint``, ``summary.json``, ``summary.csv``).
+
+    Raises:
+        InputError: naming the folder, the file and what to do.
+    """
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".mealplan-write-check.", suffix=".tmp", dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(
+            f"-o {out_dir}: cannot write in the output folder ({exc.strerror or exc}); give a folder you can write to"
+        ) from None
+    written: dict[str, str] = {name: "the batch summary" for name in SUMMARY_NAMES}
+    for job in jobs:
+        written[f"{job.id}.json".casefold()] = f"the plan of profile {job.id!r}"
+        written[f"{job.id}{FINGERPRINT_SUFFIX}".casefold()] = f"the fingerprint of profile {job.id!r}"
+    candidates = [Path(p) for p in inputs] + [Path(p) for p in (*options.foods, *options.dishes)]
+    for job in jobs:
+        candidates.append(Path(job.source))
+        if job.profile is not None and job.profile.prices is not None:
+            candidates.append(Path(job.profile.prices))
+    try:
+        folder = out_dir.resolve()
+    except OSError:
+        return
+    for path in candidates:
+        try:
+            real = path.resolve()
+            if not real.is_file() or real.parent != folder:
+                continue
+        except OSError:
+            continue
+        what = written.get(real.name.casefold())
+        if what is not None:
+            raise InputError(
+                f"-o {out_dir}: the batch would overwrite its input {path} with {what}; write the plans to "
+                "another folder"
+            )

@@ -3,30 +3,31 @@ writes each plan as it arrives, retries a broken pool and records every profile'
 
 from __future__ import annotations
 
-import functools
 import logging
-import multiprocessing
 import os
 import socket
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     BrokenExecutor,
     CancelledError,
     Executor,
     Future,
-    ProcessPoolExecutor,
     wait,
 )
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mealplan.batch.executors import (
+    process_pool_factory,
+    shutdown_executor,
+    sigterm_as_interrupt,
+)
 from mealplan.batch.models import (
     BatchJob,
     BatchOptions,
@@ -40,6 +41,8 @@ from mealplan.batch.models import (
     WorkerOutput,
 )
 from mealplan.batch.outputs import (
+    SUMMARY_NAMES,
+    check_output_folder,
     existing_plan,
     food_sources_digest,
     input_fingerprint,
@@ -51,6 +54,9 @@ from mealplan.batch.outputs import (
 from mealplan.errors import InputError, MealplanError
 
 log = logging.getLogger(__name__)
+
+# Output names the batch itself uses: a profile with this id would have its plan overwritten by them.
+RESERVED_IDS = frozenset({"summary"})
 
 # Food tables loaded in this (worker) process, keyed by (paths, bundled): loaded once per process.
 _DISHES: dict = {}
@@ -169,71 +175,6 @@ def run_job(
         return WorkerOutput(result=result("failed", reason=f"internal error: {type(exc).__name__}: {exc}"))
 
 
-# --- executors ------------------------------------------------------------------------------------
-
-
-def process_pool_factory(workers: int | None = None) -> ExecutorFactory:
-    """A factory of local process pools with ``workers`` processes (default: all cores).
-
-    Workers are started by ``forkserver`` where available (else ``spawn``): forking the driver, which
-    runs threads (progress display, pool management), could deadlock a child.
-    """
-    n = workers or os.cpu_count() or 1
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-
-    def factory() -> Executor:
-        ctx = multiprocessing.get_context(method)
-        if method == "forkserver":
-            # Import the planner once in the fork server; each worker then starts without re-importing
-            # pandas and pulp (the setting only takes effect before the server first starts).
-            ctx.set_forkserver_preload(["mealplan.batch.run", "mealplan.optimizer.planner"])
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx)
-
-    return factory
-
-
-@contextmanager
-def dask_executor(address: str, timeout: float = 10.0) -> Iterator[tuple[ExecutorFactory, int]]:
-    """Connect to a Dask scheduler; yields an executor factory and the cluster's thread count.
-
-    Needs the optional extra: ``pip install "mealplan[distributed]"``. Workers need mealplan installed.
-
-    Raises:
-        InputError: dask.distributed is not installed, or the scheduler cannot be reached.
-    """
-    try:
-        from distributed import Client
-    except ImportError:
-        raise InputError(
-            f'--scheduler {address}: Dask is not installed; install it with: pip install "mealplan[distributed]"'
-        ) from None
-    try:
-        client = Client(address, timeout=timeout)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(
-            f"scheduler {address}: cannot connect to the Dask scheduler ({exc}); give its address as "
-            "tcp://host:8786 and check that it is running"
-        ) from exc
-    try:
-        threads = sum(client.nthreads().values()) or 1
-        # pure=False: every submission runs, even one equal to an earlier (failed) one.
-        yield functools.partial(client.get_executor, pure=False), threads
-    finally:
-        client.close()
-
-
-def _shutdown(executor: Executor, cancel: bool) -> None:
-    if cancel:
-        # On an interrupt, stop local workers now rather than wait for their solves to finish
-        # (a ProcessPoolExecutor's exit handler would join them).
-        for proc in list((getattr(executor, "_processes", None) or {}).values()):
-            proc.terminate()
-    try:
-        executor.shutdown(wait=not cancel, cancel_futures=cancel)
-    except TypeError:  # executors without cancel_futures (dask's ClientExecutor)
-        executor.shutdown(wait=not cancel)
-
-
 # --- the driver -----------------------------------------------------------------------------------
 
 
@@ -256,6 +197,7 @@ def run_batch(
     plan_fn: PlanFn | None = None,
     verify_fn: VerifyFn | None = None,
     progress: Callable[[BatchProgress], None] | None = None,
+    inputs: Sequence[str | Path] = (),
 ) -> BatchSummary:
     """Plan every job, write plans and the summary into ``out_dir``, and return the summary.
 
@@ -264,7 +206,10 @@ def run_batch(
     re-created and each suspect runs again alone, so only the profile that kills a worker on its
     own is marked failed ("the worker process died ..."); the rest continue. On an interrupt
     (Ctrl-C) the pool is cancelled, the summary is written with unfinished profiles as
-    ``not_run``, and the interrupt propagates; finished plans are already complete on disk.
+    ``not_run``, and the interrupt propagates; finished plans are already complete on disk. SIGTERM
+    is handled the same way (it raises :class:`~mealplan.errors.Terminated`, exit code 143). A profile
+    whose id is reserved (``summary``: its plan would be overwritten by ``summary.json``) fails with
+    the reason.
 
     Args:
         jobs: From :func:`load_jobs`.
@@ -279,12 +224,15 @@ def run_batch(
         plan_fn: The planning function (default ``make_plan``); must be picklable by reference.
         verify_fn: The verification function (default ``verify_plan``).
         progress: Called in this thread with a :class:`BatchProgress` at the start and after each profile.
+        inputs: Input files besides the jobs' own sources (the batch CSV): an ``out_dir`` where the batch
+            would overwrite one of them is refused (:func:`check_output_folder`).
 
     Returns:
         The summary (also written to ``summary.json`` and ``summary.csv``).
 
     Raises:
-        InputError: ``out_dir`` cannot be used as a folder.
+        InputError: ``out_dir`` cannot be used as a folder, cannot be written, or the batch would
+            overwrite one of its inputs there.
     """
     options = options or BatchOptions()
     out_dir = Path(out_dir)
@@ -294,6 +242,7 @@ def run_batch(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"-o {out_dir}: cannot create the output folder: {exc}") from exc
+    check_output_folder(out_dir, jobs, options, inputs)
     window = max(1, workers or os.cpu_count() or 1)
     factory = executor_factory or process_pool_factory(window)
     clock = time.perf_counter()
@@ -315,6 +264,13 @@ def run_batch(
     for i, job in enumerate(jobs):
         if job.profile is None:
             record(i, JobResult(id=job.id, source=job.source, status="failed", reason=job.error))
+            continue
+        if job.id.casefold() in RESERVED_IDS:
+            reason = (
+                f"{job.source}: id {job.id!r} is reserved: {job.id}.json would be overwritten by the batch summary "
+                f"({', '.join(SUMMARY_NAMES)}); give the profile another id"
+            )
+            record(i, JobResult(id=job.id, source=job.source, status="failed", reason=reason))
             continue
         fp = input_fingerprint(job.profile, options, digest)
         kept = existing_plan(out_dir, job.id, fp) if resume else None
@@ -377,7 +333,7 @@ def run_batch(
             if in_flight:
                 return False
             # Nothing in flight is left to report the break: start a fresh pool for this job.
-            _shutdown(executor, cancel=True)
+            shutdown_executor(executor, cancel=True)
             executor = factory()
             in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
         return True
@@ -386,6 +342,8 @@ def run_batch(
     quarantine: deque[_Pending] = deque()
     in_flight: dict[Future, _Pending] = {}
     executor: Executor | None = None
+    sigterm = sigterm_as_interrupt()
+    sigterm.__enter__()
     try:
         while queue or quarantine or in_flight:
             # After a crash, suspects run one at a time, alone; otherwise keep `window` jobs running.
@@ -422,7 +380,7 @@ def run_batch(
                     suspects.append((p, suspects[0][1]))
             in_flight.clear()
             if executor is not None:
-                _shutdown(executor, cancel=True)
+                shutdown_executor(executor, cancel=True)
             executor = None
             lone = len(suspects) == 1
             for p, exc in suspects:
@@ -437,13 +395,14 @@ def run_batch(
                 log.warning("a worker process died; re-running %d profiles one at a time", len(quarantine))
     except BaseException:
         if executor is not None:
-            _shutdown(executor, cancel=True)
+            shutdown_executor(executor, cancel=True)
         executor = None
         write_summary(summary(interrupted=True), out_dir)
         raise
     finally:
         if executor is not None:
-            _shutdown(executor, cancel=False)
+            shutdown_executor(executor, cancel=False)
+        sigterm.__exit__(None, None, None)
     result = summary(interrupted=False)
     write_summary(result, out_dir)
     return result
