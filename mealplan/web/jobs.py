@@ -15,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import logging
 import multiprocessing
+import os
 import threading
 import time
 import uuid
@@ -47,6 +48,20 @@ def _dishes():
 def warm() -> None:
     """Load the food table and dish library (a worker's start-up, before its first job)."""
     _dishes()
+
+
+def _watch_parent(parent: int) -> None:
+    # A server stopped by a signal exits without shutting its pool down (uvicorn re-raises the
+    # signal): a worker whose parent is gone ends itself rather than linger.
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def start_worker() -> None:
+    """A worker process's start: watch the server process, then load the food data."""
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True, name="parent-watch").start()
+    warm()
 
 
 def _render(plan, fmt: str) -> str:
@@ -160,7 +175,7 @@ class JobRunner:
     def _new_pool(self) -> cf.Executor:
         if self._processes:
             ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-            return cf.ProcessPoolExecutor(max_workers=self._workers, mp_context=ctx, initializer=warm)
+            return cf.ProcessPoolExecutor(max_workers=self._workers, mp_context=ctx, initializer=start_worker)
         return cf.ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="mealplan-job")
 
     def _submit(self, fn: Callable, *args: Any) -> cf.Future:
