@@ -1,0 +1,216 @@
+"""The web page in a real browser: headless Chromium (Debian's ``/usr/bin/chromium``, driven by
+Playwright) against ``mealplan serve`` started on a free loopback port in a subprocess.
+
+A dietitian's round: add a client from the form, plan a week, forbid (exclude) a food from the
+plan, which re-plans the days that served it; then the food is gone, the history has two plans and
+the changes page shows the food removed. Both plans pass the independent verifier. Screenshots at
+desktop (1280 px) and phone (390 px) width go to pytest's tmp folder and, when
+``MEALPLAN_TEST_ARTEFACTS`` is set, to that folder too. When the browser cannot start, the test is
+skipped with the reason, never passed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SOLVE_TIMEOUT_MS = 600_000  # a week on a loaded two-core machine
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``mealplan serve`` on a fresh database and a free loopback port; its address."""
+    port = free_port()
+    db = tmp_path / "clinic.db"
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mealplan", "serve", "--db", str(db), "--port", str(port), "--workers", "1"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"mealplan serve did not start: {(tmp_path / 'serve.log').read_text()}")
+            time.sleep(0.2)
+    yield url, db, proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        except Exception as exc:  # noqa: BLE001 - any failure to start the browser is a skip with its reason
+            pytest.skip(f"headless Chromium could not start: {exc}")
+        yield b
+        b.close()
+
+
+def shoot(page, tmp_path: Path, name: str) -> None:
+    """Screenshots of the page at desktop and phone width (full page), kept as test artefacts."""
+    keep = os.environ.get("MEALPLAN_TEST_ARTEFACTS")
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        path = tmp_path / f"web-{name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 5_000
+        if label == "phone":  # nothing wider than the phone: no sideways scrolling
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"] + 1, f"{name}: the page is {width} px wide at phone width"
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(keep) / path.name)
+    page.set_viewport_size(DESKTOP)
+
+
+def wait_for_plan(page, number: int) -> None:
+    """Wait while the job page refreshes itself, until plan ``number`` opens; fail with a job's error."""
+    deadline = time.monotonic() + SOLVE_TIMEOUT_MS / 1000
+    while not page.url.endswith(f"/plans/{number}"):
+        try:
+            failed = "could not be made" in page.content()
+        except playwright.Error:  # the page is refreshing itself right now
+            failed = False
+        if failed:
+            pytest.fail(f"the job failed: {page.inner_text('main')}")
+        assert time.monotonic() < deadline, f"no plan {number} after {SOLVE_TIMEOUT_MS / 1000:.0f} s"
+        page.wait_for_timeout(250)
+    page.wait_for_load_state()
+
+
+def test_a_dietitians_round_in_chromium(server, browser, tmp_path):
+    from mealplan.food_data.loading import load_tables
+    from mealplan.optimizer.verify import verify_plan
+    from mealplan.workbench.store import Store
+
+    url, db, _ = server
+    errors: list[str] = []
+    page = browser.new_page(viewport=DESKTOP)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # 1. add a client from the form
+    page.goto(url)
+    page.fill("#f-client_id", "bea")
+    page.fill("#f-name", "Bea <script>window.hacked=1</script>")
+    page.fill("#f-age", "34")
+    page.select_option("#f-sex", "female")
+    page.select_option("#f-diet", "vegetarian")
+    page.fill("#f-weight_kg", "64")
+    page.fill("#f-height_cm", "168")
+    page.fill("#f-symptoms", "muscle cramps, eyelid twitching")
+    page.fill("#f-symptom_days", "14")
+    page.click("text=Add client")
+    page.wait_for_url("**/clients/bea?done=added")
+    assert "Client added" in page.inner_text("main")
+    assert page.evaluate("window.hacked === undefined")
+    shoot(page, tmp_path, "client")
+
+    # 2. plan a week (the job page refreshes itself until the plan is stored)
+    page.click("button:has-text('Plan a week')")
+    wait_for_plan(page, 1)
+    assert page.locator("#report").count() == 1 and "Day 7" in page.inner_text("#controls")
+    shoot(page, tmp_path, "plan")
+
+    # 3. forbid a food of day 2 (one click), which re-plans the days that served it
+    page.click("#controls-day-2 summary")  # days after the first start folded
+    meal = page.locator("#controls-day-2 .pmeal").first
+    food_id = meal.locator("input[name=item]").first.get_attribute("value")
+    meal.locator("button:has-text('Forbid')").first.click()
+    wait_for_plan(page, 2)
+
+    # 4. the food is gone from the new plan, kept out by the client's profile
+    served = page.locator("#controls input[name=item]").evaluate_all("els => els.map(e => e.value)")
+    assert served and food_id not in served
+    with Store.open(db) as store:
+        first, second = store.plan(1), store.plan(2)
+        record, profile = store.plan_record(2), store.latest_profile("bea")
+    assert (record.action, record.parent_id) == ("forbid", 1)
+    assert food_id in profile.profile["forbid"]
+    assert food_id in {i.food_id for d in first.days for s in d.slots for i in s.items}
+    assert food_id not in {i.food_id for d in second.days for s in d.slots for i in s.items}
+    foods = load_tables([], bundled=True)
+    for plan in (first, second):
+        report = verify_plan(plan, foods)
+        assert report.ok, report
+
+    # 5. the history has two plans, and the changes page shows the food removed
+    page.click("header.site >> text=bea")
+    rows = page.locator("#history tbody tr")
+    assert rows.count() == 2
+    assert "forbid" in rows.nth(0).inner_text() and "plan" in rows.nth(1).inner_text()
+    page.click("#history >> text=changes")
+    page.wait_for_url("**/plans/2/diff")
+    removed = page.locator("ul.chg li.rem").all_inner_texts()
+    assert any(f"({food_id})" in r for r in removed), removed
+    shoot(page, tmp_path, "diff")
+    assert not errors, errors
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_stopping_the_server_leaves_no_worker_behind(server):
+    url, _, proc = server
+    deadline = time.monotonic() + 60
+    while not (workers := children(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the worker processes start with the server
+    assert workers, "mealplan serve started no worker process"
+    proc.terminate()
+    proc.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while (alive := [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in _state(w)]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    assert not alive, f"worker processes {alive} outlived the server"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
