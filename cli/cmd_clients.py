@@ -132,3 +132,47 @@ def edit(client_id: str, profile_path, changes, name, notes, db_path: Path | Non
         f"profile version {client.profile_versions}" if client.profile_versions > before else "no new profile version"
     )
     emit(f"edited client {client.id} ({what})\n", None)
+
+
+@clients.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@db_option
+def export(folder: Path, db_path: Path | None) -> None:
+    """Write every client's latest profile into FOLDER for a batch.
+
+    Each file is <client>.json, its id the client's, so the batch names each plan after its client;
+    `mealplan clients import` then stores the batch's plans in the clients' histories.
+
+    \b
+    Example:
+      mealplan clients export clinic/
+      mealplan batch clinic/ -o plans/ --days 7
+      mealplan clients import plans/
+    """
+    from mealplan.workbench.batch import export_profiles
+
+    with open_store(db_path) as store:
+        written = export_profiles(store, folder)
+    emit(f"wrote {len(written)} profiles to {folder}; plan them with `mealplan batch {folder} -o plans/`\n", None)
+
+
+@clients.command("import")
+@click.argument("folder", type=click.Path(path_type=Path))
+@db_option
+def import_plans(folder: Path, db_path: Path | None) -> None:
+    """Store a batch's plans from FOLDER in their clients' histories.
+
+    Plan files whose profile is not a client, and files that are not plans, are listed and left out.
+
+    \b
+    Example:
+      mealplan clients import plans/
+    """
+    from mealplan.cli.common import note
+    from mealplan.workbench.batch import import_plans as import_batch
+
+    with open_store(db_path) as store:
+        stored, skipped = import_batch(store, folder)
+    for reason in skipped:
+        note(f"left out {reason}")
+    emit(f"stored {len(stored)} plans: {', '.join(f'{c} (plan {i})' for c, i in stored) or 'none'}\n", None)

@@ -106,3 +106,22 @@ def test_plan_needs_a_profile_or_a_client():
     result = run("plan")
     assert result.exit_code == 2
     assert "Missing option '--profile' (or '--client ID'" in result.output
+
+
+def test_a_batch_from_the_database_and_back(db, tmp_path):
+    folder, plans = tmp_path / "clinic", tmp_path / "plans"
+    exported = run("clients", "export", str(folder), db=db)
+    assert exported.exit_code == 0 and "wrote 1 profiles" in exported.stdout
+    assert json.loads((folder / "vegan-twitching.json").read_text())["id"] == "vegan-twitching"
+    batch = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(plans), "--jobs", "1"])
+    assert batch.exit_code == 0, batch.output
+    (plans / "stranger.json").write_text((plans / "vegan-twitching.json").read_text().replace(
+        '"profile_id": "vegan-twitching"', '"profile_id": "stranger"'))  # fmt: skip
+    imported = run("clients", "import", str(plans), db=db)
+    assert imported.exit_code == 0, imported.output
+    assert "stored 1 plans: vegan-twitching (plan 1)" in imported.stdout
+    assert "left out stranger.json: profile 'stranger' is not a client" in imported.stderr
+    (rec,) = json.loads(run("history", "vegan-twitching", "--format", "json", db=db).stdout)["plans"]
+    assert rec["action"] == "batch"
+    missing = run("clients", "import", str(tmp_path / "nowhere"), db=db)
+    assert missing.exit_code == 2 and "no such folder" in missing.output
