@@ -26,6 +26,7 @@ from mealplan.web.jobs import JobRunner
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]"}
 
 
 class Guard(BaseHTTPMiddleware):
@@ -49,6 +50,35 @@ async def _csrf_refused(request: Request, exc: Exception) -> Response:
                       "The form's security field is missing or does not match this browser's cookie "
                       "(the page was opened before the server restarted, or came from another site). "
                       "Go back, reload the page and send the form again.")  # fmt: skip
+
+
+def _host_name(header: str) -> str:
+    """A Host header without its port (``[::1]:8000`` is ``[::1]``)."""
+    if header.startswith("["):
+        return header.split("]", 1)[0] + "]"
+    return header.rsplit(":", 1)[0]
+
+
+class LoopbackOnly:
+    """Without a token, answer only requests addressed to this computer by name (``Host: 127.0.0.1``
+    or ``localhost``): a web site whose name an attacker points at 127.0.0.1 (DNS rebinding) gets
+    an error page, not the clients' data."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            host = _host_name(request.headers.get("host", ""))
+            if host not in LOOPBACK_NAMES:
+                response = error_page(request, 400, "Not this computer's address",
+                                      f"Host {host!r}: without a token this page answers only at 127.0.0.1 or "
+                                      "localhost (a guard against DNS rebinding); to serve other names, start "
+                                      "mealplan serve with --host and --token.")  # fmt: skip
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -107,7 +137,7 @@ def create_app(db: Path | str | None = None, *, token: str | None = None, jobs: 
             runner.shutdown()
 
     # The token check only when there is a token (on loopback every request skips it).
-    middleware = [Middleware(Guard)] if token else []
+    middleware = [Middleware(Guard)] if token else [Middleware(LoopbackOnly)]
     app = Starlette(debug=debug, routes=routes, middleware=middleware, exception_handlers=handlers,
                     lifespan=lifespan)  # fmt: skip
     app.state.web = Web(db, token, runner, debug)

@@ -44,7 +44,8 @@ def db(tmp_path) -> Path:
 
 
 def client_for(db: Path, jobs: JobRunner, token: str | None = None) -> TestClient:
-    return TestClient(create_app(db, token=token, jobs=jobs), raise_server_exceptions=False)
+    app = create_app(db, token=token, jobs=jobs)
+    return TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
 
 
 @pytest.fixture

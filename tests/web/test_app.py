@@ -46,6 +46,16 @@ def test_a_token_is_checked_on_every_request(db, jobs):
 
 def test_no_token_on_loopback(web):
     assert web.get("/").status_code == 200
+    assert web.get("/", headers={"host": "localhost:8000"}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""])
+def test_without_a_token_only_loopback_names_are_answered(web, host):
+    r = web.get("/clients/vegan-twitching", headers={"host": host})
+    assert r.status_code == 400
+    assert "without a token this page answers only at 127.0.0.1 or localhost" in r.text
+    assert "Ana" not in r.text and "vegan-twitching" not in r.text
+    no_traceback(r.text)
 
 
 def test_serve_refuses_another_host_without_a_token(tmp_path, monkeypatch):
