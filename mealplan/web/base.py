@@ -3,6 +3,7 @@ token, error pages, and the CSRF check on a submitted form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Web:
         self.debug = debug
         self.reports: dict[int, str] = {}  # plan id -> its HTML report (stored plans never change)
         self.plans: dict[int, object] = {}  # plan id -> the Plan, parsed once
+        self.pages: dict[tuple, str] = {}  # rendered pages by what they show (see cached_page)
 
     def store(self):
         """The workbench database (one connection per request)."""
@@ -67,18 +69,43 @@ class Web:
             self.reports.pop(next(iter(self.reports)))
 
 
-def page(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
-    """A page from ``template`` with what every page has: the disclaimer, the CSRF token, the title."""
+# Where each form's hidden CSRF input goes: pages are rendered (and kept) with this mark, and each
+# response puts the browser's own token there. User text is escaped, so it can never write the mark.
+CSRF_MARK = "<!--csrf-->"
+
+
+def render(template: str, **values) -> str:
+    """A page's HTML with what every page has (the disclaimer, the title), CSRF inputs still marked."""
     values.setdefault("title", "mealplan")
     values.setdefault("flags", [])
     values.setdefault("message", None)
+    return templates().get_template(template).render(disclaimer=DISCLAIMER, csrf_input=Markup(CSRF_MARK), **values)
+
+
+def respond(request: Request, html: str, status: int = 200) -> HTMLResponse:
+    """The response for a rendered page: the browser's CSRF token in every form, the cookie set."""
     token = security.csrf_token(request)
-    # The hidden CSRF input every form carries (a week's plan page has a few hundred forms).
-    hidden = Markup('<input type="hidden" name="{}" value="{}">').format(security.CSRF_FIELD, token)
-    html = templates().get_template(template).render(disclaimer=DISCLAIMER, csrf_input=hidden, **values)
-    response = HTMLResponse(html, status_code=status)
+    hidden = str(Markup('<input type="hidden" name="{}" value="{}">').format(security.CSRF_FIELD, token))
+    response = HTMLResponse(html.replace(CSRF_MARK, hidden), status_code=status)
     security.set_csrf_cookie(request, response)
     return response
+
+
+def page(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
+    """A page from ``template`` with what every page has: the disclaimer, the CSRF token, the title."""
+    return respond(request, render(template, **values), status)
+
+
+def cached_page(request: Request, key: tuple, build: Callable[[], str]) -> HTMLResponse:
+    """A page kept by ``key`` (everything it shows that can change), made by ``build`` when new."""
+    web: Web = request.app.state.web
+    html = web.pages.get(key)
+    if html is None:
+        html = build()
+        web.pages[key] = html
+        while len(web.pages) > 48:
+            web.pages.pop(next(iter(web.pages)))
+    return respond(request, html)
 
 
 def error_page(request: Request, status: int, heading: str, message: str) -> HTMLResponse:

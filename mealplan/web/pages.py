@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from mealplan.errors import ConfigError, InputError, MealplanError
 from mealplan.web import forms
-from mealplan.web.base import Web, checked_form, error_page, page, trusted
+from mealplan.web.base import Web, cached_page, checked_form, error_page, page, render, respond, trusted
 from mealplan.web.jobs import EXPECTED_S
 
 JOB_WAIT_S = 1.5  # a job page waits this long for the plan before it shows progress and refreshes
@@ -61,10 +61,15 @@ def index(request: Request) -> Response:
 def _index(request: Request, values: dict | None = None, errors: dict | None = None, status: int = 200) -> Response:
     with _web(request).store() as store:
         clients = store.clients()
-    blank = forms.blank_values()
-    return page(request, "index.html.j2", status=status, title="Clients", clients=clients, sections=forms.SECTIONS,
-                choices=forms.choices, values=values or {**blank, "client_id": "", "notes": ""},
-                errors=errors or {})  # fmt: skip
+
+    def build() -> str:
+        blank = {**forms.blank_values(), "client_id": "", "notes": ""}
+        return render("index.html.j2", title="Clients", clients=clients, sections=forms.SECTIONS,
+                      choices=forms.choices, values=values or blank, errors=errors or {})  # fmt: skip
+
+    if values is None and errors is None:
+        return cached_page(request, ("index", *((c.id, c.name, c.updated, c.plans) for c in clients)), build)
+    return respond(request, build(), status)
 
 
 async def add_client(request: Request) -> Response:
@@ -117,8 +122,6 @@ def client_page(request: Request) -> Response:
 
 def _client_page(request: Request, cid: str, values: dict | None = None, errors: dict | None = None,
                  status: int = 200) -> Response:  # fmt: skip
-    from mealplan.optimizer.profile import profile_from_dict
-
     with _web(request).store() as store:
         try:
             client = store.client(cid)
@@ -126,6 +129,18 @@ def _client_page(request: Request, cid: str, values: dict | None = None, errors:
             return _no_client(request, cid)
         versions = store.profile_versions(cid)
         plans = store.plans(cid)
+    message = NOTICES.get(request.query_params.get("done", ""))
+    if values is None and errors is None:
+        key = ("client", cid, client.name, client.notes, client.updated, len(versions), len(plans), message)
+        return cached_page(request, key, lambda: _client_html(client, versions, plans, None, None, message))
+    return respond(request, _client_html(client, versions, plans, values, errors, message), status)
+
+
+def _client_html(client, versions: list, plans: list, values: dict | None, errors: dict | None,
+                 message: str | None) -> str:  # fmt: skip
+    from mealplan.optimizer.profile import profile_from_dict
+
+    cid = client.id
     latest = versions[-1]
     profile, problem = None, None
     try:  # validated again, as `stored_profile` does: the rules may have changed since it was stored
@@ -135,11 +150,10 @@ def _client_page(request: Request, cid: str, values: dict | None = None, errors:
     triage, triage_problem = _triage(profile) if profile is not None else (None, None)
     if values is None:
         values = {**forms.form_values(latest.profile), "notes": client.notes, "client_name": client.name}
-    return page(request, "client.html.j2", status=status, title=client.name or client.id, client=client,
-                versions=versions, plans=list(reversed(plans)), version=latest, problem=problem or triage_problem,
-                triage=triage, flags=triage.red_flags if triage else [], sections=forms.SECTIONS,
-                choices=forms.choices, values=values, errors=errors or {},
-                message=NOTICES.get(request.query_params.get("done", "")))  # fmt: skip
+    return render("client.html.j2", title=client.name or client.id, client=client, versions=versions,
+                  plans=list(reversed(plans)), version=latest, problem=problem or triage_problem, triage=triage,
+                  flags=triage.red_flags if triage else [], sections=forms.SECTIONS, choices=forms.choices,
+                  values=values, errors=errors or {}, message=message)  # fmt: skip
 
 
 async def save_profile(request: Request) -> Response:
@@ -270,16 +284,21 @@ def plan_page(request: Request) -> Response:
             record = store.plan_record(pid)
         except InputError:
             return _no_plan(request, pid)
-        raw = store.plan_json(pid)
         client = store.client(record.client_id)
         plans = store.plans(record.client_id)
-    plan = web.plan(pid, raw)
-    html = _report(web, pid, raw)
-    body = html.split("<main>", 1)[-1].rsplit("</main>", 1)[0]
-    return page(request, "plan.html.j2", title=f"Plan {pid} · {client.name or client.id}", client=client,
-                record=record, plan=plan, days=_plan_view(plan), flags=plan.red_flags, report=trusted(body),
-                previous=_previous(plans, record), newest=plans[-1].id if plans else pid,
-                message=NOTICES.get(request.query_params.get("done", "")))  # fmt: skip
+    message = NOTICES.get(request.query_params.get("done", ""))
+    newest = plans[-1].id if plans else pid
+
+    def build() -> str:
+        with web.store() as store:
+            raw = store.plan_json(pid)
+        plan = web.plan(pid, raw)
+        body = _report(web, pid, raw).split("<main>", 1)[-1].rsplit("</main>", 1)[0]
+        return render("plan.html.j2", title=f"Plan {pid} · {client.name or client.id}", client=client,
+                      record=record, plan=plan, days=_plan_view(plan), flags=plan.red_flags, report=trusted(body),
+                      previous=_previous(plans, record), newest=newest, message=message)  # fmt: skip
+
+    return cached_page(request, ("plan", pid, client.name, newest, message), build)
 
 
 def _form_int(form: dict[str, str], name: str) -> int | None:

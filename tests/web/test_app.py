@@ -102,6 +102,20 @@ def test_every_form_carries_the_csrf_field(web):
         assert all('name="csrf"' in f for f in forms), path
 
 
+def test_a_kept_page_carries_each_browsers_own_csrf_token(db, jobs):
+    from starlette.testclient import TestClient
+
+    app = client_for(db, jobs).app  # one app, so the second browser gets the kept page
+    with (
+        TestClient(app, base_url="http://127.0.0.1:8000") as one,
+        TestClient(app, base_url="http://127.0.0.1:8000") as two,
+    ):
+        for path in ("/", "/clients/vegan-twitching", "/plans/1"):
+            a, b = one.get(path).text, two.get(path).text
+            assert csrf_of(a) == one.cookies["mealplan_csrf"] and csrf_of(b) == two.cookies["mealplan_csrf"]
+            assert csrf_of(a) != csrf_of(b) and "<!--csrf-->" not in a
+
+
 # --- escaping, disclaimer, red flags --------------------------------------------------------------
 
 
