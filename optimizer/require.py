@@ -21,6 +21,7 @@ from mealplan.optimizer.rules import slot_kind
 
 # Without grams a required food is served at least this many servings (a dish ingredient may be small).
 MIN_SERVINGS = 0.25
+OTHERS_SHOWN = 3  # rules named on the other side of a conflict
 REQUIRED_MAX_G = 500.0  # a required food served outside a dish, at most, at one meal
 
 
@@ -149,20 +150,29 @@ def apply_requirements(spec, rules: PlanRules, inputs: MealInputs, foods: FoodTa
 
 
 def name_every_rule(error, spec, rules: PlanRules, targets, prices, solver: str, time_limit: float, threads: int):
-    """``error`` (a day's conflict) naming, when a requirement had to give, the rules it conflicts with:
-    the day re-solved with the requirements held firm shows which other rules give instead."""
+    """``error`` (a day's conflict) naming every rule involved, not only the fewest that could give: the
+    day is diagnosed again with those rules held firm, which shows the rules on the other side (a
+    carbohydrate cap and the AMDR's 45 %, two dishes required at one dinner and "one dish a meal")."""
     from mealplan.optimizer.explain import conflict_error
     from mealplan.optimizer.meals import build_meal_model
     from mealplan.optimizer.solve import solve
 
-    if not any(p.startswith("require ") for p in error.problems):
+    named = [p for p in error.problems if not p.startswith("no single rule")]
+    if not named:
         return error
-    built = build_meal_model(spec, rules, targets, prices=prices, elastic=True, firm=("require ",))
+    built = build_meal_model(spec, rules, targets, prices=prices, elastic=True, firm=tuple(named))
     outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0, threads=threads)
-    if not outcome.has_solution:  # the requirements alone cannot hold together
+    others = []
+    if outcome.has_solution:
+        found = conflict_error({k: (v.value() or 0.0) for k, v in built.slacks.items()}, spec.day).problems
+        # The rules that gave most (conflict_error lists them by how far they gave), not every nudge.
+        others = [o for o in found if o not in named and not o.startswith("no single rule")][:OTHERS_SHOWN]
+    problems = [*named, *(f"{o} (conflicts with the rule above)" for o in others)]
+    if any("(AMDR)" in p for p in problems):
+        problems.append(
+            "hint: a profile's diet_pattern (low-carb, mediterranean, dash, high-protein) or its macros "
+            "replace the AMDR ranges"
+        )
+    if problems == error.problems:
         return error
-    others = conflict_error({k: (v.value() or 0.0) for k, v in built.slacks.items()}, spec.day).problems
-    others = [o for o in others if o not in error.problems and not o.startswith("no single rule")]
-    if not others:
-        return error
-    return type(error)(error.message, [*error.problems, *(f"{o} (held against the requirement)" for o in others)])
+    return type(error)(error.message, problems)

@@ -63,10 +63,26 @@ def test_a_requirement_the_day_cannot_hold_names_every_rule_involved(profile, fo
     with pytest.raises(ConflictError) as exc:
         plan_with(profile, foods, require=[f"{DAL}:dinner", f"{two}:dinner"])  # two dishes, one dinner
     text = str(exc.value)
-    assert f"require {DAL} at dinner (day 1)" in text or f"require {two} at dinner (day 1)" in text
-    assert "dinner is one dish or one meal pattern" in text
+    # Both requirements are named (the first gives, the second is the rule held against it).
+    assert f"require {DAL} at dinner (day 1)" in text and f"require {two} at dinner (day 1)" in text
     with pytest.raises(ConfigError, match=r"1500 g is more than one meal serves of it \(at most \d+ g\)"):
         plan_with(profile, foods, require=["09040:snack=1500"])  # 1.5 kg of banana as a snack
+
+
+def test_a_carbohydrate_cap_names_the_amdr_it_conflicts_with(foods):
+    from mealplan.optimizer.planner import make_plan
+    from mealplan.optimizer.profile import profile_from_dict
+
+    data = {"id": "cap", "age": 40, "sex": "male", "weight_kg": 80, "height_cm": 180,
+            "nutrients": {"carbohydrate": {"min": 50, "max": 100}}}  # fmt: skip
+    with pytest.raises(ConflictError) as exc:
+        make_plan(profile_from_dict(data), foods)
+    text = str(exc.value)
+    assert "Carbohydrate at most 100 g (dietitian override)" in text
+    assert "carbohydrate at least 45 % of energy (AMDR) (conflicts with the rule above)" in text
+    assert "hint: a profile's diet_pattern (low-carb" in text
+    plan = make_plan(profile_from_dict({**data, "diet_pattern": "low-carb"}), foods)  # the pattern's range
+    assert verify_plan(plan, foods).ok
 
 
 def test_unknown_ids_days_and_meals_exit_2():
