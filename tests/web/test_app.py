@@ -68,6 +68,17 @@ def test_serve_refuses_another_host_without_a_token(tmp_path, monkeypatch):
     assert not (tmp_path / "x.db").exists()
 
 
+def test_serve_refuses_a_corrupt_database_before_starting(tmp_path):
+    from mealplan.cli.main import cli
+
+    bad = tmp_path / "clinic.db"
+    bad.write_bytes(b"this is not SQLite" * 100)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(bad), "--port", "0"])
+    assert result.exit_code == 2
+    assert f"--db {bad}: not a readable mealplan database" in result.output
+    assert "Traceback" not in result.output
+
+
 # --- CSRF -----------------------------------------------------------------------------------------
 
 
