@@ -9,6 +9,7 @@ A library package: the CLI (``cli/cmd_clients.py``, ``cmd_history``, ``cmd_diff`
 - :mod:`.diff`: what changed between two plans, and the nutrient deltas against the targets.
 - :mod:`.edit`: edit a saved plan's items and rescore it from the food data.
 - :mod:`.replan`: lock meals, re-plan a day or a meal with the rest of the week kept.
+- :mod:`.batch`: every client's profile out to a folder for ``mealplan batch``, the plans back in.
 - :mod:`.render`: terminal tables and Markdown for the above.
 
 Example::
@@ -38,6 +39,8 @@ _EXPORTS: dict[str, str] = {
     "lock_meals": "mealplan.workbench.replan",
     "changed_profile": "mealplan.workbench.clients",
     "with_plan_rules": "mealplan.workbench.clients",
+    "export_profiles": "mealplan.workbench.batch",
+    "import_plans": "mealplan.workbench.batch",
 }
 __all__ = sorted(_EXPORTS)
 
