@@ -16,6 +16,7 @@ import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
+import statistics
 import threading
 import time
 import uuid
@@ -26,8 +27,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# How long a plan took on this machine from the command line (docs/README), shown while one solves.
-EXPECTED_S = {1: 2.0, 7: 4.0}
+# How long a plan takes, shown while one solves until this server has timed plans of its own.
+EXPECTED_S = {1: 3.0, 7: 6.0}
 RENDER_TIMEOUT_S = 180.0
 
 
@@ -171,6 +172,7 @@ class JobRunner:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._keep = 200
+        self._durations: dict[tuple, list[float]] = {}  # seconds of the last jobs of each kind
 
     def _new_pool(self) -> cf.Executor:
         if self._processes:
@@ -193,7 +195,17 @@ class JobRunner:
 
     def submit(self, client_id: str, what: str, task: dict[str, Any], expected_s: float,
                on_result: Callable[[dict[str, Any]], int]) -> Job:  # fmt: skip
-        """Start ``task``; ``on_result`` (in a helper thread) stores its plan and returns the plan id."""
+        """Start ``task``; ``on_result`` (in a helper thread) stores its plan and returns the plan id.
+
+        ``expected_s`` is what the progress bar shows until jobs of the same kind (a week, a day, a
+        re-plan of N days) have run here; then it is the median of the last five.
+        """
+        days = task.get("days")
+        kind = (task["kind"], len(days) if isinstance(days, list) else days)
+        with self._lock:
+            recent = self._durations.get(kind, [])[-5:]
+        if recent:
+            expected_s = statistics.median(recent)
         job = Job(id=uuid.uuid4().hex[:16], client_id=client_id, what=what, expected_s=expected_s)
         with self._lock:
             self._jobs[job.id] = job
@@ -212,6 +224,10 @@ class JobRunner:
                 log.exception("background job %s failed", job.id)
                 job.error = f"Internal error: {type(exc).__name__}: {exc}. This is a bug in mealplan; please report it."
             job.finished = time.monotonic()
+            if job.error is None:
+                with self._lock:
+                    self._durations.setdefault(kind, []).append(job.elapsed)
+                    del self._durations[kind][:-5]
             job.done.set()
 
         self._submit(work, task).add_done_callback(finished)

@@ -388,3 +388,31 @@ def test_the_job_page_shows_progress_and_other_pages_keep_answering(web, monkeyp
     r = follow_job(web, r)
     assert "The plan could not be made" in r.text and "forbid &#39;tofu&#39; and require tofu@1" in r.text
     assert "http-equiv" not in r.text  # a failed job stops refreshing
+
+
+def test_the_progress_bar_expects_what_the_last_jobs_of_the_kind_took(monkeypatch):
+    import time
+
+    from mealplan.web import jobs
+
+    def quick(task):
+        time.sleep(0.3)
+        return {"error": "stop", "code": 2} if task.get("fail") else {"plan": "{}", "html": ""}
+
+    monkeypatch.setattr(jobs, "work", quick)
+    runner = jobs.JobRunner(workers=1, processes=False)
+    try:
+        first = runner.submit("c", "a week", {"kind": "plan", "days": 7}, 6.0, lambda result: 1)
+        assert first.expected_s == 6.0 and first.state == "running"
+        first.done.wait(10)
+        assert first.state == "done" and first.plan_id == 1
+        second = runner.submit("c", "a week", {"kind": "plan", "days": 7}, 6.0, lambda result: 2)
+        assert 0.25 < second.expected_s < 2.0  # what the first one took
+        day = runner.submit("c", "a day", {"kind": "plan", "days": 1}, 3.0, lambda result: 3)
+        assert day.expected_s == 3.0  # another kind: the default still
+        replan = runner.submit("c", "day 2", {"kind": "replan", "days": [2], "fail": True}, 3.0, lambda r: 4)
+        replan.done.wait(10)
+        assert replan.state == "failed" and replan.error == "stop"
+        assert runner.submit("c", "day 3", {"kind": "replan", "days": [3]}, 3.0, lambda r: 5).expected_s == 3.0
+    finally:
+        runner.shutdown()
