@@ -88,11 +88,12 @@ def basket(
 
 
 def _csv(result: Any) -> str:
-    import csv
     import io
 
+    from mealplan.textsafe import csv_writer
+
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_writer(buf, lineterminator="\n")
     w.writerow(["section", "id", "name", "amount", "unit", "grams", "cost", "min", "max", "binding", "shadow_price"])
     for f in result.foods:
         w.writerow(

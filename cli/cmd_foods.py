@@ -326,12 +326,13 @@ def _profile_text(p: dict[str, Any]) -> str:
 
 
 def _emit_csv(rows: list[dict[str, Any]], output: Path | None, fields: list[str] | None = None) -> None:
-    import csv
     import io
+
+    from mealplan.textsafe import csv_dict_writer
 
     buf = io.StringIO()
     fields = fields or list(dict.fromkeys(k for r in rows for k in r))
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer = csv_dict_writer(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
     emit(buf.getvalue(), output)

@@ -6,7 +6,6 @@ command runs, so the command starts fast.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -85,8 +84,10 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
 
 def _csv(tg: Any) -> str:
     """Energy first, then one row per nutrient."""
+    from mealplan.textsafe import csv_dict_writer
+
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csv_dict_writer(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerow(
         {"nutrient": "energy", "name": "Energy", "unit": "kcal", "min": f"{tg.energy_min:.0f}",

@@ -225,10 +225,12 @@ def render_rich(renderables: list[Any], width: int = PIPED_WIDTH) -> str:
 
     from rich.console import Console
 
+    from mealplan.textsafe import terminal_safe
+
     buf = io.StringIO()
     con = Console(file=buf, width=width, no_color=True, color_system=None, highlight=False)
     for r in renderables:
-        con.print(r)
+        con.print(terminal_safe(r))
     return buf.getvalue()
 
 
@@ -245,9 +247,11 @@ def show(renderables: list[Any], output: Path | None) -> None:
     if not use_color():
         emit(render_rich(renderables, width=piped_width()), None)
         return
+    from mealplan.textsafe import terminal_safe
+
     con = console()
     for r in renderables:
-        con.print(r)
+        con.print(terminal_safe(r))  # no escape sequence or hyperlink from user text reaches the terminal
 
 
 # Library messages name fields and values ("days 9: ...", "solver 'x' is not known ..."); on the

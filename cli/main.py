@@ -158,8 +158,10 @@ def _name_envvars(command: click.Command, prefix: str) -> click.Command:
 def _error(text: str) -> None:
     """A red message on standard error; plain unless colour is wanted there (see ``common.color_for``)."""
     from mealplan.cli.common import color_for
+    from mealplan.textsafe import strip_control
 
-    click.secho(text, fg="red", err=True, color=color_for(sys.stderr))
+    # Messages quote file names and values from the user: no escape sequence reaches the terminal.
+    click.secho(strip_control(text, keep_newlines=True), fg="red", err=True, color=color_for(sys.stderr))
 
 
 class _EchoHandler(logging.Handler):

@@ -40,16 +40,24 @@ def write_atomic(path: Path | str, data: str | bytes) -> None:
     Concurrent writers of the same path each rename a complete file (the last one wins); a process
     killed mid-write leaves only a ``.<name>.*.tmp`` file, never a partial ``path``.
     An existing file keeps its permission bits (a private 0600 file stays private); a new file gets
-    the mode a plain ``open()`` would give it under the user's umask.
+    the mode a plain ``open()`` would give it under the user's umask. A character device or FIFO
+    (``-o /dev/null``) is written into, never replaced.
 
     Raises:
         OSError: With ``filename`` set to ``path`` (a full disk names the file being written).
     """
     path = Path(path)
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        st = os.stat(path)
+        mode = stat.S_IMODE(st.st_mode)
     except OSError:
-        mode = 0o666 & ~_umask()
+        st, mode = None, 0o666 & ~_umask()
+    if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        # -o /dev/null, /dev/stdout or a named pipe: write into it; renaming over it would replace
+        # the device or pipe with a regular file.
+        with open(path, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,6 +72,8 @@ def write_atomic(path: Path | str, data: str | bytes) -> None:
     except OSError as exc:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+        if exc.filename is not None and exc.filename != tmp:
+            raise  # names its own file (a parent folder that is a file)
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     except BaseException:
         if tmp is not None:

@@ -181,6 +181,10 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
+_NUMBER_FIELDS = ("age", "trimester", "weight_kg", "height_cm", "energy_kcal", "budget", "symptom_days")
+_NUMBER_FIELDS += ("dish_max_per_week",)
+
+
 def _sex(value: Any) -> Any:
     if isinstance(value, str):
         key = value.strip().lower()
@@ -343,17 +347,7 @@ class Profile(BaseModel):
     diet_pattern: Annotated[str | None, BeforeValidator(_lower), AfterValidator(_diet_pattern)] = None
     macros: dict[Literal["protein", "fat", "carbohydrate"], Annotated[tuple[float, float], AfterValidator(_range)]] = {}
 
-    _numbers = field_validator(
-        "age",
-        "trimester",
-        "weight_kg",
-        "height_cm",
-        "energy_kcal",
-        "budget",
-        "symptom_days",
-        "dish_max_per_week",
-        mode="before",
-    )(_no_bool)
+    _numbers = field_validator(*_NUMBER_FIELDS, mode="before")(_no_bool)
 
     @field_validator("allergies", "suspected", "symptoms", "factors")
     @classmethod

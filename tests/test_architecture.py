@@ -24,6 +24,7 @@ LAYERS = [
     ("mealplan.errors", 0),
     ("mealplan.fileio", 0),
     ("mealplan.numbers", 0),
+    ("mealplan.textsafe", 0),
     ("mealplan.food_data", 1),
     ("mealplan.triage", 2),
     ("mealplan.optimizer", 3),

@@ -295,3 +295,21 @@ def test_a_client_change_with_an_alias_is_refused():
 
     with pytest.raises(ConfigError, match="--set 'exclude=&a \\[x\\]': the value is not valid YAML"):
         changed_profile({"id": "anna", "age": 34, "sex": "female"}, ["exclude=&a [x]"], "anna")
+
+
+def test_writing_to_a_fifo_or_device_writes_into_it_and_never_replaces_it(tmp_path: Path):
+    # -o /dev/null used to rename a regular file over the device (as root, /dev/null became a file).
+    fifo = tmp_path / "out.pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    import threading
+
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "plan\n")
+    reader.join(5)
+    assert got == [b"plan\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    if os.path.exists("/dev/null") and stat.S_ISCHR(os.stat("/dev/null").st_mode):
+        write_atomic("/dev/null", "x")
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

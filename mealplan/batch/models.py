@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mealplan.optimizer.profile import Profile
+from mealplan.textsafe import csv_writer
 
 SUMMARY_VERSION = "1"
 SUMMARY_COLUMNS = (
@@ -137,7 +137,7 @@ class BatchSummary(_Frozen):
     def to_csv(self) -> str:
         """One row per profile (``summary.csv``); shortfalls joined with ``; ``."""
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        writer = csv_writer(buf, lineterminator="\n")
         writer.writerow(SUMMARY_COLUMNS)
         for r in self.results:
             row = r.model_dump()

@@ -23,7 +23,6 @@ dried, juice...).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import TYPE_CHECKING
@@ -45,7 +44,7 @@ from mealplan.report.purchase import (
     store_section,
     unit_measure,
 )
-from mealplan.report.text import md_escape
+from mealplan.report.text import csv_dict_writer, md_escape
 
 
 class ShoppingItem(BaseModel):
@@ -382,7 +381,7 @@ def shopping_rows(shopping: ShoppingList) -> list[dict[str, object]]:
 def shopping_csv(shopping: ShoppingList) -> str:
     """The list as CSV: section, buy, food, grams, days, food_id."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=["section", "buy", "food", "grams", "days", "food_id"])
+    writer = csv_dict_writer(buf, fieldnames=["section", "buy", "food", "grams", "days", "food_id"])
     writer.writeheader()
     writer.writerows(shopping_rows(shopping))
     return buf.getvalue()

@@ -6,7 +6,6 @@ Imported only when a plan is rendered for the terminal or as CSV, so its imports
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -17,6 +16,7 @@ from rich.table import Table
 from mealplan.food_data.names import short_name
 from mealplan.report.meals import day_meals, day_number, meal_view
 from mealplan.report.nutrients import STATUS_WORDS
+from mealplan.report.text import csv_writer
 from mealplan.report.view import build_view
 from mealplan.triage import urgency_label
 
@@ -142,7 +142,7 @@ def plan_csv(plan: Any) -> str:
     for flag in plan.red_flags:
         buf.write(" ".join(f"# See a clinician: {flag.message} {flag.advice}".split()) + "\n")
     buf.write(" ".join(f"# {plan.disclaimer}".split()) + "\n")
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for day in plan.days:
         for slot in day.slots:

@@ -1,12 +1,6 @@
-"""Small text helpers every renderer shares (one definition each): Markdown escaping."""
+"""The renderers' text helpers; they live in :mod:`mealplan.textsafe` (below every layer, so the batch
+summary and the CLI use the same ones without importing the report package)."""
 
-from __future__ import annotations
+from mealplan.textsafe import csv_cell, csv_dict_writer, csv_writer, md_escape, strip_control, term_text, terminal_safe
 
-
-def md_escape(text: object) -> str:
-    """Text safe inside a Markdown table cell or list item: one line, pipes escaped, ``<`` neutralised.
-
-    ``<`` could open an HTML tag; ``>`` inside a cell is plain text, so it stays readable
-    ("calcium > 1000 mg").
-    """
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+__all__ = ["csv_cell", "csv_dict_writer", "csv_writer", "md_escape", "strip_control", "term_text", "terminal_safe"]
