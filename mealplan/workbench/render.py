@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from mealplan.food_data.names import short_name
 from mealplan.numbers import fmt_amount
 from mealplan.report.text import md_escape
 from mealplan.triage import DISCLAIMER
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(value: object) -> Text:
+    """User text as it is: never rich markup (``[red]`` in a client's name), no control characters."""
+    return Text(_CONTROL.sub("", str(value)))
+
+
+def _row(table: Table, *cells: object) -> None:
+    table.add_row(*(_plain(c) for c in cells))
+
+
+def _lines(out: list[Any]) -> list[Any]:
+    return [_plain(o) if isinstance(o, str) else o for o in out]
 
 
 def client_renderables(client: Any, versions: list[Any], plans: list[Any]) -> list[Any]:
@@ -21,36 +38,36 @@ def client_renderables(client: Any, versions: list[Any], plans: list[Any]) -> li
     previous: dict[str, Any] = {}
     for v in versions:
         changed = [k for k in v.profile if previous and v.profile.get(k) != previous.get(k)]
-        table.add_row(str(v.version), v.created, ", ".join(changed) if previous else "(first)")
+        _row(table, str(v.version), v.created, ", ".join(changed) if previous else "(first)")
         previous = v.profile
     out.append(table)
     if versions:
         fields = Table("field", "value", title=f"Profile version {versions[-1].version}", title_justify="left")
         for k, value in versions[-1].profile.items():
             if value not in (None, [], {}, False):
-                fields.add_row(k, str(value))
+                _row(fields, k, str(value))
         out.append(fields)
     out.append(f"{len(plans)} plans: `mealplan history {client.id}` lists them.")
-    return out
+    return _lines(out)
 
 
 def history_renderables(client: Any, plans: list[Any]) -> list[Any]:
     """A client's plans with their key figures, oldest first."""
     table = Table(
         "plan", "created", "action", "parent", "profile v.", "kind", "days", "kcal/day", "shortfalls", "edits",
-        "status", title=f"Plans of {client.id} ({client.name or 'no name'})", title_justify="left",
+        "status", title=_plain(f"Plans of {client.id} ({client.name or 'no name'})"), title_justify="left",
     )  # fmt: skip
     for p in plans:
         f = p.figures
         short = str(f.get("shortfalls", ""))
         if f.get("short_nutrients"):
             short += f" ({', '.join(f['short_nutrients'][:4])}{', ...' if len(f['short_nutrients']) > 4 else ''})"
-        table.add_row(
+        _row(table,
             str(p.id), p.created[:16].replace("T", " "), p.action, str(p.parent_id or ""),
             str(p.profile_version or ""), str(f.get("kind")),
             str(f.get("days")), f"{f.get('energy_kcal', 0):,.0f}", short, str(f.get("edits", 0)), str(f.get("status")),
         )  # fmt: skip
-    return [table, DISCLAIMER]
+    return _lines([table, DISCLAIMER])
 
 
 def _grams(g: float | None) -> str:
@@ -98,7 +115,7 @@ def diff_renderables(d: Any) -> list[Any]:
     if d.meals:
         meals = Table("day", "meal", "change", "was", "now", "foods", title="Meals", title_justify="left")
         for m in d.meals:
-            meals.add_row(str(m.day), m.slot, m.change, m.title_a or "", m.title_b or "",
+            _row(meals, str(m.day), m.slot, m.change, m.title_a or "", m.title_b or "",
                           "\n".join(_item_text(i) for i in m.items))  # fmt: skip
         out.append(meals)
     shown = d.shown_nutrients
@@ -109,7 +126,7 @@ def diff_renderables(d: Any) -> list[Any]:
         for n in shown:
             pa, pb = _pct(n)
             sign = "+" if n.delta > 0 else ""
-            table.add_row(n.name, _target(n), fmt_amount(n.a, n.unit), fmt_amount(n.b, n.unit),
+            _row(table, n.name, _target(n), fmt_amount(n.a, n.unit), fmt_amount(n.b, n.unit),
                           f"{sign}{fmt_amount(n.delta, n.unit)}", f"{pa} → {pb}")  # fmt: skip
         out.append(table)
     else:
@@ -120,7 +137,7 @@ def diff_renderables(d: Any) -> list[Any]:
     if d.new:
         out.append("New: " + "; ".join(d.new))
     out.append(d.disclaimer)
-    return out
+    return _lines(out)
 
 
 def diff_markdown(d: Any) -> str:

@@ -125,3 +125,14 @@ def test_a_batch_from_the_database_and_back(db, tmp_path):
     assert rec["action"] == "batch"
     missing = run("clients", "import", str(tmp_path / "nowhere"), db=db)
     assert missing.exit_code == 2 and "no such folder" in missing.output
+
+
+def test_names_and_notes_are_shown_as_typed_never_as_markup(tmp_path):
+    db = tmp_path / "m.db"
+    name = "[red]Bob[/red] <script>x</script>"
+    added = run("clients", "add", "--profile", str(PROFILE), "--name", name, "--notes", "[bold]n\x1b[31m", db=db)
+    assert added.exit_code == 0
+    shown = run("clients", "show", "vegan-twitching", db=db).stdout
+    assert "[red]Bob[/red] <script>x</script>" in shown and "notes: [bold]n[31m" in shown
+    assert "\x1b" not in shown
+    assert "[red]Bob[/red]" in " ".join(run("history", "vegan-twitching", db=db).stdout.split())
