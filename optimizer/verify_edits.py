@@ -183,8 +183,19 @@ def split_accepted(problems: list, plan: Plan) -> tuple[list, list]:
     failing, accepted = [], []
     for p in problems:
         m = _DAY.match(p.where)
-        if p.check in SOFT_CHECKS and m is not None and int(m.group(1)) in days:
+        edited = m is not None and int(m.group(1)) in days
+        if edited and (p.check in SOFT_CHECKS or _within_ul(p, plan, int(m.group(1)))):
             accepted.append(p)
         else:
             failing.append(p)
     return failing, accepted
+
+
+def _within_ul(problem, plan: Plan, day: int) -> bool:
+    """A maximum passed by an edit but not the upper limit itself: the plan's maxima keep a margin below
+    the UL (90 %), which an edit may use; above the UL is a hard breach."""
+    if problem.check != "nutrient_max" or not 1 <= day <= len(plan.days):
+        return False
+    nut = problem.message.split(" ", 1)[0]
+    t, total = plan.targets.items.get(nut), plan.days[day - 1].totals.get(nut)
+    return t is not None and t.ul is not None and total is not None and total.amount <= t.ul * (1 + 1e-9)

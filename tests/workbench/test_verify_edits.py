@@ -78,10 +78,18 @@ def test_soft_rules_of_an_edited_day_are_accepted_hard_rules_never(week):
     problems = [
         P("amdr", "day 4", "fat gives 38.4 % of energy"),
         P("amdr", "day 5", "fat gives 38.4 % of energy"),
-        P("nutrient_max", "day 4", "iron above the maximum"),
+        P("nutrient_max", "day 4", "sodium 2400 mg is above the maximum 2300 mg (CDRR)"),
+        P("nutrient_max", "day 4", "iron 40.6 mg is above the maximum 40.5 mg (90 % of the UL)"),
         P("slot_energy_share", "day 4, lunch", "lunch gives 50 %"),
+        P("allergens", "day 4, lunch", "contains milk"),
     ]
     failing, accepted = split_accepted(problems, plan)
-    assert [(p.check, p.where) for p in accepted] == [("amdr", "day 4"), ("slot_energy_share", "day 4, lunch")]
-    assert [(p.check, p.where) for p in failing] == [("amdr", "day 5"), ("nutrient_max", "day 4")]
+    # Iron is still under its UL (the maxima keep a 10 % margin an edit may use); sodium has no UL.
+    assert plan.days[3].totals["iron"].amount <= plan.targets.items["iron"].ul
+    assert [(p.check, p.where) for p in accepted] == [
+        ("amdr", "day 4"), ("nutrient_max", "day 4"), ("slot_energy_share", "day 4, lunch"),
+    ]  # fmt: skip
+    assert [(p.check, p.message.split()[0]) for p in failing] == [
+        ("amdr", "fat"), ("nutrient_max", "sodium"), ("allergens", "contains"),
+    ]  # fmt: skip
     assert split_accepted(problems, week) == (problems, [])
