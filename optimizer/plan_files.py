@@ -7,6 +7,7 @@ the :class:`~optimizer.plan.Plan` schema and names every wrong field by its JSON
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,6 +48,12 @@ def load_plan(path: Path | str) -> Plan:
             f"{path}: not a mealplan Plan (a JSON object with kind, days, targets, rules ...); "
             "give a plan saved with `mealplan plan --format json`."
         )
+    problems = unphysical_numbers(data)
+    if problems:
+        listed = problems[:MAX_LISTED] + (
+            [f"... and {len(problems) - MAX_LISTED} more"] if len(problems) > MAX_LISTED else []
+        )
+        raise InputError(f"{path}: the plan holds numbers no plan can have:", listed)
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
@@ -55,6 +62,38 @@ def load_plan(path: Path | str) -> Plan:
         if len(errors) > MAX_LISTED:
             listed.append(f"... and {len(errors) - MAX_LISTED} more")
         raise InputError(f"{path}: not a valid mealplan Plan (schema {SCHEMA_VERSION}):", listed) from None
+
+
+# A food item's grams in one meal: 0 to this (10 kg is already far beyond any portion).
+MAX_ITEM_GRAMS = 10_000.0
+
+
+def check_numbers(path: Path | str, data: object) -> None:
+    """Raise one InputError listing :func:`unphysical_numbers` in a plan's JSON, if any."""
+    problems = unphysical_numbers(data)
+    if problems:
+        more = len(problems) - MAX_LISTED
+        listed = problems[:MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])
+        raise InputError(f"{path}: the plan holds numbers no plan can have:", listed)
+
+
+def unphysical_numbers(data: object, loc: tuple[object, ...] = ()) -> list[str]:
+    """Every non-finite or huge number in a plan's JSON (``1e400`` reads as infinity), and every item's
+    grams outside 0 to :data:`MAX_ITEM_GRAMS`, each as ``JSON path: value and what is allowed``."""
+    out: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += unphysical_numbers(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out += unphysical_numbers(value, (*loc, i))
+    elif isinstance(data, float | int) and not isinstance(data, bool):
+        where = _json_path(loc)
+        if not math.isfinite(data) or abs(data) >= 1e15:
+            out.append(f"{where}: {data!r} is not a physical amount; a saved plan has finite numbers below 1e15")
+        elif loc and loc[-1] == "grams" and "items" in loc and not 0 <= data <= MAX_ITEM_GRAMS:
+            out.append(f"{where}: {data:g} g; an item's grams are 0 to {MAX_ITEM_GRAMS:,.0f}")
+    return out
 
 
 def _json_path(loc: tuple[object, ...]) -> str:
@@ -67,22 +106,22 @@ def _json_path(loc: tuple[object, ...]) -> str:
 def plan_tables(plan: Plan, foods_paths: Iterable[Path] = (), no_bundled: bool = False) -> tuple[list[Path], bool]:
     """Which food tables to verify a plan against: ``(paths, bundled)``.
 
-    ``plan.food_sources`` names them: ``"USDA SR24"`` is the bundled table, anything else is a
-    file path. Paths given here replace the plan's file sources (e.g. after the files moved).
+    ``plan.food_sources`` names them: ``"USDA SR24"`` is the bundled table; anything else is a path
+    written in the plan file, and a path taken from a file is never opened on its own say (a plan
+    could name ``/etc/passwd``, a FIFO or ``/dev/zero``): the tables come from ``--foods``.
 
     Raises:
-        InputError: a file source of the plan no longer exists and no replacement was given.
+        InputError: the plan was made with food tables of the user's and none were given.
     """
     given = [Path(p) for p in foods_paths]
     bundled = SR24_SOURCE in plan.food_sources and not no_bundled
     if given:
         return given, bundled
-    paths = [Path(s) for s in plan.food_sources if s != SR24_SOURCE]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
+    named = [s for s in plan.food_sources if s != SR24_SOURCE]
+    if named:
         raise InputError(
-            "The plan was made with food tables that are not here: "
-            + ", ".join(missing)
-            + "; give them with --foods FILE."
+            "The plan was made with food tables of your own: "
+            + ", ".join(repr(s) for s in named)
+            + "; give them with --foods FILE (a path written in a plan file is never opened unless you name it)."
         )
-    return paths, bundled
+    return [], bundled

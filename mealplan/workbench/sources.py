@@ -75,12 +75,22 @@ def read_raw_plan(path: Path) -> dict:
     import json
 
     from mealplan.fileio import read_user_text
+    from mealplan.optimizer.plan_files import check_numbers
 
     raw = read_user_text(path, "plan", allowed="give a plan saved with --format json")
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not a JSON file at line {exc.lineno}, column {exc.colno}; give a plan.") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}; a saved plan has only finite numbers.") from None
+    except RecursionError:
+        raise InputError(f"{path}: the JSON is nested too deeply to be a plan.") from None
     if not isinstance(data, dict) or "days" not in data or "kind" not in data:
         raise InputError(f"{path}: not a mealplan Plan (a JSON object with kind, days, targets, rules ...).")
+    check_numbers(path, data)  # a hand-edited 1e400 or -500 g is exit 2 naming the field
     return data
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")

@@ -20,6 +20,11 @@ def invoke(*args: str):
     return CliRunner().invoke(cli, ["verify", *args])
 
 
+def invoke_with_foods(plan: Path, foods: Path, *args: str):
+    """verify, naming the plan's food table with --foods (a path in a plan file is never opened alone)."""
+    return invoke(str(plan), "--foods", str(foods), *args)
+
+
 @pytest.fixture
 def foods_csv(tmp_path: Path) -> Path:
     """The verifier's six-food fixture as a user CSV (so the real loader reads it)."""
@@ -44,14 +49,14 @@ def write_plan(tmp_path: Path, foods_csv: Path, **rule_changes) -> Path:
 
 
 def test_a_correct_plan_passes_with_exit_0(tmp_path, foods_csv):
-    result = invoke(str(write_plan(tmp_path, foods_csv)))
+    result = invoke_with_foods(write_plan(tmp_path, foods_csv), foods_csv)
     assert result.exit_code == 0, result.output
     assert f"all {len(CHECKS)} checks passed." in result.stdout
     assert "FAIL" not in result.stdout
 
 
 def test_problems_are_listed_with_exit_1(tmp_path, foods_csv):
-    result = invoke(str(write_plan(tmp_path, foods_csv, allergies=["milk"])))
+    result = invoke_with_foods(write_plan(tmp_path, foods_csv, allergies=["milk"]), foods_csv)
     assert result.exit_code == 1
     out = result.stdout
     assert f"1 problems in 1 of {len(CHECKS)} checks." in out
@@ -60,7 +65,7 @@ def test_problems_are_listed_with_exit_1(tmp_path, foods_csv):
 
 
 def test_json_format(tmp_path, foods_csv):
-    result = invoke(str(write_plan(tmp_path, foods_csv, diet="vegan")), "--format", "json")
+    result = invoke_with_foods(write_plan(tmp_path, foods_csv, diet="vegan"), foods_csv, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False
@@ -71,14 +76,15 @@ def test_json_format(tmp_path, foods_csv):
     }
 
 
-def test_moved_food_table_needs_foods_option(tmp_path, foods_csv):
+def test_a_plan_of_user_tables_needs_foods_and_its_paths_are_never_opened(tmp_path, foods_csv):
     plan = write_plan(tmp_path, foods_csv)
     moved = tmp_path / "moved.csv"
     foods_csv.rename(moved)
     result = invoke(str(plan))
     assert result.exit_code == 2
-    assert f"The plan was made with food tables that are not here: {foods_csv}; give them with --foods FILE." in (
-        result.output
+    assert result.output == (
+        f"Error: The plan was made with food tables of your own: {str(foods_csv)!r}; give them with --foods FILE "
+        "(a path written in a plan file is never opened unless you name it).\n"
     )
     # The replacement table has a different source path, so the items' sources are reported.
     result = invoke(str(plan), "--foods", str(moved))
