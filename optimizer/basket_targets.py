@@ -23,6 +23,10 @@ from mealplan.fileio import load_user_yaml, read_user_text
 from mealplan.food_data.nutrients import normalize_id
 
 TARGET_COLUMNS = ("nutrient", "min", "max", "unit")
+# Bounds at or above this are not amounts: HiGHS reads 1e20 as infinity (and a bound of 1e20 then broke
+# the model), and no nutrient or food amount in any unit comes near it.
+PHYSICAL_MAX = 1e15
+BEYOND = "is beyond any physical amount (the solver reads such numbers as infinity); give an amount below 1e15"
 MAX_TARGETS_BYTES = 1024 * 1024  # a targets file is a few lines; a larger file is not one
 
 
@@ -46,6 +50,10 @@ class NutrientBound(FrozenModel):
             v = getattr(self, side)
             if v is not None and not math.isfinite(v):
                 raise ValueError(f"{self.nutrient}: {side} {v!r} must be a finite number")
+            if v is not None and v < 0:
+                raise ValueError(f"{self.nutrient}: {side} {v:g} is negative; amounts are 0 or more")
+            if v is not None and v >= PHYSICAL_MAX:
+                raise ValueError(f"{self.nutrient}: {side} {v:g} {BEYOND}")
         if self.min is None and self.max is None:
             raise ValueError(f"{self.nutrient}: give a min, a max or both")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -64,6 +72,8 @@ class FoodBound(FrozenModel):
     def _check(self) -> FoodBound:
         if not math.isfinite(self.min) or (self.max is not None and not math.isfinite(self.max)):
             raise ValueError(f"food {self.food_id}: bounds must be finite numbers")
+        if max(self.min, self.max or 0) >= PHYSICAL_MAX:
+            raise ValueError(f"food {self.food_id}: {max(self.min, self.max or 0):g} {BEYOND}")
         if self.max is not None and self.min > self.max:
             raise ValueError(f"food {self.food_id}: min {self.min:g} is above max {self.max:g}")
         return self

@@ -246,6 +246,8 @@ class NutrientBound(BaseModel):
     def _ordered(self) -> NutrientBound:
         if self.min is None and self.max is None:
             raise ValueError("give min, max or both")
+        if (big := max(self.min or 0, self.max or 0)) >= 1e15:  # HiGHS reads 1e20 as infinity
+            raise ValueError(f"{big:g} is beyond any physical daily amount; give one below 1e15")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min:g} is above max {self.max:g}; min must be <= max")
         return self
