@@ -22,9 +22,11 @@ def run(*args: str):
 
 
 def pattern_item(plan: Plan, day: int = 2):
-    """A (meal, item) of a pattern meal of ``day`` (its amounts are the model's, off any dish range)."""
+    """A (meal, item) of a main meal of ``day``."""
     d = plan.days[day - 1]
-    slot = next(s for s in d.slots if s.meal_kind == "pattern" and s.name != "snack")
+    # A pattern meal when the day has one (a recorded edit is trusted off a dish's range too).
+    slots = [s for s in d.slots if s.name != "snack" and len(s.items) > 1]
+    slot = next((s for s in slots if s.meal_kind == "pattern"), slots[0])
     return slot.name, next(i for i in slot.items if i.role != "drink")
 
 
