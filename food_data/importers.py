@@ -131,6 +131,8 @@ def read_user_csv(path: Path | str) -> FoodTable:
 
 def _read_text(path: Path, problems: Problems) -> str | None:
     """The file as text, or None after adding a problem (too large, empty, binary, not text)."""
+    from mealplan.fileio import read_user_bytes
+
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -139,7 +141,11 @@ def _read_text(path: Path, problems: Problems) -> str | None:
     if size > MAX_FILE_BYTES:
         problems.add(f"{path}: file is too large ({size / 1e6:.1f} MB); the limit is {MAX_FILE_BYTES // 2**20} MB")
         return None
-    data = path.read_bytes()
+    try:  # a FIFO or a device (/dev/zero) is refused, and the read is capped whatever st_size said
+        data = read_user_bytes(path, "food table", max_bytes=MAX_FILE_BYTES, error=FoodDataError)
+    except FoodDataError as exc:
+        problems.add(str(exc))
+        return None
     if not data.strip():
         problems.add(f"{path}: the file is empty; a food table needs a header row with at least id and name")
         return None
@@ -287,6 +293,15 @@ def normalize_basis(text: str) -> str:
     return f"{m[1]} {m[2]}" if m else s
 
 
+# What ``per`` may say: an amount and a unit (mass, volume or a count), or a price.
+_BASIS = re.compile(
+    r"\d+(?:\.\d+)? (?:g|kg|mg|oz|lb|ml|l|cup|cups|tbsp|tsp|serving|servings|portion|item|items|piece|each)"
+    r"|[$€£]\d+(?:\.\d+)?",
+    re.IGNORECASE,
+)
+_BASIS_ALLOWED = "is not a basis; give an amount and a unit (100 g, 1 lb, 1 cup, 1 serving) or a price ($1)"
+
+
 def basis_grams(basis: str) -> float | None:
     """Grams in a mass basis (``100 g`` -> 100, ``1 lb`` -> 453.6); None for other bases (``$1``)."""
     m = re.fullmatch(r"(\d+(?:\.\d+)?) (g|kg|mg|oz|lb)", normalize_basis(basis))
@@ -309,7 +324,24 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: Problems
         if len(rec) > len(header) and any(cell.strip() for cell in rec[len(header) :]):
             problems.add(f"{path}: row {row_no} has {len(rec)} fields but the header has {len(header)}")
             continue
-        rec = rec + [""] * (len(header) - len(rec))
+        broken = next((i for i, cell in enumerate(rec) if "\n" in cell or "\r" in cell), None)
+        if broken is not None:
+            # A stray double quote opens a quoted cell that swallows the following lines (and foods).
+            problems.cell(
+                row_no,
+                header[broken] if broken < len(header) else f"column {broken + 1}",
+                rec[broken][:60],
+                'runs over several lines: a stray double quote (") opens a quoted cell; remove the quote, '
+                'or write it as two ("") inside a quoted cell',
+            )
+            continue
+        if len(rec) < len(header):
+            # Padding would shift nothing but hide a row cut short (a lost comma, a broken export).
+            problems.add(
+                f"{path}: row {row_no} has {len(rec)} fields but the header has {len(header)}; give every "
+                "column (an empty cell is two commas in a row)"
+            )
+            continue
         row: dict[str, object] = {}
         for col, cell in zip(columns, rec, strict=False):
             if col.kind == "skip":
@@ -334,7 +366,10 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: Problems
         if not name:
             problems.cell(row_no, "name", "", "is blank; every food needs a name")
         basis = normalize_basis(str(row.get("per", ""))) or DEFAULT_BASIS
-        bases.setdefault(basis, row_no)
+        if _BASIS.fullmatch(basis):
+            bases.setdefault(basis, row_no)
+        else:
+            problems.cell(row_no, "per", str(row.get("per", "")), _BASIS_ALLOWED)
         row["per"] = basis
         _check_tags(row, row_no, problems)
         for g in ("serving_g", "max_g"):

@@ -49,6 +49,8 @@ def _read_table(path: Path) -> FoodTable:
         raise FoodDataError(
             f"{path}: no such file or folder; --foods takes a CSV file or a FoodData Central folder (or its .zip)"
         )
+    if not path.is_file():  # a FIFO would hang the zip check, /dev/zero would never end
+        raise FoodDataError(f"{path}: is not a regular file; --foods takes a CSV file or a FoodData Central folder")
     if is_zip(path):
         return read_fdc_zip(path)
     return read_user_csv(path)
