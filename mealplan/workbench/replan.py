@@ -22,6 +22,7 @@ from mealplan.food_data.household import household
 from mealplan.food_data.patterns import load_patterns
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import MAIN_MEALS
+from mealplan.optimizer import day_steps
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.meal_inputs import meal_inputs, read_slots
 from mealplan.optimizer.meals import SHORTFALL_WEIGHT, build_meal_model
@@ -96,7 +97,6 @@ def replan(
         ConflictError: the kept meals and the hard rules leave no plan for the day (names the rules).
         SolverError: the solver failed.
     """
-    from mealplan.optimizer import planner
 
     started = time.perf_counter()
     di = _day_index(plan, day)
@@ -114,22 +114,22 @@ def replan(
     if len(kept) == len(old.slots):
         raise InputError(f"--day {day}: every meal of day {day} is locked; unlock one or choose another day.")
 
-    prices = planner._prices(profile or SimpleNamespace(prices=None), foods)
+    prices = day_steps.prices_for(profile or SimpleNamespace(prices=None), foods)
     if dishes is None:
         dishes = load_dishes(foods=foods)
     elig = eligible_foods(foods, rules)
-    liked = planner._liked(rules.likes, elig.allowed, targets)
-    inputs = meal_inputs(foods, dishes, load_patterns(), planner._pattern_pool(foods), rules, targets,
+    liked = day_steps.liked_foods(rules.likes, elig.allowed, targets)
+    inputs = meal_inputs(foods, dishes, load_patterns(), day_steps.pattern_pool(foods), rules, targets,
                          keep={f for fs in liked.values() for f in fs})  # fmt: skip
     inputs = with_required_foods(inputs, rules, foods)
 
     # The rest of the week as the planner would have carried it: counts over every other day, the
     # protein and main dishes of the days either side (no repeat two days running, in both directions).
     n_days = len(plan.days)
-    state = planner._WeekState()
+    state = day_steps.WeekState()
     others = [d for d in plan.days if d.index != day]
     for d in sorted(others, key=lambda d: d.index == day - 1):
-        planner._carry(state, d, rules)
+        day_steps.carry(state, d, rules)
     neighbours = [d for d in plan.days if d.index in (day - 1, day + 1)]
     state.last_main_protein, state.last_main_dishes = set(), set()
     mains = {s.name for s in rules.slots if s.needs_protein}
@@ -139,9 +139,9 @@ def replan(
                 state.last_main_protein |= {i.food_id for i in s.items if i.role == "protein"}
             if slot_kind(s.name) in MAIN_MEALS and s.dish_id:
                 state.last_main_dishes.add(s.dish_id)
-    spec = planner._meal_spec(day, inputs, targets, rules, state, n_days, liked, False)
+    spec = day_steps.meal_spec(day, inputs, targets, rules, state, n_days, liked, False)
     # Weekly nutrients: this day is asked for all the week still needs (the other days are fixed).
-    goals = planner._day_goals(targets, rules, state, n_days, n_days)
+    goals = day_steps.day_goals(targets, rules, state, n_days, n_days)
     locked = {s.name: [(i.food_id, i.grams) for i in s.items] for s in old.slots if s.name in kept}
     kept_foods = {f for items in locked.values() for f, _ in items}
     kept_dishes = {s.dish_id for s in old.slots if s.name in kept and s.dish_id}
@@ -157,17 +157,17 @@ def replan(
     outcome = attempt = built = None
     for attempt in (spec, free):
         built = build_meal_model(attempt, rules, targets, prices=prices)
-        start, _ = planner._relaxation_start(built, solver, threads)
+        start, _ = day_steps.relaxation_start(built, solver, threads)
         outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.01, threads=threads,
-                        gap_scale=SHORTFALL_WEIGHT, abs_gap=planner.ABS_GAP_MEALS, start=start)  # fmt: skip
+                        gap_scale=SHORTFALL_WEIGHT, abs_gap=day_steps.ABS_GAP_MEALS, start=start)  # fmt: skip
         if outcome.status != SolveStatus.INFEASIBLE:
             break
     if not outcome.has_solution:
         if outcome.status == SolveStatus.INFEASIBLE:
-            error = planner._diagnose(attempt, rules, targets, prices, solver, time_limit, threads)
+            error = day_steps.diagnose(attempt, rules, targets, prices, solver, time_limit, threads)
             raise name_every_rule(error, attempt, rules, targets, prices, solver, time_limit, threads)
         raise SolverError(f"day {day}: the solver stopped without a plan (status {outcome.status.value}).")
-    planner._polish(built, outcome.solver, threads)
+    day_steps.polish(built, outcome.solver, threads)
     fresh = {s.name: s for s in read_slots(built, inputs, rules, prices, household)}
     slots = [s if s.name in kept else fresh[s.name] for s in old.slots]
     new_day = day_plan(day, slots, foods, targets, rules)

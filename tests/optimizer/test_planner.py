@@ -15,8 +15,9 @@ from mealplan.errors import ConfigError, ConflictError, InputError
 from mealplan.food_data.table import SR24_SOURCE
 from mealplan.food_data.vocab import split_tags
 from mealplan.optimizer import planner
+from mealplan.optimizer.day_steps import read_prices
 from mealplan.optimizer.plan import Plan, SolveStatus
-from mealplan.optimizer.planner import make_plan, read_prices
+from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.profile import load_profile, profile_from_dict
 from mealplan.optimizer.verify import verify_plan
 from mealplan.triage import TriageInput, run_triage
