@@ -9,6 +9,7 @@ import click
 
 from mealplan.cli.common import emit, format_option, note, output_option, show, with_foods_options
 from mealplan.numbers import fmt_exact
+from mealplan.textsafe import term_text
 
 
 @click.command()
@@ -128,7 +129,8 @@ def _tables(result: Any) -> list[Any]:
         head += f" (cost {result.cost:.6g})"
     foods = Table("food", "name", "amount", "basis", "grams", "cost", title="Foods chosen", title_justify="left")
     for f in result.foods:
-        foods.add_row(f.food_id, f.name, f"{f.amount:.4g}", f.basis, fmt_exact(f.grams), fmt_exact(f.cost))
+        amount, grams, cost = f"{f.amount:.4g}", fmt_exact(f.grams), fmt_exact(f.cost)
+        foods.add_row(term_text(f.food_id), term_text(f.name), amount, f.basis, grams, cost)
     nuts = Table("nutrient", "total", "min", "max", "unit", "binding", "shadow price", title="Nutrients")
     nuts.title_justify = "left"
     for n in result.nutrients:

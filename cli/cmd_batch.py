@@ -24,6 +24,7 @@ from mealplan.cli.common import (
     show,
     with_foods_options,
 )
+from mealplan.textsafe import term_text
 
 
 @click.command("batch")
@@ -161,5 +162,5 @@ def _table(summary: Any):
         table.add_column(name, justify=justify, overflow="fold")
     colour = {"ok": "green", "skipped": "cyan", "failed": "red", "not_run": "yellow"}
     for pid, status, detail, seconds in summary.rows():
-        table.add_row(pid, f"[{colour[status]}]{status}[/]", detail, seconds)
+        table.add_row(term_text(pid), f"[{colour[status]}]{status}[/]", term_text(detail), seconds)
     return table

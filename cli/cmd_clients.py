@@ -8,6 +8,7 @@ import click
 
 from mealplan.cli.common import PROFILE_HELP, emit, format_option, output_option, show
 from mealplan.cli.db import db_option, open_store
+from mealplan.textsafe import term_text
 
 
 @click.group("clients")
@@ -69,7 +70,7 @@ def list_(db_path: Path | None, fmt: str, output: Path | None) -> None:
     table = Table("id", "name", "profile versions", "plans", "updated", title=f"{len(rows)} clients",
                   title_justify="left")  # fmt: skip
     for c in rows:
-        table.add_row(c.id, c.name, str(c.profile_versions), str(c.plans), c.updated)
+        table.add_row(c.id, term_text(c.name or ""), str(c.profile_versions), str(c.plans), c.updated)
     show([table], output)
 
 

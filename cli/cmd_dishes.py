@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from mealplan.cli.common import dishes_option, emit, format_option, output_option, show
+from mealplan.cli.common import dishes_option, emit, format_option, note, output_option, show
 from mealplan.food_data.vocab import KEY_NUTRIENTS
 from mealplan.numbers import fmt_amount
 
@@ -140,8 +140,8 @@ def check_dishes(dishes_paths: tuple[Path, ...], no_bundled: bool) -> None:
 
     library = _load(dishes_paths, bundled=not no_bundled)
     warnings = check(library)
-    for note in library.notes:
-        click.echo(f"note: {note}")
+    for text in library.notes:  # not `note`: that is the function that prints the warnings below
+        click.echo(f"note: {text}")
     for w in warnings:
         note(f"warning: {w}")
     click.echo(f"OK: {len(library)} dishes valid ({len(warnings)} warning(s)).")
@@ -213,6 +213,8 @@ def _rich_table(heads: list[str], rows: list[list[str]], title: str) -> Any:
     t = Table(title=title, title_justify="left")
     for i, h in enumerate(heads):
         t.add_column(h, no_wrap=i == 0, overflow="fold")
+    from mealplan.textsafe import term_text
+
     for r in rows:
-        t.add_row(*r)
+        t.add_row(*(term_text(c) for c in r))  # titles from user dish files: no markup, no control codes
     return t

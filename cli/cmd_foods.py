@@ -273,8 +273,10 @@ def _rich_table(heads: list[str], rows: list[list[str]], title: str):
         numeric = i and rows and all(_numeric(r[i]) for r in rows)
         # The first column is an id or a name people copy: never cut or wrap it.
         t.add_column(h, justify="right" if numeric else "left", no_wrap=i == 0, overflow="fold")
+    from mealplan.textsafe import term_text
+
     for r in rows:
-        t.add_row(*r)
+        t.add_row(*(term_text(c) for c in r))  # names from user tables: no markup, no control codes
     return t
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
+from mealplan.textsafe import term_text
 
 
 @click.command()
@@ -57,7 +58,7 @@ def _table(result, rows):
     for row in rows:
         section = row["section"] if row["section"] != previous else ""
         previous = row["section"]
-        table.add_row(str(section), str(row["buy"]), f"{row['grams']:,}", str(row["days"]))
+        table.add_row(term_text(section), term_text(row["buy"]), f"{row['grams']:,}", term_text(row["days"]))
     return table
 
 

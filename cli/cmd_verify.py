@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from mealplan.cli.common import FiniteFloat, emit, format_option, output_option, show, with_foods_options
+from mealplan.textsafe import term_text
 
 
 @click.command()
@@ -83,6 +84,6 @@ def _tables(plan_path: Path, report: Any) -> list[Any]:
         elif rows:
             table = Table("check", "where", "problem", title=title, title_justify="left")
             for p in rows:
-                table.add_row(p.check, p.where, p.message)
+                table.add_row(p.check, term_text(p.where), term_text(p.message))
             out.append(table)
     return out

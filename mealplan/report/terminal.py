@@ -95,7 +95,7 @@ def plan_renderables(plan: Any) -> list[Any]:
         sf.add_column("would close it")
         for s in plan.shortfalls:
             close = "; ".join(f"{f.name} ({f.blocked_by})" for f in s.would_close) or "—"
-            sf.add_row(s.name, s.scope, f"{s.pct_of_target:.0f} %", "; ".join(s.causes), close)
+            sf.add_row(escape(s.name), s.scope, f"{s.pct_of_target:.0f} %", escape("; ".join(s.causes)), close)
         out.append(sf)
     else:
         out.append("[green]Every nutrient target is reached.[/green]")

@@ -164,7 +164,8 @@ def hostile_plan(tmp_path_factory) -> dict[str, object]:
     plan_file = folder / "week.json"
     plan_file.write_text(out["json"], encoding="utf-8")
     for fmt in ("csv", "md", "table"):
-        result = runner.invoke(cli, ["shopping", str(plan_file), "--format", fmt], env={"NO_COLOR": "1"})
+        args = ["shopping", str(plan_file), "--foods", str(hostile), "--no-bundled", "--format", fmt]
+        result = runner.invoke(cli, args, env={"NO_COLOR": "1"})
         assert result.exit_code == 0, result.output
         out[f"shopping_{fmt}"] = result.stdout
     return out
@@ -206,3 +207,19 @@ def test_summary_csv_neutralises_hostile_file_names_and_reasons(tmp_path: Path):
     rows = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))
     assert rows[0]["id"] == "'=HYPERLINK(1)"
     assert not any(c.startswith(DANGEROUS_START) for row in rows for c in row.values())
+
+
+def test_markup_in_a_food_name_is_printed_literally_in_colour_too(tmp_path: Path):
+    tiny = write_tiny_csv(tmp_path / "tiny.csv")
+    rows = list(csv.reader(tiny.open(encoding="utf-8")))
+    for row in rows[1:]:
+        row[1] = "[link=http://evil.example]" + row[1] + "[/link] [bold red]x[/bold red]\x1b]0;t\x07"
+    hostile = tmp_path / "hostile.csv"
+    with hostile.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    for env in ({"NO_COLOR": "1"}, {"FORCE_COLOR": "1", "NO_COLOR": ""}):
+        result = CliRunner().invoke(cli, ["foods", "search", "oats", "--foods", str(hostile), "--no-bundled"], env=env)
+        assert result.exit_code == 0, result.output
+        assert "[link=http://evil.example]" in result.stdout
+        assert "[bold" in result.stdout  # the name may wrap; its markup is text
+        assert "\x1b]" not in result.stdout and "\x07" not in result.stdout
