@@ -241,7 +241,7 @@ def test_exit_codes_table_matches_the_errors_and_the_epilog():
 
     codes = {int(code) for code, _ in _table("Exit codes")}
     classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.MealplanError)]
-    assert {c.exit_code for c in classes} | {0, 2, 70, 130} == codes
+    assert {c.exit_code for c in classes} | {0, 2, 70, 130, errors.Terminated.exit_code} == codes
     assert {int(c) for c in re.findall(r"(\d+) [a-z]", EXIT_CODES_HELP)} == codes
 
 
