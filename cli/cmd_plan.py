@@ -26,7 +26,14 @@ from mealplan.cli.db import client_profile, db_option, store_plan
     type=click.Path(allow_dash=True, path_type=Path),
     help="Profile file (YAML, TOML or JSON); '-' reads it from standard input. Optional with --client.",
 )
-@click.option("--days", type=click.IntRange(1, 7), default=1, show_default=True, help="1 for a day, 7 for a week.")
+@click.option(
+    "--days", type=click.IntRange(1, 28), default=1, show_default=True,
+    help="1 for a day, 7 for a week, up to 28 (weekly rules hold in each block of 7 days).",
+)  # fmt: skip
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Plan for dates: the first day (with --to; instead of --days).")  # fmt: skip
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The last day planned (with --from); at most 28 days in all.")  # fmt: skip
 @click.option("--symptom", "symptoms", multiple=True, metavar="ID", help="Add a symptom for triage (repeatable).")
 @click.option("--factor", "factors", multiple=True, metavar="ID", help="Add a risk factor for triage (repeatable).")
 @click.option("--triage", "triage_path", type=click.Path(path_type=Path), help="A saved triage JSON to use.")
@@ -57,7 +64,7 @@ from mealplan.cli.db import client_profile, db_option, store_plan
     type=click.IntRange(1, 7),
     default=3,
     show_default=True,
-    help="In a week, a food appears on at most this many days.",
+    help="In each week, a food appears on at most this many days.",
 )
 @click.option(
     "--write-model",
@@ -94,6 +101,8 @@ def plan(
     require=(),
     forbid=(),
     diet_pattern=None,
+    date_from=None,
+    date_to=None,
     **opts,
 ) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
@@ -111,6 +120,7 @@ def plan(
 
     if profile_path is None and client_id is None:
         raise click.UsageError("Missing option '--profile' (or '--client ID' to plan for a client in the database).")
+    start = _date_range(date_from, date_to, opts)
     profile = load_profile(profile_path) if profile_path is not None else client_profile(client_id, db_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)
@@ -122,9 +132,30 @@ def plan(
     foods = load_foods(foods_paths, no_bundled)
     dishes = load_dish_library(dishes_paths, foods) if dishes_paths else None
     result = make_plan(profile, foods, triage=triage, dishes=dishes, **opts)
+    if start is not None:
+        result = result.model_copy(update={"start_date": start})
     if client_id is not None:
         store_plan(client_id, db_path, result, profile)
     _render(result, foods, fmt, output)
+
+
+def _date_range(date_from, date_to, opts: dict):
+    """The first date of a plan given --from and --to (setting ``opts["days"]``), or None."""
+    if date_from is None and date_to is None:
+        return None
+    if date_from is None or date_to is None:
+        raise click.UsageError("--from and --to go together: give both dates (YYYY-MM-DD), or --days alone.")
+    if click.get_current_context().get_parameter_source("days") != click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--days and --from/--to both say how long the plan is: give one of them.")
+    days = (date_to.date() - date_from.date()).days + 1
+    if not 1 <= days <= 28:
+        raise click.BadParameter(
+            f"{date_from:%Y-%m-%d} to {date_to:%Y-%m-%d} is {days} days; a plan covers 1 to 28 days, --to not "
+            "before --from.",
+            param_hint="'--from'/'--to'",
+        )
+    opts["days"] = days
+    return date_from.date()
 
 
 def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):

@@ -26,7 +26,7 @@ from mealplan.optimizer.candidates import coverage_scores, pattern_mask, ranked
 from mealplan.optimizer.explain import conflict_error
 from mealplan.optimizer.meal_inputs import DISH_KEEP, MealInputs
 from mealplan.optimizer.meals import MealSpec, build_meal_model
-from mealplan.optimizer.plan import DayPlan, PlanRules, SlotPlan
+from mealplan.optimizer.plan import WEEK_DAYS, DayPlan, PlanRules, SlotPlan
 from mealplan.optimizer.profile import Profile
 from mealplan.optimizer.rules import SLOT_DEFAULTS, slot_kind
 from mealplan.optimizer.solve import solve
@@ -102,15 +102,33 @@ def prices_for(profile: Profile, foods: FoodTable) -> dict[str, float] | None:
     return prices or None
 
 
+def week_of(day: int, days: int) -> tuple[int, int]:
+    """The first and last day (1-based) of the week (block of ``WEEK_DAYS``) that holds ``day``."""
+    first = (day - 1) // WEEK_DAYS * WEEK_DAYS + 1
+    return first, min(first + WEEK_DAYS - 1, days)
+
+
+def new_week(state: WeekState) -> WeekState:
+    """The state a week starts from: nothing used yet, nothing achieved; yesterday is still yesterday."""
+    return WeekState(
+        last_main_protein=state.last_main_protein,
+        last_dinner=state.last_dinner,
+        last_main_dishes=state.last_main_dishes,
+    )
+
+
 def day_goals(targets: Targets, rules: PlanRules, state: WeekState, day: int, days: int) -> dict[str, float]:
+    """Day ``day``'s minimum of each nutrient: the target, or for a weekly nutrient what its week
+    still needs spread over the week's days left (``state`` holds the week so far)."""
+    first, last = week_of(day, days)
     goals = {}
     for nut, t in targets.items.items():
         if not t.min:
             continue
         if nut in rules.weekly_nutrients:
             # What the week still needs, spread over the days left (never above one day's UL).
-            remaining = days * t.min - state.weekly_achieved.get(nut, 0.0)
-            goal = max(remaining, 0.0) / (days - day + 1)
+            remaining = (last - first + 1) * t.min - state.weekly_achieved.get(nut, 0.0)
+            goal = max(remaining, 0.0) / (last - day + 1)
             if t.max is not None:
                 goal = min(goal, t.max * 0.95)
             goals[nut] = goal
@@ -152,7 +170,7 @@ def meal_spec(
     leftovers: bool,
 ) -> MealSpec:
     """Day ``d``'s model inputs, with the week's variety so far carried in."""
-    limit = rules.meal_rules.dish_max_per_week if rules.meal_rules else days
+    limit = rules.meal_rules.dish_max_per_week if rules.meal_rules else WEEK_DAYS
     banned: dict[str, set[str]] = {}
     for (kind, dish_id), count in state.dish_count.items():
         if kind in MAIN_MEALS and count >= limit:

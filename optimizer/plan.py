@@ -29,6 +29,7 @@ with their defaults.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -40,6 +41,22 @@ from mealplan.optimizer.targets import Targets
 from mealplan.triage import RedFlag, TriageResult
 
 SCHEMA_VERSION = "2.0"
+# A plan has 1 to MAX_DAYS days. Its weekly rules (a dish at most so many times a week, a food on at
+# most so many days, the weekly average of vitamin D and B12) hold in each block of WEEK_DAYS days:
+# days 1-7, 8-14, ...; a last block may be shorter.
+WEEK_DAYS = 7
+MAX_DAYS = 28
+
+
+def week_blocks(indexes: list[int]) -> list[list[int]]:
+    """A plan's day indexes in weeks, by position: ``[1..7], [8..14], ...`` (or ``[0..6], ...``)."""
+    ordered = sorted(indexes)
+    return [ordered[i : i + WEEK_DAYS] for i in range(0, len(ordered), WEEK_DAYS)]
+
+
+def week_scope(week: int, weeks: int) -> str:
+    """The scope name of a weekly nutrient's total: "week average", or "week 2 average" in a longer plan."""
+    return "week average" if weeks == 1 else f"week {week} average"
 
 
 class _Model(BaseModel):
@@ -303,3 +320,4 @@ class Plan(_Model):
     edits: list[PlanEdit] = Field([], description="changes made after solving, oldest first")
     highest_ul: UlPeak | None = Field(None, description="the day and nutrient nearest its food UL (None: no UL)")
     locked: list[MealRef] = Field([], description="meals a re-plan keeps as they are (mealplan lock)")
+    start_date: date | None = Field(None, description="the calendar date of the first day, when planned for dates")

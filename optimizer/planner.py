@@ -6,7 +6,9 @@ monolith far from optimal after a minute): a lunch or dinner dish appears at mos
 ``max_days_per_food`` days leave the pools, the previous day's main-meal protein food may not be a
 main-meal protein again, with ``leftovers`` a dinner dish is cooked twice over and becomes the next
 day's lunch, and weekly nutrients (vitamin D, B12) carry what is still missing for the week over to
-the remaining days.
+the remaining days. A plan of up to 28 days is planned the same way, week by week: day 8 starts a
+new week of variety and weekly nutrients, while "not two days running" looks back across the
+boundary.
 """
 
 from __future__ import annotations
@@ -32,14 +34,17 @@ from mealplan.optimizer.day_steps import (
     liked_foods,
     mark_leftover,
     meal_spec,
+    new_week,
     pattern_pool,
     polish,
     prices_for,
     relaxation_start,
+    week_of,
 )
 from mealplan.optimizer.meal_inputs import meal_inputs, read_slots
 from mealplan.optimizer.meals import SHORTFALL_WEIGHT, build_meal_model
 from mealplan.optimizer.plan import (
+    MAX_DAYS,
     DayPlan,
     Plan,
     SolveInfo,
@@ -85,7 +90,8 @@ def make_plan(
     Args:
         profile: The person.
         foods: The food table (curated: planner columns present).
-        days: 1 for a day plan, 2-7 for a week plan with variety rules.
+        days: 1 for a day plan; 2 to ``MAX_DAYS`` (28) for a plan of several days (kind "week"), whose
+            weekly rules hold in each block of 7 days.
         triage: A triage result; when ``None`` and the profile has symptoms or factors, triage runs.
         objective: ``"shortfall"`` (default) or ``"cost"`` (needs prices).
         time_limit: Solver seconds for the whole plan (shared among days).
@@ -104,8 +110,8 @@ def make_plan(
         SolverError: no solver could run.
     """
     started = time.perf_counter()
-    if not 1 <= days <= 7:
-        raise ConfigError(f"days {days!r}: plan 1 day or a week (2 to 7 days).")
+    if not 1 <= days <= MAX_DAYS:
+        raise ConfigError(f"days {days!r}: plan 1 to {MAX_DAYS} days.")
     if objective not in ("shortfall", "cost"):
         raise ConfigError(f"objective {objective!r}: allowed values are shortfall and cost.")
     if triage is None:
@@ -141,6 +147,8 @@ def make_plan(
     relaxed_days: list[int] = []
     notes: list[str] = []
     for d in range(1, days + 1):
+        if d > 1 and week_of(d, days)[0] == d:
+            state = new_week(state)  # a new week: its variety and weekly nutrients start afresh
         spec = meal_spec(d, inputs, targets, rules, state, days, liked, profile.leftovers)
         # Yesterday's dinner as today's lunch when it fits the day; otherwise the day is planned freely.
         # When the day's best few options cannot hold every hard rule (a teen athlete's energy under the

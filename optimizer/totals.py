@@ -12,7 +12,16 @@ import math
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.explain import explain_shortfall
 from mealplan.optimizer.meals import MACRO_KCAL
-from mealplan.optimizer.plan import DayPlan, NutrientTotal, PlanItem, PlanRules, Shortfall, SlotPlan
+from mealplan.optimizer.plan import (
+    DayPlan,
+    NutrientTotal,
+    PlanItem,
+    PlanRules,
+    Shortfall,
+    SlotPlan,
+    week_blocks,
+    week_scope,
+)
 from mealplan.optimizer.targets import Targets
 
 MACROS = ("protein", "fat", "carbohydrate")
@@ -102,13 +111,20 @@ def shortfalls_of(
     elig,
 ) -> list[Shortfall]:
     """Every target minimum a plan misses, most important first, each with why (``elig``: the
-    eligibility of foods, from :func:`optimizer.candidates.eligible_foods`)."""
+    eligibility of foods, from :func:`optimizer.candidates.eligible_foods`). A weekly nutrient is judged
+    on each week's average (:func:`optimizer.plan.week_blocks`)."""
     out = []
     for nut, t in sorted(targets.items.items(), key=lambda kv: (-kv[1].priority, kv[0])):
         if not t.min:
             continue
         if nut in rules.weekly_nutrients and week_totals is not None:
-            scopes = [("week average", week_totals[nut])]
+            weeks = week_blocks([dp.index for dp in day_plans])
+            by_index = {dp.index: dp for dp in day_plans}
+            scopes = [
+                (week_scope(k, len(weeks)), week_totals[nut] if len(weeks) == 1 else
+                 week_average([by_index[i] for i in week], rules.met_tolerance)[nut])
+                for k, week in enumerate(weeks, start=1)
+            ]  # fmt: skip
         else:
             scopes = [(f"day {dp.index}", dp.totals[nut]) for dp in day_plans]
         for scope, total in scopes:

@@ -23,7 +23,7 @@ from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.numbers import fmt_exact
-from mealplan.optimizer.plan import SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
+from mealplan.optimizer.plan import MAX_DAYS, SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
 from mealplan.optimizer.verify_edits import (
     EDIT_CHECKS,
     collapse_stale,
@@ -224,8 +224,10 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
             )
         if p.kind == "day" and n != 1:
             self.add("structure", "plan", f"kind is 'day' but the plan has {n} days")
-        if p.kind == "week" and not 2 <= n <= 7:
-            self.add("structure", "plan", f"kind is 'week' but the plan has {n} days (a week has 2 to 7)")
+        if p.kind == "week" and not 2 <= n <= MAX_DAYS:
+            self.add(
+                "structure", "plan", f"kind is 'week' but the plan has {n} days (a plan of days has 2 to {MAX_DAYS})"
+            )
         if p.kind == "week" and p.week_totals is None:
             self.add("structure", "plan", "kind is 'week' but week_totals is missing")
         indices = [d.index for d in p.days]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from mealplan.food_data.vocab import MAIN_MEALS, family
 from mealplan.numbers import fmt_exact
-from mealplan.optimizer.plan import DayPlan, PlanItem
+from mealplan.optimizer.plan import DayPlan, PlanItem, week_blocks
 
 SHARE_SLACK = 0.01  # slot energy share: one percentage point
 STEP_TOLERANCE = 1e-6  # servings on the portion grid
@@ -183,9 +183,14 @@ class FoodLevelChecks:
             for fid in sorted({i.food_id for s in day.slots for i in self.food_items(s)}):
                 days.setdefault(fid, []).append(day.index)
         limit = self.rules.max_days_per_food
+        weeks = week_blocks([d.index for d in self.plan.days])
         for fid, on in days.items():
-            if len(on) > limit:
-                self.add("days_per_food", fid, f"on {len(on)} days (days {on}); at most {limit} are allowed")
+            for week in weeks:  # the limit holds in each week of a longer plan
+                in_week = [i for i in on if i in week]
+                if len(in_week) > limit:
+                    self.add(
+                        "days_per_food", fid, f"on {len(in_week)} days (days {in_week}); at most {limit} are allowed"
+                    )
 
     def _check_identical_days(self) -> None:
         seen: dict[frozenset[tuple[str, str]], int] = {}

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from mealplan.optimizer.plan import MealRules, Plan, PlanItem, SlotPlan
+from mealplan.optimizer.plan import MealRules, Plan, PlanItem, SlotPlan, week_blocks
 
 MEAL_CHECKS: tuple[str, ...] = (
     "meal_names",
@@ -104,10 +104,13 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
         for day, dishes in sorted(chosen.items()):
             for dish in sorted(dishes & chosen.get(day - 1, set())):
                 out.append(("dish_variety", f"day {day}, {dish}", f"chosen for lunch or dinner on day {day - 1} too"))
+    weeks = week_blocks([d.index for d in plan.days])
     for dish, days in sorted(dish_days.items()):
-        if len(days) > rules.dish_max_per_week:
-            out.append(("dish_variety", dish, f"served at lunch or dinner on days {days}; at most "
-                        f"{rules.dish_max_per_week} times a week"))  # fmt: skip
+        for week in weeks:  # each week of a longer plan
+            on = [d for d in days if d in week]
+            if len(on) > rules.dish_max_per_week:
+                out.append(("dish_variety", dish, f"served at lunch or dinner on days {on}; at most "
+                            f"{rules.dish_max_per_week} times a week"))  # fmt: skip
     return out
 
 

@@ -10,7 +10,7 @@ it uses.
 from __future__ import annotations
 
 from mealplan.numbers import fmt_exact
-from mealplan.optimizer.plan import DayPlan, NutrientTotal
+from mealplan.optimizer.plan import DayPlan, NutrientTotal, week_blocks, week_scope
 from mealplan.optimizer.verify_foods import _where
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
@@ -211,7 +211,12 @@ class TotalsChecks:
             if not t.min:
                 continue
             if nut in weekly:
-                scopes = [("week average", week[nut][0])]
+                weeks = week_blocks([d.index for d in self.plan.days])
+                scopes = [
+                    (week_scope(k, len(weeks)), week[nut][0] if len(weeks) == 1 else
+                     sum(self.day_totals[i][nut][0] for i in days) / len(days))
+                    for k, days in enumerate(weeks, start=1)
+                ]  # fmt: skip
             else:
                 scopes = [(f"day {d.index}", self.day_totals[d.index][nut][0]) for d in self.plan.days]
             for scope, amount in scopes:

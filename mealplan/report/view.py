@@ -10,6 +10,7 @@ only lay it out: no number is computed twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from mealplan.food_data.names import short_name
@@ -410,7 +411,7 @@ def build_view(plan: Plan, foods: FoodTable | None = None) -> PlanView:
     return PlanView(
         plan=plan,
         title=f"{'Week' if weekly else 'Day'} meal plan — {plan.profile_id}",
-        heading=f"Your {n_days}-day meal plan" if weekly else "Your meal plan for a day",
+        heading=(f"Your {n_days}-day meal plan" if weekly else "Your meal plan for a day") + _dates(plan),
         n_days=n_days,
         cards=_cards(plan, order, groups, flags),
         flags=flags,
@@ -429,3 +430,13 @@ def build_view(plan: Plan, foods: FoodTable | None = None) -> PlanView:
         kcal_per_day=sum(d.energy_kcal for d in plan.days) / max(n_days, 1),
         ul_peak=ul_text(highest_ul(plan.days, plan.targets)),
     )
+
+
+def _dates(plan: Plan) -> str:
+    """ " from Mon 7 Dec to Sun 13 Dec 2026" for a plan made for dates; "" otherwise."""
+    if plan.start_date is None:
+        return ""
+    first, last = plan.start_date, plan.start_date + timedelta(days=len(plan.days) - 1)
+    if first == last:
+        return f", {first:%a} {first.day} {first:%b %Y}"
+    return f" from {first:%a} {first.day} {first:%b} to {last:%a} {last.day} {last:%b %Y}"

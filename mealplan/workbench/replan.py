@@ -26,7 +26,7 @@ from mealplan.optimizer import day_steps
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.meal_inputs import meal_inputs, read_slots
 from mealplan.optimizer.meals import SHORTFALL_WEIGHT, build_meal_model
-from mealplan.optimizer.plan import MealRef, Plan, PlanEdit, SolveStatus
+from mealplan.optimizer.plan import MealRef, Plan, PlanEdit, SolveStatus, week_blocks
 from mealplan.optimizer.require import apply_requirements, name_every_rule, with_required_foods
 from mealplan.optimizer.rules import slot_kind
 from mealplan.optimizer.solve import solve
@@ -127,7 +127,8 @@ def replan(
     # protein and main dishes of the days either side (no repeat two days running, in both directions).
     n_days = len(plan.days)
     state = day_steps.WeekState()
-    others = [d for d in plan.days if d.index != day]
+    this_week = next(w for w in week_blocks([d.index for d in plan.days]) if day in w)  # weekly rules hold per week
+    others = [d for d in plan.days if d.index != day and d.index in this_week]
     for d in sorted(others, key=lambda d: d.index == day - 1):
         day_steps.carry(state, d, rules)
     neighbours = [d for d in plan.days if d.index in (day - 1, day + 1)]
@@ -141,7 +142,7 @@ def replan(
                 state.last_main_dishes.add(s.dish_id)
     spec = day_steps.meal_spec(day, inputs, targets, rules, state, n_days, liked, False)
     # Weekly nutrients: this day is asked for all the week still needs (the other days are fixed).
-    goals = day_steps.day_goals(targets, rules, state, n_days, n_days)
+    goals = day_steps.day_goals(targets, rules, state, this_week[-1], n_days)
     locked = {s.name: [(i.food_id, i.grams) for i in s.items] for s in old.slots if s.name in kept}
     kept_foods = {f for items in locked.values() for f, _ in items}
     kept_dishes = {s.dish_id for s in old.slots if s.name in kept and s.dish_id}

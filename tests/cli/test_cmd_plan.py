@@ -165,9 +165,9 @@ def test_missing_profile_names_the_file(tmp_path):
 
 
 def test_days_out_of_range_names_the_flag():
-    result = invoke("--profile", OLDER, "--days", "9")
+    result = invoke("--profile", OLDER, "--days", "29")
     assert result.exit_code == 2
-    assert "Invalid value for '--days': 9 is not in the range 1<=x<=7." in result.stderr
+    assert "Invalid value for '--days': 29 is not in the range 1<=x<=28." in result.stderr
 
 
 def test_cost_objective_without_prices(tmp_path):
@@ -188,3 +188,31 @@ def test_a_day_plan_does_not_import_pandas(tmp_path, imports_pandas):
     assert not imports_pandas("plan", "--profile", str(profile), "--format", "json", "-o", str(out))
     plan = Plan.model_validate_json(out.read_text())
     assert plan.days and verify_plan(plan, load_bundled()).problems == []
+
+
+def test_a_plan_for_dates_records_its_first_day_and_says_the_dates():
+    result = invoke("--profile", PREGNANT, "--from", "2026-12-07", "--to", "2026-12-08", "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = Plan.model_validate_json(result.stdout)
+    assert len(plan.days) == 2 and str(plan.start_date) == "2026-12-07"
+    assert verify_plan(plan, load_bundled()).problems == []
+    from mealplan.report import render_markdown
+
+    assert "from Mon 7 Dec to Tue 8 Dec 2026" in render_markdown(plan, None)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--from", "2026-12-07"), "--from and --to go together"),
+        (("--from", "2026-12-07", "--to", "2027-01-20"), "is 45 days; a plan covers 1 to 28 days"),
+        (("--from", "2026-12-07", "--to", "2026-12-01"), "is -5 days"),
+        (("--from", "2026-12-07", "--to", "2026-12-09", "--days", "3"), "give one of them"),
+        (("--from", "7/12/2026", "--to", "2026-12-09"), "'7/12/2026' does not match the format '%Y-%m-%d'"),
+        (("--days", "29"), "29 is not in the range 1<=x<=28"),
+    ],
+)
+def test_bad_plan_lengths_exit_2_and_say_why(args, says):
+    result = invoke("--profile", PREGNANT, *args)
+    assert result.exit_code == 2
+    assert says in result.output

@@ -181,8 +181,8 @@ def test_write_model_for_the_first_day(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"days": 0}, "days 0: plan 1 day or a week (2 to 7 days)."),
-        ({"days": 8}, "days 8: plan 1 day or a week (2 to 7 days)."),
+        ({"days": 0}, "days 0: plan 1 to 28 days."),
+        ({"days": 29}, "days 29: plan 1 to 28 days."),
         ({"objective": "weight"}, "objective 'weight': allowed values are shortfall and cost."),
         ({"solver": "glpk"}, "solver 'glpk' is not known; allowed: highs, cbc."),
     ],

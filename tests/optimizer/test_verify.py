@@ -709,6 +709,25 @@ def test_food_on_too_many_days():
     ]
 
 
+def test_a_long_plan_counts_days_per_food_and_weekly_shortfalls_in_each_week():
+    """Nine days alternating DAY1 and DAY2: oats are on all 9 days (7 in week 1, 2 in week 2), so a
+    limit of 7 a week holds; lentils are on days 1, 3, 5, 7 and 9. B12, a weekly nutrient, is judged
+    on each week's average ("week 1 average", "week 2 average")."""
+    days = [make_day(i, DAY1 if i % 2 else DAY2) for i in range(1, 10)]
+    report = verify_plan(make_plan(days, rules=plan_rules(weekly_nutrients=["vitamin_b12"], max_days_per_food=7)),
+                         food_table())  # fmt: skip
+    assert problems(report, "days_per_food") == []
+    assert {p.where for p in report.problems if p.check == "shortfalls"} <= {
+        "shortfall vitamin_b12 (week average)",
+        "vitamin_b12 (week 1 average)",
+        "vitamin_b12 (week 2 average)",
+    }
+    three = plan_rules(weekly_nutrients=["vitamin_b12"], max_days_per_food=3)
+    found = problems(verify_plan(make_plan(days, rules=three), food_table()), "days_per_food")
+    assert ("days_per_food", "f_lentil", "on 4 days (days [1, 3, 5, 7]); at most 3 are allowed") in found
+    assert not any("[8, 9]" in message for _, _, message in found)  # week 2 has 2 days of everything
+
+
 # --- budget, status, structure ------------------------------------------------------------------
 
 
