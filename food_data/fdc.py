@@ -301,12 +301,6 @@ def read_fdc_folder(folder: Path | str | zipfile.Path) -> FoodTable:
     return FoodTable(foods=out, measures=measures, units={n: BY_ID[n].unit for n in order}, basis=DEFAULT_BASIS)
 
 
-def is_zip(path: Path | str) -> bool:
-    """True for a zip file (a FoodData Central download as USDA ships it): named ``.zip``, or a zip inside."""
-    path = Path(path)
-    return path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path))
-
-
 def read_fdc_zip(path: Path | str) -> FoodTable:
     """Read a FoodData Central CSV download from its ``.zip``, as USDA ships it, without unpacking it.
 

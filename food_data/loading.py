@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import stat
+import zipfile
 from pathlib import Path
 
 from mealplan.errors import FoodDataError
@@ -33,27 +34,34 @@ def load_table(path: Path | str) -> FoodTable:
         table = _read_table(path)
     else:
         table = table_module.cached_table(f"user-{key[:12]}", key[12:32], lambda: _read_table(path))
-    log.info("read %d foods and %d measures from %s", len(table.foods), len(table.measures), path)
+    log.info("read %d foods and %d measures from %s", len(table.rows), table.measure_count, path)
     return table
 
 
 def _read_table(path: Path) -> FoodTable:
-    # Imported here: only a command given a user table pays for the readers and the curation they
-    # run (pandas and the curation modules: about 0.5 s, python -X importtime).
-    from mealplan.food_data.fdc import is_zip, read_fdc_folder, read_fdc_zip
-    from mealplan.food_data.importers import read_user_csv
-
+    # Imported here, each reader only when its kind of table is given: the FoodData Central reader
+    # imports pandas (about 0.4 s, python -X importtime), which the diet problem on a CSV never needs.
     if path.is_dir():
+        from mealplan.food_data.fdc import read_fdc_folder
+
         return read_fdc_folder(path)
     if not path.exists():
         raise FoodDataError(
             f"{path}: no such file or folder; --foods takes a CSV file or a FoodData Central folder (or its .zip)"
         )
-    if not path.is_file():  # a FIFO would hang the zip check, /dev/zero would never end
-        raise FoodDataError(f"{path}: is not a regular file; --foods takes a CSV file or a FoodData Central folder")
     if is_zip(path):
+        from mealplan.food_data.fdc import read_fdc_zip
+
         return read_fdc_zip(path)
+    from mealplan.food_data.importers import read_user_csv
+
     return read_user_csv(path)
+
+
+def is_zip(path: Path | str) -> bool:
+    """True for a zip file (a FoodData Central download as USDA ships it): named ``.zip``, or a zip inside."""
+    path = Path(path)
+    return path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path))
 
 
 # A table file larger than this is not hashed for the cache (the reader refuses or streams it).

@@ -170,6 +170,12 @@ class FoodTable:
         return self._rows
 
     @property
+    def measure_count(self) -> int:
+        """How many household measures the table has (without building the measures frame)."""
+        m = self._measures
+        return len(m["id"]) if isinstance(m, dict) else len(m)
+
+    @property
     def measures(self) -> pd.DataFrame:
         if isinstance(self._measures, dict):
             import pandas as pd  # see _PANDAS_LATE

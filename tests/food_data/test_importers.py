@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data import importers
-from mealplan.food_data.fdc import is_zip, read_fdc_folder, read_fdc_zip
+from mealplan.food_data.fdc import read_fdc_folder, read_fdc_zip
 from mealplan.food_data.importers import read_user_csv
+from mealplan.food_data.loading import is_zip
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, read_sr24
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
