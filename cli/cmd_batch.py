@@ -38,10 +38,10 @@ from mealplan.textsafe import term_text
 )
 @click.option(
     "--days",
-    type=click.Choice(["1", "7"]),
-    default="1",
+    type=click.IntRange(1, 28),
+    default=1,
     show_default=True,
-    help="A day or a week per profile.",
+    help="Days per profile: 1 for a day, 7 for a week, up to 28.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Profiles planned at once. [default: all cores]")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster (tcp://host:8786) instead of locally.")
@@ -59,7 +59,7 @@ from mealplan.textsafe import term_text
 def batch(
     source: Path,
     out_dir: Path,
-    days: str,
+    days: int,
     jobs: int | None,
     scheduler: str | None,
     time_limit: float,
@@ -95,7 +95,7 @@ def batch(
             load_dish_library(dishes_paths, foods)
     job_list = lib.load_jobs(source)
     options = lib.BatchOptions(
-        days=int(days),
+        days=days,
         foods=tuple(str(p) for p in foods_paths),
         dishes=tuple(str(p) for p in dishes_paths),
         bundled=not no_bundled,

@@ -44,7 +44,7 @@ class _Frozen(BaseModel):
 class BatchOptions(_Frozen):
     """Planning options shared by every profile of a batch (the solver always runs one thread)."""
 
-    days: Literal[1, 7] = 1
+    days: int = Field(1, ge=1, le=28)
     foods: tuple[str, ...] = Field(default=(), description="extra food tables (--foods)")
     dishes: tuple[str, ...] = Field(default=(), description="extra dish files (--dishes)")
     bundled: bool = True

@@ -76,7 +76,7 @@ def test_csv_with_broken_rows_exits_1_and_names_each_problem(tmp_path: Path):
     ("args", "message"),
     [
         (["{missing}", "-o", "{out}"], "does not exist"),
-        (["{folder}", "-o", "{out}", "--days", "3"], "'3' is not one of '1', '7'"),
+        (["{folder}", "-o", "{out}", "--days", "29"], "29 is not in the range 1<=x<=28"),
         (["{folder}", "-o", "{out}", "--jobs", "0"], "0 is not in the range x>=1"),
         (["{folder}"], "Missing option '-o' / '--out-dir'"),
         (["{folder}", "-o", "{folder}"], "is the input folder; write the plans to another folder"),
