@@ -452,15 +452,22 @@ def _check_tags(row: dict[str, object], row_no: int, problems: Problems) -> None
         row["slots"] = ";".join(sorted(slots, key=SLOTS.index))
 
 
-def _classify(names: list[str], groups: list[str] | None) -> dict[str, np.ndarray]:
-    """Category, diet and allergens from names, by the curation layer's classifier."""
+def _classify(
+    names: list[str], groups: list[str] | None, nutrients: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Category, diet and allergens from names, by the curation layer's classifier; a vegan tag is
+    checked against the foods' nutrients (cholesterol, retinol, lactose) when they are given."""
     # Imported on use: the curation modules and pandas cost about 0.5 s (python -X importtime), and
     # `mealplan basket` reads a user table of numbers without classifying it.
     import pandas as pd
 
     from mealplan.food_data.curation import classify_names
 
-    tags = classify_names(pd.Series(names, dtype=object), None if groups is None else pd.Series(groups, dtype=object))
+    tags = classify_names(
+        pd.Series(names, dtype=object),
+        None if groups is None else pd.Series(groups, dtype=object),
+        None if not nutrients else pd.DataFrame(nutrients),
+    )
     return {c: tags[c].to_numpy(dtype=object) for c in ("category", "diet", "allergens")}
 
 
@@ -504,7 +511,8 @@ def _user_table(
         groups = [str(r["usda_group"]) for r in rows] if "usda_group" in given else None
 
         def classified() -> dict[str, np.ndarray]:
-            found = _classify(names, groups)
+            measured = {n: data[n] for n in ("cholesterol", "retinol", "lactose") if n in data}
+            found = _classify(names, groups, measured)
             return {tag: _tags(np.where(given_tags[tag] != "", given_tags[tag], found[tag])) for tag in tag_names}
 
         deferred = Deferred(classified)

@@ -30,7 +30,7 @@ FDC_TO_NDB = {"168462": "11457", "170567": "12061", "171287": "01123", "171688":
 def fake_classifier(calls: list) -> types.ModuleType:
     """A stand-in food_data.curation whose classify_names is simple and records its calls."""
 
-    def classify_names(names: pd.Series, usda_groups: pd.Series | None = None) -> pd.DataFrame:
+    def classify_names(names: pd.Series, usda_groups: pd.Series | None = None, nutrients=None) -> pd.DataFrame:
         calls.append((list(names), None if usda_groups is None else list(usda_groups)))
         low = names.str.lower()
         return pd.DataFrame(

@@ -136,3 +136,15 @@ def test_classify_names_checks_vegan_tags_against_nutrients_when_given() -> None
     nutrients = pd.DataFrame({"cholesterol": [57.0, 0.0, 0.0], "retinol": [49.0, 0.0, 600.0]})
     assert classify_names(names)["diet"].tolist() == ["vegan", "vegan", "vegan"]  # names alone
     assert classify_names(names, nutrients=nutrients)["diet"].tolist() == ["omnivore", "vegan", "vegan"]
+
+
+def test_a_user_csv_without_tags_gets_the_nutrient_check(tmp_path: Path) -> None:
+    from mealplan.food_data.importers import read_user_csv
+
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        'id,name,energy,cholesterol\nu1,"Salad dressing, home recipe, cooked",150,57\nu2,"Lentils, cooked",116,0\n',
+        encoding="utf-8",
+    )
+    table = read_user_csv(path)
+    assert list(table.rows["diet"]) == ["omnivore", "vegan"]
