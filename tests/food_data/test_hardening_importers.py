@@ -71,4 +71,5 @@ def test_foods_that_are_not_regular_files_exit_2_at_once(tmp_path: Path, kind: s
     result = CliRunner().invoke(cli, ["foods", "search", "oats", "--foods", str(target), "--no-bundled"])
     assert time.monotonic() - started < 20
     assert result.exit_code == 2, result.output
-    assert f"{target}: is not a regular file" in result.output
+    assert f"{target}: is a" in result.output
+    assert "not a regular file; give a food table as a regular file" in result.output
