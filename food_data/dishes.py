@@ -30,7 +30,6 @@ from mealplan.fileio import load_user_json, load_user_yaml, read_user_text, writ
 from mealplan.food_data.table import FoodTable, cache_folder
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
 
-
 ROLES: tuple[str, ...] = ("protein", "starch", "vegetable", "fruit", "dairy", "fat", "sauce", "garnish")
 # A lunch or dinner has each of these roles on an ingredient it cannot drop (min > 0).
 MAIN_MEAL_ROLES: tuple[str, ...] = ("protein", "starch", "vegetable")

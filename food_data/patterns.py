@@ -23,7 +23,6 @@ from mealplan.fileio import load_user_yaml, read_user_text
 from mealplan.food_data.table import DATA_DIR, FoodTable
 from mealplan.food_data.vocab import SLOTS
 
-
 PATTERNS_FILE = DATA_DIR / "meal_patterns.yaml"
 POOL_FOODS_FILE = DATA_DIR / "pattern_foods.csv"
 CSV_COLUMNS = ("id", "component", "max_g", "note")

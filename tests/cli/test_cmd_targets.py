@@ -113,7 +113,10 @@ def test_conflicting_override_exits_2(tmp_path):
     path.write_text("id: a\nage: 30\nsex: female\nnutrients: {calcium: {min: 3000}}\n", encoding="utf-8")
     result = invoke("--profile", str(path))
     assert result.exit_code == 2
-    assert "nutrients.calcium: min 3,000 mg (dietitian override) is above max 2,250 mg (90 % of the UL (2,500 mg)" in result.stderr
+    assert (
+        "nutrients.calcium: min 3,000 mg (dietitian override) is above max 2,250 mg (90 % of the UL (2,500 mg)"
+        in result.stderr
+    )
 
 
 @pytest.mark.parametrize("args", [[], ["--profile", "does-not-exist.yaml"]])
