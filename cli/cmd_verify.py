@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from mealplan.cli.common import FiniteFloat, emit, format_option, output_option, show, with_foods_options
+from mealplan.cli.common import FiniteFloat, emit, format_option, output_option, quiet, show, with_foods_options
 from mealplan.textsafe import term_text
 
 
@@ -63,7 +63,8 @@ def _tables(plan_path: Path, report: Any) -> list[Any]:
     head = (
         f"{plan_path}: all {len(counts)} checks passed."
         if report.ok
-        else f"{plan_path}: {len(report.problems)} problems in {len(failed)} of {len(counts)} checks."
+        else f"{plan_path}: {len(report.problems)} problem{'s' * (len(report.problems) != 1)} in {len(failed)} of "
+        f"{len(counts)} checks."
     )
     checks = Table("check", "result", "problems", title="Checks", title_justify="left")
     for check, n in counts.items():
@@ -80,7 +81,8 @@ def _tables(plan_path: Path, report: Any) -> list[Any]:
         ("Accepted: rules bent on days a person edited (recorded edits)", report.accepted),
     ):
         if rows is None:
-            out.append(checks)
+            if not quiet():  # -q: the head line and the problems, not the list of checks
+                out.append(checks)
         elif rows:
             table = Table("check", "where", "problem", title=title, title_justify="left")
             for p in rows:

@@ -55,11 +55,21 @@ def test_a_correct_plan_passes_with_exit_0(tmp_path, foods_csv):
     assert "FAIL" not in result.stdout
 
 
+def test_quiet_leaves_the_head_line_and_the_problems(tmp_path, foods_csv):
+    passed = invoke_with_foods(write_plan(tmp_path, foods_csv), foods_csv, "-q")
+    assert passed.exit_code == 0, passed.output
+    assert passed.stdout.strip().endswith(f"all {len(CHECKS)} checks passed.")
+    failed = invoke_with_foods(write_plan(tmp_path, foods_csv, allergies=["milk"]), foods_csv, "-q")
+    assert failed.exit_code == 1
+    assert "contains milk: the profile is allergic" in failed.stdout
+    assert "food_families" not in failed.stdout  # the list of checks is left out
+
+
 def test_problems_are_listed_with_exit_1(tmp_path, foods_csv):
     result = invoke_with_foods(write_plan(tmp_path, foods_csv, allergies=["milk"]), foods_csv)
     assert result.exit_code == 1
     out = result.stdout
-    assert f"1 problems in 1 of {len(CHECKS)} checks." in out
+    assert f"1 problem in 1 of {len(CHECKS)} checks." in out
     assert "allergens" in out and "FAIL" in out
     assert "contains milk: the profile is allergic" in out
 
