@@ -50,7 +50,7 @@ from mealplan.textsafe import term_text
     type=FiniteFloat(min=0, min_open=True, max=86_400),
     default=30.0,
     show_default=True,
-    help="Solver seconds per profile.",
+    help="Solver seconds per profile (per week of a plan longer than 7 days).",
 )
 @click.option("--resume", is_flag=True, help="Skip profiles whose plan from the same inputs is already in the folder.")
 @with_foods_options

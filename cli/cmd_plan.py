@@ -49,7 +49,7 @@ from mealplan.cli.db import client_profile, db_option, store_plan
     type=FiniteFloat(min=0.1, max=86_400),
     default=30.0,
     show_default=True,
-    help="Solver seconds for the whole plan.",
+    help="Solver seconds for the plan, or for each week of a longer plan.",
 )
 @click.option(
     "--gap",

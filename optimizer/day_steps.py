@@ -12,7 +12,9 @@ look back across the boundary.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,9 @@ class WeekState:
     last_dinner: SlotPlan | None = None
     last_main_dishes: set[str] = field(default_factory=set)  # yesterday's lunch and dinner dishes
     weekly_achieved: dict[str, float] = field(default_factory=dict)
+    # The last WEEK_DAYS - 1 days' pattern foods and (meal kind, dish) meals: variety counts over them,
+    # so the rules hold in any 7 days running and the weeks of a long plan differ.
+    recent: list[tuple[set[str], list[tuple[str, str]]]] = field(default_factory=list)
 
 
 def liked_foods(patterns: list[str], allowed: Rows, targets: Targets) -> dict[str, list[str]]:
@@ -109,12 +114,9 @@ def week_of(day: int, days: int) -> tuple[int, int]:
 
 
 def new_week(state: WeekState) -> WeekState:
-    """The state a week starts from: nothing used yet, nothing achieved; yesterday is still yesterday."""
-    return WeekState(
-        last_main_protein=state.last_main_protein,
-        last_dinner=state.last_dinner,
-        last_main_dishes=state.last_main_dishes,
-    )
+    """The state a week starts from: nothing achieved of its weekly nutrients yet; variety still counts
+    the last six days (it rolls across weeks), and yesterday is still yesterday."""
+    return dataclasses.replace(state, weekly_achieved={})
 
 
 def day_goals(targets: Targets, rules: PlanRules, state: WeekState, day: int, days: int) -> dict[str, float]:
@@ -139,12 +141,16 @@ def day_goals(targets: Targets, rules: PlanRules, state: WeekState, day: int, da
 
 def carry(state: WeekState, day: DayPlan, rules: PlanRules) -> None:
     """What the next days must know: foods and dishes used, main-meal proteins, weekly nutrients."""
-    for f in {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}:
-        state.days_used[f] = state.days_used.get(f, 0) + 1
-    for s in day.slots:  # a leftover lunch is a meal of that dish too: "at most twice a week" counts meals
-        if s.dish_id is not None:
-            kind = slot_kind(s.name)
-            state.dish_count[(kind, s.dish_id)] = state.dish_count.get((kind, s.dish_id), 0) + 1
+    foods = {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
+    # A leftover lunch is a meal of that dish too: "at most twice a week" counts meals.
+    meals = [(slot_kind(s.name), s.dish_id) for s in day.slots if s.dish_id is not None]
+    state.recent = [*state.recent, (foods, meals)][-(WEEK_DAYS - 1) :]
+    state.days_used, state.dish_count = {}, {}
+    for day_foods, day_meals in state.recent:
+        for f in day_foods:
+            state.days_used[f] = state.days_used.get(f, 0) + 1
+        for meal in day_meals:
+            state.dish_count[meal] = state.dish_count.get(meal, 0) + 1
     mains = {s.name for s in rules.slots if s.needs_protein}
     state.last_main_protein = {
         i.food_id
@@ -222,8 +228,18 @@ def pattern_pool(foods: FoodTable) -> dict:
     """The foods patterns may serve: the hand-picked bundled ones, and a user's own foods placed by category.
 
     Bundled foods missing from the hand-picked list stay out (they were left out on purpose); a table
-    without any of them (``--no-bundled``) has every food placed by its category and name.
+    without any of them (``--no-bundled``) has every food placed by its category and name. Kept per
+    table object: a batch or web worker places a 20,000-food table's foods once (0.5 s), not per plan.
     """
+    if foods not in _POOLS:
+        _POOLS[foods] = _pattern_pool(foods)
+    return _POOLS[foods]
+
+
+_POOLS: weakref.WeakKeyDictionary[FoodTable, dict] = weakref.WeakKeyDictionary()
+
+
+def _pattern_pool(foods: FoodTable) -> dict:
     picked = load_pattern_foods(foods, skip_missing=True)
     own = foods.rows.ids[foods.rows["source"] != SR24_SOURCE] if picked else foods.rows.ids
     if len(own) == 0:

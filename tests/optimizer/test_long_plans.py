@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mealplan.errors import ConfigError
-from mealplan.optimizer.day_steps import WeekState, day_goals, new_week, week_of
-from mealplan.optimizer.plan import MAX_DAYS, week_blocks, week_scope
+from mealplan.optimizer.day_steps import WeekState, carry, day_goals, new_week, week_of
+from mealplan.optimizer.plan import MAX_DAYS, DayPlan, PlanItem, SlotPlan, week_blocks, week_scope
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.profile import load_profile
 from mealplan.optimizer.verify import verify_plan
@@ -36,10 +36,37 @@ def test_a_weekly_nutrient_is_asked_of_each_week_afresh():
     assert day_goals(targets, rules, state, 7, 9)["vitamin_d"] == pytest.approx(95.0)  # the whole week, held < UL
 
 
-def test_new_week_keeps_yesterday():
-    state = WeekState(days_used={"a": 3}, last_main_protein={"p"}, last_main_dishes={"d"})
+def test_new_week_keeps_yesterday_and_the_rolling_variety():
+    state = WeekState(
+        days_used={"a": 3}, last_main_protein={"p"}, last_main_dishes={"d"}, weekly_achieved={"vitamin_d": 40.0}
+    )
     fresh = new_week(state)
-    assert fresh.days_used == {} and fresh.last_main_protein == {"p"} and fresh.last_main_dishes == {"d"}
+    assert fresh.weekly_achieved == {}
+    assert fresh.days_used == {"a": 3} and fresh.last_main_protein == {"p"} and fresh.last_main_dishes == {"d"}
+
+
+def _day_with(index: int, food: str, dish: str) -> DayPlan:
+    """A day of one pattern lunch (``food``) and one dish dinner (``dish``)."""
+
+    def item(food_id: str) -> PlanItem:
+        return PlanItem(
+            food_id=food_id, name=food_id, category="x", role="protein", grams=100.0, servings=1.0,
+            serving_name="1 serving", serving_g=100.0, household="1 serving (100 g)",
+        )  # fmt: skip
+
+    lunch = SlotPlan(name="lunch", meal_kind="pattern", energy_kcal=500.0, items=[item(food)])
+    dinner = SlotPlan(name="dinner", meal_kind="dish", dish_id=dish, energy_kcal=600.0, items=[item("rice")])
+    return DayPlan(index=index, energy_kcal=1100.0, macros_pct={}, slots=[lunch, dinner], totals={})
+
+
+def test_variety_counts_the_last_six_days():
+    """carry keeps six days: on day 8 a food served on day 1 only is free again, one of days 2-7 is not."""
+    rules = tiny_rules(weekly_nutrients=[])
+    state = WeekState()
+    for d in range(1, 8):
+        carry(state, _day_with(d, f"food{d}", f"dish{d}"), rules)
+    assert set(state.days_used) == {f"food{d}" for d in range(2, 8)}
+    assert {dish for (_, dish) in state.dish_count} == {f"dish{d}" for d in range(2, 8)}
 
 
 def test_longer_than_the_limit_is_refused(bundled):
@@ -48,13 +75,14 @@ def test_longer_than_the_limit_is_refused(bundled):
         make_plan(profile, bundled, days=MAX_DAYS + 1)
 
 
-def test_a_nine_day_plan_holds_the_weekly_rules_per_week_and_verifies(bundled):
+def test_a_nine_day_plan_holds_the_weekly_rules_in_any_seven_days_and_verifies(bundled):
     profile = load_profile(EXAMPLES / "pregnant.yaml")
     plan = make_plan(profile, bundled, days=9, time_limit=120)
     assert plan.kind == "week" and [d.index for d in plan.days] == list(range(1, 10))
     assert verify_plan(plan, bundled).problems == []
     limit = plan.rules.meal_rules.dish_max_per_week
-    for week in week_blocks([d.index for d in plan.days]):
+    windows = [list(range(first, first + 7)) for first in range(1, 4)]  # variety rolls: any 7 days running
+    for week in week_blocks([d.index for d in plan.days]) + windows:
         served = Counter(
             s.dish_id
             for d in plan.days
