@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mealplan.food_data import matching
-from mealplan.food_data.safety import unsafe
+from mealplan.food_data.safety import unsafe_rules
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import DIET_LEVEL, diet_allows, split_tags
 from mealplan.optimizer.plan import PlanRules
@@ -43,12 +43,14 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
     foods = table.rows
     reason = np.full(len(foods), "", dtype=object)
 
-    def block(rule: Callable[[Rows], np.ndarray], why: str | Callable[[Rows], np.ndarray]) -> None:
+    def block(rule: Callable[[Rows], np.ndarray], why: str) -> None:
         open_ = reason == ""
-        candidates = foods.where(open_)
-        hit = rule(candidates)
-        texts = why(candidates)[hit] if callable(why) else why
-        reason[np.flatnonzero(open_)[hit]] = texts
+        reason[np.flatnonzero(open_)[rule(foods.where(open_))]] = why
+
+    def block_each(reasons_of: Callable[[Rows], list[str]]) -> None:  # a reason per food, "" = not kept out
+        open_ = np.flatnonzero(reason == "")
+        texts = np.asarray(reasons_of(foods.where(reason == "")), dtype=object)
+        reason[open_[texts != ""]] = texts[texts != ""]
 
     block(  # the user's own foods need no planner flag
         lambda f: ~f["planner"].astype(bool) & (f["source"] == SR24_SOURCE),
@@ -62,20 +64,18 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
     if rules.allergies:
         allergy = set(rules.allergies)
 
-        def hits(f: Rows) -> list[list[str]]:
-            return [sorted(allergy.intersection(split_tags(t))) for t in f["allergens"]]
+        def allergic(f: Rows) -> list[str]:
+            hits = [sorted(allergy.intersection(split_tags(t))) for t in f["allergens"]]
+            return [f"allergy ({', '.join(h)})" if h else "" for h in hits]
 
-        block(
-            lambda f: np.array([bool(h) for h in hits(f)], dtype=bool),
-            lambda f: np.array([f"allergy ({', '.join(h)})" for h in hits(f)], dtype=object),
-        )
+        block_each(allergic)
     if rules.safety:
 
-        def unsafe_reason(f: Rows) -> np.ndarray:
-            names, cats = f["name"].tolist(), f["category"].tolist()
-            return np.array([unsafe(rules.safety, str(n), str(c)) or "" for n, c in zip(names, cats, strict=True)])
+        def unsafe_for_stage(f: Rows) -> list[str]:
+            found = unsafe_rules(rules.safety, f["name"].tolist(), f["category"].tolist())
+            return ["" if r is None else f"safety: {r.why}" for r in found]
 
-        block(lambda f: unsafe_reason(f) != "", lambda f: np.array([f"safety: {w}" for w in unsafe_reason(f)]))
+        block_each(unsafe_for_stage)
     for pattern in rules.exclude:
         block(lambda f, p=pattern: pattern_mask([p], f), f"excluded ('{pattern}')")
     for pattern in rules.forbid:

@@ -16,7 +16,7 @@ import numpy as np
 from mealplan.food_data.dishes import DishLibrary, without
 from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
-from mealplan.food_data.safety import unsafe
+from mealplan.food_data.safety import unsafe_rules
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, family, split_tags
 from mealplan.optimizer.candidates import coverage_scores, pattern_mask
@@ -81,10 +81,10 @@ def blocked_foods(table: FoodTable, ids: list[str], rules: PlanRules) -> dict[st
         elif allergy & set(split_tags(tags)):
             out[fid] = f"allergy ({', '.join(sorted(allergy & set(split_tags(tags))))})"
     if rules.safety:
-        for fid, name, cat in zip(rows.ids.tolist(), rows["name"].tolist(), rows["category"].tolist(), strict=True):
-            why = unsafe(rules.safety, str(name), str(cat))
-            if why is not None:
-                out.setdefault(fid, f"safety: {why}")
+        found = unsafe_rules(rules.safety, rows["name"].tolist(), rows["category"].tolist())
+        for fid, rule in zip(rows.ids.tolist(), found, strict=True):
+            if rule is not None:
+                out.setdefault(fid, f"safety: {rule.why}")
     for why, patterns in (("excluded", rules.exclude), ("forbidden", rules.forbid), ("disliked", rules.dislikes)):
         for pattern in patterns:
             hit = pattern_mask([pattern], rows)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mealplan.errors import ConfigError
-from mealplan.food_data.safety import load_safety, safety_rules, unsafe, unsafe_rule
+from mealplan.food_data.safety import _lower, load_safety, safety_rules, unsafe, unsafe_rule, unsafe_rules
 from mealplan.food_data.table import load_bundled
 
 PREGNANT = safety_rules(pregnant=True, lactating=False)
@@ -117,3 +117,20 @@ def test_a_rule_without_a_source_or_with_a_bad_unless_is_reported(tmp_path: Path
     with pytest.raises(ConfigError) as info:
         load_safety.__wrapped__(path)
     assert "rules [0] have no source" in " ".join(info.value.problems)
+
+
+def test_the_whole_table_at_once_agrees_with_food_by_food() -> None:
+    """unsafe_rules (one search per pattern over the joined, lower-cased names, verdicts kept) gives
+    what unsafe_rule gives for every bundled food, asked twice and in pieces."""
+    rows = load_bundled().rows
+    names, cats = [str(n) for n in rows["name"]], [str(c) for c in rows["category"]]
+    for rules in (safety_rules(pregnant=True, lactating=False), safety_rules(pregnant=False, lactating=True)):
+        expected = [unsafe_rule(rules, n, c) for n, c in zip(names, cats, strict=True)]
+        assert sum(r is not None for r in expected) >= 10
+        assert unsafe_rules(rules, names[:500], cats[:500]) == expected[:500]
+        assert unsafe_rules(rules, names, cats) == expected
+        assert unsafe_rules(rules, ["Fish, SWORDFISH, cooked\nline two"], ["seafood"])[0] is not None
+
+
+def test_patterns_for_lower_cased_names_keep_their_escapes() -> None:
+    assert _lower(r"Smoked\b\S+\W[A-Z]Éclair") == r"smoked\b\S+\W[a-z]éclair"
