@@ -132,6 +132,9 @@ def main() -> None:
                     peaks[x.worker] = max(peaks.get(x.worker, 0.0), x.peak_rss_mb)
             rss[workers].extend(peaks.values())
             failed[workers] += summary.count("failed")
+            for x in summary.results:
+                if x.status == "failed":
+                    print(f"    failed: {x.id}: {x.reason}")
             print(
                 f"  run {r + 1}, --jobs {workers}: {wall:7.1f} s wall, {summary.counts}, lost {lost}, "
                 f"load {os.getloadavg()[0]:.2f}"

@@ -2,9 +2,10 @@
 
 Starts a real ``dask scheduler`` and 1..W ``dask worker`` processes on 127.0.0.1, each worker one
 process with one thread pinned to one core (``taskset``-style CPU affinity), the way one small machine
-per worker would be. For each worker count it plans the same N profiles through ``mealplan batch
---scheduler`` machinery (:func:`mealplan.batch.run_batch` with :func:`mealplan.batch.dask_executor`)
-and prints profiles per minute beside the one-worker baseline from the same run. Then it runs the
+per worker would be. For each worker count it plans the same N profiles (``--repeat`` times, median)
+through the ``mealplan batch --scheduler`` machinery (:func:`mealplan.batch.run_batch` with
+:func:`mealplan.batch.dask_executor`) and prints profiles per minute beside the one-worker baseline
+from the same run. Then it runs the
 batch once more with two workers and SIGKILLs one of them after the first few plans: the summary
 must list every profile ``ok`` (Dask re-runs the lost worker's tasks on the other).
 
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,7 +61,8 @@ class Cluster:
         log = open(folder / f"cluster-{workers}.log", "w")  # noqa: SIM115 - closed with the cluster
         self.log = log
         self.scheduler = subprocess.Popen(
-            [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(self.file)],
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+            + ["--scheduler-file", str(self.file)],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -71,8 +74,19 @@ class Cluster:
             self.procs.append(
                 subprocess.Popen(
                     [
-                        DASK, "worker", self.address, "--nthreads", "1", "--nworkers", "1",
-                        "--no-dashboard", "--no-nanny", "--host", "127.0.0.1", "--name", f"w{i}",
+                        DASK,
+                        "worker",
+                        self.address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--no-dashboard",
+                        "--no-nanny",
+                        "--host",
+                        "127.0.0.1",
+                        "--name",
+                        f"w{i}",
                     ],
                     stdout=log,
                     stderr=subprocess.STDOUT,
@@ -111,6 +125,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=24, help="profiles per run (default 24)")
     parser.add_argument("--days", type=int, default=1, help="days per plan (default 1)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
+    parser.add_argument("--repeat", type=int, default=3, help="measured runs per worker count (median)")
     parser.add_argument("--kill-after", type=int, default=3, help="plans finished before a worker is killed")
     args = parser.parse_args()
 
@@ -126,13 +141,18 @@ def main() -> None:
             try:
                 # A warm-up profile per worker: each loads the food table and dish library once.
                 run(cluster, jobs[:w], options, folder / f"warm-{w}")
-                wall, summary = run(cluster, jobs, options, folder / f"out-{w}")
+                walls = []
+                for r in range(args.repeat):
+                    wall, summary = run(cluster, jobs, options, folder / f"out-{w}-{r}")
+                    walls.append(wall)
             finally:
                 cluster.close()
+            wall = statistics.median(walls)
             rates[w] = 60 * args.n / wall
             base = rates[args.workers[0]]
             print(
-                f"  {w} worker(s): {wall:6.1f} s wall, {rates[w]:6.1f} profiles/min, "
+                f"  {w} worker(s): {wall:6.1f} s wall (median of {' '.join(f'{x:.1f}' for x in walls)}), "
+                f"{rates[w]:6.1f} profiles/min, "
                 f"{rates[w] / base:4.2f}x the {args.workers[0]}-worker rate; {summary.counts}; "
                 f"load {os.getloadavg()[0]:.2f}"
             )
