@@ -110,9 +110,9 @@ def unsafe_rules(
 ) -> list[SafetyRule | None]:
     """:func:`unsafe_rule` of many foods at once.
 
-    Each pattern is searched once in the lower-cased names joined by line breaks, and verdicts are
-    kept per rule set, so the planner's second look (dish ingredients and pool foods) costs nothing.
-    A pregnant profile on a 20,000-food table: 2.2 s food by food, 0.3 s so.
+    Each pattern is searched once in the lower-cased names joined by line breaks (28,858 names:
+    0.84 s, against 1.29 s food by food, both while other work ran), and verdicts are kept per rule
+    set, so the planner's second look (dish ingredients and pool foods) costs nothing.
     """
     key = tuple((r.stage, r.match, r.unless, tuple(r.categories), r.why) for r in rules)
     known = _VERDICTS.setdefault(key, {})
