@@ -34,6 +34,10 @@ from mealplan.optimizer.targets import Targets
 # Pattern pools are trimmed to the foods that serve the targets best (per serving and per kcal):
 # a day model over every pool food is several times slower and picks from the same few.
 POOL_KEEP = 3
+# A user's own foods in a pool the bundled foods also fill: this many per ranking. They add what the
+# bundled picks lack, not a second pool (3 made a day on a 20,000-food table 4.7x the bundled
+# table's time, 1 made it 2.8x, with the same objectives; bench_big_table.py).
+OWN_KEEP = 1
 # Dishes a day model chooses from, per meal: the best by target coverage per portion and as many
 # per kcal, among those the week still allows (the whole library made day models of 5,000
 # variables that ran into the time limit).
@@ -261,16 +265,26 @@ def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
     out: set[str] = set(keep) & set(ids)
     # The bundled pool foods (hand-picked, one of a kind) and a user's own foods compete apart, so a
-    # big user table only adds candidates; among a user's foods, one per family (see _one_per_family).
+    # big user table only adds candidates: among a user's foods one per family (see _one_per_family),
+    # none of a family the bundled picks hold, and OWN_KEEP per ranking where bundled foods fill the pool.
     own = (rows["source"] != SR24_SOURCE).tolist()
     by_pool: dict[tuple[str, bool], list[int]] = {}
     for i, fid in enumerate(ids):
         by_pool.setdefault((component[fid], own[i]), []).append(i)
     families = [family(str(n)) for n in rows["name"]]
-    for (_, is_own), members in by_pool.items():
+    index_of = {fid: i for i, fid in enumerate(ids)}
+    with_bundled = {pool for pool, is_own in by_pool if not is_own}
+    for (pool, is_own), members in sorted(by_pool.items(), key=lambda kv: kv[0][1]):  # bundled pools first
         for score in scores:
             ranked = sorted(members, key=lambda i: (-score[i], ids[i]))
-            out.update(ids[i] for i in (_one_per_family(ranked, families, POOL_KEEP) if is_own else ranked[:POOL_KEEP]))
+            if not is_own:
+                out.update(ids[i] for i in ranked[:POOL_KEEP])
+                continue
+            # A user's food whose family the bundled picks already hold adds nothing new (a near-copy).
+            taken = {families[index_of[f]] for f in out}
+            fresh = [i for i in ranked if families[i] not in taken]
+            quota = OWN_KEEP if pool in with_bundled else POOL_KEEP
+            out.update(ids[i] for i in _one_per_family(fresh, families, quota))
     return sorted(out)
 
 

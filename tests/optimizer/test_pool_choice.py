@@ -3,7 +3,7 @@ family, so near-copies (twelve brands of one tofu) cannot crowd out everything e
 
 from __future__ import annotations
 
-from mealplan.optimizer.meal_inputs import POOL_KEEP, _best_per_pool, _one_per_family
+from mealplan.optimizer.meal_inputs import OWN_KEEP, POOL_KEEP, _best_per_pool, _one_per_family
 from tests.optimizer.conftest import TINY_FOODS, TINY_NUTRIENTS, table_from, tiny_targets
 
 
@@ -34,3 +34,15 @@ def test_a_user_table_of_copies_still_offers_other_families():
     families = {"tofu" if f.startswith("u_tofu") else f for f in chosen}
     assert len(families) >= POOL_KEEP  # each ranking keeps three different foods, not three tofus
     assert len(chosen) <= 2 * POOL_KEEP
+
+
+def test_beside_bundled_foods_a_user_table_adds_a_few_and_no_copies():
+    """Where bundled foods fill the pool, a user's foods add OWN_KEEP per ranking, none of a family the
+    bundled picks hold (a user's tofu beside the bundled tofu is a copy)."""
+    table = _user_table(copies=12)
+    ids = ["t_tofu", "t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
+    rows = table.rows.take(ids)
+    chosen = _best_per_pool(rows, dict.fromkeys(ids, "protein"), tiny_targets(), keep=set())
+    assert "t_tofu" in chosen and not any(f.startswith("u_tofu") for f in chosen)
+    own = [f for f in chosen if f in ("t_lentil", "t_salmon", "t_chicken")]
+    assert 1 <= len(own) <= 2 * OWN_KEEP  # per serving and per kcal
