@@ -10,10 +10,13 @@ import re
 
 from mealplan.food_data.names import plural
 
-# Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup".
-FRACTIONS = ((0.0, ""), (1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (3 / 8, "⅜"), (1 / 2, "½"), (5 / 8, "⅝"))
-FRACTIONS += ((2 / 3, "⅔"), (3 / 4, "¾"), (7 / 8, "⅞"), (1.0, ""))
+# Kitchen fractions for household amounts: "1⅔ cup" rather than "1¼ × 1.333 cup". Eighths are read
+# (plans written before) but never written: nobody measures ⅜ cup; below ¼ cup a measure is in tbsp.
+FRACTIONS = ((0.0, ""), (1 / 4, "¼"), (1 / 3, "⅓"), (1 / 2, "½"), (2 / 3, "⅔"), (3 / 4, "¾"), (1.0, ""))
 FRACTION_VALUES = {glyph: value for value, glyph in FRACTIONS if glyph}  # "⅔" -> 0.667
+FRACTION_VALUES |= {"⅛": 1 / 8, "⅜": 3 / 8, "⅝": 5 / 8, "⅞": 7 / 8}
+TBSP_PER_CUP = 16
+SPOONS = frozenset({"tbsp", "tsp", "tablespoon", "teaspoon"})
 # Household units said in the plural for more than one ("2 cups"); "oz", "tbsp" and "g" never are.
 PLURAL_UNITS = frozenset(
     {"cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear"}
@@ -32,7 +35,12 @@ def amount_text(value: float) -> str:
 
 # Things people count (a slice, an egg, a medium banana) are said to the nearest half; the grams
 # beside them stay exact.
-COUNTED = frozenset({"slice", "piece", "fillet", "link", "large", "medium", "small", "extra", "egg", "patty"})
+# A counted amount under ⅜ would be said as ½, a third or more too much: it is said in grams instead
+# ("30 g yogurt", not "½ container").
+COUNTED = frozenset(
+    {"slice", "piece", "fillet", "link", "large", "medium", "small", "extra", "egg", "patty", "fruit", "container"}
+)
+COUNTED_MIN = 3 / 8
 
 
 def _counted(amount: float) -> float:
@@ -49,6 +57,13 @@ def household(servings: float, serving_name: str, grams: float) -> str:
         unit = numbered[3]
         first, space, rest = unit.partition(" ")
         word = first.rstrip(",")
+        if word in COUNTED and amount < COUNTED_MIN:
+            return f"{grams:.0f} g"
+        if word == "cup" and amount < 1 / 4:  # "2 tbsp yogurt", not "⅛ cup"
+            amount, first, word = amount * TBSP_PER_CUP, "tbsp" + first[len(word) :], "tbsp"
+            unit = first + space + rest
+        if word in SPOONS:  # "2½ tbsp", not "2⅔ tbsp": spoons measure to the half (¼ below one)
+            amount = max(0.25, round(amount * 4) / 4 if amount < 1 else round(amount * 2) / 2)
         shown = amount_text(_counted(amount) if word in COUNTED else amount)
         if amount > 1 + 1e-9 and shown != "1" and word in PLURAL_UNITS:  # "2 cups, diced", but "1 cup" for 1.03
             unit = plural(word) + first[len(word) :] + space + rest

@@ -51,18 +51,22 @@ def ingredient_text(household: str, name: str) -> str:
 
     "⅔ cup, chunks" + "pineapple" -> "⅔ cup pineapple (chunks)"; "⅓ cup slices" + "carrots" ->
     "⅓ cup carrots (slices)"; "½ medium" + "bananas" -> "½ medium banana"; "2 large" + "egg" ->
-    "2 large eggs".
+    "2 large eggs"; "2 fruit" + "green kiwifruit" -> "2 green kiwifruits".
     """
     measure, _, how = household.partition(", ")
     volume = _VOLUME.match(measure)
     if volume and not how:
         measure, how = f"{volume['amount']} {volume['unit']}", volume["how"].strip("() ")
     amount, _, size = measure.partition(" ")
+    if size == "fruit" and name:  # "2 fruit" of kiwifruit is "2 kiwifruits"
+        measure, size = amount, "whole"
     if size in _SIZES and name:
         count = _count(amount)
         *rest, last = name.split(" ")
         if count is not None:
             name = " ".join([*rest, plural(singular(last), count)])
+    if how and name.endswith(")"):  # "cucumber (with peel)" + "slices" -> "cucumber (with peel, slices)"
+        return f"{measure} {name[:-1]}, {how})"
     return f"{measure} {name}" + (f" ({how})" if how else "")
 
 

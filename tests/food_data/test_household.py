@@ -11,7 +11,7 @@ from mealplan.food_data.household import amount_text, household
     ("servings", "serving_name", "grams", "expected"),
     [
         (1.25, "1.333 cup", 38, "1⅔ cups (38 g)"),  # SR24 writes 1 1/3 cup as 1.333
-        (1.75, "0.5 cup", 159, "⅞ cup (159 g)"),
+        (1.75, "0.5 cup", 159, "¾ cup (159 g)"),  # no eighths: kitchen fractions are ¼ ⅓ ½ ⅔ ¾
         (2, "3 oz", 170, "6 oz (170 g)"),
         (0.75, "2 tbsp", 24, "1½ tbsp (24 g)"),
         (1, "1 cup", 243, "1 cup (243 g)"),
@@ -19,7 +19,12 @@ from mealplan.food_data.household import amount_text, household
         (2, "1 cup, diced", 312, "2 cups, diced (312 g)"),
         (2, "1 serving", 170, "2 servings (170 g)"),
         (0.5, "1 cup, diced", 78, "½ cup, diced (78 g)"),
-        (1.75, "1/4 tsp", 3, "⅜ tsp (3 g)"),
+        (1.75, "1/4 tsp", 3, "½ tsp (3 g)"),
+        (0.125, "1 cup, chopped", 40, "2 tbsp, chopped (40 g)"),  # below ¼ cup: tablespoons
+        (0.166, "1 cup, chopped", 40, "2½ tbsp, chopped (40 g)"),  # spoons to the half, not "2⅔ tbsp"
+        (2.17, "1 fruit", 150, "2 fruit (150 g)"),  # fruit are counted
+        (30 / 227, "1 container", 30, "30 g"),  # under ⅜ of a counted thing: grams, not "½ container"
+        (0.6, "1 container", 136, "½ container (136 g)"),
         (1.25, "100 g", 125, "125 g"),
         (1.5, "large", 75, "1½ × large (75 g)"),
         (1, "large", 50, "large (50 g)"),
@@ -33,5 +38,5 @@ def test_household_portions_read_like_a_recipe(servings, serving_name, grams, ex
 
 
 def test_an_amount_that_is_there_is_never_zero():
-    assert amount_text(0.01) == "⅛"
+    assert amount_text(0.01) == "¼"
     assert amount_text(2.97) == "3"

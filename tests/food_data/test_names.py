@@ -92,6 +92,10 @@ def test_head_noun():
         ("1½ medium", "bananas", "1½ medium bananas"),
         ("2 large", "egg", "2 large eggs"),
         ("2 tbsp", "peanut butter", "2 tbsp peanut butter"),
+        ("2 fruit", "green kiwifruit", "2 green kiwifruits"),  # the fruit is the count: no "2 fruit kiwifruit"
+        ("1 fruit", "green kiwifruit", "1 green kiwifruit"),
+        ("2 tbsp, chopped", "red tomatoes", "2 tbsp red tomatoes (chopped)"),
+        ("⅓ cup slices", "cucumber (with peel)", "⅓ cup cucumber (with peel, slices)"),  # one bracket
     ],
 )
 def test_ingredient_text_reads_like_a_recipe(household, name, expected):
