@@ -43,14 +43,14 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
     foods = table.rows
     reason = np.full(len(foods), "", dtype=object)
 
-    def block(rule: Callable[[Rows], np.ndarray], why: str) -> None:
-        open_ = reason == ""
-        reason[np.flatnonzero(open_)[rule(foods.where(open_))]] = why
-
     def block_each(reasons_of: Callable[[Rows], list[str]]) -> None:  # a reason per food, "" = not kept out
-        open_ = np.flatnonzero(reason == "")
-        texts = np.asarray(reasons_of(foods.where(reason == "")), dtype=object)
-        reason[open_[texts != ""]] = texts[texts != ""]
+        open_ = reason == ""
+        texts = np.asarray(reasons_of(foods.where(open_)), dtype=object)
+        hit = texts != ""
+        reason[np.flatnonzero(open_)[hit]] = texts[hit]
+
+    def block(rule: Callable[[Rows], np.ndarray], why: str) -> None:
+        block_each(lambda f: np.where(rule(f), why, ""))
 
     block(  # the user's own foods need no planner flag
         lambda f: ~f["planner"].astype(bool) & (f["source"] == SR24_SOURCE),
