@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from mealplan.food_data import matching
 from mealplan.food_data.safety import unsafe_rules
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
-from mealplan.food_data.vocab import DIET_LEVEL, diet_allows, split_tags
+from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.optimizer.plan import PlanRules
 from mealplan.optimizer.targets import Targets
 
@@ -32,15 +32,17 @@ class Eligibility:
 
     allowed: Rows
     blocked: dict[str, str]  # food id -> reason, e.g. "diet (vegan)", in table order
+    # Food id -> the first of the person's own rules (``person_blocks``) that keeps it out, for every
+    # food of the table: dish ingredients and hand-picked pool foods outside the planner set too.
+    person: dict[str, str] = field(default_factory=dict)
 
 
-def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
-    """Apply planner, diet, allergy, exclusion and dislike rules, recording why each food is out.
+def person_blocks(foods: Rows, rules: PlanRules) -> np.ndarray:
+    """Per food, the first of the person's rules that keeps it out ("" for none): diet, allergies,
+    life-stage safety, exclusions, forbidden foods, dislikes.
 
-    Only the first rule that keeps a food out is recorded, so the rules that match names (the
-    slow ones) only look at the foods no earlier rule has kept out.
+    Each rule looks only at the foods no earlier rule has kept out; the name rules are the slow ones.
     """
-    foods = table.rows
     reason = np.full(len(foods), "", dtype=object)
 
     def block_each(reasons_of: Callable[[Rows], list[str]]) -> None:  # a reason per food, "" = not kept out
@@ -52,21 +54,18 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
     def block(rule: Callable[[Rows], np.ndarray], why: str) -> None:
         block_each(lambda f: np.where(rule(f), why, ""))
 
-    block(  # the user's own foods need no planner flag
-        lambda f: ~f["planner"].astype(bool) & (f["source"] == SR24_SOURCE),
-        "not in the planner set (not as eaten or not suitable)",
-    )
-    block(lambda f: np.isnan(f["energy"].astype(float)), "no energy value")
-    block(
-        lambda f: np.array([d not in DIET_LEVEL or not diet_allows(rules.diet, d) for d in f["diet"]], dtype=bool),
-        f"diet ({rules.diet})",
-    )
+    diets = {d: d not in DIET_LEVEL or not diet_allows(rules.diet, d) for d in set(foods["diet"].tolist())}
+    block(lambda f: np.array([diets[d] for d in f["diet"].tolist()], dtype=bool), f"diet ({rules.diet})")
     if rules.allergies:
-        allergy = set(rules.allergies)
+        allergy = {ALLERGEN_SYNONYMS.get(a.lower(), a.lower()) for a in rules.allergies}
 
         def allergic(f: Rows) -> list[str]:
-            hits = [sorted(allergy.intersection(split_tags(t))) for t in f["allergens"]]
-            return [f"allergy ({', '.join(h)})" if h else "" for h in hits]
+            tags = f["allergens"].tolist()
+            why = {}  # per distinct allergen text: a table has few
+            for t in set(tags):
+                hit = sorted(allergy.intersection(split_tags(t)))
+                why[t] = f"allergy ({', '.join(hit)})" if hit else ""
+            return [why[t] for t in tags]
 
         block_each(allergic)
     if rules.safety:
@@ -82,17 +81,29 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
         block(lambda f, p=pattern: pattern_mask([p], f), f"forbidden ('{pattern}')")
     for pattern in rules.dislikes:
         block(lambda f, p=pattern: pattern_mask([p], f), f"disliked ('{pattern}')")
+    return reason
 
-    def bad_serving(f: Rows) -> np.ndarray:
-        serving = f["serving_g"].astype(float)
-        with np.errstate(invalid="ignore"):
-            return ~(serving > 0) | ~(f["max_g"].astype(float) >= serving * rules.min_portion_servings)
 
-    block(bad_serving, "no usable serving size")
+def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
+    """Apply planner, diet, allergy, exclusion and dislike rules, recording why each food is out: the
+    table's own rules first (planner set, energy), then the person's (``person_blocks``), then the
+    serving size."""
+    foods = table.rows
+    # the user's own foods need no planner flag
+    off_planner = ~foods["planner"].astype(bool) & (foods["source"] == SR24_SOURCE)
+    reason = np.where(off_planner, "not in the planner set (not as eaten or not suitable)", "").astype(object)
+    reason[(reason == "") & np.isnan(foods["energy"].astype(float))] = "no energy value"
+    person = person_blocks(foods, rules)
+    reason = np.where(reason == "", person, reason)
+    serving = foods["serving_g"].astype(float)
+    with np.errstate(invalid="ignore"):
+        bad_serving = ~(serving > 0) | ~(foods["max_g"].astype(float) >= serving * rules.min_portion_servings)
+    reason[(reason == "") & bad_serving] = "no usable serving size"
     out = reason != ""
     return Eligibility(
         allowed=foods.where(~out),
         blocked=dict(zip(foods.ids[out].tolist(), reason[out].tolist(), strict=True)),
+        person=dict(zip(foods.ids[person != ""].tolist(), person[person != ""].tolist(), strict=True)),
     )
 
 

@@ -26,7 +26,7 @@ from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import MAIN_MEALS
 from mealplan.optimizer.candidates import coverage_scores, pattern_mask, ranked
 from mealplan.optimizer.explain import conflict_error
-from mealplan.optimizer.meal_inputs import DISH_KEEP, MealInputs
+from mealplan.optimizer.meal_inputs import DISH_KEEP, WIDER, MealInputs
 from mealplan.optimizer.meals import MealSpec, build_meal_model
 from mealplan.optimizer.plan import WEEK_DAYS, DayPlan, PlanRules, SlotPlan
 from mealplan.optimizer.profile import Profile
@@ -35,9 +35,6 @@ from mealplan.optimizer.solve import solve
 from mealplan.optimizer.targets import Targets
 
 LIKED_PER_PATTERN = 3
-# A day's second attempt, when its best few options cannot hold every hard rule: this many times the
-# dishes, and every pool food (the whole library made models HiGHS could not solve in the day's time).
-WIDER = 3
 # A day plan within 0.3 % of one whole target of the best (SHORTFALL_WEIGHT is a whole target) is
 # optimal: the last few objective units are a pattern instead of a dish or amounts moved from a
 # dish's defaults, which HiGHS spent most of a day's second proving (measured on the examples).

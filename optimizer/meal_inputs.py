@@ -16,10 +16,9 @@ import numpy as np
 from mealplan.food_data.dishes import DishLibrary, without
 from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
-from mealplan.food_data.safety import unsafe_rules
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, family, split_tags
-from mealplan.optimizer.candidates import coverage_scores, pattern_mask
+from mealplan.food_data.vocab import family
+from mealplan.optimizer.candidates import coverage_scores, person_blocks
 from mealplan.optimizer.meals import (
     DRINK_USE,
     DishOption,
@@ -43,6 +42,10 @@ OWN_KEEP = 1
 # variables that ran into the time limit).
 DISH_KEEP = 4
 DRINK_MAX_G = 480.0  # two cups
+# A day's last attempt, when its best few options cannot hold every hard rule: this many times the
+# dishes and a user's pool foods, and every bundled pool food (the whole library made models HiGHS
+# could not solve in the day's time).
+WIDER = 3
 
 
 @dataclass
@@ -52,7 +55,7 @@ class MealInputs:
     dishes: list[DishOption]
     patterns: list[PatternOption]
     foods: list[PoolFood]  # the pool foods a day model gets first (the best few per pool)
-    all_foods: list[PoolFood]  # every pool food the person may eat (a day's second attempt)
+    all_foods: list[PoolFood]  # the wider pick of a day's last attempt (every bundled one the person may eat)
     nutrients: dict[str, dict[str, float]]
     categories: dict[str, str]
     names: dict[str, str]
@@ -76,25 +79,8 @@ class MealInputs:
 
 def blocked_foods(table: FoodTable, ids: list[str], rules: PlanRules) -> dict[str, str]:
     """Of ``ids``, the foods the person's diet, allergies, exclusions or dislikes keep out, with why."""
-    rows = table.rows.take(ids)
-    out: dict[str, str] = {}
-    allergy = {ALLERGEN_SYNONYMS.get(a.lower(), a.lower()) for a in rules.allergies}
-    for fid, diet, tags in zip(rows.ids.tolist(), rows["diet"].tolist(), rows["allergens"].tolist(), strict=True):
-        if str(diet) not in DIET_LEVEL or not diet_allows(rules.diet, str(diet)):
-            out[fid] = f"diet ({rules.diet})"
-        elif allergy & set(split_tags(tags)):
-            out[fid] = f"allergy ({', '.join(sorted(allergy & set(split_tags(tags))))})"
-    if rules.safety:
-        found = unsafe_rules(rules.safety, rows["name"].tolist(), rows["category"].tolist())
-        for fid, rule in zip(rows.ids.tolist(), found, strict=True):
-            if rule is not None:
-                out.setdefault(fid, f"safety: {rule.why}")
-    for why, patterns in (("excluded", rules.exclude), ("forbidden", rules.forbid), ("disliked", rules.dislikes)):
-        for pattern in patterns:
-            hit = pattern_mask([pattern], rows)
-            for fid in rows.ids[hit].tolist():
-                out.setdefault(fid, f"{why} ('{pattern}')")
-    return out
+    reason = person_blocks(table.rows.take(ids), rules)
+    return {fid: why for fid, why in zip(ids, reason.tolist(), strict=True) if why}
 
 
 def meal_inputs(
@@ -105,12 +91,17 @@ def meal_inputs(
     rules: PlanRules,
     targets: Targets,
     keep: set[str] = frozenset(),
+    blocked: dict[str, str] | None = None,
 ) -> MealInputs:
-    """The dishes and pattern foods ``rules`` allow, with nutrients, categories and portion steps."""
+    """The dishes and pattern foods ``rules`` allow, with nutrients, categories and portion steps.
+
+    ``blocked``: the foods the person's rules keep out (``Eligibility.person``), found here if not given.
+    """
     known = set(table.rows.ids.tolist())
     ingredient_ids = sorted({i.food for d in dishes for i in d.ingredients} & known)
     pool_ids = sorted(set(pool) & known)
-    blocked = blocked_foods(table, sorted(set(ingredient_ids) | set(pool_ids)), rules)
+    if blocked is None:
+        blocked = blocked_foods(table, sorted(set(ingredient_ids) | set(pool_ids)), rules)
 
     food_name = dict(zip(table.rows.ids.tolist(), [str(n) for n in table.rows["name"]], strict=True))
     options, out = [], {}
@@ -158,7 +149,9 @@ def meal_inputs(
     max_g = dict(zip(rows.ids.tolist(), rows["max_g"].astype(float).tolist(), strict=True))
     allowed_pool = [f for f in allowed_pool if serving_g[f] > 0]
     rows = table.rows.take(allowed_pool)
-    chosen = set(_best_per_pool(rows, {f: pool[f].component for f in allowed_pool}, targets, keep))
+    chosen, wide = _best_per_pool(rows, {f: pool[f].component for f in allowed_pool}, targets, keep)
+    chosen, wide = set(chosen), set(wide)
+    allowed_pool = [f for f in allowed_pool if f in wide]
 
     every = sorted(set(ingredient_ids) | set(allowed_pool))
     info = table.rows.take(every)
@@ -203,18 +196,8 @@ def meal_inputs(
         all_foods.append(foods.pop())
         if fid in chosen:
             foods.append(all_foods[-1])
-    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0}
-    scores = {}
-    for d in options:
-        amount = {n: sum(nutrients.get(f, {}).get(n, 0.0) * g / 100.0 for f, g in zip(d.foods, d.grams, strict=True))
-                  for n in [*mins, "energy"]}  # fmt: skip
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            cover = float(sum(min(amount[n] / t.min, 1.0) * t.priority for n, t in mins.items()))
-        scores[d.id] = (cover, cover / max(amount["energy"], 1.0) * 100.0)
-        if targets.appetite == "poor":  # the same energy in less volume: energy-dense dishes too
-            scores[d.id] += (amount["energy"] / max(sum(d.grams), 1.0),)
     return MealInputs(
-        dish_score=scores,
+        dish_score=_dish_scores(options, nutrients, targets),
         dishes=options,
         patterns=pats,
         foods=foods,
@@ -227,6 +210,32 @@ def meal_inputs(
         hot_drink_kinds=frozenset(patterns.hot_drink.slots),
         hot_drink_pools=frozenset(patterns.hot_drink.pools),
     )
+
+
+def _dish_scores(options: list[DishOption], nutrients: dict, targets: Targets) -> dict[str, tuple[float, ...]]:
+    """Per dish at its default amounts: target coverage (as ``coverage_scores``), the same per 100
+    kcal, and for poor appetite kcal per gram."""
+    mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0}
+    cols = [*mins, "energy"]
+    foods = sorted({f for d in options for f in d.foods})
+    at = {f: i for i, f in enumerate(foods)}
+    per_g = np.array([[nutrients.get(f, {}).get(n, 0.0) / 100.0 for n in cols] for f in foods]).reshape(-1, len(cols))
+    grams = np.zeros((len(options), len(foods)))
+    for r, d in enumerate(options):
+        for f, g in zip(d.foods, d.grams, strict=True):
+            grams[r, at[f]] += g
+    amount = grams @ per_g
+    goal = np.array([t.min for t in mins.values()])
+    weight = np.array([t.priority for t in mins.values()])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        cover = (np.minimum(amount[:, :-1] / goal, 1.0) * weight).sum(axis=1)
+    energy = amount[:, -1]
+    out = {}
+    for r, d in enumerate(options):
+        out[d.id] = (float(cover[r]), float(cover[r]) / max(energy[r], 1.0) * 100.0)
+        if targets.appetite == "poor":  # the same energy in less volume: energy-dense dishes too
+            out[d.id] += (energy[r] / max(sum(d.grams), 1.0),)
+    return out
 
 
 # Condiments and spreads go in a dish or on bread or crackers: a pattern without a carrier loses them.
@@ -253,17 +262,20 @@ def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
     return out
 
 
-def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[str]) -> list[str]:
+def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[str]) -> tuple[list[str], list[str]]:
     """The ``POOL_KEEP`` foods of each pool that cover the targets best per serving, and as many per kcal
-    (and, for poor appetite, as many with the most kcal per gram)."""
+    (and, for poor appetite, as many with the most kcal per gram); then the wider pick of a day's last
+    attempt: every bundled pool food and ``WIDER`` times the quota of a user's foods (not all 5,000
+    pool foods of a 20,000-food table: a model that size is no attempt)."""
     ids = rows.ids.tolist()
     if not ids:
-        return []
+        return [], []
     per_serving, per_kcal = coverage_scores(rows, targets)
     scores = [per_serving, per_kcal]
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
     out: set[str] = set(keep) & set(ids)
+    wide = set(out)
     # The bundled pool foods (hand-picked, one of a kind) and a user's own foods compete apart, so a
     # big user table only adds candidates: among a user's foods one per family (see _one_per_family),
     # none of a family the bundled picks hold, and OWN_KEEP per ranking where bundled foods fill the pool.
@@ -271,27 +283,45 @@ def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[
     by_pool: dict[tuple[str, bool], list[int]] = {}
     for i, fid in enumerate(ids):
         by_pool.setdefault((component[fid], own[i]), []).append(i)
-    families = [family(str(n)) for n in rows["name"]]
-    index_of = {fid: i for i, fid in enumerate(ids)}
+    families = _Families(rows["name"])
+    id_rank = np.argsort(np.argsort(np.asarray(ids, dtype=str)))  # ties in id order
     with_bundled = {pool for pool, is_own in by_pool if not is_own}
+    index_of = {fid: i for i, fid in enumerate(ids)}
     for (pool, is_own), members in sorted(by_pool.items(), key=lambda kv: kv[0][1]):  # bundled pools first
+        at = np.asarray(members)
+        if not is_own:
+            wide.update(ids[i] for i in members)
         for score in scores:
-            ranked = sorted(members, key=lambda i: (-score[i], ids[i]))
+            ranked = at[np.lexsort((id_rank[at], -score[at]))].tolist()
             if not is_own:
                 out.update(ids[i] for i in ranked[:POOL_KEEP])
                 continue
             # A user's food whose family the bundled picks already hold adds nothing new (a near-copy).
             taken = {families[index_of[f]] for f in out}
-            fresh = [i for i in ranked if families[i] not in taken]
             quota = OWN_KEEP if pool in with_bundled else POOL_KEEP
-            out.update(ids[i] for i in _one_per_family(fresh, families, quota))
-    return sorted(out)
+            picked = _one_per_family(ranked, families, quota * WIDER, skip=taken)
+            out.update(ids[i] for i in picked[:quota])
+            wide.update(ids[i] for i in picked)
+    return sorted(out), sorted(wide | out)
 
 
-def _one_per_family(ranked: list[int], families: list[str], keep: int) -> list[int]:
-    """The first ``keep`` of ``ranked`` from distinct food families, so a big user table's near-copies
-    (twelve brands of one tofu) cannot fill a pool and leave the day model one food in many names."""
-    seen: set[str] = set()
+class _Families(dict):
+    """Food families by position, found when first asked for (a pick looks at a few of 5,000 foods)."""
+
+    def __init__(self, names) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, i: int) -> str:
+        self[i] = found = family(str(self.names[i]))
+        return found
+
+
+def _one_per_family(ranked: list[int], families, keep: int, skip: set[str] = frozenset()) -> list[int]:
+    """The first ``keep`` of ``ranked`` from distinct food families, none in ``skip``, so a big user
+    table's near-copies (twelve brands of one tofu) cannot fill a pool and leave the day model one food
+    in many names. The first k of a pick of ``keep`` are the pick of k."""
+    seen = set(skip)
     out = []
     for i in ranked:
         if families[i] in seen:

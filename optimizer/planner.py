@@ -134,9 +134,8 @@ def make_plan(
         dishes = load_dishes(foods=foods)
     pool = pattern_pool(foods)
     liked = liked_foods(rules.likes, elig.allowed, targets)
-    inputs = meal_inputs(
-        foods, dishes, load_patterns(), pool, rules, targets, keep={f for fs in liked.values() for f in fs}
-    )
+    keep = {f for fs in liked.values() for f in fs}
+    inputs = meal_inputs(foods, dishes, load_patterns(), pool, rules, targets, keep=keep, blocked=elig.person)
     if rules.require:  # required foods and dishes (optimizer/require.py): checked, then in every day's model
         inputs = with_required_foods(inputs, rules, foods)
         check_requirements(rules, foods, inputs, days)

@@ -3,13 +3,14 @@ family, so near-copies (twelve brands of one tofu) cannot crowd out everything e
 
 from __future__ import annotations
 
-from mealplan.optimizer.meal_inputs import OWN_KEEP, POOL_KEEP, _best_per_pool, _one_per_family
+from mealplan.optimizer.meal_inputs import OWN_KEEP, POOL_KEEP, WIDER, _best_per_pool, _one_per_family
 from tests.optimizer.conftest import TINY_FOODS, TINY_NUTRIENTS, table_from, tiny_targets
 
 
 def test_one_per_family_skips_copies_and_keeps_order():
     families = ["tofu", "tofu", "lentils", "tofu", "beans", "peas"]
     assert _one_per_family([0, 1, 2, 3, 4, 5], families, 3) == [0, 2, 4]
+    assert _one_per_family([0, 1, 2, 3, 4, 5], families, 3, skip={"lentils"}) == [0, 4, 5]
 
 
 def _user_table(copies: int):
@@ -28,7 +29,9 @@ def test_a_user_table_of_copies_still_offers_other_families():
     table = _user_table(copies=12)
     own = ["t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
     rows = table.rows.take(own)
-    chosen = _best_per_pool(rows, dict.fromkeys(own, "protein"), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(rows, dict.fromkeys(own, "protein"), tiny_targets(), keep=set())
+    assert set(chosen) <= set(wide)
+    assert sum(f.startswith("u_tofu") for f in wide) == 1  # the wider pick holds no copies either
     tofus = [f for f in chosen if f.startswith("u_tofu")]
     assert len(tofus) <= 2  # at most one per score ranking (per serving, per kcal)
     families = {"tofu" if f.startswith("u_tofu") else f for f in chosen}
@@ -42,7 +45,25 @@ def test_beside_bundled_foods_a_user_table_adds_a_few_and_no_copies():
     table = _user_table(copies=12)
     ids = ["t_tofu", "t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
     rows = table.rows.take(ids)
-    chosen = _best_per_pool(rows, dict.fromkeys(ids, "protein"), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(rows, dict.fromkeys(ids, "protein"), tiny_targets(), keep=set())
     assert "t_tofu" in chosen and not any(f.startswith("u_tofu") for f in chosen)
     own = [f for f in chosen if f in ("t_lentil", "t_salmon", "t_chicken")]
     assert 1 <= len(own) <= 2 * OWN_KEEP  # per serving and per kcal
+
+
+def test_the_wider_pick_holds_every_bundled_food_and_a_few_more_of_the_users():
+    """A day's last attempt gets every bundled pool food, but of a big user table only WIDER times the
+    first pick's quota per ranking (not thousands of foods)."""
+    families = {f"u_food{i}": (f"Bean kind {i}, cooked", *TINY_FOODS["t_lentil"][1:]) for i in range(30)}
+    from mealplan.food_data.nutrients import BY_ID
+
+    foods = {**TINY_FOODS, **families}
+    changes = {f: {"source": "my_foods.csv"} for f in families}
+    table = table_from(foods, TINY_NUTRIENTS, {n: BY_ID[n].unit for n in TINY_NUTRIENTS}, changes)
+    bundled = ["t_tofu", "t_salmon", "t_chicken", "t_lentil"]
+    ids = [*bundled, *families]
+    chosen, wide = _best_per_pool(table.rows.take(ids), dict.fromkeys(ids, "protein"), tiny_targets(), keep=set())
+    assert set(bundled) <= set(wide)
+    own_wide = [f for f in wide if f in families]
+    assert len([f for f in chosen if f in families]) <= 2 * OWN_KEEP
+    assert OWN_KEEP < len(own_wide) <= 2 * OWN_KEEP * WIDER
