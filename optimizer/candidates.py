@@ -26,6 +26,16 @@ def pattern_mask(patterns: list[str], foods: Rows) -> np.ndarray:
     return matching.pattern_mask(patterns, foods.ids, foods["name"], *tags)
 
 
+def named_reasons(named: list[tuple[str, str]], foods: Rows) -> list[str]:
+    """Per food, the first ``(why, pattern)`` of ``named`` whose pattern names it ("" for none)."""
+    tags = [foods[c] if c in foods else None for c in ("category", "allergens")]
+    masks = matching.pattern_masks([p for _, p in named], foods.ids, foods["name"], *tags)
+    reason = np.full(len(foods), "", dtype=object)
+    for (why, _), mask in zip(named, masks, strict=True):
+        reason[(reason == "") & mask] = why
+    return reason.tolist()
+
+
 @dataclass
 class Eligibility:
     """Allowed foods and, for every other food, the first rule that keeps it out."""
@@ -35,6 +45,10 @@ class Eligibility:
     # Food id -> the first of the person's own rules (``person_blocks``) that keeps it out, for every
     # food of the table: dish ingredients and hand-picked pool foods outside the planner set too.
     person: dict[str, str] = field(default_factory=dict)
+
+
+# The person's rules that name foods, in the order a food's reason is chosen: (reason, PlanRules field).
+NAME_RULES = (("excluded", "exclude"), ("forbidden", "forbid"), ("disliked", "dislikes"))
 
 
 def person_blocks(foods: Rows, rules: PlanRules) -> np.ndarray:
@@ -75,12 +89,9 @@ def person_blocks(foods: Rows, rules: PlanRules) -> np.ndarray:
             return ["" if r is None else f"safety: {r.why}" for r in found]
 
         block_each(unsafe_for_stage)
-    for pattern in rules.exclude:
-        block(lambda f, p=pattern: pattern_mask([p], f), f"excluded ('{pattern}')")
-    for pattern in rules.forbid:
-        block(lambda f, p=pattern: pattern_mask([p], f), f"forbidden ('{pattern}')")
-    for pattern in rules.dislikes:
-        block(lambda f, p=pattern: pattern_mask([p], f), f"disliked ('{pattern}')")
+    named = [(f"{why} ('{p}')", p) for why, patterns in NAME_RULES for p in getattr(rules, patterns)]
+    if named:
+        block_each(lambda f: named_reasons(named, f))
     return reason
 
 

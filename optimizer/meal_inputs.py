@@ -103,7 +103,7 @@ def meal_inputs(
     if blocked is None:
         blocked = blocked_foods(table, sorted(set(ingredient_ids) | set(pool_ids)), rules)
 
-    food_name = dict(zip(table.rows.ids.tolist(), [str(n) for n in table.rows["name"]], strict=True))
+    food_name = dict(zip(ingredient_ids, [str(n) for n in table.rows.take(ingredient_ids)["name"]], strict=True))
     options, out = [], {}
     for dish in dishes:
         lo, hi = [], []
@@ -143,7 +143,8 @@ def meal_inputs(
     drink_max = {p: patterns.drink.max_g for p in patterns.drink.pools}
     drink_max.update({p: patterns.hot_drink.max_g for p in patterns.hot_drink.pools})
     pattern_pools = {p for pat in pats for e in pat.entries for p in e.pools}
-    allowed_pool = [f for f in pool_ids if f not in blocked and pool[f].component in pattern_pools | drink_pools]
+    served = pattern_pools | drink_pools
+    allowed_pool = [f for f in pool_ids if f not in blocked and pool[f].component in served]
     rows = table.rows.take(allowed_pool)
     serving_g = dict(zip(rows.ids.tolist(), rows["serving_g"].astype(float).tolist(), strict=True))
     max_g = dict(zip(rows.ids.tolist(), rows["max_g"].astype(float).tolist(), strict=True))
@@ -278,29 +279,31 @@ def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[
     wide = set(out)
     # The bundled pool foods (hand-picked, one of a kind) and a user's own foods compete apart, so a
     # big user table only adds candidates: among a user's foods one per family (see _one_per_family),
-    # none of a family the bundled picks hold, and OWN_KEEP per ranking where bundled foods fill the pool.
+    # none of a family the bundled picks hold, and where bundled foods fill the pool OWN_KEEP per
+    # ranking, only if it beats the bundled picks (else it would only make the model bigger).
     own = (rows["source"] != SR24_SOURCE).tolist()
     by_pool: dict[tuple[str, bool], list[int]] = {}
     for i, fid in enumerate(ids):
         by_pool.setdefault((component[fid], own[i]), []).append(i)
     families = _Families(rows["name"])
     id_rank = np.argsort(np.argsort(np.asarray(ids, dtype=str)))  # ties in id order
-    with_bundled = {pool for pool, is_own in by_pool if not is_own}
+    bar: dict[tuple[str, int], float] = {}  # (pool, ranking) -> the score a user's food must beat
     index_of = {fid: i for i, fid in enumerate(ids)}
     for (pool, is_own), members in sorted(by_pool.items(), key=lambda kv: kv[0][1]):  # bundled pools first
         at = np.asarray(members)
         if not is_own:
             wide.update(ids[i] for i in members)
-        for score in scores:
+        for k, score in enumerate(scores):
             ranked = at[np.lexsort((id_rank[at], -score[at]))].tolist()
             if not is_own:
                 out.update(ids[i] for i in ranked[:POOL_KEEP])
+                bar[(pool, k)] = score[ranked[POOL_KEEP - 1]] if len(ranked) >= POOL_KEEP else -np.inf
                 continue
             # A user's food whose family the bundled picks already hold adds nothing new (a near-copy).
             taken = {families[index_of[f]] for f in out}
-            quota = OWN_KEEP if pool in with_bundled else POOL_KEEP
+            quota = OWN_KEEP if (pool, k) in bar else POOL_KEEP
             picked = _one_per_family(ranked, families, quota * WIDER, skip=taken)
-            out.update(ids[i] for i in picked[:quota])
+            out.update(ids[i] for i in picked[:quota] if score[i] > bar.get((pool, k), -np.inf))
             wide.update(ids[i] for i in picked)
     return sorted(out), sorted(wide | out)
 

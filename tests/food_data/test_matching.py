@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mealplan.food_data.matching import food_matches, pattern_mask
 
@@ -174,3 +178,17 @@ def test_the_group_file_is_checked(tmp_path) -> None:
         "groups.fish.lists: no word list 'finfishes' in curation_words.yaml",
         "groups.cod.say: 'fish' already names group 'fish'",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.text(alphabet="ab*?[]!-", min_size=1, max_size=8),
+    names=st.lists(st.text(alphabet="ab[]!-?*", max_size=8), min_size=1, max_size=6),
+)
+def test_a_glob_matches_as_fnmatch_does(pattern: str, names: list[str]) -> None:
+    """The mask's quick look at a glob's literal runs never changes what the glob matches."""
+    if not any(ch in pattern for ch in "*?["):
+        return
+    ids = np.array([f"id{i}" for i in range(len(names))], dtype=object)
+    expected = [fnmatch.fnmatchcase(n.lower(), pattern.lower()) for n in names]
+    assert pattern_mask([pattern], ids, names).tolist() == expected
