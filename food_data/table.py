@@ -13,7 +13,7 @@ import logging
 import os
 import pickle
 import platform
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,14 +68,17 @@ class Rows:
     Subsets (``where``, ``take``) share the table's arrays, so they are cheap.
     """
 
-    __slots__ = ("ids", "_all", "_data", "_pos", "_where")
+    __slots__ = ("ids", "_all", "_data", "_pos", "_where", "_derived")
 
-    def __init__(self, ids: np.ndarray, data: dict[str, np.ndarray], pos: np.ndarray | None = None) -> None:
+    def __init__(
+        self, ids: np.ndarray, data: dict[str, np.ndarray], pos: np.ndarray | None = None, derived: dict | None = None
+    ) -> None:
         self._all = ids  # the whole table's ids
         self._data = data  # the whole table's columns
         self._pos = pos  # positions of these foods in the whole table (None: all, in order)
         self.ids = ids if pos is None else ids[pos]
         self._where: dict[str, int] | None = None
+        self._derived = {} if derived is None else derived  # the whole table's derived values (``derived``)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -108,14 +111,38 @@ class Rows:
 
     def where(self, mask: np.ndarray) -> Rows:
         """The foods where ``mask`` (one bool per food here) is true."""
-        return Rows(self._all, self._data, self._positions()[np.asarray(mask, dtype=bool)])
+        return self.at(np.flatnonzero(np.asarray(mask, dtype=bool)))
+
+    def at(self, positions: np.ndarray) -> Rows:
+        """The foods at these positions (of the foods here), in this order."""
+        return Rows(self._all, self._data, self._positions()[np.asarray(positions, dtype=np.intp)], self._derived)
 
     def take(self, ids: Iterable[str]) -> Rows:
         """The foods with these ids, in this order (ids not here raise KeyError)."""
+        return self.at(self.positions(ids))
+
+    def positions(self, ids: Iterable[str], missing: int | None = None) -> np.ndarray:
+        """Where the foods with these ids are here; an id not here raises KeyError, or with ``missing``
+        gets that position."""
         if self._where is None:
             self._where = {f: i for i, f in enumerate(self.ids.tolist())}
-        local = np.array([self._where[f] for f in ids], dtype=np.intp)
-        return Rows(self._all, self._data, self._positions()[local])
+        if missing is None:
+            return np.array([self._where[f] for f in ids], dtype=np.intp)
+        return np.array([self._where.get(f, missing) for f in ids], dtype=np.intp)
+
+    def derived(
+        self, key: tuple[Hashable, ...], make: Callable[[Rows], np.ndarray], most: int | None = None
+    ) -> np.ndarray:
+        """These foods' values of a column ``make`` computes from the whole table once, e.g. names in
+        lower case: every subset of a table shares it, so a batch or web worker planning on a
+        100,000-food table pays for it once, not per plan. ``key`` starts with its kind; with ``most``,
+        no more than that many of a kind are kept (the rest are computed each time)."""
+        values = self._derived.get(key)
+        if values is None:
+            values = make(Rows(self._all, self._data, None, self._derived))
+            if most is None or sum(1 for k in self._derived if k[0] == key[0]) < most:
+                self._derived[key] = values
+        return values if self._pos is None else values[self._pos]
 
     def records(self, columns: Iterable[str]) -> dict[str, dict[str, Any]]:
         """``{food id: {column: value}}`` for these foods."""

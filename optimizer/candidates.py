@@ -6,9 +6,10 @@ gets the best foods of every category for the person's targets, not the whole ta
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,73 +27,88 @@ def pattern_mask(patterns: list[str], foods: Rows) -> np.ndarray:
     return matching.pattern_mask(patterns, foods.ids, foods["name"], *tags)
 
 
-def named_reasons(named: list[tuple[str, str]], foods: Rows) -> list[str]:
-    """Per food, the first ``(why, pattern)`` of ``named`` whose pattern names it ("" for none)."""
-    tags = [foods[c] if c in foods else None for c in ("category", "allergens")]
-    masks = matching.pattern_masks([p for _, p in named], foods.ids, foods["name"], *tags)
-    reason = np.full(len(foods), "", dtype=object)
-    for (why, _), mask in zip(named, masks, strict=True):
-        reason[(reason == "") & mask] = why
-    return reason.tolist()
-
-
 @dataclass
 class Eligibility:
     """Allowed foods and, for every other food, the first rule that keeps it out."""
 
     allowed: Rows
-    blocked: dict[str, str]  # food id -> reason, e.g. "diet (vegan)", in table order
-    # Food id -> the first of the person's own rules (``person_blocks``) that keeps it out, for every
-    # food of the table: dish ingredients and hand-picked pool foods outside the planner set too.
-    person: dict[str, str] = field(default_factory=dict)
+    foods: Rows  # every food of the table
+    reason: np.ndarray  # per food of the table: the first rule that keeps it out, "" if allowed
+    # Per food of the table: the first of the person's own rules (``person_blocks``) that keeps it
+    # out: for dish ingredients and hand-picked pool foods outside the planner set too.
+    person: np.ndarray
+
+    @functools.cached_property
+    def blocked(self) -> dict[str, str]:
+        """Food id -> reason, e.g. "diet (vegan)", in table order."""
+        out = self.reason != ""
+        return dict(zip(self.foods.ids[out].tolist(), self.reason[out].tolist(), strict=True))
 
 
 # The person's rules that name foods, in the order a food's reason is chosen: (reason, PlanRules field).
 NAME_RULES = (("excluded", "exclude"), ("forbidden", "forbid"), ("disliked", "dislikes"))
+# Whole-table pattern masks kept per table (a bool per food each): enough for a clinic's dislikes,
+# bounded for a web worker that meets new patterns for weeks.
+PATTERNS_KEPT = 512
 
 
 def person_blocks(foods: Rows, rules: PlanRules) -> np.ndarray:
     """Per food, the first of the person's rules that keeps it out ("" for none): diet, allergies,
     life-stage safety, exclusions, forbidden foods, dislikes.
 
-    Each rule looks only at the foods no earlier rule has kept out; the name rules are the slow ones.
+    Each rule's verdicts are found for the whole table once and kept with it (``Rows.derived``): a
+    diet, an allergy set, a life stage's safety rules and a name pattern recur from plan to plan.
     """
     reason = np.full(len(foods), "", dtype=object)
 
-    def block_each(reasons_of: Callable[[Rows], list[str]]) -> None:  # a reason per food, "" = not kept out
-        open_ = reason == ""
-        texts = np.asarray(reasons_of(foods.where(open_)), dtype=object)
-        hit = texts != ""
-        reason[np.flatnonzero(open_)[hit]] = texts[hit]
+    def block(texts: np.ndarray) -> None:  # a reason per food, "" = not kept out
+        hit = (reason == "") & (texts != "")
+        reason[hit] = texts[hit]
 
-    def block(rule: Callable[[Rows], np.ndarray], why: str) -> None:
-        block_each(lambda f: np.where(rule(f), why, ""))
+    def per_value(column: str, why_of: Callable[[object], str]) -> Callable[[Rows], np.ndarray]:
+        def make(table: Rows) -> np.ndarray:  # a table has few distinct values of these columns
+            values = table[column].tolist()
+            why = {v: why_of(v) for v in set(values)}
+            return np.array([why[v] for v in values], dtype=object)
 
-    diets = {d: d not in DIET_LEVEL or not diet_allows(rules.diet, d) for d in set(foods["diet"].tolist())}
-    block(lambda f: np.array([diets[d] for d in f["diet"].tolist()], dtype=bool), f"diet ({rules.diet})")
-    if rules.allergies:
-        allergy = {ALLERGEN_SYNONYMS.get(a.lower(), a.lower()) for a in rules.allergies}
+        return make
 
-        def allergic(f: Rows) -> list[str]:
-            tags = f["allergens"].tolist()
-            why = {}  # per distinct allergen text: a table has few
-            for t in set(tags):
-                hit = sorted(allergy.intersection(split_tags(t)))
-                why[t] = f"allergy ({', '.join(hit)})" if hit else ""
-            return [why[t] for t in tags]
+    bad_diet = f"diet ({rules.diet})"
+    block(
+        foods.derived(
+            ("diet", rules.diet),
+            per_value("diet", lambda d: bad_diet if d not in DIET_LEVEL or not diet_allows(rules.diet, d) else ""),
+        )
+    )
+    allergy = tuple(sorted({ALLERGEN_SYNONYMS.get(a.lower(), a.lower()) for a in rules.allergies}))
+    if allergy:
 
-        block_each(allergic)
+        def allergic(tags: object) -> str:
+            hit = sorted(set(allergy).intersection(split_tags(tags)))
+            return f"allergy ({', '.join(hit)})" if hit else ""
+
+        block(foods.derived(("allergy", allergy), per_value("allergens", allergic)))
     if rules.safety:
 
-        def unsafe_for_stage(f: Rows) -> list[str]:
-            found = unsafe_rules(rules.safety, f["name"].tolist(), f["category"].tolist())
-            return ["" if r is None else f"safety: {r.why}" for r in found]
+        def unsafe_for_stage(table: Rows) -> np.ndarray:
+            found = unsafe_rules(rules.safety, table["name"].tolist(), table["category"].tolist())
+            return np.array(["" if r is None else f"safety: {r.why}" for r in found], dtype=object)
 
-        block_each(unsafe_for_stage)
-    named = [(f"{why} ('{p}')", p) for why, patterns in NAME_RULES for p in getattr(rules, patterns)]
-    if named:
-        block_each(lambda f: named_reasons(named, f))
+        key = tuple((r.stage, r.match, r.unless, tuple(r.categories), r.why) for r in rules.safety)
+        block(foods.derived(("safety", key), unsafe_for_stage))
+    for why, field_name in NAME_RULES:
+        for pattern in getattr(rules, field_name):
+            block(np.where(_named(foods, pattern), f"{why} ('{pattern}')", "").astype(object))
     return reason
+
+
+def _named(foods: Rows, pattern: str) -> np.ndarray:
+    """Which of ``foods`` the pattern names, from a whole-table mask kept per table."""
+    return foods.derived(("pattern", pattern), lambda table: pattern_mask([pattern], table), most=PATTERNS_KEPT)
+
+
+OFF_PLANNER = "not in the planner set (not as eaten or not suitable)"
+NO_SERVING = "no usable serving size"
 
 
 def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
@@ -100,22 +116,24 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
     table's own rules first (planner set, energy), then the person's (``person_blocks``), then the
     serving size."""
     foods = table.rows
-    # the user's own foods need no planner flag
-    off_planner = ~foods["planner"].astype(bool) & (foods["source"] == SR24_SOURCE)
-    reason = np.where(off_planner, "not in the planner set (not as eaten or not suitable)", "").astype(object)
-    reason[(reason == "") & np.isnan(foods["energy"].astype(float))] = "no energy value"
+
+    def table_rules(t: Rows) -> np.ndarray:  # the user's own foods need no planner flag
+        reason = np.full(len(t), "", dtype=object)
+        reason[np.isnan(t["energy"].astype(float))] = "no energy value"
+        reason[~t["planner"].astype(bool) & (t["source"] == SR24_SOURCE)] = OFF_PLANNER
+        return reason
+
+    def bad_serving(t: Rows) -> np.ndarray:
+        serving = t["serving_g"].astype(float)
+        with np.errstate(invalid="ignore"):
+            return ~(serving > 0) | ~(t["max_g"].astype(float) >= serving * rules.min_portion_servings)
+
+    reason = foods.derived(("table rules",), table_rules).copy()
     person = person_blocks(foods, rules)
-    reason = np.where(reason == "", person, reason)
-    serving = foods["serving_g"].astype(float)
-    with np.errstate(invalid="ignore"):
-        bad_serving = ~(serving > 0) | ~(foods["max_g"].astype(float) >= serving * rules.min_portion_servings)
-    reason[(reason == "") & bad_serving] = "no usable serving size"
+    reason[reason == ""] = person[reason == ""]
+    reason[(reason == "") & foods.derived(("serving", rules.min_portion_servings), bad_serving)] = NO_SERVING
     out = reason != ""
-    return Eligibility(
-        allowed=foods.where(~out),
-        blocked=dict(zip(foods.ids[out].tolist(), reason[out].tolist(), strict=True)),
-        person=dict(zip(foods.ids[person != ""].tolist(), person[person != ""].tolist(), strict=True)),
-    )
+    return Eligibility(allowed=foods.where(~out), foods=foods, reason=reason, person=person)
 
 
 def nutrient_matrix(foods: Rows, nutrients: list[str]) -> np.ndarray:

@@ -9,6 +9,7 @@ ingredients, or a filled pattern with a generated name, and the drink.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,17 +92,20 @@ def meal_inputs(
     rules: PlanRules,
     targets: Targets,
     keep: set[str] = frozenset(),
-    blocked: dict[str, str] | None = None,
+    person: np.ndarray | None = None,
 ) -> MealInputs:
     """The dishes and pattern foods ``rules`` allow, with nutrients, categories and portion steps.
 
-    ``blocked``: the foods the person's rules keep out (``Eligibility.person``), found here if not given.
+    ``person``: per food of the table, the first of the person's rules that keeps it out
+    (``Eligibility.person``); found here if not given.
     """
-    known = set(table.rows.ids.tolist())
-    ingredient_ids = sorted({i.food for d in dishes for i in d.ingredients} & known)
-    pool_ids = sorted(set(pool) & known)
-    if blocked is None:
-        blocked = blocked_foods(table, sorted(set(ingredient_ids) | set(pool_ids)), rules)
+    if person is None:
+        person = person_blocks(table.rows, rules)
+    wanted = sorted({i.food for d in dishes for i in d.ingredients})
+    at = table.rows.positions(wanted, missing=-1)
+    ingredient_ids = [f for f, i in zip(wanted, at.tolist(), strict=True) if i >= 0]
+    known = set(ingredient_ids)
+    blocked = {f: str(person[i]) for f, i in zip(wanted, at.tolist(), strict=True) if i >= 0 and person[i]}
 
     food_name = dict(zip(ingredient_ids, [str(n) for n in table.rows.take(ingredient_ids)["name"]], strict=True))
     options, out = [], {}
@@ -143,16 +147,20 @@ def meal_inputs(
     drink_max = {p: patterns.drink.max_g for p in patterns.drink.pools}
     drink_max.update({p: patterns.hot_drink.max_g for p in patterns.hot_drink.pools})
     pattern_pools = {p for pat in pats for e in pat.entries for p in e.pools}
-    served = pattern_pools | drink_pools
-    allowed_pool = [f for f in pool_ids if f not in blocked and pool[f].component in served]
+    index = _pool_index(table, pool)
+    with np.errstate(invalid="ignore"):
+        ok = (
+            np.isin(index.pools, sorted(pattern_pools | drink_pools))[index.code]
+            & (person[index.pos] == "")
+            & (table.rows["serving_g"].astype(float)[index.pos] > 0)
+        )
+    sel = np.flatnonzero(ok)
+    chosen, wide = _best_per_pool(table.rows.at(index.pos[sel]), index.pools[index.code[sel]], targets, keep)
+    chosen = set(chosen)
+    allowed_pool = wide  # in id order
     rows = table.rows.take(allowed_pool)
-    serving_g = dict(zip(rows.ids.tolist(), rows["serving_g"].astype(float).tolist(), strict=True))
-    max_g = dict(zip(rows.ids.tolist(), rows["max_g"].astype(float).tolist(), strict=True))
-    allowed_pool = [f for f in allowed_pool if serving_g[f] > 0]
-    rows = table.rows.take(allowed_pool)
-    chosen, wide = _best_per_pool(rows, {f: pool[f].component for f in allowed_pool}, targets, keep)
-    chosen, wide = set(chosen), set(wide)
-    allowed_pool = [f for f in allowed_pool if f in wide]
+    serving_g = dict(zip(allowed_pool, rows["serving_g"].astype(float).tolist(), strict=True))
+    max_g = dict(zip(allowed_pool, rows["max_g"].astype(float).tolist(), strict=True))
 
     every = sorted(set(ingredient_ids) | set(allowed_pool))
     info = table.rows.take(every)
@@ -213,6 +221,33 @@ def meal_inputs(
     )
 
 
+@dataclass(frozen=True)
+class _PoolIndex:
+    """A table's pool foods as arrays, in id order: where each is in the table and its pool."""
+
+    pos: np.ndarray  # positions in the table
+    code: np.ndarray  # index into pools
+    pools: np.ndarray  # pool names
+
+
+def _pool_index(table: FoodTable, pool: dict[str, PatternFood]) -> _PoolIndex:
+    """The pool's foods in the table, kept per table for the pool it was made for (``pattern_pool``
+    keeps one pool per table: a 100,000-food table's 55,000 pool foods are looked up once)."""
+    kept = _POOL_INDEX.get(table)
+    if kept is not None and kept[0] is pool:
+        return kept[1]
+    ids = sorted(pool)
+    at = table.rows.positions(ids, missing=-1)
+    here = at >= 0
+    pools, code = np.unique(np.array([pool[f].component for f in ids], dtype=str), return_inverse=True)
+    index = _PoolIndex(pos=at[here], code=code[here], pools=pools.astype(object))
+    _POOL_INDEX[table] = (pool, index)
+    return index
+
+
+_POOL_INDEX: weakref.WeakKeyDictionary[FoodTable, tuple[dict, _PoolIndex]] = weakref.WeakKeyDictionary()
+
+
 def _dish_scores(options: list[DishOption], nutrients: dict, targets: Targets) -> dict[str, tuple[float, ...]]:
     """Per dish at its default amounts: target coverage (as ``coverage_scores``), the same per 100
     kcal, and for poor appetite kcal per gram."""
@@ -263,49 +298,51 @@ def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
     return out
 
 
-def _best_per_pool(rows, component: dict[str, str], targets: Targets, keep: set[str]) -> tuple[list[str], list[str]]:
-    """The ``POOL_KEEP`` foods of each pool that cover the targets best per serving, and as many per kcal
-    (and, for poor appetite, as many with the most kcal per gram); then the wider pick of a day's last
-    attempt: every bundled pool food and ``WIDER`` times the quota of a user's foods (not all 5,000
-    pool foods of a 20,000-food table: a model that size is no attempt)."""
-    ids = rows.ids.tolist()
-    if not ids:
+def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[list[str], list[str]]:
+    """The ``POOL_KEEP`` foods of each pool (``component``: one per food of ``rows``) that cover the
+    targets best per serving, and as many per kcal (and, for poor appetite, as many with the most kcal
+    per gram); then the wider pick of a day's last attempt: every bundled pool food and ``WIDER`` times
+    the quota of a user's foods (not all 5,000 pool foods of a 20,000-food table: a model that size is
+    no attempt)."""
+    ids = rows.ids
+    if len(ids) == 0:
         return [], []
     per_serving, per_kcal = coverage_scores(rows, targets)
     scores = [per_serving, per_kcal]
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
-    out: set[str] = set(keep) & set(ids)
+    out: set[int] = set(rows.positions(keep, missing=-1).tolist()) - {-1}  # positions in rows
     wide = set(out)
     # The bundled pool foods (hand-picked, one of a kind) and a user's own foods compete apart, so a
     # big user table only adds candidates: among a user's foods one per family (see _one_per_family),
     # none of a family the bundled picks hold, and where bundled foods fill the pool OWN_KEEP per
     # ranking, only if it beats the bundled picks (else it would only make the model bigger).
-    own = (rows["source"] != SR24_SOURCE).tolist()
-    by_pool: dict[tuple[str, bool], list[int]] = {}
-    for i, fid in enumerate(ids):
-        by_pool.setdefault((component[fid], own[i]), []).append(i)
+    own = rows["source"] != SR24_SOURCE
+    pools, code = np.unique(np.asarray(list(component), dtype=str), return_inverse=True)
+    if len(code) != len(ids):
+        raise ValueError(f"_best_per_pool: {len(code)} pools for {len(ids)} foods")
+    group = code * 2 + own  # bundled (even) before a user's (odd) foods of each pool
     families = _Families(rows["name"])
-    id_rank = np.argsort(np.argsort(np.asarray(ids, dtype=str)))  # ties in id order
+    as_text = ids.astype(str)
+    id_rank = np.argsort(np.argsort(as_text)) if (as_text[:-1] > as_text[1:]).any() else np.arange(len(ids))
     bar: dict[tuple[str, int], float] = {}  # (pool, ranking) -> the score a user's food must beat
-    index_of = {fid: i for i, fid in enumerate(ids)}
-    for (pool, is_own), members in sorted(by_pool.items(), key=lambda kv: kv[0][1]):  # bundled pools first
-        at = np.asarray(members)
+    for g in sorted(set(group.tolist()), key=lambda g: (g % 2, g)):  # bundled pools first
+        at, pool, is_own = np.flatnonzero(group == g), str(pools[g // 2]), bool(g % 2)
         if not is_own:
-            wide.update(ids[i] for i in members)
+            wide.update(at.tolist())
         for k, score in enumerate(scores):
             ranked = at[np.lexsort((id_rank[at], -score[at]))].tolist()
             if not is_own:
-                out.update(ids[i] for i in ranked[:POOL_KEEP])
+                out.update(ranked[:POOL_KEEP])
                 bar[(pool, k)] = score[ranked[POOL_KEEP - 1]] if len(ranked) >= POOL_KEEP else -np.inf
                 continue
             # A user's food whose family the bundled picks already hold adds nothing new (a near-copy).
-            taken = {families[index_of[f]] for f in out}
+            taken = {families[i] for i in out}
             quota = OWN_KEEP if (pool, k) in bar else POOL_KEEP
             picked = _one_per_family(ranked, families, quota * WIDER, skip=taken)
-            out.update(ids[i] for i in picked[:quota] if score[i] > bar.get((pool, k), -np.inf))
-            wide.update(ids[i] for i in picked)
-    return sorted(out), sorted(wide | out)
+            out.update(i for i in picked[:quota] if score[i] > bar.get((pool, k), -np.inf))
+            wide.update(picked)
+    return sorted(ids[sorted(out)].tolist()), sorted(ids[sorted(wide | out)].tolist())
 
 
 class _Families(dict):

@@ -135,7 +135,7 @@ def make_plan(
     pool = pattern_pool(foods)
     liked = liked_foods(rules.likes, elig.allowed, targets)
     keep = {f for fs in liked.values() for f in fs}
-    inputs = meal_inputs(foods, dishes, load_patterns(), pool, rules, targets, keep=keep, blocked=elig.person)
+    inputs = meal_inputs(foods, dishes, load_patterns(), pool, rules, targets, keep=keep, person=elig.person)
     if rules.require:  # required foods and dishes (optimizer/require.py): checked, then in every day's model
         inputs = with_required_foods(inputs, rules, foods)
         check_requirements(rules, foods, inputs, days)

@@ -157,3 +157,25 @@ def test_deferred_columns_are_computed_once_on_first_use() -> None:
     assert rows["name"].tolist() == ["Apple", "Oats"] and calls == []
     assert rows.take(["o"])["category"].tolist() == ["grains"]  # a view computes for the whole table
     assert rows["diet"].tolist() == ["vegan", "vegan"] and calls == [1]
+
+
+def test_derived_columns_are_made_once_from_the_whole_table_and_shared_by_subsets() -> None:
+    calls = []
+
+    def lower(t) -> np.ndarray:
+        calls.append(len(t))
+        return np.array([n.lower() for n in t["name"]], dtype=object)
+
+    rows = table_module.Rows(
+        np.array(["a", "o", "p"], dtype=object), {"name": np.array(["Apple", "Oats", "Pear"], dtype=object)}
+    )
+    subset = rows.take(["p", "a"])
+    assert subset.derived(("lower",), lower).tolist() == ["pear", "apple"]
+    assert rows.where(np.array([False, True, False])).derived(("lower",), lower).tolist() == ["oats"]
+    assert calls == [3]  # once, over the whole table
+    assert rows.positions(["o", "zz"], missing=-1).tolist() == [1, -1]
+    # ``most`` bounds how many of a kind are kept; the rest are made each time
+    rows.derived(("pattern", "x"), lower, most=1)
+    rows.derived(("pattern", "y"), lower, most=1)
+    rows.derived(("pattern", "y"), lower, most=1)
+    assert calls == [3, 3, 3, 3]

@@ -215,3 +215,21 @@ def test_vectorised_pattern_mask_agrees_with_food_matches(patterns):
     foods = load_bundled().rows
     expected = [any(food_matches(p, i, n) for p in patterns) for i, n in zip(foods.index, foods["name"], strict=True)]
     assert pattern_mask(patterns, foods).tolist() == expected
+
+
+def test_the_person_rules_are_found_once_per_table_and_agree_with_a_fresh_look(monkeypatch):
+    """A second plan on the same table reads the kept verdicts (a diet, an allergy set, a pattern),
+    and they are the verdicts a fresh table gives."""
+    from mealplan.optimizer import candidates
+
+    table = tiny_table()
+    rules = tiny_rules(diet="vegetarian", allergies=["gluten"], dislikes=["oil", "*tofu*"])
+    first = eligible_foods(table, rules)
+    calls = []
+    real = candidates.pattern_mask
+    monkeypatch.setattr(candidates, "pattern_mask", lambda *a: calls.append(a) or real(*a))
+    again = eligible_foods(table, rules)
+    assert calls == []
+    assert again.blocked == first.blocked == eligible_foods(tiny_table(), rules).blocked
+    assert "t_tofu" in again.blocked and again.blocked["t_chicken"] == "diet (vegetarian)"
+    assert again.person.tolist() == candidates.person_blocks(tiny_table().rows, rules).tolist()

@@ -29,7 +29,7 @@ def test_a_user_table_of_copies_still_offers_other_families():
     table = _user_table(copies=12)
     own = ["t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
     rows = table.rows.take(own)
-    chosen, wide = _best_per_pool(rows, dict.fromkeys(own, "protein"), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(rows, ["protein"] * len(own), tiny_targets(), keep=set())
     assert set(chosen) <= set(wide)
     assert sum(f.startswith("u_tofu") for f in wide) == 1  # the wider pick holds no copies either
     tofus = [f for f in chosen if f.startswith("u_tofu")]
@@ -45,7 +45,7 @@ def test_beside_bundled_foods_a_user_table_adds_a_few_and_no_copies():
     table = _user_table(copies=12)
     ids = ["t_tofu", "t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
     rows = table.rows.take(ids)
-    chosen, wide = _best_per_pool(rows, dict.fromkeys(ids, "protein"), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(rows, ["protein"] * len(ids), tiny_targets(), keep=set())
     assert "t_tofu" in chosen and not any(f.startswith("u_tofu") for f in chosen)
     own = [f for f in chosen if f in ("t_lentil", "t_salmon", "t_chicken")]
     assert 1 <= len(own) <= 2 * OWN_KEEP  # per serving and per kcal
@@ -62,7 +62,7 @@ def test_the_wider_pick_holds_every_bundled_food_and_a_few_more_of_the_users():
     table = table_from(foods, TINY_NUTRIENTS, {n: BY_ID[n].unit for n in TINY_NUTRIENTS}, changes)
     bundled = ["t_tofu", "t_salmon", "t_chicken", "t_lentil"]
     ids = [*bundled, *families]
-    chosen, wide = _best_per_pool(table.rows.take(ids), dict.fromkeys(ids, "protein"), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(table.rows.take(ids), ["protein"] * len(ids), tiny_targets(), keep=set())
     assert set(bundled) <= set(wide)
     own_wide = [f for f in wide if f in families]
     assert len([f for f in chosen if f in families]) <= 2 * OWN_KEEP
