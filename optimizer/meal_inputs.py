@@ -311,7 +311,7 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
     scores = [per_serving, per_kcal]
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
-    out: set[int] = set(rows.positions(keep, missing=-1).tolist()) - {-1}  # positions in rows
+    out: set[int] = {i for i, f in enumerate(ids.tolist()) if f in keep} if keep else set()  # positions in rows
     wide = set(out)
     # The bundled pool foods (hand-picked, one of a kind) and a user's own foods compete apart, so a
     # big user table only adds candidates: among a user's foods one per family (see _one_per_family),
@@ -322,7 +322,7 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
     if len(code) != len(ids):
         raise ValueError(f"_best_per_pool: {len(code)} pools for {len(ids)} foods")
     group = code * 2 + own  # bundled (even) before a user's (odd) foods of each pool
-    families = _Families(rows["name"])
+    families = rows.derived(("family",), lambda t: np.array([family(str(n)) for n in t["name"]], dtype=object))
     as_text = ids.astype(str)
     id_rank = np.argsort(np.argsort(as_text)) if (as_text[:-1] > as_text[1:]).any() else np.arange(len(ids))
     bar: dict[tuple[str, int], float] = {}  # (pool, ranking) -> the score a user's food must beat
@@ -343,18 +343,6 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
             out.update(i for i in picked[:quota] if score[i] > bar.get((pool, k), -np.inf))
             wide.update(picked)
     return sorted(ids[sorted(out)].tolist()), sorted(ids[sorted(wide | out)].tolist())
-
-
-class _Families(dict):
-    """Food families by position, found when first asked for (a pick looks at a few of 5,000 foods)."""
-
-    def __init__(self, names) -> None:
-        super().__init__()
-        self.names = names
-
-    def __missing__(self, i: int) -> str:
-        self[i] = found = family(str(self.names[i]))
-        return found
 
 
 def _one_per_family(ranked: list[int], families, keep: int, skip: set[str] = frozenset()) -> list[int]:
