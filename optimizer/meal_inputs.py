@@ -34,9 +34,10 @@ from mealplan.optimizer.targets import Targets
 # Pattern pools are trimmed to the foods that serve the targets best (per serving and per kcal):
 # a day model over every pool food is several times slower and picks from the same few.
 POOL_KEEP = 3
-# A user's own foods in a pool the bundled foods also fill: this many per ranking. They add what the
-# bundled picks lack, not a second pool (3 made a day on a 20,000-food table 4.7x the bundled
-# table's time, 1 made it 2.8x, with the same objectives; bench_big_table.py).
+# A user's own foods in a pool the bundled foods also fill: this many per ranking, and only one that
+# beats the bundled picks. They add what the bundled picks lack, not a second pool (3 made a day on a
+# 20,000-food table 4.7x the bundled table's time, 1 made it 2.8x, with the same objectives;
+# bench_big_table.py).
 OWN_KEEP = 1
 # Dishes a day model chooses from, per meal: the best by target coverage per portion and as many
 # per kcal, among those the week still allows (the whole library made day models of 5,000
