@@ -98,12 +98,12 @@ def person_blocks(foods: Rows, rules: PlanRules) -> np.ndarray:
         block(foods.derived(("safety", key), unsafe_for_stage))
     for why, field_name in NAME_RULES:
         for pattern in getattr(rules, field_name):
-            block(np.where(_named(foods, pattern), f"{why} ('{pattern}')", "").astype(object))
+            block(np.where(named(foods, pattern), f"{why} ('{pattern}')", "").astype(object))
     return reason
 
 
-def _named(foods: Rows, pattern: str) -> np.ndarray:
-    """Which of ``foods`` the pattern names, from a whole-table mask kept per table."""
+def named(foods: Rows, pattern: str) -> np.ndarray:
+    """Which of ``foods`` the pattern names (``pattern_mask``), from a whole-table mask kept per table."""
     return foods.derived(("pattern", pattern), lambda table: pattern_mask([pattern], table), most=PATTERNS_KEPT)
 
 

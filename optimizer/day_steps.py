@@ -24,7 +24,7 @@ from mealplan.errors import ConfigError, SolverError
 from mealplan.food_data.patterns import load_pattern_foods
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import MAIN_MEALS
-from mealplan.optimizer.candidates import coverage_scores, pattern_mask, ranked
+from mealplan.optimizer.candidates import coverage_scores, named, ranked
 from mealplan.optimizer.explain import conflict_error
 from mealplan.optimizer.meal_inputs import DISH_KEEP, WIDER, MealInputs
 from mealplan.optimizer.meals import MealSpec, build_meal_model
@@ -58,7 +58,7 @@ def liked_foods(patterns: list[str], allowed: Rows, targets: Targets) -> dict[st
     """For each like pattern, its best few allowed foods by target coverage."""
     out = {}
     for pattern in patterns:
-        foods = allowed.where(pattern_mask([pattern], allowed))
+        foods = allowed.where(named(allowed, pattern))
         if foods.empty:
             continue
         score, _ = coverage_scores(foods, targets)

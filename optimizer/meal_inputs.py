@@ -324,8 +324,7 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
         raise ValueError(f"_best_per_pool: {len(code)} pools for {len(ids)} foods")
     group = code * 2 + own  # bundled (even) before a user's (odd) foods of each pool
     families = rows.derived(("family",), lambda t: np.array([family(str(n)) for n in t["name"]], dtype=object))
-    as_text = ids.astype(str)
-    id_rank = np.argsort(np.argsort(as_text)) if (as_text[:-1] > as_text[1:]).any() else np.arange(len(ids))
+    id_rank = rows.derived(("id rank",), lambda t: np.argsort(np.argsort(t.ids.astype(str))))  # ties in id order
     bar: dict[tuple[str, int], float] = {}  # (pool, ranking) -> the score a user's food must beat
     for g in sorted(set(group.tolist()), key=lambda g: (g % 2, g)):  # bundled pools first
         at, pool, is_own = np.flatnonzero(group == g), str(pools[g // 2]), bool(g % 2)
