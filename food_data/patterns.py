@@ -91,7 +91,7 @@ class PatternFood(_Model):  # a food's place in the pools: its component and gra
     component: str
     min_g: float
     max_g: float
-    label: str  # short name for generated meal names
+    label: str = ""  # short name for generated meal names ("": the food's short name)
 
 
 @functools.lru_cache(maxsize=8)
@@ -209,7 +209,7 @@ def load_pattern_foods(
             problems.append(f"{at}: max_g: {max_text!r} is not a positive number; allowed: grams > 0 or blank")
             continue
         out[fid] = PatternFood(
-            id=fid, component=comp, min_g=min(default.min_g, max_g / 2), max_g=max_g, label=note or fid
+            id=fid, component=comp, min_g=min(default.min_g, max_g / 2), max_g=max_g, label=note
         )
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in pattern foods", problems)
@@ -219,7 +219,7 @@ def load_pattern_foods(
             comp = None if fid in out else component_for(row)
             if comp is not None and comp in lib.components:
                 d = lib.components[comp]
-                out[fid] = PatternFood(id=fid, component=comp, min_g=d.min_g, max_g=d.max_g, label=str(row["name"]))
+                out[fid] = PatternFood(id=fid, component=comp, min_g=d.min_g, max_g=d.max_g)
     return out
 
 

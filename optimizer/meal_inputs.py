@@ -199,7 +199,7 @@ def meal_inputs(
                 min_steps=lo,
                 max_steps=top if p.component in pattern_pools else 0,
                 drink_max_steps=drink_top if p.component in drink_pools else 0,
-                label=p.label,
+                label=p.label or short_name(names[fid]),
                 daily_max_g=daily,
             )
         )

@@ -154,6 +154,7 @@ def test_fallback_places_a_users_foods(table):
     got = load_pattern_foods(table, FIXTURES / "unknown_food.csv", skip_missing=True, fallback=True)
     assert got["09040"].label == "banana"  # the CSV row wins
     assert got["05064"].component == "protein"
+    assert got["05064"].label == ""  # placed by its name: meal names read its short name
     assert "02047" not in got  # table salt
     assert "01124" not in got  # raw egg white
 
