@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.table import Table
@@ -11,14 +10,13 @@ from rich.text import Text
 from mealplan.food_data.names import short_name
 from mealplan.numbers import fmt_amount
 from mealplan.report.text import md_escape
+from mealplan.textsafe import strip_control
 from mealplan.triage import DISCLAIMER
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _plain(value: object) -> Text:
     """User text as it is: never rich markup (``[red]`` in a client's name), no control characters."""
-    return Text(_CONTROL.sub("", str(value)))
+    return Text(strip_control(value, keep_newlines=True))
 
 
 def _row(table: Table, *cells: object) -> None:
