@@ -60,10 +60,11 @@ def person_blocks(foods: Rows, rules: PlanRules) -> np.ndarray:
     diet, an allergy set, a life stage's safety rules and a name pattern recur from plan to plan.
     """
     reason = np.full(len(foods), "", dtype=object)
+    open_ = np.ones(len(foods), dtype=bool)  # no rule keeps it out yet
 
     def block(texts: np.ndarray) -> None:  # a reason per food, "" = not kept out
-        hit = (reason == "") & (texts != "")
-        reason[hit] = texts[hit]
+        hit = open_ & (texts != "")
+        reason[hit], open_[hit] = texts[hit], False
 
     def per_value(column: str, why_of: Callable[[object], str]) -> Callable[[Rows], np.ndarray]:
         def make(table: Rows) -> np.ndarray:  # a table has few distinct values of these columns
@@ -98,7 +99,8 @@ def person_blocks(foods: Rows, rules: PlanRules) -> np.ndarray:
         block(foods.derived(("safety", key), unsafe_for_stage))
     for why, field_name in NAME_RULES:
         for pattern in getattr(rules, field_name):
-            block(np.where(named(foods, pattern), f"{why} ('{pattern}')", "").astype(object))
+            hit = open_ & named(foods, pattern)
+            reason[hit], open_[hit] = f"{why} ('{pattern}')", False
     return reason
 
 
@@ -130,16 +132,22 @@ def eligible_foods(table: FoodTable, rules: PlanRules) -> Eligibility:
 
     reason = foods.derived(("table rules",), table_rules).copy()
     person = person_blocks(foods, rules)
-    reason[reason == ""] = person[reason == ""]
+    empty = reason == ""
+    reason[empty] = person[empty]
     reason[(reason == "") & foods.derived(("serving", rules.min_portion_servings), bad_serving)] = NO_SERVING
     out = reason != ""
     return Eligibility(allowed=foods.where(~out), foods=foods, reason=reason, person=person)
 
 
 def nutrient_matrix(foods: Rows, nutrients: list[str]) -> np.ndarray:
-    """Per-100 g amounts (rows: foods, columns: nutrients), unknown counted as 0."""
-    cols = [foods[n].astype(float) if n in foods else np.zeros(len(foods)) for n in nutrients]
-    return np.nan_to_num(np.column_stack(cols)) if cols else np.zeros((len(foods), 0))
+    """Per-100 g amounts (rows: foods, columns: nutrients), unknown counted as 0. The whole table's
+    matrix is kept for a few nutrient lists (a person's targets name the same ones plan after plan)."""
+
+    def make(table: Rows) -> np.ndarray:
+        cols = [table[n].astype(float) if n in table else np.zeros(len(table)) for n in nutrients]
+        return np.nan_to_num(np.column_stack(cols)) if cols else np.zeros((len(table), 0))
+
+    return foods.derived(("nutrient matrix", tuple(nutrients)), make, most=8)
 
 
 def coverage_scores(foods: Rows, targets: Targets) -> tuple[np.ndarray, np.ndarray]:

@@ -156,7 +156,7 @@ def meal_inputs(
             & (table.rows["serving_g"].astype(float)[index.pos] > 0)
         )
     sel = np.flatnonzero(ok)
-    chosen, wide = _best_per_pool(table.rows.at(index.pos[sel]), index.pools[index.code[sel]], targets, keep)
+    chosen, wide = _best_per_pool(table.rows.at(index.pos[sel]), (index.pools, index.code[sel]), targets, keep)
     chosen = set(chosen)
     allowed_pool = wide  # in id order
     rows = table.rows.take(allowed_pool)
@@ -300,7 +300,8 @@ def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
 
 
 def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[list[str], list[str]]:
-    """The ``POOL_KEEP`` foods of each pool (``component``: one per food of ``rows``) that cover the
+    """The ``POOL_KEEP`` foods of each pool (``component``: pool names and, per food of ``rows``, the
+    index of its pool) that cover the
     targets best per serving, and as many per kcal (and, for poor appetite, as many with the most kcal
     per gram); then the wider pick of a day's last attempt: every bundled pool food and ``WIDER`` times
     the quota of a user's foods (not all 5,000 pool foods of a 20,000-food table: a model that size is
@@ -312,6 +313,7 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
     scores = [per_serving, per_kcal]
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
+    scores = [np.where(np.isnan(s), -np.inf, s) for s in scores]  # unknown ranks last
     out: set[int] = {i for i, f in enumerate(ids.tolist()) if f in keep} if keep else set()  # positions in rows
     wide = set(out)
     # The bundled pool foods (hand-picked, one of a kind) and a user's own foods compete apart, so a
@@ -319,7 +321,7 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
     # none of a family the bundled picks hold, and where bundled foods fill the pool OWN_KEEP per
     # ranking, only if it beats the bundled picks (else it would only make the model bigger).
     own = rows["source"] != SR24_SOURCE
-    pools, code = np.unique(np.asarray(list(component), dtype=str), return_inverse=True)
+    pools, code = component
     if len(code) != len(ids):
         raise ValueError(f"_best_per_pool: {len(code)} pools for {len(ids)} foods")
     group = code * 2 + own  # bundled (even) before a user's (odd) foods of each pool
@@ -331,18 +333,34 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
         if not is_own:
             wide.update(at.tolist())
         for k, score in enumerate(scores):
-            ranked = at[np.lexsort((id_rank[at], -score[at]))].tolist()
             if not is_own:
+                ranked = _ranked(at, score, id_rank, POOL_KEEP)
                 out.update(ranked[:POOL_KEEP])
                 bar[(pool, k)] = score[ranked[POOL_KEEP - 1]] if len(ranked) >= POOL_KEEP else -np.inf
                 continue
             # A user's food whose family the bundled picks already hold adds nothing new (a near-copy).
             taken = {families[i] for i in out}
             quota = OWN_KEEP if (pool, k) in bar else POOL_KEEP
+            ranked = _ranked(at, score, id_rank, LOOK_FIRST)
             picked = _one_per_family(ranked, families, quota * WIDER, skip=taken)
+            if len(picked) < quota * WIDER and len(ranked) < len(at):  # near-copies filled the first look
+                picked = _one_per_family(_ranked(at, score, id_rank), families, quota * WIDER, skip=taken)
             out.update(i for i in picked[:quota] if score[i] > bar.get((pool, k), -np.inf))
             wide.update(picked)
     return sorted(ids[sorted(out)].tolist()), sorted(ids[sorted(wide | out)].tolist())
+
+
+# A pool's user foods are ranked in full only when the best LOOK_FIRST hold too few food families.
+LOOK_FIRST = 64
+
+
+def _ranked(at: np.ndarray, score: np.ndarray, id_rank: np.ndarray, first: int | None = None) -> list[int]:
+    """Positions ``at`` by ``score``, highest first, ties in id order; with ``first``, only the best
+    ``first`` (and any tied with the last of them), so a pool of 5,000 foods is not sorted for three."""
+    if first is not None and len(at) > 4 * first:
+        s = score[at]
+        at = at[s >= np.partition(s, len(s) - first)[len(s) - first]]
+    return at[np.lexsort((id_rank[at], -score[at]))].tolist()
 
 
 def _one_per_family(ranked: list[int], families, keep: int, skip: set[str] = frozenset()) -> list[int]:

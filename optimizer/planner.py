@@ -248,7 +248,7 @@ def make_plan(
             candidates=n_cands,
             notes=notes,
         ),
-        food_sources=sorted({str(s) for s in foods.rows["source"]}),
+        food_sources=sorted({str(s) for s in set(foods.rows["source"].tolist())}),  # a few sources, many foods
         cost=cost,
         highest_ul=highest_ul(day_plans, targets),
     )

@@ -3,6 +3,8 @@ family, so near-copies (twelve brands of one tofu) cannot crowd out everything e
 
 from __future__ import annotations
 
+import numpy as np
+
 from mealplan.optimizer.meal_inputs import OWN_KEEP, POOL_KEEP, WIDER, _best_per_pool, _one_per_family
 from tests.optimizer.conftest import TINY_FOODS, TINY_NUTRIENTS, table_from, tiny_targets
 
@@ -29,7 +31,7 @@ def test_a_user_table_of_copies_still_offers_other_families():
     table = _user_table(copies=12)
     own = ["t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
     rows = table.rows.take(own)
-    chosen, wide = _best_per_pool(rows, ["protein"] * len(own), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(rows, (["protein"], np.zeros(len(own), dtype=int)), tiny_targets(), keep=set())
     assert set(chosen) <= set(wide)
     assert sum(f.startswith("u_tofu") for f in wide) == 1  # the wider pick holds no copies either
     tofus = [f for f in chosen if f.startswith("u_tofu")]
@@ -45,7 +47,7 @@ def test_beside_bundled_foods_a_user_table_adds_a_few_and_no_copies():
     table = _user_table(copies=12)
     ids = ["t_tofu", "t_lentil", "t_salmon", "t_chicken", *(f"u_tofu{i}" for i in range(12))]
     rows = table.rows.take(ids)
-    chosen, wide = _best_per_pool(rows, ["protein"] * len(ids), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(rows, (["protein"], np.zeros(len(ids), dtype=int)), tiny_targets(), keep=set())
     assert "t_tofu" in chosen and not any(f.startswith("u_tofu") for f in chosen)
     own = [f for f in chosen if f in ("t_lentil", "t_salmon", "t_chicken")]
     assert 1 <= len(own) <= 2 * OWN_KEEP  # per serving and per kcal
@@ -62,8 +64,28 @@ def test_the_wider_pick_holds_every_bundled_food_and_a_few_more_of_the_users():
     table = table_from(foods, TINY_NUTRIENTS, {n: BY_ID[n].unit for n in TINY_NUTRIENTS}, changes)
     bundled = ["t_tofu", "t_salmon", "t_chicken", "t_lentil"]
     ids = [*bundled, *families]
-    chosen, wide = _best_per_pool(table.rows.take(ids), ["protein"] * len(ids), tiny_targets(), keep=set())
+    chosen, wide = _best_per_pool(
+        table.rows.take(ids), (["protein"], np.zeros(len(ids), dtype=int)), tiny_targets(), keep=set()
+    )
     assert set(bundled) <= set(wide)
     own_wide = [f for f in wide if f in families]
     assert len([f for f in chosen if f in families]) <= 2 * OWN_KEEP
     assert OWN_KEEP < len(own_wide) <= 2 * OWN_KEEP * WIDER
+
+
+def test_ranking_only_the_best_few_gives_the_full_rankings_first_places():
+    """``_ranked`` with ``first`` (a partial sort) agrees with the full sort on its first places, ties
+    broken in id order as there, unknown scores last."""
+    from mealplan.optimizer.meal_inputs import _ranked
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(1, 400))
+        score = rng.integers(0, 6, n).astype(float)  # many ties
+        score[rng.random(n) < 0.1] = -np.inf
+        id_rank = rng.permutation(n)
+        at = np.flatnonzero(rng.random(n) < 0.8)
+        full = _ranked(at, score, id_rank)
+        for first in (1, 3, 20):
+            part = _ranked(at, score, id_rank, first)
+            assert part[:first] == full[:first]
