@@ -180,8 +180,8 @@ def food_matches(pattern: str, food_id: str, name: str, category: object = "", a
     return pat.lower() in name.lower()
 
 
-class _Names:
-    """Names lower-cased once, and joined by line breaks for one C-speed search per word."""
+class NameIndex:
+    """Names lower-cased once, and joined by line breaks for one C-speed search per word or regex."""
 
     def __init__(self, names: Iterable[object]) -> None:
         self.names = [str(n) for n in names]
@@ -192,11 +192,15 @@ class _Names:
         """Positions of the names that hold ``text`` (lower case)."""
         if "\n" in text:
             return [i for i, n in enumerate(self.lowered) if text in n]
+        return self.matching(re.compile(re.escape(text)))
+
+    def matching(self, regex: re.Pattern[str]) -> list[int]:
+        """Positions of the lower-cased names where ``regex`` (``re.MULTILINE`` for anchors) finds a match."""
         if self._joined is None:
             joined = "\n".join(n.replace("\n", " ") for n in self.lowered)
             self._joined = joined, np.cumsum([0] + [len(n) + 1 for n in self.lowered[:-1]])
         joined, starts = self._joined
-        found = [m.start() for m in re.finditer(re.escape(text), joined)]
+        found = [m.start() for m in regex.finditer(joined)]
         return np.unique(np.searchsorted(starts, found, side="right") - 1).tolist()
 
 
@@ -213,7 +217,7 @@ def pattern_masks(
     them a group word finds foods by their names.
     """
     ids = np.asarray(ids, dtype=object)
-    found = _Names(names)
+    found = NameIndex(names)
     lowered = found.lowered
     out = []
     for p in patterns:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mealplan.errors import ConfigError
 from mealplan.fileio import read_user_text
+from mealplan.food_data.matching import NameIndex
 
 SAFETY_FILE = Path(__file__).parent / "data" / "safety.yaml"
 Stage = Literal["pregnant", "lactating"]
@@ -131,15 +132,12 @@ _VERDICTS: dict[tuple, dict[tuple[str, str], int]] = {}
 
 
 def _search(rules: list[SafetyRule], names: list[str], categories: list[str]) -> list[int]:
-    text = "\n".join(names).lower()  # lower case once: re.IGNORECASE is several times slower
-    starts = np.cumsum([0] + [len(n) + 1 for n in names[:-1]])
+    name_index = NameIndex(names)  # lower case once: re.IGNORECASE is several times slower
     cats = np.asarray(categories, dtype=object)
 
     def lines(pattern: str) -> np.ndarray:
         hit = np.zeros(len(names), dtype=bool)
-        at = [m.start() for m in _regex(_lower(pattern), re.MULTILINE, case=True).finditer(text)]
-        if at:
-            hit[np.searchsorted(starts, at, side="right") - 1] = True
+        hit[name_index.matching(_regex(_lower(pattern), re.MULTILINE, case=True))] = True
         return hit
 
     out = [-1] * len(names)
