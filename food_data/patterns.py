@@ -208,9 +208,7 @@ def load_pattern_foods(
         if not max_g > 0:
             problems.append(f"{at}: max_g: {max_text!r} is not a positive number; allowed: grams > 0 or blank")
             continue
-        out[fid] = PatternFood(
-            id=fid, component=comp, min_g=min(default.min_g, max_g / 2), max_g=max_g, label=note
-        )
+        out[fid] = PatternFood(id=fid, component=comp, min_g=min(default.min_g, max_g / 2), max_g=max_g, label=note)
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in pattern foods", problems)
     if fallback:
