@@ -55,7 +55,11 @@ class WeekState:
 
 
 def liked_foods(patterns: list[str], allowed: Rows, targets: Targets) -> dict[str, list[str]]:
-    """For each like pattern, its best few allowed foods by target coverage."""
+    """For each like pattern, every allowed food it names, best target coverage first.
+
+    Any of them served honours the like (a dish's salmon counts, whichever salmon row it names); the
+    first ``LIKED_PER_PATTERN`` of each join the candidates (``liked_keep``).
+    """
     out = {}
     for pattern in patterns:
         foods = allowed.where(named(allowed, pattern))
@@ -63,8 +67,13 @@ def liked_foods(patterns: list[str], allowed: Rows, targets: Targets) -> dict[st
             continue
         score, _ = coverage_scores(foods, targets)
         ids = foods.index
-        out[pattern] = [ids[i] for i in ranked(ids, score)[:LIKED_PER_PATTERN]]
+        out[pattern] = [ids[i] for i in ranked(ids, score)]
     return out
+
+
+def liked_keep(liked: dict[str, list[str]]) -> set[str]:
+    """The liked foods that join the candidates: each like pattern's best few."""
+    return {f for foods in liked.values() for f in foods[:LIKED_PER_PATTERN]}
 
 
 def read_prices(path: Path) -> dict[str, float]:

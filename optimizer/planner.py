@@ -33,6 +33,7 @@ from mealplan.optimizer.day_steps import (
     day_dishes,
     diagnose,
     liked_foods,
+    liked_keep,
     mark_leftover,
     meal_spec,
     new_week,
@@ -134,7 +135,7 @@ def make_plan(
         dishes = load_dishes(foods=foods)
     pool = pattern_pool(foods)
     liked = liked_foods(rules.likes, elig.allowed, targets)
-    keep = {f for fs in liked.values() for f in fs}
+    keep = liked_keep(liked)
     inputs = meal_inputs(foods, dishes, load_patterns(), pool, rules, targets, keep=keep, person=elig.person)
     if rules.require:  # required foods and dishes (optimizer/require.py): checked, then in every day's model
         inputs = with_required_foods(inputs, rules, foods)

@@ -120,7 +120,7 @@ def replan(
     elig = eligible_foods(foods, rules)
     liked = day_steps.liked_foods(rules.likes, elig.allowed, targets)
     inputs = meal_inputs(foods, dishes, load_patterns(), day_steps.pattern_pool(foods), rules, targets,
-                         keep={f for fs in liked.values() for f in fs}, person=elig.person)  # fmt: skip
+                         keep=day_steps.liked_keep(liked), person=elig.person)  # fmt: skip
     inputs = with_required_foods(inputs, rules, foods)
 
     # The rest of the week as the planner would have carried it: counts over every other day, the

@@ -89,3 +89,39 @@ def test_ranking_only_the_best_few_gives_the_full_rankings_first_places():
         for first in (1, 3, 20):
             part = _ranked(at, score, id_rank, first)
             assert part[:first] == full[:first]
+
+
+def test_a_like_counts_any_food_it_names_not_only_the_kept_few(tmp_path):
+    """A user's table of salmon copies fills a like's kept few (the candidates it adds); a dish that
+    names the bundled salmon still honours the like, so the plan's objective is the bundled table's
+    (it counted the like as missed: 2 units more, issue 18)."""
+    from mealplan import profile_from_dict
+    from mealplan.food_data.loading import load_tables
+    from mealplan.food_data.nutrients import NUTRIENT_IDS
+    from mealplan.food_data.table import load_bundled, read_sr24
+    from mealplan.optimizer.candidates import eligible_foods
+    from mealplan.optimizer.day_steps import LIKED_PER_PATTERN, liked_foods, liked_keep
+    from mealplan.optimizer.planner import make_plan
+    from mealplan.optimizer.rules import plan_rules
+    from mealplan.optimizer.targets import compute_targets
+    from mealplan.optimizer.verify import verify_plan
+
+    sr, _ = read_sr24()
+    salmon = sr[sr["name"].str.contains("salmon", case=False)]
+    cols = ["name", *[c for c in NUTRIENT_IDS if c in sr.columns]]
+    copies = salmon[cols].reset_index(drop=True)
+    copies.insert(0, "id", [f"u_salmon{i}" for i in range(len(copies))])
+    copies["name"] += " (my table)"
+    copies.to_csv(tmp_path / "mine.csv", index=False)
+    profile = profile_from_dict({"id": "pesca", "age": 45, "sex": "female", "weight_kg": 63,
+                                 "diet": "pescatarian", "likes": ["salmon"]})  # fmt: skip
+    objectives = {}
+    for name, table in {"bundled": load_bundled(), "with copies": load_tables([tmp_path / "mine.csv"])}.items():
+        targets = compute_targets(profile, None)
+        rules = plan_rules(profile, targets)
+        liked = liked_foods(rules.likes, eligible_foods(table, rules).allowed, targets)
+        assert len(liked["salmon"]) > LIKED_PER_PATTERN and len(liked_keep(liked)) == LIKED_PER_PATTERN
+        plan = make_plan(profile, table, days=1)
+        assert verify_plan(plan, table).ok
+        objectives[name] = plan.solve.objective
+    assert objectives["with copies"] <= objectives["bundled"]
