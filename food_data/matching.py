@@ -192,16 +192,80 @@ class NameIndex:
         """Positions of the names that hold ``text`` (lower case)."""
         if "\n" in text:
             return [i for i, n in enumerate(self.lowered) if text in n]
-        return self.matching(re.compile(re.escape(text)))
+        return self._lines(re.compile(re.escape(text)))
 
     def matching(self, regex: re.Pattern[str]) -> list[int]:
-        """Positions of the lower-cased names where ``regex`` (``re.MULTILINE`` for anchors) finds a match."""
+        """Positions of the lower-cased names where ``regex`` (``re.MULTILINE`` for anchors) finds a match.
+
+        When every branch of the regex holds a plain run of letters (``required_runs``), only the names
+        holding one of the runs are searched (a literal scan is 10-50 times faster than a regex scan).
+        """
+        runs = required_runs(regex.pattern)
+        if runs is None:
+            return self._lines(regex)
+        maybe: set[int] = set()
+        for run in runs:
+            maybe.update(self.holding(run.lower() if regex.flags & re.IGNORECASE else run))
+        return [i for i in sorted(maybe) if regex.search(self.lowered[i].replace("\n", " "))]  # as joined
+
+    def _lines(self, regex: re.Pattern[str]) -> list[int]:
         if self._joined is None:
             joined = "\n".join(n.replace("\n", " ") for n in self.lowered)
             self._joined = joined, np.cumsum([0] + [len(n) + 1 for n in self.lowered[:-1]])
         joined, starts = self._joined
         found = [m.start() for m in regex.finditer(joined)]
         return np.unique(np.searchsorted(starts, found, side="right") - 1).tolist()
+
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ,'-&/")
+
+
+@functools.lru_cache(maxsize=256)
+def required_runs(pattern: str) -> tuple[str, ...] | None:
+    """Per top-level branch of ``pattern``, the longest run of plain characters every match of that
+    branch holds; None when a branch has none (or the pattern is beyond this small reading).
+
+    ``required_runs(r"\\bbread\\b|toast|egg,? white")`` -> ``("bread", "toast", " white")``. A character
+    before ``?``, ``*``, ``+`` or ``{`` ends a run (optional or repeated); escapes, classes, groups and
+    ``.`` end a run too, so a run is only ever a stretch the branch must match as written.
+    """
+    branches: list[str] = []
+    run, best, depth, i = "", "", 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if depth == 0 and ch == "|":
+            branches.append(max(best, run, key=len))
+            run, best = "", ""
+        elif ch in "?*+{":
+            if depth == 0:
+                run = run[:-1] if ch in "?*{" else run
+                best, run = max(best, run, key=len), ""
+            if ch == "{":
+                i = pattern.find("}", i)  # "{2,3}": a count, not letters
+                if i < 0:
+                    return None
+        elif ch == "\\":
+            i += 1  # an escape (\b, \d, \.): ends the run
+            if depth == 0:
+                best, run = max(best, run, key=len), ""
+        elif ch == "[":
+            i = pattern.find("]", i + 2)  # a class ("[]a]" holds "]" first)
+            if i < 0:
+                return None
+            if depth == 0:
+                best, run = max(best, run, key=len), ""
+        elif ch in "()":
+            if depth == 0:
+                best, run = max(best, run, key=len), ""
+            depth += 1 if ch == "(" else -1
+        elif depth == 0:
+            if ch in _PLAIN:
+                run += ch
+            else:  # ".", "^", "$" and anything else
+                best, run = max(best, run, key=len), ""
+        i += 1
+    branches.append(max(best, run, key=len))
+    return tuple(branches) if all(branches) else None
 
 
 def pattern_masks(

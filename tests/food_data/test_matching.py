@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
+import re
+import warnings
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mealplan.food_data.matching import food_matches, pattern_mask
+from mealplan.food_data.matching import NameIndex, food_matches, pattern_mask, required_runs
 
 IDS = ["09040", "05027", "f_milk"]
 NAMES = ["Bananas, raw", "Chicken, liver, all classes, raw", "Milk, whole"]
@@ -192,3 +194,36 @@ def test_a_glob_matches_as_fnmatch_does(pattern: str, names: list[str]) -> None:
     ids = np.array([f"id{i}" for i in range(len(names))], dtype=object)
     expected = [fnmatch.fnmatchcase(n.lower(), pattern.lower()) for n in names]
     assert pattern_mask([pattern], ids, names).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "runs"),
+    [
+        (r"\bbread\b|toast|egg,? white", ("bread", "toast", " white")),
+        (r"\boat(s|meal)?\b|porridge", ("oat", "porridge")),
+        (r"a{2}b|cd{1,2}e", ("b", "c")),  # a counted letter is no run, nor is its count
+        (r"ab+c", ("ab",)),
+        (r"x[a|b]y", ("x",)),  # "|" in a class splits nothing
+        (r"pie\b|", None),  # an empty branch matches anywhere
+        (r"^.*$", None),
+    ],
+)
+def test_required_runs(pattern: str, runs: tuple[str, ...] | None) -> None:
+    assert required_runs(pattern) == runs
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pattern=st.text(alphabet="ab |?*+()[]^$.\\{}12,", min_size=1, max_size=10),
+    names=st.lists(st.text(alphabet="ab \n,12", max_size=10), min_size=1, max_size=6),
+)
+def test_a_regex_finds_the_names_a_plain_search_finds(pattern: str, names: list[str]) -> None:
+    """The quick look at a regex's required runs never changes which names it finds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "possible nested set": not a pattern anyone writes
+        try:
+            regex = re.compile(pattern, re.MULTILINE)
+        except (re.error, FutureWarning):
+            return
+    expected = [i for i, n in enumerate(names) if regex.search(n.replace("\n", " "))]
+    assert NameIndex(names).matching(regex) == expected
