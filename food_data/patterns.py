@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from mealplan.errors import ConfigError
 from mealplan.fileio import load_user_yaml, read_user_text
+from mealplan.food_data.matching import NameIndex
 from mealplan.food_data.table import DATA_DIR, FoodTable
 from mealplan.food_data.vocab import SLOTS
 
@@ -212,12 +213,12 @@ def load_pattern_foods(
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in pattern foods", problems)
     if fallback:
-        rec = foods.rows.records(("name", "category"))
-        for fid, row in rec.items():
-            comp = None if fid in out else component_for(row)
+        rows, ids_ = foods.rows, foods.rows.index
+        rest = [i for i, fid in enumerate(ids_) if fid not in out]
+        for i, comp in zip(rest, components_for(rows["name"][rest], rows["category"][rest]), strict=True):
             if comp is not None and comp in lib.components:
                 d = lib.components[comp]
-                out[fid] = PatternFood(id=fid, component=comp, min_g=d.min_g, max_g=d.max_g)
+                out[ids_[i]] = PatternFood(id=ids_[i], component=comp, min_g=d.min_g, max_g=d.max_g)
     return out
 
 
@@ -244,9 +245,10 @@ def meal_name(pattern: Pattern, picks: Mapping[str, Sequence[str]]) -> str:
 
 
 # Never a pattern component: salt, egg white or yolk, alcohol, infant, dehydrated and fast-food items.
-_NEVER = re.compile(
+_NEVER = re.compile(  # (MULTILINE: NameIndex searches the names joined by line breaks)
     r"^salt\b|salt, table|egg,? white|egg,? yolk|alcohol|\bbeer\b|\bwine\b|infant|babyfood|powder|dehydrated|"
-    r"freeze-dried|flakes, dried|fast food|mcdonald|burger king|wendy|popeyes|kfc|taco bell|applebee|cracker barrel"
+    r"freeze-dried|flakes, dried|fast food|mcdonald|burger king|wendy|popeyes|kfc|taco bell|applebee|cracker barrel",
+    re.MULTILINE,
 )
 # Not as eaten (for meat, fish, eggs, grains, legumes): raw, dried or powdered forms.
 _RAW = re.compile(r"\braw\b|\bdried\b|\bdry\b|uncooked|unprepared|\bflour\b|\bmix\b")
@@ -284,14 +286,30 @@ _RULES: tuple[tuple[str, str, str | None, str], ...] = (
 
 def component_for(food_row: Mapping[str, Any]) -> str | None:
     """A pool for a food of a user's table (not in the CSV) from its ``category`` and ``name``, or None."""
-    name = str(food_row.get("name", "")).lower()
-    if _NEVER.search(name):
-        return None
-    raw = bool(_RAW.search(name))
-    for pattern, component, form in _rules_for(str(food_row.get("category", "")).lower()):
-        if pattern.search(name):
-            return component if form == "any" or (form == "raw") == raw else None
-    return None
+    return components_for([food_row.get("name", "")], [food_row.get("category", "")])[0]
+
+
+def components_for(names: Sequence[object], categories: Sequence[object]) -> list[str | None]:
+    """``component_for`` of many foods: each rule's regex runs once over the joined names of the foods
+    of its categories (100,000 foods: 1.9 s one name at a time)."""
+    found = NameIndex(names)
+    never = set(found.matching(_NEVER))
+    raw = set(found.matching(_RAW))
+    by_category: dict[str, list[int]] = {}
+    for i, cat in enumerate(categories):
+        if i not in never:
+            by_category.setdefault(str(cat).lower(), []).append(i)
+    out: list[str | None] = [None] * len(found.names)
+    for category, rows in by_category.items():
+        names_here = NameIndex(found.lowered[i] for i in rows)
+        left = set(range(len(rows)))
+        for pattern, component, form in _rules_for(category):
+            hits = left.intersection(names_here.matching(pattern)) if pattern.pattern else set(left)
+            for j in hits:
+                i = rows[j]
+                out[i] = component if form == "any" or (form == "raw") == (i in raw) else None
+            left -= hits
+    return out
 
 
 @functools.lru_cache(maxsize=64)
