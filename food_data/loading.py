@@ -8,10 +8,12 @@ import stat
 import zipfile
 from pathlib import Path
 
+import numpy as np
+
 from mealplan.errors import FoodDataError
 from mealplan.food_data import table as table_module
 from mealplan.food_data.nutrients import NUTRIENT_IDS
-from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable
+from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable, Rows
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +165,7 @@ def _check_compatible(tables: list[tuple[str, FoodTable]], bundled: bool) -> Non
     first_source: dict[str, str] = {}
     clashes: list[str] = []
     for source, t in tables:
-        for food_id in t.foods.index:
+        for food_id in t.rows.index:
             if food_id in first_source:
                 clashes.append(f"food id {food_id!r} is in both {first_source[food_id]} and {source}")
             else:
@@ -179,21 +181,40 @@ def _check_compatible(tables: list[tuple[str, FoodTable]], bundled: bool) -> Non
 
 
 def _merge(tables: list[tuple[str, FoodTable]]) -> FoodTable:
-    import pandas as pd  # only to merge user tables; a plan on the bundled table never imports it (0.4 s)
-
+    """The tables' foods one after another as numpy columns (no pandas frame: 0.8 s for a 100,000-food
+    table on every command); a column a table lacks is unknown there (NaN), or false for the flags."""
     units: dict[str, str] = {}
     for _, t in tables:
         for nutrient, unit in t.units.items():
             units.setdefault(nutrient, unit)
     registry = [n for n in NUTRIENT_IDS if n in units]
     custom = sorted(n for n in units if n not in NUTRIENT_IDS)
-    columns = list(INFO_COLUMNS + CURATION_COLUMNS) + registry + custom
-    frames = [t.foods.reindex(columns=columns) for _, t in tables]
-    foods = pd.concat(frames, axis=0)
-    for col, dtype in (("deprecated", bool), ("as_eaten", bool), ("planner", bool)):
-        foods[col] = foods[col].fillna(False).astype(dtype)
-    for col in ("serving_g", "max_g", "price", *registry, *custom):
-        foods[col] = foods[col].astype(float)
-    measures = pd.concat([t.measures[["id", "measure", "grams"]] for _, t in tables], ignore_index=True)
-    log.info("merged %d tables: %d foods", len(tables), len(foods))
-    return FoodTable(foods=foods, measures=measures, units=units, basis=tables[0][1].basis)
+    numbers = {"serving_g", "max_g", "price", *registry, *custom}
+    data: dict[str, np.ndarray] = {}
+    for col in list(INFO_COLUMNS + CURATION_COLUMNS) + registry + custom:
+        parts = [t.rows[col] if col in t.rows else np.full(len(t), np.nan, dtype=object) for _, t in tables]
+        if col in _FLAGS:
+            data[col] = np.concatenate([np.where(_unknown(p), False, p).astype(bool) for p in parts])
+        else:
+            data[col] = np.concatenate([p.astype(float) if col in numbers else p.astype(object) for p in parts])
+    ids = np.concatenate([np.asarray(t.rows.ids, dtype=object) for _, t in tables])
+    measures = {
+        "id": np.concatenate([_measure_column(t, "id", object) for _, t in tables]),
+        "measure": np.concatenate([_measure_column(t, "measure", object) for _, t in tables]),
+        "grams": np.concatenate([_measure_column(t, "grams", float) for _, t in tables]),
+    }
+    log.info("merged %d tables: %d foods", len(tables), len(ids))
+    return FoodTable(Rows(ids, data), measures, units=units, basis=tables[0][1].basis)
+
+
+_FLAGS = ("deprecated", "as_eaten", "planner")
+
+
+def _unknown(values: np.ndarray) -> np.ndarray:
+    return np.array([v is None or (isinstance(v, float) and v != v) for v in values.tolist()], dtype=bool)
+
+
+def _measure_column(table: FoodTable, column: str, dtype: type) -> np.ndarray:
+    m = table._measures
+    values = m[column] if isinstance(m, dict) else m[column].to_numpy()
+    return np.asarray(values, dtype=dtype)
