@@ -185,14 +185,17 @@ class NameIndex:
 
     def __init__(self, names: Iterable[object]) -> None:
         self.names = [str(n) for n in names]
-        self.lowered = [n.lower() for n in self.names]
+        joined = "\n".join(self.names)
+        if joined.count("\n") != max(len(self.names) - 1, 0):  # a name with a line break in it
+            joined = "\n".join(n.replace("\n", " ") for n in self.names)
+        joined = joined.lower()  # one call, not one a name
+        self.lowered = joined.split("\n") if self.names else []
         self._joined: tuple[str, np.ndarray] | None = None
+        self._text = joined
 
     def holding(self, text: str) -> list[int]:
-        """Positions of the names that hold ``text`` (lower case)."""
-        if "\n" in text:
-            return [i for i, n in enumerate(self.lowered) if text in n]
-        return self._lines(re.compile(re.escape(text)))
+        """Positions of the names that hold ``text`` (lower case; a line break in a name reads as a space)."""
+        return self._lines(re.compile(re.escape(text.replace("\n", " "))))
 
     def matching(self, regex: re.Pattern[str]) -> list[int]:
         """Positions of the lower-cased names where ``regex`` (``re.MULTILINE`` for anchors) finds a match.
@@ -206,12 +209,11 @@ class NameIndex:
         maybe: set[int] = set()
         for run in runs:
             maybe.update(self.holding(run.lower() if regex.flags & re.IGNORECASE else run))
-        return [i for i in sorted(maybe) if regex.search(self.lowered[i].replace("\n", " "))]  # as joined
+        return [i for i in sorted(maybe) if regex.search(self.lowered[i])]
 
     def _lines(self, regex: re.Pattern[str]) -> list[int]:
         if self._joined is None:
-            joined = "\n".join(n.replace("\n", " ") for n in self.lowered)
-            self._joined = joined, np.cumsum([0] + [len(n) + 1 for n in self.lowered[:-1]])
+            self._joined = self._text, np.cumsum([0] + [len(n) + 1 for n in self.lowered[:-1]])
         joined, starts = self._joined
         found = [m.start() for m in regex.finditer(joined)]
         return np.unique(np.searchsorted(starts, found, side="right") - 1).tolist()

@@ -12,6 +12,7 @@ import csv
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from mealplan.errors import ConfigError
 from mealplan.fileio import load_user_yaml, read_user_text
 from mealplan.food_data.matching import NameIndex
-from mealplan.food_data.table import DATA_DIR, FoodTable
+from mealplan.food_data.table import DATA_DIR, FoodTable, Rows
 from mealplan.food_data.vocab import SLOTS
 
 PATTERNS_FILE = DATA_DIR / "meal_patterns.yaml"
@@ -87,7 +88,8 @@ class PatternLibrary(_Model):
         return [p for p in self.patterns if slot in p.slots]
 
 
-class PatternFood(_Model):  # a food's place in the pools: its component and grams per meal
+@dataclass(frozen=True, slots=True)
+class PatternFood:  # a food's place in the pools: its component and grams per meal (a dataclass: 50,000 a table)
     id: str
     component: str
     min_g: float
@@ -213,13 +215,18 @@ def load_pattern_foods(
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in pattern foods", problems)
     if fallback:
-        rows, ids_ = foods.rows, foods.rows.index
-        rest = [i for i, fid in enumerate(ids_) if fid not in out]
-        for i, comp in zip(rest, components_for(rows["name"][rest], rows["category"][rest]), strict=True):
-            if comp is not None and comp in lib.components:
+        placed = foods.placed if foods.placed is not None else placements(foods.rows)
+        for fid, comp in placed.items():
+            if fid in ids and fid not in out and comp in lib.components:
                 d = lib.components[comp]
-                out[ids_[i]] = PatternFood(id=ids_[i], component=comp, min_g=d.min_g, max_g=d.max_g)
+                out[fid] = PatternFood(fid, comp, d.min_g, d.max_g)
     return out
+
+
+def placements(rows: Rows) -> dict[str, str]:
+    """Food id -> the pool ``component_for`` finds, for the foods it places."""
+    comps = components_for(rows["name"], rows["category"])
+    return {fid: comp for fid, comp in zip(rows.index, comps, strict=True) if comp is not None}
 
 
 def pools(pattern_foods: Mapping[str, PatternFood]) -> dict[str, list[str]]:

@@ -165,6 +165,9 @@ class FoodTable:
         measures: Household measures: columns ``id``, ``measure`` (e.g. "1 cup, sliced"), ``grams``.
         units: Unit of every nutrient column (registry units, or the user's for custom nutrients).
         basis: What the nutrient amounts are per, e.g. ``"100 g"`` (user tables may declare another).
+        placed: A user's foods placed in meal-pattern pools by name and category (food id -> pool,
+            ``patterns.placements``), found once when the table is read and kept in its cache; None
+            when not found yet (the bundled foods' pools are ``data/pattern_foods.csv``).
     """
 
     def __init__(
@@ -173,12 +176,14 @@ class FoodTable:
         measures: pd.DataFrame | dict[str, np.ndarray],
         units: dict[str, str] | None = None,
         basis: str = "100 g",
+        placed: dict[str, str] | None = None,
     ) -> None:
         self._frame = None if isinstance(foods, Rows) else foods
         self._rows = foods if isinstance(foods, Rows) else None
         self._measures = measures
         self.units = dict(units or {})
         self.basis = basis
+        self.placed = placed
 
     @property
     def foods(self) -> pd.DataFrame:
@@ -222,10 +227,12 @@ class FoodTable:
             "measures": measures,
             "units": self.units,
             "basis": self.basis,
+            "placed": self.placed,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(Rows(state["ids"], state["data"]), state["measures"], state["units"], state["basis"])
+        self.__init__(Rows(state["ids"], state["data"]), state["measures"], state["units"], state["basis"],
+                      state["placed"])  # fmt: skip
 
     @property
     def nutrient_columns(self) -> list[str]:

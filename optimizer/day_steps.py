@@ -250,7 +250,8 @@ def _pattern_pool(foods: FoodTable) -> dict:
     own = foods.rows.ids[foods.rows["source"] != SR24_SOURCE] if picked else foods.rows.ids
     if len(own) == 0:
         return picked
-    placed = load_pattern_foods(FoodTable(foods.rows.take(own), {}, foods.units), skip_missing=True, fallback=True)
+    mine = FoodTable(foods.rows.take(own), {}, foods.units, placed=foods.placed)
+    placed = load_pattern_foods(mine, skip_missing=True, fallback=True)
     return {**placed, **picked}
 
 

@@ -18,7 +18,7 @@ from mealplan.food_data.dishes import DishLibrary, without
 from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.food_data.vocab import family
+from mealplan.food_data.vocab import families as food_families
 from mealplan.optimizer.candidates import coverage_scores, person_blocks
 from mealplan.optimizer.meals import (
     DRINK_USE,
@@ -325,7 +325,7 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
     if len(code) != len(ids):
         raise ValueError(f"_best_per_pool: {len(code)} pools for {len(ids)} foods")
     group = code * 2 + own  # bundled (even) before a user's (odd) foods of each pool
-    families = rows.derived(("family",), lambda t: np.array([family(str(n)) for n in t["name"]], dtype=object))
+    families = rows.derived(("family",), lambda t: np.array(food_families(t["name"]), dtype=object))
     id_rank = rows.derived(("id rank",), lambda t: np.argsort(np.argsort(t.ids.astype(str))))  # ties in id order
     bar: dict[tuple[str, int], float] = {}  # (pool, ranking) -> the score a user's food must beat
     for g in sorted(set(group.tolist()), key=lambda g: (g % 2, g)):  # bundled pools first

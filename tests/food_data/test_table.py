@@ -179,3 +179,25 @@ def test_derived_columns_are_made_once_from_the_whole_table_and_shared_by_subset
     rows.derived(("pattern", "y"), lower, most=1)
     rows.derived(("pattern", "y"), lower, most=1)
     assert calls == [3, 3, 3, 3]
+
+
+def test_a_user_tables_pool_places_are_kept_in_its_cache(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's foods are placed in meal-pattern pools once, when the table is read; the next command
+    reads the places back with the table (100,000 foods: 1 s a plan) and the merged table keeps them."""
+    from mealplan.food_data import patterns
+    from mealplan.food_data.loading import load_table, load_tables
+
+    csv = Path(__file__).parents[1] / "fixtures" / "user_foods_good.csv"
+    first = load_table(csv)
+    assert first.placed == patterns.placements(first.rows) and first.placed["u_tofu"] == "protein"
+
+    def no_search(*_args, **_kwargs):
+        raise AssertionError("placed again")
+
+    monkeypatch.setattr(patterns, "components_for", no_search)
+    again = load_table(csv)
+    assert again is not first and again.placed == first.placed
+    merged = load_tables([csv])
+    assert merged.placed == first.placed
+    own = patterns.load_pattern_foods(merged, skip_missing=True, fallback=True)
+    assert own["u_tofu"].component == "protein"

@@ -676,11 +676,13 @@ def test_example_profile_day_reads_right(path, bundled):
 def test_foods_placed_by_name_read_their_short_name_in_meal_names():
     """A pool food without a label of its own (a user's food placed by name and category, or a pool
     CSV row without a note) is named in generated meals by its short name, never its id."""
+    import dataclasses
+
     from mealplan.food_data.names import short_name
 
     lib = load_patterns(FIXTURES / "patterns.yaml")
     pool = load_pattern_foods(TABLE, FIXTURES / "pool.csv", library=lib, fallback=True)
-    pool = {f: p.model_copy(update={"label": ""}) if f in ("m_lentil", "m_rice") else p for f, p in pool.items()}
+    pool = {f: dataclasses.replace(p, label="") if f in ("m_lentil", "m_rice") else p for f, p in pool.items()}
     inputs, _ = _inputs(tiny_rules(), pool=pool)
     named = {f.id: f.label for f in inputs.all_foods}
     for fid in ("m_lentil", "m_rice"):
