@@ -209,6 +209,8 @@ class NameIndex:
         maybe: set[int] = set()
         for run in runs:
             maybe.update(self.holding(run.lower() if regex.flags & re.IGNORECASE else run))
+        if all(ch == "|" or _plain(ch) for ch in regex.pattern):  # "baked|fried": the runs are the regex
+            return sorted(maybe)
         return [i for i in sorted(maybe) if regex.search(self.lowered[i])]
 
     def _lines(self, regex: re.Pattern[str]) -> list[int]:
@@ -219,29 +221,48 @@ class NameIndex:
         return np.unique(np.searchsorted(starts, found, side="right") - 1).tolist()
 
 
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ,'-&/")
+_PLAIN = frozenset(" ,'-&/")  # besides lower-case letters and digits
+SPELLINGS_MAX = 16  # "p[aâ]t[eé]" is four spellings of a run; a class past this ends the run
+
+
+def _plain(ch: str) -> bool:
+    return ch in _PLAIN or (ch.isalnum() and not ch.isupper())
+
+
+def _better(a: list[str], b: list[str]) -> list[str]:
+    """The more telling of two runs (spellings of one stretch): the longer shortest spelling, then fewer."""
+    return max((a, b), key=lambda r: (min(map(len, r)), -len(r)))
 
 
 @functools.lru_cache(maxsize=256)
 def required_runs(pattern: str) -> tuple[str, ...] | None:
-    """Per top-level branch of ``pattern``, the longest run of plain characters every match of that
-    branch holds; None when a branch has none (or the pattern is beyond this small reading).
+    """Plain texts at least one of which every match of ``pattern`` holds; None when a top-level
+    branch holds none (or the pattern is beyond this small reading).
 
-    ``required_runs(r"\\bbread\\b|toast|egg,? white")`` -> ``("bread", "toast", " white")``. A character
-    before ``?``, ``*``, ``+`` or ``{`` ends a run (optional or repeated); escapes, classes, groups and
-    ``.`` end a run too, so a run is only ever a stretch the branch must match as written.
+    Per top-level branch, its most telling run of plain characters, in every spelling a small class
+    allows: ``required_runs(r"\\bbread\\b|egg,? white|p[aâ]té")`` -> ``("bread", " white", "paté",
+    "pâté")``. An atom before ``?``, ``*`` or ``{`` is dropped (optional), and it, ``+`` (repeated),
+    escapes, groups, ``.`` and bigger classes end a run, so a run is only ever a stretch the branch
+    must match as written.
     """
-    branches: list[str] = []
-    run, best, depth, i = "", "", 0, 0
+    found: list[str] = []
+    run, before, best, depth, i = [""], [""], [""], 0, 0
+
+    def ended() -> tuple[list[str], list[str], list[str]]:  # (run, before, best) once the run ends
+        return [""], [""], _better(best, run)
+
     while i < len(pattern):
         ch = pattern[i]
         if depth == 0 and ch == "|":
-            branches.append(max(best, run, key=len))
-            run, best = "", ""
+            run, before, best = ended()
+            if not best[0]:
+                return None
+            found += best
+            best = [""]
         elif ch in "?*+{":
             if depth == 0:
-                run = run[:-1] if ch in "?*{" else run
-                best, run = max(best, run, key=len), ""
+                run = before if ch != "+" else run
+                run, before, best = ended()
             if ch == "{":
                 i = pattern.find("}", i)  # "{2,3}": a count, not letters
                 if i < 0:
@@ -249,25 +270,31 @@ def required_runs(pattern: str) -> tuple[str, ...] | None:
         elif ch == "\\":
             i += 1  # an escape (\b, \d, \.): ends the run
             if depth == 0:
-                best, run = max(best, run, key=len), ""
+                run, before, best = ended()
         elif ch == "[":
-            i = pattern.find("]", i + 2)  # a class ("[]a]" holds "]" first)
-            if i < 0:
+            close = pattern.find("]", i + 2)  # a class ("[]a]" holds "]" first)
+            if close < 0:
                 return None
+            chars = sorted(set(pattern[i + 1 : close]))
+            plain = pattern[i + 1] != "^" and "-" not in pattern[i + 2 : close - 1] and all(map(_plain, chars))
             if depth == 0:
-                best, run = max(best, run, key=len), ""
+                if plain and len(run) * len(chars) <= SPELLINGS_MAX:
+                    before, run = run, [r + c for r in run for c in chars]
+                else:
+                    run, before, best = ended()
+            i = close
         elif ch in "()":
             if depth == 0:
-                best, run = max(best, run, key=len), ""
+                run, before, best = ended()
             depth += 1 if ch == "(" else -1
         elif depth == 0:
-            if ch in _PLAIN:
-                run += ch
+            if _plain(ch):
+                before, run = run, [r + ch for r in run]
             else:  # ".", "^", "$" and anything else
-                best, run = max(best, run, key=len), ""
+                run, before, best = ended()
         i += 1
-    branches.append(max(best, run, key=len))
-    return tuple(branches) if all(branches) else None
+    run, before, best = ended()
+    return tuple(found + best) if best[0] else None
 
 
 def pattern_masks(

@@ -204,6 +204,8 @@ def test_a_glob_matches_as_fnmatch_does(pattern: str, names: list[str]) -> None:
         (r"a{2}b|cd{1,2}e", ("b", "c")),  # a counted letter is no run, nor is its count
         (r"ab+c", ("ab",)),
         (r"x[a|b]y", ("x",)),  # "|" in a class splits nothing
+        (r"\bp[aâ]t[eé]\b|soft[- ]boiled", ("pate", "paté", "pâte", "pâté", "soft boiled", "soft-boiled")),
+        (r"a[b-d]e|ab[cd]?e", ("a", "ab")),  # a range, an optional class: no spellings
         (r"pie\b|", None),  # an empty branch matches anywhere
         (r"^.*$", None),
     ],
@@ -214,8 +216,8 @@ def test_required_runs(pattern: str, runs: tuple[str, ...] | None) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(
-    pattern=st.text(alphabet="ab |?*+()[]^$.\\{}12,", min_size=1, max_size=10),
-    names=st.lists(st.text(alphabet="ab \n,12", max_size=10), min_size=1, max_size=6),
+    pattern=st.text(alphabet="abé |?*+()[]^$.\\{}12,-", min_size=1, max_size=10),
+    names=st.lists(st.text(alphabet="abé \n,12-", max_size=10), min_size=1, max_size=6),
 )
 def test_a_regex_finds_the_names_a_plain_search_finds(pattern: str, names: list[str]) -> None:
     """The quick look at a regex's required runs never changes which names it finds."""
