@@ -10,6 +10,10 @@ the verdicts of a diet, an allergy set, safety rules and name patterns once foun
 with new rules pays for them over every food). The big table is read once (then it is cached;
 ``benchmarks/bench_user_table.py`` measures that).
 
+Then, as a user meets it, each profile's day plan as a command in a new process (``mealplan plan
+--days 1 --format json``, start to output), with and without ``--foods`` the big table, after one
+untimed run that fills the table cache: the median ratio of the commands' times.
+
     python benchmarks/bench_big_table.py            # 20,000 foods, 1 repeat
     python benchmarks/bench_big_table.py -n 100000 --repeat 3
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,14 +49,19 @@ def main() -> None:
         big_csv = Path(tmp) / "big.csv"
         write_table(big_csv, args.n)
         tables = {"bundled": load_tables([], True), "big": load_tables([big_csv], True)}
+        print(f"load average {os.getloadavg()[0]:.2f}; big table: {args.n:,} user foods + the bundled table")
+        in_process(tables, args.repeat)
+        commands(big_csv, args.repeat)
+
+
+def in_process(tables: dict, repeat: int) -> None:
     dishes = {name: load_dishes(foods=t) for name, t in tables.items()}
-    print(f"load average {os.getloadavg()[0]:.2f}; big table: {args.n:,} user foods + the bundled table")
     ratios, firsts, worse = [], [], []
     for path in sorted((ROOT / "examples" / "profiles").glob("*.yaml")):
         profile = load_profile(path)
         seconds: dict[str, list[float]] = {"bundled": [], "big": []}
         objective: dict[str, float] = {}
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             for name, table in tables.items():
                 t0 = time.perf_counter()
                 plan = make_plan(profile, table, days=1, dishes=dishes[name], time_limit=60)
@@ -72,6 +82,26 @@ def main() -> None:
         f"profile's rules): {statistics.median(firsts):.2f}"
     )
     print(f"profiles whose big-table objective is worse by more than the gap (3): {worse or 'none'}")
+
+
+def commands(big_csv: Path, repeat: int) -> None:
+    """Each profile's day plan as a command in a new process, with and without the big table."""
+    ratios = []
+    for path in sorted((ROOT / "examples" / "profiles").glob("*.yaml")):
+        seconds: dict[str, list[float]] = {"bundled": [], "big": []}
+        for _ in range(repeat):
+            for name, extra in (("bundled", []), ("big", ["--foods", str(big_csv)])):
+                cmd = [sys.executable, "-m", "mealplan", "plan", "--profile", str(path), "--days", "1", *extra]
+                cmd += ["--format", "json"]
+                if not seconds[name]:  # untimed: the first run of a table fills its cache
+                    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                t0 = time.perf_counter()
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                seconds[name].append(time.perf_counter() - t0)
+        b, g = statistics.median(seconds["bundled"]), statistics.median(seconds["big"])
+        ratios.append(g / b)
+        print(f"{path.stem:22s} command: bundled {b:5.2f} s | big {g:5.2f} s | time x{g / b:.2f}")
+    print(f"median time ratio of the commands (a new process each, start to output): {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":
