@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +222,21 @@ class NameIndex:
         return np.unique(np.searchsorted(starts, found, side="right") - 1).tolist()
 
 
+_INDEXES: dict[int, tuple[weakref.ref, NameIndex]] = {}
+
+
+def name_index(names: Iterable[object]) -> NameIndex:
+    """The ``NameIndex`` of ``names``; of a numpy array (a table's name column) one, kept while the
+    array lives, so a plan's patterns share it (0.05 s for each on a 100,000-food table)."""
+    if not isinstance(names, np.ndarray):
+        return NameIndex(names)
+    key = id(names)
+    kept = _INDEXES.get(key)
+    if kept is None or kept[0]() is not names:
+        kept = _INDEXES[key] = (weakref.ref(names, lambda _, key=key: _INDEXES.pop(key, None)), NameIndex(names))
+    return kept[1]
+
+
 _PLAIN = frozenset(" ,'-&/")  # besides lower-case letters and digits
 SPELLINGS_MAX = 16  # "p[aâ]t[eé]" is four spellings of a run; a class past this ends the run
 
@@ -310,7 +326,7 @@ def pattern_masks(
     them a group word finds foods by their names.
     """
     ids = np.asarray(ids, dtype=object)
-    found = NameIndex(names)
+    found = name_index(names)
     lowered = found.lowered
     out = []
     for p in patterns:

@@ -229,3 +229,19 @@ def test_a_regex_finds_the_names_a_plain_search_finds(pattern: str, names: list[
             return
     expected = [i for i, n in enumerate(names) if regex.search(n.replace("\n", " "))]
     assert NameIndex(names).matching(regex) == expected
+
+
+def test_a_names_array_keeps_one_index_while_it_lives() -> None:
+    """A table's name column gets one NameIndex for all its patterns, dropped with the column."""
+    import gc
+
+    from mealplan.food_data.matching import _INDEXES, name_index
+
+    names = np.array(["Kale, raw", "Milk, whole"], dtype=object)
+    first = name_index(names)
+    assert name_index(names) is first and name_index(list(names)) is not first
+    assert pattern_mask(["kale"], np.array(["a", "b"], dtype=object), names).tolist() == [True, False]
+    key = id(names)
+    del names, first
+    gc.collect()
+    assert key not in _INDEXES
