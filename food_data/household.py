@@ -7,6 +7,7 @@ recipe is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from mealplan.food_data.names import plural
 
@@ -47,8 +48,23 @@ def _counted(amount: float) -> float:
     return max(0.5, round(amount * 2) / 2)
 
 
-def household(servings: float, serving_name: str, grams: float) -> str:
-    """The portion in the serving's household measure: "1⅔ cup (38 g)", "1½ × 1 medium (177 g)"."""
+# The food's other measures a too-small counted portion is said in: "2 tbsp yogurt", not "30 g".
+VOLUMES = frozenset({"cup", "tbsp", "tsp", "tablespoon", "teaspoon"})
+# A measure's note of its own size: "cup (8 fl oz)" is a cup.
+_SIZE_NOTE = re.compile(r"\s*\((?:[\d./ ]+|about )+(?:fl )?oz\)")
+
+
+def household(
+    servings: float,
+    serving_name: str,
+    grams: float,
+    others: Callable[[], Iterable[tuple[str, float]]] | None = None,
+) -> str:
+    """The portion in the serving's household measure: "1⅔ cup (38 g)", "1½ × 1 medium (177 g)".
+
+    A counted portion too small to count (30 g of a 227 g container) is said in the first volume
+    measure among ``others`` (the food's other measures, as (name, grams)), else in grams.
+    """
     numbered = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))? (.+)", serving_name.strip())
     if numbered and numbered[3] == "g":
         return f"{grams:.0f} g"
@@ -58,7 +74,7 @@ def household(servings: float, serving_name: str, grams: float) -> str:
         first, space, rest = unit.partition(" ")
         word = first.rstrip(",")
         if word in COUNTED and amount < COUNTED_MIN:
-            return f"{grams:.0f} g"
+            return _in_volume(grams, others() if others else ()) or f"{grams:.0f} g"
         if word == "cup" and amount < 1 / 4:  # "2 tbsp yogurt", not "⅛ cup"
             amount, first, word = amount * TBSP_PER_CUP, "tbsp" + first[len(word) :], "tbsp"
             unit = first + space + rest
@@ -73,3 +89,14 @@ def household(servings: float, serving_name: str, grams: float) -> str:
     if count == "1":
         return f"{serving_name} ({grams:.0f} g)"
     return f"{count} × {serving_name} ({grams:.0f} g)"
+
+
+def _in_volume(grams: float, measures: Iterable[tuple[str, float]]) -> str:
+    """``grams`` in the first volume measure of ``measures`` ("cup (8 fl oz)", 245), or ""."""
+    for name, measure_g in measures:
+        name = _SIZE_NOTE.sub("", name).strip()
+        numbered = name if re.match(r"\d", name) else f"1 {name}"
+        unit = numbered.split(" ", 2)[1].rstrip(",") if " " in numbered else ""
+        if unit in VOLUMES and measure_g > 0:
+            return household(grams / measure_g, numbered, grams)
+    return ""

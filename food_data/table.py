@@ -184,6 +184,7 @@ class FoodTable:
         self.units = dict(units or {})
         self.basis = basis
         self.placed = placed
+        self._by_food: dict[str, list[tuple[str, float]]] | None = None  # measures_of's index
 
     @property
     def foods(self) -> pd.DataFrame:
@@ -247,9 +248,14 @@ class FoodTable:
         return self.foods[self.foods["planner"].astype(bool)]
 
     def measures_of(self, food_id: str) -> list[tuple[str, float]]:
-        """Household measures of one food as ``(name, grams)`` pairs."""
-        rows = self.measures[self.measures["id"] == food_id]
-        return list(zip(rows["measure"], rows["grams"].astype(float), strict=True))
+        """Household measures of one food as ``(name, grams)`` pairs (an index of them is built once)."""
+        if self._by_food is None:
+            m = self._measures
+            columns = [m[c] if isinstance(m, dict) else m[c].to_numpy() for c in ("id", "measure", "grams")]
+            self._by_food = {}
+            for fid, name, grams in zip(*(np.asarray(c).tolist() for c in columns), strict=True):
+                self._by_food.setdefault(str(fid), []).append((str(name), float(grams)))
+        return list(self._by_food.get(food_id, []))
 
 
 def read_sr24(data_dir: Path = DATA_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:

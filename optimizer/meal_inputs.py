@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,6 +68,7 @@ class MealInputs:
     dish_score: dict[str, tuple[float, ...]] = field(default_factory=dict)
     hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
     hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
+    measures: Callable[[str], list[tuple[str, float]]] = lambda _food: []  # a food's household measures
 
     def dishes_for(self, kind: str, banned: set[str], keep: int | None = None) -> list[DishOption]:
         """The dishes of one meal kind a day model gets: the best ``keep`` (``DISH_KEEP``) by each score."""
@@ -219,6 +221,7 @@ def meal_inputs(
         blocked_dishes=out,
         hot_drink_kinds=frozenset(patterns.hot_drink.slots),
         hot_drink_pools=frozenset(patterns.hot_drink.pools),
+        measures=table.measures_of,
     )
 
 
@@ -483,7 +486,7 @@ def _item(fid, grams, role, inputs: MealInputs, prices, household, range_g) -> P
         servings=round(servings, 9),
         serving_name=serving_name,
         serving_g=serving_g,
-        household=household(servings, serving_name, grams),
+        household=household(servings, serving_name, grams, lambda: inputs.measures(fid)),
         cost=None if price is None else round(price, 4),
         range_g=range_g,
     )

@@ -114,7 +114,7 @@ def new_item(food_id: str, grams: float, foods: FoodTable, role: str = "", price
         servings=round(servings, 9),
         serving_name=serving_name,
         serving_g=serving_g,
-        household=household(servings, serving_name, grams),
+        household=household(servings, serving_name, grams, lambda: foods.measures_of(food_id)),
         cost=None if price is None else round(price * grams / 100.0, 4),
     )
 

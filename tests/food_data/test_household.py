@@ -40,3 +40,24 @@ def test_household_portions_read_like_a_recipe(servings, serving_name, grams, ex
 def test_an_amount_that_is_there_is_never_zero():
     assert amount_text(0.01) == "¼"
     assert amount_text(2.97) == "3"
+
+
+@pytest.mark.parametrize(
+    ("grams", "measures", "expected"),
+    [
+        (30, [("container (8 oz)", 227.0), ("cup (8 fl oz)", 245.0)], "2 tbsp (30 g)"),  # the first volume
+        (57, [("cup (8 fl oz)", 245.0)], "3½ tbsp (57 g)"),
+        (30, [("0.5 cup, chopped", 75.0)], "3 tbsp, chopped (30 g)"),  # 0.2 cup
+        (30, [("container (8 oz)", 227.0), ("slice", 20.0)], "30 g"),  # no volume measure: grams
+    ],
+)
+def test_a_portion_too_small_to_count_is_said_in_a_volume_measure(grams, measures, expected):
+    """Yogurt's serving is a container; 30 g of it reads "2 tbsp", from the food's cup measure."""
+    assert household(grams / 227, "1 container", grams, lambda: measures) == expected
+
+
+def test_measures_of_reads_the_table_without_pandas():
+    from mealplan.food_data.table import load_bundled
+
+    assert load_bundled().measures_of("01117")[0] == ("cup (8 fl oz)", 245.0)
+    assert load_bundled().measures_of("no such food") == []

@@ -129,7 +129,7 @@ def _spec(inputs, goals: dict[str, float], **changes) -> MealSpec:
     return dataclasses.replace(spec, **changes)
 
 
-def _household(servings, serving_name, grams):
+def _household(servings, serving_name, grams, others=None):
     return f"{grams:.0f} g"
 
 
