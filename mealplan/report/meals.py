@@ -60,6 +60,9 @@ def ingredient_text(household: str, name: str) -> str:
     amount, _, size = measure.partition(" ")
     if size == "fruit" and name:  # "2 fruit" of kiwifruit is "2 kiwifruits"
         measure, size = amount, "whole"
+    size_word, _, noun = size.partition(" ")  # "1 medium bagel" of oat bran bagels: "1 medium oat bran bagel"
+    if noun and size_word in _SIZES and name and singular(noun) == singular(name.split(" ")[-1]):
+        measure, size = f"{amount} {size_word}", size_word
     if size in _SIZES and name:
         count = _count(amount)
         *rest, last = name.split(" ")

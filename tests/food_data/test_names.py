@@ -92,6 +92,8 @@ def test_head_noun():
         ("1½ medium", "bananas", "1½ medium bananas"),
         ("2 large", "egg", "2 large eggs"),
         ("2 tbsp", "peanut butter", "2 tbsp peanut butter"),
+        ("1 medium bagel", "oat bran bagels", "1 medium oat bran bagel"),  # the size's noun is the food's
+        ("2 large bagel", "oat bran bagels", "2 large oat bran bagels"),
         ("2 fruit", "green kiwifruit", "2 green kiwifruits"),  # the fruit is the count: no "2 fruit kiwifruit"
         ("1 fruit", "green kiwifruit", "1 green kiwifruit"),
         ("2 tbsp, chopped", "red tomatoes", "2 tbsp red tomatoes (chopped)"),
