@@ -26,7 +26,7 @@ _CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Markdown syntax that can make a link, an image, emphasis, code, strikethrough or a table cell.
 _MD_SPECIAL = re.compile(r"([\\`*\[\]~|])")
 _MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)](?=\s|$))")  # "1. " starts a list; "0.5 L" does not
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A plain number ("-0.12", "+3e-5") is data, not a formula: it keeps its sign and stays a number.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -49,7 +49,14 @@ def md_escape(text: object) -> str:
     s = _MD_SPECIAL.sub(r"\\\1", s)
     s = _MD_UNDERSCORE.sub(r"\\_", s)
     s = s.replace("<", "&lt;")
-    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", s, count=1)
+    return _MD_LINE_START.sub(_escape_mark, s, count=1)
+
+
+def _escape_mark(m: re.Match[str]) -> str:
+    """A line-start mark escaped: ``1.`` -> ``1\\.`` (a backslash before a digit escapes nothing and
+    would show), ``#`` -> ``\\#``."""
+    lead, mark = m.groups()
+    return lead + (f"{mark[:-1]}\\{mark[-1]}" if mark[0].isdigit() else f"\\{mark}")
 
 
 def csv_cell(value: Any) -> Any:

@@ -211,7 +211,8 @@ def purchase_text(
         loaves = math.ceil(grams / 500.0 - 0.05) or 1
         text = f"{loaves} loa{'ves' if loaves > 1 else 'f'} {short}"
         if slice_g:
-            text += f" (about {max(1, round(grams / slice_g))} slices)"
+            count = max(1, round(grams / slice_g))
+            text += f" (about {count} slice{'s' if count > 1 else ''})"
         return text
 
     # Tortillas, pitas, bagels, muffins: count pieces when a measure gives a piece weight.

@@ -106,6 +106,8 @@ def test_links_images_and_tags_render_as_text(value: str):
 def test_readable_text_stays_readable():
     assert md_escape("Salmon, sockeye (canned)") == "Salmon, sockeye (canned)"
     assert md_escape("vitamin_d > 15 µg") == "vitamin_d > 15 µg"
+    assert md_escape("0.5 L soymilk") == "0.5 L soymilk"  # no list marker: no backslash to show
+    assert md_escape("1. step") == "1\\. step" and _MD.render(md_escape("1. step")) == "<p>1. step</p>\n"
 
 
 # --- terminal -----------------------------------------------------------------------------------------
