@@ -18,6 +18,7 @@ FRACTION_VALUES = {glyph: value for value, glyph in FRACTIONS if glyph}  # "⅔"
 FRACTION_VALUES |= {"⅛": 1 / 8, "⅜": 3 / 8, "⅝": 5 / 8, "⅞": 7 / 8}
 TBSP_PER_CUP = 16
 SPOONS = frozenset({"tbsp", "tsp", "tablespoon", "teaspoon"})
+SPOON_WORDS = {"tablespoon": "tbsp", "tablespoons": "tbsp", "teaspoon": "tsp", "teaspoons": "tsp"}
 # Household units said in the plural for more than one ("2 cups"); "oz", "tbsp" and "g" never are.
 PLURAL_UNITS = frozenset(
     {"cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear"}
@@ -73,6 +74,9 @@ def household(
         unit = numbered[3]
         first, space, rest = unit.partition(" ")
         word = first.rstrip(",")
+        if word in SPOON_WORDS:  # "1 tbsp olive oil", as every other spoon measure reads
+            first, word = SPOON_WORDS[word] + first[len(word) :], SPOON_WORDS[word]
+            unit = first + space + rest
         if word in COUNTED and amount < COUNTED_MIN:
             return _in_volume(grams, others() if others else ()) or f"{grams:.0f} g"
         if word == "cup" and amount < 1 / 4:  # "2 tbsp yogurt", not "⅛ cup"

@@ -63,6 +63,8 @@ def ingredient_text(household: str, name: str) -> str:
     size_word, _, noun = size.partition(" ")  # "1 medium bagel" of oat bran bagels: "1 medium oat bran bagel"
     if noun and size_word in _SIZES and name and singular(noun) == singular(name.split(" ")[-1]):
         measure, size = f"{amount} {size_word}", size_word
+    elif size and not noun and name and _count(amount) and singular(size) == singular(name.split(" ")[-1]):
+        measure, size = amount, "whole"  # "1½ roll" of hard rolls: "1½ hard rolls"
     if size in _SIZES and name:
         count = _count(amount)
         *rest, last = name.split(" ")

@@ -20,6 +20,7 @@ from mealplan.food_data.household import amount_text, household
         (2, "1 serving", 170, "2 servings (170 g)"),
         (0.5, "1 cup, diced", 78, "½ cup, diced (78 g)"),
         (1.75, "1/4 tsp", 3, "½ tsp (3 g)"),
+        (1, "1 tablespoon", 13.5, "1 tbsp (14 g)"),  # one spelling of spoons
         (0.125, "1 cup, chopped", 40, "2 tbsp, chopped (40 g)"),  # below ¼ cup: tablespoons
         (0.166, "1 cup, chopped", 40, "2½ tbsp, chopped (40 g)"),  # spoons to the half, not "2⅔ tbsp"
         (2.17, "1 fruit", 150, "2 fruit (150 g)"),  # fruit are counted

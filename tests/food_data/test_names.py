@@ -94,6 +94,8 @@ def test_head_noun():
         ("2 tbsp", "peanut butter", "2 tbsp peanut butter"),
         ("1 medium bagel", "oat bran bagels", "1 medium oat bran bagel"),  # the size's noun is the food's
         ("2 large bagel", "oat bran bagels", "2 large oat bran bagels"),
+        ("1½ roll", "hard rolls", "1½ hard rolls"),
+        ("1 roll", "hard rolls", "1 hard roll"),
         ("2 fruit", "green kiwifruit", "2 green kiwifruits"),  # the fruit is the count: no "2 fruit kiwifruit"
         ("1 fruit", "green kiwifruit", "1 green kiwifruit"),
         ("2 tbsp, chopped", "red tomatoes", "2 tbsp red tomatoes (chopped)"),
