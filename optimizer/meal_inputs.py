@@ -394,15 +394,20 @@ def read_slots(built: MealModel, inputs: MealInputs, rules: PlanRules, prices: d
                 dish = built.dishes[j]
                 kind, dish_id, title, method = "dish", j, dish.name, dish.method
                 total = default = 0.0
+                left_out = []  # optional ingredients the day does without: the method still names them
                 for i, fid in enumerate(dish.foods):
                     g = built.x[(j, s, i)].value() or 0.0
                     default += dish.grams[i]
                     if g <= 1e-6:
+                        left_out.append(short_name(inputs.names[fid]))
                         continue
                     total += g
                     hi = built.x[(j, s, i)].upBound  # the slot's range (larger on a day of fewer meals)
                     items.append(_item(fid, g, dish.roles[i], inputs, prices, household, (dish.lo[i], hi)))
                 portion = round(total / default, 3) if default > 0 else None
+                if left_out:
+                    left = ", ".join(left_out[:-1]) + " and " + left_out[-1] if len(left_out) > 1 else left_out[0]
+                    method = f"{method} This time without the {left}."
         for (k, ss), pv in built.p.items():
             if ss == s and (pv.value() or 0.0) > 0.5:
                 pattern_id = k
