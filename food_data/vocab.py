@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 # Columns of a food table that describe a food rather than its nutrients (food_data.table.FoodTable).
 # Curation (food_data.curation) adds the planner columns.
@@ -83,18 +82,6 @@ def family(name: str) -> str:
     "Soymilk (all flavors), enhanced" and "Soymilk, original ..." are both "soymilk".
     """
     return re.sub(r"\([^)]*\)", "", name.split(",", 1)[0]).strip().lower()
-
-
-def families(names: Iterable[object]) -> list[str]:
-    """``family`` of each name, worked out once per first part (a big table repeats them: 100,000 names,
-    0.3 s one by one)."""
-    seen: dict[str, str] = {}
-    out = []
-    for name in names:
-        head = str(name).split(",", 1)[0]
-        found = seen.get(head)
-        out.append(found if found is not None else seen.setdefault(head, family(head)))
-    return out
 
 
 def diet_allows(person_diet: str, food_diet: str) -> bool:
