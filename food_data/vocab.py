@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Columns of a food table that describe a food rather than its nutrients (food_data.table.FoodTable).
@@ -76,6 +77,7 @@ SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a big table's pool foods, asked again plan after plan
 def family(name: str) -> str:
     """A food's family: the first part of its name without brackets, lower case (``one_per_family``).
 
