@@ -204,7 +204,7 @@ class NameIndex:
         When every branch of the regex holds a plain run of letters (``required_runs``), only the names
         holding one of the runs are searched (a literal scan is 10-50 times faster than a regex scan).
         """
-        runs = required_runs(regex.pattern)
+        runs = None if regex.flags & re.VERBOSE else required_runs(regex.pattern)  # (verbose: spaces are no text)
         if runs is None:
             return self._lines(regex)
         maybe: set[int] = set()

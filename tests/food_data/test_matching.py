@@ -245,3 +245,8 @@ def test_a_names_array_keeps_one_index_while_it_lives() -> None:
     del names, first
     gc.collect()
     assert key not in _INDEXES
+
+
+def test_a_verbose_regex_is_searched_as_written() -> None:
+    """In a verbose regex spaces are no text, so its runs are not looked for."""
+    assert NameIndex(["ab c", "abc"]).matching(re.compile("(?x) ab c")) == [1]
