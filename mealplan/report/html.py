@@ -17,6 +17,7 @@ from markupsafe import Markup
 from mealplan.food_data.names import short_name
 from mealplan.report.nutrients import days_words
 from mealplan.report.view import build_view
+from mealplan.triage import urgency_label
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
@@ -35,6 +36,7 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["short_name"] = short_name
+    env.filters["urgency"] = urgency_label
     env.globals["days_words"] = days_words
     return env
 

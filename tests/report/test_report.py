@@ -17,7 +17,7 @@ from mealplan.report import (
     render_markdown,
     shortfall_groups,
 )
-from mealplan.triage import RedFlag
+from mealplan.triage import RedFlag, urgency_label
 
 # Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py
 # (through tests/report/conftest.py).
@@ -55,6 +55,7 @@ def test_red_flags_and_disclaimer_come_before_the_plan(plan, page):
     assert flags < disclaimer < page.index('id="triage"') < page.index('id="days"')
     for flag in plan.red_flags:
         assert flag.advice in page
+        assert f'<span class="urgency">{urgency_label(flag.urgency)}</span>' in page  # how soon, as elsewhere
     assert "Yes — 2 reasons" in page
 
 
