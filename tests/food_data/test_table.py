@@ -201,3 +201,23 @@ def test_a_user_tables_pool_places_are_kept_in_its_cache(cache_dir: Path, monkey
     assert merged.placed == first.placed
     own = patterns.load_pattern_foods(merged, skip_missing=True, fallback=True)
     assert own["u_tofu"].component == "protein"
+
+
+def test_user_table_caches_beyond_the_kept_number_lose_the_least_recently_used(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files given once (a benchmark's temporary tables) do not fill the disk: the user tables' caches
+    keep the most recently used ``USER_CACHES_KEPT``; a cache read counts as a use."""
+    import os
+
+    monkeypatch.setattr(table_module, "USER_CACHES_KEPT", 3)
+    tiny = table_module.FoodTable(foods=pd.DataFrame(), measures=pd.DataFrame())
+    for i in range(4):
+        table_module.cached_table(f"user-{i:012d}", "k", lambda: tiny)
+        os.utime(cache_dir / f"user-{i:012d}-k.pickle", (1000 + i, 1000 + i))  # made in this order
+    assert sorted(p.name[:17] for p in cache_dir.glob("user-*")) == ["user-000000000001", "user-000000000002",
+                                                                      "user-000000000003"]  # fmt: skip
+    table_module.cached_table("user-000000000001", "k", lambda: pytest.fail("read, not built"))  # used now
+    table_module.cached_table(f"user-{9:012d}", "k", lambda: tiny)
+    assert sorted(p.name[:17] for p in cache_dir.glob("user-*")) == ["user-000000000001", "user-000000000003",
+                                                                      "user-000000000009"]  # fmt: skip
