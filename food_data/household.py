@@ -17,12 +17,10 @@ FRACTIONS = ((0.0, ""), (1 / 4, "¼"), (1 / 3, "⅓"), (1 / 2, "½"), (2 / 3, "�
 FRACTION_VALUES = {glyph: value for value, glyph in FRACTIONS if glyph}  # "⅔" -> 0.667
 FRACTION_VALUES |= {"⅛": 1 / 8, "⅜": 3 / 8, "⅝": 5 / 8, "⅞": 7 / 8}
 TBSP_PER_CUP = 16
-SPOONS = frozenset({"tbsp", "tsp", "tablespoon", "teaspoon"})
+SPOONS = frozenset({"tbsp", "tsp"})
 SPOON_WORDS = {"tablespoon": "tbsp", "tablespoons": "tbsp", "teaspoon": "tsp", "teaspoons": "tsp"}
 # Household units said in the plural for more than one ("2 cups"); "oz", "tbsp" and "g" never are.
-PLURAL_UNITS = frozenset(
-    {"cup", "slice", "piece", "fillet", "link", "serving", "tablespoon", "teaspoon", "stalk", "spear"}
-)
+PLURAL_UNITS = frozenset({"cup", "slice", "piece", "fillet", "link", "serving", "stalk", "spear"})
 
 
 def amount_text(value: float) -> str:
@@ -50,7 +48,7 @@ def _counted(amount: float) -> float:
 
 
 # The food's other measures a too-small counted portion is said in: "2 tbsp yogurt", not "30 g".
-VOLUMES = frozenset({"cup", "tbsp", "tsp", "tablespoon", "teaspoon"})
+VOLUMES = frozenset({"cup", *SPOONS, *SPOON_WORDS})
 # A measure's note of its own size: "cup (8 fl oz)" is a cup.
 _SIZE_NOTE = re.compile(r"\s*\((?:[\d./ ]+|about )+(?:fl )?oz\)")
 

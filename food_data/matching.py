@@ -191,8 +191,8 @@ class NameIndex:
             joined = "\n".join(n.replace("\n", " ") for n in self.names)
         joined = joined.lower()  # one call, not one a name
         self.lowered = joined.split("\n") if self.names else []
-        self._joined: tuple[str, np.ndarray] | None = None
         self._text = joined
+        self._starts: np.ndarray | None = None  # where each name starts in ``_text``
 
     def holding(self, text: str) -> list[int]:
         """Positions of the names that hold ``text`` (lower case; a line break in a name reads as a space)."""
@@ -215,9 +215,9 @@ class NameIndex:
         return [i for i in sorted(maybe) if regex.search(self.lowered[i])]
 
     def _lines(self, regex: re.Pattern[str]) -> list[int]:
-        if self._joined is None:
-            self._joined = self._text, np.cumsum([0] + [len(n) + 1 for n in self.lowered[:-1]])
-        joined, starts = self._joined
+        if self._starts is None:
+            self._starts = np.cumsum([0] + [len(n) + 1 for n in self.lowered[:-1]])
+        joined, starts = self._text, self._starts
         found = [m.start() for m in regex.finditer(joined)]
         return np.unique(np.searchsorted(starts, found, side="right") - 1).tolist()
 
