@@ -132,12 +132,21 @@ def clean_title(title: str) -> str:
     return _LEFTOVER_SUFFIX.sub("", title).strip()
 
 
+# A measured amount of a cooked food is the cooked amount: "1½ cups cooked long-grain rice", never
+# read as a cup and a half of dry rice (a counted "1 medium onion" needs no word).
+_COOKED = re.compile(r"\bcooked\b", re.IGNORECASE)
+_MEASURED = re.compile(r"^\S+ (?:cups?|tbsp|tsp|fl oz|oz|g)\b")
+
+
 def _line(item: PlanItem) -> IngredientLine:
+    name, measure = short_name(item.name), household_only(item.household, item.grams)
+    if _COOKED.search(item.name) and "cooked" not in name and _MEASURED.match(measure):
+        name = f"cooked {name}"
     return IngredientLine(
         food_id=item.food_id,
-        name=short_name(item.name),
+        name=name,
         full_name=item.name,
-        household=household_only(item.household, item.grams),
+        household=measure,
         grams=item.grams,
         role=item.role,
     )

@@ -104,3 +104,22 @@ def test_head_noun():
 )
 def test_ingredient_text_reads_like_a_recipe(household, name, expected):
     assert ingredient_text(household, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "household", "expected"),
+    [
+        ("Rice, white, long-grain, regular, cooked", "1½ cups (250 g)", "1½ cups cooked long-grain rice"),
+        ("Spinach, cooked, boiled, drained, without salt", "⅓ cup (60 g)", "⅓ cup cooked spinach"),
+        ("Onions, cooked, boiled, drained, without salt", "1 medium (80 g)", "1 medium onion"),  # counted
+        ("Rice, white, long-grain, regular, raw, enriched", "¼ cup (46 g)", "¼ cup long-grain rice"),
+    ],
+)
+def test_a_measured_cooked_food_says_cooked(name, household, expected):
+    """Amounts are as eaten: "1½ cups cooked rice" is never read as a cup and a half of dry rice."""
+    from mealplan.optimizer.plan import PlanItem
+    from mealplan.report.meals import _line
+
+    item = PlanItem(food_id="x", name=name, category="grains", grams=1.0, servings=1.0, serving_name="1 cup",
+                    serving_g=1.0, household=household)  # fmt: skip
+    assert _line(item).text == expected
