@@ -87,14 +87,20 @@ def in_process(tables: dict, repeat: int) -> None:
 def commands(big_csv: Path, repeat: int) -> None:
     """Each profile's day plan as a command in a new process, with and without the big table."""
     ratios = []
-    for path in sorted((ROOT / "examples" / "profiles").glob("*.yaml")):
+    profiles = sorted((ROOT / "examples" / "profiles").glob("*.yaml"))
+    tables = (("bundled", []), ("big", ["--foods", str(big_csv)]))
+
+    def command(path: Path, extra: list[str]) -> list[str]:
+        plan = ["plan", "--profile", str(path), "--days", "1", "--format", "json"]
+        return [sys.executable, "-m", "mealplan", *plan, *extra]
+
+    for _, extra in tables:  # untimed: the first run of a table fills its cache
+        subprocess.run(command(profiles[0], extra), check=True, stdout=subprocess.DEVNULL)
+    for path in profiles:
         seconds: dict[str, list[float]] = {"bundled": [], "big": []}
         for _ in range(repeat):
-            for name, extra in (("bundled", []), ("big", ["--foods", str(big_csv)])):
-                cmd = [sys.executable, "-m", "mealplan", "plan", "--profile", str(path), "--days", "1", *extra]
-                cmd += ["--format", "json"]
-                if not seconds[name]:  # untimed: the first run of a table fills its cache
-                    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            for name, extra in tables:
+                cmd = command(path, extra)
                 t0 = time.perf_counter()
                 subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
                 seconds[name].append(time.perf_counter() - t0)
