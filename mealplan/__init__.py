@@ -16,7 +16,15 @@ Plans and triage results are educational, not medical advice: every output carri
 from __future__ import annotations
 
 from importlib import import_module
+from pkgutil import extend_path
 from typing import TYPE_CHECKING, Any
+
+# The subpackages live in top-level folders of the repository (``optimizer/`` is ``mealplan.optimizer``)
+# and the editable install links them under one ``mealplan`` folder on the path (setuptools' strict
+# mode). Run from the repository's root (``python -m pytest``), this folder is found first and holds
+# only the core: the subpackages are then found in the installed ``mealplan`` folder, as in a package
+# split over two directories. In a wheel there is one folder and this changes nothing.
+__path__ = extend_path(__path__, __name__)
 
 # Names resolve on first use: ``mealplan triage`` must not pay for pulp, highspy and pandas
 # (about 0.3 s of imports) just because the CLI lives inside this package.

@@ -5,20 +5,16 @@ grows past the size a newcomer reads in one sitting."""
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# Repository folders and the import package each installs as.
-PACKAGES = {
-    "food_data": "mealplan.food_data",
-    "triage": "mealplan.triage",
-    "optimizer": "mealplan.optimizer",
-    "cli": "mealplan.cli",
-    "mealplan": "mealplan",
-}
+# Repository folders and the import package each installs as, from pyproject.toml (the one map).
+_PACKAGE_DIR = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-dir"]
+PACKAGES = {folder: package for package, folder in _PACKAGE_DIR.items() if package != "mealplan.examples"}
 # Lower layers never import higher ones. The shared core (errors, file I/O, number text) is below all.
 LAYERS = [
     ("mealplan.errors", 0),
@@ -148,3 +144,11 @@ def test_only_one_package_imports(library, allowed):
 def test_no_module_is_too_long_to_read():
     long = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long
+
+
+def test_every_subpackage_is_the_top_level_folder_of_its_name():
+    """``mealplan.report`` lives in ``report/``: every subpackage is a top-level folder named as the last
+    part of its import name, and ``mealplan/`` holds only modules (the front door and the shared core)."""
+    wrong = {pkg: folder for pkg, folder in _PACKAGE_DIR.items() if pkg != "mealplan" and folder != pkg.split(".")[-1]}
+    assert not wrong
+    assert not [p.name for p in (ROOT / "mealplan").iterdir() if p.is_dir() and p.name != "__pycache__"]
