@@ -11,7 +11,7 @@ with its reason and never stops the others.
 
 Files in the output folder:
 
-- ``<id>.json``: the plan (``optimizer.plan.Plan`` JSON), written atomically (a uniquely named
+- ``<id>.json``: the plan (``mealplan.plan.Plan`` JSON), written atomically (a uniquely named
   temporary file in the same folder, then ``os.replace``), so readers only ever see complete plans
   and two batches writing into one folder never corrupt each other's files.
 - ``<id>.fingerprint``: JSON ``{profile_id, input, plan_sha256, source}``. ``input`` is a hash of

@@ -14,7 +14,8 @@ from typing import Any
 from mealplan.batch.models import BatchJob
 from mealplan.errors import InputError, MealplanError
 from mealplan.fileio import load_user_json, read_user_text
-from mealplan.optimizer.profile import PROFILE_SUFFIXES, Profile, load_profile, profile_from_dict
+from mealplan.targets.profile import PROFILE_SUFFIXES, Profile
+from mealplan.targets.profile_files import load_profile, profile_from_dict
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 # A CSV or JSONL of profiles larger than this is refused rather than read into memory (a 100,000-person

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mealplan.optimizer.profile import Profile
+from mealplan.targets.profile import Profile
 from mealplan.textsafe import csv_writer
 
 SUMMARY_VERSION = "1"

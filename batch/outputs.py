@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from mealplan.batch.models import BatchJob, BatchOptions, BatchSummary
 from mealplan.errors import InputError
 from mealplan.fileio import TEMP_SUFFIX, write_atomic
-from mealplan.optimizer.profile import Profile
+from mealplan.targets.profile import Profile
 
 FINGERPRINT_SUFFIX = ".fingerprint"
 SUMMARY_NAMES = ("summary.json", "summary.csv")
@@ -112,9 +112,9 @@ def existing_plan(out_dir: Path, job_id: str, fingerprint: str):
     (``.<id>.json.*.tmp``) never count.
 
     Returns:
-        The ``optimizer.plan.Plan``, or None.
+        The ``mealplan.plan.Plan``, or None.
     """
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
     plan_file, fp_file = plan_path(out_dir, job_id), fingerprint_path(out_dir, job_id)
     try:

@@ -120,7 +120,7 @@ def run_job(
         plan_fn: Called as ``plan_fn(profile, foods, days=, objective=, time_limit=, gap=, solver=,
             threads=1)`` and returns a Plan; ``optimizer.planner.make_plan`` when None.
         verify_fn: Called as ``verify_fn(plan, foods)`` and returns a report with ``ok`` and
-            ``problems``; ``optimizer.verify.verify_plan`` when None.
+            ``problems``; ``verify.verifier.verify_plan`` when None.
     """
     started = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -142,7 +142,7 @@ def run_job(
         if plan_fn is None:
             from mealplan.optimizer.planner import make_plan as plan_fn
         if verify_fn is None:
-            from mealplan.optimizer.verify import verify_plan as verify_fn
+            from mealplan.verify.verifier import verify_plan as verify_fn
         foods = worker_foods(options)
         extra = {"dishes": worker_dishes(options, foods)} if options.dishes else {}
         plan = plan_fn(

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mealplan import batch as b  # noqa: E402
-from mealplan.optimizer.profile import load_profile, profile_from_dict  # noqa: E402
+from mealplan.targets.profile_files import load_profile, profile_from_dict  # noqa: E402
 
 SYMPTOMS = ("muscle-twitching", "eyelid-twitching", "muscle-cramps", "night-cramps", "muscle-spasms", "fatigue")
 FACTORS = ("low-sun", "heavy-sweating", "high-caffeine", "alcohol", "poor-sleep", "low-dairy", "metformin")

@@ -37,7 +37,7 @@ from bench_user_table import write_table  # noqa: E402
 from mealplan.food_data.dishes import load_dishes  # noqa: E402
 from mealplan.food_data.loading import load_tables  # noqa: E402
 from mealplan.optimizer.planner import make_plan  # noqa: E402
-from mealplan.optimizer.profile import load_profile  # noqa: E402
+from mealplan.targets.profile_files import load_profile  # noqa: E402
 
 
 def main() -> None:

@@ -41,8 +41,8 @@ import mealplan.optimizer.planner as planner  # noqa: E402
 from mealplan.food_data.dishes import load_dishes  # noqa: E402
 from mealplan.food_data.loading import load_tables  # noqa: E402
 from mealplan.optimizer.day_steps import ABS_GAP_MEALS  # noqa: E402
-from mealplan.optimizer.profile import load_profile  # noqa: E402
 from mealplan.optimizer.solve import write_model  # noqa: E402
+from mealplan.targets.profile_files import load_profile  # noqa: E402
 
 
 def exported_week(profile, foods, dishes, folder: Path) -> list[Path]:

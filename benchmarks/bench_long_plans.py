@@ -37,8 +37,8 @@ from mealplan.food_data.dishes import load_dishes  # noqa: E402
 from mealplan.food_data.loading import load_tables  # noqa: E402
 from mealplan.optimizer.day_steps import ABS_GAP_MEALS  # noqa: E402
 from mealplan.optimizer.planner import make_plan  # noqa: E402
-from mealplan.optimizer.profile import load_profile  # noqa: E402
-from mealplan.optimizer.verify import verify_plan  # noqa: E402
+from mealplan.targets.profile_files import load_profile  # noqa: E402
+from mealplan.verify.verifier import verify_plan  # noqa: E402
 
 
 def plan_and_check(profile, foods, dishes, days: int):

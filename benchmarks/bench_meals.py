@@ -13,7 +13,7 @@ tune the model), for day and week plans of both planners:
 - meals with a name; meals that break none of the meal rules (salt as an item, drinks over 2 cups,
   coffee or tea at lunch or dinner, a condiment or spread without a dish or carrier, cereal without
   milk, two plain legumes, oversized produce, nut butter or nuts, egg whites), judged by the
-  verifier's own rule checks (``optimizer.verify_meals.meal_rule_problems`` with the default
+  verifier's own rule checks (``verify.meals.meal_rule_problems`` with the default
   ``MealRules``) on both planners' plans;
 - lunches and dinners with a protein food, a starch and a vegetable (by role for dish plans; by
   food category for the baseline, whose items have no roles);
@@ -114,10 +114,10 @@ def timings(base: Path | None, profiles: list[str], repeat: int, tmp: Path) -> d
 def realism(base: Path | None, profiles: list[str], tmp: Path) -> dict[int, Counter]:
     """Meal figures over every plan (day and week) of ``profiles``."""
     from mealplan.food_data.table import load_bundled
-    from mealplan.optimizer.plan import MealRules
-    from mealplan.optimizer.plan_files import load_plan
-    from mealplan.optimizer.verify import verify_plan
-    from mealplan.optimizer.verify_meals import meal_rule_problems
+    from mealplan.plan import MealRules
+    from mealplan.plan_files import load_plan
+    from mealplan.verify.meals import meal_rule_problems
+    from mealplan.verify.verifier import verify_plan
 
     table = load_bundled()
     frame = table.foods

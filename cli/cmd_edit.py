@@ -80,7 +80,7 @@ def rescore(plan_arg: str, foods_paths, no_bundled, db_path, output: Path | None
 
 def _plan_foods(plan, foods_paths, no_bundled):
     from mealplan.food_data.loading import load_tables
-    from mealplan.optimizer.plan_files import plan_tables
+    from mealplan.plan_files import plan_tables
 
     paths, bundled = plan_tables(plan if hasattr(plan, "food_sources") else _Sources(plan), foods_paths, no_bundled)
     return load_tables(paths, bundled=bundled)

@@ -187,7 +187,7 @@ def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
 def _triage(path: Path):
     """A saved triage result; errors name the --triage flag and the file."""
     from mealplan.errors import ConfigError
-    from mealplan.optimizer.targets import load_triage
+    from mealplan.targets.compute import load_triage
 
     try:
         return load_triage(path)

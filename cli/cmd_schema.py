@@ -15,8 +15,8 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # the draf
 # (serialization: every field is present); a profile is what a person writes (validation: only
 # id, age and sex are required, the rest have defaults).
 SCHEMAS: dict[str, tuple[str, str, str]] = {
-    "plan": ("mealplan.optimizer.plan", "Plan", "serialization"),
-    "profile": ("mealplan.optimizer.profile", "Profile", "validation"),
+    "plan": ("mealplan.plan", "Plan", "serialization"),
+    "profile": ("mealplan.targets.profile", "Profile", "validation"),
 }
 
 

@@ -30,7 +30,7 @@ def shopping(plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, f
       mealplan shopping week.json --format md -o shopping.md
     """
     from mealplan.food_data.loading import load_tables
-    from mealplan.optimizer.plan_files import load_plan, plan_tables
+    from mealplan.plan_files import load_plan, plan_tables
     from mealplan.report.shopping import shopping_csv, shopping_list, shopping_markdown, shopping_rows
 
     plan = load_plan(plan_path)

@@ -58,7 +58,7 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
     Example: mealplan targets --profile examples/profiles/vegan_twitching.yaml
     """
     from mealplan.cli.common import load_profile_arg as load_profile
-    from mealplan.optimizer.targets import compute_targets, load_triage, run_profile_triage
+    from mealplan.targets.compute import compute_targets, load_triage, run_profile_triage
     from mealplan.triage import DISCLAIMER
 
     profile = load_profile(profile_path)

@@ -41,8 +41,8 @@ def verify(
       mealplan verify week.json
     """
     from mealplan.food_data.loading import load_tables
-    from mealplan.optimizer.plan_files import load_plan, plan_tables
-    from mealplan.optimizer.verify import verify_plan
+    from mealplan.plan_files import load_plan, plan_tables
+    from mealplan.verify.verifier import verify_plan
 
     plan = load_plan(plan_path)
     paths, bundled = plan_tables(plan, foods_paths, no_bundled)
@@ -69,7 +69,7 @@ def _tables(plan_path: Path, report: Any) -> list[Any]:
     checks = Table("check", "result", "problems", title="Checks", title_justify="left")
     for check, n in counts.items():
         checks.add_row(check, "FAIL" if n else "ok", str(n) if n else "")
-    from mealplan.optimizer.verify_edits import HARD_CHECKS
+    from mealplan.verify.edits import HARD_CHECKS
 
     hard = [p for p in report.problems if p.check in HARD_CHECKS]
     rest = [p for p in report.problems if p.check not in HARD_CHECKS]

@@ -78,12 +78,12 @@ def load_profile_arg(path: Path | str):
     A profile read from standard input takes relative paths in it (``prices``) from the current
     folder.
     """
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     if str(path) != "-":
         return load_profile(path)
     from mealplan.errors import ConfigError
-    from mealplan.optimizer import profile as profiles
+    from mealplan.targets.profile_files import profile_from_text
 
     text = click.get_text_stream("stdin").read(MAX_STDIN_PROFILE_CHARS + 1)
     if len(text) > MAX_STDIN_PROFILE_CHARS:
@@ -93,8 +93,7 @@ def load_profile_arg(path: Path | str):
         )
     if not text.strip():
         raise ConfigError("<stdin>: no profile on standard input (pipe one in, or give --profile FILE)")
-    data = profiles._parse(text, profiles._sniff(text), "<stdin>")
-    return profiles.profile_from_dict(data, source="<stdin>", base_dir=Path.cwd())
+    return profile_from_text(text, "<stdin>", base_dir=Path.cwd())
 
 
 foods_options = [

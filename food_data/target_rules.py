@@ -4,7 +4,7 @@
 The file holds the margin kept below upper limits, the potassium, sodium and water rules for
 diuretics, ACE inhibitors or ARBs, kidney disease and hypertension, the vegetarian iron and zinc
 multipliers and when vitamin B12 is to come from fortified foods; each rule carries the source text
-that ``mealplan targets`` prints beside the bound it changes. :mod:`optimizer.targets` applies them.
+that ``mealplan targets`` prints beside the bound it changes. :mod:`targets.compute` applies them.
 The file is checked at load: an unknown key, a bad number or a missing source is a
 :class:`~mealplan.errors.FoodDataError` naming the file and the field.
 """

@@ -77,6 +77,21 @@ SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
 
 
+def slot_names(meals: list[str]) -> list[str]:
+    """The plan's names of a profile's meals, in order: a meal given again is numbered (snack, snack2)."""
+    seen: dict[str, int] = {}
+    out = []
+    for meal in meals:
+        seen[meal] = seen.get(meal, 0) + 1
+        out.append(meal if seen[meal] == 1 else f"{meal}{seen[meal]}")
+    return out
+
+
+def slot_kind(slot_name: str) -> str:
+    """The meal a slot is (``snack2`` -> ``snack``): the inverse of :func:`slot_names`."""
+    return slot_name.rstrip("0123456789")
+
+
 @functools.lru_cache(maxsize=1 << 17)  # a big table's pool foods, asked again plan after plan
 def family(name: str) -> str:
     """A food's family: the first part of its name without brackets, lower case (``one_per_family``).

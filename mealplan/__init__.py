@@ -39,15 +39,15 @@ _EXPORTS: dict[str, str] = {
     "FoodTable": "mealplan.food_data.table",
     "load_bundled": "mealplan.food_data.table",
     "load_tables": "mealplan.food_data.loading",
-    "Profile": "mealplan.optimizer.profile",
-    "load_profile": "mealplan.optimizer.profile",
-    "profile_from_dict": "mealplan.optimizer.profile",
-    "Targets": "mealplan.optimizer.targets",
-    "compute_targets": "mealplan.optimizer.targets",
-    "Plan": "mealplan.optimizer.plan",
+    "Profile": "mealplan.targets.profile",
+    "load_profile": "mealplan.targets.profile_files",
+    "profile_from_dict": "mealplan.targets.profile_files",
+    "Targets": "mealplan.targets.model",
+    "compute_targets": "mealplan.targets.compute",
+    "Plan": "mealplan.plan",
     "make_plan": "mealplan.optimizer.planner",
-    "verify_plan": "mealplan.optimizer.verify",
-    "load_plan": "mealplan.optimizer.plan_files",
+    "verify_plan": "mealplan.verify.verifier",
+    "load_plan": "mealplan.plan_files",
     "shopping_list": "mealplan.report.shopping",
     "render_html": "mealplan.report",
     "render_markdown": "mealplan.report",
@@ -60,9 +60,9 @@ __all__ = sorted([*_EXPORTS, "plan_day", "plan_week"])
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from mealplan.food_data.table import FoodTable
-    from mealplan.optimizer.plan import Plan
-    from mealplan.optimizer.profile import Profile
-    from mealplan.optimizer.targets import Targets
+    from mealplan.plan import Plan
+    from mealplan.targets.model import Targets
+    from mealplan.targets.profile import Profile
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,7 @@ from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE
 from mealplan.optimizer import expr
 from mealplan.optimizer.basket_targets import BasketTargets, FrozenModel, duplicate_problems
 from mealplan.optimizer.solve import solve
-from mealplan.optimizer.status import SolveStatus
+from mealplan.status import SolveStatus
 
 OBJECTIVES = ("cost", "weight", "energy")
 MAX_NAMED = 10  # foods named in one error message before "and N more"

@@ -17,8 +17,8 @@ from mealplan.food_data import matching
 from mealplan.food_data.safety import unsafe_rules
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
-from mealplan.optimizer.plan import PlanRules
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import PlanRules
+from mealplan.targets.model import Targets
 
 
 def pattern_mask(patterns: list[str], foods: Rows) -> np.ndarray:

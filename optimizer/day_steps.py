@@ -23,16 +23,16 @@ import numpy as np
 from mealplan.errors import ConfigError, SolverError
 from mealplan.food_data.patterns import load_pattern_foods
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
-from mealplan.food_data.vocab import MAIN_MEALS
+from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
 from mealplan.optimizer.candidates import coverage_scores, named, ranked
 from mealplan.optimizer.explain import conflict_error
 from mealplan.optimizer.meal_inputs import DISH_KEEP, WIDER, MealInputs
 from mealplan.optimizer.meals import MealSpec, build_meal_model
-from mealplan.optimizer.plan import WEEK_DAYS, DayPlan, PlanRules, SlotPlan
-from mealplan.optimizer.profile import Profile
-from mealplan.optimizer.rules import SLOT_DEFAULTS, slot_kind
+from mealplan.optimizer.rules import SLOT_DEFAULTS
 from mealplan.optimizer.solve import solve
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import WEEK_DAYS, DayPlan, PlanRules, SlotPlan
+from mealplan.targets.model import Targets
+from mealplan.targets.profile import Profile
 
 LIKED_PER_PATTERN = 3
 # A day plan within 0.3 % of one whole target of the best (SHORTFALL_WEIGHT is a whole target) is

@@ -15,8 +15,8 @@ import numpy as np
 from mealplan.errors import ConflictError
 from mealplan.food_data.table import FoodTable, Rows
 from mealplan.optimizer.candidates import richest_blocked
-from mealplan.optimizer.plan import FoodSuggestion, Shortfall
-from mealplan.optimizer.targets import Target
+from mealplan.plan import FoodSuggestion, Shortfall
+from mealplan.targets.model import Target
 
 
 def energy_bound(allowed: Rows, nutrient: str, energy_max: float) -> float:

@@ -19,9 +19,9 @@ from mealplan.food_data.safety import unsafe_rule
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.optimizer.candidates import eligible_foods, pattern_mask
-from mealplan.optimizer.profile import Profile
 from mealplan.optimizer.rules import plan_rules
-from mealplan.optimizer.targets import compute_targets
+from mealplan.targets.compute import compute_targets
+from mealplan.targets.profile import Profile
 
 
 def _group_reason(pattern: str, name: str, category: str, allergens: str) -> str | None:

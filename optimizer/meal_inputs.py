@@ -29,8 +29,8 @@ from mealplan.optimizer.meals import (
     PatternOption,
     PoolFood,
 )
-from mealplan.optimizer.plan import PlanItem, PlanRules, SlotPlan
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import PlanItem, PlanRules, SlotPlan
+from mealplan.targets.model import Targets
 
 # Pattern pools are trimmed to the foods that serve the targets best (per serving and per kcal):
 # a day model over every pool food is several times slower and picks from the same few.

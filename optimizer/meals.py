@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from mealplan.food_data.vocab import family
+from mealplan.food_data.vocab import family, slot_kind
 from mealplan.optimizer import expr
-from mealplan.optimizer.plan import PlanRules
-from mealplan.optimizer.rules import slot_kind
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import PlanRules
+from mealplan.targets.model import Targets
 
 SHORTFALL_WEIGHT = 1000.0  # per whole target missed, times priority
 LIKE_WEIGHT = 2.0  # per liked pattern with no food in the day

@@ -45,21 +45,15 @@ from mealplan.optimizer.day_steps import (
 )
 from mealplan.optimizer.meal_inputs import meal_inputs, read_slots
 from mealplan.optimizer.meals import SHORTFALL_WEIGHT, build_meal_model
-from mealplan.optimizer.plan import (
-    MAX_DAYS,
-    WEEK_DAYS,
-    DayPlan,
-    Plan,
-    SolveInfo,
-    SolveStatus,
-)
-from mealplan.optimizer.profile import Profile, triage_input
 from mealplan.optimizer.require import apply_requirements, check_requirements, name_every_rule, with_required_foods
 from mealplan.optimizer.rules import plan_rules
 from mealplan.optimizer.solve import SolveOutcome, solve, write_model
-from mealplan.optimizer.targets import Targets, compute_targets
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
 from mealplan.optimizer.upper_limits import highest_ul
+from mealplan.plan import MAX_DAYS, WEEK_DAYS, DayPlan, Plan, SolveInfo, SolveStatus
+from mealplan.targets.compute import compute_targets, triage_input
+from mealplan.targets.model import Targets
+from mealplan.targets.profile import Profile
 from mealplan.triage import DISCLAIMER, TriageResult, run_triage
 
 log = logging.getLogger(__name__)

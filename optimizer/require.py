@@ -14,10 +14,10 @@ import math
 
 from mealplan.errors import ConfigError, ConflictError
 from mealplan.food_data.table import FoodTable
+from mealplan.food_data.vocab import slot_kind
 from mealplan.optimizer.meal_inputs import MealInputs, blocked_foods
 from mealplan.optimizer.meals import REQUIRED_POOL, PoolFood, Required
-from mealplan.optimizer.plan import PlanRules
-from mealplan.optimizer.rules import slot_kind
+from mealplan.plan import PlanRules
 
 # Without grams a required food is served at least this many servings (a dish ingredient may be small).
 MIN_SERVINGS = 0.25

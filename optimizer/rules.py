@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from mealplan.food_data.diet_patterns import macro_ranges
 from mealplan.food_data.safety import safety_rules
-from mealplan.food_data.vocab import MAIN_MEALS
-from mealplan.optimizer.plan import MealRules, PlanRules, SlotRule
-from mealplan.optimizer.profile import Profile
-from mealplan.optimizer.targets import Targets
+from mealplan.food_data.vocab import MAIN_MEALS, slot_names
+from mealplan.plan import MealRules, PlanRules, SlotRule
+from mealplan.targets.model import Targets
+from mealplan.targets.profile import Profile
 
 # Foods that count as the protein of a main meal, and as its vegetable or fruit.
 PROTEIN_CATEGORIES = ["meat", "poultry", "seafood", "eggs", "legumes"]
@@ -23,11 +23,6 @@ PRODUCE_CATEGORIES = ["vegetables", "fruits"]
 SIDE_CATEGORIES = ["fats and oils", "condiments and spices", "beverages", "sweets and snacks"]
 # What a breakfast is built around.
 BREAKFAST_CORE = ["grains", "fruits", "eggs", "dairy and fortified alternatives"]
-
-
-def slot_kind(slot_name: str) -> str:
-    """The meal a slot is (``snack2`` -> ``snack``)."""
-    return slot_name.rstrip("0123456789")
 
 
 # Per-slot structure: (min items, max items, energy share of the day (low, high)).
@@ -67,19 +62,16 @@ def plan_rules(
 ) -> PlanRules:
     """The rules for one profile's plan (defaults above; slots from the profile's meals)."""
     slots = []
-    seen: dict[str, int] = {}
     # Shares are for the full day of meals; with fewer meals (lunch and dinner only), each share is
     # scaled so the meals still add up to the whole day.
     mid = sum((lo + hi) / 2 for _, _, (lo, hi) in (SLOT_DEFAULTS[m] for m in profile.meals))
     scale = 1.0 / mid if mid else 1.0
-    for meal in profile.meals:
+    for meal, name in zip(profile.meals, slot_names(profile.meals), strict=True):
         lo_items, hi_items, (lo, hi) = SLOT_DEFAULTS[meal]
         # A meal given twice (two snacks) shares that meal's energy share; names stay unique.
         count = profile.meals.count(meal)
         lo, hi = round(min(lo * scale, 0.9) / count, 4), round(min(hi * scale, 1.0) / count, 4)
-        seen[meal] = seen.get(meal, 0) + 1
         main = meal in MAIN_MEALS
-        name = meal if seen[meal] == 1 else f"{meal}{seen[meal]}"
         if name in profile.meal_shares:  # the dietitian's share, within 5 points
             share = profile.meal_shares[name]
             lo, hi = round(max(share - 0.05, 0.0), 4), round(min(share + 0.05, 1.0), 4)

@@ -28,7 +28,7 @@ import numpy as np
 import pulp
 
 from mealplan.errors import InputError, SolverError
-from mealplan.optimizer.status import SolveStatus
+from mealplan.status import SolveStatus
 
 logger = logging.getLogger(__name__)
 

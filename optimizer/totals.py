@@ -12,17 +12,8 @@ import math
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.explain import explain_shortfall
 from mealplan.optimizer.meals import MACRO_KCAL
-from mealplan.optimizer.plan import (
-    DayPlan,
-    NutrientTotal,
-    PlanItem,
-    PlanRules,
-    Shortfall,
-    SlotPlan,
-    week_blocks,
-    week_scope,
-)
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import DayPlan, NutrientTotal, PlanItem, PlanRules, Shortfall, SlotPlan, week_blocks, week_scope
+from mealplan.targets.model import Targets
 
 MACROS = ("protein", "fat", "carbohydrate")
 
@@ -112,7 +103,7 @@ def shortfalls_of(
 ) -> list[Shortfall]:
     """Every target minimum a plan misses, most important first, each with why (``elig``: the
     eligibility of foods, from :func:`optimizer.candidates.eligible_foods`). A weekly nutrient is judged
-    on each week's average (:func:`optimizer.plan.week_blocks`)."""
+    on each week's average (:func:`mealplan.plan.week_blocks`)."""
     out = []
     for nut, t in sorted(targets.items.items(), key=lambda kv: (-kv[1].priority, kv[0])):
         if not t.min:

@@ -1,7 +1,7 @@
 """How near a plan comes to the upper limits that apply to food (issue 14: report the highest %UL).
 
 Targets keep each food UL on ``Target.ul`` (the maximum itself is 90 % of it, see
-:mod:`optimizer.adjustments`); a day's total over that UL, in percent, is its %UL. The plan records
+:mod:`targets.adjustments`); a day's total over that UL, in percent, is its %UL. The plan records
 its highest (``Plan.highest_ul``) and the reports show it.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mealplan.optimizer.plan import DayPlan, UlPeak
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import DayPlan, UlPeak
+from mealplan.targets.model import Targets
 
 
 def ul_shares(days: Iterable[DayPlan], targets: Targets) -> list[UlPeak]:

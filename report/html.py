@@ -21,7 +21,7 @@ from mealplan.triage import urgency_label
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
 HERE = Path(__file__).resolve().parent
 

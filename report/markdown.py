@@ -12,7 +12,7 @@ from mealplan.triage import urgency_label
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
 
 def meal_markdown(meal: MealView) -> list[str]:

@@ -3,7 +3,7 @@ measures, the drink on its own line and "leftovers from day N".
 
 Every renderer (terminal, CSV, Markdown, HTML, shopping list) reads meals through ``meal_view`` so a
 meal is described once. A 1.x plan (``meal_kind`` "foods") has no dish: its title is made from its
-food names (see ``optimizer.plan``) and it shows its foods as ingredients.
+food names (see ``mealplan.plan``) and it shows its foods as ingredients.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mealplan.food_data.household import FRACTION_VALUES
 from mealplan.food_data.names import plural, short_name, singular
 
 if TYPE_CHECKING:
-    from mealplan.optimizer.plan import DayPlan, Plan, PlanItem, SlotPlan
+    from mealplan.plan import DayPlan, Plan, PlanItem, SlotPlan
 
 SLOT_LABELS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack"}
 _LEFTOVER_SUFFIX = re.compile(r"\s*\(leftovers? from day \d+\)\s*$", re.IGNORECASE)

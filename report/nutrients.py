@@ -15,7 +15,7 @@ from mealplan.report.meals import day_number
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
-    from mealplan.optimizer.plan import DayPlan, NutrientTotal, Plan, Shortfall
+    from mealplan.plan import DayPlan, NutrientTotal, Plan, Shortfall
 
 __all__ = ["day_number"]
 

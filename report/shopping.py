@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
 from mealplan.food_data.names import head_noun
 from mealplan.food_data.purchase import Purchase, merge_key, purchase_form

@@ -39,7 +39,7 @@ from mealplan.report.shopping import ShoppingList, shopping_list
 
 if TYPE_CHECKING:
     from mealplan.food_data.table import FoodTable
-    from mealplan.optimizer.plan import NutrientTotal, Plan
+    from mealplan.plan import NutrientTotal, Plan
 
 COLORS = {
     "met": "#1f9d6b",

@@ -57,7 +57,7 @@ def test_every_example_file_is_exercised():
 
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_profile_targets(path):
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     profile = load_profile(path)
     data = json.loads(run("targets", "--profile", str(path), "--format", "json").stdout)
@@ -71,7 +71,7 @@ def test_profile_targets(path):
 
 
 def test_profiles_cover_the_main_users():
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     profiles = [load_profile(p) for p in PROFILES]
     assert len(profiles) >= 5
@@ -82,7 +82,7 @@ def test_profiles_cover_the_main_users():
 
 def test_batch_folder_loads():
     from mealplan.batch import load_jobs
-    from mealplan.optimizer.targets import compute_targets, run_profile_triage
+    from mealplan.targets.compute import compute_targets, run_profile_triage
 
     jobs = load_jobs(BATCH)
     assert [j.error for j in jobs if j.error] == []
@@ -161,7 +161,7 @@ def test_basket_gives_stiglers_optimum():
 def test_dietitian_prices():
     from mealplan.food_data.table import load_bundled
     from mealplan.optimizer.day_steps import read_prices
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     profile = load_profile(EXAMPLES / "profiles" / "dietitian_adjusted.yaml")
     assert profile.prices == (EXAMPLES / "profiles" / "prices.csv").resolve() and profile.budget

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import load_user_json, load_user_yaml, read_user_bytes, read_user_text, write_atomic
-from mealplan.optimizer.profile import load_profile, profile_from_dict
+from mealplan.targets.profile_files import load_profile, profile_from_dict
 
 PROFILE = "id: anna\nage: 34\nsex: female\n"
 BOMB = (

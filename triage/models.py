@@ -140,7 +140,7 @@ class Term(BaseModel):
     """A symptom or risk factor: its label, its synonyms and the nutrients it points at.
 
     A factor may point at no nutrient: some medicines (a potassium-sparing diuretic, an ACE inhibitor)
-    and conditions change the planning rules (:mod:`optimizer.targets`) without suggesting a shortfall.
+    and conditions change the planning rules (:mod:`targets.compute`) without suggesting a shortfall.
     So may a symptom that only raises a red flag (chest pain, fainting, shortness of breath).
     """
 

@@ -54,7 +54,7 @@ class Web:
 
     def plan(self, plan_id: int, raw: str):
         """A stored plan parsed from its JSON ``raw``, once (the newest 64 are kept)."""
-        from mealplan.optimizer.plan import Plan
+        from mealplan.plan import Plan
 
         if plan_id not in self.plans:
             self.plans[plan_id] = Plan.model_validate_json(raw)

@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 from mealplan.errors import ConfigError
-from mealplan.optimizer.profile import Profile, profile_from_dict
+from mealplan.targets.profile import Profile
+from mealplan.targets.profile_files import profile_from_dict
 
 
 @dataclass(frozen=True)

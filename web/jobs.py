@@ -89,7 +89,7 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
         rules, solver failure) -- the message is the one the command line would show.
     """
     from mealplan.errors import MealplanError
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
     try:
         kind = task["kind"]
@@ -97,7 +97,7 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
             return {"text": _render(Plan.model_validate_json(task["plan"]), task["format"])}
         if kind == "plan":
             from mealplan.optimizer.planner import make_plan
-            from mealplan.optimizer.profile import Profile
+            from mealplan.targets.profile import Profile
 
             profile = Profile.model_validate_json(task["profile"])
             plan = make_plan(profile, _foods(), days=task["days"], dishes=_dishes(), time_limit=task["time_limit"])
@@ -112,8 +112,8 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
 
 def _replan(task: dict[str, Any]):
     """Re-plan the days (or one meal) a task names, one after another, each keeping the rest."""
-    from mealplan.optimizer.plan import Plan
-    from mealplan.optimizer.profile import Profile
+    from mealplan.plan import Plan
+    from mealplan.targets.profile import Profile
     from mealplan.workbench.replan import replan
 
     plan = Plan.model_validate_json(task["plan"])

@@ -105,7 +105,7 @@ def _add_client(request: Request, form: dict[str, str]) -> Response:
 
 def _triage(profile) -> tuple[Any, str | None]:
     """The client's triage (red flags first) from their profile, or a message why there is none."""
-    from mealplan.optimizer.profile import triage_input
+    from mealplan.targets.compute import triage_input
     from mealplan.triage import run_triage
 
     try:
@@ -138,7 +138,7 @@ def _client_page(request: Request, cid: str, values: dict | None = None, errors:
 
 def _client_html(client, versions: list, plans: list, values: dict | None, errors: dict | None,
                  message: str | None) -> str:  # fmt: skip
-    from mealplan.optimizer.profile import profile_from_dict
+    from mealplan.targets.profile_files import profile_from_dict
 
     cid = client.id
     latest = versions[-1]
@@ -183,7 +183,7 @@ def _save_profile(request: Request, cid: str, form: dict[str, str]) -> Response:
 
 def _store_result(web: Web, cid: str, *, parent_id: int | None, action: str, profile=None):
     """What a finished job does in the web process: store the plan, keep its report; the new id."""
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
     def stored(result: dict[str, Any]) -> int:
         plan = Plan.model_validate_json(result["plan"])
@@ -344,7 +344,7 @@ async def replan(request: Request) -> Response:
 
 
 def _replan(request: Request, pid: int, form: dict[str, str], forbid: str | None = None) -> Response:
-    from mealplan.optimizer.profile import profile_from_dict
+    from mealplan.targets.profile_files import profile_from_dict
     from mealplan.workbench.clients import stored_profile
 
     web = _web(request)
@@ -484,7 +484,7 @@ def download(request: Request) -> Response:
     elif fmt == "html":
         text = _report(web, pid, raw)
     elif fmt == "diff":
-        from mealplan.optimizer.plan import Plan
+        from mealplan.plan import Plan
         from mealplan.workbench.diff import diff_plans
         from mealplan.workbench.render import diff_markdown
 

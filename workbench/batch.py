@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from mealplan.errors import InputError
 from mealplan.fileio import write_atomic
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from mealplan.workbench.store import Store
 
 

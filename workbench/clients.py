@@ -8,7 +8,8 @@ import yaml
 
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import load_user_yaml
-from mealplan.optimizer.profile import Profile, _profile_id, profile_from_dict
+from mealplan.targets.profile import Profile, _profile_id
+from mealplan.targets.profile_files import profile_from_dict
 
 
 def client_id_checked(client_id: str) -> str:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from mealplan.optimizer.plan import NutrientTotal, Plan, SlotPlan
+from mealplan.plan import NutrientTotal, Plan, SlotPlan
 from mealplan.triage import DISCLAIMER, RedFlag
 
 # Amounts closer than this (grams) are the same amount: plans round grams to 6 decimals.

@@ -22,9 +22,9 @@ from mealplan.errors import InputError
 from mealplan.food_data.household import household
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.candidates import eligible_foods
-from mealplan.optimizer.plan import Plan, PlanEdit, PlanItem, SlotPlan
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
 from mealplan.optimizer.upper_limits import highest_ul
+from mealplan.plan import Plan, PlanEdit, PlanItem, SlotPlan
 
 MAX_ITEM_G = 2000.0  # more than this of one food in one meal is a typo, not an edit
 
@@ -253,7 +253,7 @@ def _complete_items(data: dict[str, Any], foods: FoodTable) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        from mealplan.optimizer.plan_files import _json_path
+        from mealplan.plan_files import _json_path
 
         listed = [f"{_json_path(e['loc'])}: {e['msg']}" for e in exc.errors()[:20]]
         raise InputError("The plan is not a valid mealplan Plan:", listed) from None

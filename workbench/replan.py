@@ -21,16 +21,15 @@ from mealplan.food_data.dishes import DishLibrary, load_dishes
 from mealplan.food_data.household import household
 from mealplan.food_data.patterns import load_patterns
 from mealplan.food_data.table import FoodTable
-from mealplan.food_data.vocab import MAIN_MEALS
+from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
 from mealplan.optimizer import day_steps
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.meal_inputs import meal_inputs, read_slots
 from mealplan.optimizer.meals import SHORTFALL_WEIGHT, build_meal_model
-from mealplan.optimizer.plan import MealRef, Plan, PlanEdit, SolveStatus, week_blocks
 from mealplan.optimizer.require import apply_requirements, name_every_rule, with_required_foods
-from mealplan.optimizer.rules import slot_kind
 from mealplan.optimizer.solve import solve
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
+from mealplan.plan import MealRef, Plan, PlanEdit, SolveStatus, week_blocks
 from mealplan.workbench.edit import _day_index, slot_index
 
 

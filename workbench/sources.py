@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mealplan.errors import InputError
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def read_plan(arg: str | Path, db: Path | str | None = None) -> PlanSource:
             f"{text}: neither a plan file nor a stored plan id; give a plan saved with --format json, or a "
             "number from `mealplan history CLIENT`."
         )
-    from mealplan.optimizer.plan_files import load_plan
+    from mealplan.plan_files import load_plan
 
     plan = load_plan(path)
     return PlanSource(plan=plan, label=str(path), path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
@@ -75,7 +75,7 @@ def read_raw_plan(path: Path) -> dict:
     import json
 
     from mealplan.fileio import read_user_text
-    from mealplan.optimizer.plan_files import check_numbers
+    from mealplan.plan_files import check_numbers
 
     raw = read_user_text(path, "plan", allowed="give a plan saved with --format json")
     try:

@@ -434,8 +434,8 @@ class Store:
         return str(rows[0][0])
 
     def plan(self, plan_id: int):
-        """A stored plan as a :class:`~mealplan.optimizer.plan.Plan`."""
-        from mealplan.optimizer.plan import Plan
+        """A stored plan as a :class:`~mealplan.plan.Plan`."""
+        from mealplan.plan import Plan
 
         return Plan.model_validate_json(self.plan_json(plan_id))
 

@@ -19,8 +19,8 @@ import pytest
 from mealplan import batch as b
 from mealplan import fileio
 from mealplan.errors import InputError
-from mealplan.optimizer.plan import Plan, Shortfall, SolveInfo, SolveStatus
-from mealplan.optimizer.profile import profile_from_dict
+from mealplan.plan import Plan, Shortfall, SolveInfo, SolveStatus
+from mealplan.targets.profile_files import profile_from_dict
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CLINIC = FIXTURES / "batch_clinic.csv"
@@ -34,7 +34,7 @@ TINY = b.BatchOptions(foods=(str(FIXTURES / "user_foods_good.csv"),), bundled=Fa
 def fake_plan(profile, foods, *, days, objective, time_limit, gap, solver, threads):
     """A real Plan with no meals, from the profile's real targets; misbehaves on request."""
     from mealplan.optimizer.rules import plan_rules
-    from mealplan.optimizer.targets import compute_targets
+    from mealplan.targets.compute import compute_targets
 
     assert threads == 1 and foods is not None
     if profile.name == "raise":
@@ -507,7 +507,7 @@ def test_dask_executor_reports_unreachable_scheduler():
 
 
 def test_real_planner_plans_verify(tmp_path):
-    from mealplan.optimizer.verify import verify_plan
+    from mealplan.verify.verifier import verify_plan
 
     jobs = [
         job("vegan", diet="vegan", symptoms=["muscle-twitching"]),

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from mealplan.cli.main import cli
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from mealplan.cli.main import cli
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from tests.workbench.conftest import PROFILE
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from mealplan.cli.main import cli
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from tests.workbench import conftest as wb
 
 # The session's real week plan and its inputs (fixtures of tests/workbench).

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from mealplan.cli.main import cli
 from mealplan.food_data.table import load_bundled
-from mealplan.optimizer.plan import Plan
-from mealplan.optimizer.verify import verify_plan
+from mealplan.plan import Plan
+from mealplan.verify.verifier import verify_plan
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
 OLDER = str(EXAMPLES / "older_diuretics.yaml")  # red flags: long-lasting, weakness, diuretics

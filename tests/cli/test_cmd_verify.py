@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from mealplan.cli.main import cli
-from mealplan.optimizer.verify import CHECKS
+from mealplan.verify.verifier import CHECKS
 from tests.optimizer.test_verify import DAY1, FOODS, NUTS, make_day, make_plan, plan_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,7 +136,7 @@ def test_saved_plan_fixture_is_read(tmp_path):
     fixture = ROOT / "tests" / "fixtures" / "plan_week.json"
     if not fixture.exists():
         pytest.skip("no saved plan fixture in this tree")
-    from mealplan.optimizer.plan_files import load_plan
+    from mealplan.plan_files import load_plan
 
     assert load_plan(fixture).kind == "week"
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mealplan.cli.main import cli
 from mealplan.errors import ConfigError
 from mealplan.optimizer.basket_targets import PHYSICAL_MAX, NutrientBound
-from mealplan.optimizer.profile import profile_from_dict
+from mealplan.targets.profile_files import profile_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 BASKET = ["basket", "--foods", str(ROOT / "examples" / "basket" / "commodities.csv"), "--no-bundled"]

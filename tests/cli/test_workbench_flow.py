@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from mealplan.cli.main import cli
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -117,7 +117,7 @@ def test_ingredient_text_reads_like_a_recipe(household, name, expected):
 )
 def test_a_measured_cooked_food_says_cooked(name, household, expected):
     """Amounts are as eaten: "1½ cups cooked rice" is never read as a cup and a half of dry rice."""
-    from mealplan.optimizer.plan import PlanItem
+    from mealplan.plan import PlanItem
     from mealplan.report.meals import _line
 
     item = PlanItem(food_id="x", name=name, category="grains", grams=1.0, servings=1.0, serving_name="1 cup",

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from mealplan.errors import ConfigError, FoodDataError
 from mealplan.food_data.importers import read_user_csv
 from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, DIETS, SLOTS
-from mealplan.optimizer.profile import load_profile, profile_from_dict
+from mealplan.targets.profile_files import load_profile, profile_from_dict
 from tests.optimizer.test_properties import profiles
 
 CSV_EXAMPLES = 60

@@ -20,9 +20,9 @@ import pytest
 
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.optimizer.plan import PlanRules, SlotRule
 from mealplan.optimizer.rules import BREAKFAST_CORE, PRODUCE_CATEGORIES, PROTEIN_CATEGORIES, SIDE_CATEGORIES
-from mealplan.optimizer.targets import Target, Targets
+from mealplan.plan import PlanRules, SlotRule
+from mealplan.targets.model import Target, Targets
 
 NAN = math.nan
 TINY_NUTRIENTS = (
@@ -233,7 +233,7 @@ PLAN_WEEK = Path(__file__).resolve().parents[1] / "fixtures" / "plan_week.json"
 @pytest.fixture(scope="module")
 def plan():
     """The hand-made, realistic week plan the report and shopping tests render."""
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
     return Plan.model_validate_json(PLAN_WEEK.read_text())
 

@@ -8,8 +8,8 @@ from mealplan.food_data.dishes import load_dishes
 from mealplan.food_data.names import short_name
 from mealplan.food_data.table import load_bundled
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import load_profile
-from mealplan.optimizer.verify import verify_plan
+from mealplan.targets.profile_files import load_profile
+from mealplan.verify.verifier import verify_plan
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
 

@@ -23,11 +23,11 @@ from mealplan.food_data.table import FoodTable, load_bundled
 from mealplan.optimizer import expr
 from mealplan.optimizer.basket import solve_basket
 from mealplan.optimizer.basket_targets import BasketTargets, NutrientBound
-from mealplan.optimizer.plan import SolveStatus
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import profile_from_dict
 from mealplan.optimizer.solve import solve
-from mealplan.optimizer.verify import verify_plan
+from mealplan.plan import SolveStatus
+from mealplan.targets.profile_files import profile_from_dict
+from mealplan.verify.verifier import verify_plan
 from tests.optimizer.test_properties import TINY_FOODS, TINY_NUTRIENTS, check_safety, tiny_table, write_tiny_csv
 
 PROFILE = {"id": "faults", "age": 45, "sex": "male", "diet": "vegetarian", "symptoms": ["muscle-cramps"]}

@@ -14,7 +14,7 @@ from mealplan.food_data.table import load_bundled
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.rules import plan_rules
-from mealplan.optimizer.verify import verify_plan
+from mealplan.verify.verifier import verify_plan
 
 PESCATARIAN = {
     "id": "pesca",

@@ -21,7 +21,7 @@ import pytest
 
 from mealplan import batch
 from mealplan.fileio import TEMP_SUFFIX, write_atomic
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from tests.optimizer.test_properties import write_tiny_csv
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ import pytest
 
 from mealplan.errors import ConfigError
 from mealplan.food_data.safety import load_safety, safety_rules, unsafe
-from mealplan.optimizer.plan import PlanItem
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import load_profile, profile_from_dict
-from mealplan.optimizer.verify import verify_plan
+from mealplan.plan import PlanItem
+from mealplan.targets.profile_files import load_profile, profile_from_dict
+from mealplan.verify.verifier import verify_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
 

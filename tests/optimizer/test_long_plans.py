@@ -9,10 +9,10 @@ import pytest
 
 from mealplan.errors import ConfigError
 from mealplan.optimizer.day_steps import WeekState, carry, day_goals, new_week, week_of
-from mealplan.optimizer.plan import MAX_DAYS, DayPlan, PlanItem, SlotPlan, week_blocks, week_scope
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import load_profile
-from mealplan.optimizer.verify import verify_plan
+from mealplan.plan import MAX_DAYS, DayPlan, PlanItem, SlotPlan, week_blocks, week_scope
+from mealplan.targets.profile_files import load_profile
+from mealplan.verify.verifier import verify_plan
 from tests.optimizer.conftest import tiny_rules, tiny_targets
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "profiles"

@@ -22,12 +22,12 @@ import pytest
 from mealplan.errors import ConfigError
 from mealplan.food_data.dishes import load_dishes
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns
-from mealplan.optimizer import verify_meals as vm
 from mealplan.optimizer.meal_inputs import CARRIER_POOLS, NEEDS_CARRIER, _pattern_options, meal_inputs, read_slots
 from mealplan.optimizer.meals import MealSpec, PatternEntry, PoolFood, build_meal_model
-from mealplan.optimizer.plan import MealRules, PlanItem, SlotPlan, SlotRule
 from mealplan.optimizer.solve import solve
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import MealRules, PlanItem, SlotPlan, SlotRule
+from mealplan.targets.model import Targets
+from mealplan.verify import meals as vm
 
 from .conftest import AMDR, table_from, target, tiny_rules
 
@@ -489,8 +489,8 @@ def test_verifier_rule_is_what_reports_it(case, switch):
 def test_verify_plan_reports_meal_rules_of_an_edited_plan(tiny):
     """A real (tiny-table) plan verifies; the same plan with a rule broken reports ``meal_rules``."""
     from mealplan.optimizer.planner import make_plan
-    from mealplan.optimizer.profile import load_profile
-    from mealplan.optimizer.verify import verify_plan
+    from mealplan.targets.profile_files import load_profile
+    from mealplan.verify.verifier import verify_plan
 
     # (Not the pregnant example: the tiny table's foods cannot keep her calcium under 90 % of the UL.)
     plan = make_plan(load_profile(EXAMPLES / "older_diuretics.yaml"), tiny)
@@ -660,8 +660,8 @@ def test_data_legumes_only_where_one_is_taken(library):
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_example_profile_day_reads_right(path, bundled):
     from mealplan.optimizer.planner import make_plan
-    from mealplan.optimizer.profile import load_profile
-    from mealplan.optimizer.verify import verify_plan
+    from mealplan.targets.profile_files import load_profile
+    from mealplan.verify.verifier import verify_plan
 
     plan = make_plan(load_profile(path), bundled)
     report = verify_plan(plan, bundled)

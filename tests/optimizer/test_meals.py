@@ -21,9 +21,9 @@ from mealplan.optimizer.meals import (
     PoolFood,
     build_meal_model,
 )
-from mealplan.optimizer.plan import MealRules, PlanRules, SlotRule
 from mealplan.optimizer.solve import solve
-from mealplan.optimizer.targets import Targets
+from mealplan.plan import MealRules, PlanRules, SlotRule
+from mealplan.targets.model import Targets
 from tests.optimizer.conftest import target
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "meals_tiny.lp"

@@ -7,10 +7,10 @@ import pytest
 
 from mealplan.optimizer.meals import build_meal_model
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import load_profile, profile_from_dict
 from mealplan.optimizer.solve import solve
-from mealplan.optimizer.targets import compute_targets
-from mealplan.optimizer.verify import verify_plan
+from mealplan.targets.compute import compute_targets
+from mealplan.targets.profile_files import load_profile, profile_from_dict
+from mealplan.verify.verifier import verify_plan
 from tests.optimizer.test_meals import rules, spec, targets
 from tests.optimizer.test_targets import ROOT
 

@@ -16,11 +16,11 @@ from mealplan.food_data.table import SR24_SOURCE
 from mealplan.food_data.vocab import split_tags
 from mealplan.optimizer import planner
 from mealplan.optimizer.day_steps import read_prices
-from mealplan.optimizer.plan import Plan, SolveStatus
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import load_profile, profile_from_dict
-from mealplan.optimizer.verify import verify_plan
+from mealplan.plan import Plan, SolveStatus
+from mealplan.targets.profile_files import load_profile, profile_from_dict
 from mealplan.triage import TriageInput, run_triage
+from mealplan.verify.verifier import verify_plan
 from tests.optimizer.conftest import tiny_table
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
@@ -392,7 +392,7 @@ def test_a_plan_with_two_solver_threads(tmp_path, bundled):
         "import sys; from pathlib import Path\n"
         "from mealplan.food_data.table import load_bundled\n"
         "from mealplan.optimizer.planner import make_plan\n"
-        "from mealplan.optimizer.profile import load_profile\n"
+        "from mealplan.targets.profile_files import load_profile\n"
         "plan = make_plan(load_profile(Path(sys.argv[1])), load_bundled(), threads=2)\n"
         "Path(sys.argv[2]).write_text(plan.model_dump_json())"
     )

@@ -103,8 +103,8 @@ def test_a_like_counts_any_food_it_names_not_only_the_kept_few(tmp_path):
     from mealplan.optimizer.day_steps import LIKED_PER_PATTERN, liked_foods, liked_keep
     from mealplan.optimizer.planner import make_plan
     from mealplan.optimizer.rules import plan_rules
-    from mealplan.optimizer.targets import compute_targets
-    from mealplan.optimizer.verify import verify_plan
+    from mealplan.targets.compute import compute_targets
+    from mealplan.verify.verifier import verify_plan
 
     sr, _ = read_sr24()
     salmon = sr[sr["name"].str.contains("salmon", case=False)]

@@ -13,12 +13,9 @@ from mealplan.errors import ConfigError
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.reference import ACTIVITIES
 from mealplan.food_data.vocab import DIETS, SLOTS
-from mealplan.optimizer.profile import (
-    Profile,
-    load_profile,
-    profile_from_dict,
-    triage_input,
-)
+from mealplan.targets.compute import triage_input
+from mealplan.targets.profile import Profile
+from mealplan.targets.profile_files import load_profile, profile_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "profiles").glob("*.yaml")) + sorted(

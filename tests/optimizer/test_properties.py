@@ -31,10 +31,11 @@ from mealplan.food_data.table import FoodTable, load_bundled
 from mealplan.food_data.vocab import ALLERGENS, DIET_LEVEL, DIETS, SLOTS, split_tags
 from mealplan.optimizer.basket import solve_basket
 from mealplan.optimizer.basket_targets import BasketTargets, NutrientBound
-from mealplan.optimizer.plan import Plan, SolveStatus
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import Profile, profile_from_dict
-from mealplan.optimizer.verify import verify_plan
+from mealplan.plan import Plan, SolveStatus
+from mealplan.targets.profile import Profile
+from mealplan.targets.profile_files import profile_from_dict
+from mealplan.verify.verifier import verify_plan
 from tests.optimizer.conftest import table_from
 
 # --- the tiny food table ------------------------------------------------------------------------------

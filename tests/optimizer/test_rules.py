@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from mealplan.food_data.vocab import SLOTS, family
+from mealplan.food_data.vocab import SLOTS, family, slot_kind
 from mealplan.optimizer import rules as R
-from mealplan.optimizer.profile import profile_from_dict
-from mealplan.optimizer.targets import compute_targets
+from mealplan.targets.compute import compute_targets
+from mealplan.targets.profile_files import profile_from_dict
 
 
 def make(**fields):
@@ -126,4 +126,4 @@ def test_family(name, fam):
 
 @pytest.mark.parametrize(("slot", "kind"), [("snack2", "snack"), ("lunch", "lunch"), ("breakfast", "breakfast")])
 def test_slot_kind(slot, kind):
-    assert R.slot_kind(slot) == kind
+    assert slot_kind(slot) == kind

@@ -10,8 +10,8 @@ import pytest
 
 from mealplan.errors import InputError, SolverError
 from mealplan.optimizer import expr, solve
-from mealplan.optimizer.plan import SolveStatus
 from mealplan.optimizer.solve import SolveOutcome, map_status, write_model
+from mealplan.plan import SolveStatus
 
 # --- status mapping -------------------------------------------------------------------------------
 

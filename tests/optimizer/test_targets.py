@@ -6,18 +6,12 @@ from pathlib import Path
 
 import pytest
 
-import mealplan.optimizer.targets as targets_mod
+import mealplan.targets.compute as targets_mod
 from mealplan.errors import ConfigError
 from mealplan.food_data.reference import life_stages, reference_intakes
-from mealplan.optimizer.profile import load_profile, profile_from_dict
-from mealplan.optimizer.targets import (
-    RAISABLE,
-    UL_MARGIN,
-    Target,
-    compute_targets,
-    load_triage,
-    run_profile_triage,
-)
+from mealplan.targets.compute import RAISABLE, UL_MARGIN, compute_targets, load_triage, run_profile_triage
+from mealplan.targets.model import Target
+from mealplan.targets.profile_files import load_profile, profile_from_dict
 from mealplan.triage import Reason, SuspectedNutrient, TriageInput, TriageResult, run_triage
 
 ROOT = Path(__file__).resolve().parents[2]

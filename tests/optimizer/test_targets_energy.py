@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from mealplan.errors import ConfigError
-from mealplan.optimizer.profile import profile_from_dict
-from mealplan.optimizer.targets import compute_targets
+from mealplan.targets.compute import compute_targets
+from mealplan.targets.profile_files import profile_from_dict
 from mealplan.triage import TriageInput, run_triage
 
 

@@ -13,15 +13,15 @@ from mealplan.cli.main import cli
 from mealplan.errors import FoodDataError
 from mealplan.food_data.reference import Intake, life_stages, reference_intakes
 from mealplan.food_data.target_rules import TARGET_RULES_FILE, factor_rule_ids, load_target_rules
-from mealplan.optimizer.adjustments import discourage_above, food_maximum
 from mealplan.optimizer.planner import make_plan
-from mealplan.optimizer.profile import profile_from_dict
 from mealplan.optimizer.solve import solve
-from mealplan.optimizer.targets import compute_targets
 from mealplan.optimizer.upper_limits import ul_text
-from mealplan.optimizer.verify import verify_plan
 from mealplan.report.view import build_view
+from mealplan.targets.adjustments import discourage_above, food_maximum
+from mealplan.targets.compute import compute_targets
+from mealplan.targets.profile_files import profile_from_dict
 from mealplan.triage import load_knowledge
+from mealplan.verify.verifier import verify_plan
 from tests.optimizer.test_meals import NUTRIENTS, solved, spec, targets
 from tests.optimizer.test_targets import person, triage_for
 

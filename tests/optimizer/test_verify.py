@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.optimizer.plan import (
+from mealplan.plan import (
     DayPlan,
     NutrientTotal,
     Plan,
@@ -29,8 +29,8 @@ from mealplan.optimizer.plan import (
     SolveInfo,
     SolveStatus,
 )
-from mealplan.optimizer.targets import Target, Targets
-from mealplan.optimizer.verify import CHECKS, Problem, VerificationReport, food_matches, verify_plan
+from mealplan.targets.model import Target, Targets
+from mealplan.verify.verifier import CHECKS, Problem, VerificationReport, food_matches, verify_plan
 from tests.optimizer.conftest import table_from
 
 NUTS = ["energy", "protein", "fat", "carbohydrate", "calcium", "magnesium", "sodium", "vitamin_b12"]
@@ -779,7 +779,7 @@ def bundled() -> FoodTable:
 @pytest.mark.parametrize("profile_path", PROFILES, ids=[p.stem for p in PROFILES])
 def test_real_day_plans_pass_verification(profile_path, bundled):
     from mealplan.optimizer.planner import make_plan
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     plan = make_plan(load_profile(profile_path), bundled, days=1, time_limit=30)
     report = verify_plan(plan, bundled)
@@ -788,7 +788,7 @@ def test_real_day_plans_pass_verification(profile_path, bundled):
 
 def test_real_week_plan_passes_verification(bundled):
     from mealplan.optimizer.planner import make_plan
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     profile = load_profile(Path(__file__).resolve().parents[2] / "examples" / "profiles" / "vegan_twitching.yaml")
     plan = make_plan(profile, bundled, days=7, time_limit=60)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mealplan.optimizer.plan import NutrientTotal, Plan
+from mealplan.plan import NutrientTotal, Plan
 from mealplan.report import (
     coverage,
     fmt_amount,
@@ -204,7 +204,7 @@ def test_fmt_amount(value, unit, text):
 
 
 def test_a_time_limited_plan_is_marked_not_proven_optimal(plan):
-    from mealplan.optimizer.plan import SolveStatus
+    from mealplan.plan import SolveStatus
 
     limited = plan.model_copy(update={"solve": plan.solve.model_copy(update={"status": SolveStatus.TIME_LIMIT})})
     for text in (render_html(limited), render_markdown(limited)):

@@ -19,7 +19,7 @@ import pytest
 
 from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS
 from mealplan.food_data.table import FoodTable, read_sr24
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from mealplan.report import key_nutrients, nutrient_order, render_html
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mealplan.cli.common import render_rich
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from mealplan.report import day_meals, render_html, render_markdown
 from mealplan.report.meals import portion_text
 from mealplan.report.shopping import shopping_list, shopping_markdown

@@ -10,7 +10,7 @@ import pytest
 from mealplan.food_data.names import short_name
 from mealplan.food_data.purchase import purchase_form
 from mealplan.food_data.table import FoodTable
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from mealplan.report.purchase import SECTIONS, cooked_text, purchase_text, store_section
 from mealplan.report.shopping import ShoppingList, shopping_csv, shopping_list, shopping_markdown
 

@@ -81,7 +81,7 @@ def test_vocabulary_is_exactly_the_documented_ids_in_order():
     assert list(vocab["factors"]) == FACTORS
 
 
-# Factors that change the planning rules (optimizer.targets) without pointing at a shortfall.
+# Factors that change the planning rules (targets.compute) without pointing at a shortfall.
 RULE_ONLY_FACTORS = {"potassium-sparing-diuretic", "ace-inhibitor-or-arb", "kidney-disease", "hypertension"}
 # Warning signs that only send the person to emergency care.
 FLAG_ONLY_SYMPTOMS = {"chest-pain", "fainting", "shortness-of-breath"}

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from mealplan.cli.main import cli
 from mealplan.errors import InputError
-from mealplan.optimizer.profile import profile_from_dict, triage_input
+from mealplan.targets.compute import triage_input
+from mealplan.targets.profile_files import profile_from_dict
 from mealplan.triage import (
     TriageInput,
     TriageResult,
@@ -407,7 +408,7 @@ def test_a_profile_with_ordinary_wording_keeps_multiple_groups_off():
 
 
 def test_targets_of_a_healthy_60_year_old_carry_the_b12_life_stage():
-    from mealplan.optimizer.targets import compute_targets, run_profile_triage
+    from mealplan.targets.compute import compute_targets, run_profile_triage
 
     profile = _profile(age=60)
     result = run_profile_triage(profile)

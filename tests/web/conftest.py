@@ -15,8 +15,8 @@ pytest.importorskip("starlette", reason="the web extra is not installed: pip ins
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from mealplan.optimizer.plan import Plan  # noqa: E402
-from mealplan.optimizer.profile import load_profile  # noqa: E402
+from mealplan.plan import Plan  # noqa: E402
+from mealplan.targets.profile_files import load_profile  # noqa: E402
 from mealplan.web.app import create_app  # noqa: E402
 from mealplan.web.jobs import JobRunner  # noqa: E402
 from mealplan.workbench.store import Store  # noqa: E402

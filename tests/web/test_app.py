@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from markupsafe import escape
 
-from mealplan.optimizer.plan import Plan
+from mealplan.plan import Plan
 from mealplan.triage import DISCLAIMER
 from mealplan.workbench.store import Store
 from tests.web.conftest import WEEK, client_for, csrf_of, follow_job
@@ -326,7 +326,7 @@ def test_a_failed_job_shows_the_librarys_message(web, db, jobs):
 
 def test_plan_a_day_then_forbid_a_food(web, db):
     from mealplan.food_data.loading import load_tables
-    from mealplan.optimizer.verify import verify_plan
+    from mealplan.verify.verifier import verify_plan
 
     token = csrf_of(web.get("/").text)
     r = web.post("/clients", data={**ADD, "csrf": token})

@@ -112,7 +112,7 @@ def wait_for_plan(page, number: int) -> None:
 
 def test_a_dietitians_round_in_chromium(server, browser, tmp_path):
     from mealplan.food_data.loading import load_tables
-    from mealplan.optimizer.verify import verify_plan
+    from mealplan.verify.verifier import verify_plan
     from mealplan.workbench.store import Store
 
     url, db, _ = server

@@ -19,7 +19,7 @@ def foods():
 
 @pytest.fixture(scope="session")
 def profile():
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     return load_profile(PROFILE)
 

@@ -6,8 +6,8 @@ import pytest
 
 from mealplan.errors import ConfigError
 from mealplan.food_data.diet_patterns import load_diet_patterns, macro_ranges
-from mealplan.optimizer.profile import load_profile, profile_from_dict
-from mealplan.optimizer.verify import verify_plan
+from mealplan.targets.profile_files import load_profile, profile_from_dict
+from mealplan.verify.verifier import verify_plan
 from tests.workbench.conftest import ROOT
 
 AMDR = {"protein": (10.0, 35.0), "fat": (20.0, 35.0), "carbohydrate": (45.0, 65.0)}

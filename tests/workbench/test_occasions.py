@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mealplan.errors import ConfigError
-from mealplan.optimizer.profile import profile_from_dict, slot_names
-from mealplan.optimizer.verify import verify_plan
+from mealplan.food_data.vocab import slot_names
+from mealplan.targets.profile_files import profile_from_dict
+from mealplan.verify.verifier import verify_plan
 
 SIX = ["breakfast", "morning snack", "lunch", "afternoon snack", "dinner", "evening snack"]
 BASE = {"id": "six", "age": 45, "sex": "female", "weight_kg": 70, "height_cm": 168}

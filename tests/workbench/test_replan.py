@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mealplan.errors import InputError
-from mealplan.food_data.vocab import MAIN_MEALS
-from mealplan.optimizer.rules import slot_kind
-from mealplan.optimizer.verify import verify_plan
+from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
+from mealplan.verify.verifier import verify_plan
 from mealplan.workbench.replan import lock_meals, parse_meal_ref, replan
 
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from mealplan.cli.main import cli
 from mealplan.errors import ConfigError, ConflictError
-from mealplan.optimizer.verify import verify_plan
+from mealplan.verify.verifier import verify_plan
 from mealplan.workbench.clients import with_plan_rules
 from tests.workbench.conftest import PROFILE
 
@@ -71,7 +71,7 @@ def test_a_requirement_the_day_cannot_hold_names_every_rule_involved(profile, fo
 
 def test_a_carbohydrate_cap_names_the_amdr_it_conflicts_with(foods):
     from mealplan.optimizer.planner import make_plan
-    from mealplan.optimizer.profile import profile_from_dict
+    from mealplan.targets.profile_files import profile_from_dict
 
     data = {"id": "cap", "age": 40, "sex": "male", "weight_kg": 80, "height_cm": 180,
             "nutrients": {"carbohydrate": {"min": 50, "max": 100}}}  # fmt: skip
@@ -96,6 +96,6 @@ def test_unknown_ids_days_and_meals_exit_2():
 
 
 def PROFILE_OBJ():  # noqa: N802 - a tiny helper named like the constant it reads
-    from mealplan.optimizer.profile import load_profile
+    from mealplan.targets.profile_files import load_profile
 
     return load_profile(PROFILE)

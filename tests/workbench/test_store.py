@@ -92,7 +92,7 @@ def test_plans_keep_their_json_profile_version_and_parent(tmp_path, profile, wee
 
 
 def _writer(path: str, worker: int, plan_json: str, n: int) -> None:
-    from mealplan.optimizer.plan import Plan
+    from mealplan.plan import Plan
 
     plan = Plan.model_validate_json(plan_json)
     with Store.open(Path(path)) as s:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from mealplan.optimizer.plan import PlanEdit
-from mealplan.optimizer.profile import Requirement
-from mealplan.optimizer.verify_edits import collapse_stale, drop_trusted, edit_problems, hard_first, trusted_items
+from mealplan.plan import PlanEdit
+from mealplan.targets.profile import Requirement
+from mealplan.verify.edits import collapse_stale, drop_trusted, edit_problems, hard_first, trusted_items
 from mealplan.workbench.edit import ItemEdit, edit_plan
 
 P = namedtuple("P", "check where message")
@@ -71,7 +71,7 @@ def test_hard_rules_come_first_and_stale_totals_collapse():
 
 
 def test_soft_rules_of_an_edited_day_are_accepted_hard_rules_never(week):
-    from mealplan.optimizer.verify_edits import split_accepted
+    from mealplan.verify.edits import split_accepted
 
     edit = PlanEdit(action="add", day=4, slot="lunch", food_id="12166", grams_after=30.0)
     plan = week.model_copy(update={"edits": [edit]})

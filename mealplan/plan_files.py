@@ -1,7 +1,7 @@
 """Reading a saved plan, and which food tables to check it against.
 
 A plan file is the JSON that ``mealplan plan --format json`` writes; reading it validates it against
-the :class:`~optimizer.plan.Plan` schema and names every wrong field by its JSON path.
+the :class:`~mealplan.plan.Plan` schema and names every wrong field by its JSON path.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from mealplan.errors import InputError
 from mealplan.fileio import read_user_text
 from mealplan.food_data.table import SR24_SOURCE
-from mealplan.optimizer.plan import SCHEMA_VERSION, Plan
+from mealplan.plan import SCHEMA_VERSION, Plan
 
 MAX_LISTED = 20  # validation errors listed for a file that is not a Plan
 

@@ -1,7 +1,7 @@
 """Safety adjustments to the reference intakes: upper-limit margins, medicines, conditions and diets.
 
 The rules and their sources live in ``food_data/data/target_rules.yaml``
-(:mod:`food_data.target_rules`); this module applies them for :func:`optimizer.targets.compute_targets`:
+(:mod:`food_data.target_rules`); this module applies them for :func:`targets.compute.compute_targets`:
 
 - **Upper limits** that apply to food become a maximum of 90 % of the UL (``ul_margin``); the UL
   itself is kept on the target (``Target.ul``) so plans can report their highest %UL. A UL that covers
@@ -33,7 +33,7 @@ from mealplan.food_data.target_rules import load_target_rules
 
 if TYPE_CHECKING:
     from mealplan.food_data.reference import Intake
-    from mealplan.optimizer.targets import Target
+    from mealplan.targets.model import Target
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -132,7 +132,7 @@ def apply_factor_rules(
         age: The person's age in years.
         factors: The person's risk factors (profile and triage).
         stage: The life stage, for sources.
-        make_target: ``optimizer.targets._target`` (builds a target from the registry).
+        make_target: ``targets.compute._target`` (builds a target from the registry).
 
     Returns:
         The targets and the notes a plan carries, in a fixed order (potassium, fluids, B12).

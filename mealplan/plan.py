@@ -35,9 +35,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.food_data.safety import SafetyRule
-from mealplan.optimizer.profile import Requirement
-from mealplan.optimizer.status import SolveStatus
-from mealplan.optimizer.targets import Targets
+from mealplan.status import SolveStatus
+from mealplan.targets.model import Targets
+from mealplan.targets.profile import Requirement
 from mealplan.triage import RedFlag, TriageResult
 
 SCHEMA_VERSION = "2.0"

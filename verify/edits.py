@@ -21,7 +21,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from mealplan.food_data.matching import food_matches
-from mealplan.optimizer.plan import Plan
+from mealplan.food_data.vocab import slot_kind
+from mealplan.plan import Plan
 
 EDIT_CHECKS: tuple[str, ...] = ("forbid", "require", "edits")
 # Rules a person's safety rests on: listed first, in their own section.
@@ -72,8 +73,6 @@ def edit_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
 
 
 def _require(plan: Plan) -> Iterable[tuple[str, str, str]]:
-    from mealplan.optimizer.rules import slot_kind
-
     for r in plan.rules.require:
         days = r.days or [1]
         for d in days:

@@ -1,7 +1,7 @@
 """Verification of the meal rules of a schema 2.0 plan: named meals, their parts, and the rules that
 make a meal read right (``PlanRules.meal_rules``).
 
-Like :mod:`optimizer.verify`, this reads only the plan and the food table: foods are recognised by
+Like :mod:`verify.verifier`, this reads only the plan and the food table: foods are recognised by
 their USDA names and categories, never by the model's pools, so a model that mislabels a food
 cannot pass its own check. A 1.x plan (no ``meal_rules``) skips these checks.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from mealplan.optimizer.plan import MealRules, Plan, PlanItem, SlotPlan, week_blocks
+from mealplan.plan import MealRules, Plan, PlanItem, SlotPlan, week_blocks
 
 MEAL_CHECKS: tuple[str, ...] = (
     "meal_names",

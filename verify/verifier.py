@@ -23,18 +23,11 @@ from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.numbers import fmt_exact
-from mealplan.optimizer.plan import MAX_DAYS, SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
-from mealplan.optimizer.verify_edits import (
-    EDIT_CHECKS,
-    collapse_stale,
-    drop_trusted,
-    edit_problems,
-    hard_first,
-    split_accepted,
-)
-from mealplan.optimizer.verify_foods import FoodLevelChecks, _where
-from mealplan.optimizer.verify_meals import MEAL_CHECKS, meal_problems
-from mealplan.optimizer.verify_totals import AMOUNT_ABS, MACRO_KCAL, TotalsChecks
+from mealplan.plan import MAX_DAYS, SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
+from mealplan.verify.edits import EDIT_CHECKS, collapse_stale, drop_trusted, edit_problems, hard_first, split_accepted
+from mealplan.verify.foods import FoodLevelChecks, _where
+from mealplan.verify.meals import MEAL_CHECKS, meal_problems
+from mealplan.verify.totals import AMOUNT_ABS, MACRO_KCAL, TotalsChecks
 
 CHECKS: tuple[str, ...] = (
     "structure",

@@ -2,7 +2,7 @@
 table, energy and macros, nutrient maxima, the energy range, the AMDR, food-group limits, the listed
 shortfalls and the budget inputs they rest on.
 
-``TotalsChecks`` is a mixin of the verifier in :mod:`optimizer.verify`, whose recomputed totals
+``TotalsChecks`` is a mixin of the verifier in :mod:`verify.verifier`, whose recomputed totals
 (``day_totals``, ``slot_energy``) and helpers (``add``, ``close``, ``above``, ``targets``, ``rules``)
 it uses.
 """
@@ -10,8 +10,8 @@ it uses.
 from __future__ import annotations
 
 from mealplan.numbers import fmt_exact
-from mealplan.optimizer.plan import DayPlan, NutrientTotal, week_blocks, week_scope
-from mealplan.optimizer.verify_foods import _where
+from mealplan.plan import DayPlan, NutrientTotal, week_blocks, week_scope
+from mealplan.verify.foods import _where
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 AMDR_SLACK_POINTS = 0.5  # percent of energy

@@ -23,7 +23,7 @@ The rules, in the order they are applied:
    need should be confirmed by a blood test first; only their priority rises. Potassium is not
    raised with any diuretic, an ACE inhibitor or ARB, or kidney disease, nor water with a diuretic
    or kidney disease.
-4. **Medicines, conditions and age** (:mod:`optimizer.adjustments`): where potassium may be retained
+4. **Medicines, conditions and age** (:mod:`targets.adjustments`): where potassium may be retained
    (potassium-sparing diuretic, ACE inhibitor or ARB, kidney disease, or a diuretic of unknown type)
    its maximum is 1.1 x the AI; from age 51, or with acid reducers or metformin, the B12 RDA is a
    minimum on B12 added to fortified foods (``vitamin_b12_added``). Each rule adds a note the plan
@@ -49,25 +49,24 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel, ConfigDict, model_validator
+from typing import TYPE_CHECKING
 
 from mealplan.errors import ConfigError
 from mealplan.fileio import read_user_text
 from mealplan.food_data.energy import fibre_ceiling, food_mass_cap, load_energy
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.reference import amdr, energy_estimate, life_stage, reference_intakes
-from mealplan.optimizer.adjustments import (
+from mealplan.targets.adjustments import (
     apply_factor_rules,
     diet_minimum,
     discourage_above,
     food_maximum,
     raise_blocked_by,
 )
+from mealplan.targets.model import Target, Targets
 
 if TYPE_CHECKING:
-    from mealplan.optimizer.profile import Profile
+    from mealplan.targets.profile import Profile
     from mealplan.triage import TriageResult
 
 ENERGY_TOLERANCE = 0.10  # the hard range around the energy requirement
@@ -109,53 +108,6 @@ WEEKLY: frozenset[str] = frozenset({"vitamin_d", "vitamin_b12", "vitamin_b12_add
 KEPT_BECAUSE: dict[str, str] = {"sodium": "sweat losses vary; replace them around long sessions"}
 
 
-class Target(BaseModel):
-    """One nutrient's daily target with the provenance of each bound."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    nutrient: str
-    name: str
-    unit: str
-    min: float | None
-    max: float | None
-    min_source: str
-    max_source: str
-    priority: float
-    weekly: bool
-    suspected: bool
-    ul: float | None = None  # the upper limit that applies to food (UL, not CDRR), for the plan's %UL
-    soft_max: float | None = None  # above this (far above the target) the day model pays a little
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Target:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"{self.nutrient}: min {self.min:g} is above max {self.max:g}")
-        return self
-
-
-class Targets(BaseModel):
-    """All daily targets of one profile."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    profile_id: str
-    life_stage: str
-    energy_kcal: float
-    energy_min: float
-    energy_max: float
-    energy_source: str
-    amdr: dict[str, tuple[float, float]]
-    items: dict[str, Target]
-    energy_goal_min: float | None = None  # the +-5 % aim inside the hard range (None in older plans)
-    energy_goal_max: float | None = None
-    appetite: Literal["normal", "poor"] = "normal"
-    appetite_source: str = ""
-    food_mass_max_g: float | None = None  # grams of food and drink a day (poor appetite)
-    food_mass_source: str = ""
-    notes: list[str] = []  # what the plan must tell the person (medicines, B12 from fortified foods)
-
-
 def _strengths(profile: Profile, triage: TriageResult | None) -> dict[str, tuple[float, str]]:
     """Suspected nutrient -> (strength 0-1, where the suspicion comes from)."""
     found: dict[str, tuple[float, list[str]]] = {}
@@ -179,7 +131,7 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
 
     Args:
         profile: The person.
-        triage: A triage result for the person, if any (see ``optimizer.profile.triage_input``).
+        triage: A triage result for the person, if any (see ``targets.compute.triage_input``).
 
     Returns:
         The targets, each bound with its provenance.
@@ -379,8 +331,36 @@ def load_triage(path: str | Path) -> TriageResult:
 
 def run_profile_triage(profile: Profile) -> TriageResult | None:
     """Run triage on a profile's own symptoms and risk factors; ``None`` when it names none."""
-    from mealplan.optimizer.profile import triage_input
+    from mealplan.targets.compute import triage_input
     from mealplan.triage import run_triage
 
     inp = triage_input(profile)
     return None if inp is None else run_triage(inp)
+
+
+def triage_input(profile: Profile):
+    """The triage input for a profile, or ``None`` when triage has nothing to say about it.
+
+    The diet counts as a risk factor (``diet: vegan`` is the ``vegan`` factor; see the knowledge
+    file's ``diet_factors``), and the age-based rules (B12 from 51, vitamin D from 70, a child's
+    referral) apply even when no symptom or factor is named. ``None`` only when there is no symptom,
+    no factor, no red-flag condition and no life stage that applies (a healthy 30-year-old omnivore).
+
+    Returns:
+        A ``triage.TriageInput`` built from the profile's symptoms, factors (with the diet's),
+        duration, flags, age, sex and pregnancy.
+    """
+    from mealplan.triage import TriageInput, diet_factors, has_findings
+
+    inp = TriageInput(
+        symptoms=list(profile.symptoms),
+        factors=list(dict.fromkeys([*profile.factors, *diet_factors(profile.diet)])),
+        days=profile.symptom_days,
+        multiple_groups=profile.multiple_groups,
+        worsening=profile.worsening,
+        severe_pain=profile.severe_pain,
+        age=profile.age,
+        sex=profile.sex,
+        pregnant=profile.pregnant,
+    )
+    return inp if has_findings(inp) else None

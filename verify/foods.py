@@ -4,8 +4,8 @@ distinct foods, days per food, identical days and protein rotation.
 
 Most of them judge 1.x plans (meals as lists of foods); on a 2.0 plan they look only at a pattern
 meal's foods (``food_items``), since a dish sets its own ingredients and the meal checks
-(:mod:`optimizer.verify_meals`) judge the dish. ``FoodLevelChecks`` is a mixin of the verifier in
-:mod:`optimizer.verify`, whose helpers (``add``, ``food``, ``food_items``, ``rules``, ...) it uses.
+(:mod:`verify.meals`) judge the dish. ``FoodLevelChecks`` is a mixin of the verifier in
+:mod:`verify.verifier`, whose helpers (``add``, ``food``, ``food_items``, ``rules``, ...) it uses.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 
 from mealplan.food_data.vocab import MAIN_MEALS, family
 from mealplan.numbers import fmt_exact
-from mealplan.optimizer.plan import DayPlan, PlanItem, week_blocks
+from mealplan.plan import DayPlan, PlanItem, week_blocks
 
 SHARE_SLACK = 0.01  # slot energy share: one percentage point
 STEP_TOLERANCE = 1e-6  # servings on the portion grid

@@ -1,0 +1,14 @@
+"""The independent check of a plan: every total recomputed from the food table and every rule the
+plan records checked again, without the model that made it.
+
+Nothing here imports the planner (``mealplan.optimizer``): a check that shared the planner's code
+would share its mistakes. ``tests/test_architecture.py`` holds that.
+
+- ``verifier.py``: :func:`verify_plan` and its report;
+- ``totals.py``, ``foods.py``, ``meals.py``, ``edits.py``: the checks of numbers, of foods and
+  variety, of meals, and of a dietitian's rules and edits.
+"""
+
+from mealplan.verify.verifier import Problem, VerificationReport, verify_plan
+
+__all__ = ["Problem", "VerificationReport", "verify_plan"]
