@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from mealplan.food_data.dishes import load_dishes  # noqa: E402
 from mealplan.food_data.loading import load_tables  # noqa: E402
-from mealplan.optimizer.day_steps import ABS_GAP_MEALS  # noqa: E402
+from mealplan.optimizer.day import ABS_GAP_MEALS  # noqa: E402
 from mealplan.optimizer.planner import make_plan  # noqa: E402
 from mealplan.targets.profile_files import load_profile  # noqa: E402
 from mealplan.verify.verifier import verify_plan  # noqa: E402

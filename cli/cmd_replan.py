@@ -44,8 +44,8 @@ def replan(plan_arg: str, day: int, meal: str | None, locks, profile_path, time_
     from mealplan.cli.cmd_edit import _plan_foods
     from mealplan.cli.common import load_dish_library, load_profile_arg
     from mealplan.cli.db import store_plan
+    from mealplan.optimizer.replan import replan as replan_plan
     from mealplan.workbench.replan import parse_meal_ref
-    from mealplan.workbench.replan import replan as replan_plan
     from mealplan.workbench.sources import read_plan
 
     refs = [parse_meal_ref(t) for t in locks]

@@ -11,11 +11,10 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.errors import ConfigError
-from mealplan.fileio import read_user_text
+from mealplan.fileio import load_data_file
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "diet_patterns.yaml"
 Macro = Literal["protein", "fat", "carbohydrate"]
@@ -54,11 +53,7 @@ def load_diet_patterns(path: Path = PATTERNS_FILE) -> dict[str, DietPattern]:
     Raises:
         ConfigError: the file is missing or not valid (every problem named).
     """
-    text = read_user_text(path, "diet patterns file", error=ConfigError)
-    try:
-        return dict(_File.model_validate(yaml.safe_load(text)).patterns)
-    except (ValidationError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: the diet patterns are not valid: {exc}") from None
+    return dict(load_data_file(path, _File, "diet patterns", error=ConfigError).patterns)
 
 
 def macro_ranges(

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.errors import FoodDataError
+from mealplan.fileio import load_data_file
 
 ENERGY_FILE = Path(__file__).parent / "data" / "energy.yaml"
 ACTIVITIES: tuple[str, ...] = ("sedentary", "low", "active", "very_active")
@@ -125,14 +125,7 @@ class EnergyData(_Strict):
 @functools.lru_cache(maxsize=2)
 def load_energy(path: Path = ENERGY_FILE) -> EnergyData:
     """The energy file, checked; one ``FoodDataError`` listing every problem (file and field)."""
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return EnergyData.model_validate(doc)
-    except (OSError, yaml.YAMLError) as exc:
-        raise FoodDataError(f"{path}: cannot read the energy equations: {exc}") from exc
-    except ValidationError as exc:
-        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise FoodDataError(f"{path}: the bundled energy equations are damaged:", problems) from None
+    return load_data_file(path, EnergyData, "energy equations", error=FoodDataError)
 
 
 @dataclass(frozen=True)

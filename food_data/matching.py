@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mealplan.errors import ConfigError
-from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, split_tags
+from mealplan.food_data.vocab import ALLERGENS, CATEGORIES, members_of, split_tags
 
 _GLOB = "*?["
 DATA_DIR = Path(__file__).parent / "data"
@@ -54,21 +54,8 @@ class _Group(BaseModel):
 
     _words = field_validator("say", "words", "unless")(_terms)
 
-    @field_validator("categories")
-    @classmethod
-    def _categories(cls, value: list[str]) -> list[str]:
-        bad = [c for c in value if c not in CATEGORIES]
-        if bad:
-            raise ValueError(f"unknown categories {bad}; allowed: {', '.join(CATEGORIES)}")
-        return value
-
-    @field_validator("allergens")
-    @classmethod
-    def _allergens(cls, value: list[str]) -> list[str]:
-        bad = [a for a in value if a not in ALLERGENS]
-        if bad:
-            raise ValueError(f"unknown allergens {bad}; allowed: {', '.join(ALLERGENS)}")
-        return value
+    _categories = field_validator("categories")(members_of(CATEGORIES, "categories"))
+    _allergens = field_validator("allergens")(members_of(ALLERGENS, "allergens"))
 
 
 class _GroupsFile(BaseModel):

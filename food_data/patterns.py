@@ -237,15 +237,16 @@ def pools(pattern_foods: Mapping[str, PatternFood]) -> dict[str, list[str]]:
     return out
 
 
-def meal_name(pattern: Pattern, picks: Mapping[str, Sequence[str]]) -> str:
-    """A generated meal name: ``picks`` maps a role to the labels of its chosen foods.
+def meal_name(roles: Sequence[str], pattern_id: str, picks: Mapping[str, Sequence[str]]) -> str:
+    """A generated meal name: the labels of the chosen foods (``picks``: role -> labels) in the order
+    of the pattern's ``roles``, the first then "with" the rest.
 
-    ``meal_name(plate, {"protein": ["baked salmon"], "starch": ["brown rice"], "vegetable":
-    ["broccoli"]})`` -> "Baked salmon with brown rice and broccoli".
+    ``meal_name(plate.name, plate.id, {"protein": ["baked salmon"], "starch": ["brown rice"],
+    "vegetable": ["broccoli"]})`` -> "Baked salmon with brown rice and broccoli".
     """
-    parts = [label for role in pattern.name for label in picks.get(role, ())]
+    parts = [label for role in roles for label in picks.get(role, ())]
     if not parts:
-        return pattern.id.replace("-", " ").capitalize()
+        return pattern_id.replace("-", " ").capitalize()
     text = parts[0] if len(parts) == 1 else f"{parts[0]} with " + " and ".join([", ".join(parts[1:-1]), parts[-1]])
     text = text.replace(" with  and ", " with ")
     return text[0].upper() + text[1:]

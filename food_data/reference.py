@@ -65,7 +65,6 @@ AMDR_CHILD_4_18: dict[str, tuple[float, float]] = {
     "fat": (25, 35),
     "carbohydrate": (45, 65),
 }
-AMDR_SOURCE = "AMDR, IOM 2002/2005 DRI for Macronutrients"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterable
 
 # Columns of a food table that describe a food rather than its nutrients (food_data.table.FoodTable).
 # Curation (food_data.curation) adds the planner columns.
@@ -75,6 +76,20 @@ ALLERGEN_SYNONYMS: dict[str, str] = {
 KEY_NUTRIENTS: tuple[str, ...] = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
 SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
+
+
+def members_of(allowed: Iterable[str], what: str) -> Callable[[list[str]], list[str]]:
+    """A pydantic field validator: every element of the list is one of ``allowed`` (an error names the
+    unknown ones and what is allowed)."""
+    allowed = tuple(allowed)
+
+    def check(value: list[str]) -> list[str]:
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            raise ValueError(f"unknown {what} {bad}; allowed: {', '.join(allowed)}")
+        return value
+
+    return check
 
 
 def slot_names(meals: list[str]) -> list[str]:

@@ -57,9 +57,3 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM received during a batch: handled like Ctrl-C (summary written, workers stopped), exit 143."""
 
     exit_code = 143
-
-
-class VerificationError(MealplanError):
-    """A plan failed independent verification."""
-
-    exit_code = 1

@@ -6,6 +6,8 @@
 - :func:`load_user_yaml` and :func:`load_user_json`: the one parser of each for files people write:
   YAML without anchors, aliases or non-scalar keys (a "billion laughs" file is refused, not expanded)
   and without duplicate keys; JSON without duplicate keys, NaN or Infinity.
+- :func:`load_data_file`: a data file shipped with mealplan, read and checked against its model, every
+  problem in one error.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
 from mealplan.errors import InputError, MealplanError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 TEMP_SUFFIX = ".tmp"
 # Every file a user names is read with a cap, whatever its size claims (a 20,000-food CSV is ~30 MB).
@@ -290,3 +297,28 @@ def _json_error_pos(text: str, message: str) -> int:
         second = text.find(quoted, first + 1) if first >= 0 else -1
         return max(second, 0)
     return 0
+
+
+def load_data_file(path: Path, model: type[M], what: str, *, error: type[MealplanError] = MealplanError) -> M:
+    """A data file shipped with mealplan (YAML) read and checked against ``model``, once per caller.
+
+    Args:
+        path: The file.
+        model: The pydantic model of its whole document (strict: unknown keys are errors).
+        what: What the file holds, for messages ("target rules").
+        error: The error raised (``FoodDataError`` for bundled data, ``ConfigError`` for settings).
+
+    Raises:
+        error: the file cannot be read or parsed, or one error listing every problem (field and message).
+    """
+    from pydantic import ValidationError  # (imported here: `mealplan --help` imports this module, not pydantic)
+
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise error(f"{path}: cannot read the {what}: {exc}") from exc
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+        raise error(f"{path}: the {what} have problems:", problems) from None

@@ -34,6 +34,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mealplan.errors import InputError
+from mealplan.food_data.dishes import MAIN_MEAL_ROLES
 from mealplan.food_data.safety import SafetyRule
 from mealplan.status import SolveStatus
 from mealplan.targets.model import Targets
@@ -197,7 +199,7 @@ class MealRules(_Model):
     nuts_max_g: float = Field(57.0, description="nuts and seeds in a meal (2 oz)")
     whole_eggs_only: bool = True
     main_meal_parts: list[str] = Field(
-        ["protein", "starch", "vegetable"], description="what every lunch and dinner has (roles)"
+        list(MAIN_MEAL_ROLES), description="what every lunch and dinner has (roles; food_data.dishes.MAIN_MEAL_ROLES)"
     )
     dish_max_per_week: int = Field(2, ge=1, description="a lunch or dinner dish at most this many times a week")
     no_main_dish_two_days_running: bool = Field(
@@ -321,3 +323,27 @@ class Plan(_Model):
     highest_ul: UlPeak | None = Field(None, description="the day and nutrient nearest its food UL (None: no UL)")
     locked: list[MealRef] = Field([], description="meals a re-plan keeps as they are (mealplan lock)")
     start_date: date | None = Field(None, description="the calendar date of the first day, when planned for dates")
+
+
+def day_index(plan: Plan, day: int) -> int:
+    """Where day ``day`` is in ``plan.days``.
+
+    Raises:
+        InputError: the plan has no such day (the message gives its days).
+    """
+    indices = [d.index for d in plan.days]
+    if day not in indices:
+        raise InputError(f"--day {day}: the plan has days {indices[0]} to {indices[-1]}.")
+    return indices.index(day)
+
+
+def slot_index(plan: Plan, day: int, meal: str) -> int:
+    """Where meal ``meal`` is in day ``day``'s slots.
+
+    Raises:
+        InputError: the day has no such meal (the message lists its meals).
+    """
+    names = [s.name for s in plan.days[day_index(plan, day)].slots]
+    if meal not in names:
+        raise InputError(f"--meal {meal!r}: day {day} has the meals {', '.join(names)}.")
+    return names.index(meal)

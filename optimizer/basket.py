@@ -152,86 +152,11 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
     if "deprecated" in df:
         df = df.where(~_flags(df["deprecated"]))
     problems: list[str] = []
-    rows: list[_Row] = []
-    for b in targets.nutrients:
-        col = _match_column(table, b.nutrient)
-        if col is None:
-            problems.append(
-                f"{targets.source}: nutrient {b.nutrient!r} is not a column of the food table; "
-                f"its nutrient columns are: {', '.join(table.nutrient_columns) or 'none'}"
-            )
-            continue
-        unit = table.units.get(col, "unit")
-        factor = 1.0
-        if b.unit and b.unit.strip() != unit:
-            try:
-                factor = unit_factor(b.unit.replace("mcg", "µg").replace("ug", "µg"), unit)
-            except ValueError:
-                problems.append(
-                    f"{targets.source}: nutrient {b.nutrient!r}: unit {b.unit!r} cannot be converted to the "
-                    f"food table's unit {unit!r} for {col}; give the bounds in {unit} (or another mass unit)"
-                )
-                continue
-        lo = None if b.min is None else b.min * factor
-        hi = None if b.max is None else b.max * factor
-        nut = BY_ID.get(col)
-        rows.append(_Row(col, b.nutrient, unit, lo, hi, nut.name if nut else col))
-    dup = duplicate_problems([r.column for r in rows], "nutrient column")
-    problems += [f"{targets.source}: {p} (two names for the same column)" for p in dup]
-
-    # Which foods may enter: a food with an unknown value where that could break a bound is left out.
-    strict_cols = [r.column for r in rows if r.max is not None]
-    obj_col = "energy" if objective == "energy" else None
-    if objective == "energy" and "energy" not in table.nutrient_columns:
-        problems.append("objective energy: the food table has no 'energy' column; use the objective cost or weight")
-        obj_col = None
-    keep = np.ones(len(df), dtype=bool)
-    for c in strict_cols + ([obj_col] if obj_col else []):
-        if c in df:
-            keep &= ~np.isnan(df[c].astype(float))
-    if objective == "cost":
-        price = df["price"].astype(float) if "price" in df else np.full(len(df), np.nan)
-        source = df["source"] if "source" in df else np.full(len(df), "", dtype=object)
-        no_price = np.isnan(price)
-        # The bundled USDA table carries no prices: its foods are simply not candidates for cost.
-        keep &= ~(no_price & (source == SR24_SOURCE))
-        missing = df.ids[no_price & (source != SR24_SOURCE)]
-        if len(missing):
-            problems.append(
-                f"objective cost: {len(missing)} food{'s' * (len(missing) != 1)} have no price: "
-                + _name_some(df, missing)
-                + "; add a price column (per the table's basis) or use --objective weight"
-            )
-        elif not (keep & ~no_price).any():
-            problems.append(
-                "objective cost: no food in the tables has a price (the bundled USDA table has none); "
-                "give --foods a table with a price column, or use --objective weight"
-            )
-        elif (price[~no_price] < 0).any():
-            bad = df.ids[np.nan_to_num(price) < 0]
-            problems.append(f"objective cost: negative prices are not allowed: {_name_some(df, bad)}")
+    rows = _bound_rows(table, targets, problems)
+    keep = _candidates(table, df, rows, objective, problems)
     excluded = int((~keep).sum())
     cand = df.where(keep)
-
-    position = {f: i for i, f in enumerate(cand.index)}
-    all_ids = set(df.index)
-    bound_lo = np.zeros(len(cand))
-    bound_hi = np.full(len(cand), np.inf)
-    for fb in targets.foods:
-        if fb.food_id not in all_ids:
-            problems.append(
-                f"food bound {fb.food_id}={fb.min:g}:{'' if fb.max is None else f'{fb.max:g}'}: "
-                f"no food with id {fb.food_id!r} in the food table"
-            )
-        elif fb.food_id not in position:
-            if fb.min > 0:
-                problems.append(
-                    f"food bound for {fb.food_id!r} asks for at least {fb.min:g}, but the food is left out: "
-                    "it lacks a price or a value for a nutrient with a maximum"
-                )
-        else:
-            bound_lo[position[fb.food_id]] = fb.min
-            bound_hi[position[fb.food_id]] = np.inf if fb.max is None else fb.max
+    bound_lo, bound_hi = _food_bounds(df, cand, targets, problems)
     if problems:
         cls = ConfigError if any(p.startswith(targets.source) for p in problems) else InputError
         raise cls("Cannot build the diet problem:", problems)
@@ -277,6 +202,98 @@ def _prepare(table: FoodTable, targets: BasketTargets, objective: str) -> _Spec:
         excluded=excluded,
         notes=notes,
     )
+
+
+def _bound_rows(table: FoodTable, targets: BasketTargets, problems: list[str]) -> list[_Row]:
+    """The nutrient bounds as rows on the table's columns, in the table's units (problems collected)."""
+    rows: list[_Row] = []
+    for b in targets.nutrients:
+        col = _match_column(table, b.nutrient)
+        if col is None:
+            problems.append(
+                f"{targets.source}: nutrient {b.nutrient!r} is not a column of the food table; "
+                f"its nutrient columns are: {', '.join(table.nutrient_columns) or 'none'}"
+            )
+            continue
+        unit = table.units.get(col, "unit")
+        factor = 1.0
+        if b.unit and b.unit.strip() != unit:
+            try:
+                factor = unit_factor(b.unit.replace("mcg", "µg").replace("ug", "µg"), unit)
+            except ValueError:
+                problems.append(
+                    f"{targets.source}: nutrient {b.nutrient!r}: unit {b.unit!r} cannot be converted to the "
+                    f"food table's unit {unit!r} for {col}; give the bounds in {unit} (or another mass unit)"
+                )
+                continue
+        lo = None if b.min is None else b.min * factor
+        hi = None if b.max is None else b.max * factor
+        nut = BY_ID.get(col)
+        rows.append(_Row(col, b.nutrient, unit, lo, hi, nut.name if nut else col))
+    dup = duplicate_problems([r.column for r in rows], "nutrient column")
+    problems += [f"{targets.source}: {p} (two names for the same column)" for p in dup]
+    return rows
+
+
+def _candidates(table: FoodTable, df, rows: list[_Row], objective: str, problems: list[str]) -> np.ndarray:
+    """Which foods may enter: a food with an unknown value where that could break a bound (or the
+    objective) is left out, and for cost a food without a price."""
+    strict_cols = [r.column for r in rows if r.max is not None]
+    obj_col = "energy" if objective == "energy" else None
+    if objective == "energy" and "energy" not in table.nutrient_columns:
+        problems.append("objective energy: the food table has no 'energy' column; use the objective cost or weight")
+        obj_col = None
+    keep = np.ones(len(df), dtype=bool)
+    for c in strict_cols + ([obj_col] if obj_col else []):
+        if c in df:
+            keep &= ~np.isnan(df[c].astype(float))
+    if objective != "cost":
+        return keep
+    price = df["price"].astype(float) if "price" in df else np.full(len(df), np.nan)
+    source = df["source"] if "source" in df else np.full(len(df), "", dtype=object)
+    no_price = np.isnan(price)
+    # The bundled USDA table carries no prices: its foods are simply not candidates for cost.
+    keep &= ~(no_price & (source == SR24_SOURCE))
+    missing = df.ids[no_price & (source != SR24_SOURCE)]
+    if len(missing):
+        problems.append(
+            f"objective cost: {len(missing)} food{'s' * (len(missing) != 1)} have no price: "
+            + _name_some(df, missing)
+            + "; add a price column (per the table's basis) or use --objective weight"
+        )
+    elif not (keep & ~no_price).any():
+        problems.append(
+            "objective cost: no food in the tables has a price (the bundled USDA table has none); "
+            "give --foods a table with a price column, or use --objective weight"
+        )
+    elif (price[~no_price] < 0).any():
+        bad = df.ids[np.nan_to_num(price) < 0]
+        problems.append(f"objective cost: negative prices are not allowed: {_name_some(df, bad)}")
+    return keep
+
+
+def _food_bounds(df, cand, targets: BasketTargets, problems: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's own bounds (``--food ID=MIN:MAX``); a bound on a food left out is a problem."""
+    position = {f: i for i, f in enumerate(cand.index)}
+    all_ids = set(df.index)
+    bound_lo = np.zeros(len(cand))
+    bound_hi = np.full(len(cand), np.inf)
+    for fb in targets.foods:
+        if fb.food_id not in all_ids:
+            problems.append(
+                f"food bound {fb.food_id}={fb.min:g}:{'' if fb.max is None else f'{fb.max:g}'}: "
+                f"no food with id {fb.food_id!r} in the food table"
+            )
+        elif fb.food_id not in position:
+            if fb.min > 0:
+                problems.append(
+                    f"food bound for {fb.food_id!r} asks for at least {fb.min:g}, but the food is left out: "
+                    "it lacks a price or a value for a nutrient with a maximum"
+                )
+        else:
+            bound_lo[position[fb.food_id]] = fb.min
+            bound_hi[position[fb.food_id]] = np.inf if fb.max is None else fb.max
+    return bound_lo, bound_hi
 
 
 def columns_note(table: FoodTable) -> str:

@@ -14,42 +14,21 @@ week 2 is not a copy of week 1.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from importlib.metadata import version
 from pathlib import Path
 
-from mealplan.errors import ConfigError, SolverError
-from mealplan.food_data.dishes import DishLibrary, load_dishes
-from mealplan.food_data.household import household
-from mealplan.food_data.patterns import load_patterns
+from mealplan.errors import ConfigError
+from mealplan.food_data.dishes import DishLibrary
 from mealplan.food_data.table import FoodTable
-from mealplan.optimizer.candidates import eligible_foods
-from mealplan.optimizer.day_steps import (
-    ABS_GAP_MEALS,
-    WeekState,
-    carry,
-    day_dishes,
-    diagnose,
-    liked_foods,
-    liked_keep,
-    mark_leftover,
-    meal_spec,
-    new_week,
-    pattern_pool,
-    polish,
-    prices_for,
-    relaxation_start,
-    week_of,
-)
-from mealplan.optimizer.meal_inputs import meal_inputs, read_slots
-from mealplan.optimizer.meals import SHORTFALL_WEIGHT, build_meal_model
-from mealplan.optimizer.require import apply_requirements, check_requirements, name_every_rule, with_required_foods
+from mealplan.optimizer.context import PlanContext, plan_context
+from mealplan.optimizer.day import DayResult, plan_day
+from mealplan.optimizer.prices import prices_for
 from mealplan.optimizer.rules import plan_rules
-from mealplan.optimizer.solve import SolveOutcome, solve, write_model
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
 from mealplan.optimizer.upper_limits import highest_ul
+from mealplan.optimizer.week import WeekState, carry, new_week, week_of
 from mealplan.plan import MAX_DAYS, WEEK_DAYS, DayPlan, Plan, SolveInfo, SolveStatus
 from mealplan.targets.compute import compute_targets, triage_input
 from mealplan.targets.model import Targets
@@ -124,84 +103,47 @@ def make_plan(
         raise ConfigError(
             "objective cost needs prices: give the profile a `prices` table or a food table with a price column."
         )
-    elig = eligible_foods(foods, rules)
-    if dishes is None:
-        dishes = load_dishes(foods=foods)
-    pool = pattern_pool(foods)
-    liked = liked_foods(rules.likes, elig.allowed, targets)
-    keep = liked_keep(liked)
-    inputs = meal_inputs(foods, dishes, load_patterns(), pool, rules, targets, keep=keep, person=elig.person)
-    if rules.require:  # required foods and dishes (optimizer/require.py): checked, then in every day's model
-        inputs = with_required_foods(inputs, rules, foods)
-        check_requirements(rules, foods, inputs, days)
+    ctx = plan_context(foods, rules, targets, prices, dishes=dishes, days=days, solver=solver, threads=threads, gap=gap)
 
     state = WeekState()
     day_plans: list[DayPlan] = []
-    outcomes: list[SolveOutcome] = []
-    build_s = solve_s = 0.0
-    n_vars = n_cons = 0
+    results: list[DayResult] = []
     # The limit holds per 7-day block, so a day of a 28-day plan gets what a day of a week gets (shared
     # over 28 days, hard vegan days hit 1.1 s with a poor incumbent: 27 against 1.3 per day).
     per_day_limit = max(time_limit / min(days, WEEK_DAYS), 1.0)
-    relaxed_days: list[int] = []
-    notes: list[str] = []
     for d in range(1, days + 1):
         if d > 1 and week_of(d, days)[0] == d:
             state = new_week(state)  # a new week: its weekly nutrients start afresh (variety rolls on)
-        spec = meal_spec(d, inputs, targets, rules, state, days, liked, profile.leftovers)
-        # Yesterday's dinner as today's lunch when it fits the day; otherwise the day is planned freely.
-        # When the day's best few options cannot hold every hard rule (a teen athlete's energy under the
-        # manganese UL once the week's variety has used up the low-manganese dishes), the day lets a dish
-        # or food repeat (said in the plan's notes and rules), and then tries three times the dishes and
-        # every pool food.
-        free = dataclasses.replace(spec, fixed={}, banned_dishes={}, forbidden=set())
-        wide = dataclasses.replace(free, foods=inputs.all_foods, dishes=day_dishes(inputs, rules, {}, {}, wider=True))
-        attempts = ([spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]) + [free, wide]
-        attempts = [apply_requirements(a, rules, inputs, foods) for a in attempts]
-        for attempt in attempts:
-            t0 = time.perf_counter()
-            built = build_meal_model(attempt, rules, targets, prices=prices)
-            build_s += time.perf_counter() - t0
-            if model_path is not None and d == 1:
-                write_model(built.prob, model_path)
-            start, lp_s = relaxation_start(built, solver, threads)
-            outcome = solve(
-                built.prob,
-                solver=solver,
-                time_limit=per_day_limit,
-                gap=gap,
-                threads=threads,
-                gap_scale=SHORTFALL_WEIGHT,
-                abs_gap=ABS_GAP_MEALS,
-                start=start,
-            )
-            solve_s += outcome.seconds + lp_s
-            if outcome.status != SolveStatus.INFEASIBLE:
-                break
-        if not outcome.has_solution:
-            if outcome.status == SolveStatus.INFEASIBLE:
-                error = diagnose(attempt, rules, targets, prices, solver, per_day_limit, threads)
-                raise name_every_rule(error, attempt, rules, targets, prices, solver, per_day_limit, threads)
-            raise SolverError(f"day {d}: the solver stopped without a plan (status {outcome.status.value}).")
-        solve_s += polish(built, outcome.solver, threads)
-        if attempt is free or attempt is wide:
-            relaxed_days.append(d)
-            notes.append(
-                f"day {d}: dishes or foods repeat sooner than the week's variety rules allow; with the week's "
-                "other options the day could not hold every hard rule (upper limits, energy)"
-            )
-        outcomes.append(outcome)
-        v, c = built.size
-        n_vars, n_cons = max(n_vars, v), max(n_cons, c)
-        slots = read_slots(built, inputs, rules, prices, household)
-        if attempt.fixed:
-            slots = mark_leftover(slots, day_plans[-1], d - 1)
-        day = day_plan(d, slots, foods, targets, rules)
+        result = plan_day(ctx, state, d, days, time_limit=per_day_limit, leftovers=profile.leftovers,
+                          model_path=model_path if d == 1 else None)  # fmt: skip
+        results.append(result)
+        day = day_plan(d, result.slots, foods, targets, rules)
         day_plans.append(day)
         carry(state, day, rules)
-    n_cands = len(inputs.foods) + len(inputs.dishes)
+    return _assemble(ctx, profile, triage, day_plans, results, time.perf_counter() - started)
+
+
+def _assemble(
+    ctx: PlanContext,
+    profile: Profile,
+    triage: TriageResult | None,
+    day_plans: list[DayPlan],
+    results: list[DayResult],
+    seconds: float,
+) -> Plan:
+    """The plan of the planned days: week totals, shortfalls explained, the solve's record, cost."""
+    targets, foods, prices = ctx.targets, ctx.foods, ctx.prices
+    days = len(day_plans)
+    rules = ctx.rules
+    outcomes = [r.outcome for r in results]
+    relaxed_days = [d.index for d, r in zip(day_plans, results, strict=True) if r.relaxed]
+    notes = [
+        f"day {d}: dishes or foods repeat sooner than the week's variety rules allow; with the week's "
+        "other options the day could not hold every hard rule (upper limits, energy)"
+        for d in relaxed_days
+    ]
     week_totals = week_average(day_plans, rules.met_tolerance) if days > 1 else None
-    shortfalls = shortfalls_of(day_plans, week_totals, targets, rules, foods, elig)
+    shortfalls = shortfalls_of(day_plans, week_totals, targets, rules, foods, ctx.elig)
     status = SolveStatus.OPTIMAL if all(o.status == SolveStatus.OPTIMAL for o in outcomes) else SolveStatus.TIME_LIMIT
     gaps = [o.gap for o in outcomes if o.gap is not None]
     cost = None
@@ -235,12 +177,12 @@ def make_plan(
             status=status,
             gap=max(gaps) if gaps else None,
             objective=sum(o.objective or 0.0 for o in outcomes),
-            build_seconds=round(build_s, 4),
-            solve_seconds=round(solve_s, 4),
-            total_seconds=round(time.perf_counter() - started, 4),
-            variables=n_vars,
-            constraints=n_cons,
-            candidates=n_cands,
+            build_seconds=round(sum(r.build_seconds for r in results), 4),
+            solve_seconds=round(sum(r.solve_seconds for r in results), 4),
+            total_seconds=round(seconds, 4),
+            variables=max(r.size[0] for r in results),
+            constraints=max(r.size[1] for r in results),
+            candidates=len(ctx.inputs.foods) + len(ctx.inputs.dishes),
             notes=notes,
         ),
         food_sources=sorted({str(s) for s in set(foods.rows["source"].tolist())}),  # a few sources, many foods

@@ -15,8 +15,8 @@ import math
 from mealplan.errors import ConfigError, ConflictError
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import slot_kind
-from mealplan.optimizer.meal_inputs import MealInputs, blocked_foods
-from mealplan.optimizer.meals import REQUIRED_POOL, PoolFood, Required
+from mealplan.optimizer.inputs import MealInputs, blocked_foods
+from mealplan.optimizer.model import REQUIRED_POOL, PoolFood, Required
 from mealplan.plan import PlanRules
 
 # Without grams a required food is served at least this many servings (a dish ingredient may be small).
@@ -154,7 +154,7 @@ def name_every_rule(error, spec, rules: PlanRules, targets, prices, solver: str,
     day is diagnosed again with those rules held firm, which shows the rules on the other side (a
     carbohydrate cap and the AMDR's 45 %, two dishes required at one dinner and "one dish a meal")."""
     from mealplan.optimizer.explain import conflict_error
-    from mealplan.optimizer.meals import build_meal_model
+    from mealplan.optimizer.model import build_meal_model
     from mealplan.optimizer.solve import solve
 
     named = [p for p in error.problems if not p.startswith("no single rule")]

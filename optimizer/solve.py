@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 SOLVERS = ("highs", "cbc")
 # Absolute gap: an objective within this of the bound is optimal. Objectives are scaled so that a
-# whole target missed costs 1000 (optimizer.model.SHORTFALL_WEIGHT): 1.0 is 0.1 % of one target.
+# whole target missed costs 1000 (optimizer.model.weights.SHORTFALL_WEIGHT): 1.0 is 0.1 % of one target.
 ABS_GAP = 1.0
 # Set to 1 to see the solvers' own logs on standard error (``mealplan --debug`` sets it; batch
 # worker processes inherit it).
@@ -206,7 +206,6 @@ class _HighsEngine:
 
     def run(self, prob: pulp.LpProblem) -> tuple[SolveStatus, bool]:
         """Solve ``prob``, write the solution back into it; return our status and has_solution."""
-
         highspy = self.highspy
         highs = _new_highs(highspy, show_log=self.show_log)
         _set_option(highs, "mip_rel_gap", float(self.gap))
@@ -215,7 +214,26 @@ class _HighsEngine:
         _set_option(highs, "time_limit", float(self.time_limit))
         # RENS finds little here once the start has given a plan, and costs time on the hardest days.
         _set_option(highs, "mip_heuristic_run_rens", False)
+        variables, constraints, column, sign = self._load(highs, prob)
+        if self.start and self.mip and self.is_mip and hasattr(highs, "setSolution"):
+            _set_start(highs, self.start, column)
+        try:
+            if self.show_log:
+                with _stdout_to(2):
+                    highs.run()
+            else:
+                highs.run()
+        except Exception as exc:  # noqa: BLE001 - whatever highspy raises, CBC gets its turn
+            raise SolverError(str(exc) or type(exc).__name__) from exc
+        result, has_solution = self._status(highs)
+        _write_back(highs.getSolution(), variables, constraints, sign)
+        if hasattr(prob, "assignStatus"):  # PuLP 3 keeps a status on the problem; PuLP 4 does not
+            prob.assignStatus(*_pulp3_codes(result))
+        return result, has_solution
 
+    def _load(self, highs, prob: pulp.LpProblem):
+        """Pass ``prob`` to HiGHS in bulk (one ``addCols``, one ``addRows``), through PuLP's public API."""
+        highspy = self.highspy
         inf = highspy.kHighsInf
         variables = prob.variables()
         column = {v: i for i, v in enumerate(variables)}
@@ -257,47 +275,16 @@ class _HighsEngine:
             np.array(index, dtype=np.int32),
             np.array(value, dtype=float),
         )
+        return variables, constraints, column, sign
 
-        if self.start and self.mip and self.is_mip and hasattr(highs, "setSolution"):
-            known = [(column[v], float(x)) for v, x in self.start.items() if v in column]
-            if known:
-                try:
-                    highs.setSolution(
-                        len(known),
-                        np.array([i for i, _ in known], dtype=np.int32),
-                        np.array([x for _, x in known], dtype=float),
-                    )
-                except TypeError:  # a highspy with only the full-solution form
-                    logger.debug("this highspy takes no partial MIP start; solving without it")
-
-        try:
-            if self.show_log:
-                with _stdout_to(2):
-                    highs.run()
-            else:
-                highs.run()
-        except Exception as exc:  # noqa: BLE001 - whatever highspy raises, CBC gets its turn
-            raise SolverError(str(exc) or type(exc).__name__) from exc
-
+    def _status(self, highs) -> tuple[SolveStatus, bool]:
+        """Our status for HiGHS's model status, and whether the solution is usable."""
         status = highs.getModelStatus()
         info = highs.getInfo()
         objective = highs.getObjectiveValue()
-        statuses = highspy.HighsModelStatus
+        statuses = self.highspy.HighsModelStatus
         self.time_limited = status == statuses.kTimeLimit
-        stopped = {
-            getattr(statuses, name)
-            for name in (
-                "kTimeLimit",
-                "kIterationLimit",
-                "kInterrupt",
-                "kObjectiveBound",
-                "kObjectiveTarget",
-                "kSolutionLimit",
-                "kMemoryLimit",
-                "kHighsInterrupt",
-            )
-            if hasattr(statuses, name)
-        }
+        stopped = {getattr(statuses, name) for name in _STOPPED if hasattr(statuses, name)}
         if status == statuses.kOptimal:
             result, has_solution = SolveStatus.OPTIMAL, True
         elif status in stopped:
@@ -313,29 +300,58 @@ class _HighsEngine:
             result, has_solution = SolveStatus.ERROR, False
         if self.mip and self.is_mip:
             self.mip_gap = (info.objective_function_value, info.mip_dual_bound)
-
-        solution = highs.getSolution()
-        col_value, col_dual = list(solution.col_value), list(solution.col_dual)
-        row_value, row_dual = list(solution.row_value), list(solution.row_dual)
-        # HiGHS minimised sign * objective: a maximisation's duals come back negated. They are
-        # handed back as the change in PuLP's own objective per unit (as PuLP 4 and CBC report them).
-        if len(col_value) == n:
-            has_duals = len(col_dual) == n
-            for i, var in enumerate(variables):
-                var.varValue = col_value[i]
-                if has_duals:
-                    var.dj = sign * col_dual[i]
-        if len(row_value) == len(constraints):
-            has_duals = len(row_dual) == len(constraints)
-            for i, constraint in enumerate(constraints):
-                # PuLP keeps the constant on the left-hand side; a <= row's slack is rhs - activity.
-                slack = constraint.constant + row_value[i]
-                constraint.slack = -slack if constraint.sense == pulp.LpConstraintLE else slack
-                if has_duals:
-                    constraint.pi = sign * row_dual[i]
-        if hasattr(prob, "assignStatus"):  # PuLP 3 keeps a status on the problem; PuLP 4 does not
-            prob.assignStatus(*_pulp3_codes(result))
         return result, has_solution
+
+
+# HiGHS model statuses that stopped a solve early (with or without a solution).
+_STOPPED = (
+    "kTimeLimit",
+    "kIterationLimit",
+    "kInterrupt",
+    "kObjectiveBound",
+    "kObjectiveTarget",
+    "kSolutionLimit",
+    "kMemoryLimit",
+    "kHighsInterrupt",
+)
+
+
+def _set_start(highs, start: dict[pulp.LpVariable, float], column: dict) -> None:
+    """Give HiGHS a partial MIP start (highspy releases without the partial form skip it)."""
+    known = [(column[v], float(x)) for v, x in start.items() if v in column]
+    if not known:
+        return
+    try:
+        highs.setSolution(
+            len(known),
+            np.array([i for i, _ in known], dtype=np.int32),
+            np.array([x for _, x in known], dtype=float),
+        )
+    except TypeError:  # a highspy with only the full-solution form
+        logger.debug("this highspy takes no partial MIP start; solving without it")
+
+
+def _write_back(solution, variables: list, constraints: list, sign: float) -> None:
+    """HiGHS's solution back into PuLP's variables and constraints (values, reduced costs, duals, slacks)."""
+    col_value, col_dual = list(solution.col_value), list(solution.col_dual)
+    row_value, row_dual = list(solution.row_value), list(solution.row_dual)
+    # HiGHS minimised sign * objective: a maximisation's duals come back negated. They are
+    # handed back as the change in PuLP's own objective per unit (as PuLP 4 and CBC report them).
+    n = len(variables)
+    if len(col_value) == n:
+        has_duals = len(col_dual) == n
+        for i, var in enumerate(variables):
+            var.varValue = col_value[i]
+            if has_duals:
+                var.dj = sign * col_dual[i]
+    if len(row_value) == len(constraints):
+        has_duals = len(row_dual) == len(constraints)
+        for i, constraint in enumerate(constraints):
+            # PuLP keeps the constant on the left-hand side; a <= row's slack is rhs - activity.
+            slack = constraint.constant + row_value[i]
+            constraint.slack = -slack if constraint.sense == pulp.LpConstraintLE else slack
+            if has_duals:
+                constraint.pi = sign * row_dual[i]
 
 
 def _pulp3_codes(result: SolveStatus) -> tuple[int, int]:

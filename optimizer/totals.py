@@ -11,7 +11,7 @@ import math
 
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.explain import explain_shortfall
-from mealplan.optimizer.meals import MACRO_KCAL
+from mealplan.optimizer.model import MACRO_KCAL
 from mealplan.plan import DayPlan, NutrientTotal, PlanItem, PlanRules, Shortfall, SlotPlan, week_blocks, week_scope
 from mealplan.targets.model import Targets
 

@@ -347,12 +347,6 @@ def plan_dishes(plan: Plan) -> list[ShoppingDish]:
     return out
 
 
-def dish_line(dish: ShoppingDish) -> str:
-    """A dish in words: "Lentil dal with brown rice — day 1 dinner, day 2 lunch (cooked once for two meals)"."""
-    text = f"{dish.title} — {', '.join(dish.meals)}"
-    return text + (f" ({dish.note})" if dish.note else "")
-
-
 # --- renderings ----------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ The rules and their sources live in ``food_data/data/target_rules.yaml``
   itself is kept on the target (``Target.ul``) so plans can report their highest %UL. A UL that covers
   one form of a nutrient sits on that form's column (``ul_columns``: retinol; folic acid, niacin and
   vitamin E added to fortified foods). Above half the UL (``Target.soft_max``) intake costs a little
-  in the plan's polish step (:data:`optimizer.meals.EXCESS_WEIGHT`).
+  in the plan's polish step (:data:`optimizer.model.weights.EXCESS_WEIGHT`).
 - **Vegetarian and vegan diets** multiply the iron (x1.8) and zinc (x1.5) minimums, never above the
   margin below the UL.
 - **Sodium**: heavy sweating or endurance exercise lift the CDRR cap, except with a diuretic, an ACE

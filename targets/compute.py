@@ -63,7 +63,7 @@ from mealplan.targets.adjustments import (
     food_maximum,
     raise_blocked_by,
 )
-from mealplan.targets.model import Target, Targets
+from mealplan.targets.model import GOAL_CEILING, Target, Targets
 
 if TYPE_CHECKING:
     from mealplan.targets.profile import Profile
@@ -75,7 +75,6 @@ POOR_APPETITE_SYMPTOM = "poor-appetite"  # a triage symptom that means poor appe
 SCORE_FULL = 5.0  # a triage score that earns the full raise (triage weights: 1 weak, 2 typical, 3 strong)
 PRIORITY_GAIN = 4.0  # priority = 1 + PRIORITY_GAIN * w, so up to x5
 RAISE_BASE, RAISE_GAIN = 0.10, 0.10  # raise = 10 % + 10 % * w of the RDA/AI
-UL_MARGIN = 0.95  # a raised goal stays at least 5 % below a food maximum
 
 # Nutrients whose goal may be raised above the RDA/AI when a deficiency is suspected: extra food
 # intake is harmless (water-soluble vitamins, electrolytes the kidneys clear, fiber, protein) or
@@ -169,7 +168,7 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
             if nid in RAISABLE and lo is not None and not blocked:
                 raised = lo * (1 + RAISE_BASE + RAISE_GAIN * w)
                 if hi is not None:
-                    raised = min(raised, UL_MARGIN * hi)
+                    raised = min(raised, GOAL_CEILING * hi)
                 raised = float(f"{raised:.6g}")
                 if raised > lo:
                     pct = round((raised / lo - 1) * 100)

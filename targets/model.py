@@ -9,6 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+# A goal stays at least 5 % below the day's maximum: a minimum raised for a suspected shortfall, and a
+# weekly nutrient's goal for one day. (The maximum itself keeps its margin below the UL: target_rules.yaml.)
+GOAL_CEILING = 0.95
+
 
 class Target(BaseModel):
     """One nutrient's daily target with the provenance of each bound."""

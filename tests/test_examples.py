@@ -160,7 +160,7 @@ def test_basket_gives_stiglers_optimum():
 
 def test_dietitian_prices():
     from mealplan.food_data.table import load_bundled
-    from mealplan.optimizer.day_steps import read_prices
+    from mealplan.optimizer.prices import read_prices
     from mealplan.targets.profile_files import load_profile
 
     profile = load_profile(EXAMPLES / "profiles" / "dietitian_adjusted.yaml")
@@ -174,7 +174,7 @@ def test_dietitian_prices():
 
 def test_dietitian_prices_are_for_foods_the_planner_uses():
     from mealplan.food_data.table import load_bundled
-    from mealplan.optimizer.day_steps import read_prices
+    from mealplan.optimizer.prices import read_prices
 
     prices = read_prices(EXAMPLES / "profiles" / "prices.csv")
     assert set(prices) <= set(load_bundled().planner_foods().index)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from mealplan.food_data.vocab import MAIN_MEALS, family
+from mealplan.food_data.vocab import MAIN_MEALS, family, slot_kind
 from mealplan.numbers import fmt_exact
 from mealplan.plan import DayPlan, PlanItem, week_blocks
 
@@ -31,10 +31,6 @@ def _where(day: DayPlan | None = None, slot: str | None = None, item: PlanItem |
     if item is not None:
         parts.append(f"{item.food_id} ({item.name})")
     return ", ".join(parts) or "plan"
-
-
-def _kind(slot_name: str) -> str:
-    return slot_name.rstrip("0123456789")
 
 
 class FoodLevelChecks:
@@ -210,7 +206,7 @@ class FoodLevelChecks:
             return {
                 i.food_id
                 for s in day.slots
-                if _kind(s.name) in MAIN_MEALS
+                if slot_kind(s.name) in MAIN_MEALS
                 for i in self.food_items(s)
                 if self._category(i) in cats and i.role in ("", "protein")
             }

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from mealplan.food_data.vocab import slot_kind
 from mealplan.plan import MealRules, Plan, PlanItem, SlotPlan, week_blocks
 
 MEAL_CHECKS: tuple[str, ...] = (
@@ -44,10 +45,6 @@ _NUTS = re.compile(r"^(nuts|seeds|peanuts)\b", re.I)
 _SIDE_CATEGORIES = ("condiments and spices", "sweets and snacks")
 
 
-def _kind(slot_name: str) -> str:
-    return slot_name.rstrip("0123456789")
-
-
 def _meals(plan: Plan) -> Iterator[tuple[int, SlotPlan]]:
     for day in plan.days:
         for slot in day.slots:
@@ -77,7 +74,7 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
     for day, slot in _meals(plan):
         where = f"day {day}, {slot.name}"
         out += [(c, where, m) for c, m in _names(slot)]
-        if _kind(slot.name) in MAIN:
+        if slot_kind(slot.name) in MAIN:
             out += [(c, where, m) for c, m in _parts(slot, rules)]
             if slot.dish_id and day not in plan.rules.variety_relaxed_days:
                 dish_days.setdefault(slot.dish_id, []).append(day)
@@ -99,7 +96,7 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
         chosen: dict[int, set[str]] = {}
         for day, slot in _meals(plan):
             relaxed = day in plan.rules.variety_relaxed_days
-            if _kind(slot.name) in MAIN and slot.dish_id and slot.leftover_of is None and not relaxed:
+            if slot_kind(slot.name) in MAIN and slot.dish_id and slot.leftover_of is None and not relaxed:
                 chosen.setdefault(day, set()).add(slot.dish_id)
         for day, dishes in sorted(chosen.items()):
             for dish in sorted(dishes & chosen.get(day - 1, set())):
@@ -133,7 +130,7 @@ def _parts(slot: SlotPlan, rules: MealRules) -> Iterator[tuple[str, str]]:
 def meal_rule_problems(slot: SlotPlan, rules: MealRules, name, category) -> list[str]:
     """The point-by-point meal rules one meal breaks (empty when it reads right)."""
     out = []
-    kind = _kind(slot.name)
+    kind = slot_kind(slot.name)
     in_dish = slot.meal_kind == "dish"
     loose = [i for i in slot.items if not in_dish or i.role == "drink"]  # items served on their own
     has_carrier = any(_CARRIER.search(name(i)) or i.role in ("bread", "crackers") for i in slot.items)

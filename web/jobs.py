@@ -111,23 +111,16 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def _replan(task: dict[str, Any]):
-    """Re-plan the days (or one meal) a task names, one after another, each keeping the rest."""
+    """Re-plan the days (or one meal) a task names, one after another, each keeping the rest; a food or
+    dish forbidden from the page is forbidden in the plan's rules first."""
+    from mealplan.optimizer.replan import replan_days
     from mealplan.plan import Plan
     from mealplan.targets.profile import Profile
-    from mealplan.workbench.replan import replan
 
-    plan = Plan.model_validate_json(task["plan"])
-    forbid = task.get("forbid") or []
-    if forbid:
-        # A food or dish forbidden from the page: the re-planned days are solved under the plan's
-        # rules with it forbidden too (the client's new profile version says the same).
-        rules = plan.rules.model_copy(update={"forbid": list(dict.fromkeys([*plan.rules.forbid, *forbid]))})
-        plan = plan.model_copy(update={"rules": rules})
     profile = Profile.model_validate_json(task["profile"]) if task.get("profile") else None
-    for day in task["days"]:
-        plan = replan(plan, _foods(), day=day, meal=task.get("meal"), profile=profile, dishes=_dishes(),
-                      parent=task["parent"], time_limit=task["time_limit"])  # fmt: skip
-    return plan
+    return replan_days(Plan.model_validate_json(task["plan"]), _foods(), task["days"], forbid=task.get("forbid") or [],
+                       meal=task.get("meal"), profile=profile, dishes=_dishes(), parent=task["parent"],
+                       time_limit=task["time_limit"])  # fmt: skip
 
 
 @dataclass

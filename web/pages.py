@@ -344,6 +344,7 @@ async def replan(request: Request) -> Response:
 
 
 def _replan(request: Request, pid: int, form: dict[str, str], forbid: str | None = None) -> Response:
+    from mealplan.optimizer.replan import days_serving
     from mealplan.targets.profile_files import profile_from_dict
     from mealplan.workbench.clients import stored_profile
 
@@ -370,8 +371,7 @@ def _replan(request: Request, pid: int, form: dict[str, str], forbid: str | None
                 profile = None  # the plan's own rules are used; the profile gives only its price table
     meal = form.get("meal", "").strip() or None
     if forbid:
-        days = [d.index for d in plan.days
-                if any(s.dish_id == forbid or any(i.food_id == forbid for i in s.items) for s in d.slots)]  # fmt: skip
+        days = days_serving(plan, forbid)
         if not days:
             return error_page(request, 422, "Not in this plan", f"{forbid!r} is in none of this plan's meals; it is "
                               "forbidden in the client's profile from now on.")  # fmt: skip

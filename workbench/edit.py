@@ -24,7 +24,7 @@ from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
 from mealplan.optimizer.upper_limits import highest_ul
-from mealplan.plan import Plan, PlanEdit, PlanItem, SlotPlan
+from mealplan.plan import Plan, PlanEdit, PlanItem, SlotPlan, day_index, slot_index
 
 MAX_ITEM_G = 2000.0  # more than this of one food in one meal is a typo, not an edit
 
@@ -72,25 +72,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _day_index(plan: Plan, day: int) -> int:
-    indices = [d.index for d in plan.days]
-    if day not in indices:
-        raise InputError(f"--day {day}: the plan has days {indices[0]} to {indices[-1]}.")
-    return indices.index(day)
-
-
-def slot_index(plan: Plan, day: int, meal: str) -> int:
-    """Where meal ``meal`` is in day ``day``'s slots.
-
-    Raises:
-        InputError: the day has no such meal (the message lists its meals).
-    """
-    names = [s.name for s in plan.days[_day_index(plan, day)].slots]
-    if meal not in names:
-        raise InputError(f"--meal {meal!r}: day {day} has the meals {', '.join(names)}.")
-    return names.index(meal)
-
-
 def new_item(food_id: str, grams: float, foods: FoodTable, role: str = "", price: float | None = None) -> PlanItem:
     """A plan item for ``grams`` of a food, its name, category, serving and household text from the table.
 
@@ -133,7 +114,7 @@ def edit_plan(
         InputError: an unknown day, meal or food; ``--set``/``--remove`` of a food the meal does not
             have; ``--add`` of one it has.
     """
-    di = _day_index(plan, day)
+    di = day_index(plan, day)
     si = slot_index(plan, day, meal)
     slot = plan.days[di].slots[si]
     items = list(slot.items)
@@ -261,4 +242,4 @@ def _complete_items(data: dict[str, Any], foods: FoodTable) -> Plan:
 
 def slot_of(plan: Plan, day: int, meal: str) -> SlotPlan:
     """Day ``day``'s meal ``meal`` (errors name the day or meal and list what exists)."""
-    return plan.days[_day_index(plan, day)].slots[slot_index(plan, day, meal)]
+    return plan.days[day_index(plan, day)].slots[slot_index(plan, day, meal)]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mealplan.errors import ConfigError
+from mealplan.fileio import load_data_file
 from mealplan.food_data.nutrients import BY_ID
 
 EVIDENCE_FILE = Path(__file__).resolve().parent.parent / "data" / "curation_evidence.yaml"
@@ -59,17 +59,7 @@ def evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceFile:
     Raises:
         ConfigError: listing every problem (file, field, what is allowed).
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the nutrient-evidence rules: {exc}") from exc
-    try:
-        return EvidenceFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
-        ]
-        raise ConfigError("The nutrient-evidence rule file has problems:", problems) from None
+    return load_data_file(path, EvidenceFile, "nutrient-evidence rules", error=ConfigError)
 
 
 def _number(foods: pd.DataFrame, column: str) -> np.ndarray:

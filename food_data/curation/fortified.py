@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mealplan.errors import ConfigError
+from mealplan.fileio import load_data_file
 from mealplan.food_data.nutrients import BY_ID
-from mealplan.food_data.vocab import CATEGORIES, DIETS
+from mealplan.food_data.vocab import CATEGORIES, DIETS, members_of
 
 FORTIFIED_FILE = Path(__file__).resolve().parent.parent / "data" / "curation_fortified.yaml"
 
@@ -56,21 +56,8 @@ class _Scope(BaseModel):
 
     _names = field_validator("names", "unless")(_regex)
 
-    @field_validator("categories")
-    @classmethod
-    def _categories(cls, value: list[str]) -> list[str]:
-        bad = [c for c in value if c not in CATEGORIES]
-        if bad:
-            raise ValueError(f"unknown categories {bad}; allowed: {', '.join(CATEGORIES)}")
-        return value
-
-    @field_validator("diets")
-    @classmethod
-    def _diets(cls, value: list[str]) -> list[str]:
-        bad = [d for d in value if d not in DIETS]
-        if bad:
-            raise ValueError(f"unknown diets {bad}; allowed: {', '.join(DIETS)}")
-        return value
+    _categories = field_validator("categories")(members_of(CATEGORIES, "categories"))
+    _diets = field_validator("diets")(members_of(DIETS, "diets"))
 
     @field_validator("min", "min_dry")
     @classmethod
@@ -138,17 +125,7 @@ def fortified_rules(path: Path = FORTIFIED_FILE) -> FortifiedFile:
     Raises:
         ConfigError: listing every problem (file, field, what is allowed).
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the fortification rules: {exc}") from exc
-    try:
-        return FortifiedFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
-        ]
-        raise ConfigError("The fortification rule file has problems:", problems) from None
+    return load_data_file(path, FortifiedFile, "fortification rules", error=ConfigError)
 
 
 def added_columns() -> dict[str, str]:

@@ -110,11 +110,11 @@ def test_eggs_are_whole_and_cooked(table, by_component):
 def test_meal_name():
     plate = load_patterns().pattern("plate")
     picks = {"protein": ["baked salmon"], "starch": ["potatoes"], "vegetable": ["broccoli"], "fat": ["olive oil"]}
-    assert meal_name(plate, picks) == "Baked salmon with potatoes and broccoli"
+    assert meal_name(plate.name, plate.id, picks) == "Baked salmon with potatoes and broccoli"
     picks["vegetable"] = ["broccoli", "carrots"]
     picks["sauce"] = ["salsa"]
-    assert meal_name(plate, picks) == "Baked salmon with potatoes, broccoli, carrots and salsa"
-    assert meal_name(load_patterns().pattern("snack-nuts"), {"nuts": ["almonds"]}) == "Almonds"
+    assert meal_name(plate.name, plate.id, picks) == "Baked salmon with potatoes, broccoli, carrots and salsa"
+    assert meal_name(["nuts"], "snack-nuts", {"nuts": ["almonds"]}) == "Almonds"
 
 
 @pytest.mark.parametrize(

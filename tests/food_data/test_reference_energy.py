@@ -36,7 +36,7 @@ def test_missing_category_is_named(tmp_path):
         del doc["equations"]["adult"]["female"]["very_active"]
 
     err = _damaged(tmp_path, drop)
-    assert "energy equations are damaged" in str(err)
+    assert "the energy equations have problems" in str(err)
     assert any("equations.adult" in p and "very_active" in p for p in err.problems)
 
 

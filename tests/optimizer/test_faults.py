@@ -16,7 +16,7 @@ import pulp
 import pytest
 from click.testing import CliRunner
 
-import mealplan.optimizer.planner as planner_module
+import mealplan.optimizer.day as day_module
 from mealplan.cli.main import cli
 from mealplan.errors import ConflictError, MealplanError, SolverError
 from mealplan.food_data.table import FoodTable, load_bundled
@@ -62,7 +62,7 @@ def test_tiny_time_limit_on_a_real_week_is_time_limit_with_gap_or_optimal(monkey
         seen.append((outcome.status, statuses[-1] if outcome.solver == "highs" and statuses else None))
         return outcome
 
-    monkeypatch.setattr(planner_module, "solve", forced)
+    monkeypatch.setattr(day_module, "solve", forced)
     table = load_bundled()
     try:
         plan = make_plan(_profile(), table, days=7)

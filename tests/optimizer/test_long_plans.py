@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mealplan.errors import ConfigError
-from mealplan.optimizer.day_steps import WeekState, carry, day_goals, new_week, week_of
 from mealplan.optimizer.planner import make_plan
+from mealplan.optimizer.week import WeekState, carry, day_goals, new_week, week_of
 from mealplan.plan import MAX_DAYS, DayPlan, PlanItem, SlotPlan, week_blocks, week_scope
 from mealplan.targets.profile_files import load_profile
 from mealplan.verify.verifier import verify_plan

@@ -22,8 +22,9 @@ import pytest
 from mealplan.errors import ConfigError
 from mealplan.food_data.dishes import load_dishes
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns
-from mealplan.optimizer.meal_inputs import CARRIER_POOLS, NEEDS_CARRIER, _pattern_options, meal_inputs, read_slots
-from mealplan.optimizer.meals import MealSpec, PatternEntry, PoolFood, build_meal_model
+from mealplan.optimizer.inputs import CARRIER_POOLS, NEEDS_CARRIER, _pattern_options, meal_inputs
+from mealplan.optimizer.model import MealSpec, PatternEntry, PoolFood, build_meal_model
+from mealplan.optimizer.read import read_slots
 from mealplan.optimizer.solve import solve
 from mealplan.plan import MealRules, PlanItem, SlotPlan, SlotRule
 from mealplan.targets.model import Targets

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mealplan.optimizer.meals import (
+from mealplan.optimizer.model import (
     DRINK_USE,
     MEAL_USE,
     DishOption,

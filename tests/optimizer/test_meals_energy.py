@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mealplan.optimizer.meals import build_meal_model
+from mealplan.optimizer.model import build_meal_model
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.solve import solve
 from mealplan.targets.compute import compute_targets

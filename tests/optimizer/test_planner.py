@@ -14,9 +14,9 @@ import pytest
 from mealplan.errors import ConfigError, ConflictError, InputError
 from mealplan.food_data.table import SR24_SOURCE
 from mealplan.food_data.vocab import split_tags
-from mealplan.optimizer import planner
-from mealplan.optimizer.day_steps import read_prices
+from mealplan.optimizer import day as day_module
 from mealplan.optimizer.planner import make_plan
+from mealplan.optimizer.prices import read_prices
 from mealplan.plan import Plan, SolveStatus
 from mealplan.targets.profile_files import load_profile, profile_from_dict
 from mealplan.triage import TriageInput, run_triage
@@ -153,7 +153,7 @@ def test_energy_cap_below_the_minimum_items_is_a_conflict():
 
 def test_time_limit_is_shared_by_the_days(monkeypatch):
     """Each day of a week gets its share of the plan's solver seconds (at least one)."""
-    real = planner.solve
+    real = day_module.solve
     limits: list[float] = []
 
     def recording(prob, **kwargs):
@@ -161,7 +161,7 @@ def test_time_limit_is_shared_by_the_days(monkeypatch):
             limits.append(kwargs["time_limit"])
         return real(prob, **kwargs)
 
-    monkeypatch.setattr(planner, "solve", recording)
+    monkeypatch.setattr(day_module, "solve", recording)
     table = tiny_table()
     verified(make_plan(tiny_profile(), table, days=2, time_limit=8.0), table)
     assert limits == [4.0, 4.0]

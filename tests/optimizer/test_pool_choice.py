@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mealplan.optimizer.meal_inputs import OWN_KEEP, POOL_KEEP, WIDER, _best_per_pool, _one_per_family
+from mealplan.optimizer.inputs import OWN_KEEP, POOL_KEEP, WIDER, _best_per_pool, _one_per_family
 from tests.optimizer.conftest import TINY_FOODS, TINY_NUTRIENTS, table_from, tiny_targets
 
 
@@ -76,7 +76,7 @@ def test_the_wider_pick_holds_every_bundled_food_and_a_few_more_of_the_users():
 def test_ranking_only_the_best_few_gives_the_full_rankings_first_places():
     """``_ranked`` with ``first`` (a partial sort) agrees with the full sort on its first places, ties
     broken in id order as there, unknown scores last."""
-    from mealplan.optimizer.meal_inputs import _ranked
+    from mealplan.optimizer.inputs import _ranked
 
     rng = np.random.default_rng(7)
     for _ in range(50):
@@ -100,7 +100,7 @@ def test_a_like_counts_any_food_it_names_not_only_the_kept_few(tmp_path):
     from mealplan.food_data.nutrients import NUTRIENT_IDS
     from mealplan.food_data.table import load_bundled, read_sr24
     from mealplan.optimizer.candidates import eligible_foods
-    from mealplan.optimizer.day_steps import LIKED_PER_PATTERN, liked_foods, liked_keep
+    from mealplan.optimizer.context import LIKED_PER_PATTERN, liked_foods, liked_keep
     from mealplan.optimizer.planner import make_plan
     from mealplan.optimizer.rules import plan_rules
     from mealplan.targets.compute import compute_targets

@@ -9,8 +9,8 @@ import pytest
 import mealplan.targets.compute as targets_mod
 from mealplan.errors import ConfigError
 from mealplan.food_data.reference import life_stages, reference_intakes
-from mealplan.targets.compute import RAISABLE, UL_MARGIN, compute_targets, load_triage, run_profile_triage
-from mealplan.targets.model import Target
+from mealplan.targets.compute import RAISABLE, compute_targets, load_triage, run_profile_triage
+from mealplan.targets.model import GOAL_CEILING, Target
 from mealplan.targets.profile_files import load_profile, profile_from_dict
 from mealplan.triage import Reason, SuspectedNutrient, TriageInput, TriageResult, run_triage
 
@@ -152,8 +152,8 @@ def test_suspected_raise_stays_below_food_ul(monkeypatch):
     # A huge raise factor makes the UL margin the binding rule.
     monkeypatch.setattr(targets_mod, "RAISE_GAIN", 10.0)
     tg = compute_targets(person(age=60, sex="female"), triage_for({"calcium": 5, "vitamin_d": 5, "magnesium": 5}))
-    assert tg.items["calcium"].min == pytest.approx(UL_MARGIN * 0.9 * 2000)
-    assert tg.items["vitamin_d"].min == pytest.approx(UL_MARGIN * 0.9 * 100)
+    assert tg.items["calcium"].min == pytest.approx(GOAL_CEILING * 0.9 * 2000)
+    assert tg.items["vitamin_d"].min == pytest.approx(GOAL_CEILING * 0.9 * 100)
     assert tg.items["magnesium"].max is None and tg.items["magnesium"].min == pytest.approx(320 * 11.1)
 
 
@@ -166,7 +166,7 @@ def test_raised_goals_respect_every_food_maximum(stage_age):
             t = tg.items[nid]
             assert t.min > intakes[nid].amount
             if t.max is not None:
-                assert t.min <= UL_MARGIN * t.max
+                assert t.min <= GOAL_CEILING * t.max
 
 
 def test_dietitian_override_wins():

@@ -6,8 +6,9 @@ import pytest
 
 from mealplan.errors import InputError
 from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
+from mealplan.optimizer.replan import replan
 from mealplan.verify.verifier import verify_plan
-from mealplan.workbench.replan import lock_meals, parse_meal_ref, replan
+from mealplan.workbench.replan import lock_meals, parse_meal_ref
 
 
 def main_dishes(plan):

@@ -21,15 +21,13 @@ from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import family
 from mealplan.optimizer.candidates import coverage_scores, person_blocks
-from mealplan.optimizer.meals import (
-    DRINK_USE,
+from mealplan.optimizer.model import (
     DishOption,
-    MealModel,
     PatternEntry,
     PatternOption,
     PoolFood,
 )
-from mealplan.plan import PlanItem, PlanRules, SlotPlan
+from mealplan.plan import PlanRules
 from mealplan.targets.model import Targets
 
 # Pattern pools are trimmed to the foods that serve the targets best (per serving and per kcal):
@@ -44,7 +42,6 @@ OWN_KEEP = 1
 # per kcal, among those the week still allows (the whole library made day models of 5,000
 # variables that ran into the time limit).
 DISH_KEEP = 4
-DRINK_MAX_G = 480.0  # two cups
 # A day's last attempt, when its best few options cannot hold every hard rule: this many times the
 # dishes and a user's pool foods, and every bundled pool food (the whole library made models HiGHS
 # could not solve in the day's time).
@@ -104,6 +101,50 @@ def meal_inputs(
     """
     if person is None:
         person = person_blocks(table.rows, rules)
+    options, blocked_dishes, ingredient_ids = _dish_options(table, dishes, rules, person)
+    pats = _pattern_options(patterns)
+    allowed_pool, chosen, drink_max, pattern_pools, drink_pools = _allowed_pool(
+        table, patterns, pats, pool, person, targets, keep
+    )
+    every = sorted(set(ingredient_ids) | set(allowed_pool))
+    info = table.rows.take(every)
+    nut_cols = sorted(set(targets.items) | {"energy", "protein", "fat", "carbohydrate"})
+    nutrients: dict[str, dict[str, float]] = {fid: {} for fid in every}
+    for nut in nut_cols:
+        if nut not in info:
+            continue
+        for fid, v in zip(every, info[nut].astype(float).tolist(), strict=True):
+            if not math.isnan(v):
+                nutrients[fid][nut] = v
+    names = dict(zip(every, [str(v) for v in info["name"]], strict=True))
+    categories = dict(zip(every, [str(v) for v in info["category"]], strict=True))
+    grams = info["serving_g"].astype(float).tolist()
+    serving = {fid: (str(sn), g) for fid, sn, g in zip(every, info["serving_name"].tolist(), grams, strict=True)}
+    foods, all_foods = _pool_foods(
+        table, pool, rules, allowed_pool, chosen, names, categories, drink_max, pattern_pools, drink_pools
+    )
+    return MealInputs(
+        dish_score=_dish_scores(options, nutrients, targets),
+        dishes=options,
+        patterns=pats,
+        foods=foods,
+        all_foods=all_foods,
+        nutrients=nutrients,
+        categories=categories,
+        names=names,
+        serving=serving,
+        blocked_dishes=blocked_dishes,
+        hot_drink_kinds=frozenset(patterns.hot_drink.slots),
+        hot_drink_pools=frozenset(patterns.hot_drink.pools),
+        measures=table.measures_of,
+    )
+
+
+def _dish_options(
+    table: FoodTable, dishes: DishLibrary, rules: PlanRules, person: np.ndarray
+) -> tuple[list[DishOption], dict[str, str], list[str]]:
+    """The dishes the person may eat as model options (an optional ingredient they do not eat at 0 g),
+    why each other dish is out, and the ingredient foods found in the table."""
     wanted = sorted({i.food for d in dishes for i in d.ingredients})
     at = table.rows.positions(wanted, missing=-1)
     ingredient_ids = [f for f, i in zip(wanted, at.tolist(), strict=True) if i >= 0]
@@ -144,8 +185,12 @@ def meal_inputs(
                 roles=tuple(i.role for i in dish.ingredients),
             )
         )
+    return options, out, ingredient_ids
 
-    pats = _pattern_options(patterns)
+
+def _allowed_pool(table, patterns: PatternLibrary, pats, pool, person, targets: Targets, keep: set[str]):
+    """The pool foods the person may eat (in id order), the best few a day model gets first, each drink
+    pool's largest drink, and the pools the patterns and drinks use."""
     drink_pools = set(patterns.drink.pools) | set(patterns.hot_drink.pools)
     drink_max = {p: patterns.drink.max_g for p in patterns.drink.pools}
     drink_max.update({p: patterns.hot_drink.max_g for p in patterns.hot_drink.pools})
@@ -159,27 +204,14 @@ def meal_inputs(
         )
     sel = np.flatnonzero(ok)
     chosen, wide = _best_per_pool(table.rows.at(index.pos[sel]), (index.pools, index.code[sel]), targets, keep)
-    chosen = set(chosen)
-    allowed_pool = wide  # in id order
+    return wide, set(chosen), drink_max, pattern_pools, drink_pools
+
+
+def _pool_foods(table, pool, rules, allowed_pool, chosen, names, categories, drink_max, pattern_pools, drink_pools):
+    """Every allowed pool food as a ``PoolFood`` (the wider pick), and the best few a day gets first."""
     rows = table.rows.take(allowed_pool)
     serving_g = dict(zip(allowed_pool, rows["serving_g"].astype(float).tolist(), strict=True))
     max_g = dict(zip(allowed_pool, rows["max_g"].astype(float).tolist(), strict=True))
-
-    every = sorted(set(ingredient_ids) | set(allowed_pool))
-    info = table.rows.take(every)
-    nut_cols = sorted(set(targets.items) | {"energy", "protein", "fat", "carbohydrate"})
-    nutrients: dict[str, dict[str, float]] = {fid: {} for fid in every}
-    for nut in nut_cols:
-        if nut not in info:
-            continue
-        for fid, v in zip(every, info[nut].astype(float).tolist(), strict=True):
-            if not math.isnan(v):
-                nutrients[fid][nut] = v
-    names = dict(zip(every, [str(v) for v in info["name"]], strict=True))
-    categories = dict(zip(every, [str(v) for v in info["category"]], strict=True))
-    grams = info["serving_g"].astype(float).tolist()
-    serving = {fid: (str(sn), g) for fid, sn, g in zip(every, info["serving_name"].tolist(), grams, strict=True)}
-
     foods, all_foods = [], []
     for fid in allowed_pool:
         p = pool[fid]
@@ -191,7 +223,7 @@ def meal_inputs(
         top = int(math.floor(cap / step + 1e-9))
         daily = max_g[fid] if max_g[fid] == max_g[fid] else math.inf
         drink_top = int(math.floor(min(drink_max.get(p.component, 0.0), daily) / step + 1e-9))
-        foods.append(
+        all_foods.append(
             PoolFood(
                 id=fid,
                 name=names[fid],
@@ -205,24 +237,9 @@ def meal_inputs(
                 daily_max_g=daily,
             )
         )
-        all_foods.append(foods.pop())
         if fid in chosen:
             foods.append(all_foods[-1])
-    return MealInputs(
-        dish_score=_dish_scores(options, nutrients, targets),
-        dishes=options,
-        patterns=pats,
-        foods=foods,
-        all_foods=all_foods,
-        nutrients=nutrients,
-        categories=categories,
-        names=names,
-        serving=serving,
-        blocked_dishes=out,
-        hot_drink_kinds=frozenset(patterns.hot_drink.slots),
-        hot_drink_pools=frozenset(patterns.hot_drink.pools),
-        measures=table.measures_of,
-    )
+    return foods, all_foods
 
 
 @dataclass(frozen=True)
@@ -391,118 +408,3 @@ def _one_per_family(ranked: list[int], families, keep: int, skip: set[str] = fro
         if len(out) == keep:
             break
     return out
-
-
-def read_slots(built: MealModel, inputs: MealInputs, rules: PlanRules, prices: dict[str, float] | None, household):
-    """The plan's meals from a solved model: one ``SlotPlan`` per slot, in the rules' order."""
-    slots = []
-    for slot in rules.slots:
-        s = slot.name
-        items: list[PlanItem] = []
-        title, kind, dish_id, pattern_id, method, portion = "", "pattern", None, None, None, None
-        for (j, ss), zv in built.z.items():
-            if ss == s and (zv.value() or 0.0) > 0.5:
-                dish = built.dishes[j]
-                kind, dish_id, title, method = "dish", j, dish.name, dish.method
-                total = default = 0.0
-                left_out = []  # optional ingredients the day does without: the method still names them
-                for i, fid in enumerate(dish.foods):
-                    g = built.x[(j, s, i)].value() or 0.0
-                    default += dish.grams[i]
-                    if g <= 1e-6:
-                        left_out.append(short_name(inputs.names[fid]))
-                        continue
-                    total += g
-                    hi = built.x[(j, s, i)].upBound  # the slot's range (larger on a day of fewer meals)
-                    items.append(_item(fid, g, dish.roles[i], inputs, prices, household, (dish.lo[i], hi)))
-                portion = round(total / default, 3) if default > 0 else None
-                if left_out:
-                    left = ", ".join(left_out[:-1]) + " and " + left_out[-1] if len(left_out) > 1 else left_out[0]
-                    method = f"{method} This time without the {left}."
-        for (k, ss), pv in built.p.items():
-            if ss == s and (pv.value() or 0.0) > 0.5:
-                pattern_id = k
-        role_of = {}
-        if pattern_id is not None:
-            role_of = {pool: e.key for e in built.patterns[pattern_id].entries for pool in e.pools}
-        drink = None
-        for (fid, ss, use), nv in built.n.items():
-            steps = nv.value() or 0.0
-            if ss != s or steps <= 1e-6:
-                continue
-            f = built.foods[fid]
-            role = "drink" if use == DRINK_USE else role_of.get(f.pool, f.pool)
-            it = _item(fid, steps * f.step_g, role, inputs, prices, household, None)
-            if use == DRINK_USE:
-                drink = it
-            else:
-                items.append(it)
-        if pattern_id is not None:
-            labels = {f.id: f.label for f in built.foods.values()}
-            title = pattern_title(built.patterns[pattern_id], items, labels)
-            items.sort(key=lambda i: (_ROLE_ORDER.get(i.role, 99), -i.grams, i.food_id))
-        if drink is not None:
-            items.append(drink)
-        energy = sum(inputs.nutrients.get(i.food_id, {}).get("energy", 0.0) * i.grams / 100.0 for i in items)
-        slots.append(
-            SlotPlan(
-                name=s,
-                title=title,
-                meal_kind=kind,
-                dish_id=dish_id,
-                pattern_id=pattern_id,
-                method=method,
-                portion=portion,
-                energy_kcal=round(energy, 3),
-                items=items,
-            )
-        )
-    return slots
-
-
-_ROLE_ORDER = {
-    r: i
-    for i, r in enumerate(
-        ["protein", "egg", "cereal", "hot_cereal", "bread", "crackers", "yogurt", "starch", "vegetable", "raw_veg"]
-        + ["dip", "cheese", "spread", "milk", "fruit", "nuts", "fat", "sauce"]
-    )
-}
-
-
-def pattern_title(pattern: PatternOption, items: list[PlanItem], labels: dict[str, str]) -> str:
-    """A pattern meal's name: the first part's food, then "with" the rest in the pattern's order,
-    e.g. "Baked salmon with brown rice, broccoli and salsa"."""
-    order = pattern.name.split()
-    words = []
-    for key in order:
-        words += [labels.get(i.food_id) or short_name(i.name) for i in items if i.role == key]
-    if not words:
-        return pattern.id.replace("-", " ").capitalize()
-    head, rest = words[0], words[1:]
-    text = (
-        head
-        if not rest
-        else f"{head} with " + (rest[0] if len(rest) == 1 else ", ".join(rest[:-1]) + f" and {rest[-1]}")
-    )
-    return text[:1].upper() + text[1:]
-
-
-def _item(fid, grams, role, inputs: MealInputs, prices, household, range_g) -> PlanItem:
-    serving_name, serving_g = inputs.serving.get(fid, ("100 g", 100.0))
-    if not serving_g > 0:
-        serving_name, serving_g = "100 g", 100.0
-    servings = grams / serving_g
-    price = None if prices is None or fid not in prices else float(prices[fid]) * grams / 100.0
-    return PlanItem(
-        food_id=fid,
-        name=inputs.names[fid],
-        category=inputs.categories[fid],
-        role=role,
-        grams=round(grams, 6),
-        servings=round(servings, 9),
-        serving_name=serving_name,
-        serving_g=serving_g,
-        household=household(servings, serving_name, grams, lambda: inputs.measures(fid)),
-        cost=None if price is None else round(price, 4),
-        range_g=range_g,
-    )

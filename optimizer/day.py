@@ -1,0 +1,184 @@
+"""One day of a plan: the one function that plans a day (``plan_day``), for a new plan's every day and
+for a re-plan of a saved plan's day or meal alike.
+
+A day is tried on a ladder of attempts until one holds every hard rule: the day as the week allows
+it (with yesterday's dinner as today's lunch when the profile asks for leftovers), then without the
+leftover, then with the week's variety set aside (dishes and foods may repeat sooner; said in the
+plan's notes and rules), then with three times the dishes and every pool food. Each attempt is
+solved from a partial start (the relaxation's), then polished (dish amounts toward their defaults);
+a day no attempt can hold is diagnosed and its conflicting rules named.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mealplan.errors import SolverError
+from mealplan.food_data.household import household
+from mealplan.food_data.vocab import slot_kind
+from mealplan.optimizer.context import PlanContext
+from mealplan.optimizer.explain import conflict_error
+from mealplan.optimizer.model import SHORTFALL_WEIGHT, MealSpec, build_meal_model
+from mealplan.optimizer.read import read_slots
+from mealplan.optimizer.require import apply_requirements, name_every_rule
+from mealplan.optimizer.solve import SolveOutcome, solve, write_model
+from mealplan.optimizer.week import WeekState, day_dishes, mark_leftover, meal_spec
+from mealplan.plan import PlanRules, SlotPlan, SolveStatus
+from mealplan.targets.model import Targets
+
+# A day plan within 0.3 % of one whole target of the best (SHORTFALL_WEIGHT is a whole target) is
+# optimal: the last few objective units are a pattern instead of a dish or amounts moved from a
+# dish's defaults, which HiGHS spent most of a day's second proving (measured on the examples).
+ABS_GAP_MEALS = 3.0
+
+
+@dataclass
+class DayResult:
+    """A planned day's meals and how its solve went."""
+
+    slots: list[SlotPlan]
+    outcome: SolveOutcome
+    relaxed: bool  # the week's variety rules were set aside to hold the day's hard rules
+    size: tuple[int, int]  # the model's (variables, constraints)
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+
+
+def plan_day(
+    ctx: PlanContext,
+    state: WeekState,
+    day: int,
+    days: int,
+    *,
+    time_limit: float,
+    leftovers: bool = False,
+    kept: list[SlotPlan] = (),
+    goals: dict[str, float] | None = None,
+    model_path: Path | None = None,
+) -> DayResult:
+    """Plan day ``day`` of a plan of ``days`` days, given the week so far (``state``).
+
+    Args:
+        ctx: The plan's shared inputs (``plan_context``).
+        state: What the days before (and, for a re-plan, after) carry in: variety, weekly nutrients,
+            yesterday's dinner.
+        day: The day's index (1-based).
+        days: The plan's length.
+        time_limit: Solver seconds for each attempt.
+        leftovers: Yesterday's dinner dish may be today's lunch (``profile.leftovers``).
+        kept: Meals kept as they are (a re-plan's locked meals): constants in the model; their foods
+            and dishes are not served again that day.
+        goals: The day's nutrient goals, when not the targets (a re-plan asks one day for all its week
+            still needs of a weekly nutrient).
+        model_path: Write the first attempt's model there (``.mps`` or ``.lp``) before solving.
+
+    Raises:
+        ConflictError: no attempt holds every hard rule (names the rules that conflict).
+        SolverError: the solver stopped without a plan, or no solver could run.
+    """
+    rules, inputs = ctx.rules, ctx.inputs
+    attempts = _attempts(ctx, state, day, days, leftovers, kept, goals)
+    build_s = solve_s = 0.0
+    for k, attempt in enumerate(attempts):
+        t0 = time.perf_counter()
+        built = build_meal_model(attempt, rules, ctx.targets, prices=ctx.prices)
+        build_s += time.perf_counter() - t0
+        if model_path is not None and k == 0:
+            write_model(built.prob, model_path)
+        start, lp_s = relaxation_start(built, ctx.solver, ctx.threads)
+        outcome = solve(built.prob, solver=ctx.solver, time_limit=time_limit, gap=ctx.gap, threads=ctx.threads,
+                        gap_scale=SHORTFALL_WEIGHT, abs_gap=ABS_GAP_MEALS, start=start)  # fmt: skip
+        solve_s += outcome.seconds + lp_s
+        if outcome.status != SolveStatus.INFEASIBLE:
+            break
+    if not outcome.has_solution:
+        if outcome.status == SolveStatus.INFEASIBLE:
+            error = diagnose(attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
+            raise name_every_rule(error, attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
+        raise SolverError(f"day {day}: the solver stopped without a plan (status {outcome.status.value}).")
+    solve_s += polish(built, outcome.solver, ctx.threads)
+    slots = read_slots(built, inputs, rules, ctx.prices, household)
+    if attempt.fixed and state.last_dinner is not None:
+        slots = mark_leftover(slots, state.last_dinner, day - 1)
+    relaxed = k >= len(attempts) - 2  # the last two attempts set the week's variety aside
+    return DayResult(slots, outcome, relaxed, built.size, build_s, solve_s)
+
+
+def _attempts(
+    ctx: PlanContext,
+    state: WeekState,
+    day: int,
+    days: int,
+    leftovers: bool,
+    kept: list[SlotPlan],
+    goals: dict[str, float] | None,
+) -> list[MealSpec]:
+    """The day's ladder of attempts (see the module docstring), each with the day's requirements."""
+    rules, inputs = ctx.rules, ctx.inputs
+    spec = meal_spec(day, inputs, ctx.targets, rules, state, days, ctx.liked, leftovers)
+    if goals is not None:
+        spec = dataclasses.replace(spec, goals=goals)
+    # A kept meal's foods and dishes are not served again that day, whatever else gives way.
+    locked = {s.name: [(i.food_id, i.grams) for i in s.items] for s in kept}
+    kept_foods = {f for items in locked.values() for f, _ in items}
+    kept_dishes = {s.dish_id for s in kept if s.dish_id}
+    keep_only = {(f, s.name) for f in kept_foods for s in rules.slots}
+    if locked:
+        banned = {k: set(v) | kept_dishes for k, v in spec.banned_dishes.items()}
+        for s in rules.slots:
+            banned.setdefault(slot_kind(s.name), set()).update(kept_dishes)
+        spec = dataclasses.replace(spec, locked=locked, forbidden=set(spec.forbidden) | keep_only, banned_dishes=banned)
+    free = dataclasses.replace(
+        spec, fixed={}, banned_dishes={k: set(kept_dishes) for k in spec.banned_dishes}, forbidden=keep_only
+    )
+    wide = dataclasses.replace(free, foods=inputs.all_foods, dishes=day_dishes(inputs, rules, {}, {}, wider=True))
+    ladder = [spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]
+    return [apply_requirements(a, rules, inputs, ctx.foods) for a in [*ladder, free, wide]]
+
+
+def relaxation_start(built, solver: str, threads: int) -> tuple[dict, float]:
+    """A partial MIP start from the LP relaxation: the options and foods it leaves out start absent.
+
+    HiGHS completes such a start with a small sub-MIP, which finds a first day of meals far sooner
+    than its own heuristics on the whole model (the example weeks took about half the time). The
+    start never changes what is optimal. Returns the start and the seconds the LP took.
+    """
+    try:
+        lp = solve(built.prob, solver=solver, relax=True, time_limit=5.0, threads=threads, fallback=False)
+    except SolverError:
+        return {}, 0.0
+    if not lp.has_solution:
+        return {}, lp.seconds
+    binaries = (*built.z.values(), *built.p.values(), *built.y.values())
+    return {v: 0.0 for v in binaries if (v.value() or 0.0) <= 1e-6}, lp.seconds
+
+
+def polish(built, solver: str, threads: int) -> float:
+    """With the day's meals chosen, move dish amounts back toward their defaults (an LP); seconds spent.
+
+    The chosen binaries are fixed and the MILP's own aims stay in the objective with their weights,
+    so the polish never trades a nutrient target for a rounder portion. When the LP fails the
+    MILP's amounts stand (they are feasible), so a plan never gets worse here.
+    """
+    saved = {v: v.value() for v in built.prob.variables()}
+    built.polish_objective()
+    try:
+        outcome = solve(built.prob, solver=solver, relax=True, time_limit=5.0, threads=threads)
+    except SolverError:
+        outcome = None
+    if outcome is None or not outcome.has_solution:
+        for v, value in saved.items():
+            v.varValue = value
+    return outcome.seconds if outcome is not None else 0.0
+
+
+def diagnose(spec: MealSpec, rules: PlanRules, targets: Targets, prices, solver: str, time_limit: float, threads: int):
+    """Re-solve with elastic hard rules and name those that had to give."""
+    built = build_meal_model(spec, rules, targets, prices=prices, elastic=True)
+    outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0, threads=threads)
+    if not outcome.has_solution:
+        return conflict_error({}, spec.day)
+    return conflict_error({k: (v.value() or 0.0) for k, v in built.slacks.items()}, spec.day)

@@ -1,0 +1,152 @@
+"""Meal structure: each meal is one option (a dish or a meal pattern), a pattern's parts come from its
+pools, and a meal has at most one drink.
+
+A locked meal (a re-plan keeps it) enters as constants; a leftover lunch is yesterday's dinner dish at
+the amounts cooked. A dish's ingredients lie within their ranges when it is chosen and are 0
+otherwise (``lo*z <= x <= hi*z``); a pool food is absent or at least its smallest portion
+(``min*y <= n <= top*y``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mealplan.food_data.vocab import slot_kind
+from mealplan.optimizer import expr
+from mealplan.optimizer.model.spec import DRINK_USE, MEAL_USE, MealSpec
+from mealplan.optimizer.model.weights import PATTERN_MAIN_WEIGHT
+
+if TYPE_CHECKING:
+    from mealplan.optimizer.model.build import Build
+
+# Meals of a day with fewer meals carry more of its energy: their portions may grow by the slot's
+# scale, except produce, nuts, condiments, sweets and drinks, whose caps are per meal (MealRules).
+UNSCALED = frozenset(
+    {"vegetables", "fruits", "nuts and seeds", "condiments and spices", "sweets and snacks", "beverages"}
+)
+UNSCALED_PARTS = frozenset(
+    {"vegetable", "fruit", "sauce", "spread", "garnish", "fat", "nuts", "drink", "hot_drink", "raw_veg", "dip"}
+)
+
+
+def larger(hi: float, food: str, part: str, spec: MealSpec, slot: str) -> float:
+    """``hi`` grown by the slot's scale, unless the food or its part (pool or role) has a per-meal cap."""
+    scale = spec.scale.get(slot, 1.0)
+    if scale <= 1.0 or spec.categories.get(food, "") in UNSCALED or part in UNSCALED_PARTS:
+        return hi
+    return hi * scale
+
+
+def add_meals(b: Build) -> None:
+    """Every meal of the day: its options, the parts of a pattern, and its drink."""
+    for slot in b.rules.slots:
+        s = slot.name
+        if s in b.spec.locked:  # a locked meal: its items at their grams, no choice (constants in the totals)
+            for k, (food, grams) in enumerate(b.spec.locked[s]):
+                kept = expr.continuous(b.prob, f"lock_{expr.safe_name(food)}_{s}_{k}", grams, grams)
+                b.amounts.append((kept, food, 1.0, s))
+            continue
+        options = _dish_options(b, s) + _pattern_options(b, s)
+        b.rule(options, "==", 1.0, f"one_meal_{s}", f"{s} is one dish or one meal pattern")
+        _pattern_items(b, s)
+
+
+def _dish_options(b: Build, s: str) -> list:
+    """The dishes meal ``s`` may be, each with its ingredients' amounts."""
+    spec, kind = b.spec, slot_kind(s)
+    options = []
+    fixed = spec.fixed.get(s)
+    for dish in spec.dishes:
+        if fixed is not None:  # a leftover: that dish only (it was cooked yesterday, whatever the counts say)
+            if dish.id != fixed[0]:
+                continue
+        elif kind not in dish.kinds or dish.id in spec.banned_dishes.get(kind, set()):
+            continue
+        tag = f"{expr.safe_name(dish.id)}_{s}"
+        zv = expr.binary(b.prob, f"dish_{tag}")
+        b.z[(dish.id, s)] = zv
+        options.append((zv, 1.0))
+        for i, food in enumerate(dish.foods):
+            lo, hi = dish.lo[i], larger(dish.hi[i], food, dish.roles[i], spec, s)
+            if fixed is not None:  # a leftover: the amounts cooked the day before
+                lo = hi = fixed[1].get(i, 0.0)
+            xv = expr.continuous(b.prob, f"g_{tag}_{i}", 0.0, hi)
+            b.x[(dish.id, s, i)] = xv
+            b.amounts.append((xv, food, 1.0, s))
+            expr.add_le(b.prob, [(xv, 1.0), (zv, -hi)], 0.0, f"dish_hi_{tag}_{i}")
+            if lo > 0:
+                expr.add_ge(b.prob, [(xv, 1.0), (zv, -lo)], 0.0, f"dish_lo_{tag}_{i}")
+            # (the deviation from the dish as written is the polish step's aim: polish_objective)
+    return options
+
+
+def _pattern_options(b: Build, s: str) -> list:
+    """The meal patterns meal ``s`` may be (none for a leftover lunch)."""
+    kind, options = slot_kind(s), []
+    if s in b.spec.fixed:
+        return options
+    for pat in b.spec.patterns:
+        if kind in pat.kinds:
+            pv = expr.binary(b.prob, f"pattern_{expr.safe_name(pat.id)}_{s}")
+            b.p[(pat.id, s)] = pv
+            options.append((pv, 1.0))
+            if kind in ("lunch", "dinner"):
+                b.objective.append((pv, PATTERN_MAIN_WEIGHT))
+    return options
+
+
+def _pattern_items(b: Build, s: str) -> None:
+    """Pool foods at meal ``s``: as parts of the chosen pattern, and as its one drink."""
+    spec, kind = b.spec, slot_kind(s)
+    pool_foods = {f.id: f for f in spec.foods}
+    capacity: dict[str, list] = {}
+    for pat in spec.patterns:
+        if (pat.id, s) in b.p:
+            for e in pat.entries:
+                for pool in e.pools:
+                    capacity.setdefault(pool, []).append((b.p[(pat.id, s)], float(e.hi)))
+    drinks = []
+    for f in spec.foods:
+        if (f.id, s) in spec.forbidden:
+            continue
+        uses = []
+        if f.pool in capacity and f.max_steps >= f.min_steps:
+            uses.append((MEAL_USE, f.max_steps))
+        elif f.max_steps > 0 and any(r.item == f.id and s in r.slots for r in spec.required):
+            uses.append((MEAL_USE, f.max_steps))  # required here: an item of the meal outside its pattern
+        hot_ok = f.pool not in spec.hot_drink_pools or kind in spec.hot_drink_kinds
+        if f.drink_max_steps >= f.min_steps and hot_ok:
+            uses.append((DRINK_USE, f.drink_max_steps))
+        for use, top in uses:
+            if use == MEAL_USE:
+                top = int(larger(float(top), f.id, f.pool, spec, s))
+            key = (f.id, s, use)
+            tag = f"{expr.safe_name(f.id)}_{s}_{use}"
+            # Continuous amounts: whole quarter-servings made day models several times slower,
+            # and the household text rounds to a kitchen fraction anyway (grams stay exact).
+            b.n[key] = expr.continuous(b.prob, f"qty_{tag}", 0, top)
+            b.y[key] = expr.binary(b.prob, f"use_{tag}")
+            expr.add_le(b.prob, [(b.n[key], 1.0), (b.y[key], -top)], 0.0, f"link_up_{tag}")
+            expr.add_ge(b.prob, [(b.n[key], 1.0), (b.y[key], -f.min_steps)], 0.0, f"link_lo_{tag}")
+            b.amounts.append((b.n[key], f.id, f.step_g, s))
+            if use == DRINK_USE:
+                drinks.append((b.y[key], 1.0))
+    items_here = [k for k in b.y if k[1] == s and k[2] == MEAL_USE]
+    for pool, caps in capacity.items():
+        items = [(b.y[k], 1.0) for k in items_here if pool_foods[k[0]].pool == pool]
+        if items:
+            expr.add_le(b.prob, items + [(v, -c) for v, c in caps], 0.0, f"pool_{expr.safe_name(pool)}_{s}")
+    for pat in spec.patterns:
+        pv = b.p.get((pat.id, s))
+        if pv is None:
+            continue
+        for e in pat.entries:
+            items = [(b.y[k], 1.0) for k in items_here if pool_foods[k[0]].pool in e.pools]
+            tag = f"{expr.safe_name(pat.id)}_{expr.safe_name(e.key)}_{s}"
+            if e.lo > 0:
+                b.rule(items + [(pv, -float(e.lo))], ">=", 0.0, f"entry_lo_{tag}", f"{s}: {pat.id} has its {e.key}")
+            big = max(len(items), e.hi)
+            if big > e.hi:  # at most hi items when the pattern is chosen
+                expr.add_le(b.prob, items + [(pv, float(big - e.hi))], float(big), f"entry_hi_{tag}")
+    if drinks:
+        expr.add_le(b.prob, drinks, 1.0, f"one_drink_{s}")

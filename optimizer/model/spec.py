@@ -1,0 +1,173 @@
+"""What the day model is made of: the options a meal may be (dishes, patterns and their pool foods),
+the day's inputs (``MealSpec``) and the built model with its handles (``MealModel``).
+
+The formulation, for meal slot s:
+  z[j,s]    1 when dish j is the meal; x[j,i,s] grams of its ingredient i, within the ingredient's
+            range when the dish is chosen and 0 otherwise (lo*z <= x <= hi*z);
+  p[k,s]    1 when pattern k is the meal;
+  n[f,s,u]  portion steps (continuous) of pool food f at s, used as part of the pattern (u = "meal") or
+            as the drink (u = "drink"); y[f,s,u] 1 when it is served (absent or at least a minimum
+            portion: the semi-continuous portion rule);
+  d[k]      shortfall below nutrient k's goal (goal programming: a plan always comes back).
+
+Sum_j z[j,s] + sum_k p[k,s] = 1 makes each meal one option. A pattern's entries ("one protein",
+"one or two vegetables") are rows on the items of the entry's pools, switched on by p[k,s]; a pool no
+chosen pattern uses has no items, because its items are capped by the patterns' capacities times p.
+Nutrient totals are linear in x and n. Ratios (AMDR, energy shares) are made linear by moving the
+energy expression to the left, as in ``4*P - 0.10*E >= 0``.
+
+Once solved, ``MealModel.polish_objective`` fixes the chosen binaries and adds the dishes'
+deviation from their default amounts to the objective: the LP that remains keeps dishes as written
+wherever the targets allow (in the MILP those variables made every day about 30 % slower).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pulp
+
+from mealplan.optimizer import expr
+from mealplan.optimizer.model.weights import DEVIATION_WEIGHT
+
+DRINK_USE, MEAL_USE = "drink", "meal"
+
+
+@dataclass(frozen=True)
+class DishOption:
+    """A dish the model may choose, with its ingredients' default amounts and ranges (grams)."""
+
+    id: str
+    name: str
+    kinds: frozenset[str]
+    method: str
+    foods: tuple[str, ...]
+    grams: tuple[float, ...]
+    lo: tuple[float, ...]
+    hi: tuple[float, ...]
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PatternEntry:
+    """One part of a pattern: between ``lo`` and ``hi`` items from the foods of ``pools``."""
+
+    key: str
+    pools: frozenset[str]
+    lo: int
+    hi: int
+
+
+@dataclass(frozen=True)
+class PatternOption:
+    """A meal pattern: its slots, its generated-name template and its entries."""
+
+    id: str
+    name: str
+    kinds: frozenset[str]
+    entries: tuple[PatternEntry, ...]
+
+
+@dataclass
+class PoolFood:
+    """A food the patterns may serve: its pool, its portion step and the steps it may take at a meal."""
+
+    id: str
+    name: str
+    category: str
+    pool: str
+    step_g: float
+    min_steps: int
+    max_steps: int
+    drink_max_steps: int = 0  # steps as a drink (0: not a drink)
+    label: str = ""  # short name for generated meal names ("roast chicken breast")
+    daily_max_g: float = math.inf  # the food's own daily maximum (curation), over every meal and drink
+
+
+# Pool of a food served only because a rule requires it (``require``): an item of its meal, outside patterns.
+REQUIRED_POOL = "required"
+
+
+@dataclass(frozen=True)
+class Required:
+    """A food or dish the day must serve at one of ``slots``: a dish chosen, or a food's grams
+    (exactly ``grams`` when given, else at least ``min_g``) over dishes, patterns and drinks."""
+
+    item: str
+    slots: tuple[str, ...]
+    grams: float | None
+    min_g: float
+    label: str  # the rule in words, named when rules conflict
+
+
+@dataclass
+class MealSpec:
+    """Everything the day model needs that differs between the days of a week."""
+
+    day: int
+    goals: dict[str, float]
+    foods: list[PoolFood]
+    dishes: list[DishOption]
+    patterns: list[PatternOption]
+    nutrients: dict[str, dict[str, float]]  # food id -> nutrient -> per 100 g (unknown: 0)
+    categories: dict[str, str]  # food id -> category (pool foods and dish ingredients)
+    hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
+    hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
+    forbidden: set[tuple[str, str]] = field(default_factory=set)  # (pool food, slot) not allowed today
+    banned_dishes: dict[str, set[str]] = field(default_factory=dict)  # slot kind -> dish ids not allowed
+    liked: dict[str, list[str]] = field(default_factory=dict)  # like pattern -> its foods
+    fixed: dict[str, tuple[str, dict[int, float]]] = field(default_factory=dict)  # slot -> leftover dish
+    scale: dict[str, float] = field(default_factory=dict)  # slot -> how much larger its portions may be
+    locked: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # slot -> its (food, grams), kept
+    required: list[Required] = field(default_factory=list)  # foods and dishes the day must serve
+
+
+@dataclass
+class MealModel:
+    """A built day model and the handles needed to read a solution."""
+
+    prob: pulp.LpProblem
+    z: dict[tuple[str, str], pulp.LpVariable]
+    x: dict[tuple[str, str, int], pulp.LpVariable]
+    p: dict[tuple[str, str], pulp.LpVariable]
+    n: dict[tuple[str, str, str], pulp.LpVariable]
+    y: dict[tuple[str, str, str], pulp.LpVariable]
+    shortfall: dict[str, pulp.LpVariable]
+    slacks: dict[str, pulp.LpVariable]
+    dishes: dict[str, DishOption]
+    patterns: dict[str, PatternOption]
+    foods: dict[str, PoolFood]
+    objective: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)
+    pull: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the polish's pull to the EER
+    excess: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the polish's price of intake near a UL
+
+    def polish_objective(self) -> None:
+        """Fix the chosen meals and foods (every binary at its value) and add the dish-deviation aim:
+        the LP that remains keeps each chosen dish's amounts as near its defaults as the targets allow.
+
+        |x - g| for an ingredient of default g is over + under with x - over + under = g.
+        """
+        for var in (*self.z.values(), *self.p.values(), *self.y.values()):
+            value = round(var.value() or 0.0)
+            var.lowBound = var.upBound = value
+        deviation = []
+        for (j, s), zv in self.z.items():
+            if zv.lowBound != 1:
+                continue
+            dish = self.dishes[j]
+            for i, g in enumerate(dish.grams):
+                x = self.x[(j, s, i)]
+                if g <= 0 or (x.upBound or 0.0) <= dish.lo[i]:
+                    continue
+                tag = f"{expr.safe_name(j)}_{s}_{i}"
+                over = expr.continuous(self.prob, f"over_{tag}")
+                under = expr.continuous(self.prob, f"under_{tag}")
+                expr.add_eq(self.prob, [(x, 1.0), (over, -1.0), (under, 1.0)], g, f"dev_{tag}")
+                deviation += [(over, DEVIATION_WEIGHT / g), (under, DEVIATION_WEIGHT / g)]
+        expr.set_objective(self.prob, [*self.objective, *self.pull, *self.excess, *deviation])
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(variables, constraints)."""
+        return len(self.prob.variables()), self.prob.numConstraints()

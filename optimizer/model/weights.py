@@ -1,0 +1,35 @@
+"""The day model's weights and fixed limits: what each aim costs in the objective, in one place.
+
+Objectives are scaled so that one whole nutrient target missed costs ``SHORTFALL_WEIGHT`` (1000):
+every other weight reads as a share of one target.
+"""
+
+from __future__ import annotations
+
+SHORTFALL_WEIGHT = 1000.0  # per whole target missed, times priority
+LIKE_WEIGHT = 2.0  # per liked pattern with no food in the day
+COST_WEIGHT = 100.0  # per currency unit when the objective is cost
+COST_TIEBREAK = 1.0  # per currency unit otherwise (when prices are known)
+# A lunch or dinner filled from a pattern instead of a named dish: a small nudge toward dishes
+# (0.3 % of one whole target), so a dish wins whenever it serves the targets as well.
+PATTERN_MAIN_WEIGHT = 3.0
+# Moving a dish ingredient away from its default amount, per default amount moved: keeps dishes as
+# written unless the targets ask for more spinach and less rice. It is the second aim of a polish
+# step (``MealModel.polish_objective``) once the meals are chosen: in the MILP it made every day ~30 % slower.
+DEVIATION_WEIGHT = 0.5
+# Leaving the energy aim (+-5 % of the requirement, inside the hard +-10 % range): leaving it by the
+# whole remaining 5 % costs as much as missing one whole nutrient target, so a plan stays within 5 %
+# of the requirement unless reaching the nutrients truly needs the rest of the range.
+ENERGY_AIM_WEIGHT = SHORTFALL_WEIGHT
+# Inside the aim, drifting from the requirement to the aim's edge costs 2 % of one target: a tie-break
+# applied in the polish step (``MealModel.pull``), once the meals are chosen.
+ENERGY_NEAR_WEIGHT = 0.02 * SHORTFALL_WEIGHT
+# All of a day's drinks together (three cups): four large glasses of milk a day is not a diet.
+DRINKS_DAY_MAX_G = 720.0
+MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
+# Far above the target (issue 14): each whole UL of intake above a target's ``soft_max`` (half the UL)
+# costs 10 % of one whole target missed, so the plan does not sit near a UL when other amounts do as well.
+# For UL nutrients this is paid in the polish step only (``MealModel.excess``): in the MILP it made the
+# example weeks 3-6x slower (endurance 3.5 s -> 16-23 s). A soft maximum without a UL (potassium with a
+# loop or thiazide diuretic, per soft maximum) is paid in the MILP too, so it can change the meals.
+EXCESS_WEIGHT = 0.1 * SHORTFALL_WEIGHT

@@ -1,0 +1,177 @@
+"""A plan's days one after another: what a day carries over from the days before it (the variety so
+far, what the week still needs of its weekly nutrients, yesterday's dinner for a leftover lunch) and
+the model inputs of each day (``meal_spec``).
+
+Weekly rules work on blocks of seven days: day 8 starts a new week, whose weekly nutrients start
+afresh, while variety rolls (dish and food counts cover the last six days, so the rules hold in any
+7 days running) and "not two days running" rules look back across the boundary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
+from mealplan.optimizer.inputs import DISH_KEEP, WIDER, MealInputs
+from mealplan.optimizer.model import MealSpec
+from mealplan.optimizer.rules import SLOT_DEFAULTS
+from mealplan.plan import WEEK_DAYS, DayPlan, PlanRules, SlotPlan
+from mealplan.targets.model import GOAL_CEILING, Targets
+
+
+@dataclass
+class WeekState:
+    days_used: dict[str, int] = field(default_factory=dict)  # pattern food -> days it was served
+    dish_count: dict[tuple[str, str], int] = field(default_factory=dict)  # (meal kind, dish) -> times
+    last_main_protein: set[str] = field(default_factory=set)
+    last_dinner: SlotPlan | None = None
+    last_main_dishes: set[str] = field(default_factory=set)  # yesterday's lunch and dinner dishes
+    weekly_achieved: dict[str, float] = field(default_factory=dict)
+    # The last WEEK_DAYS - 1 days' pattern foods and (meal kind, dish) meals: variety counts over them,
+    # so the rules hold in any 7 days running and the weeks of a long plan differ.
+    recent: list[tuple[set[str], list[tuple[str, str]]]] = field(default_factory=list)
+
+
+def week_of(day: int, days: int) -> tuple[int, int]:
+    """The first and last day (1-based) of the week (block of ``WEEK_DAYS``) that holds ``day``."""
+    first = (day - 1) // WEEK_DAYS * WEEK_DAYS + 1
+    return first, min(first + WEEK_DAYS - 1, days)
+
+
+def new_week(state: WeekState) -> WeekState:
+    """The state a week starts from: nothing achieved of its weekly nutrients yet; variety still counts
+    the last six days (it rolls across weeks), and yesterday is still yesterday."""
+    return dataclasses.replace(state, weekly_achieved={})
+
+
+def day_goals(targets: Targets, rules: PlanRules, state: WeekState, day: int, days: int) -> dict[str, float]:
+    """Day ``day``'s minimum of each nutrient: the target, or for a weekly nutrient what its week
+    still needs spread over the week's days left (``state`` holds the week so far)."""
+    first, last = week_of(day, days)
+    goals = {}
+    for nut, t in targets.items.items():
+        if not t.min:
+            continue
+        if nut in rules.weekly_nutrients:
+            # What the week still needs, spread over the days left (never above one day's UL).
+            remaining = (last - first + 1) * t.min - state.weekly_achieved.get(nut, 0.0)
+            goal = max(remaining, 0.0) / (last - day + 1)
+            if t.max is not None:
+                goal = min(goal, t.max * GOAL_CEILING)
+            goals[nut] = goal
+        else:
+            goals[nut] = t.min
+    return goals
+
+
+def carry(state: WeekState, day: DayPlan, rules: PlanRules) -> None:
+    """What the next days must know: foods and dishes used, main-meal proteins, weekly nutrients."""
+    foods = {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
+    # A leftover lunch is a meal of that dish too: "at most twice a week" counts meals.
+    meals = [(slot_kind(s.name), s.dish_id) for s in day.slots if s.dish_id is not None]
+    state.recent = [*state.recent, (foods, meals)][-(WEEK_DAYS - 1) :]
+    state.days_used, state.dish_count = {}, {}
+    for day_foods, day_meals in state.recent:
+        for f in day_foods:
+            state.days_used[f] = state.days_used.get(f, 0) + 1
+        for meal in day_meals:
+            state.dish_count[meal] = state.dish_count.get(meal, 0) + 1
+    mains = {s.name for s in rules.slots if s.needs_protein}
+    state.last_main_protein = {
+        i.food_id
+        for s in day.slots
+        if s.name in mains and s.meal_kind == "pattern"
+        for i in s.items
+        if i.role == "protein"
+    }
+    state.last_dinner = next((s for s in day.slots if slot_kind(s.name) == "dinner" and s.dish_id), None)
+    state.last_main_dishes = {s.dish_id for s in day.slots if slot_kind(s.name) in MAIN_MEALS and s.dish_id}
+    for nut in rules.weekly_nutrients:
+        state.weekly_achieved[nut] = state.weekly_achieved.get(nut, 0.0) + day.totals[nut].amount
+
+
+def meal_spec(
+    d: int,
+    inputs: MealInputs,
+    targets: Targets,
+    rules: PlanRules,
+    state: WeekState,
+    days: int,
+    liked: dict[str, list[str]],
+    leftovers: bool,
+) -> MealSpec:
+    """Day ``d``'s model inputs, with the week's variety so far carried in."""
+    limit = rules.meal_rules.dish_max_per_week if rules.meal_rules else WEEK_DAYS
+    banned: dict[str, set[str]] = {}
+    for (kind, dish_id), count in state.dish_count.items():
+        if kind in MAIN_MEALS and count >= limit:
+            banned.setdefault(kind, set()).add(dish_id)
+    if MAIN_MEALS:  # a dish cooked for lunch or dinner counts for both (people remember it, not the slot)
+        both = set().union(*(banned.get(k, set()) for k in MAIN_MEALS))
+        counts: dict[str, int] = {}
+        for (kind, dish_id), count in state.dish_count.items():
+            if kind in MAIN_MEALS:
+                counts[dish_id] = counts.get(dish_id, 0) + count
+        both |= {j for j, c in counts.items() if c >= limit}
+        if rules.meal_rules is not None and rules.meal_rules.no_main_dish_two_days_running:
+            both |= state.last_main_dishes  # (a leftover lunch is fixed, not chosen: it still comes)
+        for k in MAIN_MEALS:
+            banned[k] = both
+    used_up = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}
+    forbidden = {(f.id, s.name) for f in inputs.all_foods for s in rules.slots if f.id in used_up}
+    forbidden |= {(f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein}
+    fixed = {}
+    lunch = next((s.name for s in rules.slots if slot_kind(s.name) == "lunch"), None)
+    if leftovers and state.last_dinner is not None and lunch is not None and d <= days:
+        dinner = state.last_dinner
+        dish = next((o for o in inputs.dishes if o.id == dinner.dish_id), None)
+        if dish is not None and "lunch" in dish.kinds:
+            amounts = {}
+            grams = {it.food_id: it.grams for it in dinner.items if it.role != "drink"}
+            for i, fid in enumerate(dish.foods):
+                amounts[i] = grams.get(fid, 0.0)
+            fixed[lunch] = (dish.id, amounts)
+    return MealSpec(
+        scale={s.name: max(1.0, s.energy_share[1] / SLOT_DEFAULTS[slot_kind(s.name)][2][1]) for s in rules.slots},
+        day=d,
+        goals=day_goals(targets, rules, state, d, days),
+        foods=inputs.foods,
+        dishes=day_dishes(inputs, rules, banned, fixed),
+        patterns=inputs.patterns,
+        nutrients=inputs.nutrients,
+        categories=inputs.categories,
+        hot_drink_kinds=inputs.hot_drink_kinds,
+        hot_drink_pools=inputs.hot_drink_pools,
+        forbidden=forbidden,
+        banned_dishes=banned,
+        liked=liked,
+        fixed=fixed,
+    )
+
+
+def day_dishes(
+    inputs: MealInputs, rules: PlanRules, banned: dict[str, set[str]], fixed: dict, wider: bool = False
+) -> list:
+    """The dishes a day model chooses from: the best few for each meal the day has (``WIDER`` times as
+    many with ``wider``), and any leftover."""
+    chosen: dict[str, object] = {}
+    keep = DISH_KEEP * WIDER if wider else DISH_KEEP
+    for kind in dict.fromkeys(slot_kind(s.name) for s in rules.slots):
+        for d in inputs.dishes_for(kind, banned.get(kind, set()), keep):
+            chosen[d.id] = d
+    for dish_id, _ in fixed.values():
+        chosen.update({d.id: d for d in inputs.dishes if d.id == dish_id})
+    return list(chosen.values())
+
+
+def mark_leftover(slots: list[SlotPlan], dinner: SlotPlan, prev_index: int) -> list[SlotPlan]:
+    """Mark the lunch that repeats yesterday's dinner dish (``dinner``, day ``prev_index``) as its leftover."""
+    out = []
+    for s in slots:
+        if slot_kind(s.name) == "lunch" and s.dish_id == dinner.dish_id:
+            s = s.model_copy(
+                update={"leftover_of": prev_index, "title": f"{s.title} (leftovers from day {prev_index})"}
+            )
+        out.append(s)
+    return out
