@@ -125,7 +125,7 @@ def load_counted(path: str | Path | None = None) -> dict[str, CountedRow]:
 
 
 def _row_problems(
-    at: str, fid: str, name: str, unit: str, grams: str, step: str, measure: str, seen: dict[str, CountedRow]
+    at: str, fid: str, name: str, unit: str, grams: str, step: str, measure: str, seen: dict[str, int]
 ) -> list[str]:
     out = []
     if not re.fullmatch(r"\d{5}", fid):
