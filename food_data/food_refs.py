@@ -98,6 +98,7 @@ class FoodSet(StrictModel):
     foods: list[str] = []
     categories: list[str] = []
     unless: list[str] = []
+    note: str = ""
 
     @field_validator("ids", mode="before")
     @classmethod
