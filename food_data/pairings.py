@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -196,7 +195,7 @@ def _cuisine_pairs(rule: CuisineRule, tags: dict[str, frozenset[str]], why: dict
 
 def _together(
     pool_foods: Mapping[str, PatternFood], library: PatternLibrary, not_at: Mapping[str, frozenset[str]]
-) -> Any:
+) -> Callable[[str, str], bool]:
     """A test: can some pattern put foods a and b in one meal of a kind both may be at?"""
     shared: dict[tuple[str, str], set[str]] = {}  # (pool, pool) -> meal kinds where a pattern holds both
     for pattern in library.patterns:
