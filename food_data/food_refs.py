@@ -133,7 +133,7 @@ class FoodSet(StrictModel):
         for m in pattern_masks(self.unless, ids, names, cats, tags):
             out &= ~m
         if self.ids:
-            listed = np.array([self.ids.get(f) == str(n) for f, n in zip(ids.tolist(), names, strict=True)])
+            listed = np.array([self.ids.get(f) == str(n) for f, n in zip(ids.tolist(), names, strict=True)], dtype=bool)
             out |= listed
         return out
 

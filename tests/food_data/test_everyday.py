@@ -99,6 +99,15 @@ def test_a_users_foods_by_name():
     assert everyday_ids(table) == {"u1", "u2", "u4"}
 
 
+def test_an_empty_table_has_no_everyday_foods(tmp_path):
+    path = tmp_path / "everyday.yaml"
+    path.write_text(
+        'schema: 1\ngroups:\n  water: {ids: {"14411": "Water, tap, drinking"}, why: "water"}\n', encoding="utf-8"
+    )
+    empty = pd.DataFrame({"name": []}, index=pd.Index([], name="id", dtype=str))
+    assert everyday_ids(FoodTable(empty, pd.DataFrame({"id": [], "measure": [], "grams": []})), path) == set()
+
+
 def test_file_problems_are_named(tmp_path, table):
     text = EVERYDAY_FILE.read_text(encoding="utf-8")
     path = tmp_path / "everyday.yaml"
