@@ -222,10 +222,10 @@ _IE_NOUNS = frozenset({"pies", "cookies", "brownies", "smoothies", "veggies"})  
 
 
 def plural(noun: str, n: float = 2) -> str:
-    """``noun`` for ``n`` of them: "2 bananas", "1½ cups", but "1 cup", "½ banana" and "3 oats"."""
+    """``noun`` for ``n`` of them: "2 bananas", "1½ cups", "2 boxes", but "1 cup", "½ banana" and "3 oats"."""
     if n <= 1 or noun.endswith("s"):
         return noun
-    if noun in _ES_PLURALS:
+    if noun in _ES_PLURALS or noun.endswith(("x", "z", "ch", "sh")):
         return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
@@ -236,7 +236,7 @@ def singular(noun: str) -> str:
     """The singular of an English plural noun ("berries" -> "berry", "potatoes" -> "potato")."""
     if noun.endswith("ies") and noun not in _IE_NOUNS:
         return noun[:-3] + "y"
-    if noun.endswith(("oes", "ches", "shes")):
+    if noun.endswith(("oes", "ches", "shes", "xes")):
         return noun[:-2]
     if noun.endswith("s") and not noun.endswith("ss"):
         return noun[:-1]

@@ -305,7 +305,7 @@ def test_different_products_keep_apart(a, b):
         ("peanut butter", "jar", [454.0]),
         ("chunky peanut butter", "jar", [454.0]),
         ("2% milk", "half gallon", [1893.0, 946.0]),
-        ("calcium-fortified soy milk", "carton", [1893.0, 946.0]),
+        ("calcium-fortified soy milk", "half gallon", [1893.0, 946.0]),
         ("rolled oats", "canister", [510.0, 1190.0]),
         ("plain bagels", "bag", [6.0]),
         ("whole-wheat bread", "loaf", [567.0]),
