@@ -187,6 +187,9 @@ def test_no_bundled_short_name_repeats_its_noun_or_shouts():
         ("potato", 3, "potatoes"),
         ("berry", 2, "berries"),
         ("oats", 2, "oats"),
+        ("box", 2, "boxes"),  # packs: "2 boxes", "2 bunches"
+        ("bunch", 3, "bunches"),
+        ("half gallon", 2, "half gallons"),
     ],
 )
 def test_plural(noun, n, expected):
@@ -200,6 +203,7 @@ def test_plural(noun, n, expected):
         ("pies", "pie"),
         ("potatoes", "potato"),
         ("peaches", "peach"),
+        ("boxes", "box"),
         ("bananas", "banana"),
         ("hummus", "hummu"),
         ("glass", "glass"),
