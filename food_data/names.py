@@ -1,12 +1,111 @@
 """Short food names as people say them and shop for them, from USDA descriptions.
 
-``short_name("Bananas, raw")`` is "bananas"; ``is_drink`` tells milks, plant milks and juices from
-cheese or yogurt. Used by the planner's dish text, every report and the shopping list.
+``short_name("Bananas, raw")`` is "bananas"; ``shop_name("Egg, whole, cooked, scrambled")`` is "eggs";
+``is_drink`` tells milks, plant milks and juices from cheese or yogurt. Used by the planner's dish text,
+every report and the shopping list.
+
+Every food a plan can show has a reviewed name in ``SHORT_NAMES_FILE`` (``data/short_names.csv``: id,
+USDA name, short name, shopping name; its header documents the format). Foods outside it (a user's own
+foods, the rest of the table) are named by the rules below, from the USDA description.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mealplan.errors import ConfigError
+
+SHORT_NAMES_FILE = Path(__file__).parent / "data" / "short_names.csv"
+SHORT_NAMES_COLUMNS = ("id", "usda_name", "short", "shop")
+# USDA words that are labelling, not what a shopper asks for: never in a reviewed name.
+NOISE_WORDS = re.compile(
+    r"\b(raw|nfs|ns as to|not further specified|composite|all commercial varieties|mature seeds|"
+    r"separable lean|commercially prepared|ready-to-eat|broilers or fryers|crustaceans|mollusks|domestic)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ShortName:
+    """A reviewed name of one food.
+
+    Attributes:
+        id: The food's USDA NDB number.
+        usda_name: Its name in the bundled table (names are looked up by it).
+        short: How recipes, titles and reports name it ("chicken breast", "scrambled eggs").
+        shop: The product on a shopping list ("boneless skinless chicken breasts", "eggs"); the short
+            name when the file leaves it empty.
+    """
+
+    id: str
+    usda_name: str
+    short: str
+    shop: str
+
+
+@functools.cache
+def read_short_names(path: Path = SHORT_NAMES_FILE) -> dict[str, ShortName]:
+    """The short-names file, by USDA name. Every problem is collected into one ``ConfigError``.
+
+    Lines starting with "#" are comments. Each id and each USDA name once; short names non-empty,
+    trimmed and free of USDA noise words (``NOISE_WORDS``).
+    """
+    with open(path, newline="", encoding="utf-8") as fh:
+        numbered = [(n, line) for n, line in enumerate(fh, start=1) if line.strip() and not line.startswith("#")]
+    rows = list(csv.reader(line for _, line in numbered))
+    header = rows[0] if rows else []
+    if tuple(header) != SHORT_NAMES_COLUMNS:
+        raise ConfigError(f"{path}: header is {','.join(header)!r}; allowed: {','.join(SHORT_NAMES_COLUMNS)}")
+    problems: list[str] = []
+    out: dict[str, ShortName] = {}
+    seen_ids: set[str] = set()
+    for (n, _), row in zip(numbered[1:], rows[1:], strict=True):
+        at = f"line {n}"
+        if len(row) != len(SHORT_NAMES_COLUMNS):
+            allowed = f"{len(SHORT_NAMES_COLUMNS)} ({','.join(SHORT_NAMES_COLUMNS)})"
+            problems.append(f"{at}: {len(row)} fields; allowed: {allowed}")
+            continue
+        food_id, usda, short, shop = row
+        at = f"{at} (id {food_id!r})"
+        for field, value in (("id", food_id), ("usda_name", usda), ("short", short), ("shop", shop)):
+            if value != value.strip() or "  " in value:
+                problems.append(f"{at}: {field} {value!r} has stray spaces; allowed: single spaces inside")
+        if not re.fullmatch(r"\d{5}", food_id):
+            problems.append(f"{at}: id {food_id!r} is not an NDB number; allowed: 5 digits")
+        elif food_id in seen_ids:
+            problems.append(f"{at}: id {food_id!r} is listed twice; allowed: each food once")
+        seen_ids.add(food_id)
+        if not usda or usda in out:
+            problems.append(f"{at}: usda_name {usda!r} is empty or listed twice; allowed: the table's name, once")
+        if not short:
+            problems.append(f"{at}: short is empty; allowed: the food's name as a shopper says it")
+        for field, value in (("short", short), ("shop", shop)):
+            noise = NOISE_WORDS.search(value)
+            if noise:
+                problems.append(f"{at}: {field} {value!r} has the USDA word {noise.group(0)!r}; allowed: shop words")
+        out[usda] = ShortName(id=food_id, usda_name=usda, short=short, shop=shop or short)
+    if problems:
+        raise ConfigError(f"{path}: {len(problems)} problem(s) in short names", problems)
+    return out
+
+
+def reviewed_name(name: str) -> ShortName | None:
+    """The reviewed names of a food, by its USDA name; None for a food outside ``SHORT_NAMES_FILE``."""
+    return read_short_names().get(name)
+
+
+def shop_name(name: str) -> str:
+    """The product a shopper looks for: the reviewed shopping name, else the short name.
+
+    ``"Egg, whole, cooked, scrambled"`` -> ``"eggs"``; ``"Lime juice, raw"`` -> ``"limes"``.
+    """
+    listed = reviewed_name(name)
+    return listed.shop if listed else short_name(name)
+
 
 # --- short names ---------------------------------------------------------------------------------------
 
@@ -49,7 +148,18 @@ def _title_case(text: str) -> str:
 
 
 def short_name(name: str) -> str:
-    """A shop-friendly name from a USDA-style name.
+    """A food's name as people say it: the reviewed name (``SHORT_NAMES_FILE``), else by rule.
+
+    ``"Lamb, domestic, leg, whole (shank and sirloin), ..."`` -> ``"lamb leg"`` (reviewed);
+    ``"Bread, whole-wheat, commercially prepared"`` -> ``"whole-wheat bread"``; for foods outside the
+    file, ``"Nuts, almonds"`` -> ``"almonds"`` by rule (``rule_name``).
+    """
+    listed = reviewed_name(name)
+    return listed.short if listed else rule_name(name)
+
+
+def rule_name(name: str) -> str:
+    """A shop-friendly name derived from a USDA-style name by rules (foods without a reviewed name).
 
     ``"Bread, whole-wheat, commercially prepared"`` -> ``"whole-wheat bread"``;
     ``"Chicken, broilers or fryers, breast, meat only, cooked, roasted"`` -> ``"chicken breast"``;
@@ -112,10 +222,10 @@ _IE_NOUNS = frozenset({"pies", "cookies", "brownies", "smoothies", "veggies"})  
 
 
 def plural(noun: str, n: float = 2) -> str:
-    """``noun`` for ``n`` of them: "2 bananas", "1½ cups", but "1 cup", "½ banana" and "3 oats"."""
+    """``noun`` for ``n`` of them: "2 bananas", "1½ cups", "2 boxes", but "1 cup", "½ banana" and "3 oats"."""
     if n <= 1 or noun.endswith("s"):
         return noun
-    if noun in _ES_PLURALS:
+    if noun in _ES_PLURALS or noun.endswith(("x", "z", "ch", "sh")):
         return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
@@ -126,7 +236,7 @@ def singular(noun: str) -> str:
     """The singular of an English plural noun ("berries" -> "berry", "potatoes" -> "potato")."""
     if noun.endswith("ies") and noun not in _IE_NOUNS:
         return noun[:-3] + "y"
-    if noun.endswith(("oes", "ches", "shes")):
+    if noun.endswith(("oes", "ches", "shes", "xes")):
         return noun[:-2]
     if noun.endswith("s") and not noun.endswith("ss"):
         return noun[:-1]

@@ -1,5 +1,11 @@
-"""What to buy: store sections and purchase wording ("6 medium bananas", "1.5 L soy milk",
-"250 g dry brown rice (makes about 690 g cooked)"), rounded up to what a shop sells."""
+"""What to buy: store sections and purchase wording ("6 medium bananas", "1 lime (for about 15 mL
+juice)", "1 bottle olive oil (16.9 fl oz; uses about 60 mL)", "1 bag brown rice (2 lb; uses about 210 g,
+makes about 690 g cooked)"), rounded up to what a shop sells.
+
+A line names the product as the shopper looks for it (``food_data.names.shop_name``); the packs it is
+sold in come from ``food_data.purchase.packs_for`` (data/purchase_packs.csv) and the list says how many
+packs and how much of them the plan uses.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ import math
 import re
 
 from mealplan.food_data.household import FRACTION_VALUES
-from mealplan.food_data.names import head_noun, is_drink, plural, short_name
+from mealplan.food_data.names import head_noun, is_drink, plural, shop_name, singular
+from mealplan.food_data.purchase import Pack, choose_packs, packs_for
 
 SECTIONS: dict[str, str] = {
     "produce": "Produce",
@@ -15,6 +22,8 @@ SECTIONS: dict[str, str] = {
     "meat": "Meat and fish",
     "bakery": "Bakery and grains",
     "pantry": "Pantry",
+    # Dried herbs and spices (a dish's seasonings are listed here too); fresh herbs are produce.
+    "herbs_spices": "Herbs and spices",
     "frozen_canned": "Frozen and canned",
     "beverages": "Beverages",
     "other": "Other",
@@ -30,10 +39,13 @@ def store_section(category: str, name: str) -> str:
     """The store section id of a food from its planner category and its name.
 
     Canned and frozen foods go to ``frozen_canned`` whatever their category; juices to ``beverages``;
-    dried fruit, nuts, oils, spices and dry pulses to ``pantry``; plant milks and tofu to ``dairy``.
+    dried herbs and spices (USDA "Spices, ...") to ``herbs_spices``; dried fruit, nuts, oils, salt and
+    dry pulses to ``pantry``; plant milks and tofu to ``dairy``.
     """
     low = name.lower()
     cat = (category or "").lower()
+    if low.startswith("spices,"):
+        return "herbs_spices"
     if re.search(r"\bcanned\b|\bfrozen\b", low):
         return "frozen_canned"
     if re.search(r"\bjuice\b|\bnectar\b", low):
@@ -153,12 +165,126 @@ def _measure_grams(measures: list[tuple[str, float]], word: str) -> float | None
     return None
 
 
+# --- packs -----------------------------------------------------------------------------------------
+
+# Household measures of volume, in mL: a food's density is its grams for one of them.
+_VOLUMES = {"cup": 236.59, "fl oz": 29.574, "tbsp": 14.787, "tablespoon": 14.787, "tsp": 4.929, "quart": 946.35}
+
+
+def grams_per_ml(measures: list[tuple[str, float]]) -> float:
+    """A food's density from its cup, fluid-ounce, tablespoon or teaspoon measure; 1 g per mL without one."""
+    for text, grams in measures:
+        m = re.fullmatch(r"(\d+(?:\.\d+)?\s+)?(cup|fl oz|tbsp|tablespoon|tsp|quart)s?", text.strip().lower())
+        if m and grams > 0:
+            return float(grams) / (float(m.group(1) or 1) * _VOLUMES[m.group(2)])
+    return 1.0
+
+
+def piece_grams(measures: list[tuple[str, float]], piece: str) -> float | None:
+    """Grams of one piece (a bagel, a tortilla, a packet) from the household measures naming it:
+    "medium bagel (3-1/2" to 4" dia)" before other sizes; "2 tortillas" is divided by 2."""
+    found = []
+    for text, grams in measures:
+        t = re.sub(r"\s*\(.*?\)", "", text.lower())
+        if grams > 0 and re.search(rf"\b{re.escape(piece)}(s|es)?\b", t):
+            m = re.match(r"^(\d+(?:\.\d+)?)\s", t)
+            found.append((0 if "medium" in t else 1, float(grams) / (float(m.group(1)) if m else 1.0)))
+    return min(found)[1] if found else None
+
+
+def _measure_named(measures: list[tuple[str, float]], word: str) -> float | None:
+    """Grams of the measure named ``word`` ("head", "lime yields"), the medium one where sizes are given."""
+    named = [(t.lower(), float(g)) for t, g in measures if g > 0 and re.match(rf"^{re.escape(word)}\b", t.lower())]
+    return next((g for t, g in named if "medium" in t), named[0][1] if named else None)
+
+
+def _pack_grams(pack: Pack, measures: list[tuple[str, float]]) -> float | None:
+    """Grams of the food one pack holds; None when the food's measures cannot say (pieces, heads)."""
+    if pack.unit == "each":
+        piece = piece_grams(measures, pack.piece)
+        return pack.size * piece if piece and pack.size else None
+    if pack.size is None:
+        return _measure_named(measures, pack.pack)
+    return pack.size * grams_per_ml(measures) if pack.unit == "mL" else pack.size
+
+
+def _uses_text(grams: float, pack: Pack, measures: list[tuple[str, float]]) -> str:
+    """How much of the packs the plan uses, in the pack's own terms: mL, pieces, slices or grams."""
+    if pack.unit == "mL":
+        ml = grams / grams_per_ml(measures)
+        return f"about {ml / 1000:.1f} L" if _about(ml) >= 1000 else f"about {_about(ml)} mL"
+    if pack.unit == "each":
+        n = max(1, round(grams / (piece_grams(measures, pack.piece) or grams)))
+        return f"{n} {plural(pack.piece, n)}"
+    slice_g = _measure_grams(measures, "slice")
+    if pack.pack == "loaf" and slice_g:
+        n = max(1, round(grams / slice_g))
+        return f"about {n} slice{'s' if n > 1 else ''}"
+    return f"about {grams / 1000:.1f} kg" if grams >= 1000 else f"about {_about(grams)} g"
+
+
+def pack_text(name: str, grams: float, measures: list[tuple[str, float]] | None = None, extra: str = "") -> str | None:
+    """The packs to buy for ``grams`` of a food sold in packs, or None when it is sold loose.
+
+    ``"1 bottle olive oil (16.9 fl oz; uses about 60 mL)"``; two sizes are named with their labels:
+    ``"1 half gallon (64 fl oz) and 1 quart (32 fl oz) 2% milk (uses about 2.8 L)"``. ``extra`` is added
+    to the parenthesis (", makes about 690 g cooked").
+    """
+    measures = measures or []
+    shop = shop_name(name)
+    sizes = packs_for(shop)
+    amounts = [_pack_grams(p, measures) for p in sizes]
+    if not sizes or any(a is None for a in amounts) or grams <= 0:
+        return None
+    counts = choose_packs(grams, [a for a in amounts if a is not None])
+    used = [(p, n) for p, n in zip(sizes, counts, strict=True) if n]
+    product = re.sub(r"\bcanned ", "", shop) if all(p.pack == "can" for p, _ in used) else shop
+    uses = _uses_text(grams, sizes[0], measures) + extra
+    if len(used) == 1:
+        pack, n = used[0]
+        label = f"{pack.label}; " if pack.label else ""
+        return f"{n} {plural(pack.pack, n)} {product} ({label}uses {uses})"
+    parts = " and ".join(f"{n} {plural(p.pack, n)}" + (f" ({p.label})" if p.label else "") for p, n in used)
+    return f"{parts} {product} (uses {uses})"
+
+
+# --- the words to buy by -------------------------------------------------------------------------
+
+
+def _counted_text(name: str, noun: str, grams: float, unit: tuple[str, float]) -> str:
+    """ "6 medium bananas", "2 medium red bell peppers", "8 large eggs (1 dozen box)"."""
+    size, unit_g = unit
+    n = _count(grams, unit_g)
+    size_word = "" if size in ("whole", "fruit", "egg") else f"{size} "
+    # The shopping name when it ends in the counted noun ("red bell peppers"), else the noun ("onions").
+    *first, last = shop_name(name).split(" ")
+    end = noun.split(" ")[-1]
+    thing = " ".join([*first, plural(end, n)]) if singular(last) == end else plural(noun, n)
+    text = f"{n} {size_word}{thing}"
+    if noun == "egg":
+        boxes = math.ceil(n / 12)
+        text += " (half-dozen box)" if n <= 6 else f" ({boxes} dozen box{'es' if boxes > 1 else ''})"
+    return text
+
+
+def _juiced_text(name: str, grams: float, measures: list[tuple[str, float]]) -> str | None:
+    """Lime or lemon juice bought as the fruit, when the names table says so (shopping name "limes")
+    and the table has the juice one fruit yields: "1 lime (for about 15 mL juice)"."""
+    noun = singular(shop_name(name))
+    fruit_g = _measure_named(measures, f"{noun} yields")
+    if COUNTED.get(noun) != noun or head_noun(name) == noun or not fruit_g:
+        return None
+    n = _count(grams, fruit_g)
+    return f"{n} {plural(noun, n)} (for about {_about(grams / grams_per_ml(measures))} mL juice)"
+
+
 def purchase_text(
     name: str,
     category: str,
     grams: float,
     measures: list[tuple[str, float]] | None = None,
     serving: tuple[str, float] | None = None,
+    packs: bool = True,
 ) -> str:
     """What to buy for ``grams`` of a food, rounded up to units a shop sells.
 
@@ -168,13 +294,17 @@ def purchase_text(
         grams: Total grams to buy (a food eaten cooked is converted first: ``cooked_text``).
         measures: The food's household measures ``(text, grams)``, when a food table is at hand.
         serving: The plan's serving ``(serving_name, serving_g)``, used when no measure fits.
+        packs: Whether to buy in the packs the product is sold in. False for a food eaten cooked and
+            listed by its cooked weight (no food table to find its raw form): no pack of dry rice or
+            raw spinach matches that weight.
 
     Returns:
-        A phrase such as ``"6 medium bananas"`` or ``"450 g chicken breast (about 1 lb)"``.
+        A phrase such as ``"6 medium bananas"``, ``"1 jar peanut butter (16 oz; uses about 130 g)"`` or
+        ``"450 g boneless skinless chicken breasts (about 1 lb)"``.
     """
     measures = measures or []
     low = name.lower()
-    short = short_name(name)
+    short = shop_name(name)
     head = head_noun(name)
     cat = (category or "").lower()
     canned = "canned" in low
@@ -186,56 +316,37 @@ def purchase_text(
         if noun == "egg":
             unit = unit or ("large", 50.0)
         if unit:
-            size, unit_g = unit
-            n = _count(grams, unit_g)
-            size_word = "" if size in ("whole", "fruit", "egg") else f"{size} "
-            text = f"{n} {size_word}{plural(noun, n)}"
-            if noun == "egg":
-                boxes = math.ceil(n / 12)
-                text += " (half-dozen box)" if n <= 6 else f" ({boxes} dozen box{'es' if boxes > 1 else ''})"
-            return text
+            return _counted_text(name, noun, grams, unit)
 
-    # Drinks and milks: litres, up to the next half litre.
-    if is_drink(name):
-        litres = grams / 1000.0
-        if litres <= 0.25:
-            return f"250 mL {short}"
-        return f"{math.ceil(litres * 2 - 1e-9) / 2:g} L {short}"
+    juiced = _juiced_text(name, grams, measures)
+    if juiced:
+        return juiced
 
-    # Bread: loaves of about 500 g.
-    if head == "bread" and not canned:
-        slice_g = _measure_grams(measures, "slice")
-        if slice_g is None and serving and "slice" in serving[0].lower():
-            unit = re.match(r"^\s*(\d+(?:\.\d+)?)", serving[0])
-            slice_g = serving[1] / float(unit.group(1)) if unit else serving[1]
-        loaves = math.ceil(grams / 500.0 - 0.05) or 1
-        text = f"{loaves} loa{'ves' if loaves > 1 else 'f'} {short}"
-        if slice_g:
-            count = max(1, round(grams / slice_g))
-            text += f" (about {count} slice{'s' if count > 1 else ''})"
-        return text
-
-    # Tortillas, pitas, bagels, muffins: count pieces when a measure gives a piece weight.
-    for piece in ("tortilla", "pita", "bagel", "english muffin", "muffin", "roll"):
-        if piece in low and not canned:
-            unit_g = _measure_grams(measures, piece) or _measure_grams(measures, "medium")
-            if unit_g:
-                n = _count(grams, unit_g)
-                return f"{n} {plural(piece, n)} ({short})"
+    packed = pack_text(name, grams, measures) if packs else None
+    if packed:
+        return packed
 
     # Canned fish and the like: cans, when the table knows a can's weight.
     if canned:
         can_g = _measure_grams(measures, "can")
         if can_g and can_g < 1000:
             n = _count(grams, can_g)
-            return f"{n} can{'s' if n > 1 else ''} {short} ({can_g:.0f} g each)"
+            return f"{n} can{'s' if n > 1 else ''} {re.sub(r'^canned ', '', short)} ({can_g:.0f} g each)"
 
-    # Tofu: blocks, when the table gives a block's weight.
-    if "tofu" in low:
-        block_g = _measure_grams(measures, "block")
-        if block_g:
-            n = _count(grams, block_g)
-            return f"{n} block{'s' if n > 1 else ''} {short} (about {block_g:.0f} g each)"
+    # Other drinks: litres, up to the next half litre.
+    if is_drink(name):
+        litres = grams / 1000.0
+        if litres <= 0.25:
+            return f"250 mL {short}"
+        return f"{math.ceil(litres * 2 - 1e-9) / 2:g} L {short}"
+
+    # Tortillas, pitas, bagels, muffins without a pack: count pieces when a measure gives a piece weight.
+    for piece in ("tortilla", "pita", "bagel", "english muffin", "muffin", "roll"):
+        if piece in low and not canned:
+            unit_g = _measure_grams(measures, piece) or _measure_grams(measures, "medium")
+            if unit_g:
+                n = _count(grams, unit_g)
+                return f"{n} {plural(piece, n)} ({short})"
 
     weight = _weight_text(grams)
     lb = _round_weight(grams) / GRAMS_PER_LB
@@ -272,17 +383,20 @@ def cooked_text(
         measures: Household measures of the form bought.
 
     Returns:
-        ``"250 g dry brown rice (makes about 690 g cooked)"``, ``", or 2 cans (15 oz)"`` added for
-        pulses; ``"450 g chicken breast (about 1 lb), raw (cooks to about 320 g)"``.
+        ``"1 bag brown rice (2 lb; uses about 210 g, makes about 690 g cooked)"``, with ``", or 2 cans
+        (15 oz)"`` for pulses; ``"4 bags spinach (10 oz; uses about 920 g; cooks to about 600 g)"``;
+        ``"450 g boneless skinless chicken breasts (about 1 lb), raw (cooks to about 320 g)"``.
     """
     cooked = f"about {_about(cooked_g)} g"
     part = f"{_about(for_cooking_g)} g of it " if for_cooking_g is not None else ""
     if form == "dry":
-        short = short_name(name)
+        short = shop_name(name)
         dry_name = short if re.search(r"\b(dry|rolled)\b", short) else f"dry {short}"
-        text = f"{_weight_text(grams)} {dry_name} ({part}makes {cooked} cooked)"
+        text = pack_text(name, grams, measures, f", {part}makes {cooked} cooked")
+        text = text or f"{_weight_text(grams)} {dry_name} ({part}makes {cooked} cooked)"
         if (category or "").lower() == "legumes":
             cans = max(1, math.ceil(cooked_g / _CAN_DRAINED_G - 0.1))
             text += f", or {cans} can{'s' if cans > 1 else ''} (15 oz)"
         return text
-    return f"{purchase_text(name, category, grams, measures)}, raw ({part}cooks to {cooked})"
+    packed = pack_text(name, grams, measures, f"; {part}cooks to {cooked}")
+    return packed or f"{purchase_text(name, category, grams, measures)}, raw ({part}cooks to {cooked})"

@@ -1,24 +1,27 @@
 """A plan's foods aggregated into a shopping list, in units people buy, grouped by store section.
 
 Every food of every day is summed, near-duplicate products on one line (``food_data.purchase.merge_key``:
-three kinds of nonfat milk are "nonfat milk", raw and cooked spinach "spinach"), listing the foods
-merged as its variants. A food eaten cooked is bought raw or dry, in the grams its moisture says
-(``food_data.purchase.purchase_form``: dry matter kept, raw grams = cooked grams ×
-(100 − water cooked) / (100 − water raw)); without a food table it is listed as eaten. The grams
-eaten are always kept; the purchase text rounds the grams bought up to something you can pick off a shelf:
+the reviewed shopping name, so three kinds of nonfat milk are "nonfat milk", raw and cooked spinach
+"spinach", scrambled and hard-boiled eggs "eggs"), listing the foods merged as its variants. A food
+eaten cooked is bought raw or dry (``food_data.purchase.purchase_form``: a published cooking yield
+where one fits, else dry matter kept, raw grams = cooked grams × (100 − water cooked) / (100 − water
+raw)); without a food table it is listed as eaten. The grams eaten are always kept; the purchase text
+rounds the grams bought up to something you can pick off a shelf (``report.purchase``):
 
 - whole fruit, vegetables and eggs are counted ("6 medium bananas", "8 large eggs (1 dozen box)"),
   from the food table's household measures or, without a table, the plan's own serving measure;
-- milks, juices and other drinks in litres, rounded up to half a litre ("1.5 L soy milk");
-- bread in loaves ("1 loaf whole-wheat bread (about 12 slices)");
-- grains and pulses planned cooked as the dry weight to buy ("200 g dry brown rice (makes about
-  620 g cooked)"), pulses also in 15-oz cans; meat, fish and vegetables planned cooked as the raw
-  weight ("500 g chicken breast (about 1 lb), raw (cooks to about 340 g)");
-- everything else by weight, rounded up to a sensible step, with pounds for larger amounts
-  ("450 g chicken breast (about 1 lb)").
+  lime and lemon juice as the fruit ("1 lime (for about 15 mL juice)");
+- products sold in packs as the packs, with the amount the plan uses (data/purchase_packs.csv:
+  "1 bottle olive oil (16.9 fl oz; uses about 60 mL)", "1 loaf whole-wheat bread (20 oz; uses about
+  11 slices)", "1 half gallon (64 fl oz) and 1 quart (32 fl oz) 2% milk (uses about 2.7 L)");
+- grains and pulses planned cooked in the packs of the dry food ("1 bag brown rice (2 lb; uses about
+  210 g, makes about 690 g cooked)"), pulses also in 15-oz cans; meat, fish and vegetables planned
+  cooked as the raw weight ("450 g boneless skinless chicken breasts (about 1 lb), raw (cooks to about
+  320 g)");
+- everything else by weight, rounded up to a sensible step, with pounds for larger amounts.
 
 Store sections come from the food's planner category and words in its name (canned, frozen,
-dried, juice...).
+dried, juice...); dried herbs and spices have a section of their own ("Herbs and spices").
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
     from mealplan.plan import Plan
 
 from mealplan.food_data.names import head_noun
-from mealplan.food_data.purchase import Purchase, merge_key, purchase_form
+from mealplan.food_data.purchase import Purchase, is_cooked, merge_key, purchase_form
 from mealplan.report.purchase import (
     COUNTED,
     SECTIONS,
@@ -277,7 +280,8 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
         if converted:
             text = _line_text(entry, forms, buy_g, category, foods)
         else:
-            text = purchase_text(item.name, category, grams, measures, (item.serving_name, item.serving_g))
+            packs = foods is not None or not is_cooked(item.name)  # a cooked weight is no pack's weight
+            text = purchase_text(item.name, category, grams, measures, (item.serving_name, item.serving_g), packs)
         by_section[section].append(
             ShoppingItem(
                 food_id=food_id,

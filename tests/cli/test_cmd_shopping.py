@@ -89,12 +89,26 @@ def test_invalid_plan_lists_fields(tmp_path):
 
 
 def test_bundled_table_gives_household_units():
-    """Without --no-bundled the plan's own table (bundled SR24) supplies measures: tofu comes in blocks."""
+    """Without --no-bundled the plan's own table (bundled SR24) supplies measures and forms: pantry
+    items come in the packs they are sold in, with the amount the week uses."""
     result = invoke(str(FIXTURE), "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = {r["food_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
-    assert rows["16126"]["buy"] == "2 blocks firm tofu (calcium-set) (about 324 g each)"
-    assert rows["18075"]["buy"] == "1 loaf whole-wheat bread (about 8 slices)"
+    assert rows["16126"]["buy"] == "1 block calcium-set firm tofu (14 oz; uses about 380 g)"
+    assert rows["18075"]["buy"] == "1 loaf whole-wheat bread (20 oz; uses about 8 slices)"  # 224 g at 28 g a slice
+    assert rows["04053"]["buy"] == "1 bottle olive oil (16.9 fl oz; uses about 120 mL)"  # 108 g at 0.91 g/mL
+    assert rows["16398"]["buy"] == "1 jar peanut butter (16 oz; uses about 65 g)"
+    # eaten cooked, bought dry: 731 g cooked brown rice x 0.300 = 219 g from a 2-lb bag
+    assert rows["20037"]["buy"] == "1 bag brown rice (2 lb; uses about 220 g, makes about 730 g cooked)"
+    assert rows["09040"]["buy"] == "4 medium bananas"  # fresh fruit by count
+
+
+def test_without_a_table_cooked_foods_are_listed_by_weight():
+    """--no-bundled: no raw forms, so cooked rice is listed as eaten, never as a bag of dry rice."""
+    result = invoke(str(FIXTURE), "--no-bundled", "--format", "csv")
+    rows = {r["food_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["20037"]["buy"] == "750 g brown rice"
+    assert rows["16398"]["buy"] == "1 jar peanut butter (16 oz; uses about 65 g)"  # bought as eaten: packs
 
 
 DISHES = FIXTURE.with_name("plan_week_dishes.json")  # a real schema 2.0 week of dishes and patterns

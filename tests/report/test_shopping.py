@@ -11,7 +11,7 @@ from mealplan.food_data.names import short_name
 from mealplan.food_data.purchase import purchase_form
 from mealplan.food_data.table import FoodTable
 from mealplan.plan import Plan
-from mealplan.report.purchase import SECTIONS, cooked_text, purchase_text, store_section
+from mealplan.report.purchase import SECTIONS, cooked_text, pack_text, purchase_text, store_section
 from mealplan.report.shopping import ShoppingList, shopping_csv, shopping_list, shopping_markdown
 
 # Fixtures `plan` (tests/fixtures/plan_week.json) and `sr24` come from tests/optimizer/conftest.py
@@ -105,20 +105,47 @@ def test_tap_water_is_left_out(plan):
     [
         ("09040", "fruits", 700, "6 medium bananas"),  # medium 118 g: 5.9 -> 6
         ("09040", "fruits", 600, "5 medium bananas"),  # 5.08: no extra banana for 10 g
-        ("16139", "beverages", 1400, "1.5 L soymilk (calcium-fortified)"),
-        ("01079", "dairy and fortified alternatives", 200, "250 mL reduced fat milk"),
-        ("18075", "grains", 300, "1 loaf whole-wheat bread (about 11 slices)"),
-        ("05064", "poultry", 450, "450 g chicken breast (about 1 lb)"),
-        ("12061", "nuts and seeds", 101, "150 g almonds"),
-        ("12061", "nuts and seeds", 60, "75 g almonds"),
-        ("16126", "legumes", 500, "2 blocks firm tofu (calcium-set) (about 324 g each)"),
+        # 1,400 g at 243 g a cup (1.03 g/mL) is 1.36 L: a half gallon (1.89 L)
+        ("16139", "beverages", 1400, "1 half gallon calcium-fortified soy milk (64 fl oz; uses about 1.4 L)"),
+        # 200 g at 244 g a cup is 194 mL: a quart, not a half gallon
+        ("01079", "dairy and fortified alternatives", 200, "1 quart 2% milk (32 fl oz; uses about 190 mL)"),
+        # 2,800 g is 2.72 L: a half gallon (1.89 L) and a quart (0.95 L), not three quarts
+        (
+            "01079",
+            "dairy and fortified alternatives",
+            2800,
+            "1 half gallon (64 fl oz) and 1 quart (32 fl oz) 2% milk (uses about 2.7 L)",
+        ),
+        ("18075", "grains", 300, "1 loaf whole-wheat bread (20 oz; uses about 11 slices)"),  # 28 g a slice
+        ("05064", "poultry", 450, "450 g boneless skinless chicken breasts (about 1 lb)"),  # loose: by weight
+        ("12061", "nuts and seeds", 101, "1 bag almonds (8 oz; uses about 100 g)"),
+        ("12061", "nuts and seeds", 300, "2 bags almonds (8 oz; uses about 300 g)"),  # 300 g > 227 g
+        ("16126", "legumes", 500, "2 blocks calcium-set firm tofu (14 oz; uses about 500 g)"),  # 500 g > 397 g
         ("11507", "vegetables", 520, "4 sweet potatoes"),  # "sweetpotato, 5\" long" 130 g
         ("09037", "fruits", 300, "2 avocados"),
+        ("11821", "vegetables", 300, "3 medium red bell peppers"),  # medium 119 g: 2.5 -> 3
         ("01123", "eggs", 400, "8 large eggs (1 dozen box)"),
         ("01123", "eggs", 250, "5 large eggs (half-dozen box)"),
-        ("15088", "seafood", 180, "2 cans sardine (canned in oil) (92 g each)"),
-        ("01028", "dairy and fortified alternatives", 60, "75 g mozzarella cheese"),
-        ("11457", "vegetables", 1200, "1.2 kg spinach (about 2.75 lb)"),
+        ("15088", "seafood", 180, "2 cans sardines in oil (92 g each)"),  # SR24 "can (3.75 oz)" 92 g
+        ("01028", "dairy and fortified alternatives", 60, "1 block part-skim mozzarella (8 oz; uses about 60 g)"),
+        ("11457", "vegetables", 1200, "5 bags spinach (10 oz; uses about 1.2 kg)"),  # 1,200 / 284 = 4.2
+        # 60 g of olive oil at 13.5 g a tablespoon (0.91 g/mL) is 66 mL: a bottle, not "60 g olive oil"
+        ("04053", "fats and oils", 60, "1 bottle olive oil (16.9 fl oz; uses about 65 mL)"),
+        # lime juice is bought as limes: a lime yields 44 g of juice (SR24)
+        ("09160", "fruits", 15, "1 lime (for about 15 mL juice)"),
+        ("09160", "fruits", 100, "3 limes (for about 100 mL juice)"),  # 100 / 44 = 2.3
+        ("09152", "fruits", 50, "1 lemon (for about 50 mL juice)"),  # a lemon yields 48 g: 1.04 -> 1
+        ("11282", "vegetables", 300, "3 medium onions"),  # medium 110 g: 2.7 -> 3
+        ("16398", "nuts and seeds", 130, "1 jar peanut butter (16 oz; uses about 130 g)"),
+        ("18002", "grains", 300, "1 bag plain bagels (6 bagels; uses 3 bagels)"),  # medium bagel 99 g
+        ("14355", "beverages", 1000, "1 box black tea bags (makes 20 cups; uses 4 cups)"),  # a cup 237 g
+        # 1,100 g: a 32-oz tub and two 6-oz cups (1,247 g), not seven cups (1,190 g in seven packs)
+        (
+            "01117",
+            "dairy and fortified alternatives",
+            1100,
+            "1 tub (32 oz) and 2 cups (6 oz) plain low-fat yogurt (uses about 1.1 kg)",
+        ),
     ],
 )
 def test_purchase_text_with_household_measures(sr24, food_id, category, grams, expected):
@@ -129,14 +156,28 @@ def test_purchase_text_with_household_measures(sr24, food_id, category, grams, e
 @pytest.mark.parametrize(
     ("food_id", "category", "cooked_g", "expected"),
     [
-        # 690 g cooked x 0.300 (water 73.1 % cooked, 10.4 % dry) = 207 g, up to 250 g
-        ("20037", "grains", 690, "250 g dry brown rice (makes about 690 g cooked)"),
-        # 300 g x 0.385 = 116 g, up to 150 g; 300 g drained is 2 cans of 250 g
-        ("16015", "legumes", 300, "150 g dry black beans (makes about 300 g cooked), or 2 cans (15 oz)"),
-        # 320 g roasted x 1.435 (water 65.3 % cooked, 75.8 % raw) = 459 g, up to 500 g
-        ("05064", "poultry", 320, "500 g chicken breast (about 1 lb), raw (cooks to about 320 g)"),
-        # oatmeal: 700 g x 0.184 = 129 g of rolled oats (not "dry rolled oats")
-        ("08121", "grains", 700, "150 g rolled oats (makes about 700 g cooked)"),
+        # 690 g cooked x 0.300 (water 73.1 % cooked, 10.4 % dry) = 207 g from a 2-lb bag
+        ("20037", "grains", 690, "1 bag brown rice (2 lb; uses about 210 g, makes about 690 g cooked)"),
+        # 300 g x 0.385 = 116 g from a 1-lb bag; 300 g drained is 2 cans of 250 g
+        (
+            "16015",
+            "legumes",
+            300,
+            "1 bag black beans (1 lb dry; uses about 120 g, makes about 300 g cooked), or 2 cans (15 oz)",
+        ),
+        # 320 g roasted / 0.732 (SR24: 71 g raw, 52 g roasted) = 437 g, up to 450 g
+        ("05064", "poultry", 320, "450 g boneless skinless chicken breasts (about 1 lb), raw (cooks to about 320 g)"),
+        # oatmeal: 700 g x 0.184 = 129 g of rolled oats from an 18-oz canister
+        ("08121", "grains", 700, "1 canister rolled oats (18 oz; uses about 130 g, makes about 700 g cooked)"),
+        # boiled spinach: 600 g / 0.65 (USDA AH-102) = 923 g raw: 4 bags of 10 oz (1,136 g)
+        ("11458", "vegetables", 600, "4 bags spinach (10 oz; uses about 920 g; cooks to about 600 g)"),
+        # instant oatmeal: 500 g x 0.178 = 89 g dry, 3 packets of 28 g from a box of 10
+        (
+            "08123",
+            "grains",
+            500,
+            "1 box plain instant oatmeal (10 packets; uses 3 packets, makes about 500 g cooked)",
+        ),
     ],
 )
 def test_cooked_foods_are_bought_raw_or_dry(sr24, food_id, category, cooked_g, expected):
@@ -162,14 +203,14 @@ def test_purchase_text_without_measures_uses_the_plan_serving():
         ("Chicken, broilers or fryers, breast, meat only, cooked, roasted", "chicken breast"),
         ("Nuts, almonds", "almonds"),
         ("Chickpeas (garbanzo beans, bengal gram), mature seeds, cooked, boiled, without salt", "chickpeas"),
-        ("Cereals ready-to-eat, GENERAL MILLS, CHEERIOS", "Cheerios cereal"),
+        ("Cereals ready-to-eat, GENERAL MILLS, CHEERIOS", "Cheerios"),
         (
             "Orange juice, chilled, includes from concentrate, fortified with calcium",
             "orange juice (calcium-fortified)",
         ),
         ("Soymilk, original and vanilla, unfortified", "soymilk"),
         ("Apricots, dried, sulfured, uncooked", "dried apricots"),
-        ("Egg, whole, cooked, scrambled", "scrambled egg"),
+        ("Egg, whole, cooked, scrambled", "scrambled eggs"),
     ],
 )
 def test_short_names(name, expected):
@@ -194,10 +235,29 @@ def test_short_names(name, expected):
         ("beverages", "Beverages, coffee, brewed", "beverages"),
         ("mixed dishes", "Lasagna, cheese", "other"),
         ("condiments and spices", "Salt, table", "pantry"),
+        ("condiments and spices", "Spices, cumin seed", "herbs_spices"),  # dried spices: their own section
+        ("vegetables", "Parsley, fresh", "produce"),  # fresh herbs are produce
     ],
 )
 def test_store_sections(category, name, section):
     assert store_section(category, name) == section
+
+
+def test_herbs_and_spices_come_after_the_pantry():
+    order = list(SECTIONS)
+    assert order.index("pantry") + 1 == order.index("herbs_spices") and SECTIONS["herbs_spices"] == "Herbs and spices"
+
+
+def test_pack_text_names_the_packs_and_the_amount_used(sr24):
+    tomatoes = sr24.foods.at["11885", "name"]  # canned tomatoes, no salt added: "canned" is said once, as cans
+    assert pack_text(tomatoes, 700, sr24.measures_of("11885")) == (
+        "2 cans no-salt-added tomatoes (14.5 oz; uses about 700 g)"
+    )
+    oil = sr24.foods.at["04053", "name"]
+    assert pack_text(oil, 600, sr24.measures_of("04053")) == "2 bottles olive oil (16.9 fl oz; uses about 660 mL)"
+    assert pack_text("Bananas, raw", 500, sr24.measures_of("09040")) is None  # sold loose
+    # a pack of pieces needs the piece's weight: without measures, no pack
+    assert pack_text(sr24.foods.at["18002", "name"], 300, []) is None
 
 
 # --- one line per product, bought raw or dry ---------------------------------------------------
@@ -246,14 +306,15 @@ def test_near_duplicates_are_one_line_listing_their_variants(plan, sr24):
     milk = by_product["nonfat milk"]
     assert milk.food_ids == ["01085", "01087", "01086"]
     assert milk.variants == [_VARIANTS[0][1], _VARIANTS[2][1], _VARIANTS[5][1]]
-    assert milk.total_grams == 750 and milk.purchase_text == "1 L nonfat milk"
+    # 750 g at 245 g a cup (1.04 g/mL) is 724 mL: a quart
+    assert milk.total_grams == 750 and milk.purchase_text == "1 quart nonfat milk (32 fl oz; uses about 720 mL)"
     assert milk.buy_grams == 750 and milk.yield_note == "" and milk.section == "dairy"
 
     salmon = by_product["canned sockeye salmon"]
     assert salmon.food_ids == ["15087", "15264"] and salmon.total_grams == 200
 
     md = shopping_markdown(shop)
-    assert md.count("nonfat milk**") == 1
+    assert md.count("nonfat milk (32 fl oz; uses about 720 mL)**") == 1
     assert f"variants: {_VARIANTS[0][1]}; {_VARIANTS[2][1]}; {_VARIANTS[5][1]}" in md
 
 
@@ -261,13 +322,12 @@ def test_cooked_and_raw_spinach_are_bought_raw_on_one_line(plan, sr24):
     spinach = next(i for i in shopping_list(_week_of(plan, _VARIANTS), sr24).items if i.product == "spinach")
     assert spinach.food_ids == ["11457", "11458"] and spinach.variants == ["Spinach, raw", _VARIANTS[4][1]]
     assert spinach.total_grams == 240  # eaten: 60 g raw + 180 g cooked
-    # 180 g cooked x (100 - 91.21) / (100 - 91.4) = 180 x 1.022 = 184 g raw, + 60 g eaten raw = 244 g
-    assert spinach.buy_grams == pytest.approx(244.0, abs=0.1)
+    # 180 g boiled / 0.65 (USDA AH-102: spinach cooked in water) = 277 g raw, + 60 g eaten raw = 337 g.
+    # The moisture rule (water 91.2 % cooked, 91.4 % raw) bought 244 g: a third of the cooking short.
+    assert spinach.buy_grams == pytest.approx(60 + 180 / 0.65, abs=0.2)
     assert spinach.buy_food_id == "11457"
-    assert (
-        spinach.purchase_text == "250 g spinach (about 0.5 lb), raw (180 g of it cooks to about 180 g)"
-    )  # 184 g: to 10 g
-    assert spinach.yield_note == "dry matter kept: water 91.2 % cooked, 91.4 % raw"
+    assert spinach.purchase_text == "2 bags spinach (10 oz; uses about 340 g; 280 g of it cooks to about 180 g)"
+    assert spinach.yield_note == "cooking yield 0.65 g cooked per g raw (AH-102: spinach leaves cooked in water)"
 
 
 def test_the_week_buys_cooked_staples_dry_and_keeps_the_json_shape(plan, sr24):
@@ -275,7 +335,7 @@ def test_the_week_buys_cooked_staples_dry_and_keeps_the_json_shape(plan, sr24):
     rice = next(i for i in shop.items if i.food_ids == ["20037"])
     # 731 g cooked x 0.300 = 219 g dry, up to 250 g
     assert rice.buy_food_id == "20036" and rice.buy_grams == pytest.approx(219.4, abs=0.2)
-    assert rice.purchase_text == "250 g dry brown rice (makes about 730 g cooked)"
+    assert rice.purchase_text == "1 bag brown rice (2 lb; uses about 220 g, makes about 730 g cooked)"
     data = shop.model_dump(mode="json")
     assert set(data) == {"profile_id", "days", "sections", "skipped", "dishes"}
     line = data["sections"][0]["items"][0]
