@@ -18,7 +18,7 @@ SEAFOOD, MEAT, POULTRY, DAIRY, EGGS = "seafood", "meat", "poultry", "dairy and f
 def test_every_rule_names_its_source() -> None:
     for rule in load_safety():
         assert rule.source.strip(), rule.why
-        assert any(body in rule.source for body in ("FDA", "USDA", "IOM")), rule.source
+        assert any(body in rule.source for body in ("FDA", "USDA", "IOM", "AAP", "ASMBS", "MHRA")), rule.source
 
 
 @pytest.mark.parametrize(
