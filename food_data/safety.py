@@ -141,9 +141,7 @@ def unsafe(rules: list[SafetyRule], name: str, category: str, usda_group: str | 
     return None if rule is None else rule.why
 
 
-def unsafe_rule(
-    rules: list[SafetyRule], name: str, category: str, usda_group: str | None = None
-) -> SafetyRule | None:
+def unsafe_rule(rules: list[SafetyRule], name: str, category: str, usda_group: str | None = None) -> SafetyRule | None:
     """The first of ``rules`` that keeps out this food (its ``why`` and ``source``), or None."""
     return next((rule for rule in rules if rule.hits(name, category, usda_group)), None)
 
@@ -168,9 +166,7 @@ def unsafe_rules(
         groups = [bundled_group(str(n)) for n in names]
     else:
         groups = [None if g is None else str(g) for g in usda_groups]
-    foods = [
-        (str(n).replace("\n", " "), str(c), g) for n, c, g in zip(names, categories, groups, strict=True)
-    ]
+    foods = [(str(n).replace("\n", " "), str(c), g) for n, c, g in zip(names, categories, groups, strict=True)]
     new = list(dict.fromkeys(f for f in foods if f not in known))
     if new:
         found = _search(rules, [n for n, _, _ in new], [c for _, c, _ in new], [g for _, _, g in new])
