@@ -101,6 +101,7 @@ class Children(_Strict):
     milk_max_g: ByAge
     juice_max_g: ByAge
     seafood_week_max_g: ByAge
+    note: SourceText
 
 
 class FishPregnancy(_Strict):

@@ -36,7 +36,39 @@ class Target(BaseModel):
 
 
 class Targets(BaseModel):
-    """All daily targets of one profile."""
+    """All daily targets of one profile.
+
+    Besides the daily bounds on nutrients (``items``), some rules hold per meal, per day for a kind
+    of food or per week; the day model enforces them (each with its source, printed by ``mealplan
+    targets``). Every one has a default that changes nothing, so older plans load as they were:
+
+    - ``meal_max``: nutrient id -> at most this much at one meal or snack (lactose 12 g with lactose
+      intolerance); ``meal_max_source`` the reason per nutrient. Lactose per food:
+      :func:`mealplan.food_data.lactose.lactose_per_100g` (the bundled table has no lactose column).
+    - ``meal_mass_max_g``: grams of food (drinks apart) at one meal or snack (bariatric surgery);
+      ``meal_mass_source``.
+    - ``drinks_with_meals``: False when drinks go between meals, never beside food at a meal
+      (bariatric surgery); ``drinks_source``.
+    - ``daily_max_g``: food kind -> grams a day at most (children: ``milk`` by age, ``juice`` by
+      age); ``weekly_max_g``: kind -> grams a week at most (``seafood``: pregnancy and breastfeeding
+      340, children by age); ``weekly_min_g``: kind -> grams a week to aim for, a soft goal that
+      yields to the diet and allergies (``seafood`` 227 in pregnancy). The kinds are defined in
+      ``food_data/data/clinical_rules.yaml`` (``food_data.clinical_rules.kind_mask``); the sources
+      are in ``food_kind_source`` keyed ``daily:milk``, ``weekly:seafood``, ``weekly_min:seafood``.
+    - ``portion_scale``: household portions (servings and per-food caps) are scaled by this for a
+      child (0.5 under 4); ``portion_source``.
+    - ``hot_drinks_allowed``: the hot-drink kinds that may be served (``coffee``, ``tea``,
+      ``decaf``, ``herbal tea``); None: no restriction (adults who gave no habit); [] none (children);
+      ``hot_drinks_source``.
+    - ``fluid_max_ml``: drinks (beverages and milk drinks) in ml a day at most (dialysis: the renal
+      team's fluid limit); ``fluid_source``.
+    - ``amdr_source``: macro -> why its range differs from the AMDR (kidney disease's protein limit).
+    - ``supplements``: nutrient or UL column -> amount a day already taken as supplements (counted
+      against the upper limits here; food maxima are already reduced by it).
+    - ``conditions``: the clinical rules applied (``ckd 3b``, ``bariatric``, ``warfarin``, ``child``,
+      ``lactose intolerance``...), for reports.
+    Daily bands (vitamin K with warfarin) are ``min``/``max`` on the target itself.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -55,3 +87,22 @@ class Targets(BaseModel):
     food_mass_max_g: float | None = None  # grams of food and drink a day (poor appetite)
     food_mass_source: str = ""
     notes: list[str] = []  # what the plan must tell the person (medicines, B12 from fortified foods)
+    meal_max: dict[str, float] = {}
+    meal_max_source: dict[str, str] = {}
+    meal_mass_max_g: float | None = None
+    meal_mass_source: str = ""
+    drinks_with_meals: bool = True
+    drinks_source: str = ""
+    daily_max_g: dict[str, float] = {}
+    weekly_max_g: dict[str, float] = {}
+    weekly_min_g: dict[str, float] = {}
+    food_kind_source: dict[str, str] = {}
+    portion_scale: float = 1.0
+    portion_source: str = ""
+    hot_drinks_allowed: list[str] | None = None
+    hot_drinks_source: str = ""
+    fluid_max_ml: float | None = None
+    fluid_source: str = ""
+    amdr_source: dict[str, str] = {}
+    supplements: dict[str, float] = {}
+    conditions: list[str] = []
