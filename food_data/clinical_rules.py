@@ -197,6 +197,7 @@ class Supplements(_Strict):
     source: SourceText
     note: SourceText
     over_ul_note: SourceText
+    near_ul_note: SourceText
 
 
 class ClinicalRules(_Strict):

@@ -106,3 +106,31 @@ class Targets(BaseModel):
     amdr_source: dict[str, str] = {}
     supplements: dict[str, float] = {}
     conditions: list[str] = []
+
+    def rules_beyond_items(self) -> list[tuple[str, str]]:
+        """The per-meal, per-kind, portion, drink and fluid rules in words, each with its source
+        (``("lactose at most 12 g a meal", "NIH ...")``), in a fixed order; [] for most people."""
+        out: list[tuple[str, str]] = []
+        out += [(f"{n} at most {g:g} g a meal", self.meal_max_source.get(n, "")) for n, g in self.meal_max.items()]
+        if self.meal_mass_max_g is not None:
+            out.append((f"at most {self.meal_mass_max_g:g} g of food a meal", self.meal_mass_source))
+        if not self.drinks_with_meals:
+            out.append(("drinks between meals, not with them", self.drinks_source))
+        for field, words, key in (
+            (self.daily_max_g, "at most {g:g} g a day", "daily"),
+            (self.weekly_max_g, "at most {g:g} g a week", "weekly"),
+            (self.weekly_min_g, "about {g:g} g a week (a goal)", "weekly_min"),
+        ):
+            out += [
+                (f"{kind} {words.format(g=g)}", self.food_kind_source.get(f"{key}:{kind}", ""))
+                for kind, g in field.items()
+            ]
+        if self.portion_scale != 1.0:
+            out.append((f"portions x {self.portion_scale:g}", self.portion_source))
+        if self.hot_drinks_allowed is not None:
+            drinks = ", ".join(self.hot_drinks_allowed) or "none"
+            out.append((f"coffee and tea served: {drinks}", self.hot_drinks_source))
+        if self.fluid_max_ml is not None:
+            out.append((f"drinks at most {self.fluid_max_ml:g} ml a day", self.fluid_source))
+        out += [(f"{macro} range widened", why) for macro, why in self.amdr_source.items()]
+        return out

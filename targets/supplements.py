@@ -62,36 +62,38 @@ def _toward_target(draft: Draft, supplement: Supplement, amount: float, index: i
 
 
 def _against_ul(draft: Draft, column: str, amount: float, supplements: list[Supplement]) -> None:
+    """The food maximum under a UL that a supplement shares (see the module docstring)."""
     intake = draft.intakes.get(column)
     if intake is None or intake.ul is None:
         return
-    unit = intake.unit
-    names = ", ".join(s.name or BY_ID[s.nutrient].name.lower() for s in supplements)
-    if draft.profile.nutrients.get(column) is not None and draft.profile.nutrients[column].max is not None:
+    bound = draft.profile.nutrients.get(column)
+    if bound is not None and bound.max is not None:
         return  # the dietitian's own maximum for food wins
+    unit, ul = intake.unit, intake.ul
+    names = ", ".join(s.name or BY_ID[s.nutrient].name.lower() for s in supplements)
+    taken = f"{names}, {amount:,.4g} {unit} a day"
     if not intake.ul_limits_food:
-        if amount > intake.ul:
-            _over_ul_note(draft, column, names, amount, intake.ul, f"{intake.ul_applies_to}")
+        if amount > ul:
+            _note(draft, "over_ul_note", column, taken, ul, f"{intake.ul_applies_to}")
         return
     share = load_target_rules().ul_margin.share
-    room = share * intake.ul - amount
     t = draft.target(column)
     floor = t.min or 0.0
     what = f"{amount:,.4g} {unit} from supplements ({names})"
-    if room < floor:
-        held = floor
-        src = f"held at the minimum: {what} is at or above {share:.0%} of the UL ({intake.ul:,.4g} {unit})"
-        _over_ul_note(draft, column, names, amount, intake.ul, "food and supplements together")
+    if share * ul - amount >= floor:
+        held, src = share * ul - amount, f"{share:.0%} of the UL ({ul:,.4g} {unit}) - {what}, {draft.stage}"
+    elif ul - amount >= floor:
+        held, src = ul - amount, f"the UL ({ul:,.4g} {unit}) - {what} (the minimum needs more than {share:.0%})"
     else:
-        held = room
-        src = f"{share:.0%} of the UL ({intake.ul:,.4g} {unit}) - {what}, {draft.stage}"
+        held = floor
+        src = f"held at the minimum: {what} leaves less than the minimum below the UL ({ul:,.4g} {unit})"
+        key = "over_ul_note" if amount > ul else "near_ul_note"
+        _note(draft, key, column, taken, ul, "food and supplements together")
     if t.max is None or held < t.max:
         draft.update(column, max=float(f"{held:.6g}"), max_source=src, soft_max=None)
 
 
-def _over_ul_note(draft: Draft, column: str, names: str, amount: float, ul: float, what: str) -> None:
+def _note(draft: Draft, key: str, column: str, taken: str, ul: float, what: str) -> None:
     unit = BY_ID[column].unit
-    note = load_clinical_rules().supplements.over_ul_note.format(
-        name=BY_ID[column].name, amount=f"{names}, {amount:,.4g} {unit} a day", ul=f"{ul:,.4g} {unit}", what=what
-    )
-    draft.notes.append(note)
+    template = getattr(load_clinical_rules().supplements, key)
+    draft.notes.append(template.format(name=BY_ID[column].name, amount=taken, ul=f"{ul:,.4g} {unit}", what=what))
