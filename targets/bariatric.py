@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def apply_bariatric(draft: Draft) -> None:
     """Energy, meal size, protein and drinks after bariatric surgery, or the refusal naming the field."""
     rules = load_clinical_rules().bariatric
-    surgery = draft.profile.conditions.bariatric
+    surgery = draft.profile.condition_details().bariatric
     if surgery is None and not draft.has(rules.factor):
         return
     if surgery is None:

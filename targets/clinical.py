@@ -123,7 +123,7 @@ def _caffeine(draft: Draft, triage: TriageResult | None) -> None:
 def _lactose(draft: Draft) -> None:
     """Lactose intolerance: a limit per sitting (the condition's, or the rules' 12 g)."""
     rules = load_clinical_rules().lactose
-    condition = draft.profile.conditions.lactose_intolerance
+    condition = draft.profile.condition_details().lactose_intolerance
     if condition is None and not draft.has(rules.factor):
         return
     grams = condition.lactose_g_per_meal if condition is not None else rules.per_meal_g
@@ -172,7 +172,7 @@ def _warfarin(draft: Draft) -> None:
 def _heavy_bleeding(draft: Draft) -> None:
     """Heavy menstrual bleeding: iron first (priority), its goal kept at the RDA; the test to ask for."""
     rules = load_clinical_rules().heavy_menstrual_bleeding
-    if not (draft.profile.conditions.heavy_menstrual_bleeding or draft.has(rules.factor)):
+    if not (draft.profile.condition_details().heavy_menstrual_bleeding or draft.has(rules.factor)):
         return
     t = draft.target("iron")
     why = "heavy menstrual bleeding: top priority, goal kept (the clinician doses iron)"

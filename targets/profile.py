@@ -317,7 +317,7 @@ class Profile(BaseModel):
     meal_shares: dict[str, Annotated[float, Field(gt=0, le=0.9)]] = {}
     diet_pattern: Annotated[str | None, BeforeValidator(_lower), AfterValidator(_diet_pattern)] = None
     macros: dict[Literal["protein", "fat", "carbohydrate"], Annotated[tuple[float, float], AfterValidator(_range)]] = {}
-    conditions: Conditions = Field(default_factory=Conditions)
+    conditions: Conditions | None = None
     medicines: Annotated[list[Factor], BeforeValidator(_split_list)] = []
     usual_vitamin_k_ug: float | None = Field(default=None, gt=0, le=5000)
     vitamin_k_band_pct: float = Field(default=20, gt=0, le=50)
@@ -328,7 +328,11 @@ class Profile(BaseModel):
 
     def all_factors(self) -> list[str]:
         """The risk factors, medicines and the factors the conditions imply, in that order, once each."""
-        return list(dict.fromkeys([*self.factors, *self.medicines, *self.conditions.factor_ids()]))
+        return list(dict.fromkeys([*self.factors, *self.medicines, *self.condition_details().factor_ids()]))
+
+    def condition_details(self) -> Conditions:
+        """The conditions (an empty set when the profile names none)."""
+        return self.conditions if self.conditions is not None else Conditions()
 
     @field_validator("allergies", "suspected", "symptoms", "factors", "medicines")
     @classmethod

@@ -38,7 +38,7 @@ def apply_ckd(draft: Draft) -> None:
     """Kidney disease rules for the stage, or the refusals naming what the renal team must supply."""
     rules = load_clinical_rules().ckd
     profile = draft.profile
-    ckd = profile.conditions.ckd
+    ckd = profile.condition_details().ckd
     if ckd is None and not draft.has(rules.factor):
         return
     limits = ckd.renal_limits if ckd is not None else None
