@@ -147,10 +147,11 @@ def _potassium(draft: Draft, serum: float | None, team: float | None, label: str
     rule = load_clinical_rules().ckd.potassium
     low, high = rule.normal_mmol_l
     if team is not None:
-        src = f"{team:g} mg: the renal team's limit, kidney disease ({label})"
+        why = "the renal team's limit"
+        src = f"{team:g} mg: {why}, kidney disease ({label})"
     elif serum is not None and serum > high:
-        team = rule.high_max_mg
-        src = f"{team:g} mg, blood potassium {serum:g} mmol/L (above {high:g}): {rule.source}"
+        team, why = rule.high_max_mg, f"blood potassium {serum:g} mmol/L, above {high:g}"
+        src = f"{team:g} mg, {why}: {rule.source}"
     else:
         if serum is not None:
             k = draft.target("potassium")
@@ -159,6 +160,12 @@ def _potassium(draft: Draft, serum: float | None, team: float | None, label: str
             draft.update("potassium", max_source=src)
         return
     draft.update("potassium", min=None, min_source=f"not a goal: {src}", max=team, max_source=src)
+    # The retention note speaks of the AI; this limit replaces it, so the note says this limit instead.
+    draft.notes[:] = [n for n in draft.notes if not n.startswith("Potassium:")]
+    draft.notes.append(
+        f"Potassium: at most {team:,.0f} mg a day ({why}), never raised. Ask the renal team before eating more "
+        "potassium-rich foods or using salt substitutes."
+    )
 
 
 def _phosphorus(draft: Draft, stage: str | None, serum: float | None, team: float | None, label: str) -> None:

@@ -70,6 +70,9 @@ def test_ckd_stages_1_and_2_avoid_high_protein():
 def test_ckd_potassium_follows_the_blood_result():
     high = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 5.6}}).items["potassium"]
     assert high.max == 2000 and high.min is None and "5.6 mmol/L" in high.max_source
+    notes = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 5.6}}).notes
+    (note,) = [n for n in notes if n.startswith("Potassium:")]  # the AI note gives way to the limit
+    assert note.startswith("Potassium: at most 2,000 mg a day (blood potassium 5.6 mmol/L, above 5)")
     normal = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 4.2}}).items["potassium"]
     assert normal.max == pytest.approx(3740) and "4.2 mmol/L (within 3.5-5" in normal.max_source
 
