@@ -70,6 +70,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -77,7 +78,14 @@ from pydantic_core import PydanticCustomError
 
 from mealplan.errors import InputError
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, slot_names, split_tags
-from mealplan.targets.profile_clinical import Conditions, HotDrink, Supplement, hot_drinks_list, nutrient_id
+from mealplan.targets.profile_clinical import (
+    HOT_DRINKS,
+    Conditions,
+    HotDrink,
+    Supplement,
+    hot_drinks_list,
+    nutrient_id,
+)
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
@@ -321,7 +329,12 @@ class Profile(BaseModel):
     medicines: Annotated[list[Factor], BeforeValidator(_split_list)] = []
     usual_vitamin_k_ug: float | None = Field(default=None, gt=0, le=5000)
     vitamin_k_band_pct: float = Field(default=20, gt=0, le=50)
-    hot_drinks: Annotated[list[HotDrink] | None, BeforeValidator(hot_drinks_list)] = None
+    hot_drinks: Annotated[
+        list[HotDrink] | None,
+        BeforeValidator(hot_drinks_list),
+        WithJsonSchema({"anyOf": [{"type": "array", "items": {"type": "string", "enum": list(HOT_DRINKS)}},
+                                  {"type": "string"}, {"type": "null"}]}),
+    ] = None  # fmt: skip
     supplements: list[Supplement] = []
 
     _numbers = field_validator(*_NUMBER_FIELDS, mode="before")(_no_bool)

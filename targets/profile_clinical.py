@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from mealplan.food_data.nutrients import ALIASES, BY_ID, NUTRIENT_IDS, resolve
 
@@ -107,7 +107,12 @@ class Ckd(_Strict):
     """Chronic kidney disease: the stage (or eGFR in mL/min/1.73 m²), dialysis, blood results and the
     renal team's limits."""
 
-    stage: Annotated[str | None, BeforeValidator(_stage)] = None
+    stage: Annotated[
+        str | None,
+        BeforeValidator(_stage),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}],
+                        "description": "1, 2, 3, 3a, 3b, 4 or 5 (G1-G5)"}),
+    ] = None  # fmt: skip
     egfr: float | None = Field(default=None, ge=0, le=200)
     dialysis: Literal["none", "hemodialysis", "peritoneal"] = "none"
     potassium_mmol_l: float | None = Field(default=None, ge=1.5, le=9)
@@ -188,9 +193,21 @@ def _condition_key(name: Any) -> str:
     return key
 
 
+def _list_form(schema: dict[str, Any]) -> None:
+    """The JSON schema of :class:`Conditions`: the mapping, or a list of names."""
+    mapping = dict(schema)
+    schema.clear()
+    schema.update(
+        title=mapping.get("title", "Conditions"),
+        anyOf=[mapping, {"type": "array", "items": {"type": "string"}, "description": "condition names"}],
+    )
+
+
 class Conditions(_Strict):
     """The conditions a profile names. A list of names is accepted for those that need no detail
     (``[lactose-intolerance, heavy-menstrual-bleeding]``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, json_schema_extra=_list_form)
 
     ckd: Ckd | None = None
     bariatric: Bariatric | None = None
