@@ -52,8 +52,11 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
     Minimums are the RDA or AI for the life stage (vegetarian iron x1.8, zinc x1.5), raised for
     suspected deficiencies; maximums are 90 % of the upper limits that apply to food. Medicines and
     conditions in 'factors:' adjust potassium, sodium, water and B12, each bound naming its source,
-    with notes to take to the prescriber. The dietitian's 'nutrients:' bounds win over all of them.
-    Suspected nutrients are marked '*' with their priority.
+    with notes to take to the prescriber. 'conditions:' (kidney disease, bariatric surgery, lactose
+    intolerance, heavy periods), warfarin, children's ages, pregnancy and 'supplements:' add their
+    rules, listed with their sources (docs/clinical-scope.md); a condition that needs the clinician's
+    numbers is refused with exit 2, naming the fields. The dietitian's 'nutrients:' bounds win over
+    all of them. Suspected nutrients are marked '*' with their priority.
 
     Example: mealplan targets --profile examples/profiles/vegan_twitching.yaml
     """
@@ -75,6 +78,8 @@ def targets(profile_path: Path, triage_path: Path | None, fmt: str, output: Path
     elif fmt == "csv":
         for f in flags:
             click.secho(f"Red flag: {f.message} {f.advice}", fg="red", err=True)
+        for rule, source in tg.rules_beyond_items():
+            click.echo(f"Rule: {rule} ({source})", err=True)
         for note in tg.notes:
             click.echo(f"Note: {note}", err=True)
         emit(_csv(tg), output)
@@ -142,6 +147,14 @@ def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
             style=style,
         )  # fmt: skip
     out.append(table)
+    rules = tg.rules_beyond_items()  # per meal, per kind of food, portions, drinks (conditions, children)
+    if rules:
+        conditions = f" ({', '.join(tg.conditions)})" if tg.conditions else ""
+        out.append(Text(f"Rules beyond the daily targets{conditions}:", style="bold"))
+        out += [Text(f"- {rule}: {source}") for rule, source in rules]
+    if tg.supplements:
+        taken = ", ".join(f"{nid} {amount:,.4g}" for nid, amount in tg.supplements.items())
+        out.append(Text(f"Supplements already taken, counted against the upper limits: {taken}"))
     out += [Text(f"Note: {note}") for note in tg.notes]  # medicines, B12 from fortified foods
     out.append(Text(disclaimer, style="italic"))
     return out

@@ -117,5 +117,5 @@ def plan_rules(
         budget=profile.budget,
         objective="cost" if objective == "cost" else "shortfall",
         meal_rules=MealRules(dish_max_per_week=profile.dish_max_per_week),
-        safety=safety_rules(profile.pregnant, profile.lactating),
+        safety=safety_rules(profile.pregnant, profile.lactating, age=profile.age, factors=profile.all_factors()),
     )

@@ -25,9 +25,11 @@ Each rule that fires adds a note the plan carries (``Targets.notes``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from mealplan.food_data.clinical_rules import load_clinical_rules
 from mealplan.food_data.nutrients import BY_ID
 from mealplan.food_data.target_rules import load_target_rules
 
@@ -45,10 +47,44 @@ def _pct(share: float) -> str:
 
 
 def raise_blocked_by() -> dict[str, frozenset[str]]:
-    """Nutrient -> the risk factors with which a suspected deficiency never raises its goal."""
+    """Nutrient -> the risk factors with which a suspected deficiency never raises its goal: potassium
+    and water with the diuretic and kidney rules; protein and magnesium with kidney disease (the
+    kidneys clear less of them: KDOQI 2020); vitamin K with warfarin (kept steady instead)."""
     rules = load_target_rules()
+    clinical = load_clinical_rules()
     potassium = {*rules.potassium_retention.factors, *rules.potassium_no_raise.factors}
-    return {"potassium": frozenset(potassium), "water": frozenset(rules.water_no_raise.factors)}
+    return {
+        "potassium": frozenset(potassium),
+        "water": frozenset(rules.water_no_raise.factors),
+        "protein": frozenset({clinical.ckd.factor}),
+        "magnesium": frozenset({clinical.ckd.factor}),
+        "vitamin_k": frozenset(clinical.warfarin.factors),
+    }
+
+
+def fit_protein_range(
+    ranges: dict[str, tuple[float, float]], protein: Target | None, e_min: float, e_max: float
+) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    """The AMDR widened so the protein target's bounds fit in it (a kidney-disease limit of 0.6 g/kg
+    is about 8 % of energy, below the AMDR's 10 %), and why; unchanged when they already fit.
+
+    The range is a hard rule of the day model, the protein maximum too: the lower end must allow the
+    maximum at the highest energy, and the upper end the minimum at the lowest energy.
+    """
+    ranges = dict(ranges)
+    if protein is None or "protein" not in ranges or e_min <= 0:
+        return ranges, {}
+    lo, hi = ranges["protein"]
+    new_lo, new_hi = lo, hi
+    if protein.max is not None:
+        new_lo = min(lo, math.floor(protein.max * 4 * 100 / e_max))
+    if protein.min is not None:
+        new_hi = max(hi, math.ceil(protein.min * 4 * 100 / e_min))
+    if (new_lo, new_hi) == (lo, hi):
+        return ranges, {}
+    ranges["protein"] = (float(max(new_lo, 0)), float(min(new_hi, 100)))
+    why = protein.max_source if new_lo != lo else protein.min_source
+    return ranges, {"protein": f"AMDR {lo:g}-{hi:g} % widened to fit the protein target ({why})"}
 
 
 def diet_minimum(

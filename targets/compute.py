@@ -60,12 +60,15 @@ from mealplan.targets.adjustments import (
     apply_factor_rules,
     diet_minimum,
     discourage_above,
+    fit_protein_range,
     food_maximum,
     raise_blocked_by,
 )
+from mealplan.targets.clinical import Draft, apply_clinical
 from mealplan.targets.model import GOAL_CEILING, Target, Targets
 
 if TYPE_CHECKING:
+    from mealplan.food_data.reference import Intake
     from mealplan.targets.profile import Profile
     from mealplan.triage import TriageResult
 
@@ -103,8 +106,10 @@ RAISABLE: frozenset[str] = frozenset(
 )
 # Stored by the body, so a plan may meet them on the weekly average.
 WEEKLY: frozenset[str] = frozenset({"vitamin_d", "vitamin_b12", "vitamin_b12_added"})
-# Why a suspected nutrient outside RAISABLE keeps its goal (default: confirm by a blood test).
+# Why a suspected nutrient outside RAISABLE keeps its goal (default: confirm by a blood test). Sodium's
+# reason speaks of sweat only for someone who sweats heavily (SWEAT_FACTORS).
 KEPT_BECAUSE: dict[str, str] = {"sodium": "sweat losses vary; replace them around long sessions"}
+SWEAT_FACTORS = ("heavy-sweating", "endurance-exercise")
 
 
 def _strengths(profile: Profile, triage: TriageResult | None) -> dict[str, tuple[float, str]]:
@@ -125,8 +130,9 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Targets:
-    """Daily targets for a profile: reference intakes, raised for suspected deficiencies, overridden
-    by the dietitian. The rules and their reasons are in this module's docstring.
+    """Daily targets for a profile: reference intakes, raised for suspected deficiencies, adjusted for
+    medicines, conditions and life stage, overridden by the dietitian. The rules and their reasons
+    are in this module's docstring and in :mod:`targets.clinical`.
 
     Args:
         profile: The person.
@@ -137,17 +143,87 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
 
     Raises:
         ConfigError: A dietitian's bound leaves some minimum above its maximum (all such conflicts
-            are listed, naming both bounds).
+            are listed, naming both bounds), or a condition needs what only a clinician can supply
+            (kidney disease stage 4-5 or dialysis without the renal team's limits; bariatric surgery
+            without the months since surgery): each problem names the profile field to fill in.
     """
     stage = life_stage(profile.age, profile.sex, profile.pregnant, profile.lactating)
     intakes = reference_intakes(profile.age, profile.sex, profile.pregnant, profile.lactating)
     strengths = _strengths(profile, triage)
-    factors = set(profile.factors) | (set(triage.input.factors) if triage is not None else set())
-    blocked_by = raise_blocked_by()
+    factors = set(profile.all_factors()) | (set(triage.input.factors) if triage is not None else set())
+    items = _reference_targets(profile, intakes, strengths, factors, stage)
+    items, notes = apply_factor_rules(items, intakes, profile.age, factors, stage, _target)
 
+    # Suspected nutrients with no reference intake still get their weight (e.g. hand-listed ones).
+    for nid, (w, origin) in strengths.items():
+        if nid not in items and nid != "energy":
+            items[nid] = _target(
+                nid, None, None, f"no RDA or AI; suspected ({origin})", "no UL", 1 + PRIORITY_GAIN * w, True
+            )
+
+    kcal, e_min, e_max, e_src = _energy(profile)
+    draft = Draft(profile, factors, intakes, stage, items, notes, kcal, e_min, e_max, e_src, _target)
+    apply_clinical(draft, triage)
+    items, kcal, e_min, e_max, e_src = draft.items, draft.kcal, draft.e_min, draft.e_max, draft.e_src
+
+    # Poor appetite: the profile says so, or triage heard the symptom.
+    symptoms = set(profile.symptoms) | (set(triage.input.symptoms) if triage is not None else set())
+    appetite, appetite_src = profile.appetite, "profile (appetite: poor)" if profile.appetite == "poor" else ""
+    if appetite != "poor" and POOR_APPETITE_SYMPTOM in symptoms:
+        appetite, appetite_src = "poor", f"triage symptom {POOR_APPETITE_SYMPTOM}"
+    mass_max, mass_src = None, ""
+    if appetite == "poor":
+        mass_max = round(food_mass_cap(kcal), 1)
+        density = load_energy().poor_appetite.min_energy_density
+        mass_src = f"poor appetite ({appetite_src}): {kcal:,.0f} kcal / {density:g} kcal per g of food and drink"
+    if "fiber" in items:
+        fib = items["fiber"]
+        cap, cap_src = fibre_ceiling(kcal, fib.min, appetite == "poor")
+        if fib.max is None or cap < fib.max:
+            items["fiber"] = fib.model_copy(update={"max": cap, "max_source": cap_src})
+
+    items, e_min, e_max, e_src = _overrides(profile, items, e_min, e_max, e_src)
+
+    # The aim: +-5 % of the requirement, inside the hard range (all of it when an override excludes it).
+    # (rounded inward to 0.1 kcal, so a day at the aim's edge is within 5 %)
+    g_min = max(e_min, math.ceil(kcal * (1 - ENERGY_GOAL_TOLERANCE) * 10) / 10)
+    g_max = min(e_max, math.floor(kcal * (1 + ENERGY_GOAL_TOLERANCE) * 10) / 10)
+    if g_min > g_max:
+        g_min, g_max = e_min, e_max
+    amdr_ranges, amdr_src = fit_protein_range(amdr(profile.age), items.get("protein"), e_min, e_max)
+    return Targets(
+        profile_id=profile.id,
+        life_stage=stage,
+        energy_kcal=kcal,
+        energy_min=e_min,
+        energy_max=e_max,
+        energy_source=e_src,
+        amdr=amdr_ranges,
+        items=items,
+        energy_goal_min=g_min,
+        energy_goal_max=g_max,
+        appetite=appetite,
+        appetite_source=appetite_src,
+        food_mass_max_g=mass_max,
+        food_mass_source=mass_src,
+        notes=draft.notes,
+        amdr_source=amdr_src,
+        **draft.extra,
+    )
+
+
+def _reference_targets(
+    profile: Profile,
+    intakes: dict[str, Intake],
+    strengths: dict[str, tuple[float, str]],
+    factors: set[str],
+    stage: str,
+) -> dict[str, Target]:
+    """Each nutrient's target from its reference intake: the RDA or AI (protein by weight), the diet's
+    multiplier, the maximum from the UL, and the raise or priority of a suspected deficiency."""
+    blocked_by = raise_blocked_by()
     items: dict[str, Target] = {}
     for nid, intake in intakes.items():
-        unit = intake.unit
         lo, lo_src = intake.amount, f"{intake.kind}, {stage}" if intake.amount is not None else "no RDA or AI"
         if nid == "potassium":
             lo_src = f"AI (2019), {stage}"
@@ -179,18 +255,15 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
                 lo_src += f"; suspected ({origin}): priority raised, goal kept ({why})"
             else:
                 why = KEPT_BECAUSE.get(nid, "confirm by a blood test")
+                if nid == "sodium" and not factors & set(SWEAT_FACTORS):
+                    why = "confirm by a blood test"  # sweat losses only for someone who sweats heavily
                 lo_src += f"; suspected ({origin}): priority raised, goal kept ({why})"
         items[nid] = _target(nid, lo, hi, lo_src, hi_src, priority, suspected, ul)
+    return items
 
-    items, notes = apply_factor_rules(items, intakes, profile.age, factors, stage, _target)
 
-    # Suspected nutrients with no reference intake still get their weight (e.g. hand-listed ones).
-    for nid, (w, origin) in strengths.items():
-        if nid not in items and nid != "energy":
-            items[nid] = _target(
-                nid, None, None, f"no RDA or AI; suspected ({origin})", "no UL", 1 + PRIORITY_GAIN * w, True
-            )
-
+def _energy(profile: Profile) -> tuple[float, float, float, str]:
+    """The energy requirement (EER or the profile's ``energy_kcal``), its hard +-10 % range and source."""
     est = energy_estimate(
         profile.age,
         profile.sex,
@@ -209,24 +282,15 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
     kcal = round(kcal, 1)
     e_min, e_max = round(kcal * (1 - ENERGY_TOLERANCE), 1), round(kcal * (1 + ENERGY_TOLERANCE), 1)
     e_src += f"; aim +-{ENERGY_GOAL_TOLERANCE:.0%}, range +-{ENERGY_TOLERANCE:.0%}"
+    return kcal, e_min, e_max, e_src
 
-    # Poor appetite: the profile says so, or triage heard the symptom.
-    symptoms = set(profile.symptoms) | (set(triage.input.symptoms) if triage is not None else set())
-    appetite, appetite_src = profile.appetite, "profile (appetite: poor)" if profile.appetite == "poor" else ""
-    if appetite != "poor" and POOR_APPETITE_SYMPTOM in symptoms:
-        appetite, appetite_src = "poor", f"triage symptom {POOR_APPETITE_SYMPTOM}"
-    mass_max, mass_src = None, ""
-    if appetite == "poor":
-        mass_max = round(food_mass_cap(kcal), 1)
-        density = load_energy().poor_appetite.min_energy_density
-        mass_src = f"poor appetite ({appetite_src}): {kcal:,.0f} kcal / {density:g} kcal per g of food and drink"
-    if "fiber" in items:
-        fib = items["fiber"]
-        cap, cap_src = fibre_ceiling(kcal, fib.min, appetite == "poor")
-        if fib.max is None or cap < fib.max:
-            items["fiber"] = fib.model_copy(update={"max": cap, "max_source": cap_src})
 
+def _overrides(
+    profile: Profile, items: dict[str, Target], e_min: float, e_max: float, e_src: str
+) -> tuple[dict[str, Target], float, float, str]:
+    """The dietitian's ``nutrients`` bounds over everything else; a minimum above a maximum is an error."""
     problems: list[str] = []
+    items = dict(items)
     for nid, bound in profile.nutrients.items():
         if nid == "energy":
             e_min = bound.min if bound.min is not None else e_min
@@ -251,30 +315,7 @@ def compute_targets(profile: Profile, triage: TriageResult | None = None) -> Tar
         items[nid] = old.model_copy(update={"min": lo, "max": hi, "min_source": lo_src, "max_source": hi_src})
     if problems:
         raise ConfigError(f"profile {profile.id!r}: the nutrient bounds conflict:", problems)
-
-    # The aim: +-5 % of the requirement, inside the hard range (all of it when an override excludes it).
-    # (rounded inward to 0.1 kcal, so a day at the aim's edge is within 5 %)
-    g_min = max(e_min, math.ceil(kcal * (1 - ENERGY_GOAL_TOLERANCE) * 10) / 10)
-    g_max = min(e_max, math.floor(kcal * (1 + ENERGY_GOAL_TOLERANCE) * 10) / 10)
-    if g_min > g_max:
-        g_min, g_max = e_min, e_max
-    return Targets(
-        profile_id=profile.id,
-        life_stage=stage,
-        energy_kcal=kcal,
-        energy_min=e_min,
-        energy_max=e_max,
-        energy_source=e_src,
-        amdr=amdr(profile.age),
-        items=items,
-        energy_goal_min=g_min,
-        energy_goal_max=g_max,
-        appetite=appetite,
-        appetite_source=appetite_src,
-        food_mass_max_g=mass_max,
-        food_mass_source=mass_src,
-        notes=notes,
-    )
+    return items, e_min, e_max, e_src
 
 
 def _target(
@@ -353,7 +394,7 @@ def triage_input(profile: Profile):
 
     inp = TriageInput(
         symptoms=list(profile.symptoms),
-        factors=list(dict.fromkeys([*profile.factors, *diet_factors(profile.diet)])),
+        factors=list(dict.fromkeys([*profile.all_factors(), *diet_factors(profile.diet)])),
         days=profile.symptom_days,
         multiple_groups=profile.multiple_groups,
         worsening=profile.worsening,

@@ -43,11 +43,22 @@ Field notes:
   override the AMDR and the pattern. The plan's rules label every override.
 - ``meal_shares``: a meal's share of the day's energy by its plan name (``{breakfast: 0.25,
   snack2: 0.1}``); the meal is held within 5 points of it. At most 1 in all.
+- ``conditions``: chronic kidney disease (``ckd``: stage or eGFR, dialysis, potassium and phosphate
+  blood results, the renal team's limits), bariatric surgery (``bariatric``: procedure, months
+  since), ``lactose_intolerance`` (a lactose limit per sitting, 12 g unless given) and
+  ``heavy_menstrual_bleeding`` (see :mod:`targets.profile_clinical`; docs/clinical-scope.md).
+- ``medicines``: medicines as triage vocabulary (``warfarin``, ``furosemide``, ``lisinopril``): the
+  same ids as ``factors``, listed apart for the clinician.
+- ``usual_vitamin_k_ug``, ``vitamin_k_band_pct``: with warfarin, vitamin K is kept every day within
+  ``vitamin_k_band_pct`` (20) percent of the usual intake (the AI when not given).
+- ``hot_drinks``: the coffee and tea the person drinks (``coffee``, ``tea``, ``decaf``, ``herbal tea``;
+  ``none``); not given: no restriction for adults, none under 18.
+- ``supplements``: supplements already taken, as the clinician set them (``{nutrient, amount, unit,
+  name, counts_toward_target}``): counted against upper limits, never suggested or dosed.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -59,14 +70,22 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from mealplan.errors import InputError
-from mealplan.food_data.nutrients import ALIASES, NUTRIENT_IDS, resolve
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, slot_names, split_tags
+from mealplan.targets.profile_clinical import (
+    HOT_DRINKS,
+    Conditions,
+    HotDrink,
+    Supplement,
+    hot_drinks_list,
+    nutrient_id,
+)
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
@@ -96,33 +115,6 @@ def _allergen(value: Any) -> Any:
             f"(synonyms: {', '.join(sorted(ALLERGEN_SYNONYMS))})"
         )
     return key
-
-
-def _nutrient_id(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    found = resolve(value)
-    if found is None:
-        close = difflib.get_close_matches(value.strip().lower(), [*NUTRIENT_IDS, *ALIASES], n=3, cutoff=0.6)
-        hint = (
-            f"did you mean {' or '.join(repr(c) for c in close)}?"
-            if close
-            else f"allowed: nutrient ids such as {', '.join(_COMMON_NUTRIENTS)} (or a display name or alias)"
-        )
-        raise ValueError(f"unknown nutrient {value!r}; {hint}")
-    return found.id
-
-
-_COMMON_NUTRIENTS = (
-    "magnesium",
-    "calcium",
-    "potassium",
-    "sodium",
-    "vitamin_d",
-    "vitamin_b12",
-    "iron",
-    "protein",
-)
 
 
 def _lower(value: Any) -> Any:
@@ -167,7 +159,7 @@ def _no_bool(value: Any) -> Any:
 
 
 _NUMBER_FIELDS = ("age", "trimester", "weight_kg", "height_cm", "energy_kcal", "budget", "symptom_days")
-_NUMBER_FIELDS += ("dish_max_per_week",)
+_NUMBER_FIELDS += ("dish_max_per_week", "usual_vitamin_k_ug", "vitamin_k_band_pct")
 
 
 def _sex(value: Any) -> Any:
@@ -202,7 +194,7 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 Allergen = Annotated[str, BeforeValidator(_allergen)]
 Symptom = Annotated[str, AfterValidator(lambda v: _triage_term("symptom", v))]
 Factor = Annotated[str, AfterValidator(lambda v: _triage_term("factor", v))]
-NutrientId = Annotated[str, BeforeValidator(_nutrient_id)]
+NutrientId = Annotated[str, BeforeValidator(nutrient_id)]
 Pattern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slot = Annotated[Literal["breakfast", "lunch", "dinner", "snack"], BeforeValidator(_meal)]
 StrList = Annotated[list[Pattern], BeforeValidator(_split_list)]
@@ -333,10 +325,29 @@ class Profile(BaseModel):
     meal_shares: dict[str, Annotated[float, Field(gt=0, le=0.9)]] = {}
     diet_pattern: Annotated[str | None, BeforeValidator(_lower), AfterValidator(_diet_pattern)] = None
     macros: dict[Literal["protein", "fat", "carbohydrate"], Annotated[tuple[float, float], AfterValidator(_range)]] = {}
+    conditions: Conditions | None = None
+    medicines: Annotated[list[Factor], BeforeValidator(_split_list)] = []
+    usual_vitamin_k_ug: float | None = Field(default=None, gt=0, le=5000)
+    vitamin_k_band_pct: float = Field(default=20, gt=0, le=50)
+    hot_drinks: Annotated[
+        list[HotDrink] | None,
+        BeforeValidator(hot_drinks_list),
+        WithJsonSchema({"anyOf": [{"type": "array", "items": {"type": "string", "enum": list(HOT_DRINKS)}},
+                                  {"type": "string"}, {"type": "null"}]}),
+    ] = None  # fmt: skip
+    supplements: list[Supplement] = []
 
     _numbers = field_validator(*_NUMBER_FIELDS, mode="before")(_no_bool)
 
-    @field_validator("allergies", "suspected", "symptoms", "factors")
+    def all_factors(self) -> list[str]:
+        """The risk factors, medicines and the factors the conditions imply, in that order, once each."""
+        return list(dict.fromkeys([*self.factors, *self.medicines, *self.condition_details().factor_ids()]))
+
+    def condition_details(self) -> Conditions:
+        """The conditions (an empty set when the profile names none)."""
+        return self.conditions if self.conditions is not None else Conditions()
+
+    @field_validator("allergies", "suspected", "symptoms", "factors", "medicines")
     @classmethod
     def _dedupe(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
@@ -409,6 +420,15 @@ def cross_field_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
                 "set the one that applies and raise particular nutrients under 'nutrients:'",
             )
         )
+    conditions = data.get("conditions")
+    hmb = isinstance(conditions, dict) and any(
+        str(k).strip().lower().replace("-", "_").replace(" ", "_") in ("heavy_menstrual_bleeding", "heavy_periods")
+        and v not in (False, None)
+        for k, v in conditions.items()
+    )
+    hmb = hmb or (isinstance(conditions, list | str) and "heavy" in str(conditions).lower())
+    if hmb and sex == "male":
+        problems.append(("conditions", "heavy_menstrual_bleeding is given but sex is 'male'"))
     if data.get("trimester") is not None and not pregnant:
         problems.append(("trimester", f"trimester {data['trimester']!r} is given but pregnant is not true"))
     age = data.get("age")

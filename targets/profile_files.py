@@ -8,18 +8,18 @@ import difflib
 import json
 import re
 import tomllib
+import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mealplan.errors import ConfigError
 from mealplan.fileio import load_user_json, load_user_yaml, read_user_text
 from mealplan.targets.profile import (
     MAX_PROFILE_BYTES,
     PROFILE_SUFFIXES,
-    NutrientBound,
     Profile,
     cross_field_problems,
 )
@@ -151,11 +151,29 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    if len(loc) == 1:
-        return list(Profile.model_fields)
-    if len(loc) == 3 and loc[0] == "nutrients":
-        return list(NutrientBound.model_fields)
-    return []
+    """The fields allowed where an unknown key was given: the model at ``loc`` (``conditions.ckd``,
+    ``supplements[0]``, ``nutrients.calcium``) found by walking the profile's annotations."""
+    model: type[BaseModel] = Profile
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part)) if not isinstance(part, int) else None
+        if field is None:
+            continue  # a list index or a mapping key (a nutrient id)
+        inner = _model_in(field.annotation)
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation (``list[Supplement]``, ``Ckd | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _describe(err: dict[str, Any]) -> str:

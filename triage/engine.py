@@ -125,9 +125,13 @@ def _check_knowledge(kb: Knowledge) -> list[str]:
                 if key in seen:
                     problems.append(f"{section}.{tid}: synonym '{word}' already stands for '{seen[key]}' in {section}")
                 seen[key] = tid
-    rules: list[tuple[str, When]] = [(f"red_flags.{r.id}.when", r.when) for r in kb.red_flags]
-    rules += [(f"notes.{n.id}.when", n.when) for n in kb.notes]
-    rules += [(f"notes.{n.id}.unless", n.unless) for n in kb.notes if n.unless is not None]
+    rules: list[tuple[str, When]] = [
+        (f"{section}.{r.id}.{part}", when)
+        for section, items in (("red_flags", kb.red_flags), ("notes", kb.notes))
+        for r in items
+        for part, when in (("when", r.when), ("also", r.also), ("unless", r.unless))
+        if when is not None
+    ]
     levels = ", ".join(kb.urgency)
     problems += [
         f"red_flags.{r.id}.urgency: unknown level '{r.urgency}'; allowed: {levels}"
@@ -156,6 +160,11 @@ def _check_knowledge(kb: Knowledge) -> list[str]:
         problems += [
             f"{where}.nutrients: '{n}' is not in the nutrients section" for n in when.nutrients if n not in kb.nutrients
         ]
+        problems += [
+            f"{where}.urgency: unknown level '{u}'; allowed: {levels}" for u in when.urgency if u not in kb.urgency
+        ]
+        if when.urgency and where.startswith("red_flags"):
+            problems.append(f"{where}.urgency: red flags cannot depend on other red flags (notes only)")
     for label, ids in (("red_flags", [r.id for r in kb.red_flags]), ("notes", [n.id for n in kb.notes])):
         problems += [f"{label}: id '{i}' is used more than once" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if _PREGNANT not in kb.factors:
@@ -332,7 +341,20 @@ def _applies(when: When, ctx: dict) -> tuple[bool, list[str]]:
         or (when.age is not None and age is not None and when.age.at_least <= age < when.age.under)
         or any(ctx["flags"][f] for f in when.flags)
         or any(n in ctx["nutrients"] for n in when.nutrients)
+        or any(u in ctx.get("urgencies", ()) for u in when.urgency)
     )
+    return hit, matched
+
+
+def _rule_applies(when: When, also: When | None, unless: When | None, ctx: dict) -> tuple[bool, list[str]]:
+    """``when`` holds, ``also`` (if any) holds too and ``unless`` (if any) does not; the symptoms and
+    factors that matched ``when`` and ``also``."""
+    hit, matched = _applies(when, ctx)
+    if hit and also is not None:
+        hit, more = _applies(also, ctx)
+        matched += [m for m in more if m not in matched]
+    if hit and unless is not None and _applies(unless, ctx)[0]:
+        hit = False
     return hit, matched
 
 
@@ -360,7 +382,7 @@ def _red_flags(ctx: dict, inp: TriageInput) -> list[RedFlag]:
     rank = {level: i for i, level in enumerate(kb.urgency)}
     flags: list[RedFlag] = []
     for rule in kb.red_flags:
-        hit, matched = _applies(rule.when, ctx)
+        hit, matched = _rule_applies(rule.when, rule.also, rule.unless, ctx)
         if hit:
             message = rule.message.replace("{matched}", ", ".join(matched)).replace("{days}", str(inp.days))
             if rule.when.age is not None:
@@ -453,11 +475,10 @@ def run_triage(inp: TriageInput) -> TriageResult:
     red_flags = _red_flags(ctx, inp)
     if nothing_named and not red_flags and not suspected:
         raise InputError(NO_INPUT_MESSAGE)
-    notes = [
-        note.text
-        for note in kb.notes
-        if _applies(note.when, ctx)[0] and not (note.unless is not None and _applies(note.unless, ctx)[0])
-    ]
+    # Notes know which red-flag levels apply: an urgent flag replaces routine advice with what to do now.
+    ctx["urgencies"] = {f.urgency for f in red_flags}
+    shown = [note for note in kb.notes if _rule_applies(note.when, note.also, note.unless, ctx)[0]]
+    notes = [note.text for note in shown]
     blood_tests: list[str] = []
     for s in suspected:
         if s.score < BLOOD_TEST_MIN_SCORE:
@@ -474,6 +495,7 @@ def run_triage(inp: TriageInput) -> TriageResult:
         notes=notes,
         blood_tests=blood_tests,
         disclaimer=DISCLAIMER,
+        note_ids=[note.id for note in shown],
     )
 
 

@@ -112,6 +112,9 @@ class TriageResult(BaseModel):
         notes: Lifestyle notes (fluids, caffeine, sleep, stress...).
         blood_tests: Blood tests worth asking a clinician about, for the suspected nutrients.
         disclaimer: The educational-use disclaimer.
+        note_ids: The knowledge-file ids of ``notes``, in the same order (empty in results saved
+            before they were recorded); targets follow some advice (``caffeine``: the plan keeps
+            caffeine low).
     """
 
     model_config = _STRICT
@@ -122,6 +125,7 @@ class TriageResult(BaseModel):
     notes: list[str]
     blood_tests: list[str]
     disclaimer: str
+    note_ids: list[str] = []
 
 
 # --- the knowledge file -----------------------------------------------------------------------
@@ -177,7 +181,11 @@ class AgeRange(BaseModel):
 
 
 class When(BaseModel):
-    """When a red flag or note applies. A rule applies if any one of its conditions holds."""
+    """When a red flag or note applies. A rule applies if any one of its conditions holds.
+
+    ``urgency`` holds when a red flag of one of those levels applies (notes only: an urgent flag
+    replaces the routine advice with what to do now).
+    """
 
     model_config = _STRICT
 
@@ -188,12 +196,15 @@ class When(BaseModel):
     symptoms: list[str] = []
     factors: list[str] = []
     nutrients: list[str] = []
+    urgency: list[str] = []
 
 
 class RedFlagRule(BaseModel):
     """A red-flag rule. ``message`` may contain ``{matched}`` (the symptoms or factors that matched),
     ``{days}`` and ``{under}`` (the upper age of its ``when.age``). ``urgency`` is a level of the
-    knowledge file's ``urgency`` section; rules of one level keep their file order."""
+    knowledge file's ``urgency`` section; rules of one level keep their file order. ``also``: a
+    second condition that must hold too (palpitations *and* a diuretic); ``unless``: a condition
+    that keeps the rule from applying (a more urgent rule covers the case)."""
 
     model_config = _STRICT
 
@@ -201,18 +212,22 @@ class RedFlagRule(BaseModel):
     urgency: str
     source: str = Field(min_length=10)
     when: When
+    also: When | None = None
+    unless: When | None = None
     message: str
     advice: str
 
 
 class NoteRule(BaseModel):
-    """A lifestyle note, when to show it, and when not to (``unless``: e.g. drinking advice is not
-    for someone whose fluids a prescriber manages)."""
+    """A lifestyle note, when to show it (``when``, and ``also`` when given), and when not to
+    (``unless``: e.g. drinking advice is not for someone whose fluids a prescriber manages, and no
+    routine advice sits beside an urgent red flag)."""
 
     model_config = _STRICT
 
     id: str
     when: When
+    also: When | None = None
     unless: When | None = None
     text: str
 

@@ -124,3 +124,54 @@ def test_usage_errors(args):
     result = invoke(*args)
     assert result.exit_code == 2
     assert "--profile" in result.stderr
+
+
+# --- issue 27: conditions, children, supplements ----------------------------------------------------------
+
+
+def test_kidney_disease_sources_print_beside_the_bounds():
+    result = invoke("--profile", str(PROFILES / "ckd_stage4_renal_team.yaml"), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["nutrient"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert (
+        rows["protein"]["max"] == "47"
+        and "the renal team's limit, kidney disease (stage 4)" in rows["protein"]["max_source"]
+    )
+    assert rows["potassium"]["max"] == "2000" and rows["phosphorus"]["max"] == "800"
+    assert "KDOQI 2020" in rows["magnesium"]["min_source"]
+    assert "Rule: protein range widened" in result.stderr
+
+
+def test_a_childs_rules_are_listed_with_their_sources():
+    result = invoke("--profile", str(PROFILES / "child_toddler.yaml"))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())  # the table wraps long lines
+    assert "Rules beyond the daily targets (child (2 years)):" in out
+    for text in ("milk at most 590 g a day", "juice at most 120 g a day: 120 g a day, age 2: AAP 2017",
+                 "seafood at most 57 g a week", "portions x 0.5", "coffee and tea served: none"):  # fmt: skip
+        assert text in out, text
+    assert out.index("See a clinician first") < out.index("Daily targets")  # red flags first
+
+
+def test_a_condition_without_the_clinicians_numbers_exits_2_naming_the_fields(tmp_path):
+    path = tmp_path / "ckd.yaml"
+    path.write_text("id: k\nage: 66\nsex: male\nweight_kg: 80\nconditions: {ckd: {stage: 4}}\n", encoding="utf-8")
+    result = invoke("--profile", str(path))
+    assert result.exit_code == 2
+    assert "profile 'k': a clinician must supply what these conditions need before a plan is made:" in result.output
+    assert (
+        "conditions.ckd.renal_limits.protein_g, conditions.ckd.renal_limits.potassium_mg, "
+        "conditions.ckd.renal_limits.phosphorus_mg: kidney disease (stage 4) needs the renal team's limits"
+    ) in " ".join(result.output.split())
+
+
+def test_supplements_are_listed_and_counted_in_json():
+    result = invoke(
+        "--profile", str(ROOT / "tests" / "fixtures" / "clinical" / "bariatric_bypass.yaml"), "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    tg = data["targets"]
+    assert tg["supplements"] == {"iron": 45, "calcium": 1200, "vitamin_d": 75, "vitamin_b12": 350}
+    assert tg["meal_mass_max_g"] == 180 and tg["drinks_with_meals"] is False
+    assert [f["id"] for f in data["red_flags"]] == ["bariatric"] and data["disclaimer"] == DISCLAIMER

@@ -18,7 +18,7 @@ SEAFOOD, MEAT, POULTRY, DAIRY, EGGS = "seafood", "meat", "poultry", "dairy and f
 def test_every_rule_names_its_source() -> None:
     for rule in load_safety():
         assert rule.source.strip(), rule.why
-        assert any(body in rule.source for body in ("FDA", "USDA", "IOM")), rule.source
+        assert any(body in rule.source for body in ("FDA", "USDA", "IOM", "AAP", "ASMBS", "MHRA")), rule.source
 
 
 @pytest.mark.parametrize(
@@ -134,3 +134,113 @@ def test_the_whole_table_at_once_agrees_with_food_by_food() -> None:
 
 def test_patterns_for_lower_cased_names_keep_their_escapes() -> None:
     assert _lower(r"Smoked\b\S+\W[A-Z]Éclair") == r"smoked\b\S+\W[a-z]éclair"
+
+
+# --- issue 27: by USDA group and description, by age, by medicine or condition -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Turkey breast meat", POULTRY),  # USDA group 07: a luncheon meat with no deli word in its name
+        ("Frankfurter, beef, unheated", MEAT),  # "heated" is a word: "unheated" is not heated
+        ("Chicken breast, oven-roasted, fat-free, sliced", POULTRY),  # roasted at the factory, eaten cold
+        ("Salami, cooked, beef", MEAT),
+        ("Turkey ham, sliced, extra lean, prepackaged or deli-sliced", POULTRY),  # outside group 07, by name
+    ],
+)
+def test_pregnancy_keeps_out_deli_meats_by_usda_group_and_description(name, category):
+    assert "deli" in (unsafe(PREGNANT, name, category) or ""), name
+
+
+@pytest.mark.parametrize(
+    "name", ["Frankfurter, beef, heated", "Pork sausage, fresh, cooked", "Turkey sausage, fresh, cooked"]
+)
+def test_heated_deli_meat_and_fresh_sausage_stay_in_pregnancy(name):
+    assert unsafe(PREGNANT, name, MEAT) is None
+
+
+def test_the_usda_group_can_be_given_for_foods_outside_the_bundled_table():
+    rule = next(r for r in PREGNANT if r.usda_groups)
+    assert unsafe_rule([rule], "My turkey slices", POULTRY, "Sausages and Luncheon Meats") is rule
+    assert unsafe_rule([rule], "My turkey slices", POULTRY) is None  # unknown group: the name rules apply
+
+
+TODDLER = safety_rules(False, False, age=2)
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Carrots, raw", "vegetables"),
+        ("Peppers, sweet, red, raw", "vegetables"),
+        ("Celery, raw", "vegetables"),
+        ("Nuts, almonds", "nuts and seeds"),
+        ("Peanuts, all types, dry-roasted, without salt", "nuts and seeds"),
+        ("Seeds, sunflower seed kernels, dried", "nuts and seeds"),
+        ("Peanut butter, chunk style, without salt", "nuts and seeds"),
+        ("Grapes, red or green (European type, such as Thompson seedless), raw", "fruits"),
+        ("Raisins, seedless", "fruits"),
+        ("Snacks, popcorn, air-popped", "sweets and snacks"),
+        ("Candies, hard", "sweets and snacks"),
+        ("Frankfurter, beef, heated", MEAT),
+        ("Pork sausage, fresh, cooked", MEAT),
+    ],
+)
+def test_choking_hazards_stay_out_under_4(name, category):
+    assert "choking" in (unsafe(TODDLER, name, category) or ""), name
+    assert unsafe(safety_rules(False, False, age=4), name, category) is None  # from 4 on they come back
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Carrots, cooked, boiled, drained, without salt", "vegetables"),
+        ("Peanut butter, smooth style, without salt", "nuts and seeds"),
+        ("Seeds, chia seeds, dried", "nuts and seeds"),
+        ("Grape juice, canned or bottled, unsweetened, without added ascorbic acid", "beverages"),
+        ("Applesauce, canned, unsweetened, without added ascorbic acid", "fruits"),
+        ("Bananas, raw", "fruits"),
+        ("Tomatoes, red, ripe, raw, year round average", "vegetables"),
+    ],
+)
+def test_soft_and_cut_forms_stay_for_a_toddler(name, category):
+    assert unsafe(TODDLER, name, category) is None, unsafe(TODDLER, name, category)
+
+
+def test_children_under_12_avoid_high_mercury_fish():
+    assert "children" in unsafe(safety_rules(False, False, age=9), "Fish, swordfish, cooked, dry heat", SEAFOOD)
+    assert unsafe(safety_rules(False, False, age=30), "Fish, swordfish, cooked, dry heat", SEAFOOD) is None
+
+
+def test_warfarin_keeps_out_grapefruit_and_cranberry_juice():
+    rules = safety_rules(False, False, age=70, factors=["vitamin-k-antagonist"])
+    for name in ("Grapefruit juice, pink, raw", "Cranberry juice, unsweetened", "Grapefruit, raw, pink and red"):
+        assert "warfarin" in unsafe(rules, name, "beverages"), name
+    assert unsafe(rules, "Orange juice, raw", "beverages") is None
+
+
+def test_bariatric_surgery_keeps_out_sugary_drinks_and_sweets_not_milk_or_water():
+    rules = safety_rules(False, False, age=40, factors=["bariatric-surgery"])
+    for name, category in (
+        ("Milk, chocolate, fluid, commercial, whole, with added vitamin A and vitamin D", DAIRY),
+        ("Apple juice, canned or bottled, unsweetened, without added ascorbic acid", "beverages"),
+        ("Candies, milk chocolate", "sweets and snacks"),
+        ("Ice creams, vanilla", "sweets and snacks"),
+    ):
+        assert "bariatric" in (unsafe(rules, name, category) or ""), name
+    for name, category in (
+        ("Milk, nonfat, fluid, with added vitamin A and vitamin D (fat free or skim)", DAIRY),
+        ("Water, tap, drinking", "beverages"),
+        ("Tomato juice, canned, without salt added", "beverages"),
+        ("Tea, black, brewed, prepared with tap water", "beverages"),
+    ):
+        assert unsafe(rules, name, category) is None, name
+
+
+def test_a_rule_is_for_exactly_one_kind_of_person(tmp_path: Path) -> None:
+    path = tmp_path / "safety.yaml"
+    path.write_text("schema: 1\nrules:\n  - {stage: pregnant, age_under: 4, match: lox, why: x, source: FDA}\n")
+    with pytest.raises(ConfigError) as info:
+        load_safety.__wrapped__(path)
+    assert "exactly one of stage, age_under or factors" in " ".join(info.value.problems)

@@ -25,6 +25,14 @@ from mealplan.verify.verifier import verify_plan
 from tests.optimizer.test_meals import NUTRIENTS, solved, spec, targets
 from tests.optimizer.test_targets import person, triage_for
 
+
+def patient(**fields):
+    """A person; kidney disease comes with its stage (issue 27: without one the targets are refused)."""
+    if "kidney-disease" in fields.get("factors", []):
+        fields = {"weight_kg": 80, "conditions": {"ckd": {"stage": 2}}, **fields}
+    return person(**fields)
+
+
 RETAINING = ["potassium-sparing-diuretic", "ace-inhibitor-or-arb", "kidney-disease", "diuretics"]
 WASTING = ["loop-diuretic", "thiazide-diuretic"]
 ANY_DIURETIC = ["diuretics", "loop-diuretic", "thiazide-diuretic", "potassium-sparing-diuretic"]
@@ -57,7 +65,7 @@ def test_a_damaged_rules_file_names_the_field(tmp_path):
 
 @pytest.mark.parametrize("factor", RETAINING)
 def test_potassium_capped_near_the_ai_where_it_may_be_retained(factor):
-    tg = compute_targets(person(age=72, sex="male", factors=[factor]), triage_for({"potassium": 10}))
+    tg = compute_targets(patient(age=72, sex="male", factors=[factor]), triage_for({"potassium": 10}))
     k = tg.items["potassium"]
     assert (k.min, k.max) == (3400, pytest.approx(3740))  # AI, and 1.1 x AI
     assert k.max_source.startswith(f"1.1 x AI ({factor}): NASEM 2019")
@@ -68,7 +76,7 @@ def test_potassium_capped_near_the_ai_where_it_may_be_retained(factor):
 
 @pytest.mark.parametrize("factor", WASTING)
 def test_potassium_never_raised_for_loop_and_thiazide_diuretics(factor):
-    tg = compute_targets(person(age=72, sex="male", factors=[factor]), triage_for({"potassium": 10}))
+    tg = compute_targets(patient(age=72, sex="male", factors=[factor]), triage_for({"potassium": 10}))
     k = tg.items["potassium"]
     assert k.min == 3400 and k.priority == 5 and f"{factor}: ask the prescriber" in k.min_source
     assert k.max is None  # potassium-wasting: no hard cap, and no raise either
@@ -79,9 +87,9 @@ def test_potassium_never_raised_for_loop_and_thiazide_diuretics(factor):
 
 
 def test_potassium_is_raised_and_uncapped_without_those_factors():
-    k = compute_targets(person(age=72, sex="male"), triage_for({"potassium": 10})).items["potassium"]
+    k = compute_targets(patient(age=72, sex="male"), triage_for({"potassium": 10})).items["potassium"]
     assert k.min > 3400 and k.max is None
-    assert not any(n.startswith("Potassium") for n in compute_targets(person(age=72, sex="male")).notes)
+    assert not any(n.startswith("Potassium") for n in compute_targets(patient(age=72, sex="male")).notes)
 
 
 # --- sodium and water -----------------------------------------------------------------------------
@@ -90,26 +98,26 @@ def test_potassium_is_raised_and_uncapped_without_those_factors():
 @pytest.mark.parametrize("keeper", [*ANY_DIURETIC, "ace-inhibitor-or-arb", "hypertension", "kidney-disease"])
 @pytest.mark.parametrize("sweat", ["heavy-sweating", "endurance-exercise"])
 def test_sweating_keeps_the_sodium_cdrr_with_a_diuretic_or_hypertension(sweat, keeper):
-    na = compute_targets(person(age=72, sex="male", factors=[sweat, keeper])).items["sodium"]
+    na = compute_targets(patient(age=72, sex="male", factors=[sweat, keeper])).items["sodium"]
     assert na.max == 2300
     assert na.max_source.startswith("CDRR (sodium), men >70; ") and keeper in na.max_source and sweat in na.max_source
 
 
 def test_sweating_alone_still_lifts_the_cdrr():
-    na = compute_targets(person(age=30, sex="male", factors=["heavy-sweating"])).items["sodium"]
+    na = compute_targets(patient(age=30, sex="male", factors=["heavy-sweating"])).items["sodium"]
     assert na.max is None and "not applied" in na.max_source
 
 
 @pytest.mark.parametrize("factor", [*ANY_DIURETIC, "kidney-disease"])
 def test_water_not_raised_with_a_diuretic_or_kidney_disease(factor):
-    tg = compute_targets(person(age=72, sex="male", factors=[factor]), triage_for({"water": 10}))
+    tg = compute_targets(patient(age=72, sex="male", factors=[factor]), triage_for({"water": 10}))
     w = tg.items["water"]
     assert w.min == 3700 and "not raised: IOM 2005" in w.min_source
     assert any(n.startswith("Fluids:") for n in tg.notes)
 
 
 def test_water_is_raised_for_a_suspected_shortfall_otherwise():
-    assert compute_targets(person(age=72, sex="male"), triage_for({"water": 10})).items["water"].min > 3700
+    assert compute_targets(patient(age=72, sex="male"), triage_for({"water": 10})).items["water"].min > 3700
 
 
 # --- upper limits ---------------------------------------------------------------------------------
@@ -117,7 +125,7 @@ def test_water_is_raised_for_a_suspected_shortfall_otherwise():
 
 @pytest.mark.parametrize(("age", "sex", "extra"), STAGES)
 def test_every_food_ul_becomes_a_maximum_at_90_percent(age, sex, extra):
-    tg = compute_targets(person(age=age, sex=sex, **extra))
+    tg = compute_targets(patient(age=age, sex=sex, **extra))
     intakes = reference_intakes(age, sex, extra.get("pregnant", False), extra.get("lactating", False))
     capped = 0
     for nid, intake in intakes.items():
@@ -142,7 +150,7 @@ def test_a_minimum_above_the_margin_keeps_the_ul_and_says_so():
 
 
 def test_intakes_far_above_the_target_are_discouraged_from_half_the_ul():
-    iron = compute_targets(person(age=34, sex="male")).items["iron"]
+    iron = compute_targets(patient(age=34, sex="male")).items["iron"]
     assert iron.soft_max == pytest.approx(22.5)  # half the 45 mg UL, above the 8 mg RDA
     assert discourage_above(30, 40.5, 45) == 30  # never below the minimum
     assert discourage_above(8, None, None) is None
@@ -183,7 +191,7 @@ def test_the_day_model_pays_for_intake_above_a_soft_maximum_without_a_ul():
 @pytest.mark.parametrize(("column", "parent", "ul"), [("folic_acid", "folate", 1000), ("niacin_added", "niacin", 35),
                                                       ("vitamin_e_added", "vitamin_e", 1000)])  # fmt: skip
 def test_fortified_food_uls_sit_on_the_added_columns(column, parent, ul):
-    tg = compute_targets(person(age=40, sex="female"))
+    tg = compute_targets(patient(age=40, sex="female"))
     t = tg.items[column]
     assert (t.min, t.max, t.ul) == (None, pytest.approx(0.9 * ul), ul)
     assert tg.items[parent].max is None and f"counted on {column}" in tg.items[parent].max_source
@@ -206,7 +214,7 @@ def _any_person(stage: str) -> tuple[float, str, bool, bool]:
 
 @pytest.mark.parametrize("diet", ["vegetarian", "vegan"])
 def test_vegetarian_iron_and_zinc(diet):
-    tg = compute_targets(person(age=30, sex="female", diet=diet))
+    tg = compute_targets(patient(age=30, sex="female", diet=diet))
     assert tg.items["iron"].min == pytest.approx(18 * 1.8) and "x 1.8" in tg.items["iron"].min_source
     assert tg.items["zinc"].min == pytest.approx(8 * 1.5) and "x 1.5" in tg.items["zinc"].min_source
     assert "IOM 2001" in tg.items["iron"].min_source and "IOM 2001" in tg.items["zinc"].min_source
@@ -214,12 +222,12 @@ def test_vegetarian_iron_and_zinc(diet):
 
 @pytest.mark.parametrize("diet", ["omnivore", "pescatarian"])
 def test_other_diets_keep_the_rda(diet):
-    tg = compute_targets(person(age=30, sex="female", diet=diet))
+    tg = compute_targets(patient(age=30, sex="female", diet=diet))
     assert (tg.items["iron"].min, tg.items["zinc"].min) == (18, 8)
 
 
 def test_a_pregnant_vegetarian_iron_minimum_is_held_at_the_margin():
-    iron = compute_targets(person(age=30, sex="female", diet="vegetarian", pregnant=True)).items["iron"]
+    iron = compute_targets(patient(age=30, sex="female", diet="vegetarian", pregnant=True)).items["iron"]
     assert iron.min == pytest.approx(40.5) and iron.max == pytest.approx(40.5)  # 27 x 1.8 = 48.6 > 90 % of 45
     assert "held at 90 % of the UL" in iron.min_source and "ask the clinician" in iron.min_source
 
@@ -229,7 +237,7 @@ def test_a_pregnant_vegetarian_iron_minimum_is_held_at_the_margin():
     [(51, [], True), (50, [], False), (30, ["acid-reducers"], True), (30, ["metformin"], True), (30, [], False)],
 )
 def test_b12_from_fortified_foods(age, factors, expected):
-    tg = compute_targets(person(age=age, sex="male", factors=factors))
+    tg = compute_targets(patient(age=age, sex="male", factors=factors))
     t = tg.items.get("vitamin_b12_added")
     assert (t is not None) == expected
     if t is not None:

@@ -251,6 +251,10 @@ def test_no_text_ever_mentions_a_dose():
         flags |= set(flag_ids(result))
         for text in _all_text(result):
             assert not _DOSE.search(text), text
+    # Flags that a more urgent one replaces when everything is given: on their own.
+    for alone in (triage(symptoms=["palpitations"]), triage(factors=["heavy periods"], sex="female", age=30)):
+        flags |= set(flag_ids(alone))
+        assert not any(_DOSE.search(text) for text in _all_text(alone))
     assert flags == {r.id for r in knowledge().red_flags}
     for note in knowledge().notes:  # notes that never show together (fluids and fluids-prescriber)
         assert not _DOSE.search(note.text), note.text

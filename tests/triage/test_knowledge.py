@@ -35,12 +35,14 @@ SYMPTOMS = [
     "poor-coordination",
     "seizure",
     "nausea",
+    "vomiting",
     "poor-appetite",
 ]
 FACTORS = [
     "vegan",
     "vegetarian",
     "low-dairy",
+    "lactose-intolerance",
     "low-sun",
     "heavy-sweating",
     "endurance-exercise",
@@ -50,12 +52,15 @@ FACTORS = [
     "high-stress",
     "poor-sleep",
     "digestive-disorder",
+    "bariatric-surgery",
+    "heavy-menstrual-bleeding",
     "diuretics",
     "loop-diuretic",
     "thiazide-diuretic",
     "potassium-sparing-diuretic",
     "ace-inhibitor-or-arb",
     "kidney-disease",
+    "vitamin-k-antagonist",
     "hypertension",
     "acid-reducers",
     "metformin",
@@ -82,7 +87,13 @@ def test_vocabulary_is_exactly_the_documented_ids_in_order():
 
 
 # Factors that change the planning rules (targets.compute) without pointing at a shortfall.
-RULE_ONLY_FACTORS = {"potassium-sparing-diuretic", "ace-inhibitor-or-arb", "kidney-disease", "hypertension"}
+RULE_ONLY_FACTORS = {
+    "potassium-sparing-diuretic",
+    "ace-inhibitor-or-arb",
+    "kidney-disease",
+    "hypertension",
+    "vitamin-k-antagonist",
+}
 # Warning signs that only send the person to emergency care.
 FLAG_ONLY_SYMPTOMS = {"chest-pain", "fainting", "shortness-of-breath"}
 
@@ -254,7 +265,7 @@ def test_a_synonym_with_a_widespread_phrase_is_reported(tmp_path):
 def test_diet_factors_and_note_exceptions_are_cross_checked(tmp_path):
     data = _raw()
     data["diet_factors"]["pescatarian"] = "fish-eater"
-    data["notes"][0]["unless"] = {"factors": ["spironolactone"]}
+    data["notes"][1]["unless"] = {"factors": ["spironolactone"]}
     with pytest.raises(ConfigError) as err:
         load_knowledge(_write(tmp_path, data))
     assert err.value.problems == [

@@ -82,7 +82,8 @@ def test_plain_spasms_and_plain_tingling_stay_non_urgent():
 
 def test_chest_pain_fainting_or_breathlessness_are_emergency_signs_before_palpitations():
     result = triage(symptoms=["muscle-cramps", "palpitations", "chest pain"], factors=["water pills"])
-    assert flag_ids(result) == ["emergency-signs", "palpitations", "medication"]
+    # With a water pill, palpitations need care the same day (issue 27), not within days.
+    assert flag_ids(result) == ["emergency-signs", "palpitations-electrolytes", "medication"]
     assert result.red_flags[0].urgency == "urgent"
     assert "emergency" in result.red_flags[0].advice.lower()
     for term in ("fainted", "short of breath", "seizure"):
@@ -208,8 +209,8 @@ def test_red_flags_are_sorted_by_urgency_and_stable_within_a_level():
         assert ids == [i for i in file_order if i in ids]
     assert flag_ids(result) == [
         "low-calcium-signs",
+        "palpitations-electrolytes",
         "child",
-        "palpitations",
         "multiple-groups",
         "numbness",
         "weakness-or-stiffness",
@@ -234,13 +235,32 @@ def test_sorting_is_by_urgency_not_by_file_order(tmp_path, monkeypatch):
     reversed_kb = load_knowledge(path)
     monkeypatch.setattr(engine, "knowledge", lambda: reversed_kb)
     result = triage(symptoms=["palpitations", "numbness", "tetany"], factors=["furosemide"], days=30)
-    assert flag_ids(result) == ["low-calcium-signs", "numbness", "palpitations", "medication", "long-duration"]
+    assert flag_ids(result) == [
+        "palpitations-electrolytes",
+        "low-calcium-signs",
+        "numbness",
+        "medication",
+        "long-duration",
+    ]
 
 
 def test_palpitations_come_before_the_medicine_flag():
-    result = triage(symptoms=["cramps", "palpitations"], factors=["furosemide"])
+    result = triage(symptoms=["cramps", "palpitations"], factors=["metformin"])
     assert flag_ids(result) == ["palpitations", "medication"]
     assert [f.urgency for f in result.red_flags] == ["soon", "routine"]
+
+
+@pytest.mark.parametrize("factor", ["furosemide", "hydrochlorothiazide", "spironolactone", "lisinopril", "ckd",
+                                    "hot weather", "marathon"])  # fmt: skip
+def test_palpitations_with_a_diuretic_or_in_heat_need_care_today(factor):
+    result = triage(symptoms=["cramps", "palpitations"], factors=[factor])
+    assert flag_ids(result)[0] == "palpitations-electrolytes" and result.red_flags[0].urgency == "urgent"
+    assert "palpitations" not in flag_ids(result)  # the same-day rule replaces the within-days one
+    assert "today" in result.red_flags[0].advice and factor not in ("metformin",)
+
+
+def test_palpitations_with_vomiting_need_care_today():
+    assert flag_ids(triage(symptoms=["palpitations", "vomiting"]))[0] == "palpitations-electrolytes"
 
 
 def test_urgency_shows_in_json_markdown_and_the_table():
