@@ -23,6 +23,13 @@ plan reads as 2.0 with ``meal_kind`` "foods" (a list of foods, no dish), ``title
 items' names, ``role`` "" and ``rules.meal_rules`` null (the meal-rule checks are skipped). Version
 1.1 had added ``rules.met_tolerance`` and ``rules.max_protein_items_per_meal``; a 1.0 plan reads
 with their defaults.
+
+Version 2.1 (additive: a 2.0 plan reads with every new rule off) records the rules of a week a
+dietitian signs: ``rules.meal_rules`` gains breakfast and snack limits a week, dish ingredients in the
+days-per-food count, drinks (``drinks``: water by default, milk drinks a day, cups of juice, a drink's
+share of its meal, hot drinks by habit), counted foods in whole units and pattern pairings;
+``rules.food_groups`` the person's USDA Food Pattern; each day its ``food_groups`` totals;
+``diet_quality`` the HEI-2020 of each week (or the day); ``solve.days`` each day's status and gap.
      week_totals: {nutrient: NutrientTotal} | null,   # daily average over the week
      shortfalls: [Shortfall], solve: SolveInfo, food_sources: [str], cost: float | null}
 """
@@ -42,7 +49,7 @@ from mealplan.targets.model import Targets
 from mealplan.targets.profile import Requirement
 from mealplan.triage import RedFlag, TriageResult
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 # A plan has 1 to MAX_DAYS days. Its weekly rules (a dish at most so many times a week, a food on at
 # most so many days, the weekly average of vitamin D and B12) hold in each block of WEEK_DAYS days:
 # days 1-7, 8-14, ...; a last block may be shorter.
@@ -119,13 +126,16 @@ class NutrientTotal(_Model):
 
 
 class DayPlan(_Model):
-    """One day: slots with items, totals for every targeted nutrient."""
+    """One day: slots with items, totals for every targeted nutrient and the day's food groups."""
 
     index: int
     energy_kcal: float
     macros_pct: dict[str, float]
     slots: list[SlotPlan]
     totals: dict[str, NutrientTotal]
+    food_groups: dict[str, float] = Field(
+        {}, description="food-pattern equivalents of the day (cup-eq, oz-eq, tsp-eq; food_data.food_groups)"
+    )
 
 
 class FoodSuggestion(_Model):
@@ -152,6 +162,18 @@ class Shortfall(_Model):
     would_close: list[FoodSuggestion] = []
 
 
+class DaySolve(_Model):
+    """How one day was solved: its status, gap and seconds, and the attempt that gave it."""
+
+    day: int
+    status: SolveStatus
+    gap: float | None = None
+    seconds: float
+    attempt: str = Field(
+        description='"week" (as the week allows), "no leftover", "variety relaxed", "wider" or "rescue"'
+    )
+
+
 class SolveInfo(_Model):
     """How the plan was solved."""
 
@@ -166,6 +188,7 @@ class SolveInfo(_Model):
     constraints: int
     candidates: int = 0
     notes: list[str] = []
+    days: list[DaySolve] = Field([], description="each day's solve (empty in plans before schema 2.1)")
 
 
 class SlotRule(_Model):
@@ -178,6 +201,48 @@ class SlotRule(_Model):
     needs_protein: bool = False
     needs_produce: bool = False
     needs_one_of: list[str] = Field([], description="at least one item from these categories")
+
+
+class DrinkRules(_Model):
+    """Drinks as people drink (schema 2.1): water by default, milk drinks and juice in measure."""
+
+    water_default: bool = Field(True, description="a meal without another drink has a glass of water")
+    water_g: float = Field(250.0, ge=0, description="the glass of water, in grams")
+    with_meals: bool = Field(True, description="False: no drink at a meal (fluids apart from meals)")
+    milk_drinks_per_day: int = Field(1, ge=0, description="milk or fortified plant-milk drinks a day, at most")
+    no_milk_drink_beside_milk_meal: bool = Field(
+        True, description="no milk drink beside a dish built on milk, yogurt or a smoothie, or a meal with milk"
+    )
+    cups_per_day: dict[str, float] = Field({}, description="drink kind -> cups a day at most (juice 0.75)")
+    energy_share_max: float = Field(1 / 3, gt=0, le=1, description="a drink's share of its meal's energy, at most")
+    hot_drinks: list[str] | None = Field(
+        None, description="coffee and tea kinds the person drinks (the profile's habit); None: any, [] none"
+    )
+
+
+class FoodGroupGoals(_Model):
+    """The person's USDA Food Pattern (schema 2.1): what the week aims at, as goals with weights."""
+
+    style: str
+    name: str
+    level_kcal: int
+    source: str
+    daily: dict[str, float] = Field(description="pattern row -> amount a day (cup-eq or oz-eq)")
+    weekly: dict[str, float] = Field({}, description="subgroup row -> amount a week")
+    sources: dict[str, dict[str, float]] = Field(description="pattern row -> food-group component -> factor")
+    whole_grain_share: float = Field(0.5, description="whole grains, at least this share of grains")
+    whole_fruit_share: float = Field(0.5, description="whole fruit, at least this share of fruit")
+    added_sugars_pct_max: float = Field(10.0, description="added sugars, at most this % of energy")
+    saturated_fat_pct_max: float = Field(10.0, description="saturated fat, at most this % of energy")
+
+
+class DietQuality(_Model):
+    """The Healthy Eating Index 2020 of a week (or a day plan), from the food-group totals."""
+
+    scope: str = Field(description='"week", "week 2" or "day 1"')
+    total: float = Field(description="0-100")
+    components: dict[str, float] = Field(description="HEI component -> points")
+    max_points: dict[str, float]
 
 
 class MealRules(_Model):
@@ -202,6 +267,24 @@ class MealRules(_Model):
         list(MAIN_MEAL_ROLES), description="what every lunch and dinner has (roles; food_data.dishes.MAIN_MEAL_ROLES)"
     )
     dish_max_per_week: int = Field(2, ge=1, description="a lunch or dinner dish at most this many times a week")
+    breakfast_max_per_week: int | None = Field(
+        None,
+        ge=1,
+        description="the same breakfast (dish or meal pattern) on at most this many days a week; None: no rule",
+    )
+    snack_max_per_week: int | None = Field(
+        None, ge=1, description="the same snack (dish or meal pattern) at most this many times a week"
+    )
+    food_days_cover_dishes: bool = Field(
+        False,
+        description="max_days_per_food counts dish ingredients and drinks too, everyday foods excepted "
+        "(food_data/data/everyday_foods.yaml); False: pattern foods only (plans before 2.1)",
+    )
+    drinks: DrinkRules | None = Field(None, description="drinks as people drink (None: plans before 2.1)")
+    whole_units: bool = Field(
+        False, description="counted foods in whole units or halves (food_data/data/counted_foods.csv)"
+    )
+    pairings: bool = Field(False, description="pattern meals combine only parts that go together (pairings.yaml)")
     no_main_dish_two_days_running: bool = Field(
         True, description="a lunch or dinner dish is not chosen again the next day (a leftover lunch aside)"
     )
@@ -246,6 +329,7 @@ class PlanRules(_Model):
         None, ge=1, description="at most this many protein foods (protein_categories) in one meal; None: no limit"
     )
     meal_rules: MealRules | None = Field(None, description="schema 2.0 meal rules; None in 1.x plans")
+    food_groups: FoodGroupGoals | None = Field(None, description="the USDA Food Pattern aimed at (None before 2.1)")
     variety_relaxed_days: list[int] = Field(
         [], description="days whose dishes and foods could not keep the week's variety rules (see solve.notes)"
     )
@@ -323,6 +407,8 @@ class Plan(_Model):
     highest_ul: UlPeak | None = Field(None, description="the day and nutrient nearest its food UL (None: no UL)")
     locked: list[MealRef] = Field([], description="meals a re-plan keeps as they are (mealplan lock)")
     start_date: date | None = Field(None, description="the calendar date of the first day, when planned for dates")
+    week_food_groups: dict[str, float] | None = Field(None, description="the food groups' daily average over the week")
+    diet_quality: list[DietQuality] = Field([], description="HEI-2020 of each week (or of the day plan)")
 
 
 def day_index(plan: Plan, day: int) -> int:

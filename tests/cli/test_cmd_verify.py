@@ -126,7 +126,7 @@ def test_invalid_plan_fields_name_the_json_path(tmp_path, foods_csv):
     path.write_text(json.dumps(data))
     result = invoke(str(path))
     assert result.exit_code == 2
-    assert f"{path}: not a valid mealplan Plan (schema 2.0):" in result.output
+    assert f"{path}: not a valid mealplan Plan (schema 2.1):" in result.output
     assert "days[0].slots[1].items[0].grams: Input should be a valid number" in result.output
     assert "rules.alergies: Extra inputs are not permitted" in result.output
 

@@ -141,7 +141,7 @@ TARGET_CASES = [
 PLAN_FILE_CASES = [
     ("plan_not_json.json", ["not a JSON file at line 1, column 1"]),
     ("plan_not_a_plan.json", ["not a mealplan Plan (a JSON object with kind, days"]),
-    ("plan_wrong_types.json", ["not a valid mealplan Plan (schema 2.0):", "profile_id:", "days:"]),
+    ("plan_wrong_types.json", ["not a valid mealplan Plan (schema 2.1):", "profile_id:", "days:"]),
     ("plan_empty.json", ["not a JSON file"]),
     ("binary.json", ["cannot read the plan", "not UTF-8 text"]),
     ("deep.json", ["nested too deeply"]),
