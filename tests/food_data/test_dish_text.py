@@ -215,3 +215,17 @@ def test_a_left_out_ingredient_is_never_named_and_the_text_still_reads(library, 
 def test_the_full_text_of_every_bundled_dish_checks_clean(library):
     assert [(d.id, w) for d in library for w in text_warnings(d)] == []
     assert sum(bool(i.optional) for d in library for i in d.ingredients) > 250  # the test above has work to do
+
+
+def test_the_example_in_docs_dishes_md_loads_and_reads_as_the_page_says(foods, tmp_path):
+    page = (Path(__file__).parents[2] / "docs" / "dishes.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", page, re.DOTALL).group(1)
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    dish = load_dishes([path], foods=foods, bundled=False).get("oatmeal-milk-banana-almonds")
+    assert text_warnings(dish) == []
+    assert dish_text(dish, {"08121", "01079", "09040"})[0] == "Oatmeal with milk and banana"
+    snippets = [q for q in re.findall(r"`([\[{][^`]*[\]}][^`]*)`", page) if re.search(r"[a-z]{3}", q)]
+    assert len(snippets) >= 4
+    for snippet in snippets:  # every markup example on the page parses
+        parse(snippet)
