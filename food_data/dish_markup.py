@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mealplan.food_data.names import singular
 
@@ -116,6 +116,7 @@ def is_marked(text: str) -> bool:
 # --- mentions ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
 def _key(word: str) -> str:
     return singular(word.lower().strip("'"))
 
@@ -130,19 +131,25 @@ class Mentions:
     """Phrases to look for and what each names: ``{("soy", "milk"): "16139", ("almond",): "12061"}``."""
 
     phrases: tuple[tuple[tuple[str, ...], str], ...]
+    _by_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Phrases by their first word, longest first: finding is one dictionary look-up per word.
+        for phrase, key in sorted(self.phrases, key=lambda kv: -len(kv[0])):
+            self._by_first.setdefault(phrase[0], []).append((phrase, key))
 
     @classmethod
     def of(cls, called: Mapping[str, Iterable[str]]) -> Mentions:
-        """From ``{key: [phrase, ...]}``; longer phrases are tried first."""
+        """From ``{key: [phrase, ...]}``; a later key's phrase replaces an earlier key's same phrase."""
         pairs = {phrase_words(p): key for key, phrases in called.items() for p in phrases if phrase_words(p)}
-        return cls(tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0]))))
+        return cls(tuple(pairs.items()))
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """``(key, words as written)`` for each mention in ``text``, left to right, no word counted twice."""
         words = [(m.group(0), _key(m.group(0))) for m in _WORD.finditer(text)]
         found, k = [], 0
         while k < len(words):
-            for phrase, key in self.phrases:
+            for phrase, key in self._by_first.get(words[k][1], ()):
                 n = len(phrase)
                 if tuple(w for _, w in words[k : k + n]) == phrase:
                     found.append((key, " ".join(w for w, _ in words[k : k + n])))
