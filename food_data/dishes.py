@@ -487,7 +487,10 @@ _KIND_WORDS = frozenset({"cheese", "low", "fat", "nonfat", "plain", "whole", "mi
 
 
 def without(name: str, method: str, dropped: list[str]) -> tuple[str, str]:
-    """A dish's title and method when optional ingredients are left out for this person.
+    """A dish's title and method when optional ingredients are left out for this person (by word guessing).
+
+    Superseded by :func:`dish_text`, which rewrites both texts from the dish's markup; kept, with its
+    signature, until the planner calls ``dish_text``.
 
     The title loses the words that named them ("Baked potato with black beans, broccoli and cheddar"
     without cheddar cheese -> "Baked potato with black beans and broccoli"); the method says plainly
