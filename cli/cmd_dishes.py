@@ -83,7 +83,7 @@ def list_dishes(
 @format_option(("table", "json"))
 @output_option
 def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[Path, ...]) -> None:
-    """Show one dish: method, ingredients with ranges, diet and nutrients.
+    """Show one dish: method, seasonings, ingredients with ranges, diet and nutrients.
 
     \b
     Example:
@@ -97,6 +97,7 @@ def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[P
     head = (
         f"{detail['name']} ({detail['id']})\nSlots: {', '.join(detail['slots'])}"
         f"{'  Cuisine: ' + detail['cuisine'] if detail['cuisine'] else ''}\nMethod: {detail['method']}\n"
+        f"Seasonings: {', '.join(detail['seasonings']) or 'none'}\n"
         f"Diet: {detail['diet']}  Allergens: {', '.join(detail['allergens']) or 'none'}"
     )
     ings = [
@@ -201,6 +202,7 @@ def _detail(library: Any, dish: Any) -> dict[str, Any]:
     ]
     return {
         "id": dish.id, "name": dish.name, "slots": dish.slots, "cuisine": dish.cuisine, "method": dish.method,
+        "seasonings": list(dish.seasonings), "name_markup": dish.name_markup, "method_markup": dish.method_markup,
         "diet": facts.diet, "diet_with_optional": facts.diet_with_optional, "allergens": list(facts.required_allergens),
         "allergens_with_optional": list(facts.allergens), "portion_g": facts.grams, "ingredients": ings,
         "nutrients": nutrients, "source": library.sources.get(dish.id),

@@ -1,9 +1,12 @@
 """The dish library: named dishes built from as-eaten foods, with portions the optimizer may move.
 
-A dish is data (``data/dishes.yaml`` plus any user ``--dishes`` files, YAML or JSON, same format).
-Each ingredient names a food id, a default amount in grams as eaten for one person, a range
-``[min, max]`` the optimizer may move it within (``min: 0`` marks an optional ingredient) and a
-role. Diet, allergens and nutrients are derived from the food table, never typed by hand.
+A dish is data (``data/dishes.yaml`` plus any user ``--dishes`` files, YAML or JSON, same format;
+``docs/dishes.md`` documents it). Each ingredient names a food id, a default amount in grams as eaten
+for one person, a range ``[min, max]`` the optimizer may move it within (``min: 0`` marks an optional
+ingredient), a role and the words the dish's text calls it. The title and method carry a small
+markup (``dish_markup``) so that :func:`dish_text` can write them for the ingredients a plate
+actually uses; ``seasonings`` come from the vocabulary in ``data/seasonings.yaml``. Diet, allergens
+and nutrients are derived from the food table, never typed by hand.
 
 This module is a pure data layer: it imports neither the optimizer nor pulp, never prints and
 raises ``ConfigError`` listing every problem it found.
@@ -23,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import load_user_json, load_user_yaml, read_user_text, write_atomic
+from mealplan.food_data.dish_markup import Mentions, render
+from mealplan.food_data.plate_text import dish_text, text_problems, text_warnings, with_called
 from mealplan.food_data.table import FoodTable, cache_folder
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
 
@@ -64,6 +69,9 @@ class Ingredient(BaseModel):
     min: float
     max: float
     role: str
+    called: tuple[str, ...] = ()
+    """What the title and method call this food ("almonds", "soy milk"); the loader fills in the
+    food's short name when a file leaves it out."""
 
     @field_validator("food", mode="before")
     @classmethod
@@ -72,6 +80,11 @@ class Ingredient(BaseModel):
             raise ValueError(f'food ids must be quoted text such as "09040", got the number {value!r}')
         return value
 
+    @field_validator("called", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
     @property
     def optional(self) -> bool:
         """True when the optimizer may leave this ingredient out (``min`` is 0)."""
@@ -79,16 +92,36 @@ class Ingredient(BaseModel):
 
 
 class Dish(BaseModel):
-    """A named dish: the slots it suits, a one-line method and its ingredients."""
+    """A named dish: the slots it suits, its method, ingredients and seasonings.
+
+    The file's ``name`` and ``method`` hold markup (``name_markup``, ``method_markup``); the
+    ``name`` and ``method`` properties are the text with every ingredient on the plate, and
+    :func:`dish_text` writes it for the ingredients a plate uses.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    name: str
+    name_markup: str = Field(alias="name")
     slots: list[str]
-    method: str
+    method_markup: str = Field(alias="method")
     cuisine: str | None = None
     ingredients: list[Ingredient]
+    seasonings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The title with every ingredient used."""
+        return render(self.name_markup, _NO_MENTIONS)
+
+    @property
+    def method(self) -> str:
+        """The method with every ingredient used."""
+        return render(self.method_markup, _NO_MENTIONS)
+
+
+_NO_MENTIONS = Mentions(())
+__all__ = ["Derived", "Dish", "DishLibrary", "Ingredient", "check", "dish_text", "load_dishes", "validate_dish"]
 
 
 @dataclass(frozen=True)
@@ -314,7 +347,7 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             where = f"{label}: dish {item['id']!r}"
         try:
-            dish = Dish.model_validate(item)
+            dish = with_called(Dish.model_validate(item), names)
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"]) or "(dish)"
@@ -356,9 +389,9 @@ def validate_dish(dish: Dish, foods: FoodTable, names: dict[str, str] | None = N
     out: list[str] = []
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", dish.id):
         out.append(f"field id: {dish.id!r} is not allowed; use lowercase letters, digits and single hyphens.")
-    if not dish.name.strip():
+    if not dish.name_markup.strip():
         out.append("field name: is empty; give the name people use for the dish.")
-    if not dish.method.strip() or "\n" in dish.method.strip():
+    if not dish.method_markup.strip() or "\n" in dish.method_markup.strip():
         out.append("field method: must be one non-empty line.")
     if not dish.slots:
         out.append(f"field slots: is empty; allowed: {', '.join(SLOTS)}.")
@@ -367,6 +400,7 @@ def validate_dish(dish: Dish, foods: FoodTable, names: dict[str, str] | None = N
             out.append(f"field slots: unknown slot {slot!r}; allowed: {', '.join(SLOTS)}.")
     if not dish.ingredients:
         out.append("field ingredients: a dish needs at least one ingredient.")
+    before = len(out)
     for k, ing in enumerate(dish.ingredients):
         at = f"field ingredients[{k}] (food {ing.food!r})"
         if ing.food not in names:
@@ -385,6 +419,7 @@ def validate_dish(dish: Dish, foods: FoodTable, names: dict[str, str] | None = N
             )
         elif not ing.min <= ing.grams <= ing.max:
             out.append(f"{at}: grams {ing.grams:g} is outside its range [{ing.min:g}, {ing.max:g}].")
+    sound = len(out) == before
     required = [names.get(i.food, "") for i in dish.ingredients if not i.optional]
     if any(CEREAL.search(n) for n in required) and not any(CEREAL_PARTNER.search(n) for n in required):
         out.append(
@@ -398,11 +433,20 @@ def validate_dish(dish: Dish, foods: FoodTable, names: dict[str, str] | None = N
                 f"field ingredients: a lunch or dinner dish needs a required (min > 0) ingredient of role "
                 f"{', '.join(lack)}; it has {', '.join(sorted(have)) or 'none'}."
             )
-    return out
+    # The text is checked against ingredients that are themselves sound (no second error per bad line).
+    return out + (text_problems(dish) if sound else [])
+
+
+def bundled_seasonings() -> dict[str, tuple[str, ...]]:
+    """Dish id -> its seasonings, from the bundled library file alone (no food table needed)."""
+    doc = _parse_yaml(bundled_path().read_text(encoding="utf-8"))
+    items = doc.get("dishes", []) if isinstance(doc, dict) else []
+    return {d["id"]: tuple(d.get("seasonings") or ()) for d in items if isinstance(d, dict) and "id" in d}
 
 
 def check(library: DishLibrary, foods: FoodTable | None = None) -> list[str]:
-    """Warnings beyond validation: foods not as eaten, portion energy out of range, unknown nutrients.
+    """Warnings beyond validation: foods not as eaten, portion energy out of range, unknown nutrients,
+    and text a cook would trip on (``text_warnings``).
 
     Args:
         library: A loaded library (already free of validation errors).
@@ -432,6 +476,7 @@ def check(library: DishLibrary, foods: FoodTable | None = None) -> list[str]:
             gaps = sorted(set(facts.missing.get(nutrient, [])) & required)
             if gaps:
                 out.append(f"{where}: {nutrient} unknown for {', '.join(gaps)} (counted as 0 in the portion).")
+        out += [f"{where}: {w}" for w in text_warnings(dish)]
     return out
 
 
@@ -442,7 +487,10 @@ _KIND_WORDS = frozenset({"cheese", "low", "fat", "nonfat", "plain", "whole", "mi
 
 
 def without(name: str, method: str, dropped: list[str]) -> tuple[str, str]:
-    """A dish's title and method when optional ingredients are left out for this person.
+    """A dish's title and method when optional ingredients are left out for this person (by word guessing).
+
+    Superseded by :func:`dish_text`, which rewrites both texts from the dish's markup; kept, with its
+    signature, until the planner calls ``dish_text``.
 
     The title loses the words that named them ("Baked potato with black beans, broccoli and cheddar"
     without cheddar cheese -> "Baked potato with black beans and broccoli"); the method says plainly

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
+    from mealplan.food_data.dishes import DishLibrary
     from mealplan.food_data.table import FoodTable
     from mealplan.plan import Plan
 
@@ -211,7 +212,7 @@ def _in_first_food_pieces(entry: dict, foods: FoodTable | None) -> float:
 _SKIP = re.compile(r"^water, (tap|bottled)|^beverages, water, (tap|bottled)", re.IGNORECASE)
 
 
-def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
+def shopping_list(plan: Plan, foods: FoodTable | None = None, dishes: DishLibrary | None = None) -> ShoppingList:
     """Aggregate a plan's foods into a shopping list grouped by store section.
 
     Args:
@@ -220,10 +221,12 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
             units (whole pieces, cans, blocks), and its raw and dry forms the grams to buy of foods
             eaten cooked. Without it the plan's own serving measures are used, and foods are bought
             as eaten.
+        dishes: The dish library the plan was made from, for the seasonings its dishes use
+            (``seasonings_section``); without it the bundled library's.
 
     Returns:
-        The list, sections in shop-walk order (``SECTIONS``), items in order of first use. Tap and
-        bottled water are left out (named in ``skipped``).
+        The list, sections in shop-walk order (``SECTIONS``, then "Herbs and spices"), items in order
+        of first use. Tap and bottled water are left out (named in ``skipped``).
     """
     totals: dict[str, dict] = {}
     skipped: list[str] = []
@@ -300,6 +303,8 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
             )
         )
     sections = [ShoppingSection(id=key, title=SECTIONS[key], items=items) for key, items in by_section.items() if items]
+    herbs = seasonings_section(plan, dishes)
+    sections += [herbs] if herbs else []
     return ShoppingList(
         profile_id=plan.profile_id,
         days=len(plan.days),
@@ -307,6 +312,50 @@ def shopping_list(plan: Plan, foods: FoodTable | None = None) -> ShoppingList:
         skipped=skipped,
         dishes=plan_dishes(plan),
     )
+
+
+HERBS_SECTION = ("herbs_spices", "Herbs and spices")
+
+
+def seasonings_section(plan: Plan, dishes: DishLibrary | None = None) -> ShoppingSection | None:
+    """The herbs, spices, garlic, citrus and vinegars the plan's dishes list under ``seasonings``.
+
+    One line per seasoning, in the vocabulary's order (``food_data/data/seasonings.yaml``), bought as
+    its pack ("1 jar ground cumin") or by the piece for the dishes that use it ("2 lemons" for four
+    dishes at half a lemon each). A leftover meal is cooked with the meal before, so it counts its
+    day but not another use. Items carry no food id and no grams: nutrients ignore seasonings.
+    None when no dish of the plan lists one.
+    """
+    from mealplan.food_data.dishes import bundled_seasonings
+    from mealplan.food_data.seasonings import load_seasonings
+
+    by_dish = {d.id: d.seasonings for d in dishes} if dishes is not None else bundled_seasonings()
+    vocab = load_seasonings()
+    offset = 1 if plan.days and min(d.index for d in plan.days) == 0 else 0
+    uses: dict[str, dict] = {}
+    for day in plan.days:
+        for slot in day.slots:
+            for name in by_dish.get(slot.dish_id or "", ()):
+                entry = uses.setdefault(name, {"days": set(), "n": 0})
+                entry["days"].add(day.index + offset)
+                entry["n"] += 0 if slot.leftover_of is not None else 1
+    items = [
+        ShoppingItem(
+            food_id="",
+            name=name,
+            section=HERBS_SECTION[0],
+            food_ids=[],
+            total_grams=0.0,
+            purchase_text=vocab[name].purchase_text(max(uses[name]["n"], 1)),
+            days_used=sorted(uses[name]["days"]),
+            portions=uses[name]["n"],
+            product=name,
+            variants=[name],
+        )
+        for name in vocab
+        if name in uses
+    ]
+    return ShoppingSection(id=HERBS_SECTION[0], title=HERBS_SECTION[1], items=items) if items else None
 
 
 _LEFTOVER_SUFFIX = re.compile(r"\s*\(leftovers? from day \d+\)\s*$", re.IGNORECASE)
@@ -402,10 +451,8 @@ def shopping_markdown(shopping: ShoppingList, heading_level: int = 1) -> str:
         for item in section.items:
             days = _days_text(item.days_used, shopping.days)
             when = days if days == "every day" else f"day{'s' if len(item.days_used) > 1 else ''} {days}"
-            lines.append(
-                f"- [ ] **{md_escape(item.purchase_text)}** — {item.total_grams:.0f} g eaten, {when} "
-                f"<br>_{_variants_text(item)}_"
-            )
+            eaten = f"{item.total_grams:.0f} g eaten, " if item.food_ids else ""  # seasonings: no grams
+            lines.append(f"- [ ] **{md_escape(item.purchase_text)}** — {eaten}{when} <br>_{_variants_text(item)}_")
         lines.append("")
     if shopping.skipped:
         lines += [f"_Not listed (from the tap): {', '.join(md_escape(s) for s in shopping.skipped)}._", ""]

@@ -35,10 +35,21 @@ def test_list_table_and_bad_diet() -> None:
 def test_show_gives_ingredients_ranges_and_nutrients() -> None:
     result = run("show", "oatmeal-milk-banana-almonds")
     assert result.exit_code == 0, result.output
-    for text in ("Oatmeal with milk, banana and almonds", "Simmer the oats", "160-350", "vegetarian", "magnesium"):
+    for text in (
+        "Oatmeal with milk, banana and almonds",
+        "Simmer the oats",
+        "Seasonings: ground cinnamon",
+        "160-350",
+        "vegetarian",
+        "magnesium",
+    ):
         assert text in result.stdout
     doc = json.loads(run("show", "oatmeal-milk-banana-almonds", "--format", "json").stdout)
     assert doc["diet"] == "vegetarian" and "milk" in doc["allergens"]
+    assert doc["seasonings"] == ["ground cinnamon"]
+    assert doc["name"] == "Oatmeal with milk, banana and almonds"  # the text with every ingredient
+    assert doc["name_markup"] == "Oatmeal with {milk | banana | almonds}"
+    assert {tuple(i["called"]) for i in doc["ingredients"]} >= {("oats",), ("almonds",)}
     assert {n["nutrient"] for n in doc["nutrients"]} >= {"energy", "calcium", "vitamin_d", "vitamin_b12"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -92,15 +93,127 @@ def test_bundled_library_counts(library) -> None:
     dishes = list(library)
     main = [d for d in dishes if {"lunch", "dinner"} & set(d.slots)]
     facts = {d.id: library.derived(d.id) for d in dishes}
-    assert len(dishes) >= 200
-    assert len(library.for_slot("breakfast")) >= 55
-    assert len(library.for_slot("snack")) >= 35
-    assert len(main) >= 110
-    assert sum(facts[d.id].diet == "vegan" for d in dishes) >= 30
-    assert sum(facts[d.id].diet == "vegan" for d in main) >= 20
-    assert sum("gluten" not in facts[d.id].allergens for d in main) >= 25
-    assert sum("milk" not in facts[d.id].allergens for d in main) >= 25
-    assert sum("fish" in facts[d.id].allergens or "shellfish" in facts[d.id].allergens for d in dishes) >= 25
+    assert len(dishes) >= 275
+    assert len(library.for_slot("breakfast")) >= 75
+    assert len(library.for_slot("snack")) >= 55
+    assert len(main) >= 150
+    assert sum(facts[d.id].diet == "vegan" for d in dishes) >= 50
+    assert sum(facts[d.id].diet == "vegan" for d in main) >= 30
+    assert sum("gluten" not in facts[d.id].allergens for d in main) >= 40
+    assert sum("milk" not in facts[d.id].allergens for d in main) >= 40
+    assert sum("fish" in facts[d.id].allergens or "shellfish" in facts[d.id].allergens for d in dishes) >= 30
+
+
+def _carb_share_at_least_starch(dish, foods) -> float:
+    """Share of energy from carbohydrate with starch and fruit at their minimum and the optional rest left
+    out: the most a low-carbohydrate day can take the dish down to."""
+    f = foods.foods
+    energy = carbs = 0.0
+    for ing in dish.ingredients:
+        grams = ing.min if ing.role in ("starch", "fruit") else (0.0 if ing.optional else ing.grams)
+        energy += grams * f.at[ing.food, "energy"] / 100
+        carb = f.at[ing.food, "carbohydrate"]
+        carbs += 0.0 if carb != carb else grams * carb / 100 * 4
+    return carbs / energy
+
+
+# A lunch or dinner dish appears at most once a week: a week of either needs 7 different dishes, both
+# 14. Breakfasts and snacks rotate, so 7 of each give a week without a repeat on consecutive days.
+@pytest.mark.parametrize(
+    ("diet", "free_of", "low_carb"),
+    [
+        ("omnivore", (), False),
+        ("pescatarian", (), False),
+        ("vegetarian", (), False),
+        ("vegan", (), False),
+        ("omnivore", ("gluten",), False),
+        ("omnivore", ("milk",), False),
+        ("pescatarian", ("milk",), False),
+        ("vegetarian", ("gluten",), False),
+        ("vegetarian", ("milk",), False),
+        ("vegan", ("gluten",), False),
+        ("omnivore", (), True),
+        ("pescatarian", (), True),
+        ("vegetarian", (), True),
+    ],
+)
+def test_every_diet_has_weeks_of_different_dishes(library, foods, diet, free_of, low_carb) -> None:
+    def eligible(slot):
+        found = library.select(slot=slot, diet=diet, allergen_free=free_of)
+        return {d.id for d in found if not low_carb or _carb_share_at_least_starch(d, foods) <= 0.30}
+
+    assert len(eligible("lunch") | eligible("dinner")) >= 14
+    assert len(eligible("lunch")) >= 7 and len(eligible("dinner")) >= 7
+    if not low_carb:
+        assert len(eligible("lunch") | eligible("dinner")) >= 28  # comfortably more: weeks apart differ
+        assert len(eligible("breakfast")) >= 7 and len(eligible("snack")) >= 7
+
+
+# Dishes whose refined grain is the dish: congee, a sushi-style bowl, bibimbap, biryani, risotto, a
+# Japanese breakfast, rice noodle salads, spaghetti alle vongole, couscous salad, chicken noodle soup,
+# a baguette beside soups and stews and in a banh mi, a smoked salmon bagel, waffles as a treat, and
+# three fortified cereals kept for their vitamin B12 and D (vegan breakfasts need them).
+REFINED_IS_THE_DISH = {
+    "rice-congee-egg-scallion", "salmon-rice-bowl-avocado-cucumber", "beef-bibimbap", "vegetable-biryani-chickpeas",
+    "shrimp-pea-spinach-risotto", "chicken-mushroom-risotto", "japanese-breakfast-miso-rice-tofu",
+    "shrimp-rice-noodle-salad", "tofu-rice-noodle-salad", "clam-tomato-spaghetti", "sardine-tomato-couscous-salad",
+    "chicken-noodle-soup-bread", "white-bean-kale-stew-bread", "minestrone-bread", "mussels-tomato-bread",
+    "tofu-banh-mi", "smoked-salmon-bagel-cream-cheese", "waffles-strawberries-yogurt",
+    "fortified-cereal-milk-kiwi", "rice-chex-milk-strawberries", "fortified-flakes-soymilk-raspberries",
+}  # fmt: skip
+REFINED = re.compile(
+    r"^Rice, white|^Spaghetti, cooked|^Macaroni, cooked|^Noodles, egg|^Rice noodles|^Couscous|^Bread, french"
+    r"|^Bagels, plain|^Bread, raisin|^English muffins, plain|^Rolls, hard|^Pancakes, plain|^Waffles|^Cereals, farina"
+    r"|KELLOGG'S SPECIAL K|PRODUCT 19|Rice CHEX|TOTAL Corn Flakes|^Bread, white"
+)
+
+
+def test_grains_are_whole_unless_the_refined_grain_is_the_dish(library, foods) -> None:
+    names = foods.foods["name"]
+    refined = {d.id for d in library for i in d.ingredients if REFINED.search(str(names[i.food]))}
+    assert refined <= REFINED_IS_THE_DISH, sorted(refined - REFINED_IS_THE_DISH)
+    white_rice = {d.id for d in library for i in d.ingredients if str(names[i.food]).startswith("Rice, white")}
+    assert len(white_rice) <= 8  # was 36 dishes: white rice in 17 of 18 reviewed weeks
+
+
+def test_breakfasts_bring_whole_fruit_and_dishes_no_chocolate_milk_or_juice(library, foods) -> None:
+    f = foods.foods
+    breakfasts = library.for_slot("breakfast")
+    with_fruit = [d for d in breakfasts if any(f.at[i.food, "category"] == "fruits" for i in d.ingredients)]
+    assert len(with_fruit) >= 0.65 * len(breakfasts)
+    for dish in library:
+        for ing in dish.ingredients:
+            name = str(f.at[ing.food, "name"]).lower()
+            assert "chocolate" not in name, dish.id
+            if "juice" in name.split(",")[0]:  # lemon or lime squeezed over, not a glass of juice
+                assert name.startswith(("lemon juice", "lime juice")) and ing.max <= 30, (dish.id, name)
+
+
+# Counted foods by the household measure that counts them, and the share of one a portion may be.
+COUNTED = [
+    (r"^Egg, whole", r"^large$", 1.0),
+    (r"^Bread, (?!pita)|^Tortillas|^Rolls|^Crackers, crispbread|^Pancakes|^Waffles|^Snacks, rice cakes",
+     r"^slice|^tortilla|hamburger|^crispbread|^pancake \(4|^waffle|^cake$", 1.0),
+    (r"^Bread, pita|^Bagel|^English muffins", r"^pita, large|bagel|^muffin", 0.5),
+    (r"^(Bananas|Apples|Oranges|Pears|Peaches|Kiwifruit), raw", r"^(small|medium|large|fruit)", 0.5),
+]  # fmt: skip
+
+
+def test_counted_foods_come_in_whole_units_by_default(library, foods) -> None:
+    bad = []
+    for dish in library:
+        for ing in dish.ingredients:
+            name = str(foods.foods.at[ing.food, "name"])
+            units = [
+                grams * step
+                for food_words, measure_words, step in COUNTED
+                if re.search(food_words, name)
+                for measure, grams in foods.measures_of(ing.food)
+                if re.search(measure_words, measure, re.IGNORECASE)
+            ]
+            if units and not any(abs(ing.grams / u - round(ing.grams / u)) < 0.02 for u in units):
+                bad.append((dish.id, name, ing.grams))
+    assert bad == []
 
 
 def test_bundled_dishes_follow_the_household_rules(library, foods) -> None:
