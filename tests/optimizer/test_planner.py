@@ -313,21 +313,22 @@ def test_cost_objective_respects_the_budget(bundled):
 
 
 def test_conflicting_profile_names_the_rules(bundled):
-    """A protein maximum of 30 g cannot meet the AMDR's 10 % of 2,160 kcal or more (54 g)."""
+    """A fat maximum of 20 g cannot meet the AMDR's 20 % of 2,160 kcal or more (48 g). (A protein maximum
+    below the AMDR widens the protein range instead: targets.adjustments.fit_protein_range.)"""
     profile = profile_from_dict(
         {
             "id": "conflict",
             "age": 40,
             "sex": "female",
             "energy_kcal": 2400,
-            "nutrients": {"protein": {"min": 10, "max": 30}},
+            "nutrients": {"fat": {"max": 20}},
         }
     )
     with pytest.raises(ConflictError) as info:
         make_plan(profile, bundled)
     assert info.value.exit_code == 3
     assert info.value.problems
-    assert any("Protein at most 30 g" in p or "protein at least 10 % of energy" in p for p in info.value.problems)
+    assert any("at most 20 g" in p or "fat at least 20 % of energy" in p for p in info.value.problems)
     assert str(info.value).startswith("No plan for day 1 can satisfy every hard rule.")
 
 
