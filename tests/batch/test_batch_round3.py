@@ -103,3 +103,53 @@ def test_a_job_whose_id_is_a_path_fails_and_writes_nothing_outside(tmp_path: Pat
     assert [r.status for r in summary.results] == ["ok", "failed"]
     assert "cannot name a file" in summary.results[1].reason
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents) == []
+
+
+# --- --jobs and starting workers on a busy machine ---------------------------------------------------------
+
+
+def test_a_local_pool_never_has_more_workers_than_cores():
+    from mealplan.batch.executors import local_cores, process_pool_factory, shutdown_executor
+
+    pool = process_pool_factory(100_000)()
+    try:
+        assert pool._max_workers == local_cores()
+    finally:
+        shutdown_executor(pool, cancel=True)
+
+
+def test_jobs_beyond_the_cores_is_capped_and_said(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from mealplan.batch.executors import local_cores
+    from mealplan.cli.main import cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "broken.yaml").write_text("id: x\nage: [\n", encoding="utf-8")  # fails at once: no solve needed
+    result = CliRunner().invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "100000"])
+    assert result.exit_code == 1, result.output
+    cores = local_cores()
+    assert f"--jobs 100000: this machine has {cores} cores; planning {cores} profiles at once" in result.output
+
+
+def test_a_fork_server_that_refuses_the_connection_is_tried_again(tmp_path: Path, monkeypatch):
+    """On a busy machine the fork server may be gone or refuse for a moment: the worker start is retried."""
+    import multiprocessing.forkserver as forkserver
+
+    from mealplan.batch import executors
+
+    real = forkserver.connect_to_new_process
+    calls = {"n": 0}
+
+    def flaky(fds):
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return real(fds)
+
+    monkeypatch.setattr(forkserver, "connect_to_new_process", flaky)
+    monkeypatch.setattr(executors, "START_RETRY_SECONDS", 0.01)
+    summary = run([job("a"), job("b")], tmp_path, workers=1)
+    assert statuses(summary) == {"a": "ok", "b": "ok"}
+    assert calls["n"] >= 3

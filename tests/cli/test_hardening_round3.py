@@ -1,0 +1,62 @@
+"""Hardening, round three (issue #28), on the command line: exit codes and messages word for word.
+
+Internal errors (exit 70) from ids and numbers out of range, config files with the wrong types, text
+that reorders the terminal, files that are not profiles, and silently accepted values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mealplan.cli.main import cli
+
+BIDI = ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u202a", "\u202b", "\u200f"]
+
+
+def invoke(*args: str, **kw):
+    return CliRunner().invoke(cli, list(args), **kw)
+
+
+# --- bidi controls never reach the terminal -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", BIDI)
+def test_a_bidi_control_in_a_file_name_never_reaches_the_terminal(tmp_path: Path, mark: str):
+    name = tmp_path / f"report{mark}lmth.yaml"
+    result = invoke("clients", "add", "--profile", str(name), "--db", str(tmp_path / "c.db"))
+    assert result.exit_code == 2
+    assert "reportlmth.yaml: profile file not found" in result.output
+    assert mark not in result.output
+
+
+def test_a_bidi_control_in_a_clients_name_never_reaches_the_terminal(tmp_path: Path):
+    db = tmp_path / "c.db"
+    profile = tmp_path / "p.yaml"
+    profile.write_text("id: ana\nage: 40\nsex: female\n", encoding="utf-8")
+    assert (
+        invoke("clients", "add", "--profile", str(profile), "--name", "Ana\u202e nimda", "--db", str(db)).exit_code == 0
+    )
+    result = invoke("clients", "list", "--db", str(db))
+    assert result.exit_code == 0 and "Ana nimda" in result.output and "\u202e" not in result.output
+
+
+# --- dish files -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("grams", "shown"), [("1e20", "grams 1e+20"), (".nan", "grams nan"), ("2500", "grams 2500")])
+def test_a_dish_ingredient_of_absurd_grams_is_refused(tmp_path: Path, grams: str, shown: str):
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        "dishes:\n  - id: big-oats\n    name: Big oats\n    slots: [breakfast]\n    method: Cook.\n"
+        f'    ingredients:\n      - {{food: "08121", grams: {grams}, min: 0, max: 300, role: starch}}\n',
+        encoding="utf-8",
+    )
+    result = invoke("-q", "dishes", "check", "--dishes", str(path))
+    assert result.exit_code == 2
+    assert (
+        f"{path}: dish 'big-oats': field ingredients[0] (food '08121'): {shown} g is not an amount for one portion; "
+        "give finite grams up to 2,000." in result.output
+    )
