@@ -60,3 +60,37 @@ def test_a_dish_ingredient_of_absurd_grams_is_refused(tmp_path: Path, grams: str
         f"{path}: dish 'big-oats': field ingredients[0] (food '08121'): {shown} g is not an amount for one portion; "
         "give finite grams up to 2,000." in result.output
     )
+
+
+# --- config.toml: values of the wrong kind, nesting ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[plan]\nfoods = 5\n", "[plan] foods = 5: --foods takes a file name in quotes"),
+        ("[plan]\nfoods = [5, 6]\n", "[plan] foods = 5: --foods takes a file name in quotes"),
+        ("[plan]\ndays = true\n", "[plan] days = true: --days takes a whole number"),
+        ("[plan]\ntime-limit = false\n", "[plan] time-limit = false: --time-limit takes a number"),
+        ("[plan]\nformat = true\n", "[plan] format = true: --format takes text in quotes"),
+        ("[plan]\ndays = 1979-05-27\n", "[plan] days = 1979-05-27: --days takes a whole number"),
+        ("[batch]\nresume = 1\n", "[batch] resume = 1: --resume takes true or false"),
+        ("[plan]\nfoods = " + "[" * 5000 + "]" * 5000 + "\n", "not a config file: lists or tables are nested too deeply"),
+        ("[plan]\ndays = " + "[" * 5000 + "]" * 5000 + "\n", "not a config file: lists or tables are nested too deeply"),
+    ],
+)
+def test_a_config_value_of_the_wrong_kind_is_named(tmp_path: Path, toml: str, message: str):
+    config = tmp_path / "config.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = invoke("--config", str(config), "plan", "--profile", "nope.yaml")
+    assert result.exit_code == 2, result.output
+    assert f"Error: config file {config}: {message}" in result.output
+    assert "Internal error" not in result.output
+
+
+def test_a_config_file_of_right_kinds_still_works(tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text('[foods.search]\nlimit = 2\nformat = "json"\n[batch]\nresume = true\n', encoding="utf-8")
+    result = invoke("--config", str(config), "foods", "search", "salmon")
+    assert result.exit_code == 0, result.output
+    assert result.output.lstrip().startswith("{")
