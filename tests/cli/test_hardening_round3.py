@@ -94,3 +94,25 @@ def test_a_config_file_of_right_kinds_still_works(tmp_path: Path):
     result = invoke("--config", str(config), "foods", "search", "salmon")
     assert result.exit_code == 0, result.output
     assert result.output.lstrip().startswith("{")
+
+
+# --- a file that is not a profile is not quoted back ---------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_profile_has_none_of_its_lines_quoted(tmp_path: Path):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$s3cr3t$hash:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n", encoding="utf-8")
+    result = invoke("targets", "--profile", str(secret))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {secret}: not a profile: none of its 2 top-level keys is a profile field (id, age, sex, ...); "
+        "give a YAML, TOML or JSON profile (mealplan init writes examples)\n"
+    )
+    assert "s3cr3t" not in result.output and "$6$" not in result.output and "daemon" not in result.output
+
+
+def test_a_profile_with_a_typo_still_names_the_typo(tmp_path: Path):
+    path = tmp_path / "p.yaml"
+    path.write_text("id: ana\nage: 40\nsex: female\nalergies: [milk]\n", encoding="utf-8")
+    result = invoke("targets", "--profile", str(path))
+    assert result.exit_code == 2 and "alergies: unknown field; did you mean allergies?" in result.output
