@@ -75,8 +75,14 @@ def test_a_dish_ingredient_of_absurd_grams_is_refused(tmp_path: Path, grams: str
         ("[plan]\nformat = true\n", "[plan] format = true: --format takes text in quotes"),
         ("[plan]\ndays = 1979-05-27\n", "[plan] days = 1979-05-27: --days takes a whole number"),
         ("[batch]\nresume = 1\n", "[batch] resume = 1: --resume takes true or false"),
-        ("[plan]\nfoods = " + "[" * 5000 + "]" * 5000 + "\n", "not a config file: lists or tables are nested too deeply"),
-        ("[plan]\ndays = " + "[" * 5000 + "]" * 5000 + "\n", "not a config file: lists or tables are nested too deeply"),
+        (
+            "[plan]\nfoods = " + "[" * 5000 + "]" * 5000 + "\n",
+            "not a config file: lists or tables are nested too deeply",
+        ),
+        (
+            "[plan]\ndays = " + "[" * 5000 + "]" * 5000 + "\n",
+            "not a config file: lists or tables are nested too deeply",
+        ),
     ],
 )
 def test_a_config_value_of_the_wrong_kind_is_named(tmp_path: Path, toml: str, message: str):
