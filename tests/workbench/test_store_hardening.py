@@ -66,12 +66,20 @@ DAMAGED = [
     ("plans", "figures_json", "[]", ["clients", "show", "ana"], "plan 1"),
     ("plans", "figures_json", '{"energy_kcal": "abc", "days": "x"}', ["history", "ana"], "plan 1"),
     ("plans", "plan_json", "not json", ["history", "ana", "--export", "1"], "plan 1"),
+    ("plans", "figures_json", '{"short_nutrients": [1, 2]}', ["history", "ana"], "plan 1"),
     ("plans", "plan_json", '{"kind": "day", "days": []}', ["diff", "1", "1"], "plan 1"),
     ("plans", "plan_json", b"\x00\xff", ["lock", "1", "--day", "1", "--meal", "lunch"], "plan 1"),
     ("clients", "name", b"\xff\xfe", ["clients", "list"], "client 'ana'"),
     ("profile_versions", "version", "abc", ["clients", "show", "ana"], "profile version abc"),
     ("profile_versions", "version", "abc", ["clients", "edit", "ana", "--set", "age=41"], "profile version"),
 ]
+
+
+def test_a_plan_whose_figures_are_missing_is_still_listed(db: Path):
+    _sql(db, "UPDATE plans SET figures_json = ?", '{"energy_kcal": null, "kind": "week"}')
+    result = run("history", "ana", db=db)
+    assert result.exit_code == 0, result.output
+    assert "week" in result.output
 
 
 @pytest.mark.parametrize(("table", "column", "value", "command", "row"), DAMAGED)
