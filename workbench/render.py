@@ -74,7 +74,8 @@ def history_renderables(client: Any, plans: list[Any]) -> list[Any]:
         _row(table,
             str(p.id), p.created[:16].replace("T", " "), p.action, str(p.parent_id or ""),
             str(p.profile_version or ""), str(f.get("kind")),
-            str(f.get("days")), f"{f.get('energy_kcal') or 0:,.0f}", short, str(f.get("edits", 0)), str(f.get("status")),
+            str(f.get("days")), f"{f.get('energy_kcal') or 0:,.0f}", short, str(f.get("edits", 0)),
+            str(f.get("status")),
         )  # fmt: skip
     return _lines([table, DISCLAIMER])
 
