@@ -4,7 +4,9 @@ with a bounded handshake, stopping either, and SIGTERM handled like Ctrl-C."""
 from __future__ import annotations
 
 import functools
+import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import sys
@@ -18,6 +20,8 @@ from typing import Any
 from mealplan.batch.models import ExecutorFactory
 from mealplan.errors import InputError, Terminated
 
+log = logging.getLogger(__name__)
+
 # How often a worker checks that the batch's main process is still there.
 PARENT_CHECK_SECONDS = 0.5
 
@@ -25,13 +29,27 @@ PARENT_CHECK_SECONDS = 0.5
 # --- process pool ------------------------------------------------------------------------------------
 
 
-def process_pool_factory(workers: int | None = None) -> ExecutorFactory:
-    """A factory of local process pools with ``workers`` processes (default: all cores).
+def local_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells, else all of them)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
-    Workers are started by ``forkserver`` where available (else ``spawn``): forking the driver, which
-    runs threads (progress display, pool management), could deadlock a child.
+
+def process_pool_factory(workers: int | None = None) -> ExecutorFactory:
+    """A factory of local process pools with ``workers`` processes (default, and at most: the cores).
+
+    A process per profile beyond the cores only adds memory (each worker holds the food table) and
+    makes every solve slower. Workers are started by ``forkserver`` where available (else ``spawn``):
+    forking the driver, which runs threads (progress display, pool management), could deadlock a child.
+    Starting a worker is retried (:class:`_RetryStart`): on a busy machine the fork server can be
+    gone or refuse the connection for a moment, which is no reason to fail a batch.
     """
-    n = workers or os.cpu_count() or 1
+    cores = local_cores()
+    n = min(workers or cores, cores)
+    if workers is not None and workers > cores:
+        log.warning("%d workers asked for, but this machine has %d cores: using %d", workers, cores, cores)
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
     def factory() -> Executor:
@@ -40,9 +58,62 @@ def process_pool_factory(workers: int | None = None) -> ExecutorFactory:
             # Import the planner once in the fork server; each worker then starts without re-importing
             # pandas and pulp (the setting only takes effect before the server first starts).
             ctx.set_forkserver_preload(["mealplan.batch.run", "mealplan.optimizer.planner"])
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=watch_parent, initargs=(os.getpid(),))
+        return ProcessPoolExecutor(
+            max_workers=n, mp_context=_RetryContext(ctx), initializer=watch_parent, initargs=(os.getpid(),)
+        )
 
     return factory
+
+
+# Starting a worker process: attempts, and the pause before the first retry (doubled each time).
+START_ATTEMPTS = 6
+START_RETRY_SECONDS = 0.1
+
+
+class _RetryStart:
+    """A process whose ``start`` is retried when the fork server cannot be reached.
+
+    ``forkserver`` starts each worker by connecting to the fork server's socket. When the server has just
+    ended (or ends while a busy machine delays the connection), the connection is refused or the socket is
+    gone; the next attempt finds the server dead and starts a new one (``multiprocessing``'s own
+    ``ensure_running``). A start that fails before the process exists can be repeated.
+    """
+
+    def start(self) -> None:
+        delay = START_RETRY_SECONDS
+        for attempt in range(START_ATTEMPTS):
+            try:
+                super().start()  # type: ignore[misc]
+                return
+            except (ConnectionError, FileNotFoundError, EOFError) as exc:
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                log.info("starting a worker process failed (%s); trying again in %.1f s", exc, delay)
+                time.sleep(delay)
+                delay *= 2
+
+
+# ForkServerProcess exists where fork servers do (not on Windows, where spawn is used).
+_ForkServerBase: Any = getattr(multiprocessing.context, "ForkServerProcess", multiprocessing.context.SpawnProcess)
+
+
+class _ForkServerProcess(_RetryStart, _ForkServerBase):
+    pass
+
+
+class _SpawnProcess(_RetryStart, multiprocessing.context.SpawnProcess):  # type: ignore[misc]
+    pass
+
+
+class _RetryContext:
+    """A multiprocessing context whose processes retry their start (:class:`_RetryStart`); else as ``ctx``."""
+
+    def __init__(self, ctx: Any) -> None:
+        self._ctx = ctx
+        self.Process = _ForkServerProcess if ctx.get_start_method() == "forkserver" else _SpawnProcess
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ctx, name)
 
 
 def watch_parent(driver_pid: int) -> None:

@@ -5,15 +5,13 @@ Row numbers are spreadsheet rows (the header is row 1); see :mod:`mealplan.batch
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 from mealplan.batch.models import BatchJob
 from mealplan.errors import InputError, MealplanError
-from mealplan.fileio import load_user_json, read_user_text
+from mealplan.fileio import FILE_ID, load_user_json, read_csv_table, read_user_text
 from mealplan.targets.profile import PROFILE_SUFFIXES, Profile
 from mealplan.targets.profile_files import load_profile, profile_from_dict
 
@@ -89,53 +87,75 @@ def _job_from_file(path: Path) -> BatchJob:
 def read_profile_jsonl(path: Path) -> list[BatchJob]:
     """One job per non-blank line of a JSONL file; each line is one profile object."""
     jobs: list[BatchJob] = []
-    for line_no, line in enumerate(_read_text(path).splitlines(), start=1):
+    # Lines end at "\n" only: a JSON string may hold U+2028 or a form feed, which str.splitlines splits at.
+    for line_no, line in enumerate(_read_text(path).split("\n"), start=1):
         if not line.strip():
             continue
         source = f"{path} line {line_no}"
         try:
             data = load_user_json(line)
         except json.JSONDecodeError as exc:
-            jobs.append(BatchJob(id=f"line{line_no}", source=source, error=f"{source}: not valid JSON: {exc.msg}"))
+            jobs.append(
+                BatchJob(id=fallback_id("line", line_no), source=source, error=f"{source}: not valid JSON: {exc.msg}")
+            )
             continue
         except RecursionError:
             reason = f"{source}: not a profile: nested too deeply (one flat JSON object per line)"
-            jobs.append(BatchJob(id=f"line{line_no}", source=source, error=reason))
+            jobs.append(BatchJob(id=fallback_id("line", line_no), source=source, error=reason))
             continue
-        jobs.append(_job_from_dict(data, source, f"line{line_no}", path.parent))
+        jobs.append(_job_from_dict(data, source, fallback_id("line", line_no), path.parent))
     return jobs
+
+
+def fallback_id(kind: str, number: int) -> str:
+    """What a profile that cannot be read is called in the summary: ``(row 11)``, ``(line 2)``.
+
+    The brackets and the space keep it apart from every real profile id (ids are letters, digits, '_',
+    '.' and '-'), so a broken row never shares a name with a profile that planned."""
+    return f"({kind} {number})"
 
 
 def read_profile_csv(path: Path) -> list[BatchJob]:
     """One job per data row of a CSV (a spreadsheet export); see the module docstring for the columns.
 
+    Every row is a job, or a failed one naming its row: a stray double quote fails its own row (with
+    the column), never the rows after it (:func:`mealplan.fileio.read_csv_table`, the one CSV reader).
+
     Raises:
         InputError: The file is empty or its header has unknown or repeated columns (every problem
             listed), since such a header would fail every row the same way.
     """
-    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(f"{path}: the CSV is empty; its first row must name the profile fields") from None
+    table = read_csv_table(
+        path, "batch input", allowed="split a large batch into several files", max_bytes=MAX_INPUT_BYTES
+    )
+    if not table.header or not any(c.strip() for c in table.header):
+        if table.broken:
+            raise InputError(table.broken[0].message(str(path)))
+        raise InputError(f"{path}: the CSV is empty; its first row must name the profile fields")
+    header = table.header
     columns = _csv_columns(path, header)
     id_col = next((i for i, (field, bound) in enumerate(columns) if field == "id" and bound is None), None)
-    jobs: list[BatchJob] = []
-    for cells in reader:
-        row = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    jobs: list[tuple[int, BatchJob]] = []
+    for broken in table.broken:
+        source = f"{path} row {broken.row}"
+        jobs.append(
+            (broken.row, BatchJob(id=fallback_id("row", broken.row), source=source, error=broken.message(str(path))))
+        )
+    for row, cells in ((r.row, r.cells) for r in table.rows):
         source = f"{path} row {row}"
-        if len(cells) != len(header):
+        if len(cells) != len(header) and not (
+            len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :])
+        ):
             reason = (
                 f"{source}: has {len(cells)} cells but the header has {len(header)} columns "
                 "(a cell that contains a comma must be in double quotes)"
             )
             label = cells[id_col].strip() if id_col is not None and id_col < len(cells) else ""
-            jobs.append(BatchJob(id=label or f"row{row}", source=source, error=reason))
+            label = label if FILE_ID.fullmatch(label) else fallback_id("row", row)
+            jobs.append((row, BatchJob(id=label, source=source, error=reason)))
             continue
         data: dict[str, Any] = {}
-        for (field, bound), cell in zip(columns, cells, strict=True):
+        for (field, bound), cell in zip(columns, cells, strict=False):
             cell = cell.strip()
             if not cell:
                 continue
@@ -143,8 +163,8 @@ def read_profile_csv(path: Path) -> list[BatchJob]:
                 data[field] = cell
             else:
                 data.setdefault("nutrients", {}).setdefault(field, {})[bound] = cell
-        jobs.append(_job_from_dict(data, source, f"row{row}", path.parent))
-    return jobs
+        jobs.append((row, _job_from_dict(data, source, fallback_id("row", row), path.parent)))
+    return [job for _, job in sorted(jobs, key=lambda rj: rj[0])]
 
 
 def _csv_columns(path: Path, header: list[str]) -> list[tuple[str, str | None]]:
@@ -180,13 +200,14 @@ def _csv_columns(path: Path, header: list[str]) -> list[tuple[str, str | None]]:
     return columns
 
 
-def _job_from_dict(data: Any, source: str, fallback_id: str, base_dir: Path) -> BatchJob:
+def _job_from_dict(data: Any, source: str, fallback: str, base_dir: Path) -> BatchJob:
     raw_id = data.get("id") if isinstance(data, dict) else None
-    label = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id).strip() else fallback_id
+    label = str(raw_id).strip() if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else ""
     try:
         profile = profile_from_dict(data, source=source, base_dir=base_dir)
     except MealplanError as exc:
-        return BatchJob(id=label, source=source, error=str(exc))
+        # A profile that fails keeps its own id when that is one (the summary names it), else the row.
+        return BatchJob(id=label if FILE_ID.fullmatch(label) else fallback, source=source, error=str(exc))
     return BatchJob(id=profile.id, source=source, profile=profile)
 
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from mealplan.batch.models import BatchJob, BatchOptions, BatchSummary
 from mealplan.errors import InputError
-from mealplan.fileio import TEMP_SUFFIX, write_atomic
+from mealplan.fileio import TEMP_SUFFIX, id_path, write_atomic
 from mealplan.targets.profile import Profile
 
 FINGERPRINT_SUFFIX = ".fingerprint"
@@ -95,13 +95,13 @@ def input_fingerprint(profile: Profile, options: BatchOptions, foods_digest: str
 
 @functools.cache
 def plan_path(out_dir: Path, job_id: str) -> Path:
-    """Where a profile's plan goes: ``<out_dir>/<id>.json``."""
-    return Path(out_dir) / f"{job_id}.json"
+    """Where a profile's plan goes: ``<out_dir>/<id>.json`` (an id that is a path is refused: :func:`id_path`)."""
+    return id_path(out_dir, job_id, ".json", what="profile id")
 
 
 def fingerprint_path(out_dir: Path, job_id: str) -> Path:
     """The plan's fingerprint sidecar: ``<out_dir>/<id>.fingerprint``."""
-    return Path(out_dir) / f"{job_id}{FINGERPRINT_SUFFIX}"
+    return id_path(out_dir, job_id, FINGERPRINT_SUFFIX, what="profile id")
 
 
 def existing_plan(out_dir: Path, job_id: str, fingerprint: str):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mealplan.batch.executors import (
+    local_cores,
     process_pool_factory,
     shutdown_executor,
     sigterm_as_interrupt,
@@ -52,6 +53,7 @@ from mealplan.batch.outputs import (
     write_summary,
 )
 from mealplan.errors import InputError, MealplanError
+from mealplan.fileio import id_path
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +210,8 @@ def run_batch(
     (Ctrl-C) the pool is cancelled, the summary is written with unfinished profiles as
     ``not_run``, and the interrupt propagates; finished plans are already complete on disk. SIGTERM
     is handled the same way (it raises :class:`~mealplan.errors.Terminated`, exit code 143). A profile
-    whose id is reserved (``summary``: its plan would be overwritten by ``summary.json``) fails with
-    the reason.
+    whose id is reserved (``summary``: its plan would be overwritten by ``summary.json``) or would name
+    a file outside ``out_dir`` (``../x``) fails with the reason.
 
     Args:
         jobs: From :func:`load_jobs`.
@@ -218,7 +220,7 @@ def run_batch(
             breaks. Default: :func:`process_pool_factory` with ``workers`` processes.
         options: Planning options for every profile.
         workers: Profiles in flight at once; default ``os.cpu_count()`` (a local pool's size; for a
-            Dask cluster, its thread count).
+            Dask cluster, its thread count). A local pool never has more processes than the cores.
         resume: Skip profiles whose plan in ``out_dir`` is complete and made from the same inputs
             (:func:`existing_plan`); also removes stale temporary files of interrupted writes.
         plan_fn: The planning function (default ``make_plan``); must be picklable by reference.
@@ -244,37 +246,100 @@ def run_batch(
         raise InputError(f"-o {out_dir}: cannot create the output folder: {exc}") from exc
     check_output_folder(out_dir, jobs, options, inputs)
     window = max(1, workers or os.cpu_count() or 1)
-    factory = executor_factory or process_pool_factory(window)
-    clock = time.perf_counter()
-    started = datetime.now(UTC).isoformat(timespec="seconds")
+    if executor_factory is None:
+        window = min(window, local_cores())
+        executor_factory = process_pool_factory(window)
     if resume:
         for tmp in stale_temp_files(out_dir):
             log.info("removing %s, left by an interrupted write", tmp)
             tmp.unlink(missing_ok=True)
+    batch = _Batch(jobs, out_dir, options, executor_factory, window, (plan_fn, verify_fn), progress)
+    batch.queue_jobs(resume)
+    return batch.run()
 
-    results: dict[int, JobResult] = {}
-    counts = {"ok": 0, "failed": 0, "skipped": 0}
 
-    def record(i: int, res: JobResult) -> None:
-        results[i] = res
-        counts[res.status] += 1
+class _Batch:
+    """One batch run: the jobs' outcomes so far, the queue, the jobs in flight and the pool they run on."""
 
-    queue: deque[_Pending] = deque()
-    digest = food_sources_digest(options) if any(j.profile is not None for j in jobs) else ""
-    for i, job in enumerate(jobs):
-        if job.profile is None:
-            record(i, JobResult(id=job.id, source=job.source, status="failed", reason=job.error))
-            continue
-        if job.id.casefold() in RESERVED_IDS:
-            reason = (
-                f"{job.source}: id {job.id!r} is reserved: {job.id}.json would be overwritten by the batch summary "
-                f"({', '.join(SUMMARY_NAMES)}); give the profile another id"
-            )
-            record(i, JobResult(id=job.id, source=job.source, status="failed", reason=reason))
-            continue
-        fp = input_fingerprint(job.profile, options, digest)
-        kept = existing_plan(out_dir, job.id, fp) if resume else None
-        if kept is not None:
+    def __init__(
+        self,
+        jobs: Sequence[BatchJob],
+        out_dir: Path,
+        options: BatchOptions,
+        factory: ExecutorFactory,
+        window: int,
+        fns: tuple[PlanFn | None, VerifyFn | None],
+        progress: Callable[[BatchProgress], None] | None,
+    ) -> None:
+        self.jobs, self.out_dir, self.options, self.factory, self.window = jobs, out_dir, options, factory, window
+        self.plan_fn, self.verify_fn = fns
+        self.progress = progress
+        self.clock = time.perf_counter()
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.results: dict[int, JobResult] = {}
+        self.counts = {"ok": 0, "failed": 0, "skipped": 0}
+        self.queue: deque[_Pending] = deque()
+        self.quarantine: deque[_Pending] = deque()
+        self.in_flight: dict[Future, _Pending] = {}
+        self.executor: Executor | None = None
+
+    # --- outcomes ---------------------------------------------------------------------------------
+
+    def record(self, i: int, res: JobResult, report: bool = False) -> None:
+        self.results[i] = res
+        self.counts[res.status] += 1
+        if report:
+            self.report(res)
+
+    def report(self, last: JobResult | None) -> None:
+        if self.progress is not None:
+            elapsed = time.perf_counter() - self.clock
+            self.progress(BatchProgress(total=len(self.jobs), elapsed=elapsed, last=last, **self.counts))
+
+    def summary(self, interrupted: bool) -> BatchSummary:
+        rows = [
+            self.results.get(i)
+            or JobResult(id=j.id, source=j.source, status="not_run", reason="the batch was interrupted")
+            for i, j in enumerate(self.jobs)
+        ]
+        return BatchSummary(
+            results=rows,
+            options=self.options,
+            out_dir=str(self.out_dir),
+            started=self.started,
+            elapsed_seconds=time.perf_counter() - self.clock,
+            interrupted=interrupted,
+        )
+
+    def finish(self, p: _Pending, out: WorkerOutput) -> None:
+        res = out.result
+        if res.status == "ok" and out.plan_json is not None:
+            try:
+                target = write_plan(self.out_dir, p.job, p.fingerprint, out.plan_json)
+                res = res.model_copy(update={"plan_file": str(target)})
+            except OSError as exc:
+                res = res.model_copy(update={"status": "failed", "reason": f"cannot write the plan: {exc}"})
+        self.record(p.index, res, report=True)
+
+    def fail(self, p: _Pending, reason: str) -> None:
+        self.record(p.index, JobResult(id=p.job.id, source=p.job.source, status="failed", reason=reason), True)
+
+    # --- what runs --------------------------------------------------------------------------------
+
+    def queue_jobs(self, resume: bool) -> None:
+        """Every job into the queue, or straight into the results: broken, reserved, unsafe or kept."""
+        jobs = self.jobs
+        digest = food_sources_digest(self.options) if any(j.profile is not None for j in jobs) else ""
+        for i, job in enumerate(jobs):
+            reason = job.error if job.profile is None else _unusable_id(job, self.out_dir)
+            if reason is not None or job.profile is None:
+                self.record(i, JobResult(id=job.id, source=job.source, status="failed", reason=reason))
+                continue
+            fp = input_fingerprint(job.profile, self.options, digest)
+            kept = existing_plan(self.out_dir, job.id, fp) if resume else None
+            if kept is None:
+                self.queue.append(_Pending(i, job, fp))
+                continue
             kept_result = JobResult(
                 id=job.id,
                 source=job.source,
@@ -282,127 +347,109 @@ def run_batch(
                 reason="a plan from the same inputs is already in the output folder",
                 shortfalls=shortfall_labels(kept),
                 solve_status=kept.solve.status.value,
-                plan_file=str(plan_path(out_dir, job.id)),
+                plan_file=str(plan_path(self.out_dir, job.id)),
             )
-            record(i, kept_result)
-        else:
-            queue.append(_Pending(i, job, fp))
+            self.record(i, kept_result)
 
-    def report(last: JobResult | None) -> None:
-        if progress is not None:
-            progress(BatchProgress(total=len(jobs), elapsed=time.perf_counter() - clock, last=last, **counts))
-
-    def summary(interrupted: bool) -> BatchSummary:
-        rows = [
-            results.get(i) or JobResult(id=j.id, source=j.source, status="not_run", reason="the batch was interrupted")
-            for i, j in enumerate(jobs)
-        ]
-        return BatchSummary(
-            results=rows,
-            options=options,
-            out_dir=str(out_dir),
-            started=started,
-            elapsed_seconds=time.perf_counter() - clock,
-            interrupted=interrupted,
-        )
-
-    def finish(p: _Pending, out: WorkerOutput) -> None:
-        res = out.result
-        if res.status == "ok" and out.plan_json is not None:
-            try:
-                target = write_plan(out_dir, p.job, p.fingerprint, out.plan_json)
-                res = res.model_copy(update={"plan_file": str(target)})
-            except OSError as exc:
-                res = res.model_copy(update={"status": "failed", "reason": f"cannot write the plan: {exc}"})
-        record(p.index, res)
-        report(res)
-
-    def fail(p: _Pending, reason: str) -> None:
-        res = JobResult(id=p.job.id, source=p.job.source, status="failed", reason=reason)
-        record(p.index, res)
-        report(res)
-
-    def submit(p: _Pending) -> bool:
+    def submit(self, p: _Pending) -> bool:
         """Start ``p``; False when the pool broke meanwhile (its in-flight futures will say so)."""
-        nonlocal executor
-        if executor is None:
-            executor = factory()
+        if self.executor is None:
+            self.executor = self.factory()
         try:
-            in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+            self.in_flight[self.executor.submit(run_job, p.job, self.options, self.plan_fn, self.verify_fn)] = p
         except BrokenExecutor:
-            if in_flight:
+            if self.in_flight:
                 return False
             # Nothing in flight is left to report the break: start a fresh pool for this job.
-            shutdown_executor(executor, cancel=True)
-            executor = factory()
-            in_flight[executor.submit(run_job, p.job, options, plan_fn, verify_fn)] = p
+            shutdown_executor(self.executor, cancel=True)
+            self.executor = self.factory()
+            self.in_flight[self.executor.submit(run_job, p.job, self.options, self.plan_fn, self.verify_fn)] = p
         return True
 
-    report(None)
-    quarantine: deque[_Pending] = deque()
-    in_flight: dict[Future, _Pending] = {}
-    executor: Executor | None = None
-    sigterm = sigterm_as_interrupt()
-    sigterm.__enter__()
-    try:
-        while queue or quarantine or in_flight:
-            # After a crash, suspects run one at a time, alone; otherwise keep `window` jobs running.
-            if quarantine:
-                if not in_flight:
-                    p = quarantine.popleft()
-                    p.alone = True
-                    submit(p)
+    def start_some(self) -> None:
+        """After a crash, suspects run one at a time, alone; otherwise keep ``window`` jobs running."""
+        if self.quarantine:
+            if not self.in_flight:
+                p = self.quarantine.popleft()
+                p.alone = True
+                self.submit(p)
+            return
+        while self.queue and len(self.in_flight) < self.window:
+            p = self.queue.popleft()
+            if not self.submit(p):
+                self.queue.appendleft(p)
+                break
+
+    def collect(self) -> None:
+        """Wait for a job to end and record it; after a pool broke, its in-flight jobs become suspects."""
+        done, _ = wait(list(self.in_flight), return_when=FIRST_COMPLETED)
+        suspects: list[tuple[_Pending, BaseException]] = []
+        for fut in done:
+            p = self.in_flight.pop(fut)
+            try:
+                self.finish(p, fut.result())
+            except BrokenExecutor as exc:
+                suspects.append((p, exc))
+            except CancelledError:
+                self.fail(p, "the worker cancelled this profile")
+            except Exception as exc:  # noqa: BLE001 - e.g. dask's KilledWorker, a pickling error
+                self.fail(p, f"the worker failed: {type(exc).__name__}: {exc}")
+        if suspects:
+            self.pool_broke(suspects)
+
+    def pool_broke(self, suspects: list[tuple[_Pending, BaseException]]) -> None:
+        """Every job still in flight is lost with the pool: a lone suspect failed, the others run again alone."""
+        for fut, p in list(self.in_flight.items()):
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self.finish(p, fut.result())
             else:
-                while queue and len(in_flight) < window:
-                    p = queue.popleft()
-                    if not submit(p):
-                        queue.appendleft(p)
-                        break
-            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            suspects: list[tuple[_Pending, BaseException]] = []
-            for fut in done:
-                p = in_flight.pop(fut)
-                try:
-                    finish(p, fut.result())
-                except BrokenExecutor as exc:
-                    suspects.append((p, exc))
-                except CancelledError:
-                    fail(p, "the worker cancelled this profile")
-                except Exception as exc:  # noqa: BLE001 - e.g. dask's KilledWorker, a pickling error
-                    fail(p, f"the worker failed: {type(exc).__name__}: {exc}")
-            if not suspects:
-                continue
-            # The pool is broken: every job still in flight is lost with it.
-            for fut, p in list(in_flight.items()):
-                if fut.done() and not fut.cancelled() and fut.exception() is None:
-                    finish(p, fut.result())
-                else:
-                    suspects.append((p, suspects[0][1]))
-            in_flight.clear()
-            if executor is not None:
-                shutdown_executor(executor, cancel=True)
-            executor = None
-            lone = len(suspects) == 1
-            for p, exc in suspects:
-                if p.alone or lone:
-                    fail(
-                        p,
-                        f"the worker process died while planning this profile ({type(exc).__name__}: {exc})",
-                    )
-                else:
-                    quarantine.append(p)
-            if quarantine:
-                log.warning("a worker process died; re-running %d profiles one at a time", len(quarantine))
-    except BaseException:
-        if executor is not None:
-            shutdown_executor(executor, cancel=True)
-        executor = None
-        write_summary(summary(interrupted=True), out_dir)
-        raise
-    finally:
-        if executor is not None:
-            shutdown_executor(executor, cancel=False)
-        sigterm.__exit__(None, None, None)
-    result = summary(interrupted=False)
-    write_summary(result, out_dir)
-    return result
+                suspects.append((p, suspects[0][1]))
+        self.in_flight.clear()
+        if self.executor is not None:
+            shutdown_executor(self.executor, cancel=True)
+        self.executor = None
+        lone = len(suspects) == 1
+        for p, exc in suspects:
+            if p.alone or lone:
+                self.fail(p, f"the worker process died while planning this profile ({type(exc).__name__}: {exc})")
+            else:
+                self.quarantine.append(p)
+        if self.quarantine:
+            log.warning("a worker process died; re-running %d profiles one at a time", len(self.quarantine))
+
+    def run(self) -> BatchSummary:
+        """The driver loop; the summary is written whatever happens (interrupted: unfinished ``not_run``)."""
+        self.report(None)
+        sigterm = sigterm_as_interrupt()
+        sigterm.__enter__()
+        try:
+            while self.queue or self.quarantine or self.in_flight:
+                self.start_some()
+                self.collect()
+        except BaseException:
+            if self.executor is not None:
+                shutdown_executor(self.executor, cancel=True)
+            self.executor = None
+            write_summary(self.summary(interrupted=True), self.out_dir)
+            raise
+        finally:
+            if self.executor is not None:
+                shutdown_executor(self.executor, cancel=False)
+            sigterm.__exit__(None, None, None)
+        result = self.summary(interrupted=False)
+        write_summary(result, self.out_dir)
+        return result
+
+
+def _unusable_id(job: BatchJob, out_dir: Path) -> str | None:
+    """Why a profile's id cannot name its plan file in ``out_dir`` (reserved, or not a plain file name)."""
+    if job.id.casefold() in RESERVED_IDS:
+        return (
+            f"{job.source}: id {job.id!r} is reserved: {job.id}.json would be overwritten by the batch summary "
+            f"({', '.join(SUMMARY_NAMES)}); give the profile another id"
+        )
+    try:
+        id_path(out_dir, job.id, ".json", what=f"{job.source}: profile id")
+    except InputError as exc:
+        return str(exc)
+    return None

@@ -101,14 +101,14 @@ def batch(
         bundled=not no_bundled,
         time_limit=time_limit,
     )
-    cluster = lib.dask_executor(scheduler) if scheduler else nullcontext((None, jobs))
+    cluster = lib.dask_executor(scheduler) if scheduler else nullcontext((None, None))
     with cluster as (factory, threads), _progress(len(job_list)) as update:
         summary = lib.run_batch(
             job_list,
             out_dir,
             factory,
             options=options,
-            workers=jobs or threads,
+            workers=_capped_jobs(jobs, threads, scheduler),
             resume=resume,
             progress=update,
             inputs=[] if source.is_dir() else [source],
@@ -124,6 +124,20 @@ def batch(
     )
     if summary.exit_code:
         click.get_current_context().exit(summary.exit_code)
+
+
+def _capped_jobs(jobs: int | None, threads: int | None, scheduler: str | None) -> int | None:
+    """``--jobs``, at most the cores here (or the cluster's threads): more only costs memory, and says so."""
+    from mealplan.batch.executors import local_cores
+
+    most, what = (threads, f"the cluster at {scheduler} has {threads} threads") if scheduler else (
+        local_cores(), f"this machine has {local_cores()} cores")  # fmt: skip
+    if jobs is None or most is None:
+        return jobs or most
+    if jobs > most:
+        note(f"--jobs {jobs}: {what}; planning {most} profiles at once")
+        return most
+    return jobs
 
 
 @contextmanager

@@ -150,11 +150,16 @@ def export(folder: Path, db_path: Path | None) -> None:
       mealplan batch clinic/ -o plans/ --days 7
       mealplan clients import plans/
     """
+    from mealplan.cli.common import note
     from mealplan.workbench.batch import export_profiles
 
     with open_store(db_path) as store:
-        written = export_profiles(store, folder)
+        written, skipped = export_profiles(store, folder)
+    for reason in skipped:
+        note(f"left out {reason}")
     emit(f"wrote {len(written)} profiles to {folder}; plan them with `mealplan batch {folder} -o plans/`\n", None)
+    if skipped:
+        click.get_current_context().exit(1)  # some work failed: the clients left out are named above
 
 
 @clients.command("import")

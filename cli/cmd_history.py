@@ -12,12 +12,12 @@ from mealplan.cli.db import db_option, open_store
 
 @click.command("history")
 @click.argument("client_id", metavar="CLIENT")
-@click.option("--export", "export_id", type=int, metavar="PLAN_ID",
+@click.option("--export", "export_id", metavar="PLAN_ID",
               help="Write that stored plan's JSON (as `plan --format json` wrote it) instead of the list.")  # fmt: skip
 @db_option
 @format_option(("table", "json"))
 @output_option
-def history(client_id: str, export_id: int | None, db_path: Path | None, fmt: str, output: Path | None) -> None:
+def history(client_id: str, export_id: str | None, db_path: Path | None, fmt: str, output: Path | None) -> None:
     """List a client's stored plans with their key figures, or export one as JSON.
 
     \b
@@ -27,7 +27,9 @@ def history(client_id: str, export_id: int | None, db_path: Path | None, fmt: st
     """
     from mealplan.errors import InputError
     from mealplan.workbench.render import history_renderables
+    from mealplan.workbench.store_checks import plan_id
 
+    export_id = None if export_id is None else plan_id(export_id, "--export")
     with open_store(db_path) as store:
         client = store.client(client_id)
         if export_id is not None:

@@ -27,6 +27,7 @@ import click
 
 CONFIG_ENV = "MEALPLAN_CONFIG"
 CONFIG_OFF = "off"
+MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines
 
 
 def default_path() -> Path:
@@ -55,7 +56,11 @@ def load(ctx: click.Context, path: str | None) -> tuple[Path | None, dict[str, A
     if path is None and not file.is_file():
         return None, {}
     text = read_user_text(
-        file, "config file", allowed=f"named by --config or {CONFIG_ENV}; '{CONFIG_OFF}' reads none", error=ConfigError
+        file,
+        "config file",
+        allowed=f"named by --config or {CONFIG_ENV}; '{CONFIG_OFF}' reads none",
+        error=ConfigError,
+        max_bytes=MAX_CONFIG_BYTES,
     )
     import tomllib
 
@@ -63,6 +68,11 @@ def load(ctx: click.Context, path: str | None) -> tuple[Path | None, dict[str, A
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {file}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(
+            f"config file {file}: not a config file: lists or tables are nested too deeply; each option takes a "
+            "plain value or a list of plain values"
+        ) from None
     return file, _default_map(ctx.command, ctx, data, file, [])
 
 
@@ -131,7 +141,8 @@ def _unknown(file: Path, where: list[str], key: str, commands: list[str], option
 
 
 def _value(param: click.Option, value: Any, file: Path, at: str) -> Any:
-    """The file's value for ``param``: lists only for repeatable options, paths from the file's folder."""
+    """The file's value for ``param``: lists only for repeatable options, paths from the file's folder, and
+    each value of the kind the option takes (:func:`_check_kind`: ``true`` is no number, ``5`` no file)."""
     from mealplan.errors import ConfigError
 
     if isinstance(value, dict):
@@ -141,11 +152,36 @@ def _value(param: click.Option, value: Any, file: Path, at: str) -> Any:
         raise ConfigError(f"config file {file}: {at}: one value, not a list ({param.opts[-1]} is given once)")
     if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
         raise ConfigError(f"config file {file}: {at}: a list of plain values is needed")
+    for one in value if isinstance(value, list) else [value]:
+        _check_kind(param, one, file, at)
     if param.multiple and not isinstance(value, list):
         value = [value]
     if isinstance(param.type, click.Path):
         value = [_path(v, file) for v in value] if isinstance(value, list) else _path(value, file)
     return value
+
+
+def _check_kind(param: click.Option, value: Any, file: Path, at: str) -> None:
+    """Refuse a TOML value of the wrong kind for the option (Click would read ``true`` as the number 1).
+
+    Raises:
+        ConfigError: naming the file, the key, the value and the kind the option takes.
+    """
+    from mealplan.errors import ConfigError
+
+    kind = param.type
+    if param.is_flag or isinstance(kind, click.types.BoolParamType):
+        wanted, ok = "true or false", isinstance(value, bool)
+    elif isinstance(kind, click.types.IntParamType | click.types.FloatParamType):
+        wanted = "a whole number" if isinstance(kind, click.types.IntParamType) else "a number"
+        ok = isinstance(value, int | float | str) and not isinstance(value, bool)
+    elif isinstance(kind, click.Path | click.File):
+        wanted, ok = "a file name in quotes", isinstance(value, str)
+    else:
+        wanted, ok = "text in quotes", isinstance(value, str | int | float) and not isinstance(value, bool)
+    if not ok:
+        shown = str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, str) else str(value)
+        raise ConfigError(f"config file {file}: {at} = {shown[:60]}: {param.opts[-1]} takes {wanted}")
 
 
 def _path(value: Any, file: Path) -> Any:

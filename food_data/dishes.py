@@ -18,7 +18,6 @@ import difflib
 import hashlib
 import json
 import math
-import pickle
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,9 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import load_user_json, load_user_yaml, read_user_text, write_atomic
+from mealplan.food_data.cache import cache_folder, make_folder
 from mealplan.food_data.dish_markup import Mentions, render
 from mealplan.food_data.plate_text import dish_text, text_problems, text_warnings, with_called
-from mealplan.food_data.table import FoodTable, cache_folder
+from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
 
 ROLES: tuple[str, ...] = ("protein", "starch", "vegetable", "fruit", "dairy", "fat", "sauce", "garnish")
@@ -57,6 +57,11 @@ KEY_NUTRIENTS: tuple[str, ...] = (
     "vitamin_d",
     "vitamin_b12",
 )
+
+
+# An ingredient's grams (default, min, max) for one portion: 2 kg is beyond any portion; 1e20 g would
+# reach the solver as a coefficient (the bound also holds NaN and infinity out).
+MAX_INGREDIENT_G = 2000.0
 
 
 class Ingredient(BaseModel):
@@ -297,20 +302,27 @@ def load_dishes(
 
 def _parse_yaml(text: str) -> Any:
     """YAML text to Python data, kept in the table's cache folder by content hash: parsing the
-    bundled library takes about 0.6 s even with libyaml, reading it back a few milliseconds."""
+    bundled library takes about 0.6 s even with libyaml, reading it back a few milliseconds. The cache
+    is JSON (data, never code) that records the text's full hash; a document JSON cannot hold as it is
+    (a date, a number as a key) is not cached."""
     cache = cache_folder()
     if cache is None:
         return load_user_yaml(text)
-    file = cache / f"yaml-{hashlib.sha256(text.encode()).hexdigest()[:20]}.pickle"
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    file = cache / f"yaml-{digest[:20]}.json"
     try:
-        return pickle.loads(file.read_bytes())
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        saved = json.loads(file.read_bytes())
+        if isinstance(saved, dict) and saved.get("format") == "mealplan-yaml-1" and saved.get("sha256") == digest:
+            return saved["doc"]
+    except (OSError, ValueError, RecursionError):
         pass
     doc = load_user_yaml(text)
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(file, pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
+        dumped = json.dumps({"format": "mealplan-yaml-1", "sha256": digest, "doc": doc})
+        if json.loads(dumped)["doc"] == doc:
+            make_folder(cache)
+            write_atomic(file, dumped, mode=0o600)
+    except (OSError, TypeError, ValueError, RecursionError):
         pass  # an unwritable cache folder only costs time
     return doc
 
@@ -411,7 +423,14 @@ def validate_dish(dish: Dish, foods: FoodTable, names: dict[str, str] | None = N
             out.append(f"{at}: {names[ing.food]} is not allowed; dishes use whole eggs.")
         if ing.role not in ROLES:
             out.append(f"{at}: unknown role {ing.role!r}; allowed: {', '.join(ROLES)}.")
-        if ing.max <= 0:
+        huge = [f"{k} {v:g}" for k, v in (("grams", ing.grams), ("min", ing.min), ("max", ing.max))
+                if not (math.isfinite(v) and v <= MAX_INGREDIENT_G)]  # fmt: skip
+        if huge:
+            out.append(
+                f"{at}: {', '.join(huge)} g is not an amount for one portion; give finite grams up to "
+                f"{MAX_INGREDIENT_G:,.0f}."
+            )
+        elif ing.max <= 0:
             out.append(f"{at}: empty range, max {ing.max:g} g; max must be above 0.")
         elif ing.min < 0 or ing.min > ing.max:
             out.append(

@@ -121,6 +121,56 @@ def _is_empty(path: FdcFolder) -> bool:
         return not handle.read(1)
 
 
+# A FoodData Central CSV file (unpacked) is read up to this size: SR Legacy's largest, food_nutrient.csv, is
+# about 60 MB. A zip member whose unpacked size is larger (a "zip bomb" of a few MB claims gigabytes) is
+# refused before a byte is unpacked; zipfile never gives more bytes than a member declares.
+MAX_MEMBER_BYTES = 1024**3
+# A CSV row of FoodData Central is well under a kilobyte; a "line" of a megabyte is not a row.
+MAX_LINE_BYTES = 1024**2
+
+
+def _declared_size(path: FdcFolder) -> int | None:
+    """A file's size, or the unpacked size a zip member declares."""
+    if isinstance(path, Path):
+        return path.stat().st_size
+    root, at = getattr(path, "root", None), getattr(path, "at", None)
+    if isinstance(root, zipfile.ZipFile) and isinstance(at, str):
+        return root.getinfo(at).file_size
+    return None
+
+
+def _not_a_csv_size(path: FdcFolder) -> str | None:
+    """Why the file cannot be a FoodData Central CSV by its size or its lines, or None; streams it once
+    (unpacking a zip member in 1 MB blocks) without holding it in memory."""
+    cap, line_cap = MAX_MEMBER_BYTES, MAX_LINE_BYTES
+    declared = _declared_size(path)
+    if declared is not None and declared > cap:
+        return (
+            f"{declared / 2**20:,.0f} MB unpacked, more than the {cap // 2**20:,} MB a FoodData Central CSV file is "
+            "read up to; use the SR Legacy or Foundation Foods download"
+        )
+    total, run, line = 0, 0, 1
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            total += len(block)
+            if total > cap:
+                return f"more than {cap // 2**20:,} MB unpacked; use the SR Legacy or Foundation Foods download"
+            parts = block.split(b"\n")
+            run += len(parts[0])
+            lengths = [run, *(len(p) for p in parts[1:-1])]  # whole lines (the first one continued)
+            if len(parts) == 1:
+                lengths = [run]
+            long = next((k for k, n in enumerate(lengths) if n > line_cap), None)
+            if long is not None:
+                return (
+                    f"line {line + long} is longer than {line_cap // 2**20} MB; not a CSV row (download the file again)"
+                )
+            if len(parts) > 1:
+                line += len(parts) - 1
+                run = len(parts[-1])
+    return None
+
+
 def _read_fdc_csv(folder: FdcFolder, name: str, problems: Problems) -> pd.DataFrame | None:
     required, must_exist = _FDC_FILES[name]
     path = folder / name
@@ -132,6 +182,10 @@ def _read_fdc_csv(folder: FdcFolder, name: str, problems: Problems) -> pd.DataFr
     try:
         if _is_empty(path):
             problems.add(f"{path}: the file is empty")
+            return None
+        why = _not_a_csv_size(path)
+        if why is not None:
+            problems.add(f"{path}: {why}")
             return None
         with _csv_source(path) as source:
             header = pd.read_csv(source, nrows=0, encoding="utf-8-sig").columns
@@ -148,6 +202,9 @@ def _read_fdc_csv(folder: FdcFolder, name: str, problems: Problems) -> pd.DataFr
                 encoding="utf-8-sig",
                 low_memory=False,
             )
+    except MemoryError:
+        problems.add(f"{path}: too large to read in this machine's memory; use SR Legacy or Foundation Foods")
+        return None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged member of a zip
         problems.add(f"{path}: cannot be read from the zip file ({exc}); download it again")
         return None

@@ -12,8 +12,6 @@ the bad value and the rule. Blank nutrient cells are unknown (NaN), never zero.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import math
 import re
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mealplan.errors import FoodDataError
+from mealplan.fileio import CsvTable
 from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS, normalize_id, resolve, unit_factor
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, Deferred, FoodTable, Rows
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
@@ -119,19 +118,16 @@ def read_user_csv(path: Path | str) -> FoodTable:
     """
     path = Path(path)
     problems = Problems(path)
-    text = _read_text(path, problems)
+    table = _read_table(path, problems)
     problems.raise_if_any(f"Cannot read food table {path}")
-    assert text is not None
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise FoodDataError(f"{path} is not a readable CSV file: {exc}") from None
-    return _parse_user_records(path, records, problems)
+    assert table is not None
+    return _parse_user_records(path, table, problems)
 
 
-def _read_text(path: Path, problems: Problems) -> str | None:
-    """The file as text, or None after adding a problem (too large, empty, binary, not text)."""
-    from mealplan.fileio import read_user_bytes
+def _read_table(path: Path, problems: Problems) -> CsvTable | None:
+    """The file's rows (:func:`mealplan.fileio.read_csv_table`, the one CSV reader), or None after adding
+    a problem (too large, empty, binary, not text)."""
+    from mealplan.fileio import read_csv_table
 
     try:
         size = path.stat().st_size
@@ -142,23 +138,14 @@ def _read_text(path: Path, problems: Problems) -> str | None:
         problems.add(f"{path}: file is too large ({size / 1e6:.1f} MB); the limit is {MAX_FILE_BYTES // 2**20} MB")
         return None
     try:  # a FIFO or a device (/dev/zero) is refused, and the read is capped whatever st_size said
-        data = read_user_bytes(path, "food table", max_bytes=MAX_FILE_BYTES, error=FoodDataError)
+        table = read_csv_table(path, "food table", max_bytes=MAX_FILE_BYTES, error=FoodDataError)
     except FoodDataError as exc:
         problems.add(str(exc))
         return None
-    if not data.strip():
+    if not table.header and not table.rows and not table.broken:
         problems.add(f"{path}: the file is empty; a food table needs a header row with at least id and name")
         return None
-    if b"\x00" in data[:65536]:
-        problems.add(f"{path}: not a CSV file (it holds binary data); save the table as CSV (UTF-8)")
-        return None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    problems.add(f"{path}: not a text CSV file (not UTF-8); save the table as CSV (UTF-8)")
-    return None
+    return table
 
 
 class _Column:
@@ -308,9 +295,9 @@ def basis_grams(basis: str) -> float | None:
     return float(m[1]) * _MASS_GRAMS[m[2]] if m else None
 
 
-def _parse_user_records(path: Path, records: list[list[str]], problems: Problems) -> FoodTable:
-    header = records[0] if records else []
-    columns = _plan_columns(path, header, records, problems)
+def _parse_user_records(path: Path, table: CsvTable, problems: Problems) -> FoodTable:
+    header = table.header
+    columns = _plan_columns(path, header, [header, *(r.cells for r in table.rows)], problems)
     problems.raise_if_any(f"Cannot read food table {path}")
     nutrients = [c for c in columns if c.kind in ("nutrient", "custom")]
     notes = [c.target for c in columns if c.kind == "note"]
@@ -318,22 +305,14 @@ def _parse_user_records(path: Path, records: list[list[str]], problems: Problems
     rows: list[dict[str, object]] = []
     first_row_of_id: dict[str, int] = {}
     bases: dict[str, int] = {}
-    for row_no, rec in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in rec):
+    broken = {b.row: b for b in table.broken}
+    for row_no, rec in sorted([(r.row, r.cells) for r in table.rows] + [(n, None) for n in broken]):
+        if rec is None:
+            # A stray double quote opened a quoted cell that would swallow the following lines (and foods).
+            problems.add(broken[row_no].message(str(path)))
             continue
         if len(rec) > len(header) and any(cell.strip() for cell in rec[len(header) :]):
             problems.add(f"{path}: row {row_no} has {len(rec)} fields but the header has {len(header)}")
-            continue
-        broken = next((i for i, cell in enumerate(rec) if "\n" in cell or "\r" in cell), None)
-        if broken is not None:
-            # A stray double quote opens a quoted cell that swallows the following lines (and foods).
-            problems.cell(
-                row_no,
-                header[broken] if broken < len(header) else f"column {broken + 1}",
-                rec[broken][:60],
-                'runs over several lines: a stray double quote (") opens a quoted cell; remove the quote, '
-                'or write it as two ("") inside a quoted cell',
-            )
             continue
         if len(rec) < len(header):
             # Padding would shift nothing but hide a row cut short (a lost comma, a broken export).

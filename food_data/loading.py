@@ -12,6 +12,7 @@ import numpy as np
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data import table as table_module
+from mealplan.food_data.cache import cache_folder
 from mealplan.food_data.nutrients import NUTRIENT_IDS
 from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, SR24_SOURCE, FoodTable, Rows
 
@@ -35,7 +36,9 @@ def load_table(path: Path | str) -> FoodTable:
     if key is None:
         table = _read_table(path)
     else:
-        table = table_module.cached_table(f"user-{key[:12]}", key[12:32], lambda: _read_table(path))
+        # The file records the whole key (path and content hash), so a cache copied over another
+        # table's is refused whatever its name (food_data.cache).
+        table = table_module.cached_table(f"user-{key[:12]}", key[12:32], lambda: _read_table(path), source=key)
     log.info("read %d foods and %d measures from %s", len(table.rows), table.measure_count, path)
     return table
 
@@ -84,7 +87,7 @@ def _content_key(path: Path) -> str | None:
     """A hex key for the table at ``path``: its resolved path (first 12 characters, one cache per file)
     then a hash of its content and of the reading code; None when it is not a regular file or folder
     of regular files, or the cache is off."""
-    if table_module.cache_folder() is None:
+    if cache_folder() is None:
         return None
     try:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]

@@ -12,16 +12,21 @@ import functools
 import hashlib
 import logging
 import os
-import pickle
 import platform
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import platformdirs
 
-from mealplan.fileio import write_atomic
+from mealplan.food_data.cache import (  # noqa: F401 (CACHE_ENV: part of the table's API)
+    CACHE_ENV,
+    CACHE_SUFFIX,
+    TableParts,
+    cache_folder,
+    read_cache,
+    store,
+)
 from mealplan.food_data.nutrients import BY_ID, NUTRIENT_IDS
 from mealplan.food_data.vocab import CURATION_COLUMNS, INFO_COLUMNS  # noqa: F401 (part of the table's API)
 
@@ -236,6 +241,11 @@ class FoodTable:
         self.__init__(Rows(state["ids"], state["data"]), state["measures"], state["units"], state["basis"],
                       state["placed"])  # fmt: skip
 
+    @classmethod
+    def from_cache(cls, parts: TableParts) -> FoodTable:
+        """The table a checked cache file holds (:func:`mealplan.food_data.cache.read_cache`)."""
+        return cls(Rows(parts.ids, parts.data), parts.measures, parts.units, parts.basis, parts.placed)
+
     @property
     def nutrient_columns(self) -> list[str]:
         """Nutrient columns in this table, registry nutrients first in registry order."""
@@ -283,10 +293,11 @@ def load_bundled() -> FoodTable:
     """The bundled SR24 table with planner curation, loaded once per process.
 
     Curation takes a quarter of a second or more, so the curated table is kept in a cache file
-    (:func:`cached_table`, :func:`cache_path`) keyed by a hash of the data and the code that builds
-    it: any change to either builds it anew.
+    (:func:`~mealplan.food_data.cache.cached_table`, :func:`cache_path`) keyed by a hash of the data and
+    the code that builds it: any change to either builds it anew.
     """
-    return cached_table("bundled", code_digest()[:20], _build_bundled)
+    digest = code_digest()
+    return cached_table("bundled", digest[:20], _build_bundled, source=digest)
 
 
 def _build_bundled() -> FoodTable:
@@ -304,21 +315,7 @@ def _build_bundled() -> FoodTable:
     return FoodTable(foods=foods, measures=measures, units={n: BY_ID[n].unit for n in NUTRIENT_IDS if n in foods})
 
 
-CACHE_ENV = "MEALPLAN_CACHE_DIR"  # where the curated table is cached; "off" disables the cache
 _PACKAGE_DIR = Path(__file__).parent
-
-
-def cache_folder() -> Path | None:
-    """The folder of mealplan's table caches, or None when caching is off.
-
-    ``$MEALPLAN_CACHE_DIR``, else the platform's user cache folder (``platformdirs.user_cache_dir
-    ("mealplan")``: ``$XDG_CACHE_HOME/mealplan`` or ``~/.cache/mealplan`` on Linux,
-    ``~/Library/Caches/mealplan`` on macOS, ``%LOCALAPPDATA%`` on Windows).
-    """
-    setting = os.environ.get(CACHE_ENV, "")
-    if setting.lower() == "off":
-        return None
-    return Path(setting) if setting else Path(platformdirs.user_cache_dir("mealplan", appauthor=False))
 
 
 def code_digest() -> str:
@@ -333,62 +330,35 @@ def code_digest() -> str:
 
 def cache_path() -> Path | None:
     """The cache file for the curated bundled table, or None when caching is off (see
-    :func:`cache_folder`); its name carries :func:`code_digest`."""
+    :func:`~mealplan.food_data.cache.cache_folder`); its name carries :func:`code_digest`."""
     folder = cache_folder()
-    return None if folder is None else folder / f"bundled-{code_digest()[:20]}.pickle"
+    return None if folder is None else folder / f"bundled-{code_digest()[:20]}{CACHE_SUFFIX}"
 
 
-def cached_table(family: str, key: str, build: Callable[[], FoodTable]) -> FoodTable:
-    """A table from the cache file ``<family>-<key>.pickle``, or ``build()`` stored there.
+def cached_table(family: str, key: str, build: Callable[[], FoodTable], source: str = "") -> FoodTable:
+    """A table from the cache file ``<family>-<key>.npz`` (:mod:`mealplan.food_data.cache`), or ``build()``
+    stored there.
 
-    ``key`` must change whenever the table would (a hash of the input and of :func:`code_digest`);
-    one file per ``family`` is kept, so a changed input replaces its old cache. A cache that cannot
-    be read or written is skipped, never an error.
+    ``key`` must change whenever the table would (a hash of the input and of the code); ``source`` is
+    the full hash of what the table is made from, recorded in the file and compared on reading, so a
+    file standing for other data is never used, whatever its name. One file per ``family`` is kept, so
+    a changed input replaces its old cache. A cache that cannot be read or written is skipped, never an
+    error.
     """
     folder = cache_folder()
-    path = None if folder is None else folder / f"{family}-{key}.pickle"
+    path = None if folder is None else folder / f"{family}-{key}{CACHE_SUFFIX}"
     if path is not None:
         try:
-            with path.open("rb") as fh:
-                table = pickle.load(fh)
+            table = FoodTable.from_cache(read_cache(path, family, key, source))
             log.debug("loaded the %s table from the cache %s", family, path)
             with contextlib.suppress(OSError):
                 os.utime(path)  # used now: the last the user caches lose (``USER_CACHES_KEPT``)
             return table
         except FileNotFoundError:
             pass
-        except Exception as exc:  # a damaged or foreign cache file: rebuild it
+        except Exception as exc:  # noqa: BLE001 - a damaged, foreign or planted file: rebuild it
             log.info("ignoring the table cache %s: %s", path, exc)
     table = build()
     if path is not None:
-        _store(path, table, family)
+        store(path, table, family, key, source)
     return table
-
-
-# User tables' cache files kept (each table's newest): the most recently used, so files given once
-# (a benchmark's temporary tables, last month's exports) do not fill the disk at 15 MB a 20,000 foods.
-USER_CACHES_KEPT = 16
-
-
-def _store(path: Path, table: FoodTable, family: str = "bundled") -> None:
-    """Write the cache file atomically and remove the family's caches of older data or code, and the
-    least recently used user tables' caches beyond ``USER_CACHES_KEPT``."""
-    try:
-        write_atomic(path, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in path.parent.glob(f"{family}-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        if family.startswith("user-"):
-            users = sorted(path.parent.glob("user-*.pickle"), key=_used, reverse=True)
-            for old in users[USER_CACHES_KEPT:]:
-                if old != path:
-                    old.unlink(missing_ok=True)
-    except OSError as exc:
-        log.info("cannot write the table cache %s: %s", path, exc)
-
-
-def _used(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:  # removed meanwhile by another process
-        return 0.0

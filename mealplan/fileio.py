@@ -8,15 +8,23 @@
   and without duplicate keys; JSON without duplicate keys, NaN or Infinity.
 - :func:`load_data_file`: a data file shipped with mealplan, read and checked against its model, every
   problem in one error.
+- :func:`read_csv_table` / :func:`parse_csv_table`: the one CSV reader for files people write; every line
+  is a numbered row or a broken row (a stray quote never swallows the rows after it).
+- :func:`id_path`: the one place an id (a profile's, a client's) becomes a file name.
 """
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
+import itertools
 import json
 import os
+import re
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,24 +49,26 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path | str, data: str | bytes) -> None:
+def write_atomic(path: Path | str, data: str | bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a uniquely named temporary file in the same folder, then rename.
 
     Concurrent writers of the same path each rename a complete file (the last one wins); a process
     killed mid-write leaves only a ``.<name>.*.tmp`` file, never a partial ``path``.
     An existing file keeps its permission bits (a private 0600 file stays private); a new file gets
-    the mode a plain ``open()`` would give it under the user's umask. A character device or FIFO
-    (``-o /dev/null``) is written into, never replaced.
+    the mode a plain ``open()`` would give it under the user's umask; ``mode`` sets it instead (``0o600``
+    for a file only the user may read or change). A character device or FIFO (``-o /dev/null``) is
+    written into, never replaced.
 
     Raises:
         OSError: With ``filename`` set to ``path`` (a full disk names the file being written).
     """
-    path = Path(path)
+    path, new_mode = Path(path), mode
     try:
         st = os.stat(path)
         mode = stat.S_IMODE(st.st_mode)
     except OSError:
         st, mode = None, 0o666 & ~_umask()
+    mode = mode if new_mode is None else new_mode
     if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         # -o /dev/null, /dev/stdout or a named pipe: write into it; renaming over it would replace
         # the device or pipe with a regular file.
@@ -322,3 +332,159 @@ def load_data_file(path: Path, model: type[M], what: str, *, error: type[Mealpla
     except ValidationError as exc:
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
         raise error(f"{path}: the {what} have problems:", problems) from None
+
+
+# --- ids that become file names -----------------------------------------------------------------------
+
+# What an id that names a file may be: the profile id rule (1-64 letters, digits, '_', '.' or '-',
+# starting with a letter or digit), so no id is a path ('../x', '/etc/x', 'a/b'), hidden ('.x') or
+# empty, whatever stored it (a database edited by another program, a batch given through the API).
+FILE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+_FILE_ID_RULE = "an id that names a file is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit"
+
+
+def id_path(folder: Path | str, ident: object, suffix: str, what: str = "id") -> Path:
+    """``folder/<ident><suffix>``, for an id that is a plain file name; the one place an id becomes a path.
+
+    Raises:
+        InputError: naming ``what``, the id (shortened) and the rule, when the id would name a file
+            outside ``folder`` or no file at all.
+    """
+    text = ident if isinstance(ident, str) else ""
+    if not FILE_ID.fullmatch(text):
+        shown = repr(ident)[:80] + ("..." if len(repr(ident)) > 80 else "")
+        raise InputError(f"{what} {shown}: cannot name a file in {folder}; {_FILE_ID_RULE}")
+    path = Path(folder) / f"{text}{suffix}"
+    if path.parent != Path(folder) or path.name != f"{text}{suffix}":  # pragma: no cover - the rule forbids it
+        raise InputError(f"{what} {text!r}: cannot name a file in {folder}; {_FILE_ID_RULE}")
+    return path
+
+
+# --- CSV files people write -------------------------------------------------------------------------
+
+STRAY_QUOTE = (
+    'runs over several lines: a stray double quote (") opens a quoted cell; remove the quote, '
+    'or write it as two ("") inside a quoted cell'
+)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row: its number as a spreadsheet shows it (the header is row 1) and its cells."""
+
+    row: int
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class CsvBroken:
+    """A row that is not cells: a stray quote opened a cell the line never closes, or the line holds a NUL.
+
+    The rows after it are read on their own: a stray quote never swallows them.
+    """
+
+    row: int
+    column: str  # the header's name of the cell where it breaks ("column 3" past the header)
+    value: str  # that cell's text on its own line, shortened
+    reason: str
+
+    def message(self, source: str) -> str:
+        return f"{source}: row {self.row}, column {self.column!r}: {self.value!r} {self.reason}"
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV a person wrote: the header, every data row with its number, and the rows that are not rows.
+
+    Every line of the file after the header is one entry of ``rows`` or ``broken``, or blank: nothing
+    is dropped or folded into another row without a word.
+    """
+
+    header: list[str]
+    rows: list[CsvRow]
+    broken: list[CsvBroken]
+
+
+def read_csv_table(
+    path: Path | str,
+    what: str,
+    *,
+    allowed: str = "",
+    error: type[MealplanError] = InputError,
+    max_bytes: int | None = None,
+    name: str | None = None,
+) -> CsvTable:
+    """The one reader of CSV files people write (food tables, batch rows, price tables, basket targets).
+
+    The file is read as :func:`read_user_bytes` reads it (regular files only, a byte cap); binary data
+    and text that is neither UTF-8 nor Windows-1252 (what spreadsheets export) are refused, and a
+    byte-order mark is dropped. Rows are split by :func:`parse_csv_table`: a stray double quote marks its
+    own row broken, never the rows after it. An empty file gives an empty table (no header): the caller
+    says what its header should be.
+
+    Raises:
+        ``error``: naming the file: missing, not a regular file, too large, binary or not text.
+    """
+    path = Path(path)
+    label = name or str(path)
+    data = read_user_bytes(path, what, allowed=allowed, error=error, max_bytes=max_bytes, name=label)
+    why = "not a CSV file (it holds binary data)" if b"\x00" in data[:65536] else None
+    text = ""
+    if why is None:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            why = "not a text CSV file (not UTF-8)"
+    if why is not None:
+        raise error(f"{label}: {why}; save the table as CSV (UTF-8)")
+    return parse_csv_table(text)
+
+
+def parse_csv_table(text: str) -> CsvTable:
+    """Split CSV text into a header and numbered rows, reading past stray quotes.
+
+    Python's ``csv`` module lets a quote that is never closed run on to the end of the file (or the
+    next quote), folding every later line into one cell. Here a record that spans several lines, or a
+    cell holding a line break, is reported as broken at its first line, and reading starts again at
+    the next line, so each physical line is one row (numbered as a spreadsheet numbers it).
+    """
+    lines = io.StringIO(text.removeprefix("\ufeff"), newline="").readlines()
+    header: list[str] | None = None
+    rows: list[CsvRow] = []
+    broken: list[CsvBroken] = []
+    start = 0  # index of the line the reader (re)starts at
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None))
+        done = start  # lines consumed before the record being read
+        try:
+            for cells in reader:
+                first, end = done + 1, start + reader.line_num  # 1-based first line, lines consumed
+                if end > first or any("\n" in c or "\r" in c for c in cells):
+                    broken.append(_broken(cells, first, header))
+                    start = first  # read again from the line after the broken one
+                    break
+                done = end
+                if header is None:
+                    header = cells
+                elif any(c.strip() for c in cells):
+                    rows.append(CsvRow(first, cells))
+            else:
+                break
+        except csv.Error as exc:  # a NUL byte, a cell beyond the csv module's size limit
+            line = done + 1
+            broken.append(CsvBroken(line, "column 1", lines[line - 1][:60].strip(), f"cannot be read as CSV ({exc})"))
+            start = line
+    if header is None and broken and broken[0].row == 1:
+        header = []
+    return CsvTable(header=header or [], rows=rows, broken=broken)
+
+
+def _broken(cells: list[str], row: int, header: list[str] | None) -> CsvBroken:
+    """The row of a record whose quoted cell runs over line breaks: that cell's column and its start."""
+    i = next((k for k, c in enumerate(cells) if "\n" in c or "\r" in c), len(cells) - 1)
+    column = header[i] if header is not None and i < len(header) else f"column {i + 1}"
+    return CsvBroken(row, column, cells[i][:60] if cells else "", STRAY_QUOTE)

@@ -344,6 +344,26 @@ class PlanRules(_Model):
     )
 
 
+# The rules a person's safety rests on: recorded as the plan was made (``Plan.planned_rules``).
+HARD_RULES: tuple[str, ...] = ("diet", "allergies", "exclude", "forbid", "require", "safety")
+
+
+class PlannedRules(_Model):
+    """The person's hard rules as the plan was made (diet, allergies, exclude, forbid, require, safety).
+
+    ``rules`` may be edited in the JSON; these are compared with it, so a rule loosened by hand (a vegan
+    plan's ``diet`` set to omnivore to let milk in) is found by ``rescore`` and ``verify``, not laundered.
+    A rule made stricter (a food forbidden on the web page) is fine.
+    """
+
+    diet: str
+    allergies: list[str] = []
+    exclude: list[str] = []
+    forbid: list[str] = []
+    require: list[Requirement] = []
+    safety: list[SafetyRule] = []
+
+
 class PlanEdit(_Model):
     """A change a person made to a plan after it was solved (``mealplan edit``, ``rescore``, ``replan``).
 
@@ -409,6 +429,22 @@ class Plan(_Model):
     start_date: date | None = Field(None, description="the calendar date of the first day, when planned for dates")
     week_food_groups: dict[str, float] | None = Field(None, description="the food groups' daily average over the week")
     diet_quality: list[DietQuality] = Field([], description="HEI-2020 of each week (or of the day plan)")
+    planned_rules: PlannedRules | None = Field(
+        None,
+        description="the person's hard rules as the plan was made; a plan read without them records its rules now",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _record_planned_rules(cls, data: object) -> object:
+        # A new plan (and a plan saved before this field) records its hard rules as they are now.
+        if isinstance(data, dict) and data.get("planned_rules") is None and data.get("rules") is not None:
+            rules = data["rules"]
+            get = rules.get if isinstance(rules, dict) else lambda k: getattr(rules, k, None)
+            snapshot = {k: get(k) for k in HARD_RULES if get(k) is not None}
+            if "diet" in snapshot:
+                return {**data, "planned_rules": snapshot}
+        return data
 
 
 def day_index(plan: Plan, day: int) -> int:
@@ -433,3 +469,30 @@ def slot_index(plan: Plan, day: int, meal: str) -> int:
     if meal not in names:
         raise InputError(f"--meal {meal!r}: day {day} has the meals {', '.join(names)}.")
     return names.index(meal)
+
+
+def loosened_rules(plan: Plan) -> list[str]:
+    """How the plan's hard rules are looser now than when it was made (empty when they are not).
+
+    A diet that allows more, an allergy, exclusion, forbidden food, requirement or safety rule gone:
+    each one line naming the rule, what it was and what it is.
+    """
+    from mealplan.food_data.vocab import DIET_LEVEL
+
+    was, now = plan.planned_rules, plan.rules
+    if was is None:
+        return []
+    out = []
+    if DIET_LEVEL.get(now.diet, len(DIET_LEVEL)) > DIET_LEVEL.get(was.diet, len(DIET_LEVEL)):
+        out.append(f"rules.diet is {now.diet!r}, but the plan was made for a {was.diet} diet")
+    for field in ("allergies", "exclude", "forbid"):
+        gone = [v for v in getattr(was, field) if v not in getattr(now, field)]
+        if gone:
+            out.append(f"rules.{field} no longer has {', '.join(map(repr, gone))}, which the plan was made with")
+    gone_req = [r for r in was.require if r not in now.require]
+    if gone_req:
+        out.append(f"rules.require no longer has {len(gone_req)} requirement(s) the plan was made with")
+    gone_safety = [r for r in was.safety if r not in now.safety]
+    if gone_safety:
+        out.append(f"rules.safety no longer has {len(gone_safety)} life-stage rule(s) the plan was made with")
+    return out

@@ -20,9 +20,13 @@ import csv
 import re
 from typing import Any
 
-# C0 controls except tab and newline, DEL, and C1 controls (CSI/OSC introducers in 8-bit form).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, and C1 controls (CSI/OSC introducers in 8-bit form), and
+# Unicode's bidirectional controls: an override (U+202E) or isolate reorders what the terminal shows
+# ("Trojan Source": a name that reads "salmon" but is stored backwards, a file name whose extension
+# seems to change). Right-to-left text needs none of them: its direction comes from its letters.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
+_CONTROL_ALL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
 # Markdown syntax that can make a link, an image, emphasis, code, strikethrough or a table cell.
 _MD_SPECIAL = re.compile(r"([\\`*\[\]~|])")
 _MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
@@ -33,7 +37,8 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def strip_control(text: object, *, keep_newlines: bool = False) -> str:
-    """``text`` without control characters (ESC, BEL, C1 codes...); newlines kept only if asked."""
+    """``text`` without control characters (ESC, BEL, C1 codes, bidirectional overrides and isolates);
+    newlines kept only if asked."""
     return (_CONTROL if keep_newlines else _CONTROL_ALL).sub("", str(text))
 
 

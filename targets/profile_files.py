@@ -117,6 +117,13 @@ def profile_from_dict(data: Any, source: str = "<profile>", base_dir: str | Path
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise ConfigError(f"{source}: a profile must be a mapping of fields (id, age, sex, ...), got {kind}")
+    if data and not any(isinstance(k, str) and k in Profile.model_fields for k in data):
+        # Not a profile at all (a system file, a log, someone else's YAML): its keys are its content, so
+        # none is quoted back (a password file's lines would be), only how many there are.
+        raise ConfigError(
+            f"{source}: not a profile: none of its {len(data)} top-level keys is a profile field (id, age, sex, "
+            "...); give a YAML, TOML or JSON profile (mealplan init writes examples)"
+        )
     problems: list[str] = []
     profile: Profile | None = None
     try:

@@ -2,6 +2,7 @@
 
 - ``forbid``: no item is a forbidden food (id or name pattern) and no meal a forbidden dish.
 - ``require``: every required food or dish is served where and in the amount its rule says.
+- ``rules``: the person's hard rules are no looser than when the plan was made (``plan.planned_rules``).
 - ``edits``: a change to a plan is either recorded (``plan.edits``, written by ``mealplan edit`` and
   ``rescore``) or tampering: an item whose grams no longer match its servings, or whose grams differ
   from the last recorded edit of it, is named here once, with what to run.
@@ -22,11 +23,11 @@ import pandas as pd
 
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.vocab import slot_kind
-from mealplan.plan import Plan
+from mealplan.plan import Plan, loosened_rules
 
-EDIT_CHECKS: tuple[str, ...] = ("forbid", "require", "edits")
+EDIT_CHECKS: tuple[str, ...] = ("forbid", "require", "edits", "rules")
 # Rules a person's safety rests on: listed first, in their own section.
-HARD_CHECKS: tuple[str, ...] = ("allergens", "diet", "safety", "exclude", "forbid", "nutrient_max")
+HARD_CHECKS: tuple[str, ...] = ("rules", "allergens", "diet", "safety", "exclude", "forbid", "nutrient_max")
 # Checks that compare the plan's recorded numbers with the food table: stale after an unrecorded change.
 STALE_CHECKS: tuple[str, ...] = ("totals", "week_totals", "energy_macros", "shortfalls")
 STALE_SHOWN = 2  # problems of a stale day shown in its summary
@@ -69,6 +70,8 @@ def edit_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
                         out.append(("forbid", where, f"matches forbid {pattern!r}"))
     out += _require(plan)
     out += _edits(plan)
+    # A hard rule loosened in the JSON after the plan was made: every other check reads the loosened rule.
+    out += [("rules", "plan", f"{why}; the rules come from the profile: plan again") for why in loosened_rules(plan)]
     return out
 
 

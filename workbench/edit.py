@@ -24,7 +24,7 @@ from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
 from mealplan.optimizer.upper_limits import highest_ul
-from mealplan.plan import Plan, PlanEdit, PlanItem, SlotPlan, day_index, slot_index
+from mealplan.plan import Plan, PlanEdit, PlanItem, SlotPlan, day_index, loosened_rules, slot_index
 
 MAX_ITEM_G = 2000.0  # more than this of one food in one meal is a typo, not an edit
 
@@ -170,6 +170,7 @@ def rescore(plan: Plan | dict[str, Any], foods: FoodTable) -> Plan:
     """
     if isinstance(plan, dict):
         plan = _complete_items(plan, foods)
+    check_rescorable(plan)
     hand: list[PlanEdit] = []
     at = _now()
     days = []
@@ -208,6 +209,31 @@ def rescore(plan: Plan | dict[str, Any], foods: FoodTable) -> Plan:
             "highest_ul": highest_ul(days, plan.targets),
         }
     )
+
+
+def check_rescorable(plan: Plan) -> None:
+    """Refuse what rescoring would launder: hard rules loosened by hand, and days numbered twice.
+
+    Rescoring recomputes amounts from the food data and records hand-changed items as edits, which
+    ``verify`` then trusts; it never accepts a changed rule (the rules come from the profile).
+
+    Raises:
+        InputError: naming each loosened rule, or the day numbers.
+    """
+    loosened = loosened_rules(plan)
+    if loosened:
+        raise InputError(
+            "The plan's hard rules were loosened by hand after it was made; rescore recomputes amounts, not "
+            "rules: change the profile and plan again (`mealplan plan`), or put the rules back:",
+            loosened,
+        )
+    indices = [d.index for d in plan.days]
+    first = indices[0] if indices else 1
+    if indices != list(range(first, first + len(indices))) or first not in (0, 1):
+        raise InputError(
+            f"days: the plan's day numbers are {indices[:30]}{' ...' if len(indices) > 30 else ''}; each day has "
+            f"its own number, 1 to {len(indices)} in order."
+        )
 
 
 def _energy(foods: FoodTable, food_id: str) -> float:

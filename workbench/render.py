@@ -27,11 +27,22 @@ def _lines(out: list[Any]) -> list[Any]:
     return [_plain(o) if isinstance(o, str) else o for o in out]
 
 
+# Characters of a client's notes shown on the terminal; the rest is counted (`--format json` has it all).
+NOTES_SHOWN = 2000
+
+
+def _preview(text: str, most: int) -> str:
+    """``text`` cut to ``most`` characters, saying how many more there are (a table never lays out megabytes)."""
+    if len(text) <= most:
+        return text
+    return f"{text[:most]}… ({len(text) - most:,} more characters; `--format json` shows them all)"
+
+
 def client_renderables(client: Any, versions: list[Any], plans: list[Any]) -> list[Any]:
     """One client: their details, profile versions and the newest profile's fields."""
-    out: list[Any] = [f"client {client.id}: {client.name or '(no name)'}"]
+    out: list[Any] = [f"client {client.id}: {_preview(client.name or '(no name)', 200)}"]
     if client.notes:
-        out.append(f"notes: {client.notes}")
+        out.append(f"notes: {_preview(client.notes, NOTES_SHOWN)}")
     table = Table("version", "created", "changed fields", title="Profile versions", title_justify="left")
     previous: dict[str, Any] = {}
     for v in versions:
@@ -63,7 +74,8 @@ def history_renderables(client: Any, plans: list[Any]) -> list[Any]:
         _row(table,
             str(p.id), p.created[:16].replace("T", " "), p.action, str(p.parent_id or ""),
             str(p.profile_version or ""), str(f.get("kind")),
-            str(f.get("days")), f"{f.get('energy_kcal', 0):,.0f}", short, str(f.get("edits", 0)), str(f.get("status")),
+            str(f.get("days")), f"{f.get('energy_kcal') or 0:,.0f}", short, str(f.get("edits", 0)),
+            str(f.get("status")),
         )  # fmt: skip
     return _lines([table, DISCLAIMER])
 

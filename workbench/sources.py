@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from mealplan.errors import InputError
 from mealplan.plan import Plan
+from mealplan.workbench import store_checks as checks
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,13 @@ class PlanSource:
         return str(self.plan_id) if self.plan_id is not None else f"sha256:{self.sha256}"
 
 
+_PLAN_REF = re.compile(r"(?:#|plan:)?[0-9]+")  # ASCII digits: '²' and '٣' are digits to str.isdigit()
+
+
 def is_plan_id(arg: str) -> bool:
-    """A stored plan's id: digits, or ``#12`` / ``plan:12``, that is not also a file's name."""
-    text = arg.removeprefix("#").removeprefix("plan:")
-    return text.isdigit() and not Path(arg).exists()
+    """A stored plan's id: ASCII digits, or ``#12`` / ``plan:12``, that is not also a file's name (an id
+    too large to be stored is still an id: :func:`~mealplan.workbench.store_checks.plan_id` says so)."""
+    return bool(_PLAN_REF.fullmatch(arg)) and not Path(arg).exists()
 
 
 def read_plan(arg: str | Path, db: Path | str | None = None) -> PlanSource:
@@ -43,12 +48,13 @@ def read_plan(arg: str | Path, db: Path | str | None = None) -> PlanSource:
     if is_plan_id(text):
         from mealplan.workbench.store import Store
 
-        plan_id = int(text.removeprefix("#").removeprefix("plan:"))
+        plan_id = checks.plan_id(text)
         with Store.open(db) as store:
             record = store.plan_record(plan_id)
             raw = store.plan_json(plan_id)
+            plan = store.plan(plan_id)
         return PlanSource(
-            plan=Plan.model_validate_json(raw),
+            plan=plan,
             label=f"plan {plan_id}",
             plan_id=plan_id,
             client_id=record.client_id,

@@ -32,6 +32,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from mealplan.errors import InputError
+from mealplan.workbench import store_checks as checks
 
 DB_ENV = "MEALPLAN_DB"
 BUSY_TIMEOUT_S = 30.0
@@ -170,19 +171,24 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        except (sqlite3.Error, OSError) as exc:
+        except OSError as exc:
             raise InputError(
-                f"--db {path}: cannot open the database ({exc}); check the path and its permissions."
+                f"--db {path}: cannot open the database ({exc.strerror or exc}); check the path and its permissions."
             ) from None
+        except sqlite3.Error as exc:
+            raise checks.database_error(path, exc, BUSY_TIMEOUT_S) from None
         store = cls(path, conn)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             store._wal()
             store._migrate()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise _corrupt(path, exc) from None
+            raise checks.database_error(path, exc, BUSY_TIMEOUT_S) from None
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -203,6 +209,8 @@ class Store:
                 mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 break
             except sqlite3.OperationalError as exc:
+                if checks._kind(exc) == "readonly":
+                    return  # a read-only file is read as it is; a write says it is read-only
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
@@ -216,7 +224,16 @@ class Store:
         if not exists:
             return 0
         row = self.conn.execute("SELECT version FROM schema_version").fetchone()
-        return int(row[0]) if row else 0
+        if row is None:
+            return 0
+        value = row[0]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InputError(
+                f"--db {self.path}: its schema_version holds {str(value)[:40]!r}, not a version number; the file was "
+                "changed by another program. Keep it (its clients and plans may be intact) and give another "
+                "--db PATH, or set the version back with a SQLite tool."
+            )
+        return value
 
     def _migrate(self) -> None:
         if self._version() == SCHEMA_VERSION:
@@ -248,27 +265,24 @@ class Store:
         """One write transaction: ``BEGIN IMMEDIATE`` takes the write lock up front (waiting for it)."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise InputError(
-                f"--db {self.path}: the database stayed locked by another process for {BUSY_TIMEOUT_S:g} s ({exc}); "
-                "try again when the other command has finished."
-            ) from None
+        except sqlite3.Error as exc:
+            raise checks.database_error(self.path, exc, BUSY_TIMEOUT_S) from None
         try:
             yield self.conn
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
-                raise _corrupt(self.path, exc) from None
+            if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                raise checks.database_error(self.path, exc, BUSY_TIMEOUT_S) from None
             raise
 
     def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         try:
             cur = self.conn.execute(sql, args)
             return cur.fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise _corrupt(self.path, exc) from None
+        except sqlite3.Error as exc:
+            raise checks.database_error(self.path, exc, BUSY_TIMEOUT_S) from None
 
     def integrity(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` ("ok" for a sound file)."""
@@ -282,6 +296,15 @@ class Store:
         Raises:
             InputError: the id is taken.
         """
+        from mealplan.fileio import FILE_ID
+
+        if not isinstance(client_id, str) or not FILE_ID.fullmatch(client_id):
+            raise InputError(
+                f"--id {str(client_id)[:80]!r}: a client id is 1-64 letters, digits, '_', '.' or '-', starting with a "
+                "letter or digit (it names the client's profile file in `clients export`)."
+            )
+        checks.bounded_text(name, "--name", checks.MAX_NAME_CHARS)
+        checks.bounded_text(notes, "--notes", checks.MAX_NOTES_CHARS)
         now = _now()
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM clients WHERE id = ?", (client_id,)).fetchone():
@@ -300,6 +323,9 @@ class Store:
         self, client_id: str, *, name: str | None = None, notes: str | None = None, profile: Any = None
     ) -> Client:
         """Change a client's name or notes, or store a new profile version (only when it differs)."""
+        client_id = checks.client_id(client_id)
+        checks.bounded_text(name, "--name", checks.MAX_NAME_CHARS)
+        checks.bounded_text(notes, "--notes", checks.MAX_NOTES_CHARS)
         now = _now()
         with self._write() as conn:
             self._require_client(conn, client_id)
@@ -314,7 +340,7 @@ class Store:
     def clients(self) -> list[Client]:
         """Every client, by id."""
         rows = self._read(_CLIENT_SQL + " GROUP BY c.id ORDER BY c.id")
-        return [_client(r) for r in rows]
+        return [self._decode(f"client {str(r[0])[:60]!r}", "row", lambda r=r: _client(r)) for r in rows]
 
     def client(self, client_id: str) -> Client:
         """One client.
@@ -322,10 +348,11 @@ class Store:
         Raises:
             InputError: no client has that id (the message lists a few that exist).
         """
+        client_id = checks.client_id(client_id)
         rows = self._read(_CLIENT_SQL + " WHERE c.id = ? GROUP BY c.id", (client_id,))
         if not rows:
             raise self._unknown_client(client_id)
-        return _client(rows[0])
+        return self._decode(f"client {client_id!r}", "row", lambda: _client(rows[0]))
 
     def profile_versions(self, client_id: str) -> list[ProfileVersion]:
         """A client's profile versions, oldest first."""
@@ -335,11 +362,22 @@ class Store:
             "ORDER BY version",
             (client_id,),
         )
-        return [_version(r) for r in rows]
+        return [
+            self._decode(f"client {client_id!r} profile version {r[2]}", "profile_json", lambda r=r: _version(r))
+            for r in rows
+        ]
 
     def latest_profile(self, client_id: str) -> ProfileVersion:
-        """A client's newest profile version."""
-        return self.profile_versions(client_id)[-1]
+        """A client's newest profile version.
+
+        Raises:
+            InputError: the client has none (a row removed outside mealplan).
+        """
+        versions = self.profile_versions(client_id)
+        if not versions:
+            raise InputError(f"--db {self.path}: client {client_id!r} has no profile version; store one with "
+                             f"`mealplan clients edit {client_id} --profile FILE`.")  # fmt: skip
+        return versions[-1]
 
     def save_profile(self, client_id: str, profile: Any) -> ProfileVersion:
         """The profile version equal to ``profile``: the latest when unchanged, else a new one."""
@@ -356,6 +394,9 @@ class Store:
         ).fetchone()
         if last is not None and last[1] == text:
             return
+        if last is not None and (isinstance(last[0], bool) or not isinstance(last[0], int)):
+            what = f"client {client_id!r}'s latest profile version"
+            self._decode(what, "version", lambda: int("x" if isinstance(last[0], bool) else last[0]))
         conn.execute(
             "INSERT INTO profile_versions (client_id, version, profile_json, created) VALUES (?, ?, ?, ?)",
             (client_id, (last[0] if last else 0) + 1, text, now),
@@ -385,6 +426,8 @@ class Store:
         action: str = "plan",
     ) -> int:
         """Store a plan for a client (and ``profile`` as a profile version when given); returns its id."""
+        client_id = checks.client_id(client_id)
+        parent_id = None if parent_id is None else checks.plan_id(parent_id, "parent plan")
         now = _now()
         with self._write() as conn:
             self._require_client(conn, client_id)
@@ -410,10 +453,28 @@ class Store:
             )
             return int(cur.lastrowid)
 
+    def add_plan_once(self, client_id: str, plan: Any, *, action: str = "plan") -> tuple[int, bool]:
+        """Store a plan unless the client already has one with the same JSON: ``(its id, stored now)``.
+
+        The check and the insert are one transaction, so two imports of the same batch at once still
+        store each plan once.
+        """
+        client_id = checks.client_id(client_id)
+        text = plan.model_dump_json()
+        with self._write() as conn:
+            self._require_client(conn, client_id)
+            row = conn.execute(
+                "SELECT id FROM plans WHERE client_id = ? AND plan_json = ? ORDER BY id LIMIT 1", (client_id, text)
+            ).fetchone()
+            if row is not None:
+                return int(row[0]), False
+        return self.add_plan(client_id, plan, action=action), True
+
     def plans(self, client_id: str) -> list[PlanRecord]:
         """A client's plans, oldest first."""
-        self.client(client_id)
-        return [_record(r) for r in self._read(_PLAN_SQL + " WHERE p.client_id = ? ORDER BY p.id", (client_id,))]
+        client_id = self.client(client_id).id
+        rows = self._read(_PLAN_SQL + " WHERE p.client_id = ? ORDER BY p.id", (client_id,))
+        return [self._decode(f"plan {r[0]}", "row", lambda r=r: _record(r)) for r in rows]
 
     def plan_record(self, plan_id: int) -> PlanRecord:
         """One stored plan's row.
@@ -421,23 +482,32 @@ class Store:
         Raises:
             InputError: no plan has that id.
         """
-        rows = self._read(_PLAN_SQL + " WHERE p.id = ?", (int(plan_id),))
+        plan_id = checks.plan_id(plan_id)
+        rows = self._read(_PLAN_SQL + " WHERE p.id = ?", (plan_id,))
         if not rows:
             raise self._unknown_plan(plan_id)
-        return _record(rows[0])
+        return self._decode(f"plan {plan_id}", "row", lambda: _record(rows[0]))
 
     def plan_json(self, plan_id: int) -> str:
         """A stored plan's JSON, exactly as it was stored."""
-        rows = self._read("SELECT plan_json FROM plans WHERE id = ?", (int(plan_id),))
+        plan_id = checks.plan_id(plan_id)
+        rows = self._read("SELECT plan_json FROM plans WHERE id = ?", (plan_id,))
         if not rows:
             raise self._unknown_plan(plan_id)
-        return str(rows[0][0])
+        raw = rows[0][0]
+        if not isinstance(raw, str):
+            self._decode(f"plan {plan_id}", "plan_json", lambda: checks.json_mapping(raw))
+        return str(raw)
 
     def plan(self, plan_id: int):
         """A stored plan as a :class:`~mealplan.plan.Plan`."""
         from mealplan.plan import Plan
 
-        return Plan.model_validate_json(self.plan_json(plan_id))
+        raw = self.plan_json(plan_id)
+        return self._decode(f"plan {plan_id}", "plan_json", lambda: Plan.model_validate_json(raw))
+
+    def _decode(self, what: str, column: str, read):
+        return checks.decode_row(self.path, what, column, read)
 
     def _unknown_plan(self, plan_id: int) -> InputError:
         last = self._read("SELECT max(id) FROM plans")[0][0]
@@ -459,13 +529,11 @@ _PLAN_SQL = (
 
 
 def _client(r: tuple) -> Client:
-    return Client(
-        id=r[0], name=r[1], notes=r[2], created=r[3], updated=r[4], profile_versions=int(r[5]), plans=int(r[6])
-    )
+    return Client(id=r[0], name=r[1], notes=r[2], created=r[3], updated=r[4], profile_versions=r[5], plans=r[6])
 
 
 def _version(r: tuple) -> ProfileVersion:
-    return ProfileVersion(id=r[0], client_id=r[1], version=r[2], created=r[3], profile=json.loads(r[4]))
+    return ProfileVersion(id=r[0], client_id=r[1], version=r[2], created=r[3], profile=checks.json_mapping(r[4]))
 
 
 def _record(r: tuple) -> PlanRecord:
@@ -476,12 +544,5 @@ def _record(r: tuple) -> PlanRecord:
         parent_id=r[3],
         action=r[4],
         created=r[5],
-        figures=json.loads(r[6]),
-    )
-
-
-def _corrupt(path: Path, exc: sqlite3.DatabaseError) -> InputError:
-    return InputError(
-        f"--db {path}: not a readable mealplan database ({exc}); the file may be damaged or of another kind: "
-        "move it aside (mealplan makes a new one) or give another --db PATH."
+        figures=checks.figures(r[6]),
     )

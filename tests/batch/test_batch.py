@@ -212,7 +212,7 @@ def test_jsonl_lines(tmp_path):
     ]
     path.write_text("\n".join(lines) + "\n")
     jobs = b.load_jobs(path)
-    assert [j.id for j in jobs] == ["a", "line3", "line4", "c", "A"]
+    assert [j.id for j in jobs] == ["a", "(line 3)", "(line 4)", "c", "A"]
     assert jobs[0].profile.allergies == ["milk"]
     assert jobs[1].error.startswith(f"{path} line 3: not valid JSON:")
     assert jobs[2].error == f"{path} line 4: a profile must be a mapping of fields (id, age, sex, ...), got a list"

@@ -150,7 +150,7 @@ BATCH_CASES = [
     ("batch_empty.csv", ["the CSV is empty; its first row must name the profile fields"]),
     ("batch_bad_header.csv", ["column 3 'sexx': unknown column", "column 5 'magnesium_max': repeats column 4"]),
     ("batch_wrong_extension.txt", ["unknown batch input '.txt'"]),
-    ("binary.csv", ["cannot read the batch input"]),
+    ("binary.csv", ["not a CSV file (it holds binary data)"]),
     ("huge_batch.csv", ["the file is too large for a batch input", "the limit is 200 MB"]),
 ]  # fmt: skip
 

@@ -73,3 +73,55 @@ def test_foods_that_are_not_regular_files_exit_2_at_once(tmp_path: Path, kind: s
     assert result.exit_code == 2, result.output
     assert f"{target}: is a" in result.output
     assert "not a regular file; give a food table as a regular file" in result.output
+
+
+# --- FoodData Central zips: members capped (issue #28) ----------------------------------------------------------
+
+
+def test_a_zip_member_that_is_one_huge_line_is_refused_not_read(tmp_path: Path):
+    from mealplan.food_data.fdc import read_fdc_zip
+    from tests.food_data.test_importers import zip_fdc
+
+    path = zip_fdc(tmp_path, **{"food_nutrient.csv": "fdc_id,nutrient_id,amount\n" + "1," * (3 * 2**20)})
+    with pytest.raises(FoodDataError) as info:
+        read_fdc_zip(path)
+    inside = f"{path}/FoodData_Central_sr_legacy_food_csv_2018-04"
+    assert f"{inside}/food_nutrient.csv: line 2 is longer than 1 MB; not a CSV row (download the file again)" in (
+        info.value.problems
+    )
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, monkeypatch):
+    from mealplan.food_data import fdc
+    from tests.food_data.test_importers import zip_fdc
+
+    monkeypatch.setattr(fdc, "MAX_MEMBER_BYTES", 2**20)  # a 1 GB member is costly to make; the rule is the same
+    rows = "fdc_id,nutrient_id,amount\n" + "167512,1003,0.39\n" * 200_000  # 3.4 MB unpacked, a few KB packed
+    path = zip_fdc(tmp_path, **{"food_nutrient.csv": rows})
+    assert path.stat().st_size < 200_000
+    read = []
+    real_open = fdc._csv_source
+
+    def spy(p):
+        read.append(str(p))
+        return real_open(p)
+
+    monkeypatch.setattr(fdc, "_csv_source", spy)
+    with pytest.raises(FoodDataError) as info:
+        fdc.read_fdc_zip(path)
+    assert any(
+        p.endswith("food_nutrient.csv: 3 MB unpacked, more than the 1 MB a FoodData Central CSV file is read up to; "
+                   "use the SR Legacy or Foundation Foods download") for p in info.value.problems
+    ), info.value.problems  # fmt: skip
+    assert not any(r.endswith("food_nutrient.csv") for r in read), "never handed to the CSV parser"
+
+
+def test_foods_zip_bomb_on_the_command_line_exits_2(tmp_path: Path, monkeypatch):
+    from mealplan.food_data import fdc
+    from tests.food_data.test_importers import zip_fdc
+
+    monkeypatch.setattr(fdc, "MAX_MEMBER_BYTES", 2**20)
+    path = zip_fdc(tmp_path, **{"food_nutrient.csv": "fdc_id,nutrient_id,amount\n" + "167512,1003,0.39\n" * 200_000})
+    result = CliRunner().invoke(cli, ["foods", "search", "x", "--foods", str(path), "--no-bundled"])
+    assert result.exit_code == 2, result.output
+    assert "MB unpacked, more than the 1 MB" in result.output and "Internal error" not in result.output

@@ -139,7 +139,7 @@ def test_a_user_table_is_read_once_then_loaded_from_the_cache(tmp_path: Path, mo
     csv_file.write_bytes(csv_file.read_bytes() + b"\n")  # any change to the bytes reads it again
     loading.load_table(csv_file)
     assert len(reads) == 2
-    assert len(list((tmp_path / "cache").glob("user-*.pickle"))) == 1  # one cache per file
+    assert len(list((tmp_path / "cache").glob("user-*.npz"))) == 1  # one cache per file
 
 
 def test_a_fifo_is_never_hashed_for_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

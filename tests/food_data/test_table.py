@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mealplan.food_data import cache as cache_module
 from mealplan.food_data import table as table_module
 from mealplan.food_data.table import CACHE_ENV, cache_path, load_bundled
 
@@ -40,10 +41,10 @@ def test_cached_table_equals_a_fresh_build(cache_dir: Path) -> None:
 
 def test_damaged_cache_is_rebuilt(cache_dir: Path) -> None:
     path = cache_path()
-    path.write_bytes(b"not a pickle")
+    path.write_bytes(b"not a cache")
     table = load_bundled()
     assert len(table) == 8858 and table.foods["planner"].sum() > 2000
-    assert path.read_bytes() != b"not a pickle"
+    assert path.read_bytes() != b"not a cache"
 
 
 def test_unwritable_cache_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,7 +93,7 @@ def test_cache_key_follows_data_and_code(tmp_path: Path, monkeypatch: pytest.Mon
     assert cache_path() not in (before, after, changed)
     before.parent.mkdir()
     before.write_bytes(b"old")
-    table_module._store(after, table_module.FoodTable(foods=pd.DataFrame(), measures=pd.DataFrame()))
+    cache_module.store(after, table_module.FoodTable(foods=pd.DataFrame(), measures=pd.DataFrame()), "bundled")
     assert after.exists() and not before.exists()
 
 
@@ -118,16 +119,17 @@ def test_rows_subsets_keep_the_order_asked_for(tiny_frame_table) -> None:
         some.take(["a"])
 
 
-def test_pickled_table_loads_without_pandas(tiny_frame_table, tmp_path: Path) -> None:
+def test_a_cached_table_loads_without_pandas(tiny_frame_table, tmp_path: Path) -> None:
     """The cache file is numpy only: reading it back (what every `mealplan plan` does) needs no pandas."""
-    import pickle
     import subprocess
     import sys
 
-    path = tmp_path / "table.pickle"
-    path.write_bytes(pickle.dumps(tiny_frame_table))
+    path = tmp_path / "table.npz"
+    cache_module.store(path, tiny_frame_table, "user-x", "k", "src")
     code = (
-        "import pickle, sys; t = pickle.load(open(sys.argv[1], 'rb')); "
+        "import sys; from pathlib import Path; from mealplan.food_data.cache import read_cache; "
+        "from mealplan.food_data.table import FoodTable; "
+        "t = FoodTable.from_cache(read_cache(Path(sys.argv[1]), 'user-x', 'k', 'src')); "
         "assert t.rows['energy'].tolist() == [10.0, 20.0, 30.0]; print('pandas' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
@@ -210,11 +212,11 @@ def test_user_table_caches_beyond_the_kept_number_lose_the_least_recently_used(
     keep the most recently used ``USER_CACHES_KEPT``; a cache read counts as a use."""
     import os
 
-    monkeypatch.setattr(table_module, "USER_CACHES_KEPT", 3)
+    monkeypatch.setattr(cache_module, "USER_CACHES_KEPT", 3)
     tiny = table_module.FoodTable(foods=pd.DataFrame(), measures=pd.DataFrame())
     for i in range(4):
         table_module.cached_table(f"user-{i:012d}", "k", lambda: tiny)
-        os.utime(cache_dir / f"user-{i:012d}-k.pickle", (1000 + i, 1000 + i))  # made in this order
+        os.utime(cache_dir / f"user-{i:012d}-k.npz", (1000 + i, 1000 + i))  # made in this order
     assert sorted(p.name[:17] for p in cache_dir.glob("user-*")) == ["user-000000000001", "user-000000000002",
                                                                       "user-000000000003"]  # fmt: skip
     table_module.cached_table("user-000000000001", "k", lambda: pytest.fail("read, not built"))  # used now
