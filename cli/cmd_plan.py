@@ -62,9 +62,10 @@ from mealplan.cli.db import client_profile, db_option, store_plan
 @click.option(
     "--max-days-per-food",
     type=click.IntRange(1, 7),
-    default=3,
+    default=4,
     show_default=True,
-    help="In each week, a food appears on at most this many days.",
+    help="In each week, a food appears on at most this many days (everyday foods such as milk, oil and "
+    "bread excepted).",
 )
 @click.option(
     "--write-model",

@@ -59,6 +59,7 @@ class KindRule(StrictModel):
 class DayRules(StrictModel):
     default_kind: Kind
     milk_drinks_per_day: int = Field(ge=0)
+    drinks_per_day: int | None = Field(None, ge=0)
     sweetened_milk_not_at: list[str] = []
     max_energy_share: float = Field(gt=0, lt=1)
 
@@ -139,6 +140,7 @@ class DrinkRules:
         default: ids of the default drink (water) in the table.
         milk_drinks_per_day: milk drinks a day (``milk_drink`` foods served as a drink), unless the
             profile asks for more.
+        drinks_per_day: drinks other than water a day, at most (None: no limit).
         cups_per_day: kind -> at most this many cups a day of the kind's drinks together:
             ``sum(grams[f] / drinks[f].cup_g for f of the kind) <= cups``.
         max_energy_share: a drink's share of its meal's energy, the drink included, at most.
@@ -149,6 +151,7 @@ class DrinkRules:
     default: tuple[str, ...]
     milk_drinks_per_day: int
     cups_per_day: dict[str, float]
+    drinks_per_day: int | None
     max_energy_share: float
     milk_pools: frozenset[str]
 
@@ -186,6 +189,7 @@ def drink_rules(table: FoodTable, path: str | Path | None = None) -> DrinkRules:
         default=tuple(f for f, d in drinks.items() if d.kind == doc.rules.default_kind),
         milk_drinks_per_day=doc.rules.milk_drinks_per_day,
         cups_per_day={k: r.cups_per_day for k, r in doc.kinds.items() if r.cups_per_day is not None},
+        drinks_per_day=doc.rules.drinks_per_day,
         max_energy_share=doc.rules.max_energy_share,
         milk_pools=frozenset(doc.milk_based.pools),
     )

@@ -210,6 +210,7 @@ class DrinkRules(_Model):
     water_g: float = Field(250.0, ge=0, description="the glass of water, in grams")
     with_meals: bool = Field(True, description="False: no drink at a meal (fluids apart from meals)")
     milk_drinks_per_day: int = Field(1, ge=0, description="milk or fortified plant-milk drinks a day, at most")
+    drinks_per_day: int | None = Field(None, ge=0, description="drinks other than water a day, at most")
     no_milk_drink_beside_milk_meal: bool = Field(
         True, description="no milk drink beside a dish built on milk, yogurt or a smoothie, or a meal with milk"
     )
@@ -277,8 +278,9 @@ class MealRules(_Model):
     )
     food_days_cover_dishes: bool = Field(
         False,
-        description="max_days_per_food counts dish ingredients and drinks too, everyday foods excepted "
-        "(food_data/data/everyday_foods.yaml); False: pattern foods only (plans before 2.1)",
+        description="max_days_per_food counts dish ingredients and drinks too, by short name (raw and cooked "
+        "spinach are one food), everyday foods and water excepted (food_data/data/everyday_foods.yaml); "
+        "False: pattern foods only, by id (plans before 2.1)",
     )
     drinks: DrinkRules | None = Field(None, description="drinks as people drink (None: plans before 2.1)")
     whole_units: bool = Field(

@@ -21,7 +21,7 @@ from mealplan.food_data.household import household
 from mealplan.food_data.vocab import slot_kind
 from mealplan.optimizer.context import PlanContext
 from mealplan.optimizer.explain import conflict_error
-from mealplan.optimizer.model import SHORTFALL_WEIGHT, MealSpec, build_meal_model
+from mealplan.optimizer.model import SHORTFALL_WEIGHT, MealModel, MealSpec, build_meal_model
 from mealplan.optimizer.read import read_slots
 from mealplan.optimizer.require import apply_requirements, name_every_rule
 from mealplan.optimizer.solve import SolveOutcome, solve, write_model
@@ -35,6 +35,13 @@ from mealplan.targets.model import Targets
 ABS_GAP_MEALS = 3.0
 
 
+# An attempt after the first gets at least this many seconds, whatever the day's budget has left; the
+# rescue (the relaxation rounded, then a small MILP) at most RESCUE_S.
+MIN_ATTEMPT_S = 1.0
+RESCUE_S = 5.0
+ATTEMPT_NAMES = ("week", "no leftover", "variety relaxed", "wider")
+
+
 @dataclass
 class DayResult:
     """A planned day's meals and how its solve went."""
@@ -45,6 +52,8 @@ class DayResult:
     size: tuple[int, int]  # the model's (variables, constraints)
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
+    attempt: str = "week"  # which attempt gave the day (ATTEMPT_NAMES, or "rescue")
+    seconds: float = 0.0  # wall seconds of the whole day
 
 
 def plan_day(
@@ -61,13 +70,20 @@ def plan_day(
 ) -> DayResult:
     """Plan day ``day`` of a plan of ``days`` days, given the week so far (``state``).
 
+    Anytime: an attempt that ends without a plan, infeasible or out of time, hands over to the next
+    (the module docstring's ladder); when none found a plan in time, the relaxation of the
+    variety-relaxed attempt is rounded (each meal its likeliest option) and the small model that is
+    left is solved ("rescue"). A day fails only when its rules conflict (ConflictError, naming them)
+    or no solver runs.
+
     Args:
         ctx: The plan's shared inputs (``plan_context``).
         state: What the days before (and, for a re-plan, after) carry in: variety, weekly nutrients,
             yesterday's dinner.
         day: The day's index (1-based).
         days: The plan's length.
-        time_limit: Solver seconds for each attempt.
+        time_limit: The day's solver seconds, shared by its attempts (each gets what is left, at least
+            ``MIN_ATTEMPT_S``).
         leftovers: Yesterday's dinner dish may be today's lunch (``profile.leftovers``).
         kept: Meals kept as they are (a re-plan's locked meals): constants in the model; their foods
             and dishes are not served again that day.
@@ -77,11 +93,14 @@ def plan_day(
 
     Raises:
         ConflictError: no attempt holds every hard rule (names the rules that conflict).
-        SolverError: the solver stopped without a plan, or no solver could run.
+        SolverError: no attempt and no rescue found a plan, or no solver could run.
     """
+    began = time.perf_counter()
     rules, inputs = ctx.rules, ctx.inputs
     attempts = _attempts(ctx, state, day, days, leftovers, kept, goals)
+    names = ["week", *ATTEMPT_NAMES[2:]] if len(attempts) == 3 else list(ATTEMPT_NAMES)
     build_s = solve_s = 0.0
+    timed_out = False
     for k, attempt in enumerate(attempts):
         t0 = time.perf_counter()
         built = build_meal_model(attempt, rules, ctx.targets, prices=ctx.prices)
@@ -89,22 +108,53 @@ def plan_day(
         if model_path is not None and k == 0:
             write_model(built.prob, model_path)
         start, lp_s = relaxation_start(built, ctx.solver, ctx.threads)
-        outcome = solve(built.prob, solver=ctx.solver, time_limit=time_limit, gap=ctx.gap, threads=ctx.threads,
+        left = max(time_limit - (time.perf_counter() - began), MIN_ATTEMPT_S)
+        outcome = solve(built.prob, solver=ctx.solver, time_limit=left, gap=ctx.gap, threads=ctx.threads,
                         gap_scale=SHORTFALL_WEIGHT, abs_gap=ABS_GAP_MEALS, start=start)  # fmt: skip
         solve_s += outcome.seconds + lp_s
-        if outcome.status != SolveStatus.INFEASIBLE:
+        if outcome.has_solution:
             break
+        timed_out |= outcome.status != SolveStatus.INFEASIBLE
+    name = names[k]
     if not outcome.has_solution:
-        if outcome.status == SolveStatus.INFEASIBLE:
+        if not timed_out:  # every attempt infeasible: the rules conflict
             error = diagnose(attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
             raise name_every_rule(error, attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
-        raise SolverError(f"day {day}: the solver stopped without a plan (status {outcome.status.value}).")
+        built, outcome, seconds = rescue(attempts[-2], ctx)
+        solve_s += seconds
+        name = "rescue"
+        if not outcome.has_solution:
+            raise SolverError(f"day {day}: the solver found no plan in {time_limit:g} s, nor from its relaxation "
+                              f"(status {outcome.status.value}); give --time-limit more seconds.")  # fmt: skip
     solve_s += polish(built, outcome.solver, ctx.threads)
     slots = read_slots(built, inputs, rules, ctx.prices, household)
-    if attempt.fixed and state.last_dinner is not None:
+    if name in ("week",) and attempts[0].fixed and state.last_dinner is not None:
         slots = mark_leftover(slots, state.last_dinner, day - 1)
-    relaxed = k >= len(attempts) - 2  # the last two attempts set the week's variety aside
-    return DayResult(slots, outcome, relaxed, built.size, build_s, solve_s)
+    relaxed = name in ("variety relaxed", "wider", "rescue")
+    return DayResult(slots, outcome, relaxed, built.size, build_s, solve_s, name, time.perf_counter() - began)
+
+
+def rescue(spec: MealSpec, ctx: PlanContext) -> tuple[MealModel, SolveOutcome, float]:
+    """A first plan when the day's attempts found none in time: each meal takes the option (dish or
+    pattern) its LP relaxation likes most, and the MILP left (which foods fill a pattern, and their
+    amounts) is solved. Returns the model, the outcome and the seconds spent."""
+    built = build_meal_model(spec, ctx.rules, ctx.targets, prices=ctx.prices)
+    lp = solve(built.prob, solver=ctx.solver, relax=True, time_limit=RESCUE_S, threads=ctx.threads)
+    seconds = lp.seconds
+    if not lp.has_solution:
+        return built, lp, seconds
+    options: dict[str, list] = {}
+    for (_, s), v in (*built.z.items(), *built.p.items()):
+        options.setdefault(s, []).append(v)
+    for vs in options.values():
+        best = max(vs, key=lambda v: v.value() or 0.0)  # (the first of equals, in the model's order)
+        for v in vs:
+            v.lowBound = v.upBound = 1.0 if v is best else 0.0
+    outcome = solve(built.prob, solver=ctx.solver, time_limit=RESCUE_S, gap=ctx.gap, threads=ctx.threads,
+                    gap_scale=SHORTFALL_WEIGHT, abs_gap=ABS_GAP_MEALS)  # fmt: skip
+    if outcome.status == SolveStatus.OPTIMAL:  # optimal for the meals it was given, not for the day
+        outcome.status = SolveStatus.TIME_LIMIT
+    return built, outcome, seconds + outcome.seconds
 
 
 def _attempts(

@@ -8,21 +8,27 @@ ingredients, or a filled pattern with a generated name, and the drink.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from mealplan.food_data.dishes import DishLibrary, without
+from mealplan.food_data.counted import CountedUnit
+from mealplan.food_data.dishes import Dish, DishLibrary
+from mealplan.food_data.drinks import drink_rules, load_drinks, milk_based
 from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import family
 from mealplan.optimizer.candidates import coverage_scores, person_blocks
+from mealplan.optimizer.facts import food_extras, meal_facts, not_at
 from mealplan.optimizer.model import (
     DishOption,
+    MealFacts,
     PatternEntry,
     PatternOption,
     PoolFood,
@@ -66,6 +72,16 @@ class MealInputs:
     hot_drink_kinds: frozenset[str] = frozenset({"breakfast", "snack"})
     hot_drink_pools: frozenset[str] = frozenset({"hot_drink"})
     measures: Callable[[str], list[tuple[str, float]]] = lambda _food: []  # a food's household measures
+    facts: MealFacts = field(default_factory=MealFacts)  # drinks, pairings, kinds, limits, food-group goals
+    library: dict[str, Dish] = field(default_factory=dict)  # dish id -> the dish (its text follows the plate)
+    everyday: frozenset[str] = frozenset()  # foods exempt from the days-per-food rule
+    not_at: dict[str, frozenset[str]] = field(default_factory=dict)  # pool food -> meal kinds it is never at
+    water: tuple[str, ...] = ()  # the default drink, added to a meal without another
+
+    def food_key(self, food_id: str) -> str:
+        """What the days-per-food rule counts a food as: its short name, so raw and cooked spinach are
+        one food (``food_data.names.short_name``)."""
+        return short_name(self.names.get(food_id, food_id))
 
     def dishes_for(self, kind: str, banned: set[str], keep: int | None = None) -> list[DishOption]:
         """The dishes of one meal kind a day model gets: the best ``keep`` (``DISH_KEEP``) by each score."""
@@ -107,9 +123,14 @@ def meal_inputs(
         table, patterns, pats, pool, person, targets, keep
     )
     every = sorted(set(ingredient_ids) | set(allowed_pool))
+    extras = food_extras(table, every, rules, targets)
+    library = {d.id: d for d in dishes}
+    options = [_as_served(o, library[o.id], table, extras.counted, targets.portion_scale) for o in options]
     info = table.rows.take(every)
     nut_cols = sorted(set(targets.items) | {"energy", "protein", "fat", "carbohydrate"})
-    nutrients: dict[str, dict[str, float]] = {fid: {} for fid in every}
+    if rules.food_groups is not None:
+        nut_cols = sorted({*nut_cols, "saturated_fat"})
+    nutrients: dict[str, dict[str, float]] = {fid: dict(extras.extra_nutrients.get(fid, {})) for fid in every}
     for nut in nut_cols:
         if nut not in info:
             continue
@@ -120,9 +141,13 @@ def meal_inputs(
     categories = dict(zip(every, [str(v) for v in info["category"]], strict=True))
     grams = info["serving_g"].astype(float).tolist()
     serving = {fid: (str(sn), g) for fid, sn, g in zip(every, info["serving_name"].tolist(), grams, strict=True)}
+    water = drink_rules(table).default
     foods, all_foods = _pool_foods(
-        table, pool, rules, allowed_pool, chosen, names, categories, drink_max, pattern_pools, drink_pools
-    )
+        table, pool, rules, allowed_pool, chosen, names, categories, drink_max, pattern_pools, drink_pools,
+        extras.counted, water, targets.portion_scale,
+    )  # fmt: skip
+    drink_ids = [f.id for f in all_foods if f.drink_max_steps > 0]
+    in_pool = {f: pool[f] for f in allowed_pool}
     return MealInputs(
         dish_score=_dish_scores(options, nutrients, targets),
         dishes=options,
@@ -137,6 +162,28 @@ def meal_inputs(
         hot_drink_kinds=frozenset(patterns.hot_drink.slots),
         hot_drink_pools=frozenset(patterns.hot_drink.pools),
         measures=table.measures_of,
+        facts=meal_facts(table, rules, targets, in_pool, drink_ids, extras.kinds),
+        library=library,
+        everyday=extras.everyday,
+        not_at=not_at(table, in_pool, rules),
+        water=water,
+    )
+
+
+def _as_served(option: DishOption, dish: Dish, table: FoodTable, counted: dict[str, CountedUnit], scale: float):
+    """A dish option as a person is served it: ranges scaled by the portion scale (children), counted
+    ingredients in whole units (or halves) where their range holds one, and whether it is built on milk."""
+    lo, hi, grams = option.lo, option.hi, option.grams
+    if scale != 1.0:
+        lo, hi, grams = (tuple(v * scale for v in t) for t in (lo, hi, grams))
+    units = []
+    for f, a, z in zip(option.foods, lo, hi, strict=True):
+        unit = counted.get(f)
+        units.append(unit.step_g if unit is not None and z > 0 and unit.counts_within(a, z) else 0.0)
+    text = f"{dish.id} {dish.name}".lower()
+    is_drink = any(re.search(rf"\b{re.escape(w)}", text) for w in load_drinks().milk_based.words)
+    return dataclasses.replace(
+        option, lo=lo, hi=hi, grams=grams, units=tuple(units), milk_based=milk_based(dish, table), is_drink=is_drink
     )
 
 
@@ -151,19 +198,16 @@ def _dish_options(
     known = set(ingredient_ids)
     blocked = {f: str(person[i]) for f, i in zip(wanted, at.tolist(), strict=True) if i >= 0 and person[i]}
 
-    food_name = dict(zip(ingredient_ids, [str(n) for n in table.rows.take(ingredient_ids)["name"]], strict=True))
     options, out = [], {}
     for dish in dishes:
         lo, hi = [], []
         why = None
-        dropped = []
         for ing in dish.ingredients:
             if ing.food in blocked or ing.food not in known:
                 if ing.min > 0:
                     why = f"{ing.food}: {blocked.get(ing.food, 'not in the food table')}"
                     break
                 lo.append(0.0), hi.append(0.0)  # an optional ingredient the person does not eat
-                dropped.append(short_name(food_name.get(ing.food, ing.food)))
             else:
                 lo.append(float(ing.min)), hi.append(float(ing.max))
         if dish.id in rules.forbid:
@@ -171,13 +215,12 @@ def _dish_options(
         if why is not None:
             out[dish.id] = why
             continue
-        title, method = without(dish.name, dish.method, dropped)
         options.append(
             DishOption(
                 id=dish.id,
-                name=title,
+                name=dish.name,
                 kinds=frozenset(dish.slots),
-                method=method,
+                method=dish.method,
                 foods=tuple(i.food for i in dish.ingredients),
                 grams=tuple(float(i.grams) if h > 0 else 0.0 for i, h in zip(dish.ingredients, hi, strict=True)),
                 lo=tuple(lo),
@@ -207,19 +250,28 @@ def _allowed_pool(table, patterns: PatternLibrary, pats, pool, person, targets: 
     return wide, set(chosen), drink_max, pattern_pools, drink_pools
 
 
-def _pool_foods(table, pool, rules, allowed_pool, chosen, names, categories, drink_max, pattern_pools, drink_pools):
-    """Every allowed pool food as a ``PoolFood`` (the wider pick), and the best few a day gets first."""
+def _pool_foods(
+    table, pool, rules, allowed_pool, chosen, names, categories, drink_max, pattern_pools, drink_pools,
+    counted: dict[str, CountedUnit], water: tuple[str, ...], scale: float,
+):  # fmt: skip
+    """Every allowed pool food as a ``PoolFood`` (the wider pick), and the best few a day gets first.
+
+    A counted food (eggs, slices, half a bagel) steps by its unit, as an integer count; any other by a
+    quarter serving. ``scale`` (a child's portions) scales the pool's portions. Water is no drink of
+    the model: it is the default drink, added when the plan is read.
+    """
     rows = table.rows.take(allowed_pool)
     serving_g = dict(zip(allowed_pool, rows["serving_g"].astype(float).tolist(), strict=True))
     max_g = dict(zip(allowed_pool, rows["max_g"].astype(float).tolist(), strict=True))
     foods, all_foods = [], []
     for fid in allowed_pool:
         p = pool[fid]
-        # Quarter-serving steps between the pool's smallest portion and its largest (and the food's
-        # own daily maximum): absent, or a portion that still reads as that part of the meal.
-        step = serving_g[fid] * rules.portion_step_servings
-        cap = min(p.max_g, max_g[fid] if max_g[fid] == max_g[fid] else math.inf)
-        lo = max(1, math.ceil(min(p.min_g, cap / 2) / step - 1e-9))
+        unit = counted.get(fid)
+        # Quarter-serving steps (or whole units) between the pool's smallest portion and its largest (and
+        # the food's own daily maximum): absent, or a portion that still reads as that part of the meal.
+        step = unit.step_g if unit is not None else serving_g[fid] * rules.portion_step_servings * scale
+        cap = min(p.max_g * scale, max_g[fid] if max_g[fid] == max_g[fid] else math.inf)
+        lo = max(1, math.ceil(min(p.min_g * scale, cap / 2) / step - 1e-9))
         top = int(math.floor(cap / step + 1e-9))
         daily = max_g[fid] if max_g[fid] == max_g[fid] else math.inf
         drink_top = int(math.floor(min(drink_max.get(p.component, 0.0), daily) / step + 1e-9))
@@ -232,9 +284,10 @@ def _pool_foods(table, pool, rules, allowed_pool, chosen, names, categories, dri
                 step_g=step,
                 min_steps=lo,
                 max_steps=top if p.component in pattern_pools else 0,
-                drink_max_steps=drink_top if p.component in drink_pools else 0,
+                drink_max_steps=drink_top if p.component in drink_pools and fid not in water else 0,
                 label=p.label or short_name(names[fid]),
                 daily_max_g=daily,
+                whole=unit is not None,
             )
         )
         if fid in chosen:

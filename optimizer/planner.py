@@ -23,13 +23,13 @@ from mealplan.errors import ConfigError
 from mealplan.food_data.dishes import DishLibrary
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.context import PlanContext, plan_context
-from mealplan.optimizer.day import DayResult, plan_day
+from mealplan.optimizer.day import MIN_ATTEMPT_S, DayResult, plan_day
 from mealplan.optimizer.prices import prices_for
-from mealplan.optimizer.rules import plan_rules
-from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
+from mealplan.optimizer.rules import FOOD_MAX_DAYS, plan_rules
+from mealplan.optimizer.totals import day_plan, diet_quality, shortfalls_of, week_average, week_food_groups
 from mealplan.optimizer.upper_limits import highest_ul
 from mealplan.optimizer.week import WeekState, carry, new_week, week_of
-from mealplan.plan import MAX_DAYS, WEEK_DAYS, DayPlan, Plan, SolveInfo, SolveStatus
+from mealplan.plan import MAX_DAYS, DayPlan, DaySolve, Plan, SolveInfo, SolveStatus
 from mealplan.targets.compute import compute_targets, triage_input
 from mealplan.targets.model import Targets
 from mealplan.targets.profile import Profile
@@ -57,7 +57,7 @@ def make_plan(
     solver: str = "highs",
     threads: int = 1,
     model_path: Path | None = None,
-    max_days_per_food: int = 3,
+    max_days_per_food: int = FOOD_MAX_DAYS,
     targets: Targets | None = None,
     dishes: DishLibrary | None = None,
 ) -> Plan:
@@ -108,18 +108,22 @@ def make_plan(
     state = WeekState()
     day_plans: list[DayPlan] = []
     results: list[DayResult] = []
-    # The limit holds per 7-day block, so a day of a 28-day plan gets what a day of a week gets (shared
-    # over 28 days, hard vegan days hit 1.1 s with a poor incumbent: 27 against 1.3 per day).
-    per_day_limit = max(time_limit / min(days, WEEK_DAYS), 1.0)
+    # The limit holds per 7-day block, shared by its days: each day gets the block's seconds left over
+    # its days left, so a day that solves fast leaves its time to the harder days after it.
+    left = time_limit
     for d in range(1, days + 1):
-        if d > 1 and week_of(d, days)[0] == d:
+        first, last = week_of(d, days)
+        if d > 1 and first == d:
             state = new_week(state)  # a new week: its weekly nutrients start afresh (variety rolls on)
-        result = plan_day(ctx, state, d, days, time_limit=per_day_limit, leftovers=profile.leftovers,
+            left = time_limit
+        per_day = max(left / (last - d + 1), MIN_ATTEMPT_S)
+        result = plan_day(ctx, state, d, days, time_limit=per_day, leftovers=profile.leftovers,
                           model_path=model_path if d == 1 else None)  # fmt: skip
+        left -= result.seconds
         results.append(result)
         day = day_plan(d, result.slots, foods, targets, rules)
         day_plans.append(day)
-        carry(state, day, rules)
+        carry(state, day, rules, ctx.inputs)
     return _assemble(ctx, profile, triage, day_plans, results, time.perf_counter() - started)
 
 
@@ -184,10 +188,22 @@ def _assemble(
             constraints=max(r.size[1] for r in results),
             candidates=len(ctx.inputs.foods) + len(ctx.inputs.dishes),
             notes=notes,
+            days=[
+                DaySolve(
+                    day=d.index,
+                    status=r.outcome.status,
+                    gap=r.outcome.gap,
+                    seconds=round(r.seconds, 4),
+                    attempt=r.attempt,
+                )  # fmt: skip
+                for d, r in zip(day_plans, results, strict=True)
+            ],
         ),
         food_sources=sorted({str(s) for s in set(foods.rows["source"].tolist())}),  # a few sources, many foods
         cost=cost,
         highest_ul=highest_ul(day_plans, targets),
+        week_food_groups=week_food_groups(day_plans) if days > 1 and rules.food_groups is not None else None,
+        diet_quality=diet_quality(day_plans, foods) if rules.food_groups is not None else [],
     )
 
 

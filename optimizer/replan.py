@@ -82,7 +82,7 @@ def replan(
     ctx = plan_context(foods, rules, targets, prices, dishes=dishes, solver=solver, threads=threads)
     n_days = len(plan.days)
     this_week = next(w for w in week_blocks([d.index for d in plan.days]) if day in w)  # weekly rules hold per week
-    state = _rest_of_week(plan, day, this_week)
+    state = _rest_of_week(plan, day, this_week, ctx.inputs)
     # Weekly nutrients: this day is asked for all the week still needs (the other days are fixed).
     goals = day_goals(targets, rules, state, this_week[-1], n_days)
     result = plan_day(ctx, state, day, n_days, time_limit=time_limit, goals=goals,
@@ -126,14 +126,14 @@ def replan(
     )
 
 
-def _rest_of_week(plan: Plan, day: int, this_week: list[int]) -> WeekState:
+def _rest_of_week(plan: Plan, day: int, this_week: list[int], inputs) -> WeekState:
     """The rest of the week as the planner would have carried it: counts over every other day, the
     protein and main dishes of the days either side (no repeat two days running, in both directions)."""
     rules = plan.rules
     state = WeekState()
     others = [d for d in plan.days if d.index != day and d.index in this_week]
     for d in sorted(others, key=lambda d: d.index == day - 1):
-        carry(state, d, rules)
+        carry(state, d, rules, inputs)
     neighbours = [d for d in plan.days if d.index in (day - 1, day + 1)]
     state.last_main_protein, state.last_main_dishes = set(), set()
     mains = {s.name for s in rules.slots if s.needs_protein}

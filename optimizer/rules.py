@@ -7,9 +7,11 @@ it and the verifier checks plans against the same record, so the two never disag
 from __future__ import annotations
 
 from mealplan.food_data.diet_patterns import macro_ranges
+from mealplan.food_data.drinks import load_drinks
+from mealplan.food_data.food_patterns import food_pattern, style_for
 from mealplan.food_data.safety import safety_rules
 from mealplan.food_data.vocab import MAIN_MEALS, slot_names
-from mealplan.plan import MealRules, PlanRules, SlotRule
+from mealplan.plan import DrinkRules, FoodGroupGoals, MealRules, PlanRules, SlotRule
 from mealplan.targets.model import Targets
 from mealplan.targets.profile import Profile
 
@@ -48,6 +50,21 @@ GROUP_MIN_G = {"vegetables": 150.0}
 PORTION_STEP_SERVINGS = 0.25
 MIN_PORTION_SERVINGS = 0.5
 
+# A week a dietitian signs (issue 25): the same breakfast on at most three days (so at least three
+# different breakfasts a week), the same snack at most three times, a food on at most four days
+# (everyday foods excepted: food_data/data/everyday_foods.yaml).
+BREAKFAST_MAX_PER_WEEK = 3
+SNACK_MAX_PER_WEEK = 3
+FOOD_MAX_DAYS = 4
+# Pattern rows that are goals of the day model (oils and refined grains are not aimed at; grains as a
+# whole come with the whole grains), and the whole fruit the share rule reads.
+GROUP_GOAL_ROWS = (
+    "vegetables", "fruits", "whole_grains", "dairy", "protein_foods", "veg_dark_green", "veg_red_orange",
+    "veg_legumes", "veg_starchy", "veg_other", "seafood", "meats_poultry_eggs", "nuts_seeds_soy", "eggs",
+    "protein_legumes", "soy", "nuts_seeds",
+)  # fmt: skip
+WHOLE_FRUIT_ROW = ("whole_fruit", {"fruit_whole": 1.0})
+
 # Stored nutrients may be met on the weekly average; electrolytes are better met every day.
 WEEKLY_NUTRIENTS = ["vitamin_d", "vitamin_b12", "vitamin_b12_added"]
 
@@ -57,7 +74,7 @@ def plan_rules(
     targets: Targets,
     *,
     objective: str = "shortfall",
-    max_days_per_food: int = 3,
+    max_days_per_food: int = FOOD_MAX_DAYS,
     min_distinct_foods: int = 8,
 ) -> PlanRules:
     """The rules for one profile's plan (defaults above; slots from the profile's meals)."""
@@ -116,6 +133,52 @@ def plan_rules(
         amdr_overrides=overrides,
         budget=profile.budget,
         objective="cost" if objective == "cost" else "shortfall",
-        meal_rules=MealRules(dish_max_per_week=profile.dish_max_per_week),
+        meal_rules=_meal_rules(profile, targets),
+        food_groups=food_group_goals(profile, targets),
         safety=safety_rules(profile.pregnant, profile.lactating, age=profile.age, factors=profile.all_factors()),
+    )
+
+
+def _meal_rules(profile: Profile, targets: Targets) -> MealRules:
+    """The meal rules of a new plan (schema 2.1): variety a household lives with, drinks as people
+    drink (water by default; coffee and tea only as the profile's ``hot_drinks`` habit says), counted
+    foods in whole units and pattern meals whose parts go together."""
+    doc = load_drinks()
+    drinks = DrinkRules(
+        with_meals=targets.drinks_with_meals,
+        water_default=targets.fluid_max_ml is None,  # (a dialysis fluid limit: the renal team's to share out)
+        milk_drinks_per_day=doc.rules.milk_drinks_per_day,
+        drinks_per_day=doc.rules.drinks_per_day,
+        cups_per_day={k: r.cups_per_day for k, r in doc.kinds.items() if r.cups_per_day is not None},
+        energy_share_max=doc.rules.max_energy_share,
+        hot_drinks=list(targets.hot_drinks_allowed or []),
+    )
+    return MealRules(
+        dish_max_per_week=profile.dish_max_per_week,
+        breakfast_max_per_week=BREAKFAST_MAX_PER_WEEK,
+        snack_max_per_week=SNACK_MAX_PER_WEEK,
+        food_days_cover_dishes=True,
+        drinks=drinks,
+        whole_units=True,
+        pairings=True,
+    )
+
+
+def food_group_goals(profile: Profile, targets: Targets) -> FoodGroupGoals:
+    """The USDA Food Pattern the plan aims at: the style the diet says (vegetarian for vegetarian and
+    vegan diets, Mediterranean for that diet pattern, else Healthy U.S.-Style) at the person's energy."""
+    fp = food_pattern(targets.energy_kcal, style_for(profile.diet, profile.diet_pattern), profile.age)
+    daily = {r.id: r.amount for r in fp.rows if r.per == "day" and r.id in GROUP_GOAL_ROWS}
+    weekly = {r.id: r.amount for r in fp.rows if r.per == "week" and r.id in GROUP_GOAL_ROWS}
+    sources = {r.id: dict(r.sources) for r in fp.rows} | {WHOLE_FRUIT_ROW[0]: dict(WHOLE_FRUIT_ROW[1])}
+    return FoodGroupGoals(
+        style=fp.style,
+        name=fp.name,
+        level_kcal=fp.level_kcal,
+        source=fp.source,
+        daily=daily,
+        weekly=weekly,
+        sources=sources,
+        added_sugars_pct_max=fp.limits.added_sugars_energy_pct,
+        saturated_fat_pct_max=fp.limits.saturated_fat_energy_pct,
     )

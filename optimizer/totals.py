@@ -9,10 +9,22 @@ from __future__ import annotations
 
 import math
 
+from mealplan.food_data.food_groups import totals as food_group_totals
+from mealplan.food_data.hei import hei2020_of_foods
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.explain import explain_shortfall
 from mealplan.optimizer.model import MACRO_KCAL
-from mealplan.plan import DayPlan, NutrientTotal, PlanItem, PlanRules, Shortfall, SlotPlan, week_blocks, week_scope
+from mealplan.plan import (
+    DayPlan,
+    DietQuality,
+    NutrientTotal,
+    PlanItem,
+    PlanRules,
+    Shortfall,
+    SlotPlan,
+    week_blocks,
+    week_scope,
+)
 from mealplan.targets.model import Targets
 
 MACROS = ("protein", "fat", "carbohydrate")
@@ -34,7 +46,15 @@ def day_plan(d: int, slots: list[SlotPlan], foods: FoodTable, targets: Targets, 
         totals[nut] = _total(nut, amount, unknown, targets.items.get(nut), foods, rules.met_tolerance)
     energy = totals["energy"].amount
     macros = {m: round(100.0 * totals[m].amount * MACRO_KCAL[m] / energy, 3) if energy else 0.0 for m in MACROS}
-    return DayPlan(index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals)
+    groups = {}
+    if rules.food_groups is not None:  # the day's food-pattern equivalents (schema 2.1)
+        grams: dict[str, float] = {}
+        for it in all_items:
+            grams[it.food_id] = grams.get(it.food_id, 0.0) + it.grams
+        groups = {k: round(v, 6) for k, v in food_group_totals(foods, grams).items() if v}
+    return DayPlan(
+        index=d, energy_kcal=round(energy, 3), macros_pct=macros, slots=slots, totals=totals, food_groups=groups
+    )
 
 
 def _amount(per_100g: dict[str, float], item: PlanItem) -> tuple[float, int]:
@@ -135,4 +155,37 @@ def shortfalls_of(
                 cause = f"poor appetite: food and drink at most {targets.food_mass_max_g:,.0f} g a day"
                 short = short.model_copy(update={"causes": [*short.causes, cause]})
             out.append(short)
+    return out
+
+
+def week_food_groups(days: list[DayPlan]) -> dict[str, float]:
+    """The food groups' daily average over the plan's days."""
+    out: dict[str, float] = {}
+    for d in days:
+        for k, v in d.food_groups.items():
+            out[k] = out.get(k, 0.0) + v
+    return {k: round(v / len(days), 6) for k, v in sorted(out.items())}
+
+
+def diet_quality(days: list[DayPlan], foods: FoodTable) -> list[DietQuality]:
+    """The HEI-2020 of each week of the plan (of the day, for a day plan), from its items and the table."""
+    out = []
+    blocks = week_blocks([d.index for d in days])
+    by_index = {d.index: d for d in days}
+    for w, block in enumerate(blocks, start=1):
+        grams: dict[str, float] = {}
+        for i in block:
+            for s in by_index[i].slots:
+                for it in s.items:
+                    grams[it.food_id] = grams.get(it.food_id, 0.0) + it.grams
+        score = hei2020_of_foods(foods, grams)
+        scope = f"day {block[0]}" if len(days) == 1 else week_scope(w, len(blocks)).removesuffix(" average")
+        out.append(
+            DietQuality(
+                scope=scope,
+                total=round(score.total, 2),
+                components={c.id: round(c.points, 3) for c in score.components},
+                max_points={c.id: c.max_points for c in score.components},
+            )
+        )
     return out

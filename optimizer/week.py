@@ -22,14 +22,14 @@ from mealplan.targets.model import GOAL_CEILING, Targets
 
 @dataclass
 class WeekState:
-    days_used: dict[str, int] = field(default_factory=dict)  # pattern food -> days it was served
-    dish_count: dict[tuple[str, str], int] = field(default_factory=dict)  # (meal kind, dish) -> times
+    days_used: dict[str, int] = field(default_factory=dict)  # food -> days it was served (the days-per-food rule)
+    dish_count: dict[tuple[str, str], int] = field(default_factory=dict)  # (meal kind, dish or pattern:id) -> times
     last_main_protein: set[str] = field(default_factory=set)
     last_dinner: SlotPlan | None = None
     last_main_dishes: set[str] = field(default_factory=set)  # yesterday's lunch and dinner dishes
-    weekly_achieved: dict[str, float] = field(default_factory=dict)
-    # The last WEEK_DAYS - 1 days' pattern foods and (meal kind, dish) meals: variety counts over them,
-    # so the rules hold in any 7 days running and the weeks of a long plan differ.
+    weekly_achieved: dict[str, float] = field(default_factory=dict)  # nutrient, "fg:row", "kind:k" -> so far
+    # The last WEEK_DAYS - 1 days' counted foods and (meal kind, dish or pattern) meals: variety counts
+    # over them, so the rules hold in any 7 days running and the weeks of a long plan differ.
     recent: list[tuple[set[str], list[tuple[str, str]]]] = field(default_factory=list)
 
 
@@ -48,15 +48,13 @@ def new_week(state: WeekState) -> WeekState:
 def day_goals(targets: Targets, rules: PlanRules, state: WeekState, day: int, days: int) -> dict[str, float]:
     """Day ``day``'s minimum of each nutrient: the target, or for a weekly nutrient what its week
     still needs spread over the week's days left (``state`` holds the week so far)."""
-    first, last = week_of(day, days)
     goals = {}
     for nut, t in targets.items.items():
         if not t.min:
             continue
         if nut in rules.weekly_nutrients:
             # What the week still needs, spread over the days left (never above one day's UL).
-            remaining = (last - first + 1) * t.min - state.weekly_achieved.get(nut, 0.0)
-            goal = max(remaining, 0.0) / (last - day + 1)
+            goal = _week_share(t.min * 7, state.weekly_achieved.get(nut, 0.0), day, days)
             if t.max is not None:
                 goal = min(goal, t.max * GOAL_CEILING)
             goals[nut] = goal
@@ -65,11 +63,54 @@ def day_goals(targets: Targets, rules: PlanRules, state: WeekState, day: int, da
     return goals
 
 
-def carry(state: WeekState, day: DayPlan, rules: PlanRules) -> None:
-    """What the next days must know: foods and dishes used, main-meal proteins, weekly nutrients."""
-    foods = {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
-    # A leftover lunch is a meal of that dish too: "at most twice a week" counts meals.
-    meals = [(slot_kind(s.name), s.dish_id) for s in day.slots if s.dish_id is not None]
+def _week_share(weekly: float, achieved: float, day: int, days: int) -> float:
+    """What a week (of ``weekly`` for 7 days) still needs on day ``day``: the rest spread over its days
+    left; a plan of fewer days than a week is asked for its days' share."""
+    first, last = week_of(day, days)
+    remaining = weekly * (last - first + 1) / WEEK_DAYS - achieved
+    return max(remaining, 0.0) / (last - day + 1)
+
+
+def food_group_goals(rules: PlanRules, state: WeekState, day: int, days: int) -> dict[str, float]:
+    """Day ``day``'s goal of each row of the person's food pattern: a daily row's amount, a weekly
+    row's (vegetable subgroups, seafood) rest of the week spread over the days left."""
+    goals = rules.food_groups
+    if goals is None:
+        return {}
+    out = dict(goals.daily)
+    for row, amount in goals.weekly.items():
+        out[row] = _week_share(amount, state.weekly_achieved.get(f"fg:{row}", 0.0), day, days)
+    return out
+
+
+def kind_limits(targets: Targets, state: WeekState, day: int, days: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Grams of each food kind day ``day`` may have (a daily limit, and what the weekly one leaves),
+    and the grams a weekly minimum still asks of it."""
+    cap = dict(targets.daily_max_g)
+    for kind, weekly in targets.weekly_max_g.items():
+        left = max(weekly * min(days, WEEK_DAYS) / WEEK_DAYS - state.weekly_achieved.get(f"kind:{kind}", 0.0), 0.0)
+        cap[kind] = min(cap.get(kind, left), left)
+    goal = {
+        k: _week_share(w, state.weekly_achieved.get(f"kind:{k}", 0.0), day, days)
+        for k, w in targets.weekly_min_g.items()
+    }
+    return cap, {k: g for k, g in goal.items() if g > 0}
+
+
+def carry(state: WeekState, day: DayPlan, rules: PlanRules, inputs: MealInputs | None = None) -> None:
+    """What the next days must know: foods and meals used, main-meal proteins, the weekly nutrients,
+    food-group rows and food kinds so far (``inputs``: everyday foods, water and the kinds)."""
+    meal_rules = rules.meal_rules
+    if meal_rules is not None and meal_rules.food_days_cover_dishes and inputs is not None:
+        # every food but the everyday ones, by its short name (raw and cooked spinach are one food)
+        exempt = inputs.everyday | set(inputs.water)
+        foods = {inputs.food_key(i.food_id) for s in day.slots for i in s.items if i.food_id not in exempt}
+    else:
+        foods = {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
+    # A leftover lunch is a meal of that dish too: "at most once a week" counts meals.
+    meals = [
+        (slot_kind(s.name), s.dish_id or f"pattern:{s.pattern_id}") for s in day.slots if s.dish_id or s.pattern_id
+    ]
     state.recent = [*state.recent, (foods, meals)][-(WEEK_DAYS - 1) :]
     state.days_used, state.dish_count = {}, {}
     for day_foods, day_meals in state.recent:
@@ -87,8 +128,48 @@ def carry(state: WeekState, day: DayPlan, rules: PlanRules) -> None:
     }
     state.last_dinner = next((s for s in day.slots if slot_kind(s.name) == "dinner" and s.dish_id), None)
     state.last_main_dishes = {s.dish_id for s in day.slots if slot_kind(s.name) in MAIN_MEALS and s.dish_id}
+    achieved = state.weekly_achieved
     for nut in rules.weekly_nutrients:
-        state.weekly_achieved[nut] = state.weekly_achieved.get(nut, 0.0) + day.totals[nut].amount
+        achieved[nut] = achieved.get(nut, 0.0) + day.totals[nut].amount
+    if rules.food_groups is not None:
+        for row in rules.food_groups.weekly:
+            amount = sum(day.food_groups.get(c, 0.0) * f for c, f in rules.food_groups.sources.get(row, {}).items())
+            achieved[f"fg:{row}"] = achieved.get(f"fg:{row}", 0.0) + amount
+    if inputs is not None:
+        for kind, members in inputs.facts.kinds.items():
+            grams = sum(i.grams for s in day.slots for i in s.items if i.food_id in members)
+            achieved[f"kind:{kind}"] = achieved.get(f"kind:{kind}", 0.0) + grams
+
+
+def _banned(rules: PlanRules, state: WeekState) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The dishes and patterns the week's variety leaves out of each meal kind today."""
+    meal_rules = rules.meal_rules
+    limit = meal_rules.dish_max_per_week if meal_rules else WEEK_DAYS
+    caps = (
+        {"breakfast": meal_rules.breakfast_max_per_week, "snack": meal_rules.snack_max_per_week} if meal_rules else {}
+    )
+    banned: dict[str, set[str]] = {}
+    patterns: dict[str, set[str]] = {}
+    for (kind, option), count in state.dish_count.items():
+        cap = limit if kind in MAIN_MEALS else caps.get(kind)
+        if cap is None or count < cap or (kind in MAIN_MEALS and option.startswith("pattern:")):
+            continue
+        if option.startswith("pattern:"):
+            patterns.setdefault(kind, set()).add(option.removeprefix("pattern:"))
+        else:
+            banned.setdefault(kind, set()).add(option)
+    if MAIN_MEALS:  # a dish cooked for lunch or dinner counts for both (people remember it, not the slot)
+        both = set().union(*(banned.get(k, set()) for k in MAIN_MEALS))
+        counts: dict[str, int] = {}
+        for (kind, dish_id), count in state.dish_count.items():
+            if kind in MAIN_MEALS and not dish_id.startswith("pattern:"):
+                counts[dish_id] = counts.get(dish_id, 0) + count
+        both |= {j for j, c in counts.items() if c >= limit}
+        if meal_rules is not None and meal_rules.no_main_dish_two_days_running:
+            both |= state.last_main_dishes  # (a leftover lunch is fixed, not chosen: it still comes)
+        for k in MAIN_MEALS:
+            banned[k] = both
+    return banned, patterns
 
 
 def meal_spec(
@@ -102,25 +183,14 @@ def meal_spec(
     leftovers: bool,
 ) -> MealSpec:
     """Day ``d``'s model inputs, with the week's variety so far carried in."""
-    limit = rules.meal_rules.dish_max_per_week if rules.meal_rules else WEEK_DAYS
-    banned: dict[str, set[str]] = {}
-    for (kind, dish_id), count in state.dish_count.items():
-        if kind in MAIN_MEALS and count >= limit:
-            banned.setdefault(kind, set()).add(dish_id)
-    if MAIN_MEALS:  # a dish cooked for lunch or dinner counts for both (people remember it, not the slot)
-        both = set().union(*(banned.get(k, set()) for k in MAIN_MEALS))
-        counts: dict[str, int] = {}
-        for (kind, dish_id), count in state.dish_count.items():
-            if kind in MAIN_MEALS:
-                counts[dish_id] = counts.get(dish_id, 0) + count
-        both |= {j for j, c in counts.items() if c >= limit}
-        if rules.meal_rules is not None and rules.meal_rules.no_main_dish_two_days_running:
-            both |= state.last_main_dishes  # (a leftover lunch is fixed, not chosen: it still comes)
-        for k in MAIN_MEALS:
-            banned[k] = both
+    banned, banned_patterns = _banned(rules, state)
+    cover_dishes = rules.meal_rules is not None and rules.meal_rules.food_days_cover_dishes
     used_up = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}
+    if cover_dishes:  # (counted by short name: every food of that name is used up)
+        used_up = {f for f in inputs.names if f not in inputs.everyday and inputs.food_key(f) in used_up}
     forbidden = {(f.id, s.name) for f in inputs.all_foods for s in rules.slots if f.id in used_up}
     forbidden |= {(f, s.name) for f in state.last_main_protein for s in rules.slots if s.needs_protein}
+    forbidden |= {(f, s.name) for f, kinds in inputs.not_at.items() for s in rules.slots if slot_kind(s.name) in kinds}
     fixed = {}
     lunch = next((s.name for s in rules.slots if slot_kind(s.name) == "lunch"), None)
     if leftovers and state.last_dinner is not None and lunch is not None and d <= days:
@@ -132,6 +202,7 @@ def meal_spec(
             for i, fid in enumerate(dish.foods):
                 amounts[i] = grams.get(fid, 0.0)
             fixed[lunch] = (dish.id, amounts)
+    kind_max, kind_min = kind_limits(targets, state, d, days)
     return MealSpec(
         scale={s.name: max(1.0, s.energy_share[1] / SLOT_DEFAULTS[slot_kind(s.name)][2][1]) for s in rules.slots},
         day=d,
@@ -147,6 +218,12 @@ def meal_spec(
         banned_dishes=banned,
         liked=liked,
         fixed=fixed,
+        facts=inputs.facts,
+        food_goals=food_group_goals(rules, state, d, days),
+        kind_max_g=kind_max,
+        kind_min_g=kind_min,
+        banned_patterns=banned_patterns,
+        zero_foods=used_up if cover_dishes else set(),
     )
 
 

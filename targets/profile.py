@@ -28,8 +28,8 @@ Field notes:
 - ``symptoms``, ``factors``: triage vocabulary ids or synonyms, stored as ids.
 - ``prices``: a CSV of ``id,price`` per 100 g, relative to the profile file's folder.
 - ``trimester`` (1-3) refines the pregnancy energy increment; it is optional.
-- ``dish_max_per_week`` (1-7, default 2): a lunch or dinner dish appears at most this many times in
-  a week (breakfasts may repeat, as people's do).
+- ``dish_max_per_week`` (1-7, default 1): a lunch or dinner dish appears at most this many times in
+  a week (a breakfast on at most three days, a snack three times: the plan's meal rules).
 - ``leftovers``: a dinner dish is cooked for two portions and the second is the next day's lunch.
 - ``require``: foods (id) or dishes (dish id) the plan must serve, each ``{food, days, meal, grams}``
   or the short form ``ID[@DAYS][:MEAL][=GRAMS]`` (``12166@2,4:lunch=30``); without days, on the
@@ -318,7 +318,7 @@ class Profile(BaseModel):
     worsening: bool = False
     severe_pain: bool = False
     suspected: Annotated[list[NutrientId], BeforeValidator(_split_list)] = []
-    dish_max_per_week: int = Field(default=2, ge=1, le=7)
+    dish_max_per_week: int = Field(default=1, ge=1, le=7)
     leftovers: bool = False
     require: Annotated[list[Requirement], BeforeValidator(_split_list)] = []
     forbid: StrList = []

@@ -19,7 +19,18 @@ import numpy as np
 import pulp
 
 from mealplan.optimizer import expr
-from mealplan.optimizer.model import drinks, energy, groups, meals, nutrients, preferences, requirements, variety
+from mealplan.optimizer.model import (
+    drinks,
+    energy,
+    groups,
+    limits,
+    meals,
+    nutrients,
+    pairings,
+    preferences,
+    requirements,
+    variety,
+)
 from mealplan.optimizer.model.spec import MealModel, MealSpec
 from mealplan.optimizer.model.weights import MACRO_KCAL
 from mealplan.plan import PlanRules
@@ -49,6 +60,8 @@ class Build:
     p: dict = field(default_factory=dict)
     n: dict = field(default_factory=dict)
     y: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)  # (dish, slot, ingredient) -> units of a counted ingredient
+    drink_ids: set[int] = field(default_factory=set)  # id() of the amounts that are a meal's drink (water too)
     shortfall: dict[str, pulp.LpVariable] = field(default_factory=dict)
     objective: Pairs = field(default_factory=list)
     pull: Pairs = field(default_factory=list)  # the polish's pull to the energy requirement
@@ -82,13 +95,20 @@ class Build:
 
     def totals(self) -> None:
         """The nutrient coefficients of every quantity variable (once all of them exist)."""
-        needed = sorted(set(self.targets.items) | {"energy", *MACRO_KCAL})
+        facts = self.spec.facts
+        extra = {*facts.meal_max, *facts.energy_pct_max}
+        extra |= {groups.group_key(c) for row in facts.group_rows.values() for c in row}
+        needed = sorted(set(self.targets.items) | {"energy", *MACRO_KCAL} | extra)
         nuts = self.spec.nutrients
         self.qty = [a[0] for a in self.amounts]
         self.coef = {
             nut: np.array([nuts.get(f, {}).get(nut, 0.0) * g / 100.0 for _, f, g, _ in self.amounts]) for nut in needed
         }
         self.grams = np.array([g for _, _, g, _ in self.amounts])
+
+    def drink_mask(self) -> np.ndarray:
+        """Which amounts are drinks (a meal's drink or its water), in the order of ``amounts``."""
+        return np.array([id(a[0]) in self.drink_ids for a in self.amounts], dtype=bool)
 
     def total(self, nut: str, mask: np.ndarray | None = None) -> Pairs:
         """The day's total of ``nut`` (or of the amounts ``mask`` selects) as (variable, coefficient) pairs."""
@@ -131,6 +151,11 @@ def build_meal_model(
     groups.add_category_grams(b)
     preferences.add_likes(b)
     preferences.add_cost(b)
+    pairings.add_pairings(b)
+    drinks.add_drink_rules(b)
+    limits.add_meal_limits(b)
+    limits.add_kind_limits(b)
+    groups.add_food_group_goals(b)
     expr.set_objective(b.prob, [(s, 1.0) for s in b.slacks.values()] if elastic else b.objective)
     return MealModel(
         objective=b.objective,

@@ -45,7 +45,9 @@ def add_energy(b: Build) -> None:
     if targets.food_mass_max_g is not None:
         cap = targets.food_mass_max_g
         label = f"food and drink at most {cap:,.0f} g a day ({targets.food_mass_source})"
-        b.rule(list(zip(b.qty, b.grams, strict=True)), "<=", cap, "food_mass_max", label)
+        water = b.spec.facts.water[0] if b.spec.facts.water else None  # (the default drink's water is not food)
+        grams = np.array([0.0 if a[1] == water else g for a, g in zip(b.amounts, b.grams, strict=True)])
+        b.rule(list(zip(b.qty, grams, strict=True)), "<=", cap, "food_mass_max", label)
 
 
 def add_meal_shares(b: Build) -> None:

@@ -1,5 +1,9 @@
 """Food groups: the day's grams per planner category, over pattern items and dish ingredients alike
-(fats and oils, sweets and condiments capped; at least some vegetables every day)."""
+(fats and oils, sweets and condiments capped; at least some vegetables every day), and the goals of
+the person's USDA Food Pattern: each food group's amount (cup-eq, oz-eq) with a shortfall paid for,
+whole grains and whole fruit at least half of their group, added sugars and saturated fat under
+their share of energy. The food-group amounts are pseudo-nutrients ``fg:<component>`` of every food
+(``food_data.food_groups``), so the day's amount of a pattern row is linear in the amounts."""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mealplan.optimizer import expr
 from mealplan.optimizer.expr import safe_name
 from mealplan.optimizer.model.spec import MealSpec
+from mealplan.optimizer.model.weights import FOOD_GROUP_WEIGHT
 
 if TYPE_CHECKING:
     from mealplan.optimizer.model.build import Build
@@ -31,3 +37,43 @@ def add_category_grams(b: Build) -> None:
         mask = cats == cat
         b.rule(list(zip(qty[mask], b.grams[mask], strict=True)), ">=", limit,
                f"group_min_{safe_name(cat)}", f"{cat} at least {limit:g} g a day")  # fmt: skip
+
+
+def group_key(component: str) -> str:
+    """The pseudo-nutrient of a food-group component (per 100 g, like a nutrient)."""
+    return f"fg:{component}"
+
+
+def _row(b: Build, row: str):
+    """The day's amount of a pattern row as (variable, coefficient) pairs."""
+    total = np.zeros(len(b.qty))
+    for comp, factor in b.spec.facts.group_rows.get(row, {}).items():
+        key = group_key(comp)
+        if key in b.coef:
+            total = total + factor * b.coef[key]
+    return total
+
+
+def add_food_group_goals(b: Build) -> None:
+    """The day's food-group goals (goal programming, like the nutrients), shares and energy limits."""
+    facts = b.spec.facts
+    for row, goal in sorted(b.spec.food_goals.items()):
+        if goal <= 0 or row not in facts.group_rows:
+            continue
+        d = expr.continuous(b.prob, f"short_fg_{safe_name(row)}", 0.0, goal)
+        expr.add_ge(b.prob, [*zip(b.qty, _row(b, row), strict=True), (d, 1.0)], goal, f"goal_fg_{safe_name(row)}")
+        b.objective.append((d, FOOD_GROUP_WEIGHT / goal))
+    for part, whole, share in facts.shares:  # part - share * whole + d >= 0, d paid per whole goal missed
+        coef = _row(b, part) - share * _row(b, whole)
+        scale = max(b.spec.food_goals.get(whole, 0.0) * share, 0.5)
+        d = expr.continuous(b.prob, f"short_share_{safe_name(part)}")
+        expr.add_ge(b.prob, [*zip(b.qty, coef, strict=True), (d, 1.0)], 0.0, f"share_{safe_name(part)}")
+        b.objective.append((d, FOOD_GROUP_WEIGHT / scale))
+    energy = b.coef["energy"]
+    for key, (kcal, pct) in sorted(facts.energy_pct_max.items()):
+        if key not in b.coef:
+            continue
+        coef = kcal * b.coef[key] - pct / 100.0 * energy  # kcal from it - pct of energy - over <= 0
+        over = expr.continuous(b.prob, f"over_pct_{safe_name(key)}")
+        expr.add_le(b.prob, [*zip(b.qty, coef, strict=True), (over, -1.0)], 0.0, f"pct_max_{safe_name(key)}")
+        b.objective.append((over, FOOD_GROUP_WEIGHT / max(pct / 100.0 * b.targets.energy_kcal, 1.0)))

@@ -62,6 +62,8 @@ def _dish_options(b: Build, s: str) -> list:
                 continue
         elif kind not in dish.kinds or dish.id in spec.banned_dishes.get(kind, set()):
             continue
+        elif any(f in spec.zero_foods and lo > 0 for f, lo in zip(dish.foods, dish.lo, strict=True)):
+            continue  # a food it needs is used up this week
         tag = f"{expr.safe_name(dish.id)}_{s}"
         zv = expr.binary(b.prob, f"dish_{tag}")
         b.z[(dish.id, s)] = zv
@@ -70,12 +72,19 @@ def _dish_options(b: Build, s: str) -> list:
             lo, hi = dish.lo[i], larger(dish.hi[i], food, dish.roles[i], spec, s)
             if fixed is not None:  # a leftover: the amounts cooked the day before
                 lo = hi = fixed[1].get(i, 0.0)
+            elif food in spec.zero_foods:
+                hi = 0.0
             xv = expr.continuous(b.prob, f"g_{tag}_{i}", 0.0, hi)
             b.x[(dish.id, s, i)] = xv
             b.amounts.append((xv, food, 1.0, s))
             expr.add_le(b.prob, [(xv, 1.0), (zv, -hi)], 0.0, f"dish_hi_{tag}_{i}")
             if lo > 0:
                 expr.add_ge(b.prob, [(xv, 1.0), (zv, -lo)], 0.0, f"dish_lo_{tag}_{i}")
+            unit = dish.units[i] if dish.units else 0.0
+            if unit > 0 and hi > 0 and fixed is None:  # a counted food: whole units (or halves)
+                k = expr.integer(b.prob, f"n_{tag}_{i}", 0, int(hi / unit + 1e-9))
+                b.counts[(dish.id, s, i)] = k
+                expr.add_eq(b.prob, [(xv, 1.0), (k, -unit)], 0.0, f"units_{tag}_{i}")
             # (the deviation from the dish as written is the polish step's aim: polish_objective)
     return options
 
@@ -85,8 +94,9 @@ def _pattern_options(b: Build, s: str) -> list:
     kind, options = slot_kind(s), []
     if s in b.spec.fixed:
         return options
+    banned = b.spec.banned_patterns.get(kind, set())
     for pat in b.spec.patterns:
-        if kind in pat.kinds:
+        if kind in pat.kinds and pat.id not in banned:
             pv = expr.binary(b.prob, f"pattern_{expr.safe_name(pat.id)}_{s}")
             b.p[(pat.id, s)] = pv
             options.append((pv, 1.0))
@@ -103,7 +113,7 @@ def _pattern_items(b: Build, s: str) -> None:
     for pat in spec.patterns:
         if (pat.id, s) in b.p:
             for e in pat.entries:
-                for pool in e.pools:
+                for pool in sorted(e.pools):  # (sorted: the rows' order, and so the plan, must not follow hashing)
                     capacity.setdefault(pool, []).append((b.p[(pat.id, s)], float(e.hi)))
     drinks = []
     for f in spec.foods:
@@ -114,8 +124,7 @@ def _pattern_items(b: Build, s: str) -> None:
             uses.append((MEAL_USE, f.max_steps))
         elif f.max_steps > 0 and any(r.item == f.id and s in r.slots for r in spec.required):
             uses.append((MEAL_USE, f.max_steps))  # required here: an item of the meal outside its pattern
-        hot_ok = f.pool not in spec.hot_drink_pools or kind in spec.hot_drink_kinds
-        if f.drink_max_steps >= f.min_steps and hot_ok:
+        if f.drink_max_steps >= f.min_steps and _drink_here(spec, f, kind):
             uses.append((DRINK_USE, f.drink_max_steps))
         for use, top in uses:
             if use == MEAL_USE:
@@ -124,13 +133,15 @@ def _pattern_items(b: Build, s: str) -> None:
             tag = f"{expr.safe_name(f.id)}_{s}_{use}"
             # Continuous amounts: whole quarter-servings made day models several times slower,
             # and the household text rounds to a kitchen fraction anyway (grams stay exact).
-            b.n[key] = expr.continuous(b.prob, f"qty_{tag}", 0, top)
+            make = expr.integer if f.whole else expr.continuous  # a counted food: whole units (or halves)
+            b.n[key] = make(b.prob, f"qty_{tag}", 0, top)
             b.y[key] = expr.binary(b.prob, f"use_{tag}")
             expr.add_le(b.prob, [(b.n[key], 1.0), (b.y[key], -top)], 0.0, f"link_up_{tag}")
             expr.add_ge(b.prob, [(b.n[key], 1.0), (b.y[key], -f.min_steps)], 0.0, f"link_lo_{tag}")
             b.amounts.append((b.n[key], f.id, f.step_g, s))
             if use == DRINK_USE:
                 drinks.append((b.y[key], 1.0))
+                b.drink_ids.add(id(b.n[key]))
     items_here = [k for k in b.y if k[1] == s and k[2] == MEAL_USE]
     for pool, caps in capacity.items():
         items = [(b.y[k], 1.0) for k in items_here if pool_foods[k[0]].pool == pool]
@@ -150,3 +161,21 @@ def _pattern_items(b: Build, s: str) -> None:
                 expr.add_le(b.prob, items + [(pv, float(big - e.hi))], float(big), f"entry_hi_{tag}")
     if drinks:
         expr.add_le(b.prob, drinks, 1.0, f"one_drink_{s}")
+    water = spec.facts.water
+    if water is not None and water[0] in spec.nutrients:  # the default drink: this meal's, unless another
+        w = expr.continuous(b.prob, f"water_{s}", 0.0, 1.0)
+        expr.add_eq(b.prob, [(w, 1.0), *drinks], 1.0, f"water_{s}")
+        b.amounts.append((w, water[0], water[1], s))
+        b.drink_ids.add(id(w))
+
+
+def _drink_here(spec: MealSpec, f, kind: str) -> bool:
+    """Whether pool food ``f`` may be the drink of a ``kind`` meal: at the meals its drink facts allow
+    (coffee and tea by habit, no sweetened milk drink with lunch or dinner), none at all when drinks
+    come apart from meals; a drink without facts (a user's table) by the old pool rule."""
+    if not spec.facts.drinks_with_meals:
+        return False
+    known = spec.facts.drinks.get(f.id)
+    if known is not None:
+        return kind in known.meals
+    return f.pool not in spec.hot_drink_pools or kind in spec.hot_drink_kinds

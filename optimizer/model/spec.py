@@ -47,6 +47,9 @@ class DishOption:
     lo: tuple[float, ...]
     hi: tuple[float, ...]
     roles: tuple[str, ...]
+    units: tuple[float, ...] = ()  # grams of one counted unit (or half) of each ingredient; 0: not counted
+    milk_based: bool = False  # built on milk, yogurt or a smoothie: no milk drink beside it
+    is_drink: bool = False  # a smoothie or shake: no drink but water beside it
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class PoolFood:
     drink_max_steps: int = 0  # steps as a drink (0: not a drink)
     label: str = ""  # short name for generated meal names ("roast chicken breast")
     daily_max_g: float = math.inf  # the food's own daily maximum (curation), over every meal and drink
+    whole: bool = False  # a counted food: its steps are whole units (or halves), an integer count
 
 
 # Pool of a food served only because a rule requires it (``require``): an item of its meal, outside patterns.
@@ -99,6 +103,40 @@ class Required:
     grams: float | None
     min_g: float
     label: str  # the rule in words, named when rules conflict
+
+
+@dataclass(frozen=True)
+class Drink:
+    """A drink-pool food as a drink: its kind, the meal kinds it may come with, one cup in grams."""
+
+    kind: str
+    meals: frozenset[str]
+    milk: bool  # a milk or fortified plant-milk drink (at most so many a day, never beside a milk meal)
+    cup_g: float
+
+
+@dataclass(frozen=True)
+class MealFacts:
+    """What every day of a plan shares beyond the foods: drinks, pairings, counted kinds of food, the
+    person's per-meal limits and food-group goals (``optimizer/inputs.py`` makes it once a plan)."""
+
+    drinks: dict[str, Drink] = field(default_factory=dict)  # pool food -> drink facts (known drinks only)
+    drinks_with_meals: bool = True
+    milk_drinks_per_day: int | None = None
+    drinks_per_day: int | None = None  # drinks other than water a day
+    water: tuple[str, float] | None = None  # the default drink (food id, grams): a meal without another has it
+    milk_pools: frozenset[str] = frozenset()  # a pattern meal with a food of these pools is milk-based
+    cups_per_day: dict[str, float] = field(default_factory=dict)  # drink kind -> cups a day at most
+    drink_share: float | None = None  # a drink's share of its meal's energy, at most
+    fluid_max_g: float | None = None  # all drinks of a day, at most (dialysis)
+    never_together: tuple[tuple[str, str], ...] = ()  # pool foods never at one pattern meal
+    needs: dict[str, frozenset[str]] = field(default_factory=dict)  # pool food -> one of these with it
+    kinds: dict[str, frozenset[str]] = field(default_factory=dict)  # food kind (milk, juice, seafood) -> foods
+    meal_max: dict[str, float] = field(default_factory=dict)  # nutrient -> at most this a meal (lactose)
+    meal_mass_max_g: float | None = None  # a meal's food (drinks apart), at most
+    group_rows: dict[str, dict[str, float]] = field(default_factory=dict)  # pattern row -> component -> factor
+    shares: tuple[tuple[str, str, float], ...] = ()  # (part row, whole row, share): part >= share x whole
+    energy_pct_max: dict[str, tuple[float, float]] = field(default_factory=dict)  # key -> (kcal per unit, % max)
 
 
 @dataclass
@@ -121,6 +159,12 @@ class MealSpec:
     scale: dict[str, float] = field(default_factory=dict)  # slot -> how much larger its portions may be
     locked: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # slot -> its (food, grams), kept
     required: list[Required] = field(default_factory=list)  # foods and dishes the day must serve
+    facts: MealFacts = field(default_factory=MealFacts)
+    food_goals: dict[str, float] = field(default_factory=dict)  # food-group row -> the day's goal
+    kind_max_g: dict[str, float] = field(default_factory=dict)  # food kind -> grams today at most
+    kind_min_g: dict[str, float] = field(default_factory=dict)  # food kind -> grams today (a goal)
+    banned_patterns: dict[str, set[str]] = field(default_factory=dict)  # slot kind -> pattern ids not allowed
+    zero_foods: set[str] = field(default_factory=set)  # foods no dish serves today (used up this week)
 
 
 @dataclass
@@ -143,14 +187,16 @@ class MealModel:
     excess: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the polish's price of intake near a UL
 
     def polish_objective(self) -> None:
-        """Fix the chosen meals and foods (every binary at its value) and add the dish-deviation aim:
-        the LP that remains keeps each chosen dish's amounts as near its defaults as the targets allow.
+        """Fix the chosen meals and foods (every binary, and every count of a counted food, at its value)
+        and add the dish-deviation aim: the LP that remains keeps each chosen dish's amounts as near its
+        defaults as the targets allow.
 
         |x - g| for an ingredient of default g is over + under with x - over + under = g.
         """
-        for var in (*self.z.values(), *self.p.values(), *self.y.values()):
-            value = round(var.value() or 0.0)
-            var.lowBound = var.upBound = value
+        for var in self.prob.variables():
+            if var.cat == pulp.LpInteger:
+                value = round(var.value() or 0.0)
+                var.lowBound = var.upBound = value
         deviation = []
         for (j, s), zv in self.z.items():
             if zv.lowBound != 1:

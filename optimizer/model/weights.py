@@ -33,3 +33,10 @@ MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 # example weeks 3-6x slower (endurance 3.5 s -> 16-23 s). A soft maximum without a UL (potassium with a
 # loop or thiazide diuretic, per soft maximum) is paid in the MILP too, so it can change the meals.
 EXCESS_WEIGHT = 0.1 * SHORTFALL_WEIGHT
+# A food-group goal of the person's USDA Food Pattern (fruit, vegetables and their subgroups, whole
+# grains, dairy, protein foods), missed whole, costs 30 % of one whole nutrient target; so does a share
+# missed whole (whole grains at least half of grains) or a limit passed by its whole size (added sugars
+# or saturated fat at twice 10 % of energy). Goals, not rules: the nutrients come first.
+FOOD_GROUP_WEIGHT = 0.3 * SHORTFALL_WEIGHT
+# A food kind's weekly minimum (fish in pregnancy), missed whole: as one nutrient target.
+KIND_MIN_WEIGHT = SHORTFALL_WEIGHT

@@ -1,0 +1,156 @@
+"""The food-data rules a plan's day models read, gathered once a plan (``MealFacts`` and per-food
+extras): drinks (``food_data/data/drinks.yaml``), pairings of pattern foods (``pairings.yaml``),
+counted foods (``counted_foods.csv``), everyday foods exempt from the days-per-food rule
+(``everyday_foods.yaml``), food kinds for a person's limits (``clinical_rules.yaml``), lactose per food
+(``lactose.yaml``) and each food's food-group equivalents (``food_groups``), as pseudo-nutrients
+``fg:<component>`` so the day's amounts are linear like any nutrient.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mealplan.food_data.clinical_rules import kind_mask
+from mealplan.food_data.counted import CountedUnit, counted_units
+from mealplan.food_data.drinks import DrinkRules, drink_rules
+from mealplan.food_data.everyday import everyday_mask
+from mealplan.food_data.food_groups import food_groups
+from mealplan.food_data.lactose import lactose_per_100g
+from mealplan.food_data.pairings import pairing_rules
+from mealplan.food_data.patterns import PatternFood
+from mealplan.food_data.table import FoodTable
+from mealplan.optimizer.model import Drink, MealFacts
+from mealplan.optimizer.model.groups import group_key
+from mealplan.plan import PlanRules
+from mealplan.targets.model import Targets
+
+# Kcal per unit of a limit's key: added sugars are in tsp-eq (4.2 g, counted at 16 kcal as HEI-2020
+# does); saturated fat in grams.
+KCAL_PER_UNIT = {group_key("added_sugars"): 16.0, "saturated_fat": 9.0}
+
+
+@dataclass(frozen=True)
+class FoodExtras:
+    """Per-food facts beyond the nutrients: counted units, everyday foods, food kinds, and the extra
+    pseudo-nutrients (food groups, lactose) to add to each food's nutrients."""
+
+    counted: dict[str, CountedUnit]
+    everyday: frozenset[str]
+    kinds: dict[str, frozenset[str]]
+    extra_nutrients: dict[str, dict[str, float]]
+
+
+def hot_drink_kinds(targets: Targets) -> list[str]:
+    """The coffee and tea kinds a plan may serve: the profile's habit (``hot_drinks``) as the targets
+    carry it; none when the profile does not say (a plan does not add coffee or tea for its potassium)."""
+    return list(targets.hot_drinks_allowed or [])
+
+
+def drink_facts(table: FoodTable, targets: Targets, pool_ids: Iterable[str]) -> tuple[dict[str, Drink], DrinkRules]:
+    """Each known drink among ``pool_ids`` as the model reads it: the meals it may come with (a habit
+    drink only when the person's hot-drink kinds name it). Water, the default drink, is left out: it
+    is added to every meal without another drink when the plan is read."""
+    rules = drink_rules(table)
+    ids = [f for f in pool_ids if f in rules.drinks]
+    allowed = hot_drink_kinds(targets)
+    names = table.rows.take(ids)["name"] if ids else []
+    cats = table.rows.take(ids)["category"] if ids else []
+    habit_ok = np.zeros(len(ids), dtype=bool)
+    for kind in allowed:
+        habit_ok |= kind_mask(kind, names, cats)
+    out = {}
+    for i, fid in enumerate(ids):
+        d = rules.drinks[fid]
+        if fid in rules.default or (d.habit and not habit_ok[i]):
+            continue
+        out[fid] = Drink(kind=d.kind, meals=d.meals, milk=d.milk_drink, cup_g=d.cup_g)
+    return out, rules
+
+
+def meal_facts(
+    table: FoodTable,
+    rules: PlanRules,
+    targets: Targets,
+    pool: dict[str, PatternFood],
+    drink_pool: Iterable[str],
+    kinds: dict[str, frozenset[str]],
+) -> MealFacts:
+    """The plan-level facts of its day models (see ``MealFacts``)."""
+    drinks, drules = drink_facts(table, targets, drink_pool)
+    meal = rules.meal_rules
+    drinks_on = meal is not None and meal.drinks is not None
+    water_on = drinks_on and meal.drinks.water_default and meal.drinks.with_meals and bool(drules.default)
+    pairs = pairing_rules(pool, table) if meal is not None and meal.pairings else None
+    goals = rules.food_groups
+    group_rows, shares, pct = {}, (), {}
+    if goals is not None:
+        group_rows = dict(goals.sources)
+        shares = tuple((p, w, s) for p, w, s in _shares(goals) if p in group_rows and w in group_rows)
+        pct = {group_key("added_sugars"): (KCAL_PER_UNIT[group_key("added_sugars")], goals.added_sugars_pct_max),
+               "saturated_fat": (KCAL_PER_UNIT["saturated_fat"], goals.saturated_fat_pct_max)}  # fmt: skip
+    return MealFacts(
+        drinks=drinks,
+        drinks_with_meals=targets.drinks_with_meals,
+        milk_drinks_per_day=drules.milk_drinks_per_day if drinks_on else None,
+        drinks_per_day=drules.drinks_per_day if drinks_on else None,
+        water=(drules.default[0], meal.drinks.water_g) if water_on else None,
+        milk_pools=drules.milk_pools,
+        cups_per_day=dict(drules.cups_per_day),
+        drink_share=drules.max_energy_share if drinks_on else None,
+        fluid_max_g=targets.fluid_max_ml,
+        never_together=pairs.never_together if pairs is not None else (),
+        needs={f: p for f, p in pairs.needs.items() if p} if pairs is not None else {},
+        kinds=kinds,
+        meal_max=dict(targets.meal_max),
+        meal_mass_max_g=targets.meal_mass_max_g,
+        group_rows=group_rows,
+        shares=shares,
+        energy_pct_max=pct,
+    )
+
+
+def _shares(goals) -> list[tuple[str, str, float]]:
+    """(part row, whole row, share) of the pattern: whole grains of grains, whole fruit of fruit."""
+    return [("whole_grains", "grains", goals.whole_grain_share), ("whole_fruit", "fruit", goals.whole_fruit_share)]
+
+
+def not_at(table: FoodTable, pool: dict[str, PatternFood], rules: PlanRules) -> dict[str, frozenset[str]]:
+    """Pool food -> the meal kinds whose pattern meals never hold it (no bagel as a dinner starch)."""
+    if rules.meal_rules is None or not rules.meal_rules.pairings:
+        return {}
+    return dict(pairing_rules(pool, table).not_at)
+
+
+def food_extras(table: FoodTable, ids: list[str], rules: PlanRules, targets: Targets) -> FoodExtras:
+    """Counted units, everyday foods, the person's food kinds and extra pseudo-nutrients of ``ids``."""
+    rows = table.rows.take(ids)
+    whole = rules.meal_rules is not None and rules.meal_rules.whole_units
+    units = counted_units(table) if whole else {}
+    counted = {f: units[f] for f in ids if f in units}
+    everyday = frozenset(np.asarray(ids, dtype=object)[everyday_mask(rows)].tolist()) if len(ids) else frozenset()
+    names, cats = rows["name"], rows["category"]
+    wanted = {k.split(":", 1)[-1] for k in targets.food_kind_source} | set(targets.daily_max_g)
+    wanted |= set(targets.weekly_max_g) | set(targets.weekly_min_g)
+    kinds = {k: frozenset(np.asarray(ids, dtype=object)[kind_mask(k, names, cats)].tolist()) for k in sorted(wanted)}
+    extra: dict[str, dict[str, float]] = {f: {} for f in ids}
+    if rules.food_groups is not None:
+        comp, matrix = food_groups(table)
+        at = table.rows.positions(ids, missing=-1)
+        for col, c in enumerate(comp):
+            values = np.where(at >= 0, matrix[np.maximum(at, 0), col], 0.0)
+            for f, v in zip(ids, values.tolist(), strict=True):
+                if v:
+                    extra[f][group_key(c)] = v
+    if "lactose" in targets.meal_max:
+        measured = rows["lactose"].astype(float) if "lactose" in rows else None
+        allergens = rows["allergens"] if "allergens" in rows else [""] * len(ids)
+        sugars = rows["sugars"].astype(float) if "sugars" in rows else np.full(len(ids), math.nan)
+        groups = rows["usda_group"] if "usda_group" in rows else None
+        lac = lactose_per_100g(names, allergens, sugars, groups, measured)
+        for f, v in zip(ids, lac.tolist(), strict=True):
+            extra[f]["lactose"] = v
+    return FoodExtras(counted, everyday, kinds, extra)
