@@ -170,13 +170,23 @@ class FoodLevelChecks:
             if n < need:
                 self.add("distinct_foods", _where(day), f"{n} different foods; at least {need} are required")
 
+    def _variety_foods(self, day: DayPlan) -> set[str]:
+        """The foods of a day the days-per-food rule counts: a pattern meal's foods (plans before 2.1), or
+        with ``food_days_cover_dishes`` every food, dish ingredients and drinks too, but water and the
+        everyday foods (``food_data/data/everyday_foods.yaml``)."""
+        rules = self.rules.meal_rules
+        if rules is not None and rules.food_days_cover_dishes:
+            exempt = self.look.everyday
+            return {i.food_id for s in day.slots for i in s.items if i.food_id not in exempt}
+        return {i.food_id for s in day.slots for i in self.food_items(s)}
+
     def _check_days_per_food(self) -> None:
         days: dict[str, list[int]] = {}
         relaxed = set(self.rules.variety_relaxed_days)  # said in the plan's notes
         for day in self.plan.days:
             if day.index in relaxed:
                 continue
-            for fid in sorted({i.food_id for s in day.slots for i in self.food_items(s)}):
+            for fid in sorted(self._variety_foods(day)):
                 days.setdefault(fid, []).append(day.index)
         limit = self.rules.max_days_per_food
         weeks = week_blocks([d.index for d in self.plan.days])
