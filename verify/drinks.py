@@ -6,8 +6,9 @@
   ``food_data/data/drinks.yaml`` allows for their kind (coffee and tea at breakfast and snacks, juice
   not at lunch or dinner, sweetened milk drinks not at lunch or dinner), each at most
   ``energy_share_max`` of its meal's energy (the drink included); milk drinks a day at most
-  ``milk_drinks_per_day``, never beside a meal built on milk, yogurt or a smoothie; cups a day of a
-  kind at most ``cups_per_day`` (cups by each drink's own SR24 cup measure).
+  ``milk_drinks_per_day``, never beside a meal built on milk, yogurt or a smoothie; drinks other than
+  water a day at most ``drinks_per_day`` (when the plan records it); cups a day of a kind at most
+  ``cups_per_day`` (cups by each drink's own SR24 cup measure).
 - ``hot_drinks``: coffee and tea only of the kinds the person drinks (``drinks.hot_drinks``, the
   profile's habit, and ``targets.hot_drinks_allowed``; None: any, []: none). A food's kind (coffee,
   tea, decaf, herbal tea) is read from its name and category by ``food_data.clinical_rules.kind_mask``.
@@ -55,6 +56,7 @@ def _day(plan: Plan, day: int, slots: list[SlotPlan], look: Lookup, rules: Drink
     out = []
     with_meals = plan.targets.drinks_with_meals and (rules is None or rules.with_meals)
     milk: list[str] = []
+    others: list[str] = []  # drinks other than water
     cups: dict[str, float] = defaultdict(float)
     for slot in slots:
         where = f"day {day}, {slot.name}"
@@ -79,6 +81,7 @@ def _day(plan: Plan, day: int, slots: list[SlotPlan], look: Lookup, rules: Drink
                 if item.grams > rules.water_g * (1 + tol) + ABS:
                     out.append(("drinks", at, f"{item.grams:g} g of water; the glass of water is {rules.water_g:g} g"))
                 continue  # water: the default drink, in no other cap
+            others.append(f"{slot.name}: {label}")
             if facts is not None and kind not in facts.meals:
                 sweet = " (a sweetened milk drink)" if facts.sweetened and facts.milk_drink else ""
                 out.append(("drinks", at, f"{label} at {kind}{sweet}: a {facts.kind.replace('_', ' ')} drink is "
@@ -96,6 +99,11 @@ def _day(plan: Plan, day: int, slots: list[SlotPlan], look: Lookup, rules: Drink
             drink_kind = facts.kind if facts is not None else ("juice" if look.is_kind("juice", item) else None)
             if drink_kind in rules.cups_per_day:
                 cups[drink_kind] += item.grams / look.cup_g(item.food_id)
+    # drinks_per_day: a field the lead is adding to DrinkRules (read when the plan has it)
+    most = getattr(rules, "drinks_per_day", None) if rules is not None else None
+    if most is not None and len(others) > most:
+        out.append(("drinks", f"day {day}", f"{len(others)} drinks besides water ({'; '.join(others)}); at most "
+                    f"{most} a day"))  # fmt: skip
     if rules is not None and len(milk) > rules.milk_drinks_per_day:
         out.append(("drinks", f"day {day}", f"{len(milk)} milk drinks ({'; '.join(milk)}); at most "
                     f"{rules.milk_drinks_per_day} a day"))  # fmt: skip

@@ -6,6 +6,9 @@ Amounts used below (SR24 per 100 g): chocolate milk 63 kcal (250 g: 157.5 kcal),
 
 from __future__ import annotations
 
+import pytest
+
+from mealplan.plan import DrinkRules
 from tests.verify.plan21 import (
     COFFEE,
     DAYS,
@@ -202,3 +205,25 @@ def test_fluids_a_day_count_every_drink_water_included():
         ("fluids", "day 3", "the drinks hold 920 ml (water included); at most 900 ml a day (renal team: 900 ml a day)"),
     ]
     assert found(make_plan(plan_targets=targets(fluid_max_ml=985))) == []
+
+
+@pytest.mark.skipif(
+    "drinks_per_day" not in DrinkRules.model_fields, reason="DrinkRules.drinks_per_day not in the schema yet"
+)
+def test_drinks_besides_water_a_day():
+    # day 1: coffee at breakfast and milk at dinner; day 3: orange juice and tea
+    assert found(make_plan(plan_rules=drinks(drinks_per_day=1))) == [
+        (
+            "drinks",
+            "day 1",
+            "2 drinks besides water (breakfast: 14209 (Coffee, brewed from grounds, prepared with "
+            f"tap water); dinner: {MILK}); at most 1 a day",
+        ),
+        (
+            "drinks",
+            "day 3",
+            "2 drinks besides water (breakfast: 09206 (Orange juice, raw); snack: 14355 (Tea, black, "
+            "brewed, prepared with tap water)); at most 1 a day",
+        ),
+    ]
+    assert found(make_plan(plan_rules=drinks(drinks_per_day=2))) == []

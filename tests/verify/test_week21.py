@@ -115,8 +115,8 @@ def test_dish_ingredients_count_toward_the_days_of_a_food():
         plan_rules=rules(meal_rules=meal_rules(breakfast_max_per_week=3)),
     )
     assert found(plan) == [
-        ("days_per_food", "01132", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
-        ("days_per_food", "11529", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
+        ("days_per_food", "scrambled eggs (01132)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
+        ("days_per_food", "tomatoes (11529)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
     ]
     # Before 2.1 only a pattern meal's foods counted.
     relaxed = rules(meal_rules=meal_rules(breakfast_max_per_week=3, food_days_cover_dishes=False))
@@ -135,4 +135,18 @@ def test_the_weekly_rules_hold_in_each_block_of_seven_days():
             "dish scrambled-eggs-toast-tomato",
             "served as breakfast 5 times (days 1, 3, 4, 6, 7); the same breakfast at most 4 days a week",
         ),
+    ]
+
+
+def test_foods_of_one_short_name_are_one_food():
+    # cooked spinach on days 1 and 3, raw spinach on day 2: spinach on three days
+    lunch = [("05064", 86, "protein"), ("20037", 195, "starch"), ("11458", 180, "vegetable"), (WATER, 250, "drink")]
+    dinner2 = [("15237", 120, "protein"), ("11674", 173, "starch"), ("11457", 60, "vegetable"), (WATER, 250, "drink")]
+    dinner3 = [("05168", 100, "protein"), ("20137", 185, "starch"), ("11458", 180, "vegetable"), (WATER, 250, "drink")]
+    days = with_meal(DAYS, 1, "lunch", ("pattern", "plate", lunch))
+    days = with_meal(
+        with_meal(days, 2, "dinner", ("pattern", "plate", dinner2)), 3, "dinner", ("pattern", "plate", dinner3)
+    )
+    assert found(make_plan(days), "days_per_food") == [
+        ("days_per_food", "spinach (11457, 11458)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
     ]
