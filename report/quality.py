@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from mealplan.plan import DayPlan, Plan
 
 KCAL_PER_G_SUGAR, KCAL_PER_G_FAT = 4.0, 9.0
-# Pattern rows shown as shares instead (whole grains at least half of grains).
+# Rows of the pattern book shown as shares instead when the plan aims at no pattern (whole grains at
+# least half of grains); a pattern's own daily rows are shown as it gives them.
 SHARE_ROWS = ("whole_grains", "refined_grains")
 LOST = 0.05  # points: a component below its maximum by more than this lost points
 
@@ -158,7 +159,7 @@ def _columns(plan: Plan) -> tuple[str, list[Column], str]:
                  f"saturated fat under {aims.saturated_fat_pct_max:g}% of energy")  # fmt: skip
     columns = []
     for r, sources, goal in rows:
-        if r in SHARE_ROWS:
+        if aims is None and r in SHARE_ROWS:
             continue
         spec = book.rows.get(r)
         name, unit = (spec.name, spec.unit) if spec is not None else (r.replace("_", " ").capitalize(), "")

@@ -58,7 +58,8 @@ def _day_table(plan: Any, day: Any) -> Any:
 
 
 # Short column heads of the food-pattern rows and their units, so a day's row fits 80 columns.
-SHORT_HEADS = {"vegetables": "Veg", "fruits": "Fruit", "grains": "Grain", "protein_foods": "Prot.", "oils": "Oils"}
+SHORT_HEADS = {"vegetables": "Veg", "fruits": "Fruit", "grains": "Grain", "whole_grains": "W.gr.",
+               "protein_foods": "Prot.", "oils": "Oils"}  # fmt: skip
 SHORT_UNITS = {"cup-eq": "cup", "oz-eq": "oz"}
 
 
@@ -82,7 +83,7 @@ def quality_tables(plan: Any, foods: Any = None) -> list[Any]:
         t.add_column("", no_wrap=True)
         for c in q.columns:
             t.add_column(f"{SHORT_HEADS.get(c.id, c.name)}\n{SHORT_UNITS.get(c.unit, c.unit)}", justify="right")
-        for head in ("Whole\ngrain", "Whole\nfruit", "Juice\ncup", "Added\nsugar", "Sat.\nfat"):
+        for head in ("Whole\ngr. %", "Whole\nfr. %", "Juice\ncup", "Added\nsugar", "Sat.\nfat"):
             t.add_column(head, justify="right")
         if q.pattern:
             t.add_row("[dim]pattern[/dim]", *(f"[dim]{c.goal}[/dim]" for c in q.columns),

@@ -34,8 +34,8 @@ def text_of(renderables) -> str:
 def test_the_view_reads_what_the_plan_records(week):
     q = quality_view(week, table())
     assert q.pattern == PATTERN
-    assert [c.id for c in q.columns] == ["vegetables", "fruits", "grains", "dairy", "protein_foods", "oils"]
-    assert [c.goal for c in q.columns] == ["2.5", "2", "6", "3", "5.5", "27"]
+    assert [c.id for c in q.columns] == ["vegetables", "fruits", "whole_grains", "dairy", "protein_foods"]
+    assert [c.goal for c in q.columns] == ["2.5", "2", "3", "3", "5.5"]
     assert [r.label for r in q.rows] == ["Day 1", "Day 2", "Day 3", "Week, a day"]
     day1 = q.rows[0]
     veg = ("veg_dark_green", "veg_red_orange", "veg_starchy", "veg_other", "legumes")
@@ -65,7 +65,7 @@ def test_the_html_report_has_the_section(week):
 def test_the_markdown_report_has_the_section(week):
     md = render_markdown(week, table())
     assert "## Food groups and diet quality" in md
-    assert "| _Pattern, a day_ | 2.5 | 2 | 6 | 3 | 5.5 | 27 | ≥ 50% | ≥ 50% |  | < 10% | < 10% |" in md
+    assert "| _Pattern, a day_ | 2.5 | 2 | 3 | 3 | 5.5 | ≥ 50% | ≥ 50% |  | < 10% | < 10% |" in md
     assert "**Healthy Eating Index 2020** (week): **93.5** of 100; points lost: dairy 3.5 of 10." in md
     assert "| Dairy | 10 | 3.5 |" in md
 

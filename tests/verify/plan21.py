@@ -154,7 +154,8 @@ def goals() -> FoodGroupGoals:
         name=p.name,
         level_kcal=p.level_kcal,
         source=p.source,
-        daily={r.id: r.amount for r in p.rows if r.per == "day"},
+        # the daily rows a planner aims at (as the lead's planner records them): grains as whole grains
+        daily={r.id: r.amount for r in p.rows if r.per == "day" and r.id not in ("grains", "refined_grains", "oils")},
         weekly={r.id: r.amount for r in p.rows if r.per == "week"},
         sources={r.id: dict(r.sources) for r in p.rows},
     )

@@ -34,7 +34,7 @@ def test_a_missing_or_unknown_component_and_a_missing_days_groups():
     groups = dict(plan.days[0].food_groups)
     oils = groups.pop("oils")
     assert found(_day(plan, 1, food_groups={**groups, "candy": 1.0})) == [
-        ("food_group_totals", "day 1", f"Oils (oils): missing; the food table gives {oils:.6g} g"),
+        ("food_group_totals", "day 1", f"Oils (oils): the plan says 0 g (absent); the food table gives {oils:.6g}"),
         (
             "food_group_totals",
             "day 1",
@@ -46,6 +46,13 @@ def test_a_missing_or_unknown_component_and_a_missing_days_groups():
     assert found(_day(plan, 3, food_groups={})) == [
         ("food_group_totals", "day 3", "no food_groups: a plan with a food pattern records each day's food groups"),
     ]
+
+
+def test_a_plan_may_leave_out_the_components_a_day_has_none_of():
+    plan = make_plan()
+    sparse = {c: v for c, v in plan.days[0].food_groups.items() if v}
+    assert len(sparse) < len(plan.days[0].food_groups)  # day 1 has no juice, legumes, meat...
+    assert found(_day(plan, 1, food_groups=sparse)) == []
 
 
 def test_the_weeks_average_of_food_groups():
@@ -85,6 +92,8 @@ def test_the_hei_total_and_components_are_recomputed():
         ("diet_quality", "HEI-2020, week", f"total: the plan says 90.000; recomputed {q.total:.3f}"),
         ("diet_quality", "HEI-2020, week", "Dairy: the plan says 10.000 points; recomputed 3.533 of 10"),
     ]
+    rounded = q.model_copy(update={"total": round(q.total, 1)})  # plans give the total to one decimal
+    assert found(plan.model_copy(update={"diet_quality": [rounded]})) == []
     capped = q.model_copy(update={"max_points": {**q.max_points, "sodium": 5.0}})
     assert found(plan.model_copy(update={"diet_quality": [capped]})) == [
         ("diet_quality", "HEI-2020, week", "Sodium: max_points 5; the standard's is 10"),
