@@ -36,7 +36,7 @@ def quality_markdown(q: QualityView) -> list[str]:
         lines += [f"Against the {md_escape(q.pattern)}: the pattern aims at {md_escape(q.aims)}.", ""]
     if q.rows:
         heads = [f"{c.name} ({c.unit})" for c in q.columns]
-        heads += ["Whole grains", "Whole fruit", "Juice (cup-eq)", "Added sugars", "Saturated fat"]
+        heads += ["Whole-grain share", "Whole-fruit share", "Juice (cup-eq)", "Added sugars", "Saturated fat"]
         lines += ["| | " + " | ".join(md_escape(h) for h in heads) + " |", "|---|" + "---:|" * len(heads)]
         if q.pattern:
             goals = [c.goal for c in q.columns] + q.share_goals
