@@ -29,8 +29,9 @@ def verify(
     """Re-check a saved plan against the food data and every rule.
 
     Recomputes the plan's totals from the food tables on a code path of its own and checks every
-    rule the plan records. The food tables are the ones the plan names (the bundled USDA table and any CSV files);
-    --foods replaces the CSV files, e.g. after they moved.
+    rule the plan records; a plan of schema 2.1 also shows its food groups and diet quality
+    (HEI-2020). The food tables are the ones the plan names (the bundled USDA table and any CSV
+    files); --foods replaces the CSV files, e.g. after they moved.
 
     Exit codes: 0 the plan passes every check; 1 problems were found (listed); 2 the file is not a
     plan or a food table cannot be read.
@@ -46,11 +47,14 @@ def verify(
 
     plan = load_plan(plan_path)
     paths, bundled = plan_tables(plan, foods_paths, no_bundled)
-    report = verify_plan(plan, load_tables(paths, bundled=bundled), tolerance=tolerance)
+    foods = load_tables(paths, bundled=bundled)
+    report = verify_plan(plan, foods, tolerance=tolerance)
     if fmt == "json":
         emit(report.model_dump_json(indent=2) + "\n", output)
     else:
-        show(_tables(plan_path, report), output)
+        from mealplan.report.terminal import quality_tables
+
+        show(_tables(plan_path, report) + ([] if quiet() else quality_tables(plan, foods)), output)
     if not report.ok:
         click.get_current_context().exit(1)
 
@@ -75,10 +79,10 @@ def _tables(plan_path: Path, report: Any) -> list[Any]:
     rest = [p for p in report.problems if p.check not in HARD_CHECKS]
     out: list[Any] = [head]
     for title, rows in (
-        ("Hard rules broken (allergen, diet, safety, excluded or forbidden food, upper limit)", hard),
+        ("Hard rules broken (allergen, diet, safety, excluded or forbidden food, upper limit, clinical limit)", hard),
         ("Checks", None),
         ("Other problems" if hard else "Problems", rest),
-        ("Accepted: rules bent on days a person edited (recorded edits)", report.accepted),
+        ("Accepted: rules bent on days a person edited (recorded edits), goals not reached", report.accepted),
     ):
         if rows is None:
             if not quiet():  # -q: the head line and the problems, not the list of checks

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mealplan.report.meals import MealView
+from mealplan.report.quality import QualityView
 from mealplan.report.shopping import shopping_markdown
 from mealplan.report.text import md_escape
-from mealplan.report.view import build_view
+from mealplan.report.view import PlanView, build_view
 from mealplan.triage import urgency_label
 
 if TYPE_CHECKING:
@@ -26,6 +27,45 @@ def meal_markdown(meal: MealView) -> list[str]:
     lines += [f"- Drink: {md_escape(i.text)} — {i.grams:.0f} g" for i in meal.drinks]
     lines.append("")
     return lines
+
+
+def quality_markdown(q: QualityView) -> list[str]:
+    """The food groups a day (and the week's average) against the pattern, and the HEI-2020 with its components."""
+    lines = ["## Food groups and diet quality", ""]
+    if q.pattern:
+        lines += [f"Against the {md_escape(q.pattern)}: the pattern aims at {md_escape(q.aims)}.", ""]
+    if q.rows:
+        heads = [f"{c.name} ({c.unit})" for c in q.columns]
+        heads += ["Whole-grain share", "Whole-fruit share", "Juice (cup-eq)", "Added sugars", "Saturated fat"]
+        lines += ["| | " + " | ".join(md_escape(h) for h in heads) + " |", "|---|" + "---:|" * len(heads)]
+        if q.pattern:
+            goals = [c.goal for c in q.columns] + q.share_goals
+            lines.append("| _Pattern, a day_ | " + " | ".join(goals) + " |")
+        for r in q.rows:
+            cells = [*r.amounts, r.whole_grains, r.whole_fruit, r.juice, r.added_sugars, r.saturated_fat]
+            label = f"**{r.label}**" if r.week else r.label
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines.append("")
+    if q.scopes:
+        for scope, total, lost in zip(q.scopes, q.totals, q.lost, strict=True):
+            heading = f"**Healthy Eating Index 2020** ({md_escape(scope)})"
+            lines.append(f"{heading}: **{total}** of 100; points lost: {lost}.")
+        lines += ["", "| Component | Max | " + " | ".join(md_escape(s) for s in q.scopes) + " |",
+                  "|---|---:|" + "---:|" * len(q.scopes)]  # fmt: skip
+        lines += [f"| {c.name} | {c.max_points} | " + " | ".join(c.points) + " |" for c in q.components]
+        lines.append("")
+    return lines
+
+
+def heatmap_markdown(v: PlanView) -> list[str]:
+    """The day-by-day table of a plan of several days: % of each target a day and for the week."""
+    lines = ["## Day by day (% of each target)", ""]
+    lines.append("| Nutrient | " + " | ".join(f"D{n}" for n in v.heat_days) + " | Week |")
+    lines.append("|---|" + "---:|" * (v.n_days + 1))
+    for row in v.heat_rows:
+        cells = [f"{c.text}%" if c.color else "–" for c in row.cells]
+        lines.append(f"| {md_escape(row.name)} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
@@ -87,14 +127,11 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
     lines += [f"| {md_escape(b.name)} | {b.amount} | {b.target} | {b.limit} | {b.pct} | {b.status} |" for b in v.bars]
     lines.append("")
 
+    if v.quality is not None:
+        lines += quality_markdown(v.quality)
+
     if v.n_days > 1:
-        lines += ["## Day by day (% of each target)", ""]
-        lines.append("| Nutrient | " + " | ".join(f"D{n}" for n in v.heat_days) + " | Week |")
-        lines.append("|---|" + "---:|" * (v.n_days + 1))
-        for row in v.heat_rows:
-            cells = [f"{c.text}%" if c.color else "–" for c in row.cells]
-            lines.append(f"| {md_escape(row.name)} | " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += heatmap_markdown(v)
 
     lines += ["## The meals, day by day", ""]
     for d in v.days:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from rich import box
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -16,6 +17,7 @@ from rich.table import Table
 from mealplan.food_data.names import short_name
 from mealplan.report.meals import day_meals, day_number, meal_view
 from mealplan.report.nutrients import STATUS_WORDS
+from mealplan.report.quality import quality_view
 from mealplan.report.text import csv_writer
 from mealplan.report.view import build_view
 from mealplan.triage import urgency_label
@@ -55,8 +57,62 @@ def _day_table(plan: Any, day: Any) -> Any:
     return t
 
 
-def plan_renderables(plan: Any) -> list[Any]:
-    """Rich renderables for a Plan: red flags, meals per day, coverage, shortfalls, solve line and notes."""
+# Short column heads of the food-pattern rows and their units, so a day's row fits 80 columns.
+SHORT_HEADS = {"vegetables": "Veg", "fruits": "Fruit", "grains": "Grain", "whole_grains": "W.gr.",
+               "protein_foods": "Prot.", "oils": "Oils"}  # fmt: skip
+SHORT_UNITS = {"cup-eq": "cup", "oz-eq": "oz"}
+
+
+def quality_tables(plan: Any, foods: Any = None) -> list[Any]:
+    """The food groups a day against the pattern and the HEI-2020 as rich tables ([] before schema 2.1).
+
+    Args:
+        plan: A day or week plan.
+        foods: The food table (saturated fat when the plan's totals do not record it).
+    """
+    q = quality_view(plan, foods)
+    if q is None:
+        return []
+    out: list[Any] = []
+    if q.rows:
+        title = "Food groups a day" + (f" (against the {q.pattern})" if q.pattern else "")
+        caption = "cup and oz: cup- and ounce-equivalents; whole grains % of grains, whole fruit % of fruit, added "
+        caption += "sugars and saturated fat % of energy"
+        t = Table(title=escape(title), title_justify="left", caption=caption, caption_justify="left",
+                  box=box.SIMPLE_HEAD, padding=(0, 0), show_edge=False)  # fmt: skip
+        t.add_column("", no_wrap=True)
+        for c in q.columns:
+            t.add_column(f"{SHORT_HEADS.get(c.id, c.name)}\n{SHORT_UNITS.get(c.unit, c.unit)}", justify="right")
+        for head in ("Whole\ngr. %", "Whole\nfr. %", "Juice\ncup", "Added\nsugar", "Sat.\nfat"):
+            t.add_column(head, justify="right")
+        if q.pattern:
+            t.add_row("[dim]pattern[/dim]", *(f"[dim]{c.goal}[/dim]" for c in q.columns),
+                      *(f"[dim]{escape(g.replace(' ', ''))}[/dim]" for g in q.share_goals))  # fmt: skip
+        for r in q.rows:
+            amounts = [f"[yellow]{a}[/yellow]" if low else a for a, low in zip(r.amounts, r.short, strict=True)]
+            limits = [f"[red]{x}[/red]" if over else x for x, over in zip((r.added_sugars, r.saturated_fat), r.over,
+                                                                           strict=True)]  # fmt: skip
+            label = f"[bold]{r.label}[/bold]" if r.week else r.label
+            t.add_row(label, *amounts, r.whole_grains, r.whole_fruit, r.juice, *limits, end_section=r.week)
+        out.append(t)
+    if q.scopes:
+        out += [f"Healthy Eating Index 2020 ({scope}): [bold]{total}[/bold] of 100; points lost: {lost}"
+                for scope, total, lost in zip(q.scopes, q.totals, q.lost, strict=True)]  # fmt: skip
+        t = Table(title="Healthy Eating Index 2020 by component", title_justify="left")
+        t.add_column("component")
+        t.add_column("max", justify="right")
+        for scope in q.scopes:
+            t.add_column(scope, justify="right")
+        for c in q.components:
+            t.add_row(c.name, c.max_points, *(f"[yellow]{p}[/yellow]" if lost else p
+                                              for p, lost in zip(c.points, c.lost, strict=True)))  # fmt: skip
+        out.append(t)
+    return out
+
+
+def plan_renderables(plan: Any, foods: Any = None) -> list[Any]:
+    """Rich renderables for a Plan: red flags, meals per day, coverage, food groups and diet quality (schema
+    2.1), shortfalls, solve line and notes. ``foods``, when given, gives saturated fat for the food groups."""
     out = red_flag_panel(plan.red_flags, plan.disclaimer)
     if plan.triage and plan.triage.suspected:
         top = ", ".join(s.nutrient for s in plan.triage.suspected[:5])
@@ -86,6 +142,7 @@ def plan_renderables(plan: Any) -> list[Any]:
         target_text, limit_text = blank.get(b.target, b.target), blank.get(b.limit, b.limit)
         cov.add_row(escape(b.name), b.amount, target_text, b.pct if target_text else "", limit_text, mark)
     out.append(cov)
+    out += quality_tables(plan, foods)
     if plan.shortfalls:
         sf = Table(title="Targets not reached, and why", title_justify="left", show_lines=True)
         sf.add_column("nutrient")

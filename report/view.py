@@ -2,8 +2,9 @@
 
 ``build_view(plan, foods)`` gathers the meals (titles, portions, methods, ingredient lines, drinks,
 leftovers), the nutrients with their coverage (bars, the day-by-day heatmap), the shortfalls in plain
-words, the red flags and disclaimer, the sources of the key nutrients, the shopping list and the
-notes for a dietitian. The HTML template (``templates/report.html.j2``) and the Markdown renderer
+words, the food groups and the diet quality (``report/quality.py``, plans of schema 2.1), the red
+flags and disclaimer, the sources of the key nutrients, the shopping list and the notes for a
+dietitian. The HTML template (``templates/report.html.j2``) and the Markdown renderer
 only lay it out: no number is computed twice.
 """
 
@@ -35,6 +36,7 @@ from mealplan.report.nutrients import (
     target_names,
     week_total,
 )
+from mealplan.report.quality import QualityView, quality_view
 from mealplan.report.shopping import ShoppingList, shopping_list
 
 if TYPE_CHECKING:
@@ -165,6 +167,7 @@ class PlanView:
     colors: dict[str, str] = field(default_factory=lambda: dict(COLORS))
     heat_legend: tuple[tuple[str, str], ...] = HEAT_LEGEND
     ul_peak: str = ""  # the plan's highest share of a food upper limit, in words
+    quality: QualityView | None = None  # food groups and HEI-2020 (None: a plan before schema 2.1)
 
 
 def bar(nutrient: str, name: str, total: NutrientTotal, weekly_day: bool = False) -> Bar:
@@ -402,7 +405,10 @@ def build_view(plan: Plan, foods: FoodTable | None = None) -> PlanView:
             )
         )
     bars = [bar(nid, names[nid], t) for nid in order if (t := week_total(plan, nid)) is not None]
+    quality = quality_view(plan, foods)
     sections = [("days", "Meals"), ("shortfalls", "Still short"), ("coverage", "Targets")]
+    if quality is not None:
+        sections.append(("quality", "Food groups"))
     if weekly:
         sections.append(("heatmap", "Heatmap"))
     sections += [("sources", "Sources"), ("shopping", "Shopping list"), ("about", "Details")]
@@ -429,6 +435,7 @@ def build_view(plan: Plan, foods: FoodTable | None = None) -> PlanView:
         sections=sections,
         kcal_per_day=sum(d.energy_kcal for d in plan.days) / max(n_days, 1),
         ul_peak=ul_text(highest_ul(plan.days, plan.targets)),
+        quality=quality,
     )
 
 

@@ -9,7 +9,8 @@
 
 ``trusted_items`` are the items a recorded edit set (their amounts may be off the portion grid or
 outside a dish's range); ``hard_first`` orders problems with the hard rules (allergen, diet, safety,
-forbidden or excluded food, upper limit) first; ``collapse_stale`` turns a day's many stale totals
+forbidden or excluded food, upper limit, and the clinical limits of the targets: per meal, per food
+kind, fluids, coffee and tea) first; ``collapse_stale`` turns a day's many stale totals
 into one problem that says why.
 """
 
@@ -27,9 +28,14 @@ from mealplan.plan import Plan, loosened_rules
 
 EDIT_CHECKS: tuple[str, ...] = ("forbid", "require", "edits", "rules")
 # Rules a person's safety rests on: listed first, in their own section.
-HARD_CHECKS: tuple[str, ...] = ("rules", "allergens", "diet", "safety", "exclude", "forbid", "nutrient_max")
+HARD_CHECKS: tuple[str, ...] = (
+    "rules", "allergens", "diet", "safety", "exclude", "forbid", "nutrient_max", "meal_limits", "food_kind_limits",
+    "fluids", "hot_drinks",
+)  # fmt: skip
 # Checks that compare the plan's recorded numbers with the food table: stale after an unrecorded change.
-STALE_CHECKS: tuple[str, ...] = ("totals", "week_totals", "energy_macros", "shortfalls")
+STALE_CHECKS: tuple[str, ...] = (
+    "totals", "week_totals", "energy_macros", "shortfalls", "food_group_totals", "diet_quality",
+)  # fmt: skip
 STALE_SHOWN = 2  # problems of a stale day shown in its summary
 _DAY = re.compile(r"day (\d+)\b")
 
@@ -150,7 +156,7 @@ def collapse_stale(problems: list[tuple[str, str, str]]) -> list[tuple[str, str,
 
 
 # Checks of amounts a recorded edit may break on purpose (30 g of tahini: off the grid, outside a range).
-EDITABLE_CHECKS: tuple[str, ...] = ("portions", "dish_ranges", "food_max_g")
+EDITABLE_CHECKS: tuple[str, ...] = ("portions", "dish_ranges", "food_max_g", "whole_units")
 
 
 def drop_trusted(problems: list[tuple[str, str, str]], plan: Plan) -> list[tuple[str, str, str]]:
@@ -168,7 +174,7 @@ SOFT_CHECKS: tuple[str, ...] = (
     "portions", "food_max_g", "energy_range", "amdr", "food_groups", "slot_items", "slot_protein",
     "slot_produce", "slot_core", "slot_energy_share", "food_families", "distinct_foods", "days_per_food",
     "identical_days", "protein_rotation", "budget", "meal_parts", "meal_rules", "dish_ranges", "dish_variety",
-    "food_mass",
+    "food_mass", "breakfast_variety", "snack_variety", "drinks", "whole_units", "pairings",
 )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from mealplan.food_data.names import short_name
 from mealplan.food_data.vocab import MAIN_MEALS, family, slot_kind
 from mealplan.numbers import fmt_exact
 from mealplan.plan import DayPlan, PlanItem, week_blocks
@@ -170,22 +171,39 @@ class FoodLevelChecks:
             if n < need:
                 self.add("distinct_foods", _where(day), f"{n} different foods; at least {need} are required")
 
+    def _variety_foods(self, day: DayPlan) -> dict[str, set[str]]:
+        """The foods of a day the days-per-food rule counts, each with its food ids: a pattern meal's foods
+        by id (plans before 2.1), or with ``food_days_cover_dishes`` every food, dish ingredients and
+        drinks too, by its short name (raw and cooked spinach are one food), but water and the everyday
+        foods (``food_data/data/everyday_foods.yaml``)."""
+        rules = self.rules.meal_rules
+        out: dict[str, set[str]] = {}
+        if rules is not None and rules.food_days_cover_dishes:
+            exempt = self.look.everyday
+            for item in (i for s in day.slots for i in s.items if i.food_id not in exempt):
+                out.setdefault(short_name(self.look.name(item)), set()).add(item.food_id)
+            return out
+        return {i.food_id: {i.food_id} for s in day.slots for i in self.food_items(s)}
+
     def _check_days_per_food(self) -> None:
         days: dict[str, list[int]] = {}
+        ids: dict[str, set[str]] = {}
         relaxed = set(self.rules.variety_relaxed_days)  # said in the plan's notes
         for day in self.plan.days:
             if day.index in relaxed:
                 continue
-            for fid in sorted({i.food_id for s in day.slots for i in self.food_items(s)}):
-                days.setdefault(fid, []).append(day.index)
+            for key, foods in sorted(self._variety_foods(day).items()):
+                days.setdefault(key, []).append(day.index)
+                ids.setdefault(key, set()).update(foods)
         limit = self.rules.max_days_per_food
         weeks = week_blocks([d.index for d in self.plan.days])
-        for fid, on in days.items():
+        for key, on in days.items():
+            where = key if ids[key] == {key} else f"{key} ({', '.join(sorted(ids[key]))})"  # a short name: its ids
             for week in weeks:  # the limit holds in each week of a longer plan
                 in_week = [i for i in on if i in week]
                 if len(in_week) > limit:
                     self.add(
-                        "days_per_food", fid, f"on {len(in_week)} days (days {in_week}); at most {limit} are allowed"
+                        "days_per_food", where, f"on {len(in_week)} days (days {in_week}); at most {limit} are allowed"
                     )
 
     def _check_identical_days(self) -> None:

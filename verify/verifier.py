@@ -24,10 +24,27 @@ from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
 from mealplan.numbers import fmt_exact
 from mealplan.plan import MAX_DAYS, SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
+from mealplan.verify.clinical import CLINICAL_CHECKS, clinical_problems
+from mealplan.verify.drinks import DRINK_CHECKS, drink_problems
 from mealplan.verify.edits import EDIT_CHECKS, collapse_stale, drop_trusted, edit_problems, hard_first, split_accepted
 from mealplan.verify.foods import FoodLevelChecks, _where
+from mealplan.verify.lookup import Lookup
 from mealplan.verify.meals import MEAL_CHECKS, meal_problems
+from mealplan.verify.quality import QUALITY_CHECKS, quality_problems
+from mealplan.verify.serving import SERVING_CHECKS, serving_problems
 from mealplan.verify.totals import AMOUNT_ABS, MACRO_KCAL, TotalsChecks
+from mealplan.verify.variety import VARIETY_CHECKS, variety_problems
+
+# Checks run by a module's function (the rest are methods of the verifier and its mixins).
+MODULE_CHECKS: tuple[str, ...] = (
+    *MEAL_CHECKS,
+    *VARIETY_CHECKS,
+    *DRINK_CHECKS,
+    *SERVING_CHECKS,
+    *CLINICAL_CHECKS,
+    *QUALITY_CHECKS,
+    *EDIT_CHECKS,
+)
 
 CHECKS: tuple[str, ...] = (
     "structure",
@@ -59,8 +76,7 @@ CHECKS: tuple[str, ...] = (
     "protein_rotation",
     "budget",
     "status",
-    *MEAL_CHECKS,
-    *EDIT_CHECKS,
+    *MODULE_CHECKS,
 )
 
 
@@ -83,7 +99,9 @@ class VerificationReport(BaseModel):
     problems: list[Problem]
     checks_run: list[str]
     accepted: list[Problem] = Field(
-        [], description="soft rules bent on days a person edited (recorded edits): reported, not failures"
+        [],
+        description="soft rules bent on days a person edited (recorded edits), and goals not reached "
+        "(targets.weekly_min_g): reported, not failures",
     )
 
     def problems_by_check(self) -> dict[str, int]:
@@ -114,6 +132,7 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
     def __init__(self, plan: Plan, foods: FoodTable, tol: float) -> None:
         self.plan = plan
         self.table = foods.foods
+        self.look = Lookup(foods)
         self.units = foods.units
         self.tol = tol
         self.rules = plan.rules
@@ -171,16 +190,21 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
     def run(self) -> VerificationReport:
         self._recompute()
         for check in CHECKS:
-            if check in MEAL_CHECKS or check in EDIT_CHECKS:
-                continue
-            getattr(self, f"_check_{check}")()
+            if check not in MODULE_CHECKS:
+                getattr(self, f"_check_{check}")()
+        plan, look, tol = self.plan, self.look, self.tol
         found = [(p.check, p.where, p.message) for p in self.problems]
-        found += meal_problems(self.plan, self.table) + edit_problems(self.plan, self.table)
+        found += meal_problems(plan, self.table) + variety_problems(plan) + drink_problems(plan, look, tol)
+        clinical, goals = clinical_problems(plan, look, tol)
+        found += serving_problems(plan, look, tol) + clinical + quality_problems(plan, look, tol)
+        found += edit_problems(plan, self.table)
         # Recorded edits are trusted (their amounts), a day's stale totals are one problem, the hard
-        # rules come first, and soft rules bent on an edited day are reported apart (verify_edits).
-        found = collapse_stale(drop_trusted(found, self.plan))
+        # rules come first, and soft rules bent on an edited day are reported apart (verify_edits), as
+        # are goals not reached.
+        found = collapse_stale(drop_trusted(found, plan))
         problems = hard_first([Problem(check=c, where=w, message=m) for c, w, m in found])
-        failing, accepted = split_accepted(problems, self.plan)
+        failing, accepted = split_accepted(problems, plan)
+        accepted += [Problem(check=c, where=w, message=m) for c, w, m in goals]
         return VerificationReport(ok=not failing, problems=failing, checks_run=list(CHECKS), accepted=accepted)
 
     def _recompute(self) -> None:
