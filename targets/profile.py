@@ -43,6 +43,7 @@ Field notes:
   override the AMDR and the pattern. The plan's rules label every override.
 - ``meal_shares``: a meal's share of the day's energy by its plan name (``{breakfast: 0.25,
   snack2: 0.1}``); the meal is held within 5 points of it. At most 1 in all.
+- ``units``: ``metric`` (g, mL; the default) or ``us`` (oz, lb, fl oz) in the client's handout.
 """
 
 from __future__ import annotations
@@ -333,6 +334,7 @@ class Profile(BaseModel):
     meal_shares: dict[str, Annotated[float, Field(gt=0, le=0.9)]] = {}
     diet_pattern: Annotated[str | None, BeforeValidator(_lower), AfterValidator(_diet_pattern)] = None
     macros: dict[Literal["protein", "fat", "carbohydrate"], Annotated[tuple[float, float], AfterValidator(_range)]] = {}
+    units: Annotated[Literal["metric", "us"], BeforeValidator(_lower)] = "metric"
 
     _numbers = field_validator(*_NUMBER_FIELDS, mode="before")(_no_bool)
 
