@@ -69,3 +69,9 @@ def follow_job(web: TestClient, response, timeout: float = 600.0):
             return response
         response = web.get(str(response.url))
     return response
+
+
+def plan_id_of(response) -> int | None:
+    """The plan a response shows (``/plans/N`` or ``/plans/N?done=...``), or None."""
+    m = re.search(r"/plans/(\d+)(?:\?|$)", str(response.url))
+    return int(m.group(1)) if m else None
