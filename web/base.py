@@ -3,6 +3,7 @@ token, error pages, and the CSRF check on a submitted form."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -54,10 +55,19 @@ class Web:
         self.pages: dict[tuple, str] = {}  # rendered pages by what they show (see cached_page)
 
     def store(self):
-        """The workbench database (one connection per request)."""
+        """The workbench database (one connection per request).
+
+        Raises:
+            PageError: the database cannot be opened (locked, unreadable, damaged): a page that says so.
+        """
         from mealplan.workbench.store import Store
 
-        return Store.open(self.db)
+        try:
+            return Store.open(self.db)
+        except InputError as exc:
+            raise PageError(503, "The database cannot be opened", str(exc)) from None
+        except (ValueError, TypeError) as exc:  # e.g. a schema_version row that is not a number
+            raise damaged("The database's schema version", exc) from None
 
     def plan(self, plan_id: int, raw: str):
         """A stored plan parsed from its JSON ``raw``, once (the newest 64 are kept)."""
@@ -78,6 +88,17 @@ class Web:
                     raise PageError(503, "Search not ready", result["error"])
                 self._names = result["index"]
             return self._names
+
+    def names_soon(self) -> None:
+        """Build the name index in the background now (the first search then need not wait)."""
+
+        def warm() -> None:
+            try:
+                self.names()
+            except Exception:  # noqa: BLE001 - a search made later asks again and shows the problem
+                logging.getLogger(__name__).warning("the search index could not be built", exc_info=True)
+
+        threading.Thread(target=warm, daemon=True, name="mealplan-names").start()
 
     def run(self, task: dict, heading: str = "Cannot do that") -> dict:
         """A worker task the page waits for; a library refusal is a page that says why (422)."""
