@@ -1,7 +1,8 @@
 """Alternatives for a food or a dish of one meal, ranked by how well the day keeps its targets.
 
-For a food: the foods of the same category this person may eat (their rules, the week's "a food on at
-most N days"), each at an amount of about the same energy, rounded to a quarter serving. For a dish:
+For a food: the foods this person may eat (their rules, the week's "a food on at most N days") of the
+same planner pool as the food (another legume for lentils) or else the same category, everyday foods
+(the planner's pools) first, each at an amount of about the same energy, rounded to a quarter serving. For a dish:
 the library's dishes for that meal this person may eat (a required ingredient kept out drops the
 dish; an optional one is left out, as the planner does), that the week's dish rules still allow, at
 a portion of about the old meal's energy.
@@ -152,6 +153,24 @@ class _Day:
         return sorted(out, key=lambda e: order.get(e.nutrient, 99))
 
 
+_POOLS: dict[int, dict[str, str]] = {}
+
+
+def _pools(foods: FoodTable) -> dict[str, str]:
+    """Food id -> the planner's pool it belongs to (``food_data/data/pattern_foods.csv``), per table once."""
+    key = id(foods)
+    if key not in _POOLS:
+        from mealplan.food_data.patterns import load_pattern_foods
+
+        try:
+            found = load_pattern_foods(foods, skip_missing=True)
+        except Exception:  # noqa: BLE001 - a table the pools do not fit: no everyday foods first, nothing worse
+            found = {}
+        _POOLS.clear()  # one table per worker: keep the newest only
+        _POOLS[key] = {fid: p.component for fid, p in found.items()}
+    return _POOLS[key]
+
+
 def _amount(day: DayPlan, nutrient: str) -> float:
     total = day.totals.get(nutrient)
     return float(total.amount) if total is not None else 0.0
@@ -197,6 +216,10 @@ def food_alternatives(
     category = str(table.at[old.food_id, "category"]) if old.food_id in table.index else old.category
     allowed = eligible_foods(foods, plan.rules).allowed
     ids = [str(i) for i, c in zip(allowed.ids.tolist(), allowed["category"].tolist(), strict=True) if c == category]
+    pools = _pools(foods)
+    everyday = set(pools)
+    component = pools.get(old.food_id)
+    same = {f for f in ids if component is not None and pools.get(f) == component}
     in_meal = {i.food_id for i in slot.items}
     most_days = plan.rules.max_days_per_food
     ids = [f for f in ids if f not in in_meal and (len(_days_of(plan, f, day) | {day}) <= most_days)]
@@ -216,7 +239,10 @@ def food_alternatives(
     )
     after = state.before - old_row * old.grams / 100.0 + per100 * grams[:, None] / 100.0
     scores = state.score(after)
-    order = [k for k in np.argsort(scores, kind="stable") if np.isfinite(scores[k])][:limit]
+    # The foods the planner's meals use in the same place first (another legume for lentils), then the other
+    # everyday foods (the planner's pools), then the rest of the category; each group by its score.
+    rank = sorted(range(len(ids)), key=lambda k: (ids[k] not in same, ids[k] not in everyday, scores[k], ids[k]))
+    order = [k for k in rank if np.isfinite(scores[k])][:limit]
     out = []
     for k in order:
         fid = ids[k]

@@ -8,7 +8,8 @@ the table and as people say them, categories), built once (``NameIndex.build``),
   names one food or dish is its id; a name that names several is ambiguous (the candidates are
   listed, best first), one that names none gets the closest names.
 - :meth:`NameIndex.resolve_forbid` (a forbid): as above, but a glob (``*salmon*``) and a group word
-  (``fish``) stay patterns, as the profile field reads them.
+  (``fish``) stay patterns, as the profile field reads them, and a name that several foods hold asks
+  even when one food is called just that.
 
 The command line and the web page share it: ``--forbid "salmon"`` asks which salmon (a prompt in a
 terminal, else an error listing them), the page shows the candidates to choose from.
@@ -171,11 +172,21 @@ class NameIndex:
         return Resolution(text, candidates=found[:SHOWN], total=total)
 
     def resolve_forbid(self, text: str) -> Resolution:
-        """What a forbid keeps out: an id, a glob or a group word as typed, else a name resolved."""
+        """What a forbid keeps out: an id, a glob or a group word as typed; a name of exactly one food or
+        dish is its id. A name several foods or dishes hold is ambiguous even when one is called just
+        that ("salmon" may mean every salmon): the candidates say which, or ``*salmon*`` keeps them all."""
         text = text.strip()
         if _GLOB.search(text) or food_group(text.casefold()) is not None:
             return Resolution(text, text)
-        return self.resolve(text)
+        hit = self.get(text)
+        if hit is not None:
+            return Resolution(text, hit.id)
+        found, total = self.search(text, limit=10_000)
+        if total == 1:
+            return Resolution(text, found[0].id)
+        if total == 0:
+            return Resolution(text, close=self._close(text, "any"))
+        return Resolution(text, candidates=found[:SHOWN], total=total)
 
 
 def resolved(index: NameIndex, values: list[str] | tuple[str, ...], flag: str, *, forbid: bool = False) -> list[str]:
