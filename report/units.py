@@ -21,24 +21,22 @@ CUP_ML = 236.5882365
 QUART_ML = 946.352946
 
 
-def _num(value: float) -> str:
-    """A number as people write it: 3 significant figures at most, no trailing zeros."""
+def _num(value: float, places: int = 1) -> str:
+    """A number as people write it: whole from 20 up, else at most ``places`` decimals, no trailing zeros."""
     if value >= 100:
         return f"{round(value):,}"
-    if value >= 10:
-        return (
-            f"{value:.0f}"
-            if abs(value - round(value)) < 0.05 or value >= 20
-            else f"{value:.1f}".rstrip("0").rstrip(".")
-        )
-    return f"{value:.2g}" if value < 1 else f"{value:.1f}".rstrip("0").rstrip(".")
+    if value >= 20:
+        return f"{value:.0f}"
+    if value < 1 and places == 1:
+        return f"{value:.2g}"
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")
 
 
 def weight(grams: float, units: Units = "metric") -> str:
-    """``grams`` in the client's units: "150 g", "1.2 kg"; "5.3 oz", "1.5 lb"."""
+    """``grams`` in the client's units: "150 g", "1.2 kg"; "5.3 oz", "2.75 lb" (pounds to the quarter)."""
     if units == "us":
         if grams >= LB_G:
-            return f"{_num(round(grams / LB_G * 4) / 4)} lb"
+            return f"{_num(round(grams / LB_G * 4) / 4, 2)} lb"
         return f"{_num(grams / OZ_G)} oz"
     if grams >= 1000:
         return f"{_num(grams / 1000)} kg"
@@ -46,12 +44,13 @@ def weight(grams: float, units: Units = "metric") -> str:
 
 
 def volume(ml: float, units: Units = "metric") -> str:
-    """``ml`` millilitres in the client's units: "250 mL", "1.4 L"; "8 fl oz", "1½ cups", "1.5 qt"."""
+    """``ml`` millilitres in the client's units: "250 mL", "1.4 L"; "8 fl oz", "1.5 cups", "1.25 qt"."""
     if units == "us":
         if ml >= 4 * CUP_ML:
-            return f"{_num(round(ml / QUART_ML * 4) / 4)} qt"
+            return f"{_num(round(ml / QUART_ML * 4) / 4, 2)} qt"
         if ml >= CUP_ML * 0.75:
-            return f"{_num(round(ml / CUP_ML * 4) / 4)} cups"
+            cups = round(ml / CUP_ML * 4) / 4
+            return f"{_num(cups, 2)} cup{'s' if cups != 1 else ''}"
         return f"{_num(ml / FL_OZ_ML)} fl oz"
     if ml >= 1000:
         return f"{_num(ml / 1000)} L"

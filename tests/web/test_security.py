@@ -210,7 +210,7 @@ def test_every_response_has_the_security_headers(web, path):
     assert "'unsafe-inline'" not in csp and "script-src 'self'" in csp and "default-src 'none'" in csp
     assert "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
     assert r.headers["x-frame-options"] == "DENY"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     assert r.headers["x-content-type-options"] == "nosniff"
     if r.headers["content-type"].startswith("text/html"):
         assert r.headers["cache-control"] == "no-store"
