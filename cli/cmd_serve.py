@@ -28,7 +28,7 @@ from mealplan.cli.db import db_option
 @click.pass_context
 def serve(ctx: click.Context, db_path: Path | None, host: str, port: int, token: str | None, no_token: bool,
           workers: int) -> None:  # fmt: skip
-    """Start the local web page: clients, plans, meal edits, handouts and history in a browser.
+    """Start the local web page: clients, plans, re-plans and changes in a browser.
 
     Binds 127.0.0.1 unless --host says otherwise. Every request needs the access token: --token or
     MEALPLAN_TOKEN (at least 16 characters), else a random one made now; open the address printed,

@@ -125,7 +125,7 @@ def check_rows(rows: Rows, index: NameIndex | None) -> Checked:
             continue
         r = index.resolve_forbid(item)
         if r.value is None:
-            problem(f"forbid-{k}-item", r.problem(f"forbid row {k + 1}"))
+            problem(f"forbid-{k}-item", r.problem(f"forbid row {k + 1}", listed=False))
             out.choices[f"forbid-{k}-item"] = r.candidates
         else:
             out.forbid.append(r.value)
@@ -145,7 +145,7 @@ def check_rows(rows: Rows, index: NameIndex | None) -> Checked:
         if index is not None:
             r = index.resolve(food)
             if r.value is None:
-                problem(f"require-{k}-food", r.problem(f"require row {k + 1}"))
+                problem(f"require-{k}-food", r.problem(f"require row {k + 1}", listed=False))
                 out.choices[f"require-{k}-food"] = r.candidates
                 continue
             food = r.value

@@ -174,7 +174,11 @@ def _edit(request: Request, pid: int, form: dict[str, str]) -> Response:
     if task["op"] == "add":
         resolution = web.names().resolve(task["food"], "food") if task["food"] else None
         if resolution is None or resolution.value is None:
-            text = resolution.problem("food to add") if resolution else "food to add: give a food's name or id"
+            text = (
+                resolution.problem("food to add", listed=False)
+                if resolution
+                else "food to add: give a food's name or id"
+            )
             return _meal_page(
                 request, pid, str(day), meal, {}, 422, text, resolution.candidates if resolution else [], form
             )

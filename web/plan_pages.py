@@ -219,6 +219,7 @@ def plan_page(request: Request) -> Response:
             parent = plan_of(web, store, record.parent_id) if record.parent_id is not None else None
             profile = store.latest_profile(record.client_id).profile
         body = _report(web, pid, plan).split("<main>", 1)[-1].rsplit("</main>", 1)[0]
+        body = body.replace("<h1", "<h2").replace("</h1>", "</h2>")  # one h1 a page: the plan's own
         return render(
             "plan.html.j2",
             title=f"Plan {pid} · {client.name or client.id}",

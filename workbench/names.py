@@ -60,8 +60,11 @@ class Resolution:
     total: int = 0
     close: list[Match] = field(default_factory=list)
 
-    def problem(self, what: str) -> str:
-        """The words of an error for an ambiguous or unknown name (``what``: "--forbid", "require row 2")."""
+    def problem(self, what: str, listed: bool = True) -> str:
+        """The words of an error for an ambiguous or unknown name (``what``: "--forbid", "require row 2");
+        ``listed`` False leaves the candidates out (a page shows them as choices)."""
+        if self.candidates and not listed:
+            return f"{what}: {self.text!r} names {self.total} foods or dishes: choose one below, or give a fuller name"
         if self.candidates:
             shown = "; ".join(m.label for m in self.candidates[:SHOWN])
             more = f" and {self.total - SHOWN} more" if self.total > SHOWN else ""

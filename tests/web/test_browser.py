@@ -185,6 +185,18 @@ def test_a_dietitians_round_in_chromium(server, browser, tmp_path):
     assert not errors, errors
 
 
+UNLABELLED = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.closest('label'))
+  .map(el => el.name || el.id)"""
+
+
+def basics(page) -> None:
+    """What can be checked without axe-core: every control has a label, one h1, buttons say what they do."""
+    assert page.evaluate(UNLABELLED) == [], page.url
+    assert page.locator("h1").count() == 1, page.url
+    assert page.evaluate("[...document.querySelectorAll('button')].filter(b => !b.textContent.trim()).length") == 0
+
+
 def newest_plan(db) -> int:
     from mealplan.workbench.store import Store
 
@@ -242,6 +254,7 @@ def test_part_two_edit_swap_search_rules_history_and_the_handout(server, browser
     page.click("#errors a[href='#f-forbid-0-item']")
     page.check("input[name=forbid-0-item][value='11457']")
     shoot(page, tmp_path, "rules-choice")
+    basics(page)
     page.click("text=Add client")
     page.wait_for_url("**/clients/ana?done=added")
 
@@ -257,6 +270,7 @@ def test_part_two_edit_swap_search_rules_history_and_the_handout(server, browser
     assert "11457" not in {i.food_id for d in first.days for s in d.slots for i in s.items}
     verified(db, 1)
     shoot(page, tmp_path, "week")
+    basics(page)
 
     # 3. an amount in a household measure (day 2 lunch, first item, three quarters of it)
     page.goto(url + "plans/1/meal/2/lunch")
@@ -274,6 +288,7 @@ def test_part_two_edit_swap_search_rules_history_and_the_handout(server, browser
         page.locator("#alternatives table.effects").count() >= 1 and "after" in page.inner_text("#alternatives").lower()
     )
     shoot(page, tmp_path, "swap")
+    basics(page)
     page.locator("#alternatives button:has-text('Swap for')").first.click()
     page.wait_for_url(re.compile(r".*/plans/3/meal/2/lunch\?done=edited.*"))
 
@@ -316,6 +331,9 @@ def test_part_two_edit_swap_search_rules_history_and_the_handout(server, browser
         assert text.index("Ana Pereira") < text.index("A note from your dietitian") < text.index("Eat the banana")
 
     # 7. the history says what changed; compare two plans from the picker; undo the last change
+    page.goto(url + "search?q=lentil")
+    assert "lentil-spinach-dal-brown-rice" in page.inner_text("main")
+    basics(page)
     page.goto(url + "clients/ana")
     history = page.inner_text("#history")
     assert "amount: day 2 lunch" in history and "swap: day 2 lunch" in history and "approved" in history
