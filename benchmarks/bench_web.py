@@ -76,7 +76,8 @@ class Browser:
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "mealplan", "serve", "--db", str(db), "--port", str(port)],
+    command = [sys.executable, "-m", "mealplan", "serve", "--db", str(db), "--port", str(port), "--no-token"]
+    proc = subprocess.Popen(command,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -77,16 +77,23 @@ from mealplan.cli.db import client_profile, db_option, store_plan
               help="A client in the database: plan with their latest profile (or store --profile as a new "
               "version) and store the plan in their history.")  # fmt: skip
 @db_option
-@click.option("--require", "require", multiple=True, metavar="ID[@DAYS][:MEAL][=GRAMS]",
-              help="A food or dish the plan must serve, e.g. 12166@2:lunch=30 (hard). Repeatable.")  # fmt: skip
-@click.option("--forbid", "forbid", multiple=True, metavar="ID",
-              help="A food id, name pattern or dish id the plan never serves (hard). Repeatable.")  # fmt: skip
+@click.option("--require", "require", multiple=True, metavar="FOOD[@DAYS][:MEAL][=GRAMS]",
+              help="A food or dish (id or name) the plan must serve, e.g. 12166@2:lunch=30 or "
+              "'lentil dal@3' (hard). Repeatable.")  # fmt: skip
+@click.option("--forbid", "forbid", multiple=True, metavar="FOOD",
+              help="A food or dish (id or name), a glob or a group word (fish) the plan never serves (hard); "
+              "a name of several foods asks which. Repeatable.")  # fmt: skip
 @click.option("--diet-pattern", "diet_pattern", metavar="NAME",
               help="low-carb, mediterranean, dash or high-protein: its macro ranges replace the AMDR.")  # fmt: skip
 @with_foods_options
 @dishes_option
-@format_option(("table", "json", "csv", "md", "html"))
+@format_option(("table", "json", "csv", "md", "html", "pdf"))
 @output_option
+@click.option("--units", type=click.Choice(["metric", "us"]), default=None,
+              help="The handout's units (--format pdf): metric or US; default: the profile's units.")  # fmt: skip
+@click.option("--note", "handout_note", default="", metavar="TEXT",
+              help="The dietitian's note, printed first on the handout (--format pdf).")  # fmt: skip
+@click.option("--appendix", is_flag=True, help="Add the technical appendix to the handout (--format pdf).")
 def plan(
     profile_path: Path | None,
     symptoms,
@@ -104,6 +111,9 @@ def plan(
     diet_pattern=None,
     date_from=None,
     date_to=None,
+    units=None,
+    handout_note="",
+    appendix=False,
     **opts,
 ) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
@@ -125,19 +135,48 @@ def plan(
     profile = load_profile(profile_path) if profile_path is not None else client_profile(client_id, db_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)
-    if require or forbid or diet_pattern:
-        from mealplan.workbench.clients import with_plan_rules
-
-        profile = with_plan_rules(profile, require, forbid, diet_pattern)
     triage = _triage(triage_path) if triage_path else None
     foods = load_foods(foods_paths, no_bundled)
     dishes = load_dish_library(dishes_paths, foods) if dishes_paths else None
+    if require or forbid or diet_pattern:
+        from mealplan.cli.resolve import resolve_rules
+        from mealplan.workbench.clients import with_plan_rules
+
+        require, forbid = resolve_rules(require, forbid, foods, dishes)
+        profile = with_plan_rules(profile, require, forbid, diet_pattern)
     result = make_plan(profile, foods, triage=triage, dishes=dishes, **opts)
     if start is not None:
         result = result.model_copy(update={"start_date": start})
     if client_id is not None:
         store_plan(client_id, db_path, result, profile)
+    if fmt == "pdf":
+        from mealplan.cli.resolve import write_handout
+
+        name = _client_name(client_id, db_path) or profile.name or profile.id
+        write_handout(result, foods, output, name=name, note=handout_note, units=_units(units, profile),
+                      appendix=appendix)  # fmt: skip
+        return
     _render(result, foods, fmt, output)
+
+
+def _units(units: str | None, profile) -> str:
+    """The handout's units: ``--units`` on the command line, else the profile's when it sets them, else the
+    config file's ``units``, else metric."""
+    source = click.get_current_context().get_parameter_source("units")
+    if units is not None and source in (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT):
+        return units
+    if "units" in profile.model_fields_set:
+        return profile.units
+    return units or profile.units
+
+
+def _client_name(client_id: str | None, db_path: Path | None) -> str | None:
+    if client_id is None:
+        return None
+    from mealplan.cli.db import open_store
+
+    with open_store(db_path) as store:
+        return store.client(client_id).name or None
 
 
 def _date_range(date_from, date_to, opts: dict):

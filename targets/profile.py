@@ -55,6 +55,7 @@ Field notes:
   ``none``); not given: no restriction for adults, none under 18.
 - ``supplements``: supplements already taken, as the clinician set them (``{nutrient, amount, unit,
   name, counts_toward_target}``): counted against upper limits, never suggested or dosed.
+- ``units``: ``metric`` (g, mL; the default) or ``us`` (oz, lb, fl oz) in the client's handout.
 """
 
 from __future__ import annotations
@@ -336,6 +337,7 @@ class Profile(BaseModel):
                                   {"type": "string"}, {"type": "null"}]}),
     ] = None  # fmt: skip
     supplements: list[Supplement] = []
+    units: Annotated[Literal["metric", "us"], BeforeValidator(_lower)] = "metric"
 
     _numbers = field_validator(*_NUMBER_FIELDS, mode="before")(_no_bool)
 

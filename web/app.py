@@ -1,8 +1,10 @@
-"""The Starlette application: routes, access token and CSRF checks, error pages, static files.
+"""The Starlette application: routes, access token and CSRF checks, security headers, error pages.
 
-:func:`create_app` builds it for one database. Handlers live in :mod:`.pages`; this module holds
-what every request goes through: the token (when the server is not on loopback), the CSRF check on
-every POST, and the error pages (a clear message, never a traceback).
+:func:`create_app` builds it for one database. Handlers live in the page modules (:mod:`.client_pages`,
+:mod:`.plan_pages`, :mod:`.meal_pages`, :mod:`.history_pages`, :mod:`.search_pages`); this module holds
+what every request goes through: the security headers, the token (wrong guesses slowed down), the
+loopback guard when there is no token, the CSRF check on every POST, and the error pages (a clear
+message, never a traceback).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from mealplan.errors import InputError
 from mealplan.web import security
-from mealplan.web.base import CsrfRefused, Web, error_page
+from mealplan.web.base import CsrfRefused, PageError, Web, error_page
 from mealplan.web.jobs import JobRunner
 
 log = logging.getLogger(__name__)
@@ -29,16 +32,23 @@ HERE = Path(__file__).resolve().parent
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]"}
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
 class Guard(BaseHTTPMiddleware):
-    """The token on every request, when the server has one (POSTs check CSRF in `base.checked_form`)."""
+    """The token on every request, when the server has one; wrong ones are slowed down (POSTs check CSRF
+    in `base.checked_form`)."""
 
     async def dispatch(self, request: Request, call_next) -> Response:
         web: Web = request.app.state.web
         if web.token:
-            login = security.login_redirect(request, web.token)
+            login = security.login_redirect(request, web.token, web.keys)
             if login is not None:
+                web.throttle.right(_address(request))
                 return login
-            if not security.token_ok(request, web.token):
+            if not security.token_ok(request, web.token, web.keys):
+                await web.throttle.wrong(_address(request))
                 text = ("This mealplan server needs its access token: open the address it printed "
                         "(ending in ?token=...), or send the header 'Authorization: Bearer TOKEN'.")  # fmt: skip
                 return error_page(request, 401, "Token needed", text)
@@ -50,6 +60,11 @@ async def _csrf_refused(request: Request, exc: Exception) -> Response:
                       "The form's security field is missing or does not match this browser's cookie "
                       "(the page was opened before the server restarted, or came from another site). "
                       "Go back, reload the page and send the form again.")  # fmt: skip
+
+
+async def _page_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageError)
+    return error_page(request, exc.status, exc.heading, exc.text)
 
 
 def _host_name(header: str) -> str:
@@ -96,37 +111,54 @@ async def _internal(request: Request, exc: Exception) -> Response:
                       "details (run `mealplan --debug serve`). Go back to the list of clients.")  # fmt: skip
 
 
+def routes() -> list:
+    """Every page and form of the site."""
+    from mealplan.web import client_pages, history_pages, meal_pages, plan_pages, search_pages
+
+    return [
+        Route("/", client_pages.index),
+        Route("/clients", client_pages.add_client, methods=["POST"]),
+        Route("/clients/{cid}", client_pages.client_page),
+        Route("/clients/{cid}/profile", client_pages.save_profile, methods=["POST"]),
+        Route("/clients/{cid}/plan", plan_pages.start_plan, methods=["POST"]),
+        Route("/clients/{cid}/compare", history_pages.compare),
+        Route("/jobs/{jid}", plan_pages.job_page),
+        Route("/plans/{pid}", plan_pages.plan_page),
+        Route("/plans/{pid}/lock", plan_pages.lock, methods=["POST"]),
+        Route("/plans/{pid}/replan", plan_pages.replan, methods=["POST"]),
+        Route("/plans/{pid}/forbid", plan_pages.forbid, methods=["POST"]),
+        Route("/plans/{pid}/again", plan_pages.plan_again, methods=["POST"]),
+        Route("/plans/{pid}/download/{name}", plan_pages.download),
+        Route("/plans/{pid}/diff", history_pages.diff_page),
+        Route("/plans/{pid}/status", history_pages.set_status, methods=["POST"]),
+        Route("/plans/{pid}/undo", history_pages.undo, methods=["POST"]),
+        Route("/plans/{pid}/meal/{day}/{meal}", meal_pages.meal_page),
+        Route("/plans/{pid}/edit", meal_pages.edit, methods=["POST"]),
+        Route("/search", search_pages.search_page),
+        Route("/search.json", search_pages.search_json),
+        Route("/static/report.css", plan_pages.report_css),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+
 def create_app(db: Path | str | None = None, *, token: str | None = None, jobs: JobRunner | None = None,
                debug: bool = False) -> Starlette:  # fmt: skip
     """The web application on the database ``db`` (the default database when None).
 
     Args:
         db: The workbench database file.
-        token: The access token every request must carry (None: no token, for loopback).
+        token: The access token every request must carry (None: no token, for loopback); at least
+            :data:`~mealplan.web.security.MIN_TOKEN_LEN` printable characters.
         jobs: Where plans solve (a pool of two worker processes when None).
         debug: Show tracebacks on error pages (the ``--debug`` flag).
-    """
-    from mealplan.web import pages
 
+    Raises:
+        InputError: a token too short, blank or with spaces.
+    """
+    if token is not None and (problem := security.token_problem(token)):
+        raise InputError(f"--token: {problem}.")
     runner = jobs or JobRunner()
-    routes = [
-        Route("/", pages.index),
-        Route("/clients", pages.add_client, methods=["POST"]),
-        Route("/clients/{cid}", pages.client_page),
-        Route("/clients/{cid}/profile", pages.save_profile, methods=["POST"]),
-        Route("/clients/{cid}/plan", pages.start_plan, methods=["POST"]),
-        Route("/jobs/{jid}", pages.job_page),
-        Route("/plans/{pid:int}", pages.plan_page),
-        Route("/plans/{pid:int}/lock", pages.lock, methods=["POST"]),
-        Route("/plans/{pid:int}/replan", pages.replan, methods=["POST"]),
-        Route("/plans/{pid:int}/forbid", pages.forbid, methods=["POST"]),
-        Route("/plans/{pid:int}/again", pages.plan_again, methods=["POST"]),
-        Route("/plans/{pid:int}/diff", pages.diff_page),
-        Route("/plans/{pid:int}/download/{name}", pages.download),
-        Route("/static/report.css", pages.report_css),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-    ]
-    handlers = {HTTPException: _not_found, 404: _not_found, CsrfRefused: _csrf_refused}
+    handlers = {HTTPException: _not_found, 404: _not_found, CsrfRefused: _csrf_refused, PageError: _page_error}
     if not debug:
         handlers[Exception] = _internal
 
@@ -136,9 +168,10 @@ def create_app(db: Path | str | None = None, *, token: str | None = None, jobs: 
         if jobs is None:  # the workers this app started (a caller's runner is the caller's to stop)
             runner.shutdown()
 
-    # The token check only when there is a token (on loopback every request skips it).
-    middleware = [Middleware(Guard)] if token else [Middleware(LoopbackOnly)]
-    app = Starlette(debug=debug, routes=routes, middleware=middleware, exception_handlers=handlers,
+    # The token check when there is a token; without one, only requests addressed to loopback by name.
+    guard = Middleware(Guard) if token else Middleware(LoopbackOnly)
+    middleware = [Middleware(security.SecurityHeaders), guard]
+    app = Starlette(debug=debug, routes=routes(), middleware=middleware, exception_handlers=handlers,
                     lifespan=lifespan)  # fmt: skip
     app.state.web = Web(db, token, runner, debug)
     return app

@@ -84,7 +84,8 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
     """Run one task in a worker: ``plan``, ``replan`` or ``render`` (plans travel as JSON).
 
     Returns:
-        ``{"plan": JSON, "html": report}`` for plans, ``{"text": ...}`` for renders, or
+        ``{"plan": JSON, "html": report}`` for plans, ``{"text": ...}`` for renders, the meal editor's
+        data and changes (:mod:`mealplan.web.tasks`: ``meal``, ``edit``, ``names``, ``handout``), or
         ``{"error": message, "code": exit code}`` when the library refused (bad input, conflicting
         rules, solver failure) -- the message is the one the command line would show.
     """
@@ -95,6 +96,14 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
         kind = task["kind"]
         if kind == "render":
             return {"text": _render(Plan.model_validate_json(task["plan"]), task["format"])}
+        if kind in ("meal", "edit", "names", "handout"):
+            from mealplan.web import tasks
+
+            if kind == "names":
+                return tasks.names(_foods(), _dishes())
+            if kind == "handout":
+                return tasks.handout(task, _foods())
+            return getattr(tasks, kind)(task, _foods(), _dishes())
         if kind == "plan":
             from mealplan.optimizer.planner import make_plan
             from mealplan.targets.profile import Profile

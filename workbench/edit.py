@@ -136,13 +136,12 @@ def edit_plan(
             records.append(PlanEdit(action="remove", day=day, slot=meal, food_id=e.food_id, grams_before=before,
                                     grams_after=0.0, note=note, at=at))  # fmt: skip
             continue
-        if e.action == "set":
+        if e.action == "set":  # the meal's first item of that food (the others, e.g. soy milk as the drink, stay)
             k = where[0]
             old = items[k]
             fresh = new_item(e.food_id, e.grams, foods, role=old.role, price=_price(old))
             items[k] = fresh.model_copy(update={"range_g": old.range_g})
-            items = [it for j, it in enumerate(items) if j == k or it.food_id != e.food_id]
-            before = sum(it.grams for it in slot.items if it.food_id == e.food_id)
+            before = old.grams
         else:
             items.append(new_item(e.food_id, e.grams, foods, role="added"))
             before = 0.0

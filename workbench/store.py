@@ -67,6 +67,17 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX plans_client ON plans (client_id, id);
     """,
+    # 2: what a practice keeps about each plan (workbench/history.py): what changed in words, a status
+    # (draft, approved, sent) and a note. A table of its own: the plans table stays as it was written.
+    """
+    CREATE TABLE plan_notes (
+        plan_id INTEGER PRIMARY KEY REFERENCES plans(id),
+        label TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'draft',
+        note TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -69,3 +69,66 @@ def follow_job(web: TestClient, response, timeout: float = 600.0):
             return response
         response = web.get(str(response.url))
     return response
+
+
+def plan_id_of(response) -> int | None:
+    """The plan a response shows (``/plans/N`` or ``/plans/N?done=...``), or None."""
+    m = re.search(r"/plans/(\d+)(?:\?|$)", str(response.url))
+    return int(m.group(1)) if m else None
+
+
+ANA = {
+    "id": "ana",
+    "name": "Ana Pereira",
+    "age": 68,
+    "sex": "female",
+    "weight_kg": 62,
+    "height_cm": 160,
+    "activity": "low",
+    "allergies": ["lactose"],
+    "dislikes": ["fish"],
+    "factors": ["thiazide"],
+    "symptoms": ["night-cramps"],
+    "symptom_days": 10,
+    "meals": ["breakfast", "lunch", "dinner", "snack"],
+}
+
+
+@pytest.fixture(scope="session")
+def foods():
+    from mealplan.food_data.loading import load_tables
+
+    return load_tables([], bundled=True)
+
+
+@pytest.fixture(scope="session")
+def ana_plan(foods):
+    """A real 3-day plan for the issue's client (68, on a thiazide, lactose intolerant, dislikes fish),
+    verified: the meal editor's tests start from it."""
+    from mealplan.food_data.dishes import load_dishes
+    from mealplan.optimizer.planner import make_plan
+    from mealplan.targets.profile_files import profile_from_dict
+    from mealplan.verify.verifier import verify_plan
+
+    plan = make_plan(profile_from_dict(ANA), foods, days=3, dishes=load_dishes(foods=foods), time_limit=60.0)
+    report = verify_plan(plan, foods)
+    assert report.ok, report
+    return plan
+
+
+@pytest.fixture
+def ana_db(tmp_path, ana_plan) -> Path:
+    """A database with client ``ana`` and her verified 3-day plan (plan 1)."""
+    from mealplan.targets.profile_files import profile_from_dict
+
+    path = tmp_path / "ana.db"
+    with Store.open(path) as store:
+        store.add_client("ana", profile_from_dict(ANA), name="Ana Pereira")
+        store.add_plan("ana", ana_plan)
+    return path
+
+
+@pytest.fixture
+def ana(ana_db, jobs):
+    with client_for(ana_db, jobs) as c:
+        yield c

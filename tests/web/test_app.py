@@ -14,7 +14,7 @@ from markupsafe import escape
 from mealplan.plan import Plan
 from mealplan.triage import DISCLAIMER
 from mealplan.workbench.store import Store
-from tests.web.conftest import WEEK, client_for, csrf_of, follow_job
+from tests.web.conftest import WEEK, client_for, csrf_of, follow_job, plan_id_of
 
 SHOWN_DISCLAIMER = str(escape(DISCLAIMER))
 ADD = {"client_id": "bea", "name": "Bea", "age": "34", "sex": "female", "diet": "vegetarian", "activity": "low",
@@ -29,15 +29,15 @@ def no_traceback(html: str) -> None:
 
 
 def test_a_token_is_checked_on_every_request(db, jobs):
-    with client_for(db, jobs, token="s3cret-token") as c:
+    with client_for(db, jobs, token="s3cret-token-0123456789abcdef") as c:
         for path in ("/", "/clients/vegan-twitching", "/plans/1", "/static/web.css", "/nowhere"):
             r = c.get(path)
             assert r.status_code == 401, path
             assert "needs its access token" in r.text and "vegan-twitching" not in r.text.split("</header>")[1]
         assert c.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert c.get("/", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
-        assert c.get("/", headers={"X-Mealplan-Token": "s3cret-token"}).status_code == 200
-        login = c.get("/clients/vegan-twitching?token=s3cret-token", follow_redirects=False)
+        assert c.get("/", headers={"Authorization": "Bearer s3cret-token-0123456789abcdef"}).status_code == 200
+        assert c.get("/", headers={"X-Mealplan-Token": "s3cret-token-0123456789abcdef"}).status_code == 200
+        login = c.get("/clients/vegan-twitching?token=s3cret-token-0123456789abcdef", follow_redirects=False)
         assert login.status_code == 303 and login.headers["location"] == "/clients/vegan-twitching"
         assert c.get("/clients/vegan-twitching").status_code == 200  # the cookie the login set
         c.cookies.clear()
@@ -62,9 +62,9 @@ def test_serve_refuses_another_host_without_a_token(tmp_path, monkeypatch):
     from mealplan.cli.main import cli
 
     monkeypatch.delenv("MEALPLAN_TOKEN", raising=False)
-    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "x.db")])
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--no-token", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2
-    assert "--host 0.0.0.0: any address but 127.0.0.1 needs --token TOKEN (or MEALPLAN_TOKEN)" in result.output
+    assert "--host 0.0.0.0 --no-token: any address but 127.0.0.1 needs a token" in result.output
     assert not (tmp_path / "x.db").exists()
 
 
@@ -96,7 +96,7 @@ def test_a_form_without_the_csrf_field_of_this_browser_is_refused(web, db, csrf)
 def test_the_csrf_field_must_match_the_cookie(web, db):
     token = csrf_of(web.get("/").text)
     web.cookies.clear()
-    web.cookies.set("mealplan_csrf", "another-browsers-cookie-value-that-is-long-enough")
+    web.cookies.set("mealplan_csrf_8000", "another-browsers-cookie-value-that-is-long-enough")
     assert web.post("/clients", data={**ADD, "csrf": token}).status_code == 403
     for path in ("/plans/1/lock", "/plans/1/replan", "/plans/1/forbid", "/plans/1/again",
                  "/clients/vegan-twitching/plan", "/clients/vegan-twitching/profile"):  # fmt: skip
@@ -105,12 +105,15 @@ def test_the_csrf_field_must_match_the_cookie(web, db):
         assert len(store.plans("vegan-twitching")) == 1 and len(store.profile_versions("vegan-twitching")) == 1
 
 
-def test_every_form_carries_the_csrf_field(web):
-    for path in ("/", "/clients/vegan-twitching", "/plans/1"):
+def test_every_form_that_changes_data_carries_the_csrf_field(web):
+    for path in ("/", "/clients/vegan-twitching", "/plans/1", "/plans/1/meal/2/lunch"):
         html = web.get(path).text
-        forms = re.findall(r"<form[^>]*>.*?</form>", html, re.S)
-        assert forms, path
-        assert all('name="csrf"' in f for f in forms), path
+        posts = re.findall(r'<form method="post"[^>]*>.*?</form>', html, re.S)
+        assert posts, path
+        assert all('name="csrf"' in f for f in posts), path
+        gets = re.findall(r'<form method="get"[^>]*>.*?</form>', html, re.S)  # search, compare, handout: read only
+        assert all('name="csrf"' not in f for f in gets), path
+        assert len(posts) + len(gets) == html.count("<form"), path
 
 
 def test_a_kept_page_carries_each_browsers_own_csrf_token(db, jobs):
@@ -123,7 +126,7 @@ def test_a_kept_page_carries_each_browsers_own_csrf_token(db, jobs):
     ):
         for path in ("/", "/clients/vegan-twitching", "/plans/1"):
             a, b = one.get(path).text, two.get(path).text
-            assert csrf_of(a) == one.cookies["mealplan_csrf"] and csrf_of(b) == two.cookies["mealplan_csrf"]
+            assert csrf_of(a) == one.cookies["mealplan_csrf_8000"] and csrf_of(b) == two.cookies["mealplan_csrf_8000"]
             assert csrf_of(a) != csrf_of(b) and "<!--csrf-->" not in a
 
 
@@ -143,9 +146,9 @@ def test_user_text_is_escaped_everywhere(web, db):
     with Store.open(db) as store:
         pid = store.add_plan("bea", bad)
         store.add_plan("bea", plan, parent_id=pid, action="edit")
-    for path in ("/", "/clients/bea", f"/plans/{pid}", f"/plans/{pid + 1}/diff"):
+    for path in ("/", "/clients/bea", f"/plans/{pid}", f"/plans/{pid + 1}/diff", f"/plans/{pid}/meal/1/breakfast"):
         html = web.get(path).text
-        assert "<script" not in html, path
+        assert html.count("<script") == 1 and '<script src="/static/web.js" defer></script>' in html, path
         assert "&lt;script&gt;" in html, path
 
 
@@ -202,7 +205,7 @@ def test_saving_the_profile_stores_a_new_version_only_when_it_changed(web, db):
         k: v for k, v in re.findall(r'<select id="f-([a-z_]+)" name="\1">.*?<option value="([^"]*)" selected', html)
     }
     r = web.post("/clients/vegan-twitching/profile", data={**form, "csrf": token}, follow_redirects=False)
-    assert r.headers["location"].endswith("done=unchanged")
+    assert r.headers["location"] == "/clients/vegan-twitching?done=unchanged#profile"
     form["exclude"] = "peanut, 11090"
     r = web.post(
         "/clients/vegan-twitching/profile", data={**form, "csrf": token, "more": "nutrients: {magnesium: 400}"}
@@ -225,11 +228,20 @@ def test_saving_the_profile_stores_a_new_version_only_when_it_changed(web, db):
     [
         ("/clients/nobody", 404, "There is no client 'nobody' in this database"),
         ("/plans/99", 404, "There is no plan 99 in this database"),
-        ("/plans/abc", 404, "There is no page at /plans/abc: client pages are /clients/ID and plans /plans/NUMBER"),
+        ("/plans/abc", 404, "'abc' is not a plan number: plans are /plans/NUMBER"),
+        ("/nowhere", 404, "There is no page at /nowhere: client pages are /clients/ID and plans /plans/NUMBER"),
+        ("/plans/99999999999999999999", 404, "'99999999999999999999' is not a plan number"),
+        ("/plans/9223372036854775807", 404, "There is no plan 9223372036854775807 in this database"),
+        ("/plans/%C2%B2", 404, "'²' is not a plan number"),
+        ("/plans/1/meal/9/lunch", 404, "day '9': the plan has days 1 to 7"),
+        ("/plans/1/meal/%C2%B9/lunch", 404, "day '¹': the plan has days 1 to 7"),
+        ("/plans/1/meal/1/brunch", 404, "meal 'brunch': day 1 has breakfast, lunch, dinner, snack"),
+        ("/plans/1/diff?against=99999999999999999999", 422, "against '99999999999999999999': give a plan number"),
         ("/plans/99/diff", 404, "There is no plan 99"),
         ("/plans/1/diff", 404, "Plan 1 is the client's first plan"),
         ("/plans/1/diff?against=x", 422, "against 'x': give a plan number"),
-        ("/plans/1/download/secrets.txt", 404, "'secrets.txt': the downloads are report.html, report.md"),
+        ("/plans/1/download/secrets.txt", 404, "'secrets.txt': the downloads are handout.pdf, handout.html"),
+        ("/plans/1/download/handout.pdf?units=imperial", 422, "units 'imperial': allowed metric or us"),
         ("/plans/99/download/plan.json", 404, "There is no plan 99"),
         ("/jobs/0123", 404, "This job is not known"),
     ],
@@ -252,6 +264,21 @@ def test_bad_posts_get_a_page_that_says_so(web):
         ("/plans/1/forbid", {"item": "99999"}, 422, "'99999' is in none of this plan's meals"),
         ("/clients/nobody/plan", {"days": "7"}, 404, "There is no client 'nobody'"),
         ("/clients/nobody/profile", {}, 404, "There is no client 'nobody'"),
+        ("/plans/99999999999999999999/lock", {"day": "1", "meal": "lunch"}, 404, "is not a plan number"),
+        ("/plans/1/lock", {"day": "²", "meal": "lunch"}, 422, "day '²': give a day number of the plan (1-7)"),
+        ("/plans/1/replan", {"day": "¹"}, 422, "day '¹': give a day of the plan (1-7)"),
+        ("/plans/1/replan", {"day": "99999999999999999999"}, 422, "give a day of the plan (1-7)"),
+        (
+            "/plans/1/edit",
+            {"op": "amount", "day": "2", "meal": "lunch", "index": "²", "amount": "1"},
+            422,
+            "item '²': give the item's number",
+        ),
+        ("/plans/1/edit", {"op": "explode", "day": "2", "meal": "lunch"}, 422, "change 'explode': allowed amount"),
+        ("/plans/1/edit", {"op": "amount", "day": "8", "meal": "lunch"}, 404, "day '8': the plan has days 1 to 7"),
+        ("/plans/1/status", {"status": "lost"}, 422, "status 'lost': allowed draft, approved, sent"),
+        ("/plans/1/status", {"status": "draft", "note": "x" * 2001}, 422, "note: 2,001 characters; at most 2,000"),
+        ("/plans/1/undo", {}, 422, "plan 1 was not made from another plan: there is no change to undo"),
     ]
     for path, data, status, words in cases:
         r = web.post(path, data={**data, "csrf": token})
@@ -287,7 +314,7 @@ def test_the_plan_page_shows_red_flags_controls_downloads_and_the_report(web):
 def test_lock_stores_a_new_plan_with_the_meal_locked(web, db):
     token = csrf_of(web.get("/plans/1").text)
     r = web.post("/plans/1/lock", data={"day": "2", "meal": "dinner", "csrf": token}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/plans/2?done=locked"
+    assert r.status_code == 303 and r.headers["location"] == "/plans/2?done=locked#meal-2-dinner"
     with Store.open(db) as store:
         record, plan = store.plan_record(2), store.plan(2)
     assert (record.action, record.parent_id) == ("lock", 1)
@@ -332,15 +359,15 @@ def test_plan_a_day_then_forbid_a_food(web, db):
     r = web.post("/clients", data={**ADD, "csrf": token})
     assert "Client added" in r.text
     r = follow_job(web, web.post("/clients/bea/plan", data={"days": "1", "csrf": token}))
-    assert r.status_code == 200 and re.search(r"/plans/\d+$", str(r.url)), r.text[-800:]
-    pid = int(str(r.url).rsplit("/", 1)[1])
+    assert r.status_code == 200 and plan_id_of(r), r.text[-800:]
+    pid = plan_id_of(r)
     with Store.open(db) as store:
         first = store.plan(pid)
     items = [i for s in first.days[0].slots for i in s.items if i.role != "drink"]
     food = next((i for i in items if i.role == "protein"), items[0])
     r = follow_job(web, web.post(f"/plans/{pid}/forbid", data={"item": food.food_id, "csrf": token}))
-    assert r.status_code == 200 and re.search(r"/plans/\d+$", str(r.url)), r.text[-800:]
-    new = int(str(r.url).rsplit("/", 1)[1])
+    assert r.status_code == 200 and plan_id_of(r), r.text[-800:]
+    new = plan_id_of(r)
     with Store.open(db) as store:
         second, record = store.plan(new), store.plan_record(new)
         profile = store.latest_profile("bea")
@@ -357,8 +384,8 @@ def test_plan_a_day_then_forbid_a_food(web, db):
     # re-plan one meal: the day's other meals are kept as they were
     meal = second.days[0].slots[-1].name
     r = follow_job(web, web.post(f"/plans/{new}/replan", data={"day": "1", "meal": meal, "csrf": token}))
-    assert re.search(r"/plans/\d+$", str(r.url)), r.text[-800:]
-    third_id = int(str(r.url).rsplit("/", 1)[1])
+    assert plan_id_of(r), r.text[-800:]
+    third_id = plan_id_of(r)
     with Store.open(db) as store:
         third, record = store.plan(third_id), store.plan_record(third_id)
     assert (record.action, record.parent_id) == ("replan", new)

@@ -88,7 +88,7 @@ def test_a_carbohydrate_cap_names_the_amdr_it_conflicts_with(foods):
 def test_unknown_ids_days_and_meals_exit_2():
     result = CliRunner().invoke(cli, ["plan", "--profile", str(PROFILE), "--require", "no-such-thing"])
     assert result.exit_code == 2
-    assert "'no-such-thing' is neither a food id nor a dish id" in result.output
+    assert "--require no-such-thing: no food or dish is named 'no-such-thing'" in result.output
     result = CliRunner().invoke(cli, ["plan", "--profile", str(PROFILE), "--require", "09040@3"])
     assert result.exit_code == 2 and "day 3 is beyond the plan's 1 day(s)" in result.output
     with pytest.raises(ConfigError, match="--require: require\\[0\\].meal: Input should be 'breakfast'"):

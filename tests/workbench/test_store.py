@@ -38,7 +38,7 @@ def test_a_database_from_a_newer_mealplan_is_refused(tmp_path):
     Store.open(path).close()
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE schema_version SET version = 99")
-    with pytest.raises(InputError, match=r"schema version 99, newer than this mealplan reads \(1\)"):
+    with pytest.raises(InputError, match=rf"schema version 99, newer than this mealplan reads \({SCHEMA_VERSION}\)"):
         Store.open(path)
 
 
