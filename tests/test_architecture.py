@@ -30,6 +30,7 @@ LAYERS = [
     ("mealplan.targets", 3),
     ("mealplan.plan", 4),
     ("mealplan.plan_files", 4),
+    ("mealplan.household_plan", 4),
     ("mealplan.optimizer", 5),
     ("mealplan.verify", 5),
     ("mealplan.report", 6),
