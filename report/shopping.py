@@ -22,6 +22,12 @@ rounds the grams bought up to something you can pick off a shelf (``report.purch
 
 Store sections come from the food's planner category and words in its name (canned, frozen,
 dried, juice...); dried herbs and spices have a section of their own ("Herbs and spices").
+
+A household's list (issue 30) is the same list over several plans (every member's portions, merged
+by product), minus the pantry: ``pantry`` gives the grams of each product (as bought, the products of
+``targets.pantry.bought``) the kitchen already holds for the plans; each line takes its share of its
+products' pantry grams, and buys the rest. A line the pantry covers whole is listed under "Already at
+home (pantry)". A dish eaten by several people at one meal is cooked once (``plan_dishes``).
 """
 
 from __future__ import annotations
@@ -33,12 +39,15 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from mealplan.food_data.dishes import DishLibrary
     from mealplan.food_data.table import FoodTable
     from mealplan.plan import Plan
 
 from mealplan.food_data.names import head_noun
 from mealplan.food_data.purchase import Purchase, is_cooked, merge_key, purchase_form
+from mealplan.household_plan import TAP_WATER
 from mealplan.report.purchase import (
     COUNTED,
     SECTIONS,
@@ -72,6 +81,8 @@ class ShoppingItem(BaseModel):
             food converted to its raw or dry weight.
         yield_note: How cooked grams became bought grams, e.g. ``"dry matter kept: water 73.1 %
             cooked, 10.4 % dry"``; empty when everything is bought as eaten.
+        pantry_grams: Of ``buy_grams``, the grams the pantry already holds (a household's list); the
+            purchase text is for the rest.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -89,6 +100,7 @@ class ShoppingItem(BaseModel):
     buy_food_id: str = ""
     buy_grams: float = 0.0
     yield_note: str = ""
+    pantry_grams: float = 0.0
 
 
 class ShoppingSection(BaseModel):
@@ -111,6 +123,7 @@ class ShoppingDish(BaseModel):
         days_used: Day numbers (1-based) on which it is eaten.
         times_cooked: How many times it is cooked (a leftover lunch is cooked with the dinner before).
         note: ``"cooked once for two meals"`` when leftovers make one cooking feed several meals.
+        portions: How many plates it fills in all (a household's meal is one cooking, several plates).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -121,6 +134,7 @@ class ShoppingDish(BaseModel):
     days_used: list[int]
     times_cooked: int
     note: str = ""
+    portions: int = 0
 
 
 class ShoppingList(BaseModel):
@@ -209,136 +223,188 @@ def _in_first_food_pieces(entry: dict, foods: FoodTable | None) -> float:
     return total
 
 
-_SKIP = re.compile(r"^water, (tap|bottled)|^beverages, water, (tap|bottled)", re.IGNORECASE)
+_SKIP = TAP_WATER
+PANTRY_SECTION = ("at_home", "Already at home (pantry)")
 
 
-def shopping_list(plan: Plan, foods: FoodTable | None = None, dishes: DishLibrary | None = None) -> ShoppingList:
-    """Aggregate a plan's foods into a shopping list grouped by store section.
+def _plans(plan: Plan | Sequence[Plan]) -> list[Plan]:
+    return list(plan) if isinstance(plan, list | tuple) else [plan]
+
+
+def _day_offset(plan: Plan) -> int:
+    # Day numbers for people start at 1, whether the plan counts days from 0 or from 1.
+    return 1 if plan.days and min(d.index for d in plan.days) == 0 else 0
+
+
+def _entry(key: str, item) -> dict:
+    return {"key": key, "item": item, "names": [], "ids": [], "items": [], "by_id": {}, "grams": 0.0, "days": set(),
+            "portions": 0}  # fmt: skip
+
+
+def _aggregate(plans: list[Plan]) -> tuple[dict[str, dict], list[str]]:
+    """Every item of every plan summed by what it is bought as (``_buy_key``), in order of first use."""
+    totals: dict[str, dict] = {}
+    skipped: list[str] = []
+    for plan in plans:
+        offset = _day_offset(plan)
+        for day in plan.days:
+            for slot in day.slots:
+                for item in slot.items:
+                    if _SKIP.search(item.name):
+                        skipped += [] if item.name in skipped else [item.name]
+                        continue
+                    key = _buy_key(item.food_id, item.name, item.category)
+                    entry = totals.setdefault(key, _entry(key, item))
+                    if item.food_id not in entry["ids"]:
+                        entry["ids"].append(item.food_id)
+                        entry["names"].append(item.name)
+                        entry["items"].append(item)
+                        entry["by_id"][item.food_id] = 0.0
+                    entry["by_id"][item.food_id] += item.grams
+                    entry["grams"] += item.grams
+                    entry["days"].add(day.index + offset)
+                    entry["portions"] += 1
+    return totals, skipped
+
+
+def _pantry_shares(totals: dict[str, dict], foods: FoodTable, pantry: Mapping[str, float]) -> dict[str, float]:
+    """Each line's grams (as bought) from the pantry: its share of each of its products' pantry grams, in
+    proportion to its grams of the product among every line's."""
+    from mealplan.targets.pantry import bought
+
+    per_line: dict[str, dict[str, float]] = {}
+    product_total: dict[str, float] = {}
+    for key, entry in totals.items():
+        mine = per_line.setdefault(key, {})
+        for fid, grams in entry["by_id"].items():
+            b = bought(fid, foods)
+            mine[b.product] = mine.get(b.product, 0.0) + grams * b.factor
+            product_total[b.product] = product_total.get(b.product, 0.0) + grams * b.factor
+    return {
+        key: sum(pantry.get(p, 0.0) * g / product_total[p] for p, g in mine.items() if product_total[p] > 0)
+        for key, mine in per_line.items()
+    }
+
+
+def _line(entry: dict, foods: FoodTable | None, from_pantry: float = 0.0) -> ShoppingItem:
+    """One line of the list: what to buy for an aggregated entry, less what the pantry holds of it."""
+    item = entry["item"]
+    food_id = item.food_id
+    measures = _table_measures(foods, food_id)
+    category = item.category
+    if foods is not None and food_id in foods.foods.index and "category" in foods.foods.columns:
+        value = foods.foods.at[food_id, "category"]
+        category = value if isinstance(value, str) and value else category
+    forms, buy_g = _bought(entry, foods)
+    converted = [p for p in forms.values() if p.converted]
+    rest = max(1.0 - from_pantry / buy_g, 0.0) if buy_g > 0 else 1.0  # the share still to buy
+    section = store_section(category, item.name)
+    if rest <= PANTRY_COVERS:
+        section, text = PANTRY_SECTION[0], f"from the pantry: about {round(buy_g):,} g"
+    elif converted:
+        left = {**entry, "by_id": {k: v * rest for k, v in entry["by_id"].items()}}
+        text = _line_text(left, forms, buy_g * rest, category, foods)
+    else:
+        grams = _in_first_food_pieces(entry, foods) if len(entry["ids"]) > 1 else entry["grams"]
+        packs = foods is not None or not is_cooked(item.name)  # a cooked weight is no pack's weight
+        text = purchase_text(item.name, category, grams * rest, measures, (item.serving_name, item.serving_g), packs)
+    if from_pantry > 0 and rest > PANTRY_COVERS:
+        text += f", and {round(from_pantry):,} g from the pantry"
+    return ShoppingItem(
+        food_id=food_id,
+        name="; ".join(entry["names"]),
+        section=section,
+        food_ids=entry["ids"],
+        total_grams=round(entry["grams"], 1),
+        purchase_text=text,
+        days_used=sorted(entry["days"]),
+        portions=entry["portions"],
+        product=entry["key"].split(":", 1)[1],
+        variants=entry["names"],
+        buy_food_id=converted[0].id if converted else food_id,
+        buy_grams=round(buy_g if converted else entry["grams"], 1),
+        yield_note="; ".join(dict.fromkeys(p.note for p in converted)),
+        pantry_grams=round(min(from_pantry, buy_g), 1),
+    )
+
+
+# A line the pantry covers to within this share is not bought (a spoonful over is not a trip to the shop).
+PANTRY_COVERS = 0.02
+
+
+def shopping_list(
+    plan: Plan | Sequence[Plan],
+    foods: FoodTable | None = None,
+    dishes: DishLibrary | None = None,
+    pantry: Mapping[str, float] | None = None,
+    title: str | None = None,
+) -> ShoppingList:
+    """Aggregate a plan's foods (or several plans': a household's) into a shopping list by store section.
 
     Args:
-        plan: A day or week plan.
+        plan: A day or week plan, or several (each member's plan of a household).
         foods: The food table the plan was made from; its household measures give better purchase
             units (whole pieces, cans, blocks), and its raw and dry forms the grams to buy of foods
             eaten cooked. Without it the plan's own serving measures are used, and foods are bought
             as eaten.
         dishes: The dish library the plan was made from, for the seasonings its dishes use
             (``seasonings_section``); without it the bundled library's.
+        pantry: Grams of each product (``targets.pantry.bought``) the kitchen holds for the plans, as
+            bought; each line buys what its share leaves (needs ``foods``).
+        title: Whose list it is (default: the plan's profile id).
 
     Returns:
-        The list, sections in shop-walk order (``SECTIONS``, then "Herbs and spices"), items in order
-        of first use. Tap and bottled water are left out (named in ``skipped``).
+        The list, sections in shop-walk order (``SECTIONS``, then "Herbs and spices", then "Already at
+        home (pantry)"), items in order of first use. Tap and bottled water are left out (named in
+        ``skipped``).
     """
-    totals: dict[str, dict] = {}
-    skipped: list[str] = []
-    # Day numbers for people start at 1, whether the plan counts days from 0 or from 1.
-    offset = 1 if plan.days and min(d.index for d in plan.days) == 0 else 0
-    for day in plan.days:
-        day_no = day.index + offset
-        for slot in day.slots:
-            for item in slot.items:
-                if _SKIP.search(item.name):
-                    if item.name not in skipped:
-                        skipped.append(item.name)
-                    continue
-                key = _buy_key(item.food_id, item.name, item.category)
-                entry = totals.setdefault(
-                    key,
-                    {
-                        "key": key,
-                        "item": item,
-                        "names": [],
-                        "ids": [],
-                        "items": [],
-                        "by_id": {},
-                        "grams": 0.0,
-                        "days": set(),
-                        "portions": 0,
-                    },
-                )
-                if item.food_id not in entry["ids"]:
-                    entry["ids"].append(item.food_id)
-                    entry["names"].append(item.name)
-                    entry["items"].append(item)
-                    entry["by_id"][item.food_id] = 0.0
-                entry["by_id"][item.food_id] += item.grams
-                entry["grams"] += item.grams
-                entry["days"].add(day_no)
-                entry["portions"] += 1
-
-    by_section: dict[str, list[ShoppingItem]] = {key: [] for key in SECTIONS}
-    for entry in totals.values():
-        item = entry["item"]
-        food_id = item.food_id
-        measures = _table_measures(foods, food_id)
-        category = item.category
-        if foods is not None and food_id in foods.foods.index and "category" in foods.foods.columns:
-            value = foods.foods.at[food_id, "category"]
-            category = value if isinstance(value, str) and value else category
-        grams = entry["grams"]
-        if len(entry["ids"]) > 1:
-            grams = _in_first_food_pieces(entry, foods)
-        section = store_section(category, item.name)
-        forms, buy_g = _bought(entry, foods)
-        converted = [p for p in forms.values() if p.converted]
-        if converted:
-            text = _line_text(entry, forms, buy_g, category, foods)
-        else:
-            packs = foods is not None or not is_cooked(item.name)  # a cooked weight is no pack's weight
-            text = purchase_text(item.name, category, grams, measures, (item.serving_name, item.serving_g), packs)
-        by_section[section].append(
-            ShoppingItem(
-                food_id=food_id,
-                name="; ".join(entry["names"]),
-                section=section,
-                food_ids=entry["ids"],
-                total_grams=round(entry["grams"], 1),
-                purchase_text=text,
-                days_used=sorted(entry["days"]),
-                portions=entry["portions"],
-                product=entry["key"].split(":", 1)[1],
-                variants=entry["names"],
-                buy_food_id=converted[0].id if converted else food_id,
-                buy_grams=round(buy_g if converted else entry["grams"], 1),
-                yield_note="; ".join(dict.fromkeys(p.note for p in converted)),
-            )
-        )
-    sections = [ShoppingSection(id=key, title=SECTIONS[key], items=items) for key, items in by_section.items() if items]
-    herbs = seasonings_section(plan, dishes)
+    plans = _plans(plan)
+    totals, skipped = _aggregate(plans)
+    shares = _pantry_shares(totals, foods, pantry) if pantry and foods is not None else {}
+    by_section: dict[str, list[ShoppingItem]] = {key: [] for key in (*SECTIONS, PANTRY_SECTION[0])}
+    for key, entry in totals.items():
+        line = _line(entry, foods, shares.get(key, 0.0))
+        by_section[line.section].append(line)
+    titles = {**SECTIONS, PANTRY_SECTION[0]: PANTRY_SECTION[1]}
+    at_home = by_section.pop(PANTRY_SECTION[0])
+    sections = [ShoppingSection(id=key, title=titles[key], items=items) for key, items in by_section.items() if items]
+    herbs = seasonings_section(plans, dishes)
     sections += [herbs] if herbs else []
+    sections += [ShoppingSection(id=PANTRY_SECTION[0], title=PANTRY_SECTION[1], items=at_home)] if at_home else []
     return ShoppingList(
-        profile_id=plan.profile_id,
-        days=len(plan.days),
+        profile_id=title or plans[0].profile_id,
+        days=max(len(p.days) for p in plans),
         sections=sections,
         skipped=skipped,
-        dishes=plan_dishes(plan),
+        dishes=plan_dishes(plans),
     )
 
 
 HERBS_SECTION = ("herbs_spices", "Herbs and spices")
 
 
-def seasonings_section(plan: Plan, dishes: DishLibrary | None = None) -> ShoppingSection | None:
+def seasonings_section(plan: Plan | Sequence[Plan], dishes: DishLibrary | None = None) -> ShoppingSection | None:
     """The herbs, spices, garlic, citrus and vinegars the plan's dishes list under ``seasonings``.
 
     One line per seasoning, in the vocabulary's order (``food_data/data/seasonings.yaml``), bought as
     its pack ("1 jar ground cumin") or by the piece for the dishes that use it ("2 lemons" for four
     dishes at half a lemon each). A leftover meal is cooked with the meal before, so it counts its
-    day but not another use. Items carry no food id and no grams: nutrients ignore seasonings.
-    None when no dish of the plan lists one.
+    day but not another use; a household's meal of one dish is one cooking, however many eat it.
+    Items carry no food id and no grams: nutrients ignore seasonings. None when no dish lists one.
     """
     from mealplan.food_data.dishes import bundled_seasonings
     from mealplan.food_data.seasonings import load_seasonings
 
     by_dish = {d.id: d.seasonings for d in dishes} if dishes is not None else bundled_seasonings()
     vocab = load_seasonings()
-    offset = 1 if plan.days and min(d.index for d in plan.days) == 0 else 0
     uses: dict[str, dict] = {}
-    for day in plan.days:
-        for slot in day.slots:
-            for name in by_dish.get(slot.dish_id or "", ()):
-                entry = uses.setdefault(name, {"days": set(), "n": 0})
-                entry["days"].add(day.index + offset)
-                entry["n"] += 0 if slot.leftover_of is not None else 1
+    for day_no, slot in _meals(_plans(plan)):
+        for name in by_dish.get(slot.dish_id or "", ()):
+            entry = uses.setdefault(name, {"days": set(), "cooked": set()})
+            entry["days"].add(day_no)
+            entry["cooked"] |= set() if slot.leftover_of is not None else {(day_no, slot.name, slot.dish_id)}
+    for entry in uses.values():
+        entry["n"] = len(entry["cooked"])
     items = [
         ShoppingItem(
             food_id="",
@@ -363,38 +429,50 @@ _COUNT_WORDS = {1: "once", 2: "twice"}
 _NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
 
 
-def plan_dishes(plan: Plan) -> list[ShoppingDish]:
-    """Each dish of the plan once, with the meals it feeds, in order of first use.
+def _meals(plans: list[Plan]):
+    """Every meal of the plans as (day number from 1, slot), plan after plan."""
+    for plan in plans:
+        offset = _day_offset(plan)
+        for day in plan.days:
+            for slot in day.slots:
+                yield day.index + offset, slot
+
+
+def plan_dishes(plan: Plan | Sequence[Plan]) -> list[ShoppingDish]:
+    """Each dish of the plan (or of a household's plans) once, with the meals it feeds, in order of first use.
 
     A leftover lunch (``leftover_of`` set) is the dinner before, cooked twice over: it adds a meal,
-    not a cooking. Its ingredients are on the list once each, in the grams both meals eat.
+    not a cooking. Its ingredients are on the list once each, in the grams both meals eat. A household's
+    meal of one dish is one meal and one cooking, with a plate for each person who eats it
+    ("day 1 dinner (4 people)").
     """
-    offset = 1 if plan.days and min(d.index for d in plan.days) == 0 else 0
+    plans = _plans(plan)
     found: dict[str, dict] = {}
-    for day in plan.days:
-        for slot in day.slots:
-            if not slot.dish_id:
-                continue
-            title = _LEFTOVER_SUFFIX.sub("", slot.title).strip()
-            entry = found.setdefault(slot.dish_id, {"title": title, "meals": [], "days": set(), "n": 0})
-            entry["meals"].append(f"day {day.index + offset} {slot.name}")
-            entry["days"].add(day.index + offset)
-            entry["n"] += 0 if slot.leftover_of is not None else 1
+    for day_no, slot in _meals(plans):
+        if not slot.dish_id:
+            continue
+        title = _LEFTOVER_SUFFIX.sub("", slot.title).strip()
+        entry = found.setdefault(slot.dish_id, {"title": title, "meals": {}, "days": set(), "cooked": set()})
+        meal = (day_no, slot.name)
+        entry["meals"][meal] = entry["meals"].get(meal, 0) + 1
+        entry["days"].add(day_no)
+        entry["cooked"] |= set() if slot.leftover_of is not None else {meal}
     out = []
     for dish_id, e in found.items():
-        meals, cooked = len(e["meals"]), max(e["n"], 1)
-        note = ""
-        if meals > cooked:
-            times = _COUNT_WORDS.get(cooked, f"{cooked} times")
-            note = f"cooked {times} for {_NUMBER_WORDS.get(meals, str(meals))} meals"
+        meals, cooked, plates = len(e["meals"]), max(len(e["cooked"]), 1), sum(e["meals"].values())
+        times = _COUNT_WORDS.get(cooked, f"{cooked} times")
+        note = f"cooked {times} for {_NUMBER_WORDS.get(meals, str(meals))} meals" if meals > cooked else ""
+        if len(plans) > 1 and plates > meals:  # a household's: the plates of every cooking
+            note = f"{note or f'cooked {times}'}, {plates} plates"
         out.append(
             ShoppingDish(
                 dish_id=dish_id,
                 title=e["title"] or dish_id,
-                meals=e["meals"],
+                meals=[f"day {d} {s}" + (f" ({n} people)" if n > 1 else "") for (d, s), n in e["meals"].items()],
                 days_used=sorted(e["days"]),
                 times_cooked=cooked,
                 note=note,
+                portions=plates,
             )
         )
     return out
