@@ -27,6 +27,14 @@ from mealplan.cli.db import client_profile, db_option, store_plan
     help="Profile file (YAML, TOML or JSON); '-' reads it from standard input. Optional with --client.",
 )
 @click.option(
+    "--household",
+    "household_path",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A household file (YAML): its members planned together, shared meals one dish, one shopping list. "
+    "Instead of --profile.",
+)
+@click.option(
     "--days", type=click.IntRange(1, 28), default=1, show_default=True,
     help="1 for a day, 7 for a week, up to 28 (weekly rules hold in each block of 7 days).",
 )  # fmt: skip
@@ -114,6 +122,7 @@ def plan(
     units=None,
     handout_note="",
     appendix=False,
+    household_path: Path | None = None,
     **opts,
 ) -> None:
     """Plan a day or a week of meals that reach a profile's nutrient targets.
@@ -121,17 +130,32 @@ def plan(
     Red flags and the educational-use disclaimer come first. Targets that cannot be reached are
     listed with the rules that stand in the way and the foods that would close them.
 
+    With --household, every member of a household file is planned together: shared meals are one
+    dish with each person's own portion, every person's rules hold, and the JSON holds each member's
+    plan, the shared meals, the pantry used and one shopping list (--time-limit is then the
+    household's per week; default 30 s a member).
+
     \b
     Example:
       mealplan plan --profile examples/profiles/vegan_twitching.yaml --days 7 --format html -o week.html
+      mealplan plan --household examples/households/home.yaml --days 7 --format json -o home.json
     """
     from mealplan.cli.common import load_dish_library, load_foods
     from mealplan.cli.common import load_profile_arg as load_profile
     from mealplan.optimizer.planner import make_plan
 
-    if profile_path is None and client_id is None:
-        raise click.UsageError("Missing option '--profile' (or '--client ID' to plan for a client in the database).")
     start = _date_range(date_from, date_to, opts)
+    if household_path is not None:
+        from mealplan.cli.household import plan_for_household
+
+        given = dict(locals())
+        plan_for_household(household_path, given, opts)
+        return
+    if profile_path is None and client_id is None:
+        raise click.UsageError(
+            "Missing option '--profile' (or '--client ID' to plan for a client in the database, or '--household "
+            "FILE' for a household)."
+        )
     profile = load_profile(profile_path) if profile_path is not None else client_profile(client_id, db_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)

@@ -18,7 +18,8 @@ from mealplan.textsafe import term_text
 def shopping(plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, fmt: str, output: Path | None) -> None:
     """Turn a saved plan into a shopping list by store section.
 
-    The plan is a file saved with `mealplan plan --format json`. Amounts are rounded up to what a
+    The plan is a file saved with `mealplan plan --format json`; a household's plan (`--household`)
+    gives one list for every member, minus what the pantry holds. Amounts are rounded up to what a
     shop sells (6 medium bananas, 1.5 L soy milk, 1 loaf of bread, 450 g chicken breast) with the
     grams eaten kept beside them. Household measures come from the food tables the plan names
     (--foods replaces its CSV files); with --no-bundled and no --foods, the plan's own serving sizes
@@ -30,13 +31,16 @@ def shopping(plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, f
       mealplan shopping week.json --format md -o shopping.md
     """
     from mealplan.food_data.loading import load_tables
-    from mealplan.plan_files import load_plan, plan_tables
+    from mealplan.household_plan import HouseholdPlan, load_any_plan
+    from mealplan.plan_files import plan_tables
+    from mealplan.report.household import household_shopping
     from mealplan.report.shopping import shopping_csv, shopping_list, shopping_markdown, shopping_rows
 
-    plan = load_plan(plan_path)
-    paths, bundled = plan_tables(plan, foods_paths, no_bundled)
+    plan = load_any_plan(plan_path)
+    household = isinstance(plan, HouseholdPlan)
+    paths, bundled = plan_tables(plan.members[0].plan if household else plan, foods_paths, no_bundled)
     foods = load_tables(paths, bundled=bundled) if paths or bundled else None
-    result = shopping_list(plan, foods)
+    result = household_shopping(plan, foods) if household else shopping_list(plan, foods)
     if fmt == "json":
         emit(result.model_dump_json(indent=2) + "\n", output)
     elif fmt == "csv":

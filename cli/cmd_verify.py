@@ -33,6 +33,10 @@ def verify(
     (HEI-2020). The food tables are the ones the plan names (the bundled USDA table and any CSV
     files); --foods replaces the CSV files, e.g. after they moved.
 
+    A household's plan (mealplan plan --household) is checked member by member, then for the
+    household's rules: shared meals one dish for everyone who eats it, members apart named with a
+    reason, and the shopping list the sum of every portion minus the pantry.
+
     Exit codes: 0 the plan passes every check; 1 problems were found (listed); 2 the file is not a
     plan or a food table cannot be read.
 
@@ -42,12 +46,17 @@ def verify(
       mealplan verify week.json
     """
     from mealplan.food_data.loading import load_tables
-    from mealplan.plan_files import load_plan, plan_tables
+    from mealplan.household_plan import HouseholdPlan, load_any_plan
+    from mealplan.plan_files import plan_tables
     from mealplan.verify.verifier import verify_plan
 
-    plan = load_plan(plan_path)
-    paths, bundled = plan_tables(plan, foods_paths, no_bundled)
+    plan = load_any_plan(plan_path)
+    one = plan.members[0].plan if isinstance(plan, HouseholdPlan) else plan
+    paths, bundled = plan_tables(one, foods_paths, no_bundled)
     foods = load_tables(paths, bundled=bundled)
+    if isinstance(plan, HouseholdPlan):
+        _household(plan_path, plan, foods, tolerance, fmt, output)
+        return
     report = verify_plan(plan, foods, tolerance=tolerance)
     if fmt == "json":
         emit(report.model_dump_json(indent=2) + "\n", output)
@@ -93,3 +102,31 @@ def _tables(plan_path: Path, report: Any) -> list[Any]:
                 table.add_row(p.check, term_text(p.where), term_text(p.message))
             out.append(table)
     return out
+
+
+def _household(plan_path: Path, plan: Any, foods: Any, tolerance: float, fmt: str, output: Path | None) -> None:
+    """A household plan: each member's report, then the household's checks; exit 1 when any fails."""
+    from rich.table import Table
+
+    from mealplan.verify.household import verify_household
+
+    report = verify_household(plan, foods, tolerance=tolerance)
+    if fmt == "json":
+        emit(report.model_dump_json(indent=2) + "\n", output)
+    else:
+        bad = sum(not r.ok for r in report.members.values())
+        head = (f"{plan_path}: every member's plan and the household's {len(report.checks_run)} checks passed."
+                if report.ok else f"{plan_path}: {bad} member plan(s) and {len(report.problems)} household "
+                f"problem(s) failed.")  # fmt: skip
+        out: list[Any] = [head]
+        for member, r in report.members.items():
+            out.append(f"{term_text(member)}: " + ("all checks passed" if r.ok else f"{len(r.problems)} problem(s)"))
+            out += _tables(Path(f"{plan_path}#{member}"), r)[1:] if not r.ok else []
+        if report.problems:
+            table = Table("check", "where", "problem", title="Household problems", title_justify="left")
+            for p in report.problems:
+                table.add_row(p.check, term_text(p.where), term_text(p.message))
+            out.append(table)
+        show(out, output)
+    if not report.ok:
+        click.get_current_context().exit(1)

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from mealplan.errors import InputError
 from mealplan.fileio import read_user_text
 from mealplan.plan import Plan
-from mealplan.plan_files import MAX_LISTED, check_numbers
+from mealplan.plan_files import MAX_LISTED, check_numbers, load_plan
 from mealplan.status import SolveStatus
 
 HOUSEHOLD_SCHEMA_VERSION = "1.0"
@@ -184,6 +184,20 @@ def load_household_plan(path: Path | str) -> HouseholdPlan:
     except (json.JSONDecodeError, ValueError, RecursionError):
         raise InputError(f"{path}: not a JSON household plan; give a plan saved with --format json.") from None
     return household_plan_from_data(data, path)
+
+
+def load_any_plan(path: Path | str) -> Plan | HouseholdPlan:
+    """A saved plan file: one person's Plan or a household's plan (by its ``kind``).
+
+    Raises:
+        InputError: as :func:`mealplan.plan_files.load_plan` and :func:`load_household_plan` do.
+    """
+    raw = read_user_text(Path(path), "plan", allowed="give a plan saved with --format json")
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (json.JSONDecodeError, ValueError, RecursionError):
+        data = None  # load_plan says what is wrong with it
+    return household_plan_from_data(data, path) if is_household_plan(data) else load_plan(path)
 
 
 def household_plan_from_data(data: object, path: Path | str) -> HouseholdPlan:
