@@ -8,18 +8,21 @@ objectives and the household's terms. At a shared meal ``s`` eaten by members ``
 candidate dishes ``C`` (``shared_candidates``):
 
     w[j,s]   1 when dish j in C is the household's meal s;      sum_j w[j,s] = 1
-    a[m,s]   1 when member m eats apart at s, costing APART_WEIGHT
+    a[m,s]   1 when member m eats apart at s
     -a[m,s] <= z_m[j,s] - w[j,s] <= a[m,s]   for each j in C that m's model offers
-    a[m,s] >= w[j,s]                          for each j in C that m cannot eat (diet, allergy, safety)
+    a[m,s] >= sum_{j in C that m cannot eat} w[j,s]   (diet, allergy, dislike, safety: ``blocked_dishes``)
 
+with APART_CHOICE_WEIGHT * a[m,s] + (APART_WEIGHT - APART_CHOICE_WEIGHT) * sum_{j m cannot eat} w[j,s]
+in the objective: a member apart because they cannot eat the household's dish costs APART_WEIGHT (one
+whole target), a member apart who could eat it (their day cannot hold with it) APART_CHOICE_WEIGHT (two).
 Everyone who can eat the chosen dish eats it, each their own portion (the amounts are theirs, within the
 dish's ranges and their rules); a member whose rules exclude it is apart and eats their own choice, named
 in the plan with the reason ("everyone eats the same dinner unless someone cannot"). The price of a member
-apart (one and a half whole targets) makes the household choose a dish everyone can eat whenever one
-serves the targets about as well. A shared meal is always a dish, never a meal pattern: a pattern is
-filled per person from pool foods, so two people's "eggs with toast" would be two meals; a member apart
-may still have a pattern. With every member apart the model is each member's own day, so the household
-day is feasible exactly when each member's is.
+apart makes the household choose a dish everyone can eat whenever one serves the targets about as well.
+A shared meal is always a dish, never a meal pattern: a pattern is filled per person from pool foods, so
+two people's "eggs with toast" would be two meals; a member apart may still have a pattern. With every
+member apart the model is each member's own day, so the household day is feasible exactly when each
+member's is.
 
 A household budget is one row over every member's priced amounts (unpriced foods count 0, as a profile's
 budget). A pantry product near its use-by date earns its grams used, up to what is left, at
@@ -32,10 +35,12 @@ apart (a family of four's first day: no proven plan in 60 s, where each person's
 1. ``choose_shared``: the household's choices (``w``, ``a``) as integers over every member's day relaxed
    (their binaries and counts continuous): a small MILP that weighs each candidate dish by what it does
    for every member's targets at once;
-2. ``tie_member``: each member's own day model with the shared meal fixed (the chosen dish, or apart),
-   their share of the household's budget and of the pantry's near-use-by grams (as stage 1 split them),
-   solved alone (``optimizer/household_planner.py``): the household's day costs about what its members'
-   days cost alone, and every member's model is exactly their own.
+2. ``bind`` and ``member_rows``: each member's own day model with the shared meal fixed (the chosen dish,
+   or apart), their share of the household's budget and of the pantry's near-use-by grams (as stage 1
+   split them), solved alone (``optimizer/household_day.py``): the household's day costs about what its
+   members' days cost alone, and every member's model is exactly their own. A member whose day cannot
+   hold with the chosen dish (stage 1's relaxation could not see it: whole eggs, portions in steps) has
+   that dish forbidden, and stage 1 chooses once more.
 """
 
 from __future__ import annotations
@@ -52,7 +57,8 @@ from mealplan.optimizer.inputs import DISH_KEEP
 from mealplan.optimizer.model import SHORTFALL_WEIGHT, DishOption, MealModel, MealSpec, build_meal_model
 from mealplan.optimizer.solve import ABS_GAP, SolveOutcome, solve
 
-APART_WEIGHT = 1.5 * SHORTFALL_WEIGHT  # a member apart at a shared meal
+APART_WEIGHT = SHORTFALL_WEIGHT  # a member apart at a shared meal because they cannot eat its dish
+APART_CHOICE_WEIGHT = 2 * SHORTFALL_WEIGHT  # a member apart who could eat it (their day cannot hold with it)
 PANTRY_WEIGHT = 0.05 * SHORTFALL_WEIGHT  # a pantry product near its use-by, all of what is left used
 PANTRY_DISHES = 2  # dishes per meal added because they use pantry products near their use-by
 
@@ -138,10 +144,26 @@ def build_household_day(
         prices: Prices per 100 g.
         pantry: Today's pantry aims (products near their use-by).
     """
+    for m in members:
+        m.built = build_meal_model(m.spec, m.ctx.rules, m.ctx.targets, prices=m.ctx.prices)
+    return join_household(members, shared, candidates, day=day, budget=budget, prices=prices, pantry=pantry)
+
+
+def join_household(
+    members: list[MemberDay],
+    shared: dict[str, list[str]],
+    candidates: dict[str, list[str]],
+    *,
+    day: int,
+    budget: float | None = None,
+    prices: dict[str, float] | None = None,
+    pantry: list[PantryAim] = (),
+) -> HouseholdModel:
+    """Join built member models (``m.built``) into one problem and add the household's rows (see the
+    module docstring); the arguments as :func:`build_household_day`'s."""
     prob = pulp.LpProblem(f"household_day{day}", pulp.LpMinimize)
     objective: list[tuple[pulp.LpVariable, float]] = []
     for k, m in enumerate(members, start=1):
-        m.built = build_meal_model(m.spec, m.ctx.rules, m.ctx.targets, prices=m.ctx.prices)
         m.objective = _join(prob, m.built.prob, f"m{k}_")
         objective += m.objective
     hm = HouseholdModel(prob, members, {}, candidates)
@@ -182,12 +204,13 @@ def _shared_rows(hm: HouseholdModel, shared: dict[str, list[str]]) -> list[tuple
         for m in active:
             a = expr.binary(hm.prob, f"hh_apart_{expr.safe_name(m.id)}_{tag}")
             hm.apart[(m.id, s)] = a
-            objective.append((a, APART_WEIGHT))
+            objective.append((a, APART_CHOICE_WEIGHT))
             cannot = []
             for j in dishes:
                 z, w = m.built.z.get((j, s)), hm.w[(s, j)]
                 if z is None:
                     cannot.append((w, -1.0))
+                    objective.append((w, APART_WEIGHT - APART_CHOICE_WEIGHT))
                     continue
                 row = f"hh_{expr.safe_name(m.id)}_{expr.safe_name(j)}_{tag}"
                 expr.add_le(hm.prob, [(z, 1.0), (w, -1.0), (a, -1.0)], 0.0, f"{row}_up")
@@ -354,17 +377,38 @@ def ties(hm: HouseholdModel, budget: float | None) -> dict[str, Tie]:
     return out
 
 
-def tie_member(m: MemberDay, tie: Tie, household_dish: dict[str, str | None], prices: dict[str, float] | None,
-               aims: list[PantryAim]) -> None:  # fmt: skip
-    """Stage 2's rows on a member's own model: the shared dishes fixed (the household's dish chosen, or
-    left out when they are apart), their budget share (hard) and pantry share (a soft aim)."""
-    built = m.built
+def shared_bounds(hm: HouseholdModel) -> dict[tuple[str, str, str], tuple]:
+    """The bounds of every member's dish choices at the shared slots before stage 2 ties them:
+    (member, dish, slot) -> (low, up)."""
+    return {
+        (m.id, j, s): (z.lowBound, z.upBound)
+        for m in hm.members
+        for (j, s), z in m.built.z.items()
+        if s in hm.shared and m.id in hm.shared[s]
+    }
+
+
+def bind(m: MemberDay, tie: Tie, chosen: dict[str, str | None], bounds: dict, forbidden: set[tuple[str, str]]) -> None:
+    """Stage 2's bounds on a member's own model: the household's dish at each shared slot (or, apart, not
+    that dish), and the (dish, slot) pairs their day has been found unable to hold (``forbidden``)."""
+    z = m.built.z
+    for (mid, j, s), (lo, up) in bounds.items():
+        if mid == m.id:
+            z[(j, s)].lowBound, z[(j, s)].upBound = lo, up
+    for key in forbidden:
+        if key in z:
+            z[key].upBound = 0
     for s, dish in tie.dishes.items():
-        chosen = household_dish.get(s)
-        if dish is not None and (dish, s) in built.z:
-            built.z[(dish, s)].lowBound = 1
-        elif dish is None and chosen is not None and (chosen, s) in built.z:
-            built.z[(chosen, s)].upBound = 0
+        if dish is not None and (dish, s) in z and (dish, s) not in forbidden:
+            z[(dish, s)].lowBound = 1
+        elif dish is None and (chosen.get(s), s) in z:
+            z[(chosen[s], s)].upBound = 0
+
+
+def member_rows(m: MemberDay, tie: Tie, prices: dict[str, float] | None, aims: list[PantryAim]) -> None:
+    """Stage 2's rows on a member's own model (added once): their share of the household's budget (hard)
+    and of the pantry's near-use-by grams (a soft aim, at stage 1's price a gram)."""
+    built = m.built
     if tie.budget is not None and prices is not None:
         expr.add_le(built.prob, _priced(built, prices), tie.budget + 1e-6, "household_budget_share")
     objective = list(m.objective)
@@ -379,14 +423,3 @@ def tie_member(m: MemberDay, tie: Tie, household_dish: dict[str, str | None], pr
     if len(objective) > len(m.objective):
         expr.set_objective(built.prob, objective)
         built.objective.extend(objective[len(m.objective) :])  # (the polish keeps the aim)
-
-
-def untie(m: MemberDay, tie: Tie, household_dish: dict[str, str | None]) -> None:
-    """Free a member whose day could not hold with the shared dish: they eat apart, not that dish."""
-    for s, dish in tie.dishes.items():
-        chosen = household_dish.get(s)
-        if dish is not None and (dish, s) in m.built.z:
-            m.built.z[(dish, s)].lowBound = 0
-            m.built.z[(dish, s)].upBound = 0
-        elif chosen is not None and (chosen, s) in m.built.z:
-            m.built.z[(chosen, s)].upBound = 0

@@ -98,6 +98,10 @@ def read_pantry(path: str | Path, foods: FoodTable) -> Pantry:
         )
     items = []
     for row in table.rows:
+        if len(row.cells) > len(header):
+            problems.append(f"{path}, row {row.row}: {len(row.cells)} cells but {len(header)} columns; a name with a "
+                            "comma needs double quotes (\"Spinach, raw\")")  # fmt: skip
+            continue
         cells = dict(zip(header, [c.strip() for c in row.cells], strict=False))
         item = _item(row.row, cells, foods, f"{path}, row {row.row}", problems)
         if item is not None:
