@@ -56,11 +56,15 @@ _EXPORTS: dict[str, str] = {
     "solve_basket": "mealplan.optimizer.basket",
 }
 
-__all__ = sorted([*_EXPORTS, "plan_day", "plan_week"])
+__all__ = sorted([*_EXPORTS, "plan_day", "plan_household", "plan_week"])
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from pathlib import Path
+
     from mealplan.food_data.table import FoodTable
+    from mealplan.household_plan import HouseholdPlan
     from mealplan.plan import Plan
+    from mealplan.targets.household import Household
     from mealplan.targets.model import Targets
     from mealplan.targets.profile import Profile
 
@@ -109,3 +113,36 @@ def plan_week(
     from mealplan.optimizer.planner import make_plan
 
     return make_plan(profile, foods if foods is not None else load_bundled(), days=days, targets=targets, **options)
+
+
+def plan_household(
+    household: Household | str | Path,
+    *,
+    days: int = 7,
+    foods: FoodTable | None = None,
+    **options: Any,
+) -> HouseholdPlan:
+    """Days of meals for a household: its members planned together, a shared meal one dish with each
+    person's own portion, every person's rules kept, the pantry used first, one shopping list.
+
+    Args:
+        household: A household file (YAML; see ``docs/households.md``) or a loaded household
+            (``mealplan.targets.household.load_household``; members given as stored clients need its
+            ``client_profile`` lookup).
+        days: 1 to 28.
+        foods: The food table; the bundled USDA table when ``None``.
+        **options: Passed to ``mealplan.optimizer.household_planner.plan_household`` (``time_limit``,
+            ``start``, ``objective``, ``solver``, ...).
+
+    Example::
+
+        from mealplan import plan_household, verify_plan
+        home = plan_household("examples/households/home.yaml", days=7)
+        assert all(verify_plan(m.plan, load_bundled()).ok for m in home.members)
+    """
+    from mealplan.food_data.table import load_bundled  # resolved lazily, as above
+    from mealplan.optimizer.household_planner import plan_household as plan
+    from mealplan.targets.household import Household, load_household
+
+    home = household if isinstance(household, Household) else load_household(household)
+    return plan(home, foods if foods is not None else load_bundled(), days=days, **options)

@@ -35,6 +35,10 @@ COVERED = {
     "basket/targets.csv": "test_basket_gives_stiglers_optimum",
     "basket/README.md": "test_basket_gives_stiglers_optimum",
     "profiles/prices.csv": "test_dietitian_prices",
+    **{
+        f"households/{n}": "test_household_example_*"
+        for n in ("home.yaml", "father.yaml", "daughter.yaml", "pantry.csv")
+    },
 }
 
 
@@ -180,3 +184,25 @@ def test_dietitian_prices_are_for_foods_the_planner_uses():
 
     prices = read_prices(EXAMPLES / "profiles" / "prices.csv")
     assert set(prices) <= set(load_bundled().planner_foods().index)
+
+
+def test_household_example_plans_verifies_and_shops(tmp_path):
+    """The family of four (examples/households/home.yaml): a day planned together, verified per member and
+    for the household's rules, and its one shopping list."""
+    out = tmp_path / "home.json"
+    run("plan", "--household", str(EXAMPLES / "households" / "home.yaml"), "--format", "json", "-o", str(out))
+    data = json.loads(out.read_text())
+    assert data["kind"] == "household" and [m["id"] for m in data["members"]] == [
+        "pregnant", "father", "daughter", "child-toddler"]  # fmt: skip
+    assert data["shared"][0]["slot"] == "dinner" and len(data["pantry"]) == 7
+    checked = run("verify", str(out)).stdout  # (exit 0)
+    assert all(f"{m}: all checks passed" in checked for m in ("pregnant", "father", "daughter", "child-toddler"))
+    assert "Shopping list: okafor-family (1 day)" in run("shopping", str(out)).stdout
+
+
+def test_household_example_members_are_example_profiles():
+    from mealplan.targets.household import load_household
+
+    home = load_household(EXAMPLES / "households" / "home.yaml")
+    ages = sorted(p.age for p in home.members)
+    assert ages[0] <= 3 and any(p.pregnant for p in home.members) and len(home.members) == 4
