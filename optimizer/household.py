@@ -2,8 +2,8 @@
 
 Each member's day model is built by :func:`~mealplan.optimizer.model.build_meal_model` from their own
 spec (``week.meal_spec``: their targets, upper limits, life-stage, medicine and variety rules, exactly as
-when they are planned alone). Its variables and rows are renamed with a member prefix
-(``m2_dish_lentil_dal_dinner``) and put into one PuLP problem, whose objective is the sum of the members'
+when they are planned alone). Its variables and rows are copied, each name with a member prefix
+(``m2_dish_lentil_dal_dinner``), into one PuLP problem, whose objective is the sum of the members'
 objectives and the household's terms. At a shared meal ``s`` eaten by members ``M``, with the household's
 candidate dishes ``C`` (``shared_candidates``):
 
@@ -46,6 +46,7 @@ apart (a family of four's first day: no proven plan in 60 s, where each person's
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 import pulp
@@ -55,12 +56,13 @@ from mealplan.optimizer import expr
 from mealplan.optimizer.context import PlanContext
 from mealplan.optimizer.inputs import DISH_KEEP
 from mealplan.optimizer.model import SHORTFALL_WEIGHT, DishOption, MealModel, MealSpec, build_meal_model
-from mealplan.optimizer.solve import ABS_GAP, SolveOutcome, solve
+from mealplan.optimizer.solve import SolveOutcome, solve
 
 APART_WEIGHT = SHORTFALL_WEIGHT  # a member apart at a shared meal because they cannot eat its dish
 APART_CHOICE_WEIGHT = 2 * SHORTFALL_WEIGHT  # a member apart who could eat it (their day cannot hold with it)
 PANTRY_WEIGHT = 0.05 * SHORTFALL_WEIGHT  # a pantry product near its use-by, all of what is left used
 PANTRY_DISHES = 2  # dishes per meal added because they use pantry products near their use-by
+CHOOSE_ABS_GAP = 0.05 * SHORTFALL_WEIGHT  # stage 1 stops within 5 % of one whole target of its best choice
 
 
 @dataclass
@@ -71,7 +73,12 @@ class MemberDay:
     ctx: PlanContext
     spec: MealSpec
     built: MealModel | None = None
-    objective: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # their own terms
+    objective: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # their own model's terms
+    twin: dict[str, pulp.LpVariable] = field(default_factory=dict)  # their variable's name -> its joint copy
+
+    def joint(self, v: pulp.LpVariable) -> pulp.LpVariable:
+        """The joint problem's copy of one of this member's variables."""
+        return self.twin[v.name]
 
     def slots(self) -> list[str]:
         return [s.name for s in self.ctx.rules.slots]
@@ -99,20 +106,7 @@ class HouseholdModel:
     pantry_use: dict[str, pulp.LpVariable] = field(default_factory=dict)  # product -> grams used today
     cost: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the day's cost, every member
     aims: list[PantryAim] = field(default_factory=list)
-
-    # what relaxation_start reads: the binaries of every member and the household's choices
-    @property
-    def z(self) -> dict:
-        out = {(m.id, k): v for m in self.members for k, v in m.built.z.items()}
-        return {**out, **{("household", k): v for k, v in self.w.items()}}
-
-    @property
-    def p(self) -> dict:
-        return {(m.id, k): v for m in self.members for k, v in m.built.p.items()}
-
-    @property
-    def y(self) -> dict:
-        return {(m.id, k): v for m in self.members for k, v in m.built.y.items()}
+    prices: dict[str, float] | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -158,18 +152,22 @@ def join_household(
     budget: float | None = None,
     prices: dict[str, float] | None = None,
     pantry: list[PantryAim] = (),
+    relax: bool = True,
 ) -> HouseholdModel:
     """Join built member models (``m.built``) into one problem and add the household's rows (see the
-    module docstring); the arguments as :func:`build_household_day`'s."""
+    module docstring); the arguments as :func:`build_household_day`'s. With ``relax`` (stage 1) the
+    members' copies are continuous and only the household's choices are whole; without it the problem is
+    the exact joint MILP (the tests check its optimum on paper)."""
     prob = pulp.LpProblem(f"household_day{day}", pulp.LpMinimize)
     objective: list[tuple[pulp.LpVariable, float]] = []
     for k, m in enumerate(members, start=1):
-        m.objective = _join(prob, m.built.prob, f"m{k}_")
-        objective += m.objective
-    hm = HouseholdModel(prob, members, {}, candidates)
+        m.objective = list(m.built.prob.objective.items()) if m.built.prob.objective is not None else []
+        m.twin = _join(prob, m.built.prob, f"m{k}_", relax)
+        objective += [(m.joint(v), c) for v, c in m.objective]
+    hm = HouseholdModel(prob, members, {}, candidates, prices=prices)
     objective += _shared_rows(hm, shared)
     if prices is not None:
-        hm.cost = [(v, c) for m in members for v, c in _priced(m.built, prices)]
+        hm.cost = [(m.joint(v), c) for m in members for v, c in _priced(m.built, prices)]
         if budget is not None:
             expr.add_le(prob, hm.cost, budget, "household_budget")
     objective += _pantry_rows(hm, pantry)
@@ -177,15 +175,24 @@ def join_household(
     return hm
 
 
-def _join(prob: pulp.LpProblem, part: pulp.LpProblem, prefix: str) -> list[tuple[pulp.LpVariable, float]]:
-    """Rename a member's variables and rows with ``prefix`` and add the rows to ``prob``; their objective."""
+def _join(prob: pulp.LpProblem, part: pulp.LpProblem, prefix: str, relax: bool) -> dict[str, pulp.LpVariable]:
+    """Copy a member's variables and rows into ``prob``, each name prefixed (``m2_dish_dal_dinner``); the
+    copies by the member's names. Copies, not the member's own objects: PuLP 4 binds a row to the model of
+    its variables, and the member's model stays exactly theirs for stage 2."""
+    twin = {}
     for v in part.variables():
-        v.name = prefix + v.name
+        cat = pulp.LpContinuous if relax else v.cat
+        twin[v.name] = prob.add_variable(prefix + v.name, _finite(v.lowBound), _finite(v.upBound), cat)
     # PuLP 3.3.0 keeps the rows in a dict; later releases list them when called (as solve.py reads them).
     rows = list(part.constraints.values()) if isinstance(part.constraints, dict) else part.constraints()
+    add = {pulp.LpConstraintLE: expr.add_le, pulp.LpConstraintGE: expr.add_ge, pulp.LpConstraintEQ: expr.add_eq}
     for row in rows:
-        prob.addConstraint(row, prefix + row.name)
-    return list(part.objective.items()) if part.objective is not None else []
+        add[row.sense](prob, [(twin[v.name], c) for v, c in row.items()], -row.constant, prefix + row.name)
+    return twin
+
+
+def _finite(bound: float | None) -> float | None:
+    return None if bound is None or math.isinf(bound) else bound
 
 
 def _shared_rows(hm: HouseholdModel, shared: dict[str, list[str]]) -> list[tuple[pulp.LpVariable, float]]:
@@ -208,6 +215,7 @@ def _shared_rows(hm: HouseholdModel, shared: dict[str, list[str]]) -> list[tuple
             cannot = []
             for j in dishes:
                 z, w = m.built.z.get((j, s)), hm.w[(s, j)]
+                z = m.joint(z) if z is not None else None
                 if z is None:
                     cannot.append((w, -1.0))
                     objective.append((w, APART_WEIGHT - APART_CHOICE_WEIGHT))
@@ -232,9 +240,11 @@ def _priced(built: MealModel, prices: dict[str, float]) -> list[tuple[pulp.LpVar
     return [(v, prices[f] * g / 100.0) for v, f, g in _amounts(built) if f in prices and prices[f] > 0]
 
 
-def _pantry_terms(m: MemberDay, aim: PantryAim) -> list[tuple[pulp.LpVariable, float]]:
-    """A member's grams (as bought) of a pantry product, as (variable, coefficient) pairs."""
-    return [(v, g * aim.foods[f]) for v, f, g in _amounts(m.built) if f in aim.foods]
+def _pantry_terms(m: MemberDay, aim: PantryAim, joint: bool = False) -> list[tuple[pulp.LpVariable, float]]:
+    """A member's grams (as bought) of a pantry product, as (variable, coefficient) pairs: their own model's
+    variables, or with ``joint`` their copies in the joint problem."""
+    terms = [(v, g * aim.foods[f]) for v, f, g in _amounts(m.built) if f in aim.foods]
+    return [(m.joint(v), c) for v, c in terms] if joint else terms
 
 
 def _pantry_rows(hm: HouseholdModel, pantry: list[PantryAim]) -> list[tuple[pulp.LpVariable, float]]:
@@ -242,7 +252,7 @@ def _pantry_rows(hm: HouseholdModel, pantry: list[PantryAim]) -> list[tuple[pulp
     objective = []
     hm.aims = list(pantry)
     for k, aim in enumerate(pantry):
-        terms = [t for m in hm.members for t in _pantry_terms(m, aim)]
+        terms = [t for m in hm.members for t in _pantry_terms(m, aim, joint=True)]
         if not terms or aim.left_g <= 0:
             continue
         u = expr.continuous(hm.prob, f"hh_pantry_{k}", 0.0, aim.left_g)
@@ -330,16 +340,10 @@ def with_candidates(m: MemberDay, candidates: dict[str, list[str]], pantry: list
 
 def choose_shared(hm: HouseholdModel, *, solver: str, threads: int, time_limit: float, gap: float) -> SolveOutcome:
     """Stage 1: the household's choices as integers over every member's day relaxed (see the module
-    docstring). The members' variables are continuous for this solve only."""
-    relaxed = [v for m in hm.members for v in m.built.prob.variables() if v.cat == pulp.LpInteger]
-    for v in relaxed:
-        v.cat = pulp.LpContinuous
-    try:
-        return solve(hm.prob, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                     gap_scale=SHORTFALL_WEIGHT, abs_gap=ABS_GAP)  # fmt: skip
-    finally:
-        for v in relaxed:
-            v.cat = pulp.LpInteger
+    docstring; the joint problem of ``join_household(relax=True)``). Choices within ``CHOOSE_ABS_GAP`` of
+    the best are as good: the relaxation is an estimate of what stage 2 will find, no finer."""
+    return solve(hm.prob, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
+                 gap_scale=SHORTFALL_WEIGHT, abs_gap=CHOOSE_ABS_GAP)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -357,10 +361,9 @@ def ties(hm: HouseholdModel, budget: float | None) -> dict[str, Tie]:
     household's budget is split as stage 1 spent it (the same share of the whole budget); the pantry's
     grams near their use-by as stage 1 used them."""
     cost = {m.id: 0.0 for m in hm.members}
-    if hm.cost:
-        owner = {id(v): m.id for m in hm.members for v in m.built.prob.variables()}
-        for v, c in hm.cost:
-            cost[owner[id(v)]] += c * (v.value() or 0.0)
+    if hm.cost and hm.prices is not None:
+        for m in hm.members:
+            cost[m.id] = sum(c * (m.joint(v).value() or 0.0) for v, c in _priced(m.built, hm.prices))
     total = sum(cost.values())
     out = {}
     for m in hm.members:
@@ -372,7 +375,7 @@ def ties(hm: HouseholdModel, budget: float | None) -> dict[str, Tie]:
         share = None
         if budget is not None and hm.cost:
             share = budget * cost[m.id] / total if total > 1e-9 else budget / len(hm.members)
-        used = {aim.product: sum(c * (v.value() or 0.0) for v, c in _pantry_terms(m, aim)) for aim in hm.aims}
+        used = {a.product: sum(c * (v.value() or 0.0) for v, c in _pantry_terms(m, a, joint=True)) for a in hm.aims}
         out[m.id] = Tie(dishes, share, {p: g for p, g in used.items() if g > 1e-6})
     return out
 
@@ -415,7 +418,7 @@ def member_rows(m: MemberDay, tie: Tie, prices: dict[str, float] | None, aims: l
     for k, aim in enumerate(aims):
         grams = tie.pantry.get(aim.product, 0.0)
         terms = _pantry_terms(m, aim)
-        if grams <= 1e-6 or not terms:
+        if grams <= 1e-6 or not terms or aim.left_g <= 0:
             continue
         u = expr.continuous(built.prob, f"hh_pantry_{k}", 0.0, grams)
         expr.add_le(built.prob, [(u, 1.0), *((v, -c) for v, c in terms)], 0.0, f"hh_pantry_{k}")

@@ -17,11 +17,20 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+from mealplan.errors import SolverError
 from mealplan.food_data.household import household as household_text
 from mealplan.food_data.vocab import slot_kind
 from mealplan.household_plan import Apart, HouseholdDay, SharedMeal
 from mealplan.optimizer.context import PlanContext
-from mealplan.optimizer.day import ABS_GAP_MEALS, MIN_ATTEMPT_S, DayResult, plan_day, polish, relaxation_start
+from mealplan.optimizer.day import (
+    ABS_GAP_MEALS,
+    MIN_ATTEMPT_S,
+    DayResult,
+    diagnose,
+    plan_day,
+    polish,
+    relaxation_start,
+)
 from mealplan.optimizer.household import (
     HouseholdModel,
     MemberDay,
@@ -36,7 +45,7 @@ from mealplan.optimizer.household import (
     with_candidates,
 )
 from mealplan.optimizer.household_pantry import PantryBook
-from mealplan.optimizer.model import SHORTFALL_WEIGHT
+from mealplan.optimizer.model import SHORTFALL_WEIGHT, Required
 from mealplan.optimizer.read import read_slots
 from mealplan.optimizer.require import apply_requirements
 from mealplan.optimizer.solve import SolveOutcome, solve
@@ -46,9 +55,11 @@ from mealplan.targets.profile import Profile
 from mealplan.triage import TriageResult
 
 ATTEMPTS = ("household", "household, no leftover", "household, variety relaxed")
-CHOOSE_S = 10.0  # stage 1 (the household's choices over the members relaxed) at most
-OWN_RULES = "their own rules that day (energy, upper limits, requirements) could not hold"
-NOT_IN_TIME = "their day found no plan with it in time"
+CHOOSE_S = 4.0  # stage 1 (the household's choices over the members relaxed) at most, and
+CHOOSE_SHARE = 0.25  # at most this share of the day's seconds: the rest is the members' own days
+OWN_RULES = "their own rules that day could not hold with it"
+DIAGNOSE_S = 3.0  # naming the rules a member's day breaks with the shared dish, at most
+NOT_IN_TIME = "their day found no plan with it in time"  # ("it": the shared dish, named in the plan)
 ALONE = "their day found no plan with the household's in time; it was planned alone"
 EVERYONE_ALONE = "the household's day found no plan together in time; each member's day was planned alone"
 
@@ -89,7 +100,8 @@ def _ladder(members: list[Member], d: int, days: int) -> list[tuple[str, dict]]:
     week = {}
     for m in members:
         ctx = m.ctx
-        week[m.id] = meal_spec(d, ctx.inputs, ctx.targets, ctx.rules, m.state, days, ctx.liked, m.leftovers)
+        spec = meal_spec(d, ctx.inputs, ctx.targets, ctx.rules, m.state, days, ctx.liked, m.leftovers)
+        week[m.id] = dataclasses.replace(spec, fixed={}) if _leftover_used_up(spec) else spec
     ladder = [(ATTEMPTS[0], week)]
     if any(s.fixed for s in week.values()):
         ladder.append((ATTEMPTS[1], {k: dataclasses.replace(s, fixed={}) for k, s in week.items()}))
@@ -112,6 +124,16 @@ def _ladder(members: list[Member], d: int, days: int) -> list[tuple[str, dict]]:
     ]
 
 
+def _leftover_used_up(spec) -> bool:
+    """A leftover lunch that serves a food the member's week has used up (on its most days): the lunch
+    comes whatever the counts say, so the day would break the days-per-food rule; no leftover then."""
+    for dish_id, amounts in spec.fixed.values():
+        dish = next((o for o in spec.dishes if o.id == dish_id), None)
+        if dish is not None and any(g > 0 and dish.foods[i] in spec.zero_foods for i, g in amounts.items()):
+            return True
+    return False
+
+
 def household_day(members: list[Member], d: int, days: int, shared: dict[str, list[str]], time_limit: float,
                   budget: float | None, prices, book: PantryBook) -> DayOutcome:  # fmt: skip
     """Day ``d`` of every member (see the module docstring)."""
@@ -128,8 +150,8 @@ def household_day(members: list[Member], d: int, days: int, shared: dict[str, li
         hm = build_household_day(parts, shared, candidates, day=d, budget=budget, prices=prices, pantry=aims)
         build_s += time.perf_counter() - t0
         left = max(time_limit - (time.perf_counter() - began), MIN_ATTEMPT_S)
-        outcome = choose_shared(hm, solver=ctx0.solver, threads=ctx0.threads, time_limit=min(left, CHOOSE_S),
-                                gap=ctx0.gap)  # fmt: skip
+        limit = max(min(left, CHOOSE_S, CHOOSE_SHARE * time_limit), MIN_ATTEMPT_S)
+        outcome = choose_shared(hm, solver=ctx0.solver, threads=ctx0.threads, time_limit=limit, gap=ctx0.gap)
         solve_s += outcome.seconds
         if outcome.has_solution:
             stage = _Stage2(hm, name, members, d, days, budget, prices, time_limit, began)
@@ -162,7 +184,7 @@ class _Stage2:
         self.bounds = shared_bounds(hm)
         self.forbidden: dict[str, set[tuple[str, str]]] = {p.id: set() for p in hm.members}
         self.why: dict[tuple[str, str], str] = {}  # (member, slot) -> why they are apart
-        self.solved: dict[str, tuple[SolveOutcome, float, dict]] = {}
+        self.solved: dict[str, SolveOutcome] = {}
         self.seconds: dict[str, float] = {p.id: 0.0 for p in hm.members}
         for p in hm.members:
             member_rows(p, self.tied[p.id], prices, hm.aims)
@@ -184,23 +206,37 @@ class _Stage2:
             if outcome.status == SolveStatus.INFEASIBLE and tied:
                 failed.append(p)
             elif outcome.has_solution:
-                self.solved[p.id] = (outcome, seconds, {v: v.value() for v in p.built.prob.variables()})
+                self.solved[p.id] = outcome
         return failed
+
+    def diagnosis(self, p: MemberDay, dish: str, s: str) -> str:
+        """Why a member's day cannot hold with the shared dish: their rules that conflict with it, named by
+        ``day.diagnose`` (the elastic model) with the dish required at the meal."""
+        need = Required(item=dish, slots=(s,), grams=None, min_g=0.0, label=f"the household's {s}")
+        spec = dataclasses.replace(p.spec, required=[*p.spec.required, need])
+        ctx = p.ctx
+        limit = max(min(DIAGNOSE_S, self.share(len(self.solved))), MIN_ATTEMPT_S)
+        try:
+            error = diagnose(spec, ctx.rules, ctx.targets, ctx.prices, ctx.solver, limit, ctx.threads)
+        except SolverError:
+            return OWN_RULES
+        rules = [r for r in error.problems if not r.startswith(("the household's", "no single rule"))]
+        return f"{OWN_RULES}: {'; '.join(rules[:2])}" if rules else OWN_RULES
 
     def choose_again(self, failed: list[MemberDay]) -> None:
         """Forbid the failed members their dishes and let stage 1 choose again; members whose meals stay
-        the same keep their solution (stage 1 writes over their values: restored)."""
+        the same keep their solution (stage 1 solves copies of their days)."""
         for p in failed:
             for s, dish in self.tied[p.id].dishes.items():
                 if dish is not None:
                     self.forbidden[p.id].add((dish, s))
-                    self.why[(p.id, s)] = OWN_RULES
+                    self.why[(p.id, s)] = self.diagnosis(p, dish, s)
+                    if (dish, s) in p.built.z:  # and in stage 1's copy of their day
+                        p.joint(p.built.z[(dish, s)]).upBound = 0
             bind(p, Tie({}, None, {}), self.chosen, self.bounds, self.forbidden[p.id])
         ctx0 = self.members[0].ctx
-        outcome = choose_shared(self.hm, solver=ctx0.solver, threads=ctx0.threads, time_limit=CHOOSE_S, gap=ctx0.gap)
-        for _, _, values in self.solved.values():
-            for v, x in values.items():
-                v.varValue = x
+        limit = max(min(CHOOSE_S, CHOOSE_SHARE * self.time_limit), MIN_ATTEMPT_S)
+        outcome = choose_shared(self.hm, solver=ctx0.solver, threads=ctx0.threads, time_limit=limit, gap=ctx0.gap)
         if not outcome.has_solution:
             return
         chosen, tied = {s: self.hm.chosen(s) for s in self.hm.shared}, ties(self.hm, self.budget)
@@ -227,7 +263,7 @@ class _Stage2:
             outcome, seconds = _solve_member(p, self.share(len(self.solved)))
             self.seconds[p.id] += seconds
             if outcome.has_solution:
-                self.solved[p.id] = (outcome, seconds, {v: v.value() for v in p.built.prob.variables()})
+                self.solved[p.id] = outcome
         return self.read(shared, build_s, solve_s)
 
     def read(self, shared: dict[str, list[str]], build_s: float, solve_s: float) -> DayOutcome:
@@ -242,9 +278,7 @@ class _Stage2:
                 statuses.append(result.outcome.status)
                 build_s, solve_s = build_s + result.build_seconds, solve_s + result.solve_seconds
                 continue
-            outcome, _, values = self.solved[p.id]
-            for v, x in values.items():
-                v.varValue = x
+            outcome = self.solved[p.id]
             solve_s += self.seconds[p.id] + polish(p.built, outcome.solver, p.ctx.threads)
             got = read_slots(p.built, p.ctx.inputs, p.ctx.rules, p.ctx.prices, household_text)
             if self.name == ATTEMPTS[0] and p.spec.fixed and m.state.last_dinner is not None:
@@ -287,7 +321,7 @@ def _shared_meal(d: int, s: str, scope: list[str], slots: dict[str, list[SlotPla
 def _why_apart(m: Member, dish: str | None, title: str, s: str, why: dict[tuple[str, str], str]) -> str:
     """Why a member did not eat the household's dish: their rules keep it out, or their day could not hold."""
     if (m.id, s) in why:
-        return why[(m.id, s)] + ("" if why[(m.id, s)] == ALONE else f" with {title}")
+        return why[(m.id, s)].replace(" with it", f" with {title}")
     if dish is None:
         return "nobody's day could hold with the household's dish: each ate their own"
     blocked = m.ctx.inputs.blocked_dishes.get(dish)
@@ -296,7 +330,7 @@ def _why_apart(m: Member, dish: str | None, title: str, s: str, why: dict[tuple[
         table = m.ctx.foods.foods
         name = m.ctx.inputs.names.get(food) or (table.at[food, "name"] if food in table.index else food)
         return f"cannot eat {title}: {name} ({rule})" if rule else f"cannot eat {title}: {blocked}"
-    return f"{OWN_RULES} with {title}"
+    return f"their own targets and rules that day fare far better apart than with {title}"
 
 
 def _alone(members: list[Member], d: int, days: int, shared: dict[str, list[str]], time_limit: float,

@@ -61,9 +61,9 @@ class PantryBook:
         """Day ``day``'s aims: each product near its use-by, on the days up to it, with grams left."""
         today = self.start + timedelta(days=day - 1)
         return [
-            PantryAim(p, round(self.left.get(p, 0.0), 3), self.model_foods[p])
+            PantryAim(p, round(self.left[p], 3), self.model_foods[p])
             for p, use_by in sorted(self.near.items())
-            if today <= use_by and self.left.get(p, 0.0) > 1e-6 and self.model_foods[p]
+            if today <= use_by and round(self.left.get(p, 0.0), 3) > 0 and self.model_foods[p]
         ]
 
     def eaten(self, day: int, plans: list[DayPlan]) -> None:

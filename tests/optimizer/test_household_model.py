@@ -37,7 +37,7 @@ def member(mid: str, prices: dict[str, float]) -> MemberDay:
 
 
 def solved(members: list[MemberDay], candidates=("A", "B")):
-    hm = join_household(members, {DINNER: [m.id for m in members]}, {DINNER: list(candidates)}, day=1)
+    hm = join_household(members, {DINNER: [m.id for m in members]}, {DINNER: list(candidates)}, day=1, relax=False)
     outcome = solve(hm.prob, time_limit=10, gap=0.0)
     assert outcome.status == SolveStatus.OPTIMAL
     apart = sorted(m for (m, _), v in hm.apart.items() if v.value() > 0.5)
@@ -49,8 +49,8 @@ def test_the_household_takes_the_dish_everyone_can_eat():
     adult, child = member("adult", {"A": 0.0, "B": 10.0}), member("child", {"B": 0.0, "P": 0.0})
     hm, dish, apart, objective = solved([adult, child])
     assert (dish, apart, objective) == ("B", [], pytest.approx(10.0))
-    assert adult.built.z[("B", DINNER)].value() == pytest.approx(1.0)
-    assert child.built.z[("B", DINNER)].value() == pytest.approx(1.0)
+    assert adult.joint(adult.built.z[("B", DINNER)]).value() == pytest.approx(1.0)
+    assert child.joint(child.built.z[("B", DINNER)]).value() == pytest.approx(1.0)
 
 
 def test_a_member_who_cannot_eat_the_dish_eats_apart_when_it_is_worth_it():
@@ -59,7 +59,7 @@ def test_a_member_who_cannot_eat_the_dish_eats_apart_when_it_is_worth_it():
     adult, child = member("adult", {"A": 0.0, "B": 1500.0}), member("child", {"B": 0.0, "P": 0.0})
     _, dish, apart, objective = solved([adult, child])
     assert (dish, apart, objective) == ("A", ["child"], pytest.approx(APART_WEIGHT))
-    assert child.built.p[("P", DINNER)].value() == pytest.approx(1.0)  # their own meal
+    assert child.joint(child.built.p[("P", DINNER)]).value() == pytest.approx(1.0)  # their own meal
 
 
 def test_a_member_who_can_eat_the_dish_eats_it_even_when_they_would_rather_not():
@@ -74,14 +74,16 @@ def test_stage_one_relaxes_the_members_and_keeps_the_household_choice_whole():
     hm = join_household([adult, child], {DINNER: ["adult", "child"]}, {DINNER: ["A", "B"]}, day=1)
     outcome = choose_shared(hm, solver="highs", threads=1, time_limit=10, gap=0.0)
     assert outcome.has_solution and hm.chosen(DINNER) == "B"
-    assert all(v.cat == pulp.LpInteger for v in adult.built.prob.variables())  # restored for stage 2
+    assert all(v.cat == pulp.LpInteger for v in adult.built.prob.variables())  # their own model stays whole
+    assert all(v.cat == pulp.LpContinuous for v in adult.twin.values())  # stage 1's copy is relaxed
     tie = ties(hm, None)
     assert tie["adult"].dishes == {DINNER: "B"} and tie["child"].dishes == {DINNER: "B"}
 
 
-def test_member_variables_are_renamed_apart_in_the_joint_problem():
+def test_member_variables_are_copied_apart_into_the_joint_problem():
     adult, child = member("same", {"A": 0.0}), member("same2", {"A": 0.0})
     hm = join_household([adult, child], {DINNER: ["same", "same2"]}, {DINNER: ["A"]}, day=1)
     names = [v.name for v in hm.prob.variables()]
     assert len(names) == len(set(names))  # an MPS file (CBC) needs each name once
     assert {"m1_dish_A_dinner", "m2_dish_A_dinner"} <= set(names)
+    assert [v.name for v in adult.built.prob.variables()] == ["dish_A_dinner"]  # their own model is untouched
