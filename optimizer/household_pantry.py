@@ -153,6 +153,6 @@ class PantryBook:
             elif line.used_g > 0.5:
                 out.append(f"pantry: used {line.used_g:.0f} of {line.grams:.0f} g of {line.name} ({when}){on}")
             else:
-                out.append(f"pantry: {line.name} ({when}) is not in the plan: no dish or meal of the members' "
-                           "could use it within their rules")  # fmt: skip
+                out.append(f"pantry: {line.name} ({when}) is not in the plan: no member's meals took it (it is "
+                           "among the options of those whose rules allow it)")  # fmt: skip
         return out
