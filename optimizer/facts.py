@@ -78,18 +78,25 @@ def meal_facts(
     pool: dict[str, PatternFood],
     drink_pool: Iterable[str],
     kinds: dict[str, frozenset[str]],
+    nutrients: dict[str, dict[str, float]] | None = None,
 ) -> MealFacts:
-    """The plan-level facts of its day models (see ``MealFacts``)."""
+    """The plan-level facts of its day models (see ``MealFacts``). With ``nutrients`` (each candidate
+    food's, food groups included), a food-group row no candidate food gives is no goal (eggs for a
+    vegan: a cost no plan can avoid, which only slows the solver)."""
     drinks, drules = drink_facts(table, targets, drink_pool)
     meal = rules.meal_rules
     drinks_on = meal is not None and meal.drinks is not None
     water_on = drinks_on and meal.drinks.water_default and meal.drinks.with_meals and bool(drules.default)
     pairs = pairing_rules(pool, table) if meal is not None and meal.pairings else None
     goals = rules.food_groups
-    group_rows, shares, pct = {}, (), {}
+    group_rows, group_max, pct = {}, {}, {}
     if goals is not None:
         group_rows = dict(goals.sources)
-        shares = tuple((p, w, s) for p, w, s in _shares(goals) if p in group_rows and w in group_rows)
+        if nutrients is not None:
+            given = {k for per in nutrients.values() for k, v in per.items() if v}
+            group_rows = {r: c for r, c in group_rows.items() if any(group_key(k) in given for k in c)}
+        if goals.refined_grains_max is not None and "refined_grains" in group_rows:
+            group_max = {"refined_grains": goals.refined_grains_max}
         pct = {group_key("added_sugars"): (KCAL_PER_UNIT[group_key("added_sugars")], goals.added_sugars_pct_max),
                "saturated_fat": (KCAL_PER_UNIT["saturated_fat"], goals.saturated_fat_pct_max)}  # fmt: skip
     return MealFacts(
@@ -108,14 +115,9 @@ def meal_facts(
         meal_max=dict(targets.meal_max),
         meal_mass_max_g=targets.meal_mass_max_g,
         group_rows=group_rows,
-        shares=shares,
+        group_max=group_max,
         energy_pct_max=pct,
     )
-
-
-def _shares(goals) -> list[tuple[str, str, float]]:
-    """(part row, whole row, share) of the pattern: whole grains of grains, whole fruit of fruit."""
-    return [("whole_grains", "grains", goals.whole_grain_share), ("whole_fruit", "fruit", goals.whole_fruit_share)]
 
 
 def not_at(table: FoodTable, pool: dict[str, PatternFood], rules: PlanRules) -> dict[str, frozenset[str]]:

@@ -24,7 +24,7 @@ from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import family
-from mealplan.optimizer.candidates import coverage_scores, person_blocks
+from mealplan.optimizer.candidates import coverage_scores, fit_scores, person_blocks, tight_maxima
 from mealplan.optimizer.facts import food_extras, meal_facts, not_at
 from mealplan.optimizer.model import (
     DishOption,
@@ -162,7 +162,7 @@ def meal_inputs(
         hot_drink_kinds=frozenset(patterns.hot_drink.slots),
         hot_drink_pools=frozenset(patterns.hot_drink.pools),
         measures=table.measures_of,
-        facts=meal_facts(table, rules, targets, in_pool, drink_ids, extras.kinds),
+        facts=meal_facts(table, rules, targets, in_pool, drink_ids, extras.kinds, nutrients),
         library=library,
         everyday=extras.everyday,
         not_at=not_at(table, in_pool, rules),
@@ -340,11 +340,23 @@ def _dish_scores(options: list[DishOption], nutrients: dict, targets: Targets) -
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         cover = (np.minimum(amount[:, :-1] / goal, 1.0) * weight).sum(axis=1)
     energy = amount[:, -1]
+    tight = tight_maxima(targets)
+    if tight:  # how far a dish's amount per kcal of each tight nutrient passes the day's allowed amount
+        names = sorted(tight)
+        dense = np.array([[nutrients.get(f, {}).get(n, 0.0) / 100.0 for n in names] for f in foods]).reshape(
+            -1, len(names)
+        )
+        over = np.maximum(
+            (grams @ dense) / np.maximum(energy, 1.0)[:, None] / np.array([tight[n] for n in names]) - 1, 0
+        )
+        misfit = over.sum(axis=1)
     out = {}
     for r, d in enumerate(options):
         out[d.id] = (float(cover[r]), float(cover[r]) / max(energy[r], 1.0) * 100.0)
         if targets.appetite == "poor":  # the same energy in less volume: energy-dense dishes too
             out[d.id] += (energy[r] / max(sum(d.grams), 1.0),)
+        if tight:  # a clinician's low maxima: dishes that fit them too
+            out[d.id] += (float(cover[r]) / max(energy[r], 1.0) * 100.0 - float(misfit[r]),)
     return out
 
 
@@ -386,6 +398,9 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
     scores = [per_serving, per_kcal]
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
+    tight = tight_maxima(targets)
+    if tight:  # a clinician's low maxima (kidney disease): each pool's foods that fit them too
+        scores.append(fit_scores(rows, targets, tight))
     scores = [np.where(np.isnan(s), -np.inf, s) for s in scores]  # unknown ranks last
     out: set[int] = {i for i, f in enumerate(ids.tolist()) if f in keep} if keep else set()  # positions in rows
     wide = set(out)
