@@ -158,7 +158,7 @@ def tight_maxima(targets: Targets) -> dict[str, float]:
     for n, t in targets.items.items():
         if t.max is None or t.ul is not None or n == "sodium" or not targets.energy_kcal:
             continue
-        out[n] = t.max / targets.energy_kcal
+        out[n] = max(t.max / targets.energy_kcal, 1e-9)  # (a maximum of 0, a child's caffeine: any is too much)
     return out
 
 

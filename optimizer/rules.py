@@ -148,7 +148,9 @@ def _meal_rules(profile: Profile, targets: Targets) -> MealRules:
     doc = load_drinks()
     drinks = DrinkRules(
         with_meals=targets.drinks_with_meals,
-        water_default=targets.fluid_max_ml is None,  # (a dialysis fluid limit: the renal team's to share out)
+        # (not with a dialysis fluid limit, the renal team's to share out, nor with a poor appetite's food
+        # and drink weight: water comes between meals there)
+        water_default=targets.fluid_max_ml is None and targets.food_mass_max_g is None,
         milk_drinks_per_day=doc.rules.milk_drinks_per_day,
         drinks_per_day=doc.rules.drinks_per_day,
         cups_per_day={k: r.cups_per_day for k, r in doc.kinds.items() if r.cups_per_day is not None},

@@ -120,7 +120,8 @@ class MealFacts:
     """What every day of a plan shares beyond the foods: drinks, pairings, counted kinds of food, the
     person's per-meal limits and food-group goals (``optimizer/inputs.py`` makes it once a plan)."""
 
-    drinks: dict[str, Drink] = field(default_factory=dict)  # pool food -> drink facts (known drinks only)
+    drinks: dict[str, Drink] = field(default_factory=dict)  # pool food -> drink facts (the drinks it may serve)
+    not_drinks: frozenset[str] = frozenset()  # known drinks it may not serve (coffee or tea not the habit, water)
     drinks_with_meals: bool = True
     milk_drinks_per_day: int | None = None
     drinks_per_day: int | None = None  # drinks other than water a day
