@@ -273,4 +273,4 @@ def _render(result, foods, fmt: str, output: Path | None) -> None:
     else:
         from mealplan.report.terminal import plan_renderables
 
-        show(plan_renderables(result), output)
+        show(plan_renderables(result, foods), output)

@@ -233,6 +233,7 @@ class FoodGroupGoals(_Model):
     sources: dict[str, dict[str, float]] = Field(description="pattern row -> food-group component -> factor")
     whole_grain_share: float = Field(0.5, description="whole grains, at least this share of grains")
     whole_fruit_share: float = Field(0.5, description="whole fruit, at least this share of fruit")
+    refined_grains_max: float | None = Field(None, description="refined grains a day, at most (a soft maximum)")
     added_sugars_pct_max: float = Field(10.0, description="added sugars, at most this % of energy")
     saturated_fat_pct_max: float = Field(10.0, description="saturated fat, at most this % of energy")
 
@@ -267,7 +268,7 @@ class MealRules(_Model):
     main_meal_parts: list[str] = Field(
         list(MAIN_MEAL_ROLES), description="what every lunch and dinner has (roles; food_data.dishes.MAIN_MEAL_ROLES)"
     )
-    dish_max_per_week: int = Field(2, ge=1, description="a lunch or dinner dish at most this many times a week")
+    dish_max_per_week: int = Field(2, ge=1, description="a lunch or dinner dish cooked at most this many times a week (a leftover lunch is the same cooking)")
     breakfast_max_per_week: int | None = Field(
         None,
         ge=1,

@@ -150,6 +150,32 @@ def nutrient_matrix(foods: Rows, nutrients: list[str]) -> np.ndarray:
     return foods.derived(("nutrient matrix", tuple(nutrients)), make, most=8)
 
 
+def tight_maxima(targets: Targets) -> dict[str, float]:
+    """The maxima a clinician set below what a day of ordinary foods gives (a renal team's potassium,
+    phosphorus and protein; not a UL's margin, nor the sodium CDRR): nutrient -> its allowed amount per
+    kcal of the energy requirement. Candidates are also ranked by how well they fit these."""
+    out = {}
+    for n, t in targets.items.items():
+        if t.max is None or t.ul is not None or n == "sodium" or not targets.energy_kcal:
+            continue
+        out[n] = max(t.max / targets.energy_kcal, 1e-9)  # (a maximum of 0, a child's caffeine: any is too much)
+    return out
+
+
+def fit_scores(foods: Rows, targets: Targets, tight: dict[str, float]) -> np.ndarray:
+    """How well each food fits the tight maxima: its coverage per 100 kcal less, for each tight nutrient,
+    how far its amount per kcal passes the day's allowed amount per kcal (a food that alone would
+    break the limit at the day's energy ranks last)."""
+    _, per_kcal = coverage_scores(foods, targets)
+    names = sorted(n for n in tight if n in foods)
+    if not names:
+        return per_kcal
+    kcal = np.maximum(foods["energy"].astype(float), 1.0)
+    density = nutrient_matrix(foods, names) / kcal[:, None]
+    allowed = np.array([tight[n] for n in names])
+    return per_kcal - np.maximum(density / allowed - 1.0, 0.0).sum(axis=1)
+
+
 def coverage_scores(foods: Rows, targets: Targets) -> tuple[np.ndarray, np.ndarray]:
     """Each food's target coverage per serving and per 100 kcal.
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from mealplan.food_data.clinical_rules import kind_mask
 from mealplan.food_data.counted import CountedUnit, counted_units
-from mealplan.food_data.drinks import DrinkRules, drink_rules
+from mealplan.food_data.drinks import DrinkRules, cup_grams, drink_rules
 from mealplan.food_data.everyday import everyday_mask
 from mealplan.food_data.food_groups import food_groups
 from mealplan.food_data.lactose import lactose_per_100g
@@ -50,25 +50,38 @@ def hot_drink_kinds(targets: Targets) -> list[str]:
     return list(targets.hot_drinks_allowed or [])
 
 
-def drink_facts(table: FoodTable, targets: Targets, pool_ids: Iterable[str]) -> tuple[dict[str, Drink], DrinkRules]:
+def drink_facts(
+    table: FoodTable, targets: Targets, pool_ids: Iterable[str]
+) -> tuple[dict[str, Drink], frozenset[str], DrinkRules]:
     """Each known drink among ``pool_ids`` as the model reads it: the meals it may come with (a habit
     drink only when the person's hot-drink kinds name it). Water, the default drink, is left out: it
     is added to every meal without another drink when the plan is read."""
     rules = drink_rules(table)
-    ids = [f for f in pool_ids if f in rules.drinks]
-    allowed = hot_drink_kinds(targets)
+    ids = list(pool_ids)
     names = table.rows.take(ids)["name"] if ids else []
     cats = table.rows.take(ids)["category"] if ids else []
     habit_ok = np.zeros(len(ids), dtype=bool)
-    for kind in allowed:
+    for kind in hot_drink_kinds(targets):
         habit_ok |= kind_mask(kind, names, cats)
-    out = {}
+    # A drink drinks.yaml does not list (a user's table) is known by its name, as the verifier knows it:
+    # a milk, a juice, or coffee and tea (only by habit); any other is a drink of any meal.
+    milk, juice = kind_mask("milk", names, cats), kind_mask("juice", names, cats)
+    hot = np.zeros(len(ids), dtype=bool)
+    for kind in ("coffee", "tea", "decaf", "herbal tea"):
+        hot |= kind_mask(kind, names, cats)
+    every_meal = frozenset({"breakfast", "lunch", "dinner", "snack"})
+    out, left_out = {}, set()
     for i, fid in enumerate(ids):
-        d = rules.drinks[fid]
-        if fid in rules.default or (d.habit and not habit_ok[i]):
-            continue
-        out[fid] = Drink(kind=d.kind, meals=d.meals, milk=d.milk_drink, cup_g=d.cup_g)
-    return out, rules
+        d = rules.drinks.get(fid)
+        habit = d.habit if d is not None else bool(hot[i])
+        if fid in rules.default or (habit and not habit_ok[i]):
+            left_out.add(fid)
+        elif d is not None:
+            out[fid] = Drink(kind=d.kind, meals=d.meals, milk=d.milk_drink, cup_g=d.cup_g)
+        else:
+            kind = "milk" if milk[i] else "juice" if juice[i] else "other"
+            out[fid] = Drink(kind=kind, meals=every_meal, milk=bool(milk[i]), cup_g=cup_grams(table, fid) or 240.0)
+    return out, frozenset(left_out), rules
 
 
 def meal_facts(
@@ -78,22 +91,30 @@ def meal_facts(
     pool: dict[str, PatternFood],
     drink_pool: Iterable[str],
     kinds: dict[str, frozenset[str]],
+    nutrients: dict[str, dict[str, float]] | None = None,
 ) -> MealFacts:
-    """The plan-level facts of its day models (see ``MealFacts``)."""
-    drinks, drules = drink_facts(table, targets, drink_pool)
+    """The plan-level facts of its day models (see ``MealFacts``). With ``nutrients`` (each candidate
+    food's, food groups included), a food-group row no candidate food gives is no goal (eggs for a
+    vegan: a cost no plan can avoid, which only slows the solver)."""
+    drinks, not_drinks, drules = drink_facts(table, targets, drink_pool)
     meal = rules.meal_rules
     drinks_on = meal is not None and meal.drinks is not None
     water_on = drinks_on and meal.drinks.water_default and meal.drinks.with_meals and bool(drules.default)
     pairs = pairing_rules(pool, table) if meal is not None and meal.pairings else None
     goals = rules.food_groups
-    group_rows, shares, pct = {}, (), {}
+    group_rows, group_max, pct = {}, {}, {}
     if goals is not None:
         group_rows = dict(goals.sources)
-        shares = tuple((p, w, s) for p, w, s in _shares(goals) if p in group_rows and w in group_rows)
+        if nutrients is not None:
+            given = {k for per in nutrients.values() for k, v in per.items() if v}
+            group_rows = {r: c for r, c in group_rows.items() if any(group_key(k) in given for k in c)}
+        if goals.refined_grains_max is not None and "refined_grains" in group_rows:
+            group_max = {"refined_grains": goals.refined_grains_max}
         pct = {group_key("added_sugars"): (KCAL_PER_UNIT[group_key("added_sugars")], goals.added_sugars_pct_max),
                "saturated_fat": (KCAL_PER_UNIT["saturated_fat"], goals.saturated_fat_pct_max)}  # fmt: skip
     return MealFacts(
         drinks=drinks,
+        not_drinks=not_drinks,
         drinks_with_meals=targets.drinks_with_meals,
         milk_drinks_per_day=drules.milk_drinks_per_day if drinks_on else None,
         drinks_per_day=drules.drinks_per_day if drinks_on else None,
@@ -108,14 +129,9 @@ def meal_facts(
         meal_max=dict(targets.meal_max),
         meal_mass_max_g=targets.meal_mass_max_g,
         group_rows=group_rows,
-        shares=shares,
+        group_max=group_max,
         energy_pct_max=pct,
     )
-
-
-def _shares(goals) -> list[tuple[str, str, float]]:
-    """(part row, whole row, share) of the pattern: whole grains of grains, whole fruit of fruit."""
-    return [("whole_grains", "grains", goals.whole_grain_share), ("whole_fruit", "fruit", goals.whole_fruit_share)]
 
 
 def not_at(table: FoodTable, pool: dict[str, PatternFood], rules: PlanRules) -> dict[str, frozenset[str]]:

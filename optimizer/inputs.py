@@ -12,6 +12,7 @@ import dataclasses
 import math
 import re
 import weakref
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,8 +24,8 @@ from mealplan.food_data.drinks import drink_rules, load_drinks, milk_based
 from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
-from mealplan.food_data.vocab import family
-from mealplan.optimizer.candidates import coverage_scores, person_blocks
+from mealplan.food_data.vocab import family, slot_kind
+from mealplan.optimizer.candidates import coverage_scores, fit_scores, person_blocks, tight_maxima
 from mealplan.optimizer.facts import food_extras, meal_facts, not_at
 from mealplan.optimizer.model import (
     DishOption,
@@ -33,6 +34,7 @@ from mealplan.optimizer.model import (
     PatternOption,
     PoolFood,
 )
+from mealplan.optimizer.rules import SLOT_DEFAULTS
 from mealplan.plan import PlanRules
 from mealplan.targets.model import Targets
 
@@ -125,7 +127,11 @@ def meal_inputs(
     every = sorted(set(ingredient_ids) | set(allowed_pool))
     extras = food_extras(table, every, rules, targets)
     library = {d.id: d for d in dishes}
-    options = [_as_served(o, library[o.id], table, extras.counted, targets.portion_scale) for o in options]
+    served = [_as_served(o, library[o.id], table, extras.counted, targets.portion_scale) for o in options]
+    for o, s in zip(options, served, strict=True):
+        if s is None:  # (a child's portion of it holds no whole piece of a food it needs)
+            blocked_dishes[o.id] = "a counted ingredient has no whole unit in its portion range"
+    options = [s for s in served if s is not None]
     info = table.rows.take(every)
     nut_cols = sorted(set(targets.items) | {"energy", "protein", "fat", "carbohydrate"})
     if rules.food_groups is not None:
@@ -149,7 +155,7 @@ def meal_inputs(
     drink_ids = [f.id for f in all_foods if f.drink_max_steps > 0]
     in_pool = {f: pool[f] for f in allowed_pool}
     return MealInputs(
-        dish_score=_dish_scores(options, nutrients, targets),
+        dish_score=_dish_scores(options, nutrients, targets, big_meals=_big_meals(rules)),
         dishes=options,
         patterns=pats,
         foods=foods,
@@ -162,7 +168,7 @@ def meal_inputs(
         hot_drink_kinds=frozenset(patterns.hot_drink.slots),
         hot_drink_pools=frozenset(patterns.hot_drink.pools),
         measures=table.measures_of,
-        facts=meal_facts(table, rules, targets, in_pool, drink_ids, extras.kinds),
+        facts=meal_facts(table, rules, targets, in_pool, drink_ids, extras.kinds, nutrients),
         library=library,
         everyday=extras.everyday,
         not_at=not_at(table, in_pool, rules),
@@ -170,16 +176,28 @@ def meal_inputs(
     )
 
 
-def _as_served(option: DishOption, dish: Dish, table: FoodTable, counted: dict[str, CountedUnit], scale: float):
+def _as_served(
+    option: DishOption, dish: Dish, table: FoodTable, counted: dict[str, CountedUnit], scale: float
+) -> DishOption | None:
     """A dish option as a person is served it: ranges scaled by the portion scale (children), counted
-    ingredients in whole units (or halves) where their range holds one, and whether it is built on milk."""
-    lo, hi, grams = option.lo, option.hi, option.grams
+    ingredients in whole units (or halves), and whether it is built on milk. A counted ingredient whose
+    range holds no whole unit is left out when optional; a dish that needs one is no option (None)."""
+    lo, hi, grams = list(option.lo), list(option.hi), list(option.grams)
     if scale != 1.0:
-        lo, hi, grams = (tuple(v * scale for v in t) for t in (lo, hi, grams))
+        lo, hi, grams = ([v * scale for v in t] for t in (lo, hi, grams))
     units = []
-    for f, a, z in zip(option.foods, lo, hi, strict=True):
+    for i, f in enumerate(option.foods):
         unit = counted.get(f)
-        units.append(unit.step_g if unit is not None and z > 0 and unit.counts_within(a, z) else 0.0)
+        if unit is None or hi[i] <= 0:
+            units.append(0.0)
+        elif unit.counts_within(lo[i], hi[i]):
+            units.append(unit.step_g)
+        elif lo[i] > 0:
+            return None
+        else:
+            lo[i] = hi[i] = grams[i] = 0.0
+            units.append(0.0)
+    lo, hi, grams = tuple(lo), tuple(hi), tuple(grams)
     text = f"{dish.id} {dish.name}".lower()
     is_drink = any(re.search(rf"\b{re.escape(w)}", text) for w in load_drinks().milk_based.words)
     return dataclasses.replace(
@@ -322,9 +340,17 @@ def _pool_index(table: FoodTable, pool: dict[str, PatternFood]) -> _PoolIndex:
 _POOL_INDEX: weakref.WeakKeyDictionary[FoodTable, tuple[dict, _PoolIndex]] = weakref.WeakKeyDictionary()
 
 
-def _dish_scores(options: list[DishOption], nutrients: dict, targets: Targets) -> dict[str, tuple[float, ...]]:
+def _big_meals(rules: PlanRules) -> bool:
+    """Whether a meal of the day carries far more of its energy than usual (one or two meals a day)."""
+    return any(s.energy_share[1] > 1.5 * SLOT_DEFAULTS[slot_kind(s.name)][2][1] for s in rules.slots)
+
+
+def _dish_scores(
+    options: list[DishOption], nutrients: dict, targets: Targets, big_meals: bool = False
+) -> dict[str, tuple[float, ...]]:
     """Per dish at its default amounts: target coverage (as ``coverage_scores``), the same per 100
-    kcal, and for poor appetite kcal per gram."""
+    kcal, for poor appetite kcal per gram, and on a day of one or two big meals the dish's energy (a
+    breakfast that is the day's only meal needs dishes that can carry the day)."""
     mins = {n: t for n, t in targets.items.items() if t.min and t.min > 0}
     cols = [*mins, "energy"]
     foods = sorted({f for d in options for f in d.foods})
@@ -340,12 +366,41 @@ def _dish_scores(options: list[DishOption], nutrients: dict, targets: Targets) -
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         cover = (np.minimum(amount[:, :-1] / goal, 1.0) * weight).sum(axis=1)
     energy = amount[:, -1]
+    tight = tight_maxima(targets)
+    if tight:  # how far a dish's amount per kcal of each tight nutrient passes the day's allowed amount
+        names = sorted(tight)
+        dense = np.array([[nutrients.get(f, {}).get(n, 0.0) / 100.0 for n in names] for f in foods]).reshape(
+            -1, len(names)
+        )
+        over = np.maximum(
+            (grams @ dense) / np.maximum(energy, 1.0)[:, None] / np.array([tight[n] for n in names]) - 1, 0
+        )
+        misfit = over.sum(axis=1)
     out = {}
     for r, d in enumerate(options):
+        vary = _variety_factor(targets.profile_id, d.id)
+        cover[r] *= vary
         out[d.id] = (float(cover[r]), float(cover[r]) / max(energy[r], 1.0) * 100.0)
         if targets.appetite == "poor":  # the same energy in less volume: energy-dense dishes too
             out[d.id] += (energy[r] / max(sum(d.grams), 1.0),)
+        if big_meals:
+            out[d.id] += (float(energy[r]),)
+        if tight:  # a clinician's low maxima: dishes that fit them too
+            out[d.id] += (float(cover[r]) / max(energy[r], 1.0) * 100.0 - float(misfit[r]),)
     return out
+
+
+# Each person's ranking of the dishes moves every dish's score by up to this share, the same for the same
+# person and dish every time: people with the same needs see different good dishes among equals, so
+# the library is used across a clinic's plans rather than the same top few (issue 25).
+DISH_VARIETY = 0.25
+
+
+def _variety_factor(person: str, dish: str) -> float:
+    """A factor in [1 - DISH_VARIETY, 1 + DISH_VARIETY] fixed by the person and the dish (a checksum:
+    the same on every machine and run, whatever Python's hash seed)."""
+    u = zlib.crc32(f"{person}:{dish}".encode()) / 0xFFFFFFFF
+    return 1.0 + DISH_VARIETY * (2.0 * u - 1.0)
 
 
 # Condiments and spreads go in a dish or on bread or crackers: a pattern without a carrier loses them.
@@ -386,6 +441,9 @@ def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[l
     scores = [per_serving, per_kcal]
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
+    tight = tight_maxima(targets)
+    if tight:  # a clinician's low maxima (kidney disease): each pool's foods that fit them too
+        scores.append(fit_scores(rows, targets, tight))
     scores = [np.where(np.isnan(s), -np.inf, s) for s in scores]  # unknown ranks last
     out: set[int] = {i for i, f in enumerate(ids.tolist()) if f in keep} if keep else set()  # positions in rows
     wide = set(out)

@@ -149,7 +149,7 @@ def _assemble(
     week_totals = week_average(day_plans, rules.met_tolerance) if days > 1 else None
     shortfalls = shortfalls_of(day_plans, week_totals, targets, rules, foods, ctx.elig)
     status = SolveStatus.OPTIMAL if all(o.status == SolveStatus.OPTIMAL for o in outcomes) else SolveStatus.TIME_LIMIT
-    gaps = [o.gap for o in outcomes if o.gap is not None]
+    gaps = [o.gap for o in outcomes]  # a day stopped before the solver had a bound: the plan's gap is unknown
     cost = None
     if prices is not None:
         cost = round(sum(i.cost or 0.0 for dp in day_plans for s in dp.slots for i in s.items) / days, 4)
@@ -179,7 +179,7 @@ def _assemble(
         solve=SolveInfo(
             solver=outcomes[0].solver,
             status=status,
-            gap=max(gaps) if gaps else None,
+            gap=None if None in gaps else max(gaps),
             objective=sum(o.objective or 0.0 for o in outcomes),
             build_seconds=round(sum(r.build_seconds for r in results), 4),
             solve_seconds=round(sum(r.solve_seconds for r in results), 4),

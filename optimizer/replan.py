@@ -22,7 +22,7 @@ from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
 from mealplan.optimizer.context import plan_context
 from mealplan.optimizer.day import plan_day
 from mealplan.optimizer.prices import prices_for
-from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
+from mealplan.optimizer.totals import day_plan, quality_of, shortfalls_of, week_average
 from mealplan.optimizer.week import WeekState, carry, day_goals
 from mealplan.plan import Plan, PlanEdit, SolveStatus, day_index, slot_index, week_blocks
 
@@ -122,6 +122,7 @@ def replan(
             "cost": cost,
             "parent_id": parent,
             "edits": [*plan.edits, edit],
+            **quality_of(days, plan, foods),
         }
     )
 

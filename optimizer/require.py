@@ -73,7 +73,7 @@ def _most_a_meal(food: str, inputs: MealInputs) -> float | None:
 def with_required_foods(inputs: MealInputs, rules: PlanRules, foods: FoodTable) -> MealInputs:
     """``inputs`` with every required food a day model can serve: a pool food (kept in the day's few),
     or else an item of the ``required`` pool (a dish that has it may still serve it instead)."""
-    wanted = [r.food for r in rules.require if r.food in foods.foods.index]
+    wanted = list(dict.fromkeys(r.food for r in rules.require if r.food in foods.foods.index))
     if not wanted:
         return inputs
     pool = {f.id: f for f in inputs.all_foods}

@@ -58,12 +58,14 @@ SNACK_MAX_PER_WEEK = 3
 FOOD_MAX_DAYS = 4
 # Pattern rows that are goals of the day model (oils and refined grains are not aimed at; grains as a
 # whole come with the whole grains), and the whole fruit the share rule reads.
+# The weekly subgroups aimed at are those the Healthy Eating Index scores (greens and beans, seafood and
+# plant proteins) and red and orange vegetables; starchy and other vegetables and meat come unasked.
 GROUP_GOAL_ROWS = (
     "vegetables", "fruits", "whole_grains", "dairy", "protein_foods", "veg_dark_green", "veg_red_orange",
-    "veg_legumes", "veg_starchy", "veg_other", "seafood", "meats_poultry_eggs", "nuts_seeds_soy", "eggs",
-    "protein_legumes", "soy", "nuts_seeds",
+    "veg_legumes", "seafood", "nuts_seeds_soy", "eggs", "protein_legumes", "soy", "nuts_seeds",
 )  # fmt: skip
 WHOLE_FRUIT_ROW = ("whole_fruit", {"fruit_whole": 1.0})
+REFINED_ROW = "refined_grains"  # a soft maximum: refined grains at most the pattern's amount
 
 # Stored nutrients may be met on the weekly average; electrolytes are better met every day.
 WEEKLY_NUTRIENTS = ["vitamin_d", "vitamin_b12", "vitamin_b12_added"]
@@ -146,7 +148,9 @@ def _meal_rules(profile: Profile, targets: Targets) -> MealRules:
     doc = load_drinks()
     drinks = DrinkRules(
         with_meals=targets.drinks_with_meals,
-        water_default=targets.fluid_max_ml is None,  # (a dialysis fluid limit: the renal team's to share out)
+        # (not with a dialysis fluid limit, the renal team's to share out, nor with a poor appetite's food
+        # and drink weight: water comes between meals there)
+        water_default=targets.fluid_max_ml is None and targets.food_mass_max_g is None,
         milk_drinks_per_day=doc.rules.milk_drinks_per_day,
         drinks_per_day=doc.rules.drinks_per_day,
         cups_per_day={k: r.cups_per_day for k, r in doc.kinds.items() if r.cups_per_day is not None},
@@ -170,6 +174,10 @@ def food_group_goals(profile: Profile, targets: Targets) -> FoodGroupGoals:
     fp = food_pattern(targets.energy_kcal, style_for(profile.diet, profile.diet_pattern), profile.age)
     daily = {r.id: r.amount for r in fp.rows if r.per == "day" and r.id in GROUP_GOAL_ROWS}
     weekly = {r.id: r.amount for r in fp.rows if r.per == "week" and r.id in GROUP_GOAL_ROWS}
+    share = FoodGroupGoals.model_fields["whole_fruit_share"].default
+    if "fruits" in daily:  # whole fruit, at least half of the fruit: a goal of its own (juice is capped as a drink)
+        daily[WHOLE_FRUIT_ROW[0]] = round(daily["fruits"] * share, 4)
+    refined = next((r.amount for r in fp.rows if r.id == REFINED_ROW and r.per == "day"), None)
     sources = {r.id: dict(r.sources) for r in fp.rows} | {WHOLE_FRUIT_ROW[0]: dict(WHOLE_FRUIT_ROW[1])}
     return FoodGroupGoals(
         style=fp.style,
@@ -179,6 +187,7 @@ def food_group_goals(profile: Profile, targets: Targets) -> FoodGroupGoals:
         daily=daily,
         weekly=weekly,
         sources=sources,
+        refined_grains_max=refined,
         added_sugars_pct_max=fp.limits.added_sugars_energy_pct,
         saturated_fat_pct_max=fp.limits.saturated_fat_energy_pct,
     )

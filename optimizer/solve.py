@@ -214,6 +214,9 @@ class _HighsEngine:
         _set_option(highs, "time_limit", float(self.time_limit))
         # RENS finds little here once the start has given a plan, and costs time on the hardest days.
         _set_option(highs, "mip_heuristic_run_rens", False)
+        # Restarting the search once presolve finds many columns fixed cost more than it saved on the day
+        # models (10-25 % of their time, same objectives: measured on the example weeks' models).
+        _set_option(highs, "mip_allow_restart", False)
         variables, constraints, column, sign = self._load(highs, prob)
         if self.start and self.mip and self.is_mip and hasattr(highs, "setSolution"):
             _set_start(highs, self.start, column)

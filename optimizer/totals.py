@@ -158,6 +158,15 @@ def shortfalls_of(
     return out
 
 
+def quality_of(days: list[DayPlan], plan, foods: FoodTable) -> dict:
+    """The plan fields that follow its days' items (schema 2.1): the week's food groups and the diet
+    quality, for a plan whose days were changed (an edit, a rescore, a re-plan)."""
+    if plan.rules.food_groups is None:
+        return {}
+    week = week_food_groups(days) if plan.kind == "week" else None
+    return {"week_food_groups": week, "diet_quality": diet_quality(days, foods)}
+
+
 def week_food_groups(days: list[DayPlan]) -> dict[str, float]:
     """The food groups' daily average over the plan's days."""
     out: dict[str, float] = {}

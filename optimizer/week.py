@@ -107,9 +107,11 @@ def carry(state: WeekState, day: DayPlan, rules: PlanRules, inputs: MealInputs |
         foods = {inputs.food_key(i.food_id) for s in day.slots for i in s.items if i.food_id not in exempt}
     else:
         foods = {i.food_id for s in day.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
-    # A leftover lunch is a meal of that dish too: "at most once a week" counts meals.
+    # "at most once a week" counts cookings: a leftover lunch is the same cooking, eaten again
     meals = [
-        (slot_kind(s.name), s.dish_id or f"pattern:{s.pattern_id}") for s in day.slots if s.dish_id or s.pattern_id
+        (slot_kind(s.name), s.dish_id or f"pattern:{s.pattern_id}")
+        for s in day.slots
+        if (s.dish_id or s.pattern_id) and s.leftover_of is None
     ]
     state.recent = [*state.recent, (foods, meals)][-(WEEK_DAYS - 1) :]
     state.days_used, state.dish_count = {}, {}

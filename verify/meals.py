@@ -76,7 +76,8 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
         out += [(c, where, m) for c, m in _names(slot)]
         if slot_kind(slot.name) in MAIN:
             out += [(c, where, m) for c, m in _parts(slot, rules)]
-            if slot.dish_id and day not in plan.rules.variety_relaxed_days:
+            # a leftover lunch is the same cooking, eaten again: the week counts cookings
+            if slot.dish_id and slot.leftover_of is None and day not in plan.rules.variety_relaxed_days:
                 dish_days.setdefault(slot.dish_id, []).append(day)
         out += [("meal_rules", where, m) for m in meal_rule_problems(slot, rules, name, category)]
         for item in slot.items:
@@ -92,6 +93,11 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
                 if not lo - RANGE_SLACK <= item.grams <= hi + RANGE_SLACK:
                     out.append(("dish_ranges", f"{where}, {item.food_id} ({item.name})",
                                 f"{item.grams:.6g} g is outside the dish's range {lo:g}-{hi:g} g"))  # fmt: skip
+    dinners = {day: slot.dish_id for day, slot in _meals(plan) if slot_kind(slot.name) == "dinner" and slot.dish_id}
+    for day, slot in _meals(plan):  # a leftover is yesterday's dinner dish, or the week counts it as a cooking
+        if slot.leftover_of is not None and (slot.leftover_of != day - 1 or dinners.get(day - 1) != slot.dish_id):
+            out.append(("dish_variety", f"day {day}, {slot.name}", f"marked as the leftover of day "
+                        f"{slot.leftover_of}'s dinner, which was not {slot.dish_id}"))  # fmt: skip
     if rules.no_main_dish_two_days_running:
         chosen: dict[int, set[str]] = {}
         for day, slot in _meals(plan):

@@ -22,7 +22,7 @@ from mealplan.errors import InputError
 from mealplan.food_data.household import household
 from mealplan.food_data.table import FoodTable
 from mealplan.optimizer.candidates import eligible_foods
-from mealplan.optimizer.totals import day_plan, shortfalls_of, week_average
+from mealplan.optimizer.totals import day_plan, quality_of, shortfalls_of, week_average
 from mealplan.optimizer.upper_limits import highest_ul
 from mealplan.plan import Plan, PlanEdit, PlanItem, SlotPlan, day_index, loosened_rules, slot_index
 
@@ -206,6 +206,7 @@ def rescore(plan: Plan | dict[str, Any], foods: FoodTable) -> Plan:
             "cost": cost,
             "edits": [*plan.edits, *hand],
             "highest_ul": highest_ul(days, plan.targets),
+            **quality_of(days, plan, foods),
         }
     )
 

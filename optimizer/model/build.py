@@ -66,6 +66,8 @@ class Build:
     objective: Pairs = field(default_factory=list)
     pull: Pairs = field(default_factory=list)  # the polish's pull to the energy requirement
     excess: Pairs = field(default_factory=list)  # the polish's price of intake near a UL
+    deferred: list = field(default_factory=list)  # rows the MILP leaves to the polish (spec.Deferred)
+    slot_energy: dict[str, pulp.LpVariable] = field(default_factory=dict)  # meal -> its kcal (energy.add_slot_energy)
     amounts: list[tuple[pulp.LpVariable, str, float, str]] = field(default_factory=list)  # (var, food, g/unit, slot)
     coef: dict[str, np.ndarray] = field(default_factory=dict)  # nutrient -> per unit of each amount
     qty: list[pulp.LpVariable] = field(default_factory=list)
@@ -106,6 +108,10 @@ class Build:
         }
         self.grams = np.array([g for _, _, g, _ in self.amounts])
 
+    def day_energy(self) -> Pairs:
+        """The day's energy: the sum of its meals' kcal variables."""
+        return [(v, 1.0) for v in self.slot_energy.values()]
+
     def drink_mask(self) -> np.ndarray:
         """Which amounts are drinks (a meal's drink or its water), in the order of ``amounts``."""
         return np.array([id(a[0]) in self.drink_ids for a in self.amounts], dtype=bool)
@@ -143,6 +149,7 @@ def build_meal_model(
     variety.add_once_a_day(b)
     requirements.add_requirements(b)
     b.totals()
+    energy.add_slot_energy(b)
     energy.add_energy(b)
     nutrients.add_macros(b)
     nutrients.add_upper_limits(b)
@@ -161,6 +168,7 @@ def build_meal_model(
         objective=b.objective,
         pull=b.pull,
         excess=b.excess,
+        deferred=b.deferred,
         prob=b.prob,
         z=b.z,
         x=b.x,

@@ -14,7 +14,7 @@ import numpy as np
 from mealplan.optimizer import expr
 from mealplan.optimizer.expr import safe_name
 from mealplan.optimizer.model.spec import MealSpec
-from mealplan.optimizer.model.weights import FOOD_GROUP_WEIGHT
+from mealplan.optimizer.model.weights import FOOD_GROUP_WEIGHT, WEEKLY_GROUP_WEIGHT
 
 if TYPE_CHECKING:
     from mealplan.optimizer.model.build import Build
@@ -57,23 +57,21 @@ def _row(b: Build, row: str):
 def add_food_group_goals(b: Build) -> None:
     """The day's food-group goals (goal programming, like the nutrients), shares and energy limits."""
     facts = b.spec.facts
+    weekly = b.rules.food_groups.weekly if b.rules.food_groups is not None else {}
     for row, goal in sorted(b.spec.food_goals.items()):
         if goal <= 0 or row not in facts.group_rows:
             continue
         d = expr.continuous(b.prob, f"short_fg_{safe_name(row)}", 0.0, goal)
         expr.add_ge(b.prob, [*zip(b.qty, _row(b, row), strict=True), (d, 1.0)], goal, f"goal_fg_{safe_name(row)}")
-        b.objective.append((d, FOOD_GROUP_WEIGHT / goal))
-    for part, whole, share in facts.shares:  # part - share * whole + d >= 0, d paid per whole goal missed
-        coef = _row(b, part) - share * _row(b, whole)
-        scale = max(b.spec.food_goals.get(whole, 0.0) * share, 0.5)
-        d = expr.continuous(b.prob, f"short_share_{safe_name(part)}")
-        expr.add_ge(b.prob, [*zip(b.qty, coef, strict=True), (d, 1.0)], 0.0, f"share_{safe_name(part)}")
-        b.objective.append((d, FOOD_GROUP_WEIGHT / scale))
-    energy = b.coef["energy"]
+        b.objective.append((d, (WEEKLY_GROUP_WEIGHT if row in weekly else FOOD_GROUP_WEIGHT) / goal))
+    # Soft maxima: refined grains at most the pattern's amount; added sugars and saturated fat at most their
+    # share of the energy requirement (of the requirement, not of the day's energy: a row of one sign, which
+    # the solver handles far better than ``kcal - 10 % x E``, and the day's energy stays within 5 % of it).
+    maxima = [(f"fg_{row}", _row(b, row), cap) for row, cap in sorted(facts.group_max.items()) if cap > 0]
     for key, (kcal, pct) in sorted(facts.energy_pct_max.items()):
-        if key not in b.coef:
-            continue
-        coef = kcal * b.coef[key] - pct / 100.0 * energy  # kcal from it - pct of energy - over <= 0
-        over = expr.continuous(b.prob, f"over_pct_{safe_name(key)}")
-        expr.add_le(b.prob, [*zip(b.qty, coef, strict=True), (over, -1.0)], 0.0, f"pct_max_{safe_name(key)}")
-        b.objective.append((over, FOOD_GROUP_WEIGHT / max(pct / 100.0 * b.targets.energy_kcal, 1.0)))
+        if key in b.coef:
+            maxima.append((f"pct_{key}", kcal * b.coef[key], pct / 100.0 * b.targets.energy_kcal))
+    for name, coef, cap in maxima:
+        over = expr.continuous(b.prob, f"over_{safe_name(name)}")
+        expr.add_le(b.prob, [*zip(b.qty, coef, strict=True), (over, -1.0)], cap, f"max_{safe_name(name)}")
+        b.objective.append((over, FOOD_GROUP_WEIGHT / max(cap, 1e-6)))

@@ -178,4 +178,6 @@ def _drink_here(spec: MealSpec, f, kind: str) -> bool:
     known = spec.facts.drinks.get(f.id)
     if known is not None:
         return kind in known.meals
+    if f.id in spec.facts.not_drinks:
+        return False
     return f.pool not in spec.hot_drink_pools or kind in spec.hot_drink_kinds

@@ -8,6 +8,7 @@ import math
 from typing import TYPE_CHECKING
 
 from mealplan.optimizer import expr
+from mealplan.optimizer.model.spec import Deferred
 from mealplan.optimizer.model.weights import EXCESS_WEIGHT, MACRO_KCAL, SHORTFALL_WEIGHT
 
 if TYPE_CHECKING:
@@ -16,16 +17,16 @@ if TYPE_CHECKING:
 
 def add_macros(b: Build) -> None:
     """Each macronutrient's share of energy within its range: ``kcal_m - lo*E >= 0`` and ``<= hi``."""
-    energy = b.coef["energy"]
+    day = b.day_energy()
     for macro, (lo, hi) in sorted(b.rules.amdr.items()):
         kcal = MACRO_KCAL.get(macro)
         if kcal is None:
             continue
-        m = b.coef[macro] * kcal
+        m = list(zip(b.qty, b.coef[macro] * kcal, strict=True))
         why = b.rules.amdr_overrides.get(macro, "AMDR")
-        b.rule(list(zip(b.qty, m - lo / 100.0 * energy, strict=True)), ">=", 0.0, f"amdr_{macro}_lo",
+        b.rule(m + [(v, -lo / 100.0 * c) for v, c in day], ">=", 0.0, f"amdr_{macro}_lo",
                f"{macro} at least {lo:g} % of energy ({why})")  # fmt: skip
-        b.rule(list(zip(b.qty, m - hi / 100.0 * energy, strict=True)), "<=", 0.0, f"amdr_{macro}_hi",
+        b.rule(m + [(v, -hi / 100.0 * c) for v, c in day], "<=", 0.0, f"amdr_{macro}_hi",
                f"{macro} at most {hi:g} % of energy ({why})")  # fmt: skip
 
 
@@ -37,9 +38,12 @@ def add_upper_limits(b: Build) -> None:
         if t.max is not None and nut in b.coef:
             b.rule(b.total(nut), "<=", t.max, f"max_{nut}", f"{t.name} at most {t.max:g} {t.unit} ({t.max_source})")
         if t.soft_max and nut in b.coef:
+            if t.ul:  # paid in the polish step only: the row would only make the MILP's rows denser
+                b.deferred.append(Deferred(nut, tuple(b.total(nut)), t.soft_max, EXCESS_WEIGHT / t.ul))
+                continue
             over = expr.continuous(b.prob, f"excess_{nut}")
             expr.add_le(b.prob, b.total(nut) + [(over, -1.0)], t.soft_max, f"soft_max_{nut}")
-            (b.excess if t.ul else b.objective).append((over, EXCESS_WEIGHT / (t.ul or t.soft_max)))
+            b.objective.append((over, EXCESS_WEIGHT / t.soft_max))
 
 
 def add_goals(b: Build) -> None:

@@ -120,7 +120,8 @@ class MealFacts:
     """What every day of a plan shares beyond the foods: drinks, pairings, counted kinds of food, the
     person's per-meal limits and food-group goals (``optimizer/inputs.py`` makes it once a plan)."""
 
-    drinks: dict[str, Drink] = field(default_factory=dict)  # pool food -> drink facts (known drinks only)
+    drinks: dict[str, Drink] = field(default_factory=dict)  # pool food -> drink facts (the drinks it may serve)
+    not_drinks: frozenset[str] = frozenset()  # known drinks it may not serve (coffee or tea not the habit, water)
     drinks_with_meals: bool = True
     milk_drinks_per_day: int | None = None
     drinks_per_day: int | None = None  # drinks other than water a day
@@ -135,7 +136,7 @@ class MealFacts:
     meal_max: dict[str, float] = field(default_factory=dict)  # nutrient -> at most this a meal (lactose)
     meal_mass_max_g: float | None = None  # a meal's food (drinks apart), at most
     group_rows: dict[str, dict[str, float]] = field(default_factory=dict)  # pattern row -> component -> factor
-    shares: tuple[tuple[str, str, float], ...] = ()  # (part row, whole row, share): part >= share x whole
+    group_max: dict[str, float] = field(default_factory=dict)  # pattern row -> a day's amount at most (soft)
     energy_pct_max: dict[str, tuple[float, float]] = field(default_factory=dict)  # key -> (kcal per unit, % max)
 
 
@@ -167,6 +168,23 @@ class MealSpec:
     zero_foods: set[str] = field(default_factory=set)  # foods no dish serves today (used up this week)
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A soft maximum far above a target (``intake - excess <= soft_max``, the excess paid per UL), which
+    the MILP leaves out and the polish step adds: in the MILP it is paid for nothing and only made the
+    rows denser."""
+
+    nutrient: str
+    terms: tuple[tuple[pulp.LpVariable, float], ...]
+    rhs: float
+    weight: float
+
+    def add_to(self, model: MealModel) -> None:
+        over = expr.continuous(model.prob, f"excess_{expr.safe_name(self.nutrient)}")
+        expr.add_le(model.prob, [*self.terms, (over, -1.0)], self.rhs, f"soft_max_{expr.safe_name(self.nutrient)}")
+        model.excess.append((over, self.weight))
+
+
 @dataclass
 class MealModel:
     """A built day model and the handles needed to read a solution."""
@@ -185,6 +203,7 @@ class MealModel:
     objective: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)
     pull: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the polish's pull to the EER
     excess: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # the polish's price of intake near a UL
+    deferred: list[Deferred] = field(default_factory=list)  # soft maxima the polish adds
 
     def polish_objective(self) -> None:
         """Fix the chosen meals and foods (every binary, and every count of a counted food, at its value)
@@ -197,6 +216,9 @@ class MealModel:
             if var.cat == pulp.LpInteger:
                 value = round(var.value() or 0.0)
                 var.lowBound = var.upBound = value
+        for row in self.deferred:  # intake far above a target, paid per UL
+            row.add_to(self)
+        self.deferred = []
         deviation = []
         for (j, s), zv in self.z.items():
             if zv.lowBound != 1:

@@ -33,10 +33,14 @@ MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 # example weeks 3-6x slower (endurance 3.5 s -> 16-23 s). A soft maximum without a UL (potassium with a
 # loop or thiazide diuretic, per soft maximum) is paid in the MILP too, so it can change the meals.
 EXCESS_WEIGHT = 0.1 * SHORTFALL_WEIGHT
-# A food-group goal of the person's USDA Food Pattern (fruit, vegetables and their subgroups, whole
-# grains, dairy, protein foods), missed whole, costs 30 % of one whole nutrient target; so does a share
-# missed whole (whole grains at least half of grains) or a limit passed by its whole size (added sugars
-# or saturated fat at twice 10 % of energy). Goals, not rules: the nutrients come first.
-FOOD_GROUP_WEIGHT = 0.3 * SHORTFALL_WEIGHT
+# A daily food-group goal of the person's USDA Food Pattern (vegetables, fruit and whole fruit, whole
+# grains, dairy, protein foods), missed whole, costs 10 % of one whole nutrient target; so does a soft
+# maximum passed by its whole size (refined grains, added sugars or saturated fat at twice 10 % of
+# energy). A weekly subgroup's share of a day (dark green vegetables, seafood, soy) costs 3 %: the week
+# gathers it over its days, and a day that cannot give it must not cost the solver a proof it cannot make
+# (the relaxation meets such goals with a fraction of a tofu dish; a heavy weight there left HiGHS days
+# of branching to close the gap). Goals, not rules: the nutrients come first.
+FOOD_GROUP_WEIGHT = 0.1 * SHORTFALL_WEIGHT
+WEEKLY_GROUP_WEIGHT = 0.03 * SHORTFALL_WEIGHT
 # A food kind's weekly minimum (fish in pregnancy), missed whole: as one nutrient target.
 KIND_MIN_WEIGHT = SHORTFALL_WEIGHT

@@ -1,11 +1,11 @@
-"""A dish's method names all its ingredients; a day that leaves optional ones out says so."""
+"""A dish's title and method follow the plate: an optional ingredient the day leaves out is named in
+neither (``food_data.dishes.dish_text``), and no method says "This time without"."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mealplan.food_data.dishes import load_dishes
-from mealplan.food_data.names import short_name
+from mealplan.food_data.dishes import dish_text, load_dishes
 from mealplan.food_data.table import load_bundled
 from mealplan.optimizer.planner import make_plan
 from mealplan.targets.profile_files import load_profile
@@ -14,26 +14,22 @@ from mealplan.verify.verifier import verify_plan
 EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
 
 
-def test_a_method_says_which_optional_ingredients_the_day_leaves_out():
+def test_a_dish_meal_says_only_what_the_plate_holds():
     table = load_bundled()
     dishes = load_dishes(foods=table).dishes
     plan = make_plan(load_profile(EXAMPLES / "older_diuretics.yaml"), table, days=2)
     assert verify_plan(plan, table).ok
-    notes = 0
+    left_out = 0
     for day in plan.days:
         for slot in day.slots:
             if slot.dish_id is None:
                 continue
             dish = dishes[slot.dish_id]
             served = {i.food_id for i in slot.items}
-            left = [short_name(table.foods.at[g.food, "name"]) for g in dish.ingredients if g.food not in served]
             assert all(g.min == 0 for g in dish.ingredients if g.food not in served)  # only optional ones
-            assert slot.method.startswith(dish.method)
-            if left:
-                notes += 1
-                assert slot.method.endswith(f"This time without the {' and '.join(left)}.") or all(
-                    name in slot.method[len(dish.method) :] for name in left
-                )
-            else:
-                assert slot.method == dish.method
-    assert notes >= 1  # the example's days leave some out (salmon salad without the celery)
+            assert (slot.title, slot.method) == dish_text(dish, served)
+            assert "This time without" not in (slot.method or "")
+            if any(g.food not in served for g in dish.ingredients):
+                left_out += 1
+                assert (slot.title, slot.method) != (dish.name, dish.method)
+    assert left_out >= 1  # the example's days leave some optional ingredient out

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from mealplan.errors import ConfigError, ConflictError, InputError
+from mealplan.food_data.everyday import everyday_ids
+from mealplan.food_data.names import short_name
 from mealplan.food_data.table import SR24_SOURCE
 from mealplan.food_data.vocab import split_tags
 from mealplan.optimizer import day as day_module
@@ -164,7 +166,8 @@ def test_time_limit_is_shared_by_the_days(monkeypatch):
     monkeypatch.setattr(day_module, "solve", recording)
     table = tiny_table()
     verified(make_plan(tiny_profile(), table, days=2, time_limit=8.0), table)
-    assert limits == [4.0, 4.0]
+    # Day 1 gets its share (less the seconds its relaxation took); day 2 what the week has left.
+    assert len(limits) == 2 and 3.5 < limits[0] <= 4.0 and 4.0 < limits[1] <= 8.0
 
 
 def test_write_model_for_the_first_day(tmp_path):
@@ -265,7 +268,13 @@ def test_key_nutrients_met_for_non_vegan_examples(day_plans, name):
     profile, plan = day_plans[name]
     assert profile.diet in ("omnivore", "vegetarian", "pescatarian")
     totals = plan.days[0].totals
-    assert {n: totals[n].met for n in KEY} == dict.fromkeys(KEY, True)
+    # Kidney disease: magnesium is never pushed, and under the renal team's potassium, phosphorus and
+    # protein limits it may fall short; the shortfall is then explained.
+    kidney = profile.conditions is not None and profile.conditions.ckd is not None
+    key = [n for n in KEY if not (n == "magnesium" and kidney)]
+    assert {n: totals[n].met for n in key} == dict.fromkeys(key, True)
+    if len(key) < len(KEY) and not totals["magnesium"].met:
+        assert any(s.nutrient == "magnesium" and s.causes for s in plan.shortfalls)
 
 
 def test_vegan_shortfalls_are_explained(day_plans):
@@ -347,16 +356,19 @@ def test_week_plan_verifies_with_variety(week, bundled):
     assert plan.kind == "week" and len(plan.days) == 7 and plan.week_totals is not None
     per_food = Counter(f for d in plan.days for f in {i.food_id for s in d.slots for i in s.items})
     assert len(per_food) >= 20
-    # Pattern foods (not a dish's ingredients, not drinks) are served on at most three days.
+    # A food (by its short name, dish ingredients and drinks too) on at most four days; everyday foods and
+    # water excepted (food_data/data/everyday_foods.yaml).
+    everyday = everyday_ids(bundled)
     served = Counter(
-        f
+        name
         for d in plan.days
-        for f in {i.food_id for s in d.slots if s.meal_kind == "pattern" for i in s.items if i.role != "drink"}
+        for name in {short_name(i.name) for s in d.slots for i in s.items if i.food_id not in everyday}
+        if name != "water"
     )
-    assert max(served.values(), default=0) <= plan.rules.max_days_per_food == 3
-    # A lunch or dinner dish at most twice a week; every meal has a name.
+    assert max(served.values(), default=0) <= plan.rules.max_days_per_food == 4
+    # A lunch or dinner dish once a week; every meal has a name.
     mains = Counter(s.dish_id for d in plan.days for s in d.slots if s.name in ("lunch", "dinner") and s.dish_id)
-    assert max(mains.values(), default=0) <= plan.rules.meal_rules.dish_max_per_week == 2
+    assert max(mains.values(), default=0) <= plan.rules.meal_rules.dish_max_per_week == 1
     assert all(s.title for d in plan.days for s in d.slots)
     # B12 from fortified foods (age 51+, acid reducers, metformin) is also met on the week's average.
     b12_added = {"vitamin_b12_added"} if profile.age >= 51 else set()

@@ -173,6 +173,9 @@ RED_FLAG_SYMPTOMS = {
     "palpitations": {"palpitations"},
 }
 MEDICATIONS = {"diuretics", "acid-reducers", "metformin"}
+# Palpitations with these are the same-day flag (knowledge.yaml: palpitations-electrolytes).
+PALPITATIONS_TODAY = {"diuretics", "loop-diuretic", "thiazide-diuretic", "potassium-sparing-diuretic",
+                      "ace-inhibitor-or-arb", "kidney-disease", "heavy-sweating", "endurance-exercise"}  # fmt: skip
 
 
 @st.composite
@@ -230,6 +233,8 @@ def expected_red_flags(profile: Profile) -> set[str]:
     """The red flags whose conditions hold for a profile (knowledge.yaml, restated)."""
     symptoms, factors = set(profile.symptoms), set(profile.factors)
     flags = {fid for fid, trig in RED_FLAG_SYMPTOMS.items() if symptoms & trig}
+    if "palpitations" in flags and (factors & PALPITATIONS_TODAY or "vomiting" in symptoms):
+        flags = (flags - {"palpitations"}) | {"palpitations-electrolytes"}  # the same-day flag instead
     if factors & MEDICATIONS:
         flags.add("medication")
     if profile.symptom_days is not None and profile.symptom_days > 14:

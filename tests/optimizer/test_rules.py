@@ -23,7 +23,7 @@ def test_defaults_for_a_plain_profile():
     assert [s.name for s in rules.slots] == list(profile.meals)
     assert rules.diet == "omnivore" and rules.objective == "shortfall"
     assert (rules.min_portion_servings, rules.portion_step_servings) == (0.5, 0.25)
-    assert rules.min_distinct_foods_per_day == 8 and rules.max_days_per_food == 3
+    assert rules.min_distinct_foods_per_day == 8 and rules.max_days_per_food == 4
     assert rules.group_max_g["fats and oils"] == 40.0
     assert rules.group_min_g == {"vegetables": 150.0}
     assert rules.protein_categories == R.PROTEIN_CATEGORIES

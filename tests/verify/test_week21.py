@@ -109,12 +109,13 @@ def test_a_day_whose_variety_was_relaxed_is_excused():
 
 
 def test_dish_ingredients_count_toward_the_days_of_a_food():
-    # Scrambled eggs on day 2 as well: its eggs and tomato are on three days.
+    # Scrambled eggs on day 2 as well: its eggs, tomato and orange are on three days.
     plan = make_plan(
         with_meal(DAYS, 2, "breakfast", DAYS[0]["breakfast"]),
         plan_rules=rules(meal_rules=meal_rules(breakfast_max_per_week=3)),
     )
     assert found(plan) == [
+        ("days_per_food", "oranges (09200)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
         ("days_per_food", "scrambled eggs (01132)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
         ("days_per_food", "tomatoes (11529)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
     ]
