@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from mealplan.food_data.table import load_bundled
-    from mealplan.optimizer.household_planner import LEFTOVER_DISH_MAX, plan_household
+    from mealplan.optimizer.household_planner import plan_household
     from mealplan.optimizer.planner import make_plan
     from mealplan.targets.household import load_household
     from mealplan.verify.household import verify_household
@@ -50,9 +50,8 @@ def main() -> None:
         out = {}
         for p in home.members:
             profile = p
-            if home.leftovers:  # as the household plans them: leftovers, a dish and its leftover lunch a week
-                dish_max = max(p.dish_max_per_week, LEFTOVER_DISH_MAX)
-                profile = p.model_copy(update={"leftovers": True, "dish_max_per_week": dish_max})
+            if home.leftovers:  # as the household plans them
+                profile = p.model_copy(update={"leftovers": True})
             out[p.id] = _timed(lambda profile=profile: make_plan(profile, foods, days=args.days,
                                                                  time_limit=args.time_limit))  # fmt: skip
         return out

@@ -268,7 +268,11 @@ class MealRules(_Model):
     main_meal_parts: list[str] = Field(
         list(MAIN_MEAL_ROLES), description="what every lunch and dinner has (roles; food_data.dishes.MAIN_MEAL_ROLES)"
     )
-    dish_max_per_week: int = Field(2, ge=1, description="a lunch or dinner dish cooked at most this many times a week (a leftover lunch is the same cooking)")
+    dish_max_per_week: int = Field(
+        2,
+        ge=1,
+        description="a lunch or dinner dish cooked at most this many times a week (a leftover is the same cooking)",
+    )
     breakfast_max_per_week: int | None = Field(
         None,
         ge=1,

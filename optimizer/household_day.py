@@ -101,7 +101,7 @@ def _ladder(members: list[Member], d: int, days: int) -> list[tuple[str, dict]]:
     for m in members:
         ctx = m.ctx
         spec = meal_spec(d, ctx.inputs, ctx.targets, ctx.rules, m.state, days, ctx.liked, m.leftovers)
-        week[m.id] = dataclasses.replace(spec, fixed={}) if _leftover_used_up(spec) else spec
+        week[m.id] = spec
     ladder = [(ATTEMPTS[0], week)]
     if any(s.fixed for s in week.values()):
         ladder.append((ATTEMPTS[1], {k: dataclasses.replace(s, fixed={}) for k, s in week.items()}))
@@ -122,16 +122,6 @@ def _ladder(members: list[Member], d: int, days: int) -> list[tuple[str, dict]]:
         )  # fmt: skip
         for name, specs in ladder
     ]
-
-
-def _leftover_used_up(spec) -> bool:
-    """A leftover lunch that serves a food the member's week has used up (on its most days): the lunch
-    comes whatever the counts say, so the day would break the days-per-food rule; no leftover then."""
-    for dish_id, amounts in spec.fixed.values():
-        dish = next((o for o in spec.dishes if o.id == dish_id), None)
-        if dish is not None and any(g > 0 and dish.foods[i] in spec.zero_foods for i, g in amounts.items()):
-            return True
-    return False
 
 
 def household_day(members: list[Member], d: int, days: int, shared: dict[str, list[str]], time_limit: float,

@@ -25,7 +25,7 @@ from mealplan.optimizer.context import plan_context
 from mealplan.optimizer.day import MIN_ATTEMPT_S
 from mealplan.optimizer.household_day import DayOutcome, Member, household_day
 from mealplan.optimizer.household_pantry import PantryBook
-from mealplan.optimizer.planner import _assemble, _fluids_apart, _version
+from mealplan.optimizer.planner import assemble_plan, fluids_apart, version_text
 from mealplan.optimizer.prices import prices_for, read_prices
 from mealplan.optimizer.rules import FOOD_MAX_DAYS, plan_rules
 from mealplan.optimizer.totals import day_plan
@@ -38,7 +38,6 @@ from mealplan.targets.profile import Profile
 from mealplan.triage import DISCLAIMER, run_triage
 
 SECONDS_PER_MEMBER = 30.0  # the default time limit of a household week, per member
-LEFTOVER_DISH_MAX = 2  # a dish and its leftover lunch: two meals of it a week
 
 
 def plan_household(
@@ -115,12 +114,12 @@ def plan_household(
             carry(m.state, plan, m.ctx.rules, m.ctx.inputs)
         book.eaten(d, [m.day_plans[-1] for m in members])
     seconds = time.perf_counter() - started
-    plans = [_assemble(m.ctx, m.profile, m.triage, m.day_plans, m.results, seconds) for m in members]
+    plans = [assemble_plan(m.ctx, m.profile, m.triage, m.day_plans, m.results, seconds) for m in members]
     plans = [p.model_copy(update={"start_date": start}) for p in plans]
     return HouseholdPlan(
         household_id=household.id,
         name=household.name,
-        created_with=_version(),
+        created_with=version_text(),
         disclaimer=DISCLAIMER,
         start_date=start,
         days=days,
@@ -148,17 +147,11 @@ def plan_household(
 def _member(profile: Profile, household: Household, foods: FoodTable, days: int, objective: str,
             extra_prices: dict[str, float], dishes, solver: str, threads: int, gap: float,
             max_days_per_food: int) -> Member:  # fmt: skip
-    """A member's plan context, made as a single plan's is (``planner.make_plan``).
-
-    With leftovers a dinner dish is eaten twice (the dinner and the next day's lunch), and both are meals
-    of it in the week's count (``week.carry``, ``verify``): a member's week allows a dish at least twice.
-    """
+    """A member's plan context, made as a single plan's is (``planner.make_plan``)."""
     leftovers = household.leftovers or profile.leftovers
-    if leftovers and profile.dish_max_per_week < LEFTOVER_DISH_MAX:
-        profile = profile.model_copy(update={"dish_max_per_week": LEFTOVER_DISH_MAX})
     inp = triage_input(profile)
     triage = run_triage(inp) if inp is not None else None
-    targets = _fluids_apart(compute_targets(profile, triage))
+    targets = fluids_apart(compute_targets(profile, triage))
     rules = plan_rules(profile, targets, objective=objective, max_days_per_food=max_days_per_food)
     if days == 1:
         rules = rules.model_copy(update={"weekly_nutrients": []})

@@ -38,7 +38,7 @@ from mealplan.triage import DISCLAIMER, TriageResult, run_triage
 log = logging.getLogger(__name__)
 
 
-def _version() -> str:
+def version_text() -> str:
     try:
         return f"mealplan {version('mealplan')}"
     except Exception:  # noqa: BLE001 - running from a source tree without metadata
@@ -94,7 +94,7 @@ def make_plan(
     if triage is None:
         inp = triage_input(profile)
         triage = run_triage(inp) if inp is not None else None
-    targets = _fluids_apart(targets if targets is not None else compute_targets(profile, triage))
+    targets = fluids_apart(targets if targets is not None else compute_targets(profile, triage))
     rules = plan_rules(profile, targets, objective=objective, max_days_per_food=max_days_per_food)
     if days == 1:
         rules = rules.model_copy(update={"weekly_nutrients": []})
@@ -124,10 +124,10 @@ def make_plan(
         day = day_plan(d, result.slots, foods, targets, rules)
         day_plans.append(day)
         carry(state, day, rules, ctx.inputs)
-    return _assemble(ctx, profile, triage, day_plans, results, time.perf_counter() - started)
+    return assemble_plan(ctx, profile, triage, day_plans, results, time.perf_counter() - started)
 
 
-def _assemble(
+def assemble_plan(
     ctx: PlanContext,
     profile: Profile,
     triage: TriageResult | None,
@@ -167,7 +167,7 @@ def _assemble(
     return Plan(
         kind="day" if days == 1 else "week",
         profile_id=profile.id,
-        created_with=_version(),
+        created_with=version_text(),
         disclaimer=DISCLAIMER,
         red_flags=list(triage.red_flags) if triage else [],
         triage=triage,
@@ -207,7 +207,7 @@ def _assemble(
     )
 
 
-def _fluids_apart(targets: Targets) -> Targets:
+def fluids_apart(targets: Targets) -> Targets:
     """Water's AI counts drinks; plans are food, so fluids are advised, not planned."""
     water = targets.items.get("water")
     if water is None or water.min is None:

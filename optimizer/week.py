@@ -203,7 +203,9 @@ def meal_spec(
             grams = {it.food_id: it.grams for it in dinner.items if it.role != "drink"}
             for i, fid in enumerate(dish.foods):
                 amounts[i] = grams.get(fid, 0.0)
-            fixed[lunch] = (dish.id, amounts)
+            # the leftover comes as it is: not when it would serve a food on more days than the week allows
+            if not (cover_dishes and any(g > 0 and dish.foods[i] in used_up for i, g in amounts.items())):
+                fixed[lunch] = (dish.id, amounts)
     kind_max, kind_min = kind_limits(targets, state, d, days)
     return MealSpec(
         scale={s.name: max(1.0, s.energy_share[1] / SLOT_DEFAULTS[slot_kind(s.name)][2][1]) for s in rules.slots},

@@ -29,7 +29,8 @@ Field notes:
 - ``prices``: a CSV of ``id,price`` per 100 g, relative to the profile file's folder.
 - ``trimester`` (1-3) refines the pregnancy energy increment; it is optional.
 - ``dish_max_per_week`` (1-7, default 1): a lunch or dinner dish is cooked at most this many times in
-  a week (a leftover lunch is the same cooking) (a breakfast on at most three days, a snack three times: the plan's meal rules).
+  a week, a leftover lunch being the same cooking (a breakfast on at most three days, a snack three
+  times: the plan's meal rules).
 - ``leftovers``: a dinner dish is cooked for two portions and the second is the next day's lunch.
 - ``require``: foods (id) or dishes (dish id) the plan must serve, each ``{food, days, meal, grams}``
   or the short form ``ID[@DAYS][:MEAL][=GRAMS]`` (``12166@2,4:lunch=30``); without days, on the

@@ -2,8 +2,8 @@
 per food kind a day and a week, the weekly goal (a note, not a failure), portion_scale (nothing to check).
 
 Numbers of the week: day 1's dinner holds 12.47 g of lactose (245 g of nonfat milk) and 553 g of food
-(the tofu stir-fry: 150 + 150 + 50 + 180 + 8 + 15) and 1,034.0 mg of sodium (845.6 of it the soy sauce); day 1 has 245 g of milk; the
-week 120 g of salmon.
+(the tofu stir-fry: 150 + 150 + 50 + 180 + 8 + 15) and 1,034.0 mg of sodium (845.6 of it the soy sauce);
+day 1 has 245 g of milk; the week 120 g of salmon.
 """
 
 from __future__ import annotations
