@@ -15,14 +15,16 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data.vocab import CATEGORIES
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CLINICAL_RULES_FILE = Path(__file__).parent / "data" / "clinical_rules.yaml"
 
@@ -254,6 +256,8 @@ def kind_mask(kind: str, names: Sequence[object], categories: Sequence[object]) 
     Raises:
         KeyError: ``kind`` is not a kind of the rules file (the message lists them).
     """
+    import numpy as np  # here, not at the top: `mealplan targets` reads these rules without numpy
+
     kinds = load_clinical_rules().kinds
     if kind not in kinds:
         raise KeyError(f"unknown food kind {kind!r}; known: {', '.join(kinds)}")

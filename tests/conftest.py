@@ -7,8 +7,13 @@ import shutil
 import tempfile
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mealplan.food_data.table import CACHE_ENV
+
+# A busy machine must not fail a property test: no per-example deadline, no "too slow" health check.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -34,7 +34,7 @@ CSV_EXAMPLES = 60
 PROFILE_EXAMPLES = 60
 JUNK_EXAMPLES = 100
 NUTRIENT_COLUMNS = ("energy", "protein", "calcium", "magnesium", "vitamin_d", "vitamin_b12", "sodium")
-_SUPPRESS = [HealthCheck.function_scoped_fixture]
+_SUPPRESS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 
 def _settings(examples: int) -> settings:
