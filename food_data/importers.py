@@ -29,6 +29,8 @@ from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, Deferred, F
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
 
 if TYPE_CHECKING:
+    import zipfile
+
     import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,7 @@ _MASS_GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 1e-3, "oz": 28.349523125, "lb": 453
 class Problems:
     """Collects problems, then raises them as one FoodDataError."""
 
-    def __init__(self, source: Path | str) -> None:
+    def __init__(self, source: Path | zipfile.Path | str) -> None:
         self.source = str(source)
         self.items: list[str] = []
 
