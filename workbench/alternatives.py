@@ -236,7 +236,10 @@ def food_alternatives(
     grams = np.where((density >= 40) & (old_kcal >= 20), old_kcal / np.maximum(density, 1e-9) * 100.0, old.grams)
     grams = np.clip(grams, SERVINGS[0] * serving, SERVINGS[1] * serving)
     grams = np.array(
-        [min(_quarter(g, float(s)), _cap(plan, foods, f, old.role)) for g, s, f in zip(grams, serving, ids, strict=True)]
+        [
+            min(_quarter(g, float(s)), _cap(plan, foods, f, old.role))
+            for g, s, f in zip(grams, serving, ids, strict=True)
+        ]
     )
     after = state.before - old_row * old.grams / 100.0 + per100 * grams[:, None] / 100.0
     scores = state.score(after)
