@@ -260,7 +260,7 @@ def _fdc_numbers(
     rule = "must be a number greater than 0" if positive else "must be a number of 0 or more"
     for i in np.flatnonzero(invalid.to_numpy())[: MAX_LISTED_PROBLEMS + 1]:
         problems.add(f"{path}: row {i + 2}, column {column!r}: {str(raw.iloc[i]).strip()!r} {rule}")
-    return values.where(~bad)
+    return values.where(~invalid)
 
 
 def read_fdc_folder(folder: Path | str | zipfile.Path) -> FoodTable:
