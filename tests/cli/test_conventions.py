@@ -283,6 +283,7 @@ def _piped(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=base | env, timeout=120)
 
 
+@pytest.mark.solve
 def test_force_color_through_a_real_pipe_for_output_and_errors(tmp_path):
     done = _piped(*TRIAGE, FORCE_COLOR="1", COLUMNS="70")
     assert done.returncode == 0 and ESC in done.stdout

@@ -49,6 +49,7 @@ def test_lock_records_meals_in_order_and_unlock_removes_them(week):
         parse_meal_ref("dinner")
 
 
+@pytest.mark.solve
 def test_replan_day_keeps_every_other_day_and_the_locked_meal_byte_identical(locked, day3, foods):
     for before, after in zip(locked.days, day3.days, strict=True):
         if before.index != 3:
@@ -74,6 +75,7 @@ def test_replan_weekly_nutrients_hold_over_the_week(locked, day3):
         assert t.min
 
 
+@pytest.mark.solve
 def test_replan_one_meal_keeps_the_days_other_meals(locked, foods):
     plan = replan(locked, foods, day=4, meal="lunch")
     for before, after in zip(locked.days, plan.days, strict=True):
