@@ -119,6 +119,7 @@ def test_a_forbid_that_meets_a_locked_meal_is_named_before_the_job_runs(ana, ana
     assert "Undo this change" in r.text and "and the profile without the forbid" in r.text
 
 
+@pytest.mark.solve
 def test_search_by_name_without_a_script_and_as_json(ana):
     page = ana.get("/search?q=lentil+dal")
     assert page.status_code == 200 and "lentil-spinach-dal-brown-rice" in page.text

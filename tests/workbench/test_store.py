@@ -74,6 +74,7 @@ def test_clients_and_profile_versions(tmp_path, profile):
             s.client("bob")
 
 
+@pytest.mark.solve
 def test_plans_keep_their_json_profile_version_and_parent(tmp_path, profile, week):
     with Store.open(tmp_path / "m.db") as s:
         s.add_client("ana", profile)
