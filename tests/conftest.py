@@ -45,9 +45,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 # --- test tiers -------------------------------------------------------------------------------------
 # `slow` marks the wheel install; `solve` every test that solves a plan on the bundled table (a day, a
-# week, a re-plan, a web action) or runs a process that does (a CLI subprocess, batch workers, the web
-# server). Tests on the hand-checkable tiny tables solve in milliseconds and stay in the fast tier:
-#   python -m pytest -m "not slow and not solve"      (about a minute on two cores)
+# week, a re-plan, a web action), solves a tiny table for longer than a moment, runs a process (a CLI
+# subprocess, batch workers, the web server, a browser) or uses a fixture that does. While working:
+#   python -m pytest -m "not slow and not solve"      (docs/development.md: the fast tier)
 # The full suite (README's second command, and CI's) runs all. Every run notes which tests called the
 # solver or started a process, and how long they took; one that took over SOLVE_SECONDS and is not
 # marked is named in the run's summary (and MEALPLAN_TEST_SOLVES=FILE writes every such test to FILE).
