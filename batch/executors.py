@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from mealplan.batch.models import ExecutorFactory
 from mealplan.errors import InputError, Terminated
@@ -59,7 +59,10 @@ def process_pool_factory(workers: int | None = None) -> ExecutorFactory:
             # pandas and pulp (the setting only takes effect before the server first starts).
             ctx.set_forkserver_preload(["mealplan.batch.run", "mealplan.optimizer.planner"])
         return ProcessPoolExecutor(
-            max_workers=n, mp_context=_RetryContext(ctx), initializer=watch_parent, initargs=(os.getpid(),)
+            max_workers=n,
+            mp_context=cast(multiprocessing.context.BaseContext, _RetryContext(ctx)),  # a context by duck typing
+            initializer=watch_parent,
+            initargs=(os.getpid(),),
         )
 
     return factory
@@ -101,7 +104,7 @@ class _ForkServerProcess(_RetryStart, _ForkServerBase):
     pass
 
 
-class _SpawnProcess(_RetryStart, multiprocessing.context.SpawnProcess):  # type: ignore[misc]
+class _SpawnProcess(_RetryStart, multiprocessing.context.SpawnProcess):
     pass
 
 

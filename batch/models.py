@@ -111,7 +111,7 @@ class BatchSummary(_Frozen):
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """``(profile, status, shortfalls or reason, seconds)`` per profile, for tables."""
-        out = []
+        out: list[tuple[str, str, str, str]] = []
         for r in self.results:
             if r.status in ("failed", "not_run"):
                 detail = r.reason or ""

@@ -142,9 +142,13 @@ def run_job(
         if job.profile is None:
             return WorkerOutput(result=result("failed", reason=job.error or "no profile"))
         if plan_fn is None:
-            from mealplan.optimizer.planner import make_plan as plan_fn
+            from mealplan.optimizer.planner import make_plan
+
+            plan_fn = make_plan
         if verify_fn is None:
-            from mealplan.verify.verifier import verify_plan as verify_fn
+            from mealplan.verify.verifier import verify_plan
+
+            verify_fn = verify_plan
         foods = worker_foods(options)
         extra = {"dishes": worker_dishes(options, foods)} if options.dishes else {}
         plan = plan_fn(

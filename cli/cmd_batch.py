@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,9 @@ from mealplan.cli.common import (
     with_foods_options,
 )
 from mealplan.textsafe import term_text
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 @click.command("batch")
@@ -167,12 +170,13 @@ def _table(summary: Any):
     from rich.table import Table
 
     table = Table(title=f"Batch: {len(summary.results)} profiles")
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("profile", "left"),
         ("status", "left"),
         ("shortfalls / reason", "left"),
         ("time s", "right"),
-    ):
+    )
+    for name, justify in columns:
         table.add_column(name, justify=justify, overflow="fold")
     colour = {"ok": "green", "skipped": "cyan", "failed": "red", "not_run": "yellow"}
     for pid, status, detail, seconds in summary.rows():

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mealplan.cli.common import emit, output_option, with_foods_options
 from mealplan.cli.db import db_option
+
+if TYPE_CHECKING:
+    from mealplan.plan import Plan
 
 
 @click.command("edit")
@@ -70,6 +74,7 @@ def rescore(plan_arg: str, foods_paths, no_bundled, db_path, output: Path | None
     from mealplan.workbench.edit import rescore as rescore_plan
     from mealplan.workbench.sources import is_plan_id, read_plan, read_raw_plan
 
+    plan: Plan | dict[str, Any]
     if is_plan_id(plan_arg):
         plan = read_plan(plan_arg, db_path).plan
     else:

@@ -69,7 +69,7 @@ def search(words: tuple[str, ...], fmt: str, output: Path | None, **opts: Any) -
     nutrients = [n for n in nutrients if n in table.units]
     scope = "all foods" if opts["include_all"] else "planner foods only; --all searches every food"
     footer = f"{len(found)} of {total} matching foods ({scope}). Amounts per serving; '-' = unknown."
-    rows = [search_row(table, fid, food, nutrients) for fid, food in found.iterrows()]
+    rows = [search_row(table, str(fid), food, nutrients) for fid, food in found.iterrows()]
     if fmt == "json":
         doc = {"matches": total, "shown": len(rows), "planner_only": not opts["include_all"], "foods": rows}
         emit(

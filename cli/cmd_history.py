@@ -29,15 +29,15 @@ def history(client_id: str, export_id: str | None, db_path: Path | None, fmt: st
     from mealplan.workbench.render import history_renderables
     from mealplan.workbench.store_checks import plan_id
 
-    export_id = None if export_id is None else plan_id(export_id, "--export")
+    export = None if export_id is None else plan_id(export_id, "--export")
     with open_store(db_path) as store:
         client = store.client(client_id)
-        if export_id is not None:
-            record = store.plan_record(export_id)
+        if export is not None:
+            record = store.plan_record(export)
             if record.client_id != client.id:
-                raise InputError(f"--export {export_id}: plan {export_id} belongs to client {record.client_id!r}, "
+                raise InputError(f"--export {export}: plan {export} belongs to client {record.client_id!r}, "
                                  f"not {client.id!r}.")  # fmt: skip
-            emit(store.plan(export_id).model_dump_json(indent=2) + "\n", output)
+            emit(store.plan(export).model_dump_json(indent=2) + "\n", output)
             return
         plans = store.plans(client_id)
     if fmt == "json":

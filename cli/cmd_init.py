@@ -6,8 +6,12 @@ A wheel installs the examples as package data (``mealplan.examples``); this copi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 # The example folders copied, and what each is for.
 PARTS = {
@@ -18,7 +22,7 @@ PARTS = {
 }
 
 
-def _files() -> list[tuple[str, object]]:
+def _files() -> list[tuple[str, Traversable]]:
     """(path under examples/, resource) for every shipped example file."""
     from importlib.resources import files
 

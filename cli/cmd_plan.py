@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, cast
 
 import click
 
@@ -156,7 +157,7 @@ def plan(
             "Missing option '--profile' (or '--client ID' to plan for a client in the database, or '--household "
             "FILE' for a household)."
         )
-    profile = load_profile(profile_path) if profile_path is not None else client_profile(client_id, db_path)
+    profile = load_profile(profile_path) if profile_path is not None else client_profile(cast(str, client_id), db_path)
     if symptoms or factors:
         profile = _with_terms(profile, symptoms, factors)
     triage = _triage(triage_path) if triage_path else None
@@ -229,7 +230,11 @@ def _with_terms(profile, symptoms: tuple[str, ...], factors: tuple[str, ...]):
 
     problems: list[str] = []
     found: dict[str, list[str]] = {}
-    for kind, flag, terms in (("symptom", "--symptom", symptoms), ("factor", "--factor", factors)):
+    asked: tuple[tuple[Literal["symptom", "factor"], str, tuple[str, ...]], ...] = (
+        ("symptom", "--symptom", symptoms),
+        ("factor", "--factor", factors),
+    )
+    for kind, flag, terms in asked:
         try:
             found[kind] = normalize_terms(kind, list(terms))
         except InputError as exc:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mealplan.cli.common import emit, format_option, output_option, show, with_foods_options
 from mealplan.textsafe import term_text
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 @click.command()
@@ -56,7 +60,13 @@ def _table(result, rows):
 
     span = f"{result.days} days" if result.days != 1 else "1 day"
     table = Table(title=f"Shopping list: {result.profile_id} ({span})", title_justify="left")
-    for name, justify in (("Section", "left"), ("Buy", "left"), ("Grams", "right"), ("Days", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("Section", "left"),
+        ("Buy", "left"),
+        ("Grams", "right"),
+        ("Days", "left"),
+    )
+    for name, justify in columns:
         table.add_column(name, justify=justify)
     previous = None
     for row in rows:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mealplan.cli.common import emit, format_option, output_option, show
 from mealplan.numbers import fmt_exact
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 CSV_FIELDS = (
     "nutrient",
@@ -135,8 +138,9 @@ def _renderables(tg: Any, flags: list[Any], disclaimer: str) -> list[Any]:
         )
     )
     table = Table(title="Daily targets (* suspected; w = weekly average allowed)", title_justify="left")
-    for name, justify in (("nutrient", "left"), ("min", "right"), ("max", "right"), ("unit", "left"),
-                          ("priority", "right"), ("min from", "left"), ("max from", "left")):  # fmt: skip
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("nutrient", "left"), ("min", "right"), ("max", "right"),
+        ("unit", "left"), ("priority", "right"), ("min from", "left"), ("max from", "left"))  # fmt: skip
+    for name, justify in columns:
         table.add_column(name, justify=justify, overflow="fold")
     for t in tg.items.values():
         mark = ("*" if t.suspected else "") + (" w" if t.weekly else "")

@@ -114,7 +114,7 @@ def _ask(given: dict[str, Any]) -> dict[str, Any]:
         return proc
 
     click.echo("A few questions (leave blank to skip; 'mealplan triage --list' shows every term).")
-    blank = {"default": "", "show_default": False}
+    blank: dict[str, Any] = {"default": "", "show_default": False}
     answers = {
         "symptoms": click.prompt("Symptoms, comma-separated", value_proc=terms("symptom"), **blank),
         "factors": click.prompt("Risk factors (diet, sun, sweat, medicines...)", value_proc=terms("factor"), **blank),

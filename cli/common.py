@@ -85,7 +85,8 @@ def load_profile_arg(path: Path | str):
     from mealplan.errors import ConfigError
     from mealplan.targets.profile_files import profile_from_text
 
-    text = click.get_text_stream("stdin").read(MAX_STDIN_PROFILE_CHARS + 1)
+    # click.open_file("-") is standard input (click.get_text_stream is deprecated from Click 8.5).
+    text = click.open_file("-").read(MAX_STDIN_PROFILE_CHARS + 1)
     if len(text) > MAX_STDIN_PROFILE_CHARS:
         raise ConfigError(
             f"<stdin>: more than {MAX_STDIN_PROFILE_CHARS // 2**20} MB on standard input is not a profile; "
@@ -279,7 +280,8 @@ def with_flag_names(message: str, command: click.Command | None) -> str:
         return message
     commands = [command]
     if isinstance(command, click.Group):
-        commands += [c for n in command.list_commands(None) if (c := command.get_command(None, n))]
+        ctx = click.Context(command)
+        commands += [c for n in command.list_commands(ctx) if (c := command.get_command(ctx, n))]
     options = {opt for c in commands for param in c.params for opt in getattr(param, "opts", ())}
     for field, flag in FIELD_FLAGS.items():
         if flag in options and message.startswith(field + " ") and not message.startswith(field + " is "):

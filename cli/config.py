@@ -209,7 +209,8 @@ def explain(exc: click.BadParameter, file: Path | None) -> None:
     if source is ParameterSource.DEFAULT_MAP and file is not None:
         path = ctx.command_path.split()[1:]
         flag = next((o.lstrip("-") for o in param.opts if o.startswith("--")), param.name)
-        exc.message = f"{exc.message} (from [{'.'.join(path)}] {flag} in config file {file})"
+        # Click types ``message`` Final; the error is re-worded in place so Click still shows and exits.
+        exc.message = f"{exc.message} (from [{'.'.join(path)}] {flag} in config file {file})"  # type: ignore[misc]
     elif source is ParameterSource.ENVIRONMENT and isinstance(param, click.Option):
         names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or ())
         if ctx.auto_envvar_prefix:

@@ -30,7 +30,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 # name -> "module:attribute". A command module imports only click and cli.common at its top (pandas,
 # pulp and the library are imported when the command runs), so importing every one of them to list
 # the commands costs a few milliseconds, and each command's summary is the first line of its own
-# docstring: one source for ``mealplan --help``, ``mealplan CMD --help`` and the README table.
+# docstring: one source for ``mealplan --help``, ``mealplan CMD --help`` and the commands table in docs/commands.md.
 COMMANDS: dict[str, str] = {
     "init": "mealplan.cli.cmd_init:init",
     "triage": "mealplan.cli.cmd_triage:triage",
@@ -306,4 +306,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

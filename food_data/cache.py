@@ -210,7 +210,8 @@ def _encode(table: Any, family: str, key: str, source: str) -> bytes:
     measures = table._measures
     if not isinstance(measures, dict):
         measures = {c: measures[c].to_numpy(dtype=object if c != "grams" else float) for c in measures}
-    columns, arrays, text = [], {}, {"ids": [str(i) for i in rows.ids.tolist()]}
+    arrays: dict[str, Any] = {}  # np.savez's keywords
+    columns, text = [], {"ids": [str(i) for i in rows.ids.tolist()]}
     for i, name in enumerate(rows.columns):
         values = np.asarray(rows[name])
         if values.dtype.kind in _ARRAY_KINDS:
@@ -277,14 +278,14 @@ def _table_from(meta: dict[str, Any], text: Any, arrays: dict[str, np.ndarray]) 
                 raise CacheRejected(f"column {col['name']!r} is not {n} values")
             data[col["name"]] = np.array(values, dtype=object)
     grams = arrays.get("measure_grams")
-    m = None if grams is None else len(grams)
+    if grams is None or grams.dtype.str != "<f8" or grams.ndim != 1:
+        raise CacheRejected("its measures are not numbers")
+    m = len(grams)
     measures = {
         "id": np.array(_strings(text.get("measure_id"), m, "measure ids"), dtype=object),
         "measure": np.array(_strings(text.get("measure"), m, "measures"), dtype=object),
         "grams": grams,
     }
-    if grams is None or grams.dtype.str != "<f8" or grams.ndim != 1:
-        raise CacheRejected("its measures are not numbers")
     units, basis, placed = meta.get("units"), meta.get("basis"), meta.get("placed")
     if not isinstance(units, dict) or not isinstance(basis, str) or not isinstance(placed, dict | None):
         raise CacheRejected("its units, basis or pool places are missing")

@@ -72,10 +72,10 @@ def macro_ranges(
     labels: dict[str, str] = {}
     if pattern is not None:
         p = load_diet_patterns()[pattern]
-        for macro, rng in p.macros.items():
-            ranges[macro] = tuple(rng)
+        for macro, (lo, hi) in p.macros.items():
+            ranges[macro] = (lo, hi)
             labels[macro] = f"override: {p.name} pattern ({p.source.split(';')[0]})"
-    for macro, rng in explicit.items():
-        ranges[macro] = tuple(rng)
-        labels[macro] = "override: the dietitian's range (profile macros)"
+    for name, (lo, hi) in explicit.items():
+        ranges[name] = (lo, hi)
+        labels[name] = "override: the dietitian's range (profile macros)"
     return ranges, labels

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -34,6 +34,9 @@ from mealplan.food_data.dish_markup import Mentions, render
 from mealplan.food_data.plate_text import dish_text, text_problems, text_warnings, with_called
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROLES: tuple[str, ...] = ("protein", "starch", "vegetable", "fruit", "dairy", "fat", "sauce", "garnish")
 # A lunch or dinner has each of these roles on an ingredient it cannot drop (min > 0).
@@ -227,7 +230,7 @@ def derive(dish: Dish, foods: FoodTable) -> Derived:
     allergens: set[str] = set()
     required: set[str] = set()
     for ing in dish.ingredients:
-        row = frame.loc[ing.food]
+        row = cast("pd.Series", frame.loc[ing.food])
         level = DIET_LEVEL.get(str(row["diet"]), DIET_LEVEL["omnivore"])
         tags = split_tags(row["allergens"])
         diet_all = max(diet_all, level)
@@ -482,7 +485,7 @@ def check(library: DishLibrary, foods: FoodTable | None = None) -> list[str]:
         facts = derive(dish, table) if foods is not None else library.derived(dish.id)
         for ing in dish.ingredients:
             if "as_eaten" in frame.columns and not bool(frame.at[ing.food, "as_eaten"]):
-                out.append(f"{where}: food {ing.food} ({frame.at[ing.food, 'name']}) is not in an as-eaten form.")
+                out.append(f"{where}: food {ing.food} ({str(frame.at[ing.food, 'name'])}) is not in an as-eaten form.")
         lows = [ENERGY_RANGE[s][0] for s in dish.slots if s in ENERGY_RANGE]
         highs = [ENERGY_RANGE[s][1] for s in dish.slots if s in ENERGY_RANGE]
         if lows and not (min(lows) <= facts.energy <= max(highs)):

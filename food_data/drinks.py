@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import Field, field_validator
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 DRINKS_FILE = DATA_DIR / "drinks.yaml"
 WHAT = "drinks file"
 Kind = Literal["water", "coffee", "tea", "milk", "plant_milk", "sweetened_milk", "juice", "vegetable_juice", "other"]
-KINDS: tuple[str, ...] = Kind.__args__
+KINDS: tuple[str, ...] = get_args(Kind)
 # A cup of a drink: its SR24 measure of one cup or 8 fl oz ("cup", "cup (8 fl oz)", "8 fl oz (... 1 serving)").
 _CUP = re.compile(r"^(1 )?(cup\b|8 fl oz\b)")
 

@@ -161,7 +161,8 @@ def eer(age: float, sex: str, weight_kg: float, height_cm: float, activity: str)
         raise ValueError(f"age {age!r}: the energy equations cover ages 1-120")
     eq = data.equations[band.equation]
     category = data.activity[activity]
-    kcal = eq.coefficients(sex, category).kcal(age, height_cm, weight_kg) + band.deposition[sex]
+    growth = band.deposition["male" if sex == "male" else "female"]
+    kcal = eq.coefficients(sex, category).kcal(age, height_cm, weight_kg) + growth
     pa = "" if "any" in getattr(eq, sex) else f", {PA_NAMES[category]} (activity {activity})"
     return kcal, f"{eq.name}{pa}"
 
@@ -225,10 +226,10 @@ def food_mass_cap(energy_kcal: float) -> float:
 def fibre_ceiling(energy_kcal: float, ai: float | None, poor_appetite: bool) -> tuple[float, str]:
     """Fibre's daily maximum (g) and its source: never below the AI ``ai``."""
     data = load_energy()
-    rule = data.poor_appetite if poor_appetite else data.fibre_ceiling
-    per_1000 = rule.fibre_g_per_1000kcal if poor_appetite else rule.g_per_1000kcal
+    per_1000 = data.poor_appetite.fibre_g_per_1000kcal if poor_appetite else data.fibre_ceiling.g_per_1000kcal
+    source = data.poor_appetite.source if poor_appetite else data.fibre_ceiling.source
     cap = per_1000 * energy_kcal / 1000.0
-    src = f"{rule.source}: {per_1000:g} g per 1000 kcal of {energy_kcal:,.0f} kcal"
+    src = f"{source}: {per_1000:g} g per 1000 kcal of {energy_kcal:,.0f} kcal"
     if ai is not None and cap < ai:
         cap, src = ai, f"{src}, raised to the AI ({ai:g} g)"
     return round(cap, 1), src

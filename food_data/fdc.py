@@ -9,7 +9,6 @@ as one :class:`~mealplan.errors.FoodDataError` naming the file, the row and the 
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import zipfile
@@ -17,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -105,7 +105,7 @@ def find_fdc_folder(folder: Path | str | zipfile.Path) -> FdcFolder:
 
 
 @contextmanager
-def _csv_source(path: FdcFolder) -> Iterator[Path | io.BufferedIOBase]:
+def _csv_source(path: FdcFolder) -> Iterator[Path | IO[bytes]]:
     """What pandas reads: the path of a file on disk, or an open (decompressing) member of a zip."""
     if isinstance(path, Path):
         yield path
@@ -252,15 +252,15 @@ def _fdc_numbers(
         not_blank[unparsed] = text != ""
     else:
         not_blank = pd.Series(False, index=values.index)
-    bad = (values.isna() & not_blank) | ~np.isfinite(values.fillna(0)) | (values < 0)
+    invalid = (values.isna() & not_blank) | ~np.isfinite(values.fillna(0)) | (values < 0)
     if not blank_ok:
-        bad |= values.isna()
+        invalid |= values.isna()
     if positive:
-        bad |= values == 0
+        invalid |= values == 0
     rule = "must be a number greater than 0" if positive else "must be a number of 0 or more"
-    for i in np.flatnonzero(bad.to_numpy())[: MAX_LISTED_PROBLEMS + 1]:
+    for i in np.flatnonzero(invalid.to_numpy())[: MAX_LISTED_PROBLEMS + 1]:
         problems.add(f"{path}: row {i + 2}, column {column!r}: {str(raw.iloc[i]).strip()!r} {rule}")
-    return values.where(~bad)
+    return values.where(~invalid)
 
 
 def read_fdc_folder(folder: Path | str | zipfile.Path) -> FoodTable:

@@ -173,7 +173,7 @@ class _Foods:
                 rarest = min(words, key=lambda w: len(self._postings.get(w, ())))
                 found = self._postings.get(rarest, np.zeros(0, dtype=np.intp))
                 if len(words) > 1:  # a phrase: its words in this order, next to each other
-                    found = [i for i in found.tolist() if f" {term} " in self.names[i]]
+                    found = np.array([i for i in found.tolist() if f" {term} " in self.names[i]], dtype=np.intp)
                 mask[found] = True
             self._named[terms] = mask
         return self._named[terms]

@@ -15,11 +15,12 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from mealplan.errors import FoodDataError
 from mealplan.fileio import CsvTable
@@ -28,6 +29,8 @@ from mealplan.food_data.table import CURATION_COLUMNS, INFO_COLUMNS, Deferred, F
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, ALLERGENS, CATEGORIES, DIETS, SLOTS, split_tags
 
 if TYPE_CHECKING:
+    import zipfile
+
     import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ _MASS_GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 1e-3, "oz": 28.349523125, "lb": 453
 class Problems:
     """Collects problems, then raises them as one FoodDataError."""
 
-    def __init__(self, source: Path | str) -> None:
+    def __init__(self, source: Path | zipfile.Path | str) -> None:
         self.source = str(source)
         self.items: list[str] = []
 
@@ -188,15 +191,13 @@ def _plan_columns(path: Path, header: list[str], records: list[list[str]], probl
             kind = "text" if key in USER_TEXT_COLUMNS else "number" if key in USER_NUMBER_COLUMNS else "bool"
             col = _Column(h, kind, key)
         elif (nut := resolve(base)) is not None:
-            factor = 1.0
-            if unit:
-                factor = convert_factor(nut.id, unit, nut.unit)
-                if factor is None:
-                    problems.add(
-                        f"{path}: row 1, column {h!r}: unit {unit!r} cannot be converted to {nut.id}'s unit "
-                        f"{nut.unit!r}; use {nut.unit} or another mass unit (g, mg, µg)"
-                    )
-                    factor = 1.0
+            factor = convert_factor(nut.id, unit, nut.unit) if unit else 1.0
+            if factor is None:
+                problems.add(
+                    f"{path}: row 1, column {h!r}: unit {unit!r} cannot be converted to {nut.id}'s unit "
+                    f"{nut.unit!r}; use {nut.unit} or another mass unit (g, mg, µg)"
+                )
+                factor = 1.0
             col = _Column(h, "nutrient", nut.id, nut.unit, factor)
         elif not key:
             problems.add(f"{path}: row 1, column {h!r}: a nutrient column needs a name")
@@ -333,8 +334,8 @@ def _parse_user_records(path: Path, table: CsvTable, problems: Problems) -> Food
                 v, why = _number(cell)
                 if why is not None:
                     problems.cell(row_no, col.header, cell, why)
-                    v = math.nan
-                row[col.target] = v * col.factor if col.kind in ("nutrient", "custom") else v
+                number = math.nan if v is None else v  # None (a bad cell) exactly when why is given
+                row[col.target] = number * col.factor if col.kind in ("nutrient", "custom") else number
         fid, name = str(row.get("id", "")), str(row.get("name", ""))
         if not fid:
             problems.cell(row_no, "id", "", "is blank; every food needs a unique id")
@@ -354,7 +355,7 @@ def _parse_user_records(path: Path, table: CsvTable, problems: Problems) -> Food
         for g in ("serving_g", "max_g"):
             if g in row and row[g] == 0:
                 problems.cell(row_no, g, "0", "must be more than 0 grams")
-        if row.get("serving_name") and "serving_g" in present and math.isnan(row["serving_g"]):
+        if row.get("serving_name") and "serving_g" in present and math.isnan(cast(float, row["serving_g"])):
             problems.cell(
                 row_no,
                 "serving_g",
@@ -464,21 +465,21 @@ def _blank(value: object) -> bool:
 
 
 def _user_table(
-    path: Path, rows: list[dict[str, object]], nutrients: list[_Column], basis: str, notes: list[str] = ()
+    path: Path, rows: list[dict[str, object]], nutrients: list[_Column], basis: str, notes: Sequence[str] = ()
 ) -> FoodTable:
     """The table of a user's CSV, as numpy columns (no pandas unless its tags must be classified).
 
     ``notes`` are the user's own text columns (``unit``, ``notes``...), kept after the nutrients."""
     given = rows[0].keys()  # every row has the same cells
 
-    def column(name: str, default: object, dtype: object = object) -> np.ndarray:
+    def column(name: str, default: object, dtype: DTypeLike = object) -> np.ndarray:
         if name not in given:
             return np.array([default] * len(rows), dtype=dtype)
         return np.array([default if _blank(r[name]) else r[name] for r in rows], dtype=dtype)
 
     grams = basis_grams(basis)
     names = [str(r["name"]) for r in rows]
-    data: dict[str, object] = {
+    data: dict[str, Any] = {  # numpy columns, and a Deferred for tags classified on first use
         "name": np.array(names, dtype=object),
         "usda_group": np.array([str(v) for v in column("usda_group", "")], dtype=object),
         "source": np.array([str(path)] * len(rows), dtype=object),
@@ -490,7 +491,7 @@ def _user_table(
         groups = [str(r["usda_group"]) for r in rows] if "usda_group" in given else None
 
         def classified() -> dict[str, np.ndarray]:
-            measured = {n: data[n] for n in ("cholesterol", "retinol", "lactose") if n in data}
+            measured: dict[str, np.ndarray] = {n: data[n] for n in ("cholesterol", "retinol", "lactose") if n in data}
             found = _classify(names, groups, measured)
             return {tag: _tags(np.where(given_tags[tag] != "", given_tags[tag], found[tag])) for tag in tag_names}
 

@@ -217,7 +217,7 @@ def _merge(tables: list[tuple[str, FoodTable]]) -> FoodTable:
         "grams": np.concatenate([_measure_column(t, "grams", float) for _, t in tables]),
     }
     own = [t.placed for source, t in tables if source != SR24_SOURCE]
-    placed = None if None in own else {f: pool for p in own for f, pool in p.items()}
+    placed = None if None in own else {f: pool for p in own if p is not None for f, pool in p.items()}
     log.info("merged %d tables: %d foods", len(tables), len(ids))
     return FoodTable(Rows(ids, data), measures, units=units, basis=tables[0][1].basis, placed=placed)
 

@@ -107,10 +107,10 @@ def food_groups(path: Path = GROUPS_FILE, words_file: Path = WORDS_FILE) -> dict
     try:
         groups = _GroupsFile.model_validate(doc).groups
     except ValidationError as exc:
-        problems = [
+        errors = [
             f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
         ]
-        raise ConfigError("The food-group file has problems:", problems) from None
+        raise ConfigError("The food-group file has problems:", errors) from None
     problems: list[str] = []
     out: dict[str, FoodGroup] = {}
     for key, g in groups.items():
@@ -220,7 +220,7 @@ def name_index(names: Iterable[object]) -> NameIndex:
     key = id(names)
     kept = _INDEXES.get(key)
     if kept is None or kept[0]() is not names:
-        kept = _INDEXES[key] = (weakref.ref(names, lambda _, key=key: _INDEXES.pop(key, None)), NameIndex(names))
+        kept = _INDEXES[key] = (weakref.ref(names, lambda _: _INDEXES.pop(key, None)), NameIndex(names))
     return kept[1]
 
 

@@ -166,11 +166,11 @@ def pairing_rules(
         for f in tags[rule.tag]:
             not_at.setdefault(f, set()).update(rule.meals)
     why: dict[tuple[str, str], str] = {}
-    for rule in doc.never_together:
-        a_tag, b_tag = rule.tags
+    for pair in doc.never_together:
+        a_tag, b_tag = pair.tags
         for a, b in itertools.product(sorted(tags[a_tag]), sorted(tags[b_tag])):
             if a != b:
-                why.setdefault((min(a, b), max(a, b)), rule.why)
+                why.setdefault((min(a, b), max(a, b)), pair.why)
     if doc.cuisines is not None:
         _cuisine_pairs(doc.cuisines, tags, why)
     needs = {f: frozenset().union(*(tags[t] for t in r.any_of)) - {f} for r in doc.needs for f in tags[r.tag]}

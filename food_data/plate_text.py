@@ -127,7 +127,8 @@ def text_warnings(dish: Dish) -> list[str]:
         out.append("method says salt; sodium is a target the plan counts, so leave salt out of the method.")
     optional = [i.food for i in dish.ingredients if i.optional]
     every = {i.food for i in dish.ingredients}
-    for absent in [set()] + [{f} for f in optional] + ([set(optional)] if len(optional) > 1 else []):
+    no_optional: set[str] = set()
+    for absent in [no_optional] + [{f} for f in optional] + ([set(optional)] if len(optional) > 1 else []):
         for field, text in zip(("name", "method"), dish_text(dish, every - absent), strict=True):
             bad = grammar_problems(text)
             if bad:

@@ -39,10 +39,11 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mealplan.errors import ConfigError
 from mealplan.food_data.names import reviewed_name, short_name
+from mealplan.numbers import cell_float
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -160,8 +161,14 @@ def _raw_base(name: str) -> frozenset[str] | None:
 # --- the raw form --------------------------------------------------------------------------------
 
 
+def _water(frame: pd.DataFrame, food_id: str) -> float:
+    """Water, g per 100 g; NaN when unknown."""
+    water = cell_float(frame.at[food_id, "water"]) if "water" in frame.columns else None
+    return math.nan if water is None else water
+
+
 def _frame(table: FoodTable | pd.DataFrame) -> pd.DataFrame:
-    return table.foods if hasattr(table, "foods") else table
+    return cast("pd.DataFrame", table.foods if hasattr(table, "foods") else table)
 
 
 @functools.cache
@@ -245,14 +252,13 @@ def purchase_form(food_id: str, table: FoodTable | pd.DataFrame) -> Purchase:
     if raw_id is None:
         return as_is
     raw_name = str(frame.at[raw_id, "name"])
-    has_water = "water" in frame.columns
-    w_cooked, w_raw = (float(frame.at[i, "water"]) if has_water else math.nan for i in (food_id, raw_id))
+    w_cooked, w_raw = (_water(frame, i) for i in (food_id, raw_id))
     form = "dry" if w_raw < DRY_WATER else "raw"
     published = published_yield(food_id, name)
     if published is not None:
-        factor = 1.0 / published.cooked_per_raw
+        published_factor = 1.0 / published.cooked_per_raw
         note = f"cooking yield {published.cooked_per_raw:.2f} g cooked per g {form} ({published.source})"
-        return Purchase(id=raw_id, name=raw_name, grams_factor=round(factor, 3), note=note, form=form)
+        return Purchase(id=raw_id, name=raw_name, grams_factor=round(published_factor, 3), note=note, form=form)
     factor = yield_factor(w_cooked, w_raw)
     if factor is None:
         return as_is

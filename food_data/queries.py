@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data.nutrients import BY_ID
@@ -52,7 +52,7 @@ def find_food(table: FoodTable, query: str) -> str:
     rank = sorted(zip(~hits["planner"].astype(bool), hits["name"].str.len(), hits.index, strict=True))
     named = [fid for _, _, fid in rank[:5]]
     suggestions = list(dict.fromkeys(close + [str(i) for i in named]))
-    listed = "; ".join(f"{i} ({foods.at[i, 'name']})" for i in suggestions)
+    listed = "; ".join(f"{i} ({str(foods.at[i, 'name'])})" for i in suggestions)
     hint = f" Closest: {listed}." if listed else ""
     raise FoodDataError(f"No food has id {query!r}.{hint} Find ids with: mealplan foods search WORDS")
 
@@ -113,7 +113,7 @@ def search_row(table: FoodTable, fid: str, food: Any, nutrients: list[str]) -> d
 
 def detail(table: FoodTable, fid: str) -> dict[str, Any]:
     """Everything about one food as plain data (JSON-ready)."""
-    food = table.foods.loc[fid]
+    food = cast("pd.Series", table.foods.loc[fid])
     label, factor = serving(table, food)
     known = [n for n in table.nutrient_columns if not math.isnan(food[n])]
     missing = [n for n in table.nutrient_columns if math.isnan(food[n])]

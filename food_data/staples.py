@@ -18,7 +18,8 @@ STAPLES_FILE = Path(__file__).parent / "data" / "staples.txt"
 
 @functools.cache
 def _patterns(path: Path = STAPLES_FILE) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    keep, drop = [], []
+    keep: list[str] = []
+    drop: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):

@@ -195,6 +195,7 @@ class FoodTable:
     @property
     def foods(self) -> pd.DataFrame:
         if self._frame is None:
+            assert self._rows is not None  # a table holds its rows, its frame or both
             self._frame = self._rows.to_frame()
         return self._frame
 
@@ -202,9 +203,10 @@ class FoodTable:
     def rows(self) -> Rows:
         if self._rows is None:
             frame = self._frame
+            assert frame is not None  # a table holds its rows, its frame or both
             self._rows = Rows(
                 np.array(frame.index.astype(str), dtype=object),
-                {c: frame[c].to_numpy(dtype=object if frame[c].dtype.kind not in "biuf" else None) for c in frame},
+                {str(c): frame[c].to_numpy(dtype=object if frame[c].dtype.kind not in "biuf" else None) for c in frame},
             )
         return self._rows
 
@@ -227,7 +229,7 @@ class FoodTable:
         rows = self.rows
         measures = self._measures
         if not isinstance(measures, dict):
-            measures = {c: measures[c].to_numpy(dtype=object if c != "grams" else float) for c in measures}
+            measures = {str(c): measures[c].to_numpy(dtype=object if c != "grams" else float) for c in measures}
         return {
             "ids": rows.ids,
             "data": {c: rows[c] for c in rows.columns},
@@ -238,8 +240,8 @@ class FoodTable:
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(Rows(state["ids"], state["data"]), state["measures"], state["units"], state["basis"],
-                      state["placed"])  # fmt: skip
+        FoodTable.__init__(self, Rows(state["ids"], state["data"]), state["measures"], state["units"], state["basis"],
+                           state["placed"])  # fmt: skip
 
     @classmethod
     def from_cache(cls, parts: TableParts) -> FoodTable:

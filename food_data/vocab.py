@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 # Columns of a food table that describe a food rather than its nutrients (food_data.table.FoodTable).
 # Curation (food_data.curation) adds the planner columns.
@@ -92,7 +92,7 @@ def members_of(allowed: Iterable[str], what: str) -> Callable[[list[str]], list[
     return check
 
 
-def slot_names(meals: list[str]) -> list[str]:
+def slot_names(meals: Sequence[str]) -> list[str]:
     """The plan's names of a profile's meals, in order: a meal given again is numbered (snack, snack2)."""
     seen: dict[str, int] = {}
     out = []

@@ -251,13 +251,15 @@ def load_user_yaml(text: str) -> Any:
     loader_cls = _StrictLoader
     try:
         for event in yaml.parse(text, Loader=loader_cls):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor is not None:
                 what = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+                mark: yaml.Mark | None = getattr(event, "start_mark", None)  # libyaml's Mark or PyYAML's
                 raise _NoAliasError(
                     None,
                     None,
-                    f"{what} (&{event.anchor} / *{event.anchor}) is not allowed; write the value out in full",
-                    event.start_mark,
+                    f"{what} (&{anchor} / *{anchor}) is not allowed; write the value out in full",
+                    mark,
                 )
         return yaml.load(text, Loader=loader_cls)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:

@@ -10,6 +10,7 @@ import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -103,7 +104,16 @@ def _json_path(loc: tuple[object, ...]) -> str:
     return out or "(top level)"
 
 
-def plan_tables(plan: Plan, foods_paths: Iterable[Path] = (), no_bundled: bool = False) -> tuple[list[Path], bool]:
+class FoodSources(Protocol):
+    """What :func:`plan_tables` reads of a plan: a :class:`Plan`, or the sources of a plan not yet read whole."""
+
+    @property
+    def food_sources(self) -> list[str]: ...
+
+
+def plan_tables(
+    plan: FoodSources, foods_paths: Iterable[Path] = (), no_bundled: bool = False
+) -> tuple[list[Path], bool]:
     """Which food tables to verify a plan against: ``(paths, bundled)``.
 
     ``plan.food_sources`` names them: ``"USDA SR24"`` is the bundled table; anything else is a path

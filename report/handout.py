@@ -130,16 +130,15 @@ def _recipes(plan: Plan, units: Units) -> list[Recipe]:
             seen[m.dish_id] = {"meal": m, "when": [when]}
     out = []
     for entry in seen.values():
-        m: MealView = entry["meal"]
+        meal: MealView = entry["meal"]
         when = entry["when"]
         note = (
             "Cook it once and keep the rest for the next day's lunch."
-            if any("lunch" in w for w in when[1:]) and m.slot == "dinner"
+            if any("lunch" in w for w in when[1:]) and meal.slot == "dinner"
             else ""
         )
-        out.append(
-            Recipe(m.title, ", ".join(when), m.portion_text, [_line(i, units) for i in m.ingredients], m.method, note)
-        )
+        lines = [_line(i, units) for i in meal.ingredients]
+        out.append(Recipe(meal.title, ", ".join(when), meal.portion_text, lines, meal.method, note))
     return out
 
 
@@ -198,22 +197,23 @@ def build_handout(
     units = units or "metric"
     if units not in UNITS:
         raise ValueError(f"units {units!r}: allowed {', '.join(UNITS)}")
+    system: Units = "us" if units == "us" else "metric"
     n = len(plan.days)
     shop = shopping_list(plan, foods)
-    shopping = [(s.title, [in_units(i.purchase_text, units) for i in s.items]) for s in shop.sections]
+    shopping = [(s.title, [in_units(i.purchase_text, system) for i in s.items]) for s in shop.sections]
     flags = [(_ID_IN_PARENS.sub("", f.message).strip(), f.advice) for f in red_flags(plan)]
     return Handout(
         name=(name or "").strip() or plan.profile_id,
         note=(note or "").strip(),
         heading=f"Your meal plan for {n} days" if n > 1 else "Your meal plan for a day",
-        units=units,
+        units=system,
         flags=flags,
-        weeks=_weeks(plan, units),
-        recipes=_recipes(plan, units),
+        weeks=_weeks(plan, system),
+        recipes=_recipes(plan, system),
         shopping=shopping,
         low=_low(plan),
         disclaimer=plan.disclaimer,
-        appendix=_appendix(plan, units) if appendix else None,
+        appendix=_appendix(plan, system) if appendix else None,
         tips=[f"Not on the list: {', '.join(shop.skipped)} (from the tap)."] if shop.skipped else [],
     )
 

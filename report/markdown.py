@@ -160,21 +160,21 @@ def render_markdown(plan: Plan, foods: FoodTable | None = None) -> str:
 
     lines.append(shopping_markdown(v.shopping, heading_level=2))
 
-    s = plan.solve
+    solve = plan.solve
     lines += ["## For your dietitian", ""]
     lines.append(
         f"Profile {md_escape(plan.profile_id)} ({md_escape(plan.targets.life_stage)}), "
         f"diet {md_escape(plan.rules.diet)}"
         + (f", allergies {md_escape(', '.join(plan.rules.allergies))}" if plan.rules.allergies else "")
         + (f", dislikes {md_escape(', '.join(plan.rules.dislikes))}" if plan.rules.dislikes else "")
-        + f". Solved with {md_escape(s.solver)}: {v.about['status']}"
-        + (f", gap {s.gap * 100:.2f}%" if s.gap is not None else "")
-        + f", {s.total_seconds:.1f} s. Food data: {md_escape(', '.join(plan.food_sources))}. "
+        + f". Solved with {md_escape(solve.solver)}: {v.about['status']}"
+        + (f", gap {solve.gap * 100:.2f}%" if solve.gap is not None else "")
+        + f", {solve.total_seconds:.1f} s. Food data: {md_escape(', '.join(plan.food_sources))}. "
         + f"{md_escape(plan.created_with)}."
     )
     lines += ["", md_escape(v.ul_peak)]
-    if s.notes:
-        lines += [""] + [f"- {md_escape(note)}" for note in s.notes]
+    if solve.notes:
+        lines += [""] + [f"- {md_escape(note)}" for note in solve.notes]
     lines += ["", "| Nutrient | Min | From | Max | From | Goal |", "|---|---:|---|---:|---|---|"]
     lines += [
         f"| {md_escape(t['name'])} | {t['min']} | {md_escape(t['min_source'])} | "

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mealplan.food_data.names import short_name
 from mealplan.food_data.vocab import KEY_NUTRIENTS
-from mealplan.numbers import fmt_amount
+from mealplan.numbers import cell_float, fmt_amount
 from mealplan.report.meals import day_number
 
 if TYPE_CHECKING:
@@ -173,12 +173,11 @@ def nutrient_sources(plan: Plan, foods: FoodTable, nutrient: str, top: int = TOP
             for item in slot.items:
                 if item.food_id not in foods.foods.index:
                     continue
-                value = foods.foods.at[item.food_id, nutrient]
                 try:
-                    value = float(value)
-                except (TypeError, ValueError):
+                    value = cell_float(foods.foods.at[item.food_id, nutrient])
+                except ValueError:  # text that is not a number
                     continue
-                if math.isnan(value) or value <= 0:
+                if value is None or value <= 0:
                     continue
                 # Foods whose short names read the same are one source, so a legend never says a name twice.
                 key = short_name(item.name)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from mealplan.food_data.food_group_rules import load_rules
 from mealplan.food_data.food_patterns import load_food_patterns
 from mealplan.food_data.hei import STANDARDS
+from mealplan.numbers import cell_float
 from mealplan.report.meals import day_number
 
 if TYPE_CHECKING:
@@ -103,8 +104,8 @@ def _saturated_fat(day: DayPlan, foods: FoodTable | None) -> float | None:
     for slot in day.slots:
         for item in slot.items:
             if item.food_id in table.index:
-                v = table.at[item.food_id, "saturated_fat"]
-                grams += 0.0 if v != v else float(v) * item.grams / 100.0
+                v = cell_float(table.at[item.food_id, "saturated_fat"])
+                grams += 0.0 if v is None else v * item.grams / 100.0
     return grams
 
 
@@ -147,6 +148,7 @@ def _columns(plan: Plan) -> tuple[str, list[Column], str]:
     """The pattern's name, its daily rows (column, components it sums, amount a day) and its aims in words."""
     book = load_food_patterns()
     aims = plan.rules.food_groups
+    rows: list[tuple[str, dict[str, float], float | None]]
     if aims is None:  # food groups without a pattern: the book's daily rows, no amounts to aim at
         rows = [(r, dict(spec.sources), None) for r, spec in book.rows.items() if spec.per == "day"]
         pattern, words = "", ""

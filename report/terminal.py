@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 from rich import box
+from rich.console import JustifyMethod
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -103,9 +104,9 @@ def quality_tables(plan: Any, foods: Any = None) -> list[Any]:
         t.add_column("max", justify="right")
         for scope in q.scopes:
             t.add_column(scope, justify="right")
-        for c in q.components:
-            t.add_row(c.name, c.max_points, *(f"[yellow]{p}[/yellow]" if lost else p
-                                              for p, lost in zip(c.points, c.lost, strict=True)))  # fmt: skip
+        for hei in q.components:
+            t.add_row(hei.name, hei.max_points, *(f"[yellow]{p}[/yellow]" if lost else p
+                                                  for p, lost in zip(hei.points, hei.lost, strict=True)))  # fmt: skip
         out.append(t)
     return out
 
@@ -124,14 +125,15 @@ def plan_renderables(plan: Any, foods: Any = None) -> list[Any]:
         title="Nutrients " + ("(daily average over the week)" if plan.week_totals else "(the day)"),
         title_justify="left",
     )
-    for col, just in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("nutrient", "left"),
         ("amount", "right"),
         ("target", "right"),
         ("% of target", "right"),
         ("max", "right"),
         ("", "left"),
-    ):
+    )
+    for col, just in columns:
         cov.add_column(col, justify=just)
     for b in view.bars:
         target = plan.targets.items.get(b.nutrient)

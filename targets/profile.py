@@ -90,7 +90,7 @@ from mealplan.targets.profile_clinical import (
 )
 
 PROFILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
-DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
+DEFAULT_MEALS: tuple[Literal["breakfast", "lunch", "dinner", "snack"], ...] = ("breakfast", "lunch", "dinner", "snack")
 
 # Ages for which pregnancy or lactation is plausible; the DRI groups cover 14-50 and the nearest
 # group is used outside it.
@@ -160,8 +160,8 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
-_NUMBER_FIELDS = ("age", "trimester", "weight_kg", "height_cm", "energy_kcal", "budget", "symptom_days")
-_NUMBER_FIELDS += ("dish_max_per_week", "usual_vitamin_k_ug", "vitamin_k_band_pct")
+_NUMBER_FIELDS: tuple[str, ...] = ("age", "trimester", "weight_kg", "height_cm", "energy_kcal", "budget")
+_NUMBER_FIELDS += ("symptom_days", "dish_max_per_week", "usual_vitamin_k_ug", "vitamin_k_band_pct")
 
 
 def _sex(value: Any) -> Any:
@@ -171,7 +171,7 @@ def _sex(value: Any) -> Any:
     return value
 
 
-def _triage_term(kind: str, value: str) -> str:
+def _triage_term(kind: Literal["symptom", "factor"], value: str) -> str:
     # Resolved through the triage vocabulary so synonyms ("charley horse", "PPI") are accepted and
     # stored as ids; an unknown term is reported with the closest id.
     from mealplan.triage import normalize_terms
@@ -435,8 +435,8 @@ def cross_field_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     if data.get("trimester") is not None and not pregnant:
         problems.append(("trimester", f"trimester {data['trimester']!r} is given but pregnant is not true"))
     age = data.get("age")
-    plausible = isinstance(age, int | float) and 1 <= age <= 120
-    if (pregnant or lactating) and plausible and not PREGNANCY_AGES[0] <= age <= PREGNANCY_AGES[1]:
+    plausible = age if isinstance(age, int | float) and 1 <= age <= 120 else None
+    if (pregnant or lactating) and plausible is not None and not PREGNANCY_AGES[0] <= plausible <= PREGNANCY_AGES[1]:
         lo, hi = PREGNANCY_AGES
         which = "pregnant" if pregnant else "lactating"
         problems.append(("age", f"age {age!r} with {which}: allowed {lo}-{hi} for pregnancy or lactation"))

@@ -9,6 +9,7 @@ import json
 import re
 import tomllib
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +184,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Mapping[str, Any]) -> str:
     """One pydantic error as ``field: message (got value)`` with a suggestion for unknown keys."""
     loc = tuple(err["loc"])
     if loc and loc[-1] == "[key]":

@@ -5,6 +5,7 @@ grows past the size a newcomer reads in one sitting."""
 from __future__ import annotations
 
 import ast
+import functools
 import tomllib
 from collections import defaultdict
 from pathlib import Path
@@ -63,8 +64,9 @@ def _layer(module: str) -> int:
     raise AssertionError(f"{module}: no layer")
 
 
-def _imports(path: Path) -> list[tuple[str, bool]]:
-    """Every import in a file: (module, type-checking only)."""
+@functools.cache
+def _imports(path: Path) -> tuple[tuple[str, bool], ...]:
+    """Every import in a file: (module, type-checking only); each file is parsed once per run."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     typing_only: set[int] = set()
     for node in ast.walk(tree):
@@ -80,7 +82,7 @@ def _imports(path: Path) -> list[tuple[str, bool]]:
             out += [(n, id(node) in typing_only) for n in sorted(names)]
         elif isinstance(node, ast.Import):
             out += [(a.name, id(node) in typing_only) for a in node.names]
-    return out
+    return tuple(out)
 
 
 def _graph() -> dict[str, set[str]]:

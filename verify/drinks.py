@@ -92,10 +92,10 @@ def _day(plan: Plan, day: int, slots: list[SlotPlan], look: Lookup, rules: Drink
                 out.append(("drinks", at, f"{label} gives {energy:.0f} of the meal's {meal_energy:.0f} kcal ({share})"))
             if facts.milk_drink if facts is not None else look.is_kind("milk", item):
                 milk.append(f"{slot.name}: {label}")
-                why = _milk_meal(slot, look) if rules.no_milk_drink_beside_milk_meal else None
-                if why:
+                milk_meal = _milk_meal(slot, look) if rules.no_milk_drink_beside_milk_meal else None
+                if milk_meal:
                     out.append(("drinks", at, f"a milk drink beside a meal built on milk, yogurt or a smoothie "
-                                f"({why})"))  # fmt: skip
+                                f"({milk_meal})"))  # fmt: skip
             drink_kind = facts.kind if facts is not None else ("juice" if look.is_kind("juice", item) else None)
             if drink_kind in rules.cups_per_day:
                 cups[drink_kind] += item.grams / look.cup_g(item.food_id)
@@ -136,9 +136,9 @@ def _milk_meal(slot: SlotPlan, look: Lookup) -> str | None:
 
 def _hot_drinks(plan: Plan, look: Lookup, rules: DrinkRules | None) -> Found:
     t = plan.targets
-    allowed = [(rules.hot_drinks, "the profile's hot drinks") if rules is not None else (None, ""),
-               (t.hot_drinks_allowed, t.hot_drinks_source or "targets.hot_drinks_allowed")]  # fmt: skip
-    allowed = [(kinds, why) for kinds, why in allowed if kinds is not None]
+    given = [(rules.hot_drinks, "the profile's hot drinks") if rules is not None else (None, ""),
+             (t.hot_drinks_allowed, t.hot_drinks_source or "targets.hot_drinks_allowed")]  # fmt: skip
+    allowed = [(kinds, why) for kinds, why in given if kinds is not None]
     if not allowed:
         return []
     out = []

@@ -192,7 +192,7 @@ def split_accepted(problems: list, plan: Plan) -> tuple[list, list]:
     for p in problems:
         m = _DAY.match(p.where)
         edited = m is not None and int(m.group(1)) in days
-        if edited and (p.check in SOFT_CHECKS or _within_ul(p, plan, int(m.group(1)))):
+        if edited and m is not None and (p.check in SOFT_CHECKS or _within_ul(p, plan, int(m.group(1)))):
             accepted.append(p)
         else:
             failing.append(p)

@@ -11,13 +11,18 @@ meal's foods (``food_items``), since a dish sets its own ingredients and the mea
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from mealplan.food_data.names import short_name
 from mealplan.food_data.vocab import MAIN_MEALS, family, slot_kind
 from mealplan.numbers import fmt_exact
-from mealplan.plan import DayPlan, PlanItem, week_blocks
+from mealplan.plan import DayPlan, Plan, PlanItem, PlanRules, SlotPlan, SlotRule, week_blocks
+from mealplan.targets.model import Target
+
+if TYPE_CHECKING:
+    from mealplan.verify.lookup import Lookup
 
 SHARE_SLACK = 0.01  # slot energy share: one percentage point
 STEP_TOLERANCE = 1e-6  # servings on the portion grid
@@ -34,7 +39,35 @@ def _where(day: DayPlan | None = None, slot: str | None = None, item: PlanItem |
     return ", ".join(parts) or "plan"
 
 
-class FoodLevelChecks:
+class VerifierState:
+    """What the check mixins read from the verifier: :class:`verify.verifier._Verifier` sets these
+    attributes and defines these helpers (declared here so that each mixin is type-checked)."""
+
+    plan: Plan
+    table: pd.DataFrame
+    look: Lookup
+    units: dict[str, str]
+    tol: float
+    rules: PlanRules
+    targets: dict[str, Target]
+    day_totals: dict[int, dict[str, tuple[float, int]]]
+    slot_energy: dict[tuple[int, str], float]
+
+    if TYPE_CHECKING:
+
+        def add(self, check: str, where: str, message: str) -> None: ...
+        def close(self, a: float, b: float, abs_tol: float = ...) -> bool: ...
+        def above(self, value: float, limit: float) -> bool: ...
+        def below(self, value: float, limit: float) -> bool: ...
+        def short_of(self, value: float, minimum: float) -> bool: ...
+        def food(self, food_id: str) -> pd.Series | None: ...
+        def food_items(self, slot: SlotPlan) -> list[PlanItem]: ...
+        def value(self, food_id: str, nutrient: str) -> float | None: ...
+        def nutrients(self) -> list[str]: ...
+        def energy(self, day: DayPlan) -> float: ...
+
+
+class FoodLevelChecks(VerifierState):
     """Checks of portions, meal structure and variety over a plan's foods (see the module doc)."""
 
     def _check_portions(self) -> None:
@@ -77,7 +110,7 @@ class FoodLevelChecks:
                         f"{fmt_exact(g)} g in the day is above the food's maximum {fmt_exact(float(food['max_g']))} g",
                     )
 
-    def _rule_slots(self) -> Iterable[tuple[DayPlan, object, list[PlanItem]]]:
+    def _rule_slots(self) -> Iterable[tuple[DayPlan, SlotRule, list[PlanItem]]]:
         """Meals of 1.x plans (lists of foods) with their slot rules; a 2.0 meal is a dish or a
         pattern, checked by the meal checks (``verify_meals``) instead."""
         for day in self.plan.days:

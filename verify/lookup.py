@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from mealplan.food_data.drinks import DrinkFacts, DrinkRules, cup_grams, drink_r
 from mealplan.food_data.everyday import everyday_ids
 from mealplan.food_data.lactose import lactose_per_100g
 from mealplan.food_data.table import FoodTable
+from mealplan.numbers import cell_float
 from mealplan.plan import PlanItem
 
 Found = list[tuple[str, str, str]]  # problems as (check, where, message)
@@ -52,8 +54,7 @@ class Lookup:
         """Per-100 g value, or None when unknown (no such food or column, or a missing value)."""
         if not self.known(food_id) or column not in self.table.columns:
             return None
-        v = self.table.at[food_id, column]
-        return None if pd.isna(v) else float(v)
+        return cell_float(self.table.at[food_id, column])
 
     def amount(self, items: Iterable[PlanItem], column: str) -> float:
         """A nutrient over items (an unknown value counts 0, as the totals count it)."""
@@ -77,7 +78,7 @@ class Lookup:
             return 0.0
         rows = self.table.loc[[i.food_id for i in items]]
 
-        def column(name: str) -> list | None:
+        def column(name: str) -> list[Any] | None:
             return rows[name].tolist() if name in rows.columns else None
 
         per_100g = lactose_per_100g(
@@ -85,7 +86,7 @@ class Lookup:
             column("allergens") or [""] * len(items),
             [float("nan") if pd.isna(v) else float(v) for v in (column("sugars") or [float("nan")] * len(items))],
             column("usda_group"),
-            [float("nan") if pd.isna(v) else float(v) for v in column("lactose")] if "lactose" in rows else None,
+            [float("nan") if pd.isna(v) else float(v) for v in column("lactose") or []] if "lactose" in rows else None,
         )
         return float(sum(v * i.grams / 100.0 for v, i in zip(per_100g, items, strict=True)))
 

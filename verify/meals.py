@@ -58,10 +58,10 @@ def meal_problems(plan: Plan, table: pd.DataFrame) -> list[tuple[str, str, str]]
         return []
     out: list[tuple[str, str, str]] = []
     cap = plan.targets.food_mass_max_g  # poor appetite: the day's food and drink, at most
-    for day in plan.days if cap is not None else []:
-        grams = sum(i.grams for slot in day.slots for i in slot.items)
-        if grams > cap * (1 + 1e-6) + RANGE_SLACK:
-            out.append(("food_mass", f"day {day.index}", f"food and drink weigh {grams:,.1f} g; at most {cap:,.1f} g "
+    for d in plan.days if cap is not None else []:
+        grams = sum(i.grams for slot in d.slots for i in slot.items)
+        if cap is not None and grams > cap * (1 + 1e-6) + RANGE_SLACK:
+            out.append(("food_mass", f"day {d.index}", f"food and drink weigh {grams:,.1f} g; at most {cap:,.1f} g "
                         f"a day ({plan.targets.food_mass_source})"))  # fmt: skip
 
     def name(item: PlanItem) -> str:

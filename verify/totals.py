@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mealplan.numbers import fmt_exact
 from mealplan.plan import DayPlan, NutrientTotal, week_blocks, week_scope
-from mealplan.verify.foods import _where
+from mealplan.verify.foods import VerifierState, _where
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 AMDR_SLACK_POINTS = 0.5  # percent of energy
@@ -29,7 +29,7 @@ def _pair(a: float, b: float) -> tuple[str, str]:
     return x, y
 
 
-class TotalsChecks:
+class TotalsChecks(VerifierState):
     """Checks of a plan's numbers against the recomputed totals (a mixin of the verifier)."""
 
     def _compare_total(
@@ -47,9 +47,13 @@ class TotalsChecks:
         t = self.targets.get(nut)
         lo = t.min if t is not None and t.min else None
         hi = t.max if t is not None else None
-        if (given.min is None) != (lo is None) or (lo is not None and not self.close(given.min, lo)):
+        if (given.min is None) != (lo is None) or (
+            lo is not None and given.min is not None and not self.close(given.min, lo)
+        ):
             self.add(check, where, f"{nut}: min {given.min} differs from the target's {lo}")
-        if (given.max is None) != (hi is None) or (hi is not None and not self.close(given.max, hi)):
+        if (given.max is None) != (hi is None) or (
+            hi is not None and given.max is not None and not self.close(given.max, hi)
+        ):
             self.add(check, where, f"{nut}: max {given.max} differs from the target's {hi}")
         if lo is not None:
             met = not self.short_of(amount, lo)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from typing import cast
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mealplan.food_data.matching import food_matches
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
-from mealplan.numbers import fmt_exact
+from mealplan.numbers import cell_float, fmt_exact
 from mealplan.plan import MAX_DAYS, SCHEMA_VERSION, DayPlan, Plan, PlanItem, SlotPlan, SolveStatus
 from mealplan.verify.clinical import CLINICAL_CHECKS, clinical_problems
 from mealplan.verify.drinks import DRINK_CHECKS, drink_problems
@@ -162,7 +163,7 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
         return self.below(value, minimum * (1 - self.rules.met_tolerance))
 
     def food(self, food_id: str) -> pd.Series | None:
-        return self.table.loc[food_id] if food_id in self.table.index else None
+        return cast(pd.Series, self.table.loc[food_id]) if food_id in self.table.index else None
 
     def items(self) -> Iterable[tuple[DayPlan, str, PlanItem]]:
         for day in self.plan.days:
@@ -181,8 +182,7 @@ class _Verifier(FoodLevelChecks, TotalsChecks):
         """Per-100 g value, or None when unknown (column missing or NaN)."""
         if food_id not in self.table.index or nutrient not in self.table.columns:
             return None
-        v = self.table.at[food_id, nutrient]
-        return None if pd.isna(v) else float(v)
+        return cell_float(self.table.at[food_id, nutrient])
 
     def nutrients(self) -> list[str]:
         return sorted(set(self.targets) | {"energy", *MACRO_KCAL})

@@ -201,7 +201,8 @@ async def checked_form(request: Request) -> dict[str, str]:
         PageError: more fields, or a longer field, than any form of these pages sends.
     """
     form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
-    if not security.csrf_ok(request, form.get(security.CSRF_FIELD), request.app.state.web.keys):
+    token = form.get(security.CSRF_FIELD)  # text: the form takes no files
+    if not security.csrf_ok(request, token if isinstance(token, str) else None, request.app.state.web.keys):
         raise CsrfRefused()
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     long = [k for k, v in fields.items() if len(v) > MAX_FIELD_CHARS]

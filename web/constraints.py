@@ -152,8 +152,8 @@ def check_rows(rows: Rows, index: NameIndex | None) -> Checked:
         key = (food, meal, grams)
         same = [j for (f, _, _), j in merged.items() if f == food]
         if key in merged:  # the same food, meal and grams: one rule over both rows' days
-            entry = out.require[merged[key]]
-            entry["days"] = sorted({*entry["days"], *(row["days"] or [1])})
+            earlier = out.require[merged[key]]
+            earlier["days"] = sorted({*earlier["days"], *(row["days"] or [1])})
             continue
         if same:
             problem(

@@ -15,7 +15,7 @@ in :func:`mealplan.web.jobs.work`, as for plans.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from mealplan.errors import InputError
 
@@ -114,7 +114,7 @@ def edit(task: dict[str, Any], foods, dishes) -> dict[str, Any]:
 
     plan = Plan.model_validate_json(task["plan"])
     day, name, op = task["day"], task["meal"], task["op"]
-    index = task.get("index")
+    index = cast(int, task.get("index"))  # given for the ops that name an item (amount, remove, swap)
     if op == "amount":
         item = meal_edit.item_at(plan, day, name, index)
         change = meal_edit.set_amount(plan, foods, day, name, index, _grams(task, foods, item))

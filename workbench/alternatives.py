@@ -18,6 +18,7 @@ shown are the ones the change gives: the day's totals are sums of grams times am
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -235,7 +236,10 @@ def food_alternatives(
     grams = np.where((density >= 40) & (old_kcal >= 20), old_kcal / np.maximum(density, 1e-9) * 100.0, old.grams)
     grams = np.clip(grams, SERVINGS[0] * serving, SERVINGS[1] * serving)
     grams = np.array(
-        [min(_quarter(g, s), _cap(plan, foods, f, old.role)) for g, s, f in zip(grams, serving, ids, strict=True)]
+        [
+            min(_quarter(g, float(s)), _cap(plan, foods, f, old.role))
+            for g, s, f in zip(grams, serving, ids, strict=True)
+        ]
     )
     after = state.before - old_row * old.grams / 100.0 + per100 * grams[:, None] / 100.0
     scores = state.score(after)
@@ -248,7 +252,7 @@ def food_alternatives(
         fid = ids[k]
         name = str(table.at[fid, "name"])
         sname, sg = str(table.at[fid, "serving_name"]), float(serving[k])
-        text = household(grams[k] / sg, sname, float(grams[k]), lambda f=fid: foods.measures_of(f))
+        text = household(grams[k] / sg, sname, float(grams[k]), functools.partial(foods.measures_of, fid))
         out.append(Alternative(fid, short_name(name), float(grams[k]), text, float(scores[k]), state.effects(after[k])))
     return out
 

@@ -3,7 +3,7 @@ deltas against the targets (the newer plan's targets), with the shortfalls each 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -115,7 +115,7 @@ def _items(a: SlotPlan | None, b: SlotPlan | None) -> list[ItemChange]:
         out.append(
             ItemChange(
                 food_id=fid,
-                name=(y or x)[0],
+                name=cast(tuple[str, float], y or x)[0],  # one of the two plans has the food
                 grams_a=round(x[1], 1) if x else None,
                 grams_b=round(y[1], 1) if y else None,
             )

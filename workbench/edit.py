@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 from pydantic import ValidationError
@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from mealplan.errors import InputError
 from mealplan.food_data.household import household
 from mealplan.food_data.table import FoodTable
+from mealplan.numbers import cell_float
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.optimizer.totals import day_plan, quality_of, shortfalls_of, week_average
 from mealplan.optimizer.upper_limits import highest_ul
@@ -80,7 +81,7 @@ def new_item(food_id: str, grams: float, foods: FoodTable, role: str = "", price
     """
     if food_id not in foods.foods.index:
         raise InputError(f"food {food_id!r} is not in the food table; `mealplan foods search NAME` finds a food's id.")
-    row = foods.foods.loc[food_id]
+    row = cast("pd.Series", foods.foods.loc[food_id])
     serving_g = float(row.get("serving_g", 100.0))
     serving_name = str(row.get("serving_name", "100 g"))
     if not (serving_g > 0 and math.isfinite(serving_g)):
@@ -136,6 +137,8 @@ def edit_plan(
             records.append(PlanEdit(action="remove", day=day, slot=meal, food_id=e.food_id, grams_before=before,
                                     grams_after=0.0, note=note, at=at))  # fmt: skip
             continue
+        if e.grams is None:  # an ItemEdit made in Python without grams (parse_item_edit always gives them)
+            raise InputError(f"--{e.action} {e.food_id}: give ID=GRAMS, e.g. --{e.action} {e.food_id}=30")
         if e.action == "set":  # the meal's first item of that food (the others, e.g. soy milk as the drink, stay)
             k = where[0]
             old = items[k]
@@ -237,8 +240,8 @@ def check_rescorable(plan: Plan) -> None:
 
 
 def _energy(foods: FoodTable, food_id: str) -> float:
-    v = foods.foods.at[food_id, "energy"] if "energy" in foods.foods.columns else None
-    return 0.0 if v is None or pd.isna(v) else float(v)
+    v = cell_float(foods.foods.at[food_id, "energy"]) if "energy" in foods.foods.columns else None
+    return 0.0 if v is None else v
 
 
 def _complete_items(data: dict[str, Any], foods: FoodTable) -> Plan:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -462,7 +462,7 @@ class Store:
                     plan.model_dump_json(),
                 ),
             )
-            return int(cur.lastrowid)
+            return int(cast(int, cur.lastrowid))  # an INSERT sets it
 
     def add_plan_once(self, client_id: str, plan: Any, *, action: str = "plan") -> tuple[int, bool]:
         """Store a plan unless the client already has one with the same JSON: ``(its id, stored now)``.
@@ -539,7 +539,7 @@ _PLAN_SQL = (
 )
 
 
-def _client(r: tuple) -> Client:
+def _client(r: sqlite3.Row | tuple[Any, ...]) -> Client:
     return Client(id=r[0], name=r[1], notes=r[2], created=r[3], updated=r[4], profile_versions=r[5], plans=r[6])
 
 
@@ -547,7 +547,7 @@ def _version(r: tuple) -> ProfileVersion:
     return ProfileVersion(id=r[0], client_id=r[1], version=r[2], created=r[3], profile=checks.json_mapping(r[4]))
 
 
-def _record(r: tuple) -> PlanRecord:
+def _record(r: sqlite3.Row | tuple[Any, ...]) -> PlanRecord:
     return PlanRecord(
         id=r[0],
         client_id=r[1],

@@ -52,7 +52,7 @@ def max_g(tok: Tokens, kind: np.ndarray, serving_g: np.ndarray) -> np.ndarray:
     """Realistic maximum per day of each food, grams: the kind's, then the ``daily_max`` rules in order
     (coffee and tea drinks set, brined foods capped); never below the food's serving."""
     r = rules()
-    codes = pd.Index(list(r.kinds)).get_indexer(kind)
+    codes = pd.Index(list(r.kinds)).get_indexer(pd.Index(kind))
     max_g = np.array([r.kinds[k].max_g for k in r.kinds], dtype=float)[codes]
     for rule in r.daily_max:
         hit = tok.has(r.words[rule.words])
@@ -60,6 +60,6 @@ def max_g(tok: Tokens, kind: np.ndarray, serving_g: np.ndarray) -> np.ndarray:
             hit = hit & (kind == rule.kind)
         if rule.set_g is not None:
             max_g = np.where(hit, rule.set_g, max_g)
-        else:
+        elif rule.cap_g is not None:  # the rule's one bound (checked when the rules are read)
             max_g = np.where(hit, np.minimum(max_g, rule.cap_g), max_g)
     return np.maximum(max_g, serving_g)

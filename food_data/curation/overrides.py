@@ -10,6 +10,7 @@ import csv
 import math
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,7 +87,7 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
     ).fillna("")
     known = pd.Index(table["id"]).isin(pd.Index(food_ids)) if food_ids is not None else np.ones(len(table), dtype=bool)
     problems: list[str] = []
-    parsed: list[object] = []
+    parsed: list[Any] = []
     for i, row in enumerate(table.itertuples(index=False)):
         line = lines[i + 1][0]
         where = f"line {line} (id {row.id!r}, column {row.column!r})"
@@ -96,10 +97,10 @@ def load_overrides(path: Path = OVERRIDES_FILE, food_ids: Iterable[str] | None =
         if row.column not in CURATION_COLUMNS:
             problems.append(f"{where}: unknown column {row.column!r}; allowed: {', '.join(CURATION_COLUMNS)}")
         else:
-            value, error = _parse_override(row.column, row.value)
+            value, error = _parse_override(str(row.column), str(row.value))
             if error:
                 problems.append(f"{where}: bad value {row.value!r}; {error}")
-        if not row.reason.strip():
+        if not str(row.reason).strip():
             problems.append(f"{where}: empty reason; every override must say why")
         parsed.append(value)
     if problems:
@@ -115,8 +116,8 @@ def apply_overrides(foods: pd.DataFrame, overrides: pd.DataFrame, path: Path = O
             serving of 0 g; the message names the food and the override file.
     """
     out = foods.copy()
-    for row in overrides.itertuples(index=False):
-        out.loc[row.id, row.column] = row.parsed
+    for food_id, column, value in zip(overrides["id"], overrides["column"], overrides["parsed"], strict=True):
+        out.loc[food_id, column] = value
     touched = out.index.isin(overrides["id"])
     bad = out[
         touched & out["planner"].astype(bool) & ~(out["serving_g"] > 0) | touched & (out["max_g"] < out["serving_g"])

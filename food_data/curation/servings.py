@@ -49,7 +49,7 @@ def servings(measures: pd.DataFrame, food_ids: pd.Index, kind: np.ndarray) -> tu
     multiples = rules().multiples
     kind_names = list(rules().kinds)
     kinds = [rules().kinds[k] for k in kind_names]
-    food_kind = pd.Index(kind_names).get_indexer(kind)
+    food_kind = pd.Index(kind_names).get_indexer(pd.Index(kind))
     default_name = np.array([k.serving[0] for k in kinds], dtype=object)[food_kind]
     default_g = np.array([k.serving[1] for k in kinds])[food_kind]
     food_pos = pd.Index(food_ids).get_indexer(measures["id"])

@@ -15,7 +15,7 @@ def slots(tok: Tokens, kind: np.ndarray, cat: dict[str, np.ndarray]) -> np.ndarr
     """ ";"-joined meal slots: the kind's slots plus word-based additions."""
     kinds = rules().kinds
     table = {k: [s in kinds[k].slots for s in SLOTS] for k in kinds}
-    codes = pd.Index(list(kinds)).get_indexer(kind)
+    codes = pd.Index(list(kinds)).get_indexer(pd.Index(kind))
     flags = np.array([table[k] for k in kinds], dtype=bool)[codes]
     b, lunch, dinner, snack = (SLOTS.index(s) for s in ("breakfast", "lunch", "dinner", "snack"))
     W = rules().words

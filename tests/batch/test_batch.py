@@ -339,6 +339,7 @@ def test_concurrent_writers_never_leave_a_partial_file(tmp_path):
 # --- the runner -------------------------------------------------------------------------------------
 
 
+@pytest.mark.solve
 def test_batch_writes_plans_fingerprints_and_summaries(tmp_path):
     jobs = [
         job("anna", "short"),
@@ -369,6 +370,7 @@ def test_batch_writes_plans_fingerprints_and_summaries(tmp_path):
     assert not list((tmp_path / "plans").glob(".*.tmp"))
 
 
+@pytest.mark.solve
 def test_raising_planner_and_failed_verification_fail_only_that_profile(tmp_path):
     jobs = [job("a"), job("b", "raise"), job("c", "unverifiable"), job("d")]
     summary = run(jobs, tmp_path, plan_fn=fake_plan_bad)
@@ -379,6 +381,7 @@ def test_raising_planner_and_failed_verification_fail_only_that_profile(tmp_path
     assert not (tmp_path / "b.json").exists() and not (tmp_path / "c.json").exists()
 
 
+@pytest.mark.solve
 def test_a_crashed_worker_fails_only_its_profile(tmp_path):
     jobs = [job("a"), job("b", "slow"), job("boom", "crash"), job("c"), job("d", "slow"), job("e")]
     summary = run(jobs, tmp_path)
@@ -395,6 +398,7 @@ def test_a_crashed_worker_fails_only_its_profile(tmp_path):
     ]
 
 
+@pytest.mark.solve
 def test_two_crashers_and_a_single_worker(tmp_path):
     jobs = [job("x1", "crash"), job("a"), job("x2", "crash"), job("b")]
     summary = run(jobs, tmp_path / "two", workers=2)
@@ -403,6 +407,7 @@ def test_two_crashers_and_a_single_worker(tmp_path):
     assert statuses(summary) == {"x1": "failed", "a": "ok", "x2": "failed", "b": "ok"}
 
 
+@pytest.mark.solve
 def test_interrupted_batch_leaves_complete_plans_and_resume_continues(tmp_path):
     out = tmp_path / "plans"
     jobs = [job(f"p{i}") for i in range(5)]
@@ -433,6 +438,7 @@ def test_interrupted_batch_leaves_complete_plans_and_resume_continues(tmp_path):
         assert Plan.model_validate_json((out / f"p{i}.json").read_text()).profile_id == f"p{i}"
 
 
+@pytest.mark.solve
 def test_resume_replans_when_plan_or_inputs_differ(tmp_path):
     jobs = [job("a"), job("b"), job("c"), job("d")]
     run(jobs, tmp_path)
@@ -484,6 +490,7 @@ def dask_client():
             yield client
 
 
+@pytest.mark.solve
 def test_dask_local_cluster(dask_client, tmp_path):
     jobs = [job(f"p{i}", "slow" if i % 2 else None) for i in range(6)] + [job("boom", "crash")]
     summary = run(jobs, tmp_path, executor_factory=dask_client.get_executor, workers=2)
@@ -506,6 +513,7 @@ def test_dask_executor_reports_unreachable_scheduler():
 # --- the real planner ---------------------------------------------------------------------------------
 
 
+@pytest.mark.solve
 def test_real_planner_plans_verify(tmp_path):
     from mealplan.verify.verifier import verify_plan
 

@@ -49,6 +49,7 @@ def _profiles(folder: Path, n: int) -> Path:
 # --- reserved names and inputs inside -o ------------------------------------------------------------------
 
 
+@pytest.mark.solve
 def test_a_profile_whose_id_is_summary_fails_and_the_summary_stays_a_summary(tmp_path: Path):
     summary = run([job("anna"), job("summary"), job("Summary")], tmp_path)
     assert statuses(summary) == {"anna": "ok", "summary": "failed", "Summary": "failed"}
@@ -95,6 +96,7 @@ def test_a_price_table_inside_the_output_folder_is_never_overwritten(tmp_path: P
         run(jobs, tmp_path)
 
 
+@pytest.mark.solve
 def test_an_input_beside_the_plans_that_is_not_overwritten_is_fine(tmp_path: Path):
     source = tmp_path / "clinic.csv"
     source.write_text("id,age,sex\nanna,34,female\n", encoding="utf-8")
@@ -196,6 +198,7 @@ def _wait_gone(pids: set[int], seconds: float) -> set[int]:
     return _alive(pids)
 
 
+@pytest.mark.solve
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_sigterm_writes_the_summary_and_stops_the_workers(tmp_path: Path):
     proc, out, family = _start_batch(tmp_path)
@@ -215,6 +218,7 @@ def test_sigterm_writes_the_summary_and_stops_the_workers(tmp_path: Path):
     assert not left, "workers left behind after SIGTERM"
 
 
+@pytest.mark.solve
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killing_only_the_main_process_leaves_no_worker_behind(tmp_path: Path):
     proc, _, family = _start_batch(tmp_path)

@@ -39,6 +39,7 @@ def test_a_stray_quote_in_row_11_of_40_fails_that_row_and_keeps_the_other_39(tmp
     assert [j.id for j in jobs if j.profile is not None] == [f"p{i:02d}" for i in range(2, 42) if i != 11]
 
 
+@pytest.mark.solve
 def test_every_row_of_a_broken_csv_is_in_the_summary(tmp_path: Path):
     jobs = b.load_jobs(_clinic_csv(tmp_path / "clients.csv", broken_row=11))
     summary = run(jobs, tmp_path / "out")
@@ -71,6 +72,7 @@ def test_the_csv_reader_numbers_every_line_as_a_spreadsheet_does():
 # --- fallback ids ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.solve
 def test_a_broken_lines_name_never_clashes_with_a_real_profile_id(tmp_path: Path):
     path = tmp_path / "p.jsonl"
     lines = ['{"id": "x", "age": 30,', json.dumps({"id": "line1", "age": 30, "sex": "female"})]
@@ -94,6 +96,7 @@ def test_a_json_line_may_hold_a_line_separator_inside_a_string(tmp_path: Path):
 # --- ids that would name files outside the output folder -----------------------------------------------------
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("bad", ["../evil", "../../evil", "/etc/x", "a/b", ".hidden", "", "x" * 65])
 def test_a_job_whose_id_is_a_path_fails_and_writes_nothing_outside(tmp_path: Path, bad: str):
     good = job("a")
@@ -133,6 +136,7 @@ def test_jobs_beyond_the_cores_is_capped_and_said(tmp_path: Path):
     assert f"--jobs 100000: this machine has {cores} cores; planning {cores} profiles at once" in result.output
 
 
+@pytest.mark.solve
 def test_a_fork_server_that_refuses_the_connection_is_tried_again(tmp_path: Path, monkeypatch):
     """On a busy machine the fork server may be gone or refuse for a moment: the worker start is retried."""
     import multiprocessing.forkserver as forkserver

@@ -104,6 +104,7 @@ def test_no_bundled_without_foods_is_an_error():
     assert "--no-bundled needs at least one --foods FILE" in result.output
 
 
+@pytest.mark.solve
 def test_stigler_example():
     result = invoke(
         "--foods", str(EXAMPLE / "commodities.csv"), "--no-bundled", "--targets", str(EXAMPLE / "targets.csv")
@@ -114,6 +115,7 @@ def test_stigler_example():
         assert name in result.stdout
 
 
+@pytest.mark.solve
 def test_a_basket_from_a_csv_does_not_import_pandas(tmp_path, imports_pandas):
     """The diet problem on a user's CSV (tags never classified) runs on numpy columns alone."""
     out = tmp_path / "basket.json"

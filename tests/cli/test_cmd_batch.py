@@ -27,6 +27,7 @@ def folder(tmp_path: Path) -> Path:
     return src
 
 
+@pytest.mark.solve
 def test_folder_batch_succeeds_with_json_summary(folder: Path, tmp_path: Path):
     out = tmp_path / "plans"
     result = invoke(folder, "-o", out, "--jobs", "2", "--format", "json", "--time-limit", "20")
@@ -45,6 +46,7 @@ def test_folder_batch_succeeds_with_json_summary(folder: Path, tmp_path: Path):
     assert "skipped" in again.stdout and "Batch: 2 profiles" in again.stdout
 
 
+@pytest.mark.solve
 def test_csv_with_broken_rows_exits_1_and_names_each_problem(tmp_path: Path):
     src = tmp_path / "clinic.csv"
     src.write_text(
@@ -106,6 +108,7 @@ def test_usage_errors_exit_2(folder: Path, tmp_path: Path, args: list[str], mess
     assert not (tmp_path / "plans" / "summary.json").exists()
 
 
+@pytest.mark.solve
 def test_scheduler_runs_on_a_dask_cluster(folder: Path, tmp_path: Path):
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
     out = tmp_path / "plans"

@@ -82,6 +82,7 @@ def test_a_corrupt_database_exits_2_with_a_clear_message(tmp_path):
         assert "Traceback" not in result.output
 
 
+@pytest.mark.solve
 def test_plan_for_a_client_is_stored_and_exported(db, tmp_path):
     out = tmp_path / "day.json"
     result = run("plan", "--client", "vegan-twitching", "--format", "json", "-o", str(out), db=db)
@@ -108,6 +109,7 @@ def test_plan_needs_a_profile_or_a_client():
     assert "Missing option '--profile' (or '--client ID'" in result.output
 
 
+@pytest.mark.solve
 def test_a_batch_from_the_database_and_back(db, tmp_path):
     folder, plans = tmp_path / "clinic", tmp_path / "plans"
     exported = run("clients", "export", str(folder), db=db)

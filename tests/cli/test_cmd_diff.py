@@ -30,6 +30,7 @@ def pattern_item(plan: Plan, day: int = 2):
     return slot.name, next(i for i in slot.items if i.role != "drink")
 
 
+@pytest.mark.solve
 def test_a_plan_against_itself_has_no_changes(week_file):
     result = run("diff", str(week_file), str(week_file), "--format", "json")
     assert result.exit_code == 0, result.output
@@ -39,6 +40,7 @@ def test_a_plan_against_itself_has_no_changes(week_file):
     assert data["disclaimer"].startswith("For education only")
 
 
+@pytest.mark.solve
 def test_edit_then_diff_names_the_change_and_the_nutrient_deltas(week, week_file, foods, tmp_path):
     meal, item = pattern_item(week)
     new_g = round(item.grams * 0.8 + 0.3, 1)  # off the portion grid
@@ -77,6 +79,7 @@ def test_edit_then_diff_names_the_change_and_the_nutrient_deltas(week, week_file
     assert "1 meal differs, 27 are the same." in " ".join(table.stdout.split())
 
 
+@pytest.mark.solve
 def test_remove_and_hand_edits_are_rescored(week, week_file, tmp_path):
     meal, item = pattern_item(week, day=3)
     removed = tmp_path / "removed.json"
@@ -124,6 +127,7 @@ def test_remove_and_hand_edits_are_rescored(week, week_file, tmp_path):
         (["--day", "2", "--meal", "lunch"], "Nothing to edit: give --set ID=GRAMS, --remove ID or --add ID=GRAMS."),
     ],
 )
+@pytest.mark.solve
 def test_bad_edits_exit_2_with_a_clear_message(week_file, args, message):
     result = run("edit", str(week_file), *args)
     assert result.exit_code == 2, result.output
@@ -131,6 +135,7 @@ def test_bad_edits_exit_2_with_a_clear_message(week_file, args, message):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.solve
 def test_unknown_plans_exit_2(tmp_path, week_file):
     missing = run("diff", str(tmp_path / "nope.json"), str(week_file))
     assert missing.exit_code == 2
@@ -144,6 +149,7 @@ def test_unknown_plans_exit_2(tmp_path, week_file):
     assert "not a mealplan Plan" in run("rescore", str(not_plan)).output
 
 
+@pytest.mark.solve
 def test_diff_and_edit_take_stored_plan_ids(week, profile, tmp_path):
     from mealplan.workbench.store import Store
 

@@ -32,6 +32,7 @@ def json_plan() -> Plan:
     return Plan.model_validate_json(result.stdout)
 
 
+@pytest.mark.solve
 def test_table_starts_with_red_flags_then_the_disclaimer_then_meals():
     result = invoke("--profile", OLDER)
     assert result.exit_code == 0, result.output
@@ -43,6 +44,7 @@ def test_table_starts_with_red_flags_then_the_disclaimer_then_meals():
     assert "highs optimal" in out or "highs time_limit" in out
 
 
+@pytest.mark.solve
 def test_without_red_flags_the_disclaimer_comes_first():
     result = invoke("--profile", PREGNANT)
     assert result.exit_code == 0, result.output
@@ -51,12 +53,14 @@ def test_without_red_flags_the_disclaimer_comes_first():
     assert result.stdout.index(DISCLAIMER) < result.stdout.index("Day 1 — ")
 
 
+@pytest.mark.solve
 def test_json_is_a_plan_that_verifies(json_plan):
     assert json_plan.profile_id == "older-diuretics" and json_plan.kind == "day"
     assert json_plan.red_flags and json_plan.disclaimer.startswith(DISCLAIMER)
     assert verify_plan(json_plan, load_bundled()).problems == []
 
 
+@pytest.mark.solve
 def test_csv_has_one_row_per_item(json_plan):
     result = invoke("--profile", OLDER, "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -85,6 +89,7 @@ def test_csv_has_one_row_per_item(json_plan):
     )
 
 
+@pytest.mark.solve
 def test_table_speaks_dishes(json_plan):
     """The terminal table names each meal (bold title), its portion and method, then ingredients."""
     result = invoke("--profile", OLDER)
@@ -98,6 +103,7 @@ def test_table_speaks_dishes(json_plan):
             assert "Drink: " in flat
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize(("fmt", "marker"), [("md", "# "), ("html", "<html")])
 def test_md_and_html_reports(fmt, marker):
     result = invoke("--profile", OLDER, "--format", fmt)
@@ -109,6 +115,7 @@ def test_md_and_html_reports(fmt, marker):
         assert "**Breakfast: " in result.stdout  # each meal is named: slot and title
 
 
+@pytest.mark.solve
 def test_output_file_is_written_atomically(tmp_path):
     out = tmp_path / "plan.json"
     result = invoke("--profile", OLDER, "--format", "json", "-o", str(out))
@@ -119,6 +126,7 @@ def test_output_file_is_written_atomically(tmp_path):
     assert Plan.model_validate_json(out.read_bytes()).profile_id == "older-diuretics"
 
 
+@pytest.mark.solve
 def test_write_model(tmp_path):
     model = tmp_path / "x.mps"
     result = invoke("--profile", OLDER, "--format", "csv", "--write-model", str(model))
@@ -135,6 +143,7 @@ def test_write_model_bad_suffix(tmp_path):
     assert result.stderr == f"Error: --write-model {str(model)!r}: the file must end in .mps or .lp.\n"
 
 
+@pytest.mark.solve
 def test_symptoms_on_the_command_line_run_triage(tmp_path):
     profile = tmp_path / "me.yaml"
     profile.write_text("id: me\nage: 30\nsex: female\ndiet: vegetarian\n")
@@ -180,6 +189,7 @@ def test_cost_objective_without_prices(tmp_path):
     )
 
 
+@pytest.mark.solve
 def test_a_day_plan_does_not_import_pandas(tmp_path, imports_pandas):
     """pandas takes 0.4 s to import, almost half the 1 s budget of a day plan: the planner path is numpy only."""
     load_bundled()  # the cached table exists, as on every run after the first
@@ -190,6 +200,7 @@ def test_a_day_plan_does_not_import_pandas(tmp_path, imports_pandas):
     assert plan.days and verify_plan(plan, load_bundled()).problems == []
 
 
+@pytest.mark.solve
 def test_a_plan_for_dates_records_its_first_day_and_says_the_dates():
     result = invoke("--profile", PREGNANT, "--from", "2026-12-07", "--to", "2026-12-08", "--format", "json")
     assert result.exit_code == 0, result.output

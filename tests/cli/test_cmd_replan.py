@@ -21,6 +21,7 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+@pytest.mark.solve
 def test_lock_then_replan_a_file(week_file, tmp_path):
     locked = tmp_path / "locked.json"
     result = run("lock", str(week_file), "--day", "2", "--meal", "dinner", "--day", "5", "--meal", "dinner",
@@ -50,6 +51,7 @@ def test_lock_then_replan_a_file(week_file, tmp_path):
         (["--day", "2", "--lock", "9:dinner"], "--day 9: the plan has days 1 to 7."),
     ],
 )
+@pytest.mark.solve
 def test_bad_replans_exit_2(week_file, args, message):
     result = run("replan", str(week_file), *args)
     assert result.exit_code == 2, result.output
@@ -57,12 +59,14 @@ def test_bad_replans_exit_2(week_file, args, message):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.solve
 def test_lock_needs_day_and_meal_in_pairs(week_file):
     result = run("lock", str(week_file), "--day", "2", "--day", "3", "--meal", "dinner")
     assert result.exit_code == 2
     assert "Give --day and --meal in pairs: got 2 --day and 1 --meal." in result.output
 
 
+@pytest.mark.solve
 def test_replan_a_stored_plan_stores_the_new_one_with_its_parent(week, profile, tmp_path):
     from mealplan.workbench.store import Store
 

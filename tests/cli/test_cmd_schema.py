@@ -80,6 +80,7 @@ def problems(instance: Any, node: dict[str, Any], root: dict[str, Any], at: str 
     return out
 
 
+@pytest.mark.solve
 def test_plan_schema_fits_a_real_plan(day_plan):
     doc = schema("plan")
     assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -90,6 +91,7 @@ def test_plan_schema_fits_a_real_plan(day_plan):
     assert problems(day_plan, doc, doc) == []
 
 
+@pytest.mark.solve
 def test_the_plan_check_can_fail(day_plan):
     doc = schema("plan")
     broken = {**day_plan, "days": [{**day_plan["days"][0], "energy_kcal": "lots"}], "surprise": 1}
@@ -108,6 +110,7 @@ def test_profile_schema_fits_the_example_profiles(name):
     assert problems(profile, doc, doc) == []
 
 
+@pytest.mark.solve
 def test_jsonschema_agrees_when_installed(day_plan):
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(day_plan, schema("plan"))

@@ -137,6 +137,7 @@ def test_not_a_terminal_means_no_questions(monkeypatch):
     assert "Symptoms" not in result.output
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_triage_does_not_import_pandas(fmt):
     code = (

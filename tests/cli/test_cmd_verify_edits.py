@@ -21,6 +21,7 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+@pytest.mark.solve
 def test_an_egg_in_a_vegan_plan_is_a_hard_rule_listed_first(week_file, tmp_path):
     out = tmp_path / "egg.json"
     edit = run("edit", str(week_file), "--day", "2", "--meal", "breakfast", "--add", "01123=50", "-o", str(out))
@@ -34,6 +35,7 @@ def test_an_egg_in_a_vegan_plan_is_a_hard_rule_listed_first(week_file, tmp_path)
     assert data["problems"][0]["check"] == "diet"
 
 
+@pytest.mark.solve
 def test_a_bent_soft_rule_on_an_edited_day_is_accepted(week, week_file, tmp_path):
     # Taking all but one food out of day 3's lunch (nothing rises toward an upper limit) bends soft rules:
     # the energy range, a meal's energy share or its parts.
@@ -52,6 +54,7 @@ def test_a_bent_soft_rule_on_an_edited_day_is_accepted(week, week_file, tmp_path
     assert table.exit_code == 0 and "Accepted: rules bent on days a person edited" in table.stdout
 
 
+@pytest.mark.solve
 def test_tampering_is_named_in_a_few_lines(week_file, tmp_path):
     data = json.loads(week_file.read_text())
     item = data["days"][1]["slots"][1]["items"][0]

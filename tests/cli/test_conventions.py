@@ -283,6 +283,7 @@ def _piped(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=base | env, timeout=120)
 
 
+@pytest.mark.solve
 def test_force_color_through_a_real_pipe_for_output_and_errors(tmp_path):
     done = _piped(*TRIAGE, FORCE_COLOR="1", COLUMNS="70")
     assert done.returncode == 0 and ESC in done.stdout
@@ -308,11 +309,11 @@ def test_foods_takes_the_fdc_zip(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # nothing unpacked
 
 
-def test_the_readme_config_example_is_a_valid_config(tmp_path):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = re.search(r"^```toml\n(.*?)^```", readme, re.S | re.M)
-    assert example, "README shows a config file"
+def test_the_docs_config_example_is_a_valid_config(tmp_path):
+    page = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    example = re.search(r"^```toml\n(.*?)^```", page, re.S | re.M)
+    assert example, "docs/commands.md shows a config file"
     file = config(tmp_path, example.group(1))
     result = run("--config", str(file), "triage", "--list", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert "MEALPLAN_PLAN_TIME_LIMIT" in readme and "export MEALPLAN_PLAN_DAYS=7" in readme
+    assert "MEALPLAN_PLAN_TIME_LIMIT" in page and "export MEALPLAN_PLAN_DAYS=7" in page

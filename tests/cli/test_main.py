@@ -65,6 +65,7 @@ def test_help_lists_every_command_with_its_summary():
     assert "130 interrupted" in " ".join(result.stdout.split())
 
 
+@pytest.mark.solve
 def test_help_does_not_import_the_heavy_packages():
     """`mealplan --help` stays fast: no pandas, pulp, rich or pydantic at all; triage and targets no pandas/pulp."""
     code = (
@@ -197,18 +198,21 @@ def _run_on_terminal(args: list[str], **env: str) -> tuple[int, str]:
 TRIAGE = ["triage", "--symptom", "muscle-cramps"]
 
 
+@pytest.mark.solve
 def test_no_colour_when_piped():
     done = _run_piped(TRIAGE)
     assert done.returncode == 0 and "Magnesium" in done.stdout
     assert ESC not in done.stdout and ESC not in done.stderr
 
 
+@pytest.mark.solve
 def test_no_colour_for_errors_when_piped(profile_missing_prices):
     done = _run_piped(["targets", "--profile", str(profile_missing_prices)])
     assert done.returncode == 2 and done.stderr.startswith("Error: ")
     assert ESC not in done.stderr
 
 
+@pytest.mark.solve
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_colour_on_a_terminal_unless_no_color(profile_missing_prices):
     code, out = _run_on_terminal(TRIAGE)
@@ -221,6 +225,7 @@ def test_colour_on_a_terminal_unless_no_color(profile_missing_prices):
     assert code == 2 and "prices: file not found" in out and ESC not in out
 
 
+@pytest.mark.solve
 def test_closed_pipe_is_not_an_internal_error():
     """`mealplan ... | head` closes the pipe early: no "Internal error", no traceback."""
     read, write = os.pipe()

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.solve  # every test here solves a plan or runs a process that does
+
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "examples" / "profiles" / "vegan_twitching.yaml"
 BASKET = ROOT / "examples" / "basket"

@@ -30,6 +30,7 @@ def test_an_ambiguous_forbid_is_an_error_listing_the_candidates():
     assert "--forbid spinch: no food or dish is named 'spinch'; closest: spinach" in result.output
 
 
+@pytest.mark.solve
 def test_a_require_by_name_resolves_or_says_which(tmp_path):
     result = run("plan", "--profile", str(PROFILE), "--require", "almonds@1")
     assert result.exit_code == 2 and "--require almonds: 'almonds' names" in result.output
@@ -44,6 +45,7 @@ def test_a_require_by_name_resolves_or_says_which(tmp_path):
     assert "09040" in {i["food_id"] for i in breakfast["items"]}
 
 
+@pytest.mark.solve
 def test_in_a_terminal_an_ambiguous_forbid_asks(monkeypatch, tmp_path):
     monkeypatch.setattr("mealplan.cli.resolve._interactive", lambda: True)
     out = tmp_path / "day.json"
@@ -57,6 +59,7 @@ def test_in_a_terminal_an_ambiguous_forbid_asks(monkeypatch, tmp_path):
     assert json.loads(out.read_text())["rules"]["forbid"] == ["salmon"]
 
 
+@pytest.mark.solve
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium to print with (apt-get install chromium)")
 def test_format_pdf_writes_the_handout_in_the_units_asked(tmp_path):
     pdf = tmp_path / "handout.pdf"

@@ -1,4 +1,9 @@
-"""README.md and ``--help`` stay in step: the commands table, summaries, formats, examples and tour."""
+"""README.md, the docs pages and ``--help`` stay in step: the commands table, summaries, formats, JSON
+fields, exit codes, examples and tour.
+
+The README is a landing page with the tour; the reference lives in ``docs/`` (the commands table, JSON
+output, exit codes and shell completion in ``docs/commands.md``, the plan's schema in
+``docs/plan-json.md``). Every ``mealplan ...`` line in the README and in any docs page must parse."""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from mealplan.cli.main import COMMANDS, cli, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))}
+COMMANDS_PAGE = "commands.md"
 
 
 def _leaf_commands() -> dict[str, click.Command]:
@@ -36,30 +43,32 @@ LEAVES = _leaf_commands()
 ALL_PATHS = ["", *COMMANDS, *(p for p in LEAVES if " " in p)]  # "" is `mealplan` itself
 
 
-def _section(title: str) -> str:
-    """The README text under a heading, up to the next heading of the same or a higher level."""
-    match = re.search(rf"^(#+) {re.escape(title)}$", README, re.M)
-    assert match, f"README has no section {title!r}"
-    body = README[match.end() :]
+def _section(title: str, page: str | None = None) -> str:
+    """The text under a heading of the README (or of docs/``page``), up to the next heading of the same
+    or a higher level."""
+    text, name = (README, "README") if page is None else (DOCS[page], f"docs/{page}")
+    match = re.search(rf"^(#+) {re.escape(title)}$", text, re.M)
+    assert match, f"{name} has no section {title!r}"
+    body = text[match.end() :]
     end = re.search(rf"^#{{1,{len(match.group(1))}}} ", body, re.M)
     return body[: end.start()] if end else body
 
 
-def _table(title: str) -> list[list[str]]:
-    """The rows (cells stripped, header and rule left out) of the first table in a README section."""
-    text = _section(title)
+def _table(title: str, page: str = COMMANDS_PAGE) -> list[list[str]]:
+    """The rows (cells stripped, header and rule left out) of the first table in a section of a docs page."""
+    text = _section(title, page)
     block = re.search(r"^\|.*?(?=^[^|]|\Z)", text, re.S | re.M)
-    assert block, f"README section {title!r} has no table"
+    assert block, f"docs/{page} section {title!r} has no table"
     lines = block.group(0).splitlines()
     return [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]
 
 
 def _commands_table() -> dict[str, list[str]]:
-    rows = _table("Commands")
+    rows = _table("Commands, output and options")
     table = {}
     for command, *rest in rows:
         match = re.fullmatch(r"`mealplan ([a-z ]+)`", command)
-        assert match, f"README commands table: {command!r} is not `mealplan COMMAND`"
+        assert match, f"docs/commands.md commands table: {command!r} is not `mealplan COMMAND`"
         table[match.group(1)] = rest
     return table
 
@@ -127,13 +136,21 @@ def _help_examples(text: str) -> list[list[str]]:
     return out
 
 
-def _readme_command_lines() -> list[str]:
-    """Every `mealplan ...` line in the README's code blocks (fenced or indented)."""
+def _command_lines(text: str) -> list[str]:
+    """Every `mealplan ...` line in a page's code blocks: fenced (plain, ``console``, ``bash``, ``sh``;
+    a ``$ `` prompt is left out) or indented by four spaces."""
     lines = []
-    for block in re.findall(r"^```\n(.*?)^```", README, re.S | re.M):
-        lines += [ln for ln in block.splitlines() if ln.startswith("mealplan ")]
-    lines += [ln.strip() for ln in README.splitlines() if ln.startswith("    mealplan ")]
+    for block in re.findall(r"^```(?:console|bash|sh)?\n(.*?)^```", text, re.S | re.M):
+        lines += [ln.removeprefix("$ ") for ln in block.splitlines() if ln.removeprefix("$ ").startswith("mealplan ")]
+    lines += [ln.strip() for ln in text.splitlines() if ln.startswith("    mealplan ")]
     return lines
+
+
+def _readme_command_lines() -> list[str]:
+    return _command_lines(README)
+
+
+DOCS_COMMAND_LINES = [(page, line) for page, text in DOCS.items() for line in _command_lines(text)]
 
 
 def test_readme_has_command_lines():
@@ -141,10 +158,18 @@ def test_readme_has_command_lines():
     assert len(tour) >= 10
     assert {ln.split()[1] for ln in tour} == set(COMMANDS)  # the tour visits every command
     assert set(tour) <= set(_readme_command_lines())
+    docs_tour = [ln for ln in _section("A tour", "tour.md").splitlines() if ln.startswith("mealplan ")]
+    assert set(tour) <= set(docs_tour)  # the docs' tour holds the README's
+    assert len(DOCS_COMMAND_LINES) >= 50  # the docs show commands, and the test below reads them
 
 
 @pytest.mark.parametrize("line", _readme_command_lines())
 def test_readme_command_lines_parse(line):
+    _check_parses(shlex.split(line, comments=True)[1:])
+
+
+@pytest.mark.parametrize(("page", "line"), DOCS_COMMAND_LINES, ids=[f"{p}:{ln[:60]}" for p, ln in DOCS_COMMAND_LINES])
+def test_docs_command_lines_parse(page, line):
     _check_parses(shlex.split(line, comments=True)[1:])
 
 
@@ -232,7 +257,8 @@ def test_batch_json_fields_are_documented():
 
 def test_plan_json_points_at_its_schema_section():
     assert "Plan JSON" in _json_table()["plan --format json"]
-    assert "`{schema_version, kind, profile_id" in _section("Plan JSON (schema version 2.0)")
+    assert "plan-json.md" in _json_table()["plan --format json"]
+    assert "`{schema_version, kind, profile_id" in _section("Plan JSON (schema version 2.1)", "plan-json.md")
 
 
 def test_exit_codes_table_matches_the_errors_and_the_epilog():
@@ -246,7 +272,7 @@ def test_exit_codes_table_matches_the_errors_and_the_epilog():
 
 
 def test_shell_completion_section_uses_the_real_variable():
-    text = _section("Shell completion")
+    text = _section("Shell completion", COMMANDS_PAGE)
     assert "_MEALPLAN_COMPLETE=bash_source mealplan" in text
     env = {"_MEALPLAN_COMPLETE": "bash_source"}
     result = CliRunner().invoke(cli, [], prog_name="mealplan", env=env, complete_var="_MEALPLAN_COMPLETE")

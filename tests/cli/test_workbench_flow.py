@@ -42,6 +42,7 @@ def verified(path: Path) -> None:
     assert result.exit_code == 0 and report["ok"], report["problems"]
 
 
+@pytest.mark.solve
 def test_the_dietitians_week(tmp_path):
     db = tmp_path / "clinic.db"
     profile = tmp_path / "mr_k.yaml"

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mealplan.food_data.safety import safety_rules, unsafe
 from mealplan.optimizer.planner import make_plan
 from mealplan.targets.profile_files import load_profile
 from mealplan.verify.verifier import verify_plan
+
+pytestmark = pytest.mark.solve  # every test here solves a plan or runs a process that does
 
 ROOT = Path(__file__).resolve().parents[2]
 

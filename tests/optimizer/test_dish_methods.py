@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mealplan.food_data.dishes import dish_text, load_dishes
 from mealplan.food_data.table import load_bundled
 from mealplan.optimizer.planner import make_plan
 from mealplan.targets.profile_files import load_profile
 from mealplan.verify.verifier import verify_plan
+
+pytestmark = pytest.mark.solve  # every test here solves a plan
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
 

@@ -40,6 +40,7 @@ def _profile(**changes):
 # --- time limits ------------------------------------------------------------------------------------
 
 
+@pytest.mark.solve
 def test_tiny_time_limit_on_a_real_week_is_time_limit_with_gap_or_optimal(monkeypatch):
     """Every day MILP gets 0.1 s (the planner's floor is 1 s, so the limit is forced below it). A day
     whose solver stopped on time is ``time_limit`` with a gap; a day with no solution at all is a
@@ -152,6 +153,7 @@ def test_highs_missing_falls_back_to_cbc_with_a_note(monkeypatch):
     assert verify_plan(plan, table).ok
 
 
+@pytest.mark.solve
 def test_highs_error_status_falls_back_to_cbc(monkeypatch):
     """HiGHS returns without raising but with an error status: the next solver is tried."""
 
@@ -257,6 +259,7 @@ def _odd_table(small: float, large: float) -> FoodTable:
 ODD = [(1e-9, 1.0), (1.0, 1e6), (1e-9, 1e6), (0.0, 1e6)]
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize(("small", "large"), ODD)
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_odd_coefficients_give_a_verified_plan_or_a_clear_error(small: float, large: float, solver: str):

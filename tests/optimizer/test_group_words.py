@@ -58,6 +58,7 @@ def test_a_fish_dislike_keeps_out_salmon_not_named_fish(table) -> None:
     )
 
 
+@pytest.mark.solve
 def test_a_plan_without_seafood_passes_and_verify_catches_seafood(table) -> None:
     liked = make_plan(profile_from_dict(PESCATARIAN), table, days=1)
     assert verify_plan(liked, table).ok

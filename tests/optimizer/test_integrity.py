@@ -169,6 +169,7 @@ def _check_folder(out: Path) -> dict[str, Plan]:
     return matched
 
 
+@pytest.mark.solve
 def test_two_batches_into_one_folder_leave_only_complete_files(tmp_path: Path):
     src = _profiles(tmp_path / "profiles", PROFILE_IDS[:5])
     foods = write_tiny_csv(tmp_path / "tiny.csv")
@@ -199,6 +200,7 @@ def test_two_batches_into_one_folder_leave_only_complete_files(tmp_path: Path):
     assert set(_check_folder(out)) == set(PROFILE_IDS[:5])
 
 
+@pytest.mark.solve
 def test_a_killed_batch_leaves_only_complete_files_and_resume_finishes_it(tmp_path: Path):
     src = _profiles(tmp_path / "profiles", PROFILE_IDS)
     foods = write_tiny_csv(tmp_path / "tiny.csv")

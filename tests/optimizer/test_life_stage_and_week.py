@@ -61,6 +61,7 @@ def pregnant_week(bundled):
     return make_plan(profile, bundled, days=7)
 
 
+@pytest.mark.solve
 def test_a_pregnant_week_has_no_food_pregnancy_keeps_out(pregnant_week, bundled):
     plan = pregnant_week
     assert plan.rules.safety and verify_plan(plan, bundled).ok
@@ -70,6 +71,7 @@ def test_a_pregnant_week_has_no_food_pregnancy_keeps_out(pregnant_week, bundled)
                 assert unsafe(plan.rules.safety, item.name, item.category) is None, item.name
 
 
+@pytest.mark.solve
 def test_verify_catches_a_food_pregnancy_keeps_out(pregnant_week, bundled):
     plan = pregnant_week
     day = plan.days[0]
@@ -85,6 +87,7 @@ def test_verify_catches_a_food_pregnancy_keeps_out(pregnant_week, bundled):
     assert problems and "smoked seafood" in problems[0].message
 
 
+@pytest.mark.solve
 def test_no_main_dish_two_days_running_and_at_most_twice(pregnant_week):
     plan = pregnant_week
     mains = [{s.dish_id for s in d.slots if s.name in ("lunch", "dinner") and s.dish_id} for d in plan.days]
@@ -93,6 +96,7 @@ def test_no_main_dish_two_days_running_and_at_most_twice(pregnant_week):
     assert max(counts.values()) <= plan.rules.meal_rules.dish_max_per_week
 
 
+@pytest.mark.solve
 def test_leftovers_make_the_next_lunch_and_count_as_meals(bundled):
     profile = load_profile(EXAMPLES / "vegan_twitching.yaml").model_copy(update={"leftovers": True})
     plan = make_plan(profile, bundled, days=4)

@@ -75,6 +75,7 @@ def test_longer_than_the_limit_is_refused(bundled):
         make_plan(profile, bundled, days=MAX_DAYS + 1)
 
 
+@pytest.mark.solve
 def test_a_nine_day_plan_holds_the_weekly_rules_in_any_seven_days_and_verifies(bundled):
     profile = load_profile(EXAMPLES / "pregnant.yaml")
     plan = make_plan(profile, bundled, days=9, time_limit=120)

@@ -487,6 +487,7 @@ def test_verifier_rule_is_what_reports_it(case, switch):
     assert _verify(bad, MealRules(**switch)) == []
 
 
+@pytest.mark.solve
 def test_verify_plan_reports_meal_rules_of_an_edited_plan(tiny):
     """A real (tiny-table) plan verifies; the same plan with a rule broken reports ``meal_rules``."""
     from mealplan.optimizer.planner import make_plan
@@ -658,6 +659,7 @@ def test_data_legumes_only_where_one_is_taken(library):
 # --- 4. real days for the example profiles --------------------------------------------------------
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_example_profile_day_reads_right(path, bundled):
     from mealplan.optimizer.planner import make_plan

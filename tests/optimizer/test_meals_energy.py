@@ -104,6 +104,7 @@ def poor_and_normal(bundled):
     return poor, normal
 
 
+@pytest.mark.solve
 def test_poor_appetite_plans_less_food_for_the_same_energy(poor_and_normal, bundled):
     poor, normal = poor_and_normal
     cap = poor.targets.food_mass_max_g
@@ -120,6 +121,7 @@ def test_poor_appetite_plans_less_food_for_the_same_energy(poor_and_normal, bund
     assert max(_day_grams(d) for d in normal.days) > cap
 
 
+@pytest.mark.solve
 def test_poor_appetite_fibre_ceiling(poor_and_normal):
     poor, normal = poor_and_normal
     fib = poor.targets.items["fiber"]
@@ -129,6 +131,7 @@ def test_poor_appetite_fibre_ceiling(poor_and_normal):
     assert all(_fibre(d) <= fib.max + 1e-6 for d in poor.days)
 
 
+@pytest.mark.solve
 def test_a_vegan_day_keeps_under_the_general_fibre_ceiling(bundled):
     profile = profile_from_dict({"id": "vegan", "age": 27, "sex": "female", "weight_kg": 58, "height_cm": 165,
                                  "diet": "vegan"})  # fmt: skip
@@ -139,6 +142,7 @@ def test_a_vegan_day_keeps_under_the_general_fibre_ceiling(bundled):
     assert verify_plan(plan, bundled).ok
 
 
+@pytest.mark.solve
 def test_example_profiles_days_land_within_five_percent(bundled):
     """The pescatarian example sat on the -10 % floor on 6 of 7 days before the aim."""
     profile = load_profile(ROOT / "examples" / "profiles" / "pescatarian_lactose.yaml")
@@ -154,6 +158,7 @@ def test_poor_appetite_from_the_triage_symptom():
     assert tg.food_mass_max_g == pytest.approx(tg.energy_kcal / 1.5, abs=0.1)
 
 
+@pytest.mark.solve
 def test_verify_catches_a_day_over_the_food_mass_cap(poor_and_normal, bundled):
     poor, _ = poor_and_normal
     tighter = poor.targets.model_copy(update={"food_mass_max_g": 900.0})
@@ -163,6 +168,7 @@ def test_verify_catches_a_day_over_the_food_mass_cap(poor_and_normal, bundled):
     assert "at most 900.0 g a day" in mass[0].message
 
 
+@pytest.mark.solve
 def test_a_poor_appetite_shortfall_names_the_food_mass_cap():
     """No food of the tiny table has vitamin D, so the day misses it; the cap is one of the reasons given."""
     from tests.optimizer.conftest import tiny_table

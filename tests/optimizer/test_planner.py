@@ -80,6 +80,7 @@ def test_tiny_vegan_day_by_hand():
     assert [f.food_id for f in b12.would_close][0] == "t_salmon"
 
 
+@pytest.mark.solve
 def test_tiny_week_plan_rules():
     table = tiny_table()
     plan = verified(make_plan(tiny_profile(), table, days=3), table)
@@ -106,6 +107,7 @@ def test_tiny_week_plan_rules():
     assert {s.scope for s in plan.shortfalls if s.nutrient in ("vitamin_d", "vitamin_b12")} == {"week average"}
 
 
+@pytest.mark.solve
 def test_tiny_week_runs_out_of_foods():
     """Fifteen foods, each on one day only: day 2 cannot keep the variety rules, so it repeats foods
     and the plan says so (its rules name the day, its notes why); it still verifies."""
@@ -236,6 +238,7 @@ def day_plans(bundled) -> dict[str, tuple[object, Plan]]:
     return out
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("name", PROFILES)
 def test_example_day_plan_verifies(day_plans, bundled, name):
     profile, plan = day_plans[name]
@@ -247,6 +250,7 @@ def test_example_day_plan_verifies(day_plans, bundled, name):
     assert all(s.causes for s in plan.shortfalls)
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("name", PROFILES)
 def test_allergens_never_get_in(day_plans, bundled, name):
     profile, plan = day_plans[name]
@@ -255,6 +259,7 @@ def test_allergens_never_get_in(day_plans, bundled, name):
         assert not set(profile.allergies) & set(split_tags(table.at[item.food_id, "allergens"])), item.name
 
 
+@pytest.mark.solve
 def test_lactose_intolerant_pescatarian_has_no_milk_and_no_meat(day_plans, bundled):
     profile, plan = day_plans["pescatarian_lactose"]
     assert profile.allergies == ["milk"]
@@ -263,6 +268,7 @@ def test_lactose_intolerant_pescatarian_has_no_milk_and_no_meat(day_plans, bundl
         assert bundled.foods.at[item.food_id, "diet"] != "omnivore"
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("name", [n for n in PROFILES if n != "vegan_twitching"])
 def test_key_nutrients_met_for_non_vegan_examples(day_plans, name):
     profile, plan = day_plans[name]
@@ -277,11 +283,13 @@ def test_key_nutrients_met_for_non_vegan_examples(day_plans, name):
         assert any(s.nutrient == "magnesium" and s.causes for s in plan.shortfalls)
 
 
+@pytest.mark.solve
 def test_vegan_shortfalls_are_explained(day_plans):
     _, plan = day_plans["vegan_twitching"]
     assert all(s.causes and s.short_by > 0 for s in plan.shortfalls)
 
 
+@pytest.mark.solve
 def test_triage_from_the_profile_raises_priorities(day_plans):
     _, plan = day_plans["vegan_twitching"]
     assert plan.triage is not None
@@ -291,6 +299,7 @@ def test_triage_from_the_profile_raises_priorities(day_plans):
     assert b12.suspected and b12.priority > 1.0
 
 
+@pytest.mark.solve
 def test_inline_triage_raises_a_suspected_nutrients_priority(bundled):
     profile = profile_from_dict({"id": "plain", "age": 40, "sex": "male"})
     plain = verified(make_plan(profile, bundled), bundled)
@@ -306,12 +315,14 @@ def test_inline_triage_raises_a_suspected_nutrients_priority(bundled):
     assert all(t.priority == 1.0 for t in plain.targets.items.values() if t.min)
 
 
+@pytest.mark.solve
 def test_same_input_same_plan(day_plans, bundled):
     profile, first = day_plans["older_diuretics"]
     again = make_plan(profile, bundled)
     assert comparable(again) == comparable(first)
 
 
+@pytest.mark.solve
 def test_cost_objective_respects_the_budget(bundled):
     profile = load_profile(EXAMPLES / "dietitian_adjusted.yaml")
     assert profile.budget == 8.5
@@ -321,6 +332,7 @@ def test_cost_objective_respects_the_budget(bundled):
     assert plan.cost == pytest.approx(sum(i.cost or 0.0 for _, _, i in items(plan)))
 
 
+@pytest.mark.solve
 def test_conflicting_profile_names_the_rules(bundled):
     """A fat maximum of 20 g cannot meet the AMDR's 20 % of 2,160 kcal or more (48 g). (A protein maximum
     below the AMDR widens the protein range instead: targets.adjustments.fit_protein_range.)"""
@@ -350,6 +362,7 @@ def week(request, bundled) -> tuple[object, Plan]:
     return profile, make_plan(profile, bundled, days=7)
 
 
+@pytest.mark.solve
 def test_week_plan_verifies_with_variety(week, bundled):
     profile, plan = week
     verified(plan, bundled)
@@ -379,6 +392,7 @@ def test_week_plan_verifies_with_variety(week, bundled):
             assert plan.week_totals[nut].met, nut
 
 
+@pytest.mark.solve
 def test_cost_notes_name_the_foods_without_a_price(bundled):
     """A budget counts the foods that have a price; the plan says which foods it used without one."""
     from mealplan.report import render_markdown
@@ -394,6 +408,7 @@ def test_cost_notes_name_the_foods_without_a_price(bundled):
         assert notes == []
 
 
+@pytest.mark.solve
 def test_a_plan_with_two_solver_threads(tmp_path, bundled):
     """HiGHS runs every solve of a process on one thread pool, sized by the first solve: every solve of
     a plan (relaxation, day MILP, diagnosis) must ask for the same count. A fresh process, since this

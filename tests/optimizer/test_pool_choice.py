@@ -4,6 +4,7 @@ family, so near-copies (twelve brands of one tofu) cannot crowd out everything e
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from mealplan.optimizer.inputs import OWN_KEEP, POOL_KEEP, WIDER, _best_per_pool, _one_per_family
 from tests.optimizer.conftest import TINY_FOODS, TINY_NUTRIENTS, table_from, tiny_targets
@@ -91,6 +92,7 @@ def test_ranking_only_the_best_few_gives_the_full_rankings_first_places():
             assert part[:first] == full[:first]
 
 
+@pytest.mark.solve
 def test_a_like_counts_any_food_it_names_not_only_the_kept_few(tmp_path):
     """A user's table of salmon copies fills a like's kept few (the candidates it adds); a dish that
     names the bundled salmon still honours the like, so the plan's objective is the bundled table's

@@ -298,6 +298,7 @@ PLANNER_EXAMPLES = 30
 REAL_EXAMPLES = 5
 
 
+@pytest.mark.solve
 @settings(max_examples=PLANNER_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=profiles(), table=tables())
 def test_tiny_tables_give_a_verified_safe_plan_or_a_clear_error(data: dict[str, Any], table: FoodTable):
@@ -307,6 +308,7 @@ def test_tiny_tables_give_a_verified_safe_plan_or_a_clear_error(data: dict[str, 
         check_safety(plan, profile, table)
 
 
+@pytest.mark.solve
 @settings(max_examples=REAL_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=profiles())
 def test_real_table_gives_a_verified_safe_plan_or_a_clear_error(data: dict[str, Any]):
@@ -317,6 +319,7 @@ def test_real_table_gives_a_verified_safe_plan_or_a_clear_error(data: dict[str, 
         check_safety(plan, profile, table)
 
 
+@pytest.mark.solve
 def test_red_flags_reach_every_plan_rendering_that_has_room_for_them():
     """A profile whose conditions raise red flags: the plan and its JSON, Markdown and table outputs."""
     from mealplan.cli.common import render_rich
@@ -373,6 +376,7 @@ def basket_cases(draw: st.DrawFn) -> tuple[FoodTable, dict[str, float], str, flo
     return table, mins, tighten, step
 
 
+@pytest.mark.solve
 @settings(max_examples=BASKET_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=basket_cases(), objective=st.sampled_from(["cost", "weight", "energy"]))
 def test_basket_tightening_a_minimum_never_lowers_the_objective(case, objective: str):
@@ -400,6 +404,7 @@ def test_basket_tightening_a_minimum_never_lowers_the_objective(case, objective:
         assert tight >= loose - 1e-6 * max(1.0, abs(loose))
 
 
+@pytest.mark.solve
 @settings(max_examples=BASKET_EXAMPLES, deadline=None)
 @given(table=tables(), nut=st.sampled_from(BASKET_NUTRIENTS), lo=st.floats(0, 5000, allow_nan=False))
 def test_basket_on_odd_tables_is_an_optimum_or_a_named_conflict(table: FoodTable, nut: str, lo: float):
@@ -422,6 +427,7 @@ def test_basket_on_odd_tables_is_an_optimum_or_a_named_conflict(table: FoodTable
 # --- planner bugs found by these properties (fixed ones stay as regression tests) -------------------
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("meals", [["lunch"], ["dinner"], ["breakfast", "snack"]])
 def test_one_meal_a_day_gets_a_plan(meals: list[str]):
     """Found by the property above: with one meal, 'at least 8 different foods a day' and the meal's
@@ -432,6 +438,7 @@ def test_one_meal_a_day_gets_a_plan(meals: list[str]):
     assert verify_plan(plan, tiny_table()).ok
 
 
+@pytest.mark.solve
 def test_breakfast_only_gets_a_plan_from_the_real_table():
     """Breakfast only (found by the property above): the day's 'vegetables at least 150 g' rule once
     made this exit 3; that floor now applies only to days with a main meal."""
@@ -441,6 +448,7 @@ def test_breakfast_only_gets_a_plan_from_the_real_table():
     assert verify_plan(plan, table).ok
 
 
+@pytest.mark.solve
 def test_subnormal_minimum_gives_a_verified_plan():
     """A dietitian's minimum of 1e-308 mg (found by the property above): once pct_of_min overflowed to
     inf and verification failed."""

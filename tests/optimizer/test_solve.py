@@ -185,6 +185,7 @@ def market_split(m: int = 4, n: int = 32, seed: int = 7) -> pulp.LpProblem:
     return prob
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_forced_time_limit_reports_time_limit_with_a_solution(solver):
     out = solve.solve(market_split(), solver=solver, time_limit=0.3, gap=0.0)
@@ -198,6 +199,7 @@ def test_forced_time_limit_reports_time_limit_with_a_solution(solver):
             assert out.gap is not None and out.gap > 0
 
 
+@pytest.mark.solve
 def test_gap_scale_divides_the_absolute_gap():
     """The reported gap is (objective - bound) / max(|objective|, gap_scale)."""
     small = solve.solve(market_split(), time_limit=0.3, gap=0.0)
@@ -388,6 +390,7 @@ for name in ("highs", "cbc"):
 """
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("log", [False, True])
 def test_no_solver_writes_to_stdout(log):
     """HiGHS's banner and CBC's log are written by C code straight to file descriptor 1, where

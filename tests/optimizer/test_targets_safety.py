@@ -266,6 +266,7 @@ def test_targets_command_shows_the_rules_and_their_sources(tmp_path):
 # --- end to end on the bundled table --------------------------------------------------------------
 
 
+@pytest.mark.solve
 def test_a_diuretic_in_hot_weather_gets_a_verified_plan_within_the_rules(bundled):
     profile = profile_from_dict(
         {"id": "spiro", "age": 72, "sex": "male", "weight_kg": 80, "height_cm": 175, "activity": "low",

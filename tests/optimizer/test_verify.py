@@ -776,6 +776,7 @@ def bundled() -> FoodTable:
     return load_bundled()
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("profile_path", PROFILES, ids=[p.stem for p in PROFILES])
 def test_real_day_plans_pass_verification(profile_path, bundled):
     from mealplan.optimizer.planner import make_plan
@@ -786,6 +787,7 @@ def test_real_day_plans_pass_verification(profile_path, bundled):
     assert problems(report) == []
 
 
+@pytest.mark.solve
 def test_real_week_plan_passes_verification(bundled):
     from mealplan.optimizer.planner import make_plan
     from mealplan.targets.profile_files import load_profile

@@ -129,6 +129,7 @@ def test_no_chromium_is_an_error_that_says_what_to_install(monkeypatch, week):
 CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
 
 
+@pytest.mark.solve
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium to print with (apt-get install chromium)")
 def test_the_pdf_has_the_grid_on_one_landscape_page_and_text_of_11_pt_or_more(week, bundled, tmp_path):
     data = handout_pdf(week, bundled, name="Ana Pereira", note=NOTE, appendix=True)

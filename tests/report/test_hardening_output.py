@@ -173,6 +173,7 @@ def hostile_plan(tmp_path_factory) -> dict[str, object]:
     return out
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("fmt", ["csv", "shopping_csv"])
 def test_plan_and_shopping_csv_carry_no_formula(hostile_plan, fmt: str):
     cells = _cells(hostile_plan[fmt])
@@ -181,6 +182,7 @@ def test_plan_and_shopping_csv_carry_no_formula(hostile_plan, fmt: str):
     assert not bad
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("fmt", ["md", "shopping_md"])
 def test_plan_and_shopping_markdown_carry_no_link_or_image(hostile_plan, fmt: str):
     html = _MD.render(hostile_plan[fmt])
@@ -188,11 +190,13 @@ def test_plan_and_shopping_markdown_carry_no_link_or_image(hostile_plan, fmt: st
     assert "javascript:" in hostile_plan[fmt] or "evil.example" in hostile_plan[fmt]
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("fmt", ["table", "shopping_table", "md", "csv"])
 def test_no_escape_sequence_in_any_text_output(hostile_plan, fmt: str):
     assert "\x1b" not in hostile_plan[fmt] and "\x07" not in hostile_plan[fmt]
 
 
+@pytest.mark.solve
 def test_html_escapes_every_attack(hostile_plan):
     html = hostile_plan["html"]
     assert "<img src=x" not in html and 'href="javascript:' not in html

@@ -27,7 +27,10 @@ FIXTURE = FIXTURES / "plan_week_dishes.json"  # a real schema 2.0 week (vegan_tw
 FIXTURE_1X = FIXTURES / "plan_week.json"  # a hand-made 1.x week, read through the migration
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.solve,  # a browser process, on plans solved here
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"),
+]
 
 # A console message in the log looks like: [..:INFO:CONSOLE(12)] "Uncaught ReferenceError: ...", source: ...
 CONSOLE = re.compile(r":CONSOLE(?:\(\d+\)|:\d+)\]\s*(.*)")

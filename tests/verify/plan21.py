@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from mealplan.food_data.dishes import load_dishes
+from mealplan.food_data.dishes import DishLibrary, load_dishes
 from mealplan.food_data.food_groups import totals
 from mealplan.food_data.food_patterns import food_pattern
 from mealplan.food_data.hei import hei2020_of_foods
@@ -110,6 +110,12 @@ DAYS: list[dict[str, tuple[str, str, list[tuple[str, float, str]]]]] = [
 @cache
 def table() -> FoodTable:
     return load_bundled()
+
+
+@cache
+def library() -> DishLibrary:
+    """The bundled dish library on the bundled table, read once (reading it checks all its dishes)."""
+    return load_dishes(foods=table())
 
 
 def target(nutrient: str, name: str, unit: str, lo: float | None, hi: float | None = None, weekly: bool = False):
@@ -230,7 +236,7 @@ def item(fid: str, grams: float, role: str, range_g: tuple[float, float] | None 
 def slot(name: str, kind: str, meal_id: str, foods: list[tuple[str, float, str]]) -> SlotPlan:
     """A meal: a dish with its library ingredients (``foods`` overriding amounts, drinks added), or a pattern."""
     if kind == "dish":
-        dish = load_dishes(foods=table()).get(meal_id)
+        dish = library().get(meal_id)
         given = {f: g for f, g, _ in foods}
         items = [item(i.food, given.get(i.food, i.grams), i.role, (i.min, i.max)) for i in dish.ingredients]
         items += [item(f, g, r) for f, g, r in foods if r == "drink"]

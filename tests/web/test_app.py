@@ -351,6 +351,7 @@ def test_a_failed_job_shows_the_librarys_message(web, db, jobs):
 # --- a real plan: add, plan a day, forbid a food, the day re-planned ------------------------------
 
 
+@pytest.mark.solve
 def test_plan_a_day_then_forbid_a_food(web, db):
     from mealplan.food_data.loading import load_tables
     from mealplan.verify.verifier import verify_plan

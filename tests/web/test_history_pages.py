@@ -36,6 +36,7 @@ def _amount_edit(ana, plan) -> None:
     assert r.status_code == 303, r.text[-500:]
 
 
+@pytest.mark.solve
 def test_history_says_what_changed_and_keeps_status_and_note(ana, ana_db, ana_plan):
     _amount_edit(ana, ana_plan)
     page = ana.get("/clients/ana").text
@@ -63,6 +64,7 @@ def test_history_says_what_changed_and_keeps_status_and_note(ana, ana_db, ana_pl
     assert "<b>Bold?</b>" not in handout.text and "'unsafe-inline'" not in handout.headers["content-security-policy"]
 
 
+@pytest.mark.solve
 def test_undo_stores_the_plan_before_the_change_again(ana, ana_db, ana_plan, foods):
     _amount_edit(ana, ana_plan)
     page = ana.get("/plans/2").text
@@ -76,6 +78,7 @@ def test_undo_stores_the_plan_before_the_change_again(ana, ana_db, ana_plan, foo
     assert "The change is undone" in ana.get(r.headers["location"]).text
 
 
+@pytest.mark.solve
 def test_compare_any_two_plans_from_the_picker(ana, ana_db, ana_plan):
     _amount_edit(ana, ana_plan)
     page = ana.get("/clients/ana").text
@@ -92,6 +95,7 @@ def test_compare_any_two_plans_from_the_picker(ana, ana_db, ana_plan):
         assert bad.status_code == 422 and words in htmllib.unescape(bad.text)
 
 
+@pytest.mark.solve
 def test_a_forbid_that_meets_a_locked_meal_is_named_before_the_job_runs(ana, ana_db, ana_plan, foods):
     day, slot = 2, ana_plan.days[1].slots[2]
     item = next(i for i in slot.items if i.role != "drink")
@@ -115,6 +119,7 @@ def test_a_forbid_that_meets_a_locked_meal_is_named_before_the_job_runs(ana, ana
     assert "Undo this change" in r.text and "and the profile without the forbid" in r.text
 
 
+@pytest.mark.solve
 def test_search_by_name_without_a_script_and_as_json(ana):
     page = ana.get("/search?q=lentil+dal")
     assert page.status_code == 200 and "lentil-spinach-dal-brown-rice" in page.text
@@ -130,6 +135,7 @@ def test_search_by_name_without_a_script_and_as_json(ana):
 @pytest.mark.skipif(
     shutil.which("chromium") is None and shutil.which("google-chrome") is None, reason="no Chromium to print the PDF"
 )
+@pytest.mark.solve
 def test_the_handout_downloads_as_a_pdf(ana):
     r = ana.get("/plans/1/download/handout.pdf?units=us&appendix=1")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"

@@ -26,6 +26,7 @@ def post_edit(client, page_html: str, **data):
     return client.post("/plans/1/edit", data={"csrf": csrf_of(page_html), **data}, follow_redirects=False)
 
 
+@pytest.mark.solve
 def test_the_meal_page_shows_amounts_in_household_measures_and_the_days_numbers(ana, ana_plan):
     slot = ana_plan.days[0].slots[0]
     r = ana.get(f"/plans/1/meal/1/{slot.name}")
@@ -40,6 +41,7 @@ def test_the_meal_page_shows_amounts_in_household_measures_and_the_days_numbers(
     assert "?swap=1#alternatives" in page and "?dishes=1#dishes" in page
 
 
+@pytest.mark.solve
 def test_an_amount_in_a_household_measure_is_a_recorded_verified_edit(ana, ana_db, ana_plan, foods):
     slot = ana_plan.days[0].slots[0]
     item = slot.items[0]
@@ -59,6 +61,7 @@ def test_an_amount_in_a_household_measure_is_a_recorded_verified_edit(ana, ana_d
     assert "Meal changed, rescored and verified" in after and plan.days[0].slots[0].items[0].household in after
 
 
+@pytest.mark.solve
 def test_a_swap_shows_its_effect_on_the_day_before_saving(ana, ana_db, ana_plan, foods):
     d, slot = 1, ana_plan.days[0].slots[2]  # dinner
     index = (
@@ -90,6 +93,7 @@ def test_a_swap_shows_its_effect_on_the_day_before_saving(ana, ana_db, ana_plan,
         assert float(shown[0].replace(",", "")) == pytest.approx(plan.days[0].totals["magnesium"].amount, abs=1.0)
 
 
+@pytest.mark.solve
 def test_a_dish_swap_from_the_ranked_dishes(ana, ana_db, ana_plan, foods):
     slot = ana_plan.days[1].slots[1]  # day 2 lunch
     r = ana.get(f"/plans/1/meal/2/{slot.name}?dishes=1")
@@ -105,6 +109,7 @@ def test_a_dish_swap_from_the_ranked_dishes(ana, ana_db, ana_plan, foods):
     assert verify_plan(plan, foods).ok
 
 
+@pytest.mark.solve
 def test_a_food_removed_then_one_added_by_name_asking_which(ana, ana_db, ana_plan, foods):
     snack = ana_plan.days[2].slots[-1]
     page = ana.get("/plans/1/meal/3/snack").text
@@ -156,6 +161,7 @@ def test_a_food_removed_then_one_added_by_name_asking_which(ana, ana_db, ana_pla
     assert verify_plan(third, foods).ok and gone.food_id not in {i.food_id for i in third.days[2].slots[-1].items[:-1]}
 
 
+@pytest.mark.solve
 def test_a_change_that_breaks_a_hard_rule_is_refused_with_the_rules(ana, ana_db, ana_plan):
     slot = ana_plan.days[0].slots[1]
     page = ana.get(f"/plans/1/meal/1/{slot.name}").text

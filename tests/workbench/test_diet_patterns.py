@@ -30,6 +30,7 @@ def test_the_dietitians_range_beats_the_pattern_which_beats_the_amdr():
     assert macro_ranges(AMDR, None, {}) == (AMDR, {})
 
 
+@pytest.mark.solve
 def test_a_low_carb_plan_holds_its_range_and_labels_the_override(foods):
     from mealplan.optimizer.planner import make_plan
 

@@ -19,6 +19,7 @@ def store(tmp_path, profile, week):
     s.close()
 
 
+@pytest.mark.solve
 def test_status_and_note_are_checked_and_kept(store):
     assert history.note_of(store, 1).status == "draft"
     note = history.set_status(store, 1, status="approved", note="  Warm oats.\x07 ")
@@ -40,6 +41,7 @@ def test_days_in_words(days, text):
     assert history.days_text(days) == text
 
 
+@pytest.mark.solve
 def test_what_changed_in_words(week):
     assert history.describe("plan", week) == "week planned"
     locked = lock_meals(week, [(2, "dinner")])
@@ -51,6 +53,7 @@ def test_what_changed_in_words(week):
     assert history.describe("forbid", forbidden, week).startswith("forbid: ")
 
 
+@pytest.mark.solve
 def test_undo_restores_the_parent_and_the_profile_before_a_forbid(store, week, profile):
     from mealplan.targets.profile_files import profile_from_dict
 

@@ -36,6 +36,7 @@ def _twice(plan):
     return None
 
 
+@pytest.mark.solve
 def test_set_amount_changes_the_item_meant_when_a_food_is_there_twice(base, foods):
     found = _twice(base)
     if found is None:
@@ -54,6 +55,7 @@ def test_set_amount_changes_the_item_meant_when_a_food_is_there_twice(base, food
     assert len(after) == len(items) and [i.food_id for i in after].count(food) == 2
 
 
+@pytest.mark.solve
 def test_a_swap_keeps_the_role_and_says_what_changed(base, foods):
     slot = base.days[0].slots[1]
     alts = food_alternatives(base, foods, 1, slot.name, 0)
@@ -76,6 +78,7 @@ def test_a_swap_keeps_the_role_and_says_what_changed(base, foods):
     )
 
 
+@pytest.mark.solve
 def test_no_alternative_passes_an_upper_limit_or_breaks_the_persons_rules(base, foods):
     for d in base.days[:2]:
         for s in d.slots:
@@ -85,6 +88,7 @@ def test_no_alternative_passes_an_upper_limit_or_breaks_the_persons_rules(base, 
                     assert not meal_edit.person_reasons(base, foods, [a.id])
 
 
+@pytest.mark.solve
 def test_a_dish_swap_from_the_ranked_dishes(base, foods, dishes):
     day, slot = 2, base.days[1].slots[2]
     found = dish_alternatives(base, foods, dishes, day, slot.name)
@@ -96,6 +100,7 @@ def test_a_dish_swap_from_the_ranked_dishes(base, foods, dishes):
     assert verify_plan(change.plan, foods).ok
 
 
+@pytest.mark.solve
 def test_what_an_edit_refuses(base, foods):
     slot = base.days[0].slots[0]
     with pytest.raises(InputError, match="cannot be served in this plan: diet"):

@@ -13,6 +13,7 @@ SIX = ["breakfast", "morning snack", "lunch", "afternoon snack", "dinner", "even
 BASE = {"id": "six", "age": 45, "sex": "female", "weight_kg": 70, "height_cm": 168}
 
 
+@pytest.mark.solve
 def test_six_occasions_plan_with_the_dietitians_shares(foods):
     from mealplan.optimizer.planner import make_plan
 

@@ -36,6 +36,7 @@ def day3(locked, foods):
     return replan(locked, foods, day=3, parent="sha256:abc")
 
 
+@pytest.mark.solve
 def test_lock_records_meals_in_order_and_unlock_removes_them(week):
     plan = lock_meals(week, [(5, "dinner"), (2, "dinner"), (2, "dinner")])
     assert [(m.day, m.slot) for m in plan.locked] == [(2, "dinner"), (5, "dinner")]
@@ -49,6 +50,7 @@ def test_lock_records_meals_in_order_and_unlock_removes_them(week):
         parse_meal_ref("dinner")
 
 
+@pytest.mark.solve
 def test_replan_day_keeps_every_other_day_and_the_locked_meal_byte_identical(locked, day3, foods):
     for before, after in zip(locked.days, day3.days, strict=True):
         if before.index != 3:
@@ -65,6 +67,7 @@ def test_replan_day_keeps_every_other_day_and_the_locked_meal_byte_identical(loc
     assert_weekly_rules(day3)
 
 
+@pytest.mark.solve
 def test_replan_weekly_nutrients_hold_over_the_week(locked, day3):
     for nut in day3.rules.weekly_nutrients:
         t = day3.targets.items[nut]
@@ -74,6 +77,7 @@ def test_replan_weekly_nutrients_hold_over_the_week(locked, day3):
         assert t.min
 
 
+@pytest.mark.solve
 def test_replan_one_meal_keeps_the_days_other_meals(locked, foods):
     plan = replan(locked, foods, day=4, meal="lunch")
     for before, after in zip(locked.days, plan.days, strict=True):
@@ -88,6 +92,7 @@ def test_replan_one_meal_keeps_the_days_other_meals(locked, foods):
     assert plan.edits[-1].slot == "lunch"
 
 
+@pytest.mark.solve
 def test_replan_refuses_locked_or_unknown_meals(locked, foods):
     with pytest.raises(InputError, match="--meal dinner: day 3 dinner is locked"):
         replan(locked, foods, day=3, meal="dinner")

@@ -24,6 +24,7 @@ def items(plan, day=1, meal=None):
     return {i.food_id: i.grams for s in plan.days[day - 1].slots if meal in (None, s.name) for i in s.items}
 
 
+@pytest.mark.solve
 def test_required_foods_and_dishes_are_served_where_and_as_much_as_asked(profile, foods):
     # 12166 (tahini) is a pattern food, 09019 (unsweetened applesauce) is in no pattern or dish: an item of its own.
     plan = plan_with(profile, foods, require=["12166:lunch=30", "09019:snack=120", f"{DAL}:dinner"])
@@ -40,6 +41,7 @@ def test_required_foods_and_dishes_are_served_where_and_as_much_as_asked(profile
     assert report.ok, report.problems
 
 
+@pytest.mark.solve
 def test_forbidden_foods_and_dishes_never_appear(profile, foods, week):
     served = {i.food_id for d in week.days[:1] for s in d.slots for i in s.items}
     food = sorted(served)[0]
@@ -58,6 +60,7 @@ def test_a_requirement_another_rule_keeps_out_names_both_rules(profile, foods):
         plan_with(profile, foods, require=["09040"], forbid=["09040"])
 
 
+@pytest.mark.solve
 def test_a_requirement_the_day_cannot_hold_names_every_rule_involved(profile, foods):
     two = "chana-masala-rice"
     with pytest.raises(ConflictError) as exc:
@@ -69,6 +72,7 @@ def test_a_requirement_the_day_cannot_hold_names_every_rule_involved(profile, fo
         plan_with(profile, foods, require=["09040:snack=1500"])  # 1.5 kg of banana as a snack
 
 
+@pytest.mark.solve
 def test_a_carbohydrate_cap_names_the_amdr_it_conflicts_with(foods):
     from mealplan.optimizer.planner import make_plan
     from mealplan.targets.profile_files import profile_from_dict

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mealplan.cli.main import cli
@@ -31,6 +32,7 @@ def _edited(week_file: Path, tmp_path: Path, **change) -> Path:
     return path
 
 
+@pytest.mark.solve
 def test_a_plan_records_the_rules_it_was_made_with(week):
     assert week.planned_rules is not None and week.planned_rules.diet == "vegan"
     assert loosened_rules(week) == []
@@ -38,6 +40,7 @@ def test_a_plan_records_the_rules_it_was_made_with(week):
     assert again.planned_rules == week.planned_rules
 
 
+@pytest.mark.solve
 def test_rescore_refuses_a_diet_loosened_by_hand(week_file: Path, tmp_path: Path):
     path = _edited(week_file, tmp_path, diet="omnivore", milk=True)
     out = tmp_path / "rescored.json"
@@ -48,6 +51,7 @@ def test_rescore_refuses_a_diet_loosened_by_hand(week_file: Path, tmp_path: Path
     assert not out.exists()
 
 
+@pytest.mark.solve
 def test_verify_reports_a_diet_loosened_by_hand(week_file: Path, tmp_path: Path):
     path = _edited(week_file, tmp_path, diet="omnivore")  # the milk would be a later, separate step
     result = CliRunner().invoke(cli, ["verify", str(path), "--format", "json"])
@@ -57,6 +61,7 @@ def test_verify_reports_a_diet_loosened_by_hand(week_file: Path, tmp_path: Path)
     assert "rules.diet is 'omnivore', but the plan was made for a vegan diet" in problems[0]["message"]
 
 
+@pytest.mark.solve
 def test_a_rule_made_stricter_is_no_laundering(week_file: Path, tmp_path: Path):
     path = _edited(week_file, tmp_path, forbid=["liver"])
     result = CliRunner().invoke(cli, ["rescore", str(path)])
@@ -64,6 +69,7 @@ def test_a_rule_made_stricter_is_no_laundering(week_file: Path, tmp_path: Path):
     assert Plan.model_validate_json(result.output).rules.forbid == ["liver"]
 
 
+@pytest.mark.solve
 def test_rescore_refuses_days_numbered_twice(week_file: Path, tmp_path: Path):
     path = _edited(week_file, tmp_path, days=[1, 1, 3, 4, 5, 6, 7])
     result = CliRunner().invoke(cli, ["rescore", str(path)])

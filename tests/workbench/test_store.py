@@ -74,6 +74,7 @@ def test_clients_and_profile_versions(tmp_path, profile):
             s.client("bob")
 
 
+@pytest.mark.solve
 def test_plans_keep_their_json_profile_version_and_parent(tmp_path, profile, week):
     with Store.open(tmp_path / "m.db") as s:
         s.add_client("ana", profile)
@@ -101,6 +102,7 @@ def _writer(path: str, worker: int, plan_json: str, n: int) -> None:
             s.edit_client("ana", notes=f"worker {worker} write {i}")
 
 
+@pytest.mark.solve
 def test_concurrent_writers_in_several_processes_never_corrupt_it(tmp_path, profile, week):
     path = tmp_path / "m.db"
     with Store.open(path) as s:
@@ -120,6 +122,7 @@ def test_concurrent_writers_in_several_processes_never_corrupt_it(tmp_path, prof
         assert all(s.plan(p.id) == week for p in plans[::10])
 
 
+@pytest.mark.solve
 def test_opening_fresh_files_from_several_processes_at_once(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     path = tmp_path / "fresh.db"

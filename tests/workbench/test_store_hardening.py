@@ -75,6 +75,7 @@ DAMAGED = [
 ]
 
 
+@pytest.mark.solve
 def test_a_plan_whose_figures_are_missing_is_still_listed(db: Path):
     _sql(db, "UPDATE plans SET figures_json = ?", '{"energy_kcal": null, "kind": "week"}')
     result = run("history", "ana", db=db)
@@ -82,6 +83,7 @@ def test_a_plan_whose_figures_are_missing_is_still_listed(db: Path):
     assert "week" in result.output
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize(("table", "column", "value", "command", "row"), DAMAGED)
 def test_a_damaged_row_is_named_and_the_rest_is_fine(db: Path, tmp_path: Path, table, column, value, command, row):
     _sql(db, f"UPDATE {table} SET {column} = ?", value)
@@ -92,6 +94,7 @@ def test_a_damaged_row_is_named_and_the_rest_is_fine(db: Path, tmp_path: Path, t
     assert not any(n in result.output for n in NEVER), result.output
 
 
+@pytest.mark.solve
 def test_a_schema_version_that_is_not_a_number_is_named(db: Path):
     _sql(db, "UPDATE schema_version SET version = 'abc'")
     result = run("clients", "list", db=db)
@@ -103,6 +106,7 @@ def test_a_schema_version_that_is_not_a_number_is_named(db: Path):
 # --- healthy databases that cannot be used right now ---------------------------------------------------------
 
 
+@pytest.mark.solve
 def test_a_locked_database_says_so_and_never_advises_discarding_it(db: Path, monkeypatch):
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
@@ -121,6 +125,7 @@ def test_a_locked_database_says_so_and_never_advises_discarding_it(db: Path, mon
     assert time.monotonic() - started < 60  # bounded by the busy timeout, not forever
 
 
+@pytest.mark.solve
 def test_a_read_only_database_says_so_and_never_advises_discarding_it(db: Path, monkeypatch):
     real = sqlite3.connect
 
@@ -137,6 +142,7 @@ def test_a_read_only_database_says_so_and_never_advises_discarding_it(db: Path, 
     assert listed.exit_code == 0 and "ana" in listed.output
 
 
+@pytest.mark.solve
 def test_a_full_disk_says_so_and_never_advises_discarding_it(db: Path, week):
     with Store.open(db) as store:
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
@@ -154,6 +160,7 @@ def test_a_full_disk_says_so_and_never_advises_discarding_it(db: Path, week):
 # --- ids and numbers bounded before SQLite ----------------------------------------------------------------------
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize(
     "command",
     [
@@ -172,6 +179,7 @@ def test_a_plan_id_beyond_sqlite_is_a_usage_error(db: Path, command: list[str]):
     assert "not a stored plan id; plan ids are whole numbers from 1 to 9223372036854775807" in result.output
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("arg", ["²", "¹²", "٣"])
 def test_digits_that_are_not_ascii_are_no_plan_id(db: Path, arg: str):
     result = run("lock", arg, "--day", "1", "--meal", "lunch", db=db)
@@ -179,6 +187,7 @@ def test_digits_that_are_not_ascii_are_no_plan_id(db: Path, arg: str):
     assert f"{arg}: neither a plan file nor a stored plan id" in result.output
 
 
+@pytest.mark.solve
 def test_notes_and_names_are_bounded_on_input(db: Path):
     result = run("clients", "edit", "ana", "--notes", "x" * 100_001, db=db)
     assert result.exit_code == 2
@@ -187,6 +196,7 @@ def test_notes_and_names_are_bounded_on_input(db: Path):
     assert result.exit_code == 2 and "--name: 201 characters; at most 200 are kept" in result.output
 
 
+@pytest.mark.solve
 def test_fifty_megabytes_of_notes_do_not_hang_clients_show(db: Path):
     _sql(db, "UPDATE clients SET notes = ?", "a note " * (50 * 2**20 // 7))
     started = time.monotonic()
@@ -201,6 +211,7 @@ def test_fifty_megabytes_of_notes_do_not_hang_clients_show(db: Path):
 # --- export and import ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.solve
 @pytest.mark.parametrize("evil", ["../../evil", "../evil", "/tmp/evil", "a/b", ".hidden"])
 def test_export_never_writes_outside_its_folder(db: Path, tmp_path: Path, evil: str):
     _sql(db, "PRAGMA foreign_keys = OFF")
@@ -219,6 +230,7 @@ def test_export_never_writes_outside_its_folder(db: Path, tmp_path: Path, evil: 
     assert [p for p in tmp_path.rglob("*evil*")] == []
 
 
+@pytest.mark.solve
 def test_importing_the_same_batch_twice_stores_each_plan_once(db: Path, tmp_path: Path, week):
     folder = tmp_path / "plans"
     folder.mkdir()
@@ -234,6 +246,7 @@ def test_importing_the_same_batch_twice_stores_each_plan_once(db: Path, tmp_path
         assert [p.id for p in store.plans("ana")] == [1, 2]
 
 
+@pytest.mark.solve
 def test_a_stored_client_id_is_checked_before_it_is_looked_up(db: Path):
     result = run("clients", "show", "x" * 10_000, db=db)
     assert result.exit_code == 2

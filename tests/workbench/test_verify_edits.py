@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+import pytest
+
 from mealplan.plan import PlanEdit
 from mealplan.targets.profile import Requirement
 from mealplan.verify.edits import collapse_stale, drop_trusted, edit_problems, hard_first, trusted_items
@@ -16,6 +18,7 @@ def dish_meal(plan):
     return next((d, s) for d in plan.days for s in d.slots if s.meal_kind == "dish" and s.items)
 
 
+@pytest.mark.solve
 def test_a_recorded_edit_is_trusted_and_its_range_problem_dropped(week, foods):
     day, slot = dish_meal(week)
     item = slot.items[0]
@@ -29,6 +32,7 @@ def test_a_recorded_edit_is_trusted_and_its_range_problem_dropped(week, foods):
     assert [p for p in edit_problems(edited, foods.foods) if p[0] == "edits"] == []
 
 
+@pytest.mark.solve
 def test_an_unrecorded_change_is_named_as_tampering(week, foods):
     day, slot = dish_meal(week)
     items = list(slot.items)
@@ -46,6 +50,7 @@ def test_an_unrecorded_change_is_named_as_tampering(week, foods):
     assert "differs from the last recorded edit" in again[2]
 
 
+@pytest.mark.solve
 def test_forbidden_and_required_items_are_checked(week, foods):
     day, slot = dish_meal(week)
     food = slot.items[0].food_id
@@ -70,6 +75,7 @@ def test_hard_rules_come_first_and_stale_totals_collapse():
     assert collapse_stale(few) == few
 
 
+@pytest.mark.solve
 def test_soft_rules_of_an_edited_day_are_accepted_hard_rules_never(week):
     from mealplan.verify.edits import split_accepted
 
