@@ -41,10 +41,10 @@ def shopping(plan_path: Path, foods_paths: tuple[Path, ...], no_bundled: bool, f
     from mealplan.report.shopping import shopping_csv, shopping_list, shopping_markdown, shopping_rows
 
     plan = load_any_plan(plan_path)
-    household = isinstance(plan, HouseholdPlan)
-    paths, bundled = plan_tables(plan.members[0].plan if household else plan, foods_paths, no_bundled)
+    one = plan.members[0].plan if isinstance(plan, HouseholdPlan) else plan
+    paths, bundled = plan_tables(one, foods_paths, no_bundled)
     foods = load_tables(paths, bundled=bundled) if paths or bundled else None
-    result = household_shopping(plan, foods) if household else shopping_list(plan, foods)
+    result = household_shopping(plan, foods) if isinstance(plan, HouseholdPlan) else shopping_list(plan, foods)
     if fmt == "json":
         emit(result.model_dump_json(indent=2) + "\n", output)
     elif fmt == "csv":

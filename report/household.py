@@ -210,14 +210,8 @@ def household_renderables(hp: HouseholdPlan, foods: FoodTable | None = None) -> 
         out.append("Still short: " + (term_text("; ".join(c.short)) if c.short else "[green]nothing[/green]"))
     if v.pantry:
         t = Table(title="Pantry (as bought)", title_justify="left")
-        for col, just in (
-            ("food", "left"),
-            ("held", "right"),
-            ("use by", "left"),
-            ("used", "right"),
-            ("left", "right"),
-        ):
-            t.add_column(col, justify=just)
+        for col in ("food", "held", "use by", "used", "left"):
+            t.add_column(col, justify="left" if col in ("food", "use by") else "right")
         for row in v.pantry:
             t.add_row(*(term_text(x) for x in row))
         out.append(t)

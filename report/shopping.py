@@ -34,12 +34,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
     from mealplan.food_data.dishes import DishLibrary
     from mealplan.food_data.table import FoodTable
@@ -228,7 +229,7 @@ PANTRY_SECTION = ("at_home", "Already at home (pantry)")
 
 
 def _plans(plan: Plan | Sequence[Plan]) -> list[Plan]:
-    return list(plan) if isinstance(plan, list | tuple) else [plan]
+    return list(plan) if isinstance(plan, Sequence) else [plan]
 
 
 def _day_offset(plan: Plan) -> int:

@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import load_user_yaml, read_user_text
@@ -318,12 +319,13 @@ def _shared_problems(spec: HouseholdFile, profiles: list[Profile]) -> list[str]:
     return problems
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: ErrorDetails) -> str:
     """One validation error as ``field: message (got value)``."""
     loc = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in err["loc"]).replace(".[", "[")
     loc = loc or "(top level)"
     if err["type"] == "extra_forbidden":
-        allowed = {"members": MemberEntry, "shared": SharedEntry}.get(str(err["loc"][0]), HouseholdFile)
+        models: dict[str, type[BaseModel]] = {"members": MemberEntry, "shared": SharedEntry}
+        allowed = models.get(str(err["loc"][0]), HouseholdFile)
         names = [f.alias or n for n, f in allowed.model_fields.items()]
         close = difflib.get_close_matches(str(err["loc"][-1]), names, n=1, cutoff=0.6)
         return f"{loc}: unknown field; " + (f"did you mean {close[0]}?" if close else f"allowed: {', '.join(names)}")

@@ -33,6 +33,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -133,7 +134,8 @@ def _item(row: int, cells: dict[str, str], foods: FoodTable, at: str, problems: 
     unit = cells.get("unit", "") or "g"
     grams = unit_grams(food_id, unit, foods)
     if grams is None:
-        problems.append(f"{at}, column 'unit': {unit!r} is not a unit of {foods.foods.at[food_id, 'name']}; allowed: "
+        name = str(foods.foods.at[food_id, "name"])
+        problems.append(f"{at}, column 'unit': {unit!r} is not a unit of {name}; allowed: "
                         f"{UNITS_ALLOWED}{_packs_hint(food_id, foods)}")  # fmt: skip
         return None
     typed = cells.get("food", "").strip()  # the name as written ("eggs"), or the table's for an id
@@ -164,7 +166,7 @@ def resolve_food(text: str, foods: FoodTable, at: str, problems: list[str]) -> s
     if len(products) == 1:  # "eggs", "brown rice": several foods bought as one product, held as bought
         return purchase_form(exact[0], foods).id
     if exact:
-        listed = "; ".join(f"{f} ({foods.foods.at[f, 'name']})" for f in exact[:SHOWN])
+        listed = "; ".join(f"{f} ({str(foods.foods.at[f, 'name'])})" for f in exact[:SHOWN])
         more = f"; and {len(exact) - SHOWN} more" if len(exact) > SHOWN else ""
         problems.append(f"{at}: {text!r} names {len(exact)} foods: {listed}{more}; give the id")
         return None
@@ -209,7 +211,7 @@ def unit_grams(food_id: str, unit: str, foods: FoodTable) -> float | None:
         if unit_g:
             return unit_g[1]
         serving = serving_unit(
-            str(foods.foods.at[food_id, "serving_name"]), float(foods.foods.at[food_id, "serving_g"])
+            str(foods.foods.at[food_id, "serving_name"]), float(cast(float, foods.foods.at[food_id, "serving_g"]))
         )
         return serving[1] if serving else piece_grams(measures, head)
     for pack in packs_for(shop_name(name)):

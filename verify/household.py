@@ -80,8 +80,8 @@ def _slot(plan: Plan, day: int, meal: str) -> SlotPlan | None:
 def _members(hp: HouseholdPlan) -> list[tuple[str, str, str]]:
     out = []
     ids = [m.id for m in hp.members]
-    for m in sorted({i for i in ids if ids.count(i) > 1}):
-        out.append(("members", m, "the member is listed more than once"))
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        out.append(("members", dup, "the member is listed more than once"))
     for m in hp.members:
         if m.plan.profile_id != m.id:
             out.append(("members", m.id, f"the plan is {m.plan.profile_id!r}'s, not the member's"))
@@ -160,7 +160,9 @@ def _leftovers(plans: dict[str, Plan]) -> list[tuple[str, str, str]]:
     out = []
     for m, plan in plans.items():
         for day in plan.days:
-            for slot in (s for s in day.slots if s.leftover_of is not None):
+            for slot in day.slots:
+                if slot.leftover_of is None:
+                    continue
                 dinner = _slot(plan, slot.leftover_of, "dinner")
                 where = f"{m}, day {day.index}, {slot.name}"
                 if dinner is None or dinner.dish_id != slot.dish_id:

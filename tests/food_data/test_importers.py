@@ -163,7 +163,7 @@ def test_serving_grams_without_a_name_is_named_in_grams(tmp_path: Path, classify
     assert t.measures_of("x") == [("150 g", 150.0)]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(
