@@ -83,7 +83,7 @@ def list_dishes(
 @format_option(("table", "json"))
 @output_option
 def show_dish(dish_id: str, fmt: str, output: Path | None, dishes_paths: tuple[Path, ...]) -> None:
-    """Show one dish: method, seasonings, ingredients with ranges, diet and nutrients.
+    """Show one dish: method, seasonings, ingredients, diet and nutrients.
 
     \b
     Example:
