@@ -33,6 +33,10 @@ class InputError(MealplanError):
     exit_code = 2
 
 
+class DamagedRecordError(InputError):
+    """A stored row holds what mealplan never writes there (changed by another program)."""
+
+
 class FoodDataError(InputError):
     """A food table or food id is wrong."""
 

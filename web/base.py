@@ -15,7 +15,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from mealplan.errors import InputError
+from mealplan.errors import DamagedRecordError, InputError
 from mealplan.triage import DISCLAIMER, nutrient_name
 from mealplan.web import security
 from mealplan.web.jobs import JobRunner
@@ -278,10 +278,10 @@ def record_of(store, pid: int):
     """
     try:
         record = store.plan_record(pid)
+    except (DamagedRecordError, ValueError) as exc:  # a damaged figures row
+        raise damaged(f"Plan {pid}", exc) from None
     except InputError:
         raise no_plan(pid) from None
-    except ValueError as exc:  # a damaged figures row
-        raise damaged(f"Plan {pid}", exc) from None
     try:
         store.client(record.client_id)
     except InputError:
@@ -300,11 +300,13 @@ def plan_of(web: Web, store, pid: int):
     """
     try:
         raw = store.plan_json(pid)
+    except DamagedRecordError as exc:
+        raise damaged(f"Plan {pid}", exc) from None
     except InputError:
         raise no_plan(pid) from None
     try:
         return web.plan(pid, raw)
-    except ValueError as exc:
+    except (InputError, ValueError) as exc:
         raise damaged(f"Plan {pid}", exc) from None
 
 
@@ -316,10 +318,10 @@ def client_of(store, cid: str):
     """
     try:
         return store.client(cid)
+    except (DamagedRecordError, ValueError) as exc:
+        raise damaged(f"Client {cid!r}", exc) from None
     except InputError:
         raise no_client(cid) from None
-    except ValueError as exc:
-        raise damaged(f"Client {cid!r}", exc) from None
 
 
 def trusted(html: str) -> Markup:

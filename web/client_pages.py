@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from mealplan.errors import ConfigError, InputError, MealplanError
+from mealplan.errors import ConfigError, DamagedRecordError, InputError, MealplanError
 from mealplan.web import constraints, forms
 from mealplan.web.base import (
     NOTICES,
@@ -69,7 +69,7 @@ def _index(
     with _web(request).store() as store:
         try:
             clients = store.clients()
-        except ValueError as exc:
+        except (DamagedRecordError, ValueError) as exc:
             raise damaged("The list of clients", exc) from None
 
     def build() -> str:
@@ -167,7 +167,7 @@ def _history(store, cid: str) -> tuple[list, list, dict, dict]:
         versions = store.profile_versions(cid)
         plans = store.plans(cid)
         return versions, plans, labels(store, cid, plans), notes_of(store, cid)
-    except ValueError as exc:
+    except (DamagedRecordError, ValueError) as exc:
         raise damaged(f"The history of client {cid!r}", exc) from None
 
 

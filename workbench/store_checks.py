@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from mealplan.errors import InputError
+from mealplan.errors import DamagedRecordError, InputError
 
 T = TypeVar("T")
 
@@ -131,7 +131,7 @@ def decode_row(path: Path, what: str, column: str, read: Callable[[], T]) -> T:
         return read()
     except (ValueError, TypeError, ValidationError) as exc:  # json.JSONDecodeError is a ValueError
         why = _why(exc)
-        raise InputError(
+        raise DamagedRecordError(
             f"--db {path}: {what}: its stored {column} is damaged ({why}); the rest of the database is "
             "fine. The row was changed outside mealplan: restore it from a backup, or leave this "
             f"{what.split()[0]} aside and go on with the others."
