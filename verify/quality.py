@@ -87,14 +87,17 @@ def _food_groups(plan: Plan, look: Lookup, tol: float) -> Found:
 
 def _compare(where: str, given: Mapping[str, float], recomputed: Mapping[str, float], tol: float) -> Found:
     components = {c.id: c for c in load_rules().components}
-    out = []
+    differ = []
     for cid, amount in recomputed.items():
         c = components[cid]
         said = given.get(cid, 0.0)  # a plan may leave out the components a day has none of
         if not _close(said, amount, tol, AMOUNT_ABS):
             absent = "" if cid in given else " (absent)"
-            out.append(("food_group_totals", where, f"{c.name} ({cid}): the plan says {said:.6g} {c.unit}{absent}; "
-                        f"the food table gives {amount:.6g}"))  # fmt: skip
+            said_text = f"the plan says {said:.6g} {c.unit}{absent}"
+            differ.append(f"{c.name} ({cid}): {said_text}; the food table gives {amount:.6g}")
+    # One line a day (as the nutrient totals): a stale day is one problem, not one per component.
+    text = f"{len(differ)} recorded numbers differ from the food table ({'; '.join(differ)})" if len(differ) > 1 else ""
+    out = [("food_group_totals", where, text or differ[0])] if differ else []
     out += [("food_group_totals", where, f"{cid!r} is not a food-group component; allowed: {', '.join(components)}")
             for cid in given if cid not in components]  # fmt: skip
     return out

@@ -41,7 +41,7 @@ def test_the_view_reads_what_the_plan_records(week):
     veg = ("veg_dark_green", "veg_red_orange", "veg_starchy", "veg_other", "legumes")
     assert day1.amounts[0] == f"{sum(week.days[0].food_groups[c] for c in veg):.1f}"
     assert (day1.amounts[0], day1.short[0], day1.short[1]) == ("2.8", False, True)  # vegetables met, fruit short
-    assert (q.rows[2].juice, q.rows[2].whole_fruit) == ("0.73", "68%")  # day 3: 180 g of orange juice
+    assert (q.rows[2].juice, q.rows[2].whole_fruit) == ("0.73", "76%")  # day 3: 180 g of juice, the dish's orange
     assert q.scopes == ["week"] and q.totals == ["93.5"] and q.lost == ["dairy 3.5 of 10"]
     assert [c.name for c in q.components if any(c.lost)] == ["Dairy"]
 
