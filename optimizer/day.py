@@ -176,8 +176,10 @@ def _attempts(
         for s in rules.slots:
             banned.setdefault(slot_kind(s.name), set()).update(kept_dishes)
         spec = dataclasses.replace(spec, locked=locked, forbidden=set(spec.forbidden) | keep_only, banned_dishes=banned)
+    # The later attempts drop the week's variety, never a food's meals (no toast as a lunch plate's starch).
+    never_at = {(f, s.name) for f, kinds in inputs.not_at.items() for s in rules.slots if slot_kind(s.name) in kinds}
     free = dataclasses.replace(
-        spec, fixed={}, banned_dishes={k: set(kept_dishes) for k in spec.banned_dishes}, forbidden=keep_only
+        spec, fixed={}, banned_dishes={k: set(kept_dishes) for k in spec.banned_dishes}, forbidden=keep_only | never_at
     )
     wide = dataclasses.replace(free, foods=inputs.all_foods, dishes=day_dishes(inputs, rules, {}, {}, wider=True))
     ladder = [spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]

@@ -13,6 +13,7 @@ import dataclasses
 import math
 
 from mealplan.errors import ConfigError, ConflictError
+from mealplan.food_data.pairings import pairing_rules
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import slot_kind
 from mealplan.optimizer.inputs import MealInputs, blocked_foods
@@ -98,10 +99,12 @@ def with_required_foods(inputs: MealInputs, rules: PlanRules, foods: FoodTable) 
         label = names[fid].split(",")[0].lower()
         extra.append(PoolFood(id=fid, name=names[fid], category=categories[fid], pool=REQUIRED_POOL, step_g=1.0,
                               min_steps=0, max_steps=int(REQUIRED_MAX_G), label=label))  # fmt: skip
+    all_foods = [*inputs.all_foods, *extra]
     return dataclasses.replace(
         inputs,
         foods=[*inputs.foods, *add_first, *extra],
-        all_foods=[*inputs.all_foods, *extra],
+        all_foods=all_foods,
+        facts=_apart_from_required(inputs, rules, foods, wanted, [f.id for f in all_foods]),
         nutrients=nutrients,
         names=names,
         categories=categories,
@@ -176,3 +179,13 @@ def name_every_rule(error, spec, rules: PlanRules, targets, prices, solver: str,
     if problems == error.problems:
         return error
     return type(error)(error.message, problems)
+
+
+def _apart_from_required(inputs: MealInputs, rules: PlanRules, foods: FoodTable, wanted: list[str], ids: list[str]):
+    """The day's facts with the pairing rules of each required food against every food: a required food
+    sits in meals outside its own patterns (tahini at a tofu lunch), so the pairs the patterns alone
+    could never make (left out of ``facts.never_together``) matter for it."""
+    if rules.meal_rules is None or not rules.meal_rules.pairings:
+        return inputs.facts
+    pairs = {p for p in pairing_rules(ids, foods).never_together if p[0] in wanted or p[1] in wanted}
+    return dataclasses.replace(inputs.facts, never_together=tuple(sorted({*inputs.facts.never_together, *pairs})))
