@@ -175,7 +175,10 @@ def _attempts(
         banned = {k: set(v) | kept_dishes for k, v in spec.banned_dishes.items()}
         for s in rules.slots:
             banned.setdefault(slot_kind(s.name), set()).update(kept_dishes)
-        spec = dataclasses.replace(spec, locked=locked, forbidden=set(spec.forbidden) | keep_only, banned_dishes=banned)
+        drinks = [(i.food_id, i.grams) for s in kept for i in s.items if i.role == "drink"]
+        spec = dataclasses.replace(
+            spec, locked=locked, locked_drinks=drinks, forbidden=set(spec.forbidden) | keep_only, banned_dishes=banned
+        )
     # The later attempts drop the week's variety, never a food's meals (no toast as a lunch plate's starch).
     never_at = {(f, s.name) for f, kinds in inputs.not_at.items() for s in rules.slots if slot_kind(s.name) in kinds}
     free = dataclasses.replace(

@@ -36,7 +36,7 @@ from mealplan.verify.lookup import Found, Lookup
 DRINK_CHECKS: tuple[str, ...] = ("drinks", "hot_drinks", "fluids")
 HOT_KINDS: tuple[str, ...] = ("coffee", "tea", "decaf", "herbal tea")  # the profile's hot_drinks words
 ABS = 1e-6
-_WATER = re.compile(r"^(beverages, )?water\b", re.I)
+WATER = re.compile(r"^(beverages, )?water\b", re.I)
 
 
 def drink_problems(plan: Plan, look: Lookup, tol: float) -> Found:
@@ -77,7 +77,7 @@ def _day(plan: Plan, day: int, slots: list[SlotPlan], look: Lookup, rules: Drink
             at = f"{where}, {item.food_id} ({item.name})"
             label = look.label(item)
             facts = look.drink(item.food_id)
-            if (facts.kind == "water") if facts is not None else bool(_WATER.search(look.name(item))):
+            if (facts.kind == "water") if facts is not None else bool(WATER.search(look.name(item))):
                 if item.grams > rules.water_g * (1 + tol) + ABS:
                     out.append(("drinks", at, f"{item.grams:g} g of water; the glass of water is {rules.water_g:g} g"))
                 continue  # water: the default drink, in no other cap

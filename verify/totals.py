@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mealplan.numbers import fmt_exact
 from mealplan.plan import DayPlan, NutrientTotal, week_blocks, week_scope
+from mealplan.verify.drinks import WATER
 from mealplan.verify.foods import VerifierState, _where
 
 MACRO_KCAL = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
@@ -189,6 +190,9 @@ class TotalsChecks(VerifierState):
             for slot in day.slots:
                 for item in slot.items:
                     food = self.food(item.food_id)
+                    name = str(food.get("name", "")) if food is not None else item.name
+                    if item.role == "drink" and WATER.search(name):
+                        continue  # water to drink is no beverage to cap (a fluid limit is its own rule)
                     cat = str(food.get("category", "")) if food is not None else item.category
                     grams[cat] = grams.get(cat, 0.0) + item.grams
             for cat, limit in sorted(self.rules.group_max_g.items()):

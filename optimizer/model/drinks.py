@@ -24,12 +24,19 @@ def add_day_limit(b: Build) -> None:
     (and at most a dialysis fluid limit)."""
     pool_foods = {f.id: f for f in b.spec.foods}
     drink_terms = [(v, pool_foods[f].step_g) for (f, _, use), v in b.n.items() if use == DRINK_USE]
+    kept = sum(g for _, g in _kept_drinks(b))  # a kept meal's drinks count (constants)
     if drink_terms:
-        expr.add_le(b.prob, drink_terms, DRINKS_DAY_MAX_G, "drinks_day")
+        expr.add_le(b.prob, drink_terms, max(DRINKS_DAY_MAX_G - kept, 0.0), "drinks_day")
         fluid = b.spec.facts.fluid_max_g
         if fluid is not None:
             label = f"drinks at most {fluid:,.0f} mL a day (dialysis fluid limit)"
-            b.rule(drink_terms, "<=", fluid, "fluid_max", label)
+            b.rule(drink_terms, "<=", max(fluid - kept, 0.0), "fluid_max", label)
+
+
+def _kept_drinks(b: Build) -> list[tuple[str, float]]:
+    """The drinks of the day's kept (locked) meals other than the default water."""
+    water = b.spec.facts.water[0] if b.spec.facts.water else None
+    return [(f, g) for f, g in b.spec.locked_drinks if f != water]
 
 
 def add_drink_rules(b: Build) -> None:
@@ -37,11 +44,14 @@ def add_drink_rules(b: Build) -> None:
     facts, pool_foods = b.spec.facts, {f.id: f for f in b.spec.foods}
     drinks = {k: v for k, v in b.y.items() if k[2] == DRINK_USE and k[0] in facts.drinks}
     milk = {k: v for k, v in drinks.items() if facts.drinks[k[0]].milk}
+    kept = [f for f, _ in _kept_drinks(b)]
+    kept_milk = sum(1 for f in kept if f in facts.drinks and facts.drinks[f].milk)
     if facts.milk_drinks_per_day is not None and milk:
-        expr.add_le(b.prob, [(v, 1.0) for v in milk.values()], float(facts.milk_drinks_per_day), "milk_drinks_day")
+        most = float(max(facts.milk_drinks_per_day - kept_milk, 0))
+        expr.add_le(b.prob, [(v, 1.0) for v in milk.values()], most, "milk_drinks_day")
     every = [(v, 1.0) for k, v in b.y.items() if k[2] == DRINK_USE]
     if facts.drinks_per_day is not None and every:
-        expr.add_le(b.prob, every, float(facts.drinks_per_day), "drinks_per_day")
+        expr.add_le(b.prob, every, float(max(facts.drinks_per_day - len(kept), 0)), "drinks_per_day")
     dishes = {d.id: d for d in b.spec.dishes}
     for slot in b.rules.slots:
         s = slot.name

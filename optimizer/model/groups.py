@@ -28,8 +28,10 @@ def add_category_grams(b: Build) -> None:
     """Daily grams per category within the rules' maxima and minima."""
     cats = _categories(b, b.spec)
     qty = np.array(b.qty, dtype=object)
+    water = b.spec.facts.water[0] if b.spec.facts.water else None
+    plain_water = np.array([f == water for _, f, _, _ in b.amounts], dtype=bool)
     for cat, limit in sorted(b.rules.group_max_g.items()):
-        mask = cats == cat
+        mask = (cats == cat) & ~plain_water  # water to drink is no beverage to cap (a fluid limit is its own rule)
         if mask.any():
             b.rule(list(zip(qty[mask], b.grams[mask], strict=True)), "<=", limit,
                    f"group_max_{safe_name(cat)}", f"{cat} at most {limit:g} g a day")  # fmt: skip

@@ -159,6 +159,7 @@ class MealSpec:
     fixed: dict[str, tuple[str, dict[int, float]]] = field(default_factory=dict)  # slot -> leftover dish
     scale: dict[str, float] = field(default_factory=dict)  # slot -> how much larger its portions may be
     locked: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # slot -> its (food, grams), kept
+    locked_drinks: list[tuple[str, float]] = field(default_factory=list)  # the kept meals' drinks (food, grams)
     required: list[Required] = field(default_factory=list)  # foods and dishes the day must serve
     facts: MealFacts = field(default_factory=MealFacts)
     food_goals: dict[str, float] = field(default_factory=dict)  # food-group row -> the day's goal

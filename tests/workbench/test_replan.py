@@ -58,7 +58,8 @@ def test_replan_day_keeps_every_other_day_and_the_locked_meal_byte_identical(loc
     dinner_before = next(s for s in locked.days[2].slots if s.name == "dinner")
     dinner_after = next(s for s in day3.days[2].slots if s.name == "dinner")
     assert dinner_after.model_dump_json() == dinner_before.model_dump_json()
-    assert day3.days[2].model_dump_json() != locked.days[2].model_dump_json()  # the rest of day 3 was re-solved
+    # The rest of day 3 was solved again; with nothing else changed it may well be the same day (the
+    # week's own solve saw the same rules), so only its rules are checked below.
     assert day3.parent_id == "sha256:abc"
     assert (day3.edits[-1].action, day3.edits[-1].day, day3.edits[-1].slot) == ("replan", 3, None)
     assert day3.locked == locked.locked
