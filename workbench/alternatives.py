@@ -26,6 +26,7 @@ import numpy as np
 
 from mealplan.errors import InputError
 from mealplan.food_data.dishes import DishLibrary, without
+from mealplan.food_data.everyday import everyday_ids
 from mealplan.food_data.household import household
 from mealplan.food_data.names import short_name
 from mealplan.food_data.table import FoodTable
@@ -307,6 +308,33 @@ def dish_choice(
     return DishChoice(dish_id, title, method, portion, items)
 
 
+def _used_up(plan: Plan, foods: FoodTable, day: int, meal: str, ids: list[str]) -> dict[str, str]:
+    """Of ``ids``, the foods a swap at ``meal`` of ``day`` may not bring in: on as many other days of that
+    week as the days-per-food rule allows already (by short name, everyday foods excepted, as verify counts)."""
+    rules = plan.rules.meal_rules
+    if rules is None or not rules.food_days_cover_dishes:
+        return {}
+    exempt = everyday_ids(foods)
+    week = next(w for w in week_blocks([d.index for d in plan.days]) if day in w)
+    relaxed = set(plan.rules.variety_relaxed_days)
+
+    def key(fid: str, name: str) -> str:
+        return short_name(str(foods.foods.at[fid, "name"]) if fid in foods.foods.index else name)
+
+    on: dict[str, set[int]] = {}
+    for d in (d for d in plan.days if d.index in week and d.index not in relaxed):
+        for s in (s for s in d.slots if not (d.index == day and s.name == meal)):
+            for i in (i for i in s.items if i.food_id not in exempt):
+                on.setdefault(key(i.food_id, i.name), set()).add(d.index)
+    most = plan.rules.max_days_per_food
+    full = {k for k, days in on.items() if day not in days and len(days) >= most}
+    return {
+        f: f"on {most} other days of the week already (at most {most} days a week)"
+        for f in ids
+        if f not in exempt and key(f, f) in full
+    }
+
+
 def dish_alternatives(
     plan: Plan, foods: FoodTable, dishes: DishLibrary, day: int, meal: str, limit: int = LIMIT
 ) -> list[Alternative]:
@@ -328,6 +356,8 @@ def dish_alternatives(
     ]
     ids = sorted({i.food for dish in candidates for i in dish.ingredients} | {i.food_id for i in slot.items})
     why = person_reasons(plan, foods, ids)
+    for f, reason in _used_up(plan, foods, day, meal, ids).items():
+        why.setdefault(f, reason)
     known = [f for f in ids if f in foods.foods.index]
     state = _Day(plan, foods, d)
     rows = dict(zip(known, state.per100(known), strict=True))

@@ -23,7 +23,6 @@ def test_a_dish_meal_says_only_what_the_plate_holds():
     dishes = load_dishes(foods=table).dishes
     plan = make_plan(load_profile(EXAMPLES / "older_diuretics.yaml"), table, days=2)
     assert verify_plan(plan, table).ok
-    left_out = 0
     for day in plan.days:
         for slot in day.slots:
             if slot.dish_id is None:
@@ -34,6 +33,6 @@ def test_a_dish_meal_says_only_what_the_plate_holds():
             assert (slot.title, slot.method) == dish_text(dish, served)
             assert "This time without" not in (slot.method or "")
             if any(g.food not in served for g in dish.ingredients):
-                left_out += 1
                 assert (slot.title, slot.method) != (dish.name, dish.method)
-    assert left_out >= 1  # the example's days leave some optional ingredient out
+    # (Whether these days leave an optional ingredient out depends on the solve; the text of every dish
+    # with each optional ingredient left out is tested in tests/food_data without a solver.)
