@@ -249,7 +249,7 @@ def clinical_factor_ids(rules: ClinicalRules) -> set[str]:
     }
 
 
-def kind_mask(kind: str, names: Sequence[object], categories: Sequence[object]) -> np.ndarray:
+def kind_mask(kind: str, names: Sequence[object] | np.ndarray, categories: Sequence[object] | np.ndarray) -> np.ndarray:
     """Which foods are of ``kind`` (``seafood``, ``milk``, ``juice``, ``coffee``, ``tea``, ``decaf``,
     ``herbal tea``): a boolean array in the order of ``names``.
 

@@ -8,6 +8,7 @@ set in place of the AMDR, each with its source (``food_data/data/diet_patterns.y
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -59,7 +60,7 @@ def load_diet_patterns(path: Path = PATTERNS_FILE) -> dict[str, DietPattern]:
 def macro_ranges(
     base: dict[str, tuple[float, float]],
     pattern: str | None,
-    explicit: dict[str, tuple[float, float]],
+    explicit: Mapping[Macro, tuple[float, float]],
 ) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
     """The macro ranges a plan holds, and a label for each range that overrides the AMDR.
 

@@ -88,11 +88,11 @@ def load_lactose_rules(path: Path = LACTOSE_FILE) -> LactoseFile:
 
 
 def lactose_per_100g(
-    names: Sequence[object],
-    allergens: Sequence[object],
-    sugars: Sequence[float],
-    usda_groups: Sequence[object] | None = None,
-    measured: Sequence[float] | None = None,
+    names: Sequence[object] | np.ndarray,
+    allergens: Sequence[object] | np.ndarray,
+    sugars: Sequence[float] | np.ndarray,
+    usda_groups: Sequence[object] | np.ndarray | None = None,
+    measured: Sequence[float] | np.ndarray | None = None,
 ) -> np.ndarray:
     """Grams of lactose per 100 g of each food (the table's basis), never missing.
 

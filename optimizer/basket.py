@@ -465,7 +465,7 @@ def _report(spec: _Spec, prob: pulp.LpProblem, xs: dict[str, pulp.LpVariable], o
                 amount=total,
                 min=row.min,
                 max=row.max,
-                binding=binding,  # type: ignore[arg-type]
+                binding=binding,
                 shadow_price=dual,
                 unknown_foods=unknown,
             )

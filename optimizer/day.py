@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def plan_day(
     *,
     time_limit: float,
     leftovers: bool = False,
-    kept: list[SlotPlan] = (),
+    kept: Sequence[SlotPlan] = (),
     goals: dict[str, float] | None = None,
     model_path: Path | None = None,
 ) -> DayResult:
@@ -158,7 +159,7 @@ def _attempts(
     day: int,
     days: int,
     leftovers: bool,
-    kept: list[SlotPlan],
+    kept: Sequence[SlotPlan],
     goals: dict[str, float] | None,
 ) -> list[MealSpec]:
     """The day's ladder of attempts (see the module docstring), each with the day's requirements."""

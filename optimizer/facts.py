@@ -58,8 +58,8 @@ def drink_facts(
     is added to every meal without another drink when the plan is read."""
     rules = drink_rules(table)
     ids = list(pool_ids)
-    names = table.rows.take(ids)["name"] if ids else []
-    cats = table.rows.take(ids)["category"] if ids else []
+    names: np.ndarray | list[object] = table.rows.take(ids)["name"] if ids else []
+    cats: np.ndarray | list[object] = table.rows.take(ids)["category"] if ids else []
     habit_ok = np.zeros(len(ids), dtype=bool)
     for kind in hot_drink_kinds(targets):
         habit_ok |= kind_mask(kind, names, cats)
@@ -98,8 +98,11 @@ def meal_facts(
     vegan: a cost no plan can avoid, which only slows the solver)."""
     drinks, not_drinks, drules = drink_facts(table, targets, drink_pool)
     meal = rules.meal_rules
-    drinks_on = meal is not None and meal.drinks is not None
-    water_on = drinks_on and meal.drinks.water_default and meal.drinks.with_meals and bool(drules.default)
+    meal_drinks = meal.drinks if meal is not None else None
+    drinks_on = meal_drinks is not None
+    water = None
+    if meal_drinks is not None and meal_drinks.water_default and meal_drinks.with_meals and drules.default:
+        water = (drules.default[0], meal_drinks.water_g)
     pairs = pairing_rules(pool, table) if meal is not None and meal.pairings else None
     goals = rules.food_groups
     group_rows, group_max, pct = {}, {}, {}
@@ -118,7 +121,7 @@ def meal_facts(
         drinks_with_meals=targets.drinks_with_meals,
         milk_drinks_per_day=drules.milk_drinks_per_day if drinks_on else None,
         drinks_per_day=drules.drinks_per_day if drinks_on else None,
-        water=(drules.default[0], meal.drinks.water_g) if water_on else None,
+        water=water,
         milk_pools=drules.milk_pools,
         cups_per_day=dict(drules.cups_per_day),
         drink_share=drules.max_energy_share if drinks_on else None,

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulp
@@ -75,6 +76,12 @@ class MemberDay:
     built: MealModel | None = None
     objective: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # their own model's terms
     twin: dict[str, pulp.LpVariable] = field(default_factory=dict)  # their variable's name -> its joint copy
+
+    @property
+    def model(self) -> MealModel:
+        """Their built day model (``built``, which ``build_household_day`` sets before any use)."""
+        assert self.built is not None, f"member {self.id}: the day model is not built yet"
+        return self.built
 
     def joint(self, v: pulp.LpVariable) -> pulp.LpVariable:
         """The joint problem's copy of one of this member's variables."""
@@ -125,7 +132,7 @@ def build_household_day(
     day: int,
     budget: float | None = None,
     prices: dict[str, float] | None = None,
-    pantry: list[PantryAim] = (),
+    pantry: Sequence[PantryAim] = (),
 ) -> HouseholdModel:
     """Build every member's day model and join them into one problem with the household's rows.
 
@@ -151,7 +158,7 @@ def join_household(
     day: int,
     budget: float | None = None,
     prices: dict[str, float] | None = None,
-    pantry: list[PantryAim] = (),
+    pantry: Sequence[PantryAim] = (),
     relax: bool = True,
 ) -> HouseholdModel:
     """Join built member models (``m.built``) into one problem and add the household's rows (see the
@@ -161,13 +168,13 @@ def join_household(
     prob = pulp.LpProblem(f"household_day{day}", pulp.LpMinimize)
     objective: list[tuple[pulp.LpVariable, float]] = []
     for k, m in enumerate(members, start=1):
-        m.objective = list(m.built.prob.objective.items()) if m.built.prob.objective is not None else []
-        m.twin = _join(prob, m.built.prob, f"m{k}_", relax)
+        m.objective = list(m.model.prob.objective.items()) if m.model.prob.objective is not None else []
+        m.twin = _join(prob, m.model.prob, f"m{k}_", relax)
         objective += [(m.joint(v), c) for v, c in m.objective]
     hm = HouseholdModel(prob, members, {}, candidates, prices=prices)
     objective += _shared_rows(hm, shared)
     if prices is not None:
-        hm.cost = [(m.joint(v), c) for m in members for v, c in _priced(m.built, prices)]
+        hm.cost = [(m.joint(v), c) for m in members for v, c in _priced(m.model, prices)]
         if budget is not None:
             expr.add_le(prob, hm.cost, budget, "household_budget")
     objective += _pantry_rows(hm, pantry)
@@ -214,7 +221,7 @@ def _shared_rows(hm: HouseholdModel, shared: dict[str, list[str]]) -> list[tuple
             objective.append((a, APART_CHOICE_WEIGHT))
             cannot = []
             for j in dishes:
-                z, w = m.built.z.get((j, s)), hm.w[(s, j)]
+                z, w = m.model.z.get((j, s)), hm.w[(s, j)]
                 z = m.joint(z) if z is not None else None
                 if z is None:
                     cannot.append((w, -1.0))
@@ -243,11 +250,11 @@ def _priced(built: MealModel, prices: dict[str, float]) -> list[tuple[pulp.LpVar
 def _pantry_terms(m: MemberDay, aim: PantryAim, joint: bool = False) -> list[tuple[pulp.LpVariable, float]]:
     """A member's grams (as bought) of a pantry product, as (variable, coefficient) pairs: their own model's
     variables, or with ``joint`` their copies in the joint problem."""
-    terms = [(v, g * aim.foods[f]) for v, f, g in _amounts(m.built) if f in aim.foods]
+    terms = [(v, g * aim.foods[f]) for v, f, g in _amounts(m.model) if f in aim.foods]
     return [(m.joint(v), c) for v, c in terms] if joint else terms
 
 
-def _pantry_rows(hm: HouseholdModel, pantry: list[PantryAim]) -> list[tuple[pulp.LpVariable, float]]:
+def _pantry_rows(hm: HouseholdModel, pantry: Sequence[PantryAim]) -> list[tuple[pulp.LpVariable, float]]:
     """Grams used today of each pantry product near its use-by (as bought), up to what is left: rewarded."""
     objective = []
     hm.aims = list(pantry)
@@ -270,7 +277,9 @@ def _blocked_today(dish: DishOption, spec: MealSpec) -> bool:
     return any(f in spec.zero_foods and lo > 0 for f, lo in zip(dish.foods, dish.lo, strict=True))
 
 
-def shared_candidates(members: list[MemberDay], slot: str, scope: list[str], pantry: list[PantryAim] = ()) -> list[str]:
+def shared_candidates(
+    members: list[MemberDay], slot: str, scope: list[str], pantry: Sequence[PantryAim] = ()
+) -> list[str]:
     """The dishes a shared meal chooses from: the best ``DISH_KEEP`` for the household by each of the
     dish scores (coverage per portion, per kcal), most eaters first and then the members' scores summed
     (each member's scaled to their best, so a toddler's small portions weigh as much as an adult's), and
@@ -307,12 +316,12 @@ def shared_candidates(members: list[MemberDay], slot: str, scope: list[str], pan
     return chosen
 
 
-def _pantry_grams(dish: DishOption, pantry: list[PantryAim]) -> float:
+def _pantry_grams(dish: DishOption, pantry: Sequence[PantryAim]) -> float:
     """Grams (as bought) of near-use-by pantry products a dish uses at its default amounts."""
     return sum(g * aim.foods.get(f, 0.0) for aim in pantry for f, g in zip(dish.foods, dish.grams, strict=True))
 
 
-def with_candidates(m: MemberDay, candidates: dict[str, list[str]], pantry: list[PantryAim] = ()) -> MealSpec:
+def with_candidates(m: MemberDay, candidates: dict[str, list[str]], pantry: Sequence[PantryAim] = ()) -> MealSpec:
     """A member's spec with the household's candidates among its dishes (their own version of each dish:
     their portions), and the dishes and pool foods that use the pantry's products near their use-by."""
     spec = m.spec
@@ -363,7 +372,7 @@ def ties(hm: HouseholdModel, budget: float | None) -> dict[str, Tie]:
     cost = {m.id: 0.0 for m in hm.members}
     if hm.cost and hm.prices is not None:
         for m in hm.members:
-            cost[m.id] = sum(c * (m.joint(v).value() or 0.0) for v, c in _priced(m.built, hm.prices))
+            cost[m.id] = sum(c * (m.joint(v).value() or 0.0) for v, c in _priced(m.model, hm.prices))
     total = sum(cost.values())
     out = {}
     for m in hm.members:
@@ -386,7 +395,7 @@ def shared_bounds(hm: HouseholdModel) -> dict[tuple[str, str, str], tuple]:
     return {
         (m.id, j, s): (z.lowBound, z.upBound)
         for m in hm.members
-        for (j, s), z in m.built.z.items()
+        for (j, s), z in m.model.z.items()
         if s in hm.shared and m.id in hm.shared[s]
     }
 
@@ -394,7 +403,7 @@ def shared_bounds(hm: HouseholdModel) -> dict[tuple[str, str, str], tuple]:
 def bind(m: MemberDay, tie: Tie, chosen: dict[str, str | None], bounds: dict, forbidden: set[tuple[str, str]]) -> None:
     """Stage 2's bounds on a member's own model: the household's dish at each shared slot (or, apart, not
     that dish), and the (dish, slot) pairs their day has been found unable to hold (``forbidden``)."""
-    z = m.built.z
+    z = m.model.z
     for (mid, j, s), (lo, up) in bounds.items():
         if mid == m.id:
             z[(j, s)].lowBound, z[(j, s)].upBound = lo, up
@@ -404,14 +413,16 @@ def bind(m: MemberDay, tie: Tie, chosen: dict[str, str | None], bounds: dict, fo
     for s, dish in tie.dishes.items():
         if dish is not None and (dish, s) in z and (dish, s) not in forbidden:
             z[(dish, s)].lowBound = 1
-        elif dish is None and (chosen.get(s), s) in z:
-            z[(chosen[s], s)].upBound = 0
+        elif dish is None:
+            other = chosen.get(s)
+            if other is not None and (other, s) in z:
+                z[(other, s)].upBound = 0
 
 
 def member_rows(m: MemberDay, tie: Tie, prices: dict[str, float] | None, aims: list[PantryAim]) -> None:
     """Stage 2's rows on a member's own model (added once): their share of the household's budget (hard)
     and of the pantry's near-use-by grams (a soft aim, at stage 1's price a gram)."""
-    built = m.built
+    built = m.model
     if tie.budget is not None and prices is not None:
         expr.add_le(built.prob, _priced(built, prices), tie.budget + 1e-6, "household_budget_share")
     objective = list(m.objective)

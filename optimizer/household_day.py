@@ -156,8 +156,8 @@ def _solve_member(p: MemberDay, time_limit: float) -> tuple[SolveOutcome, float]
     """A member's own day model (with the household's rows) solved from its relaxation's start, as
     ``plan_day`` solves a day; the outcome and the seconds."""
     ctx = p.ctx
-    start, lp_s = relaxation_start(p.built, ctx.solver, ctx.threads)
-    outcome = solve(p.built.prob, solver=ctx.solver, time_limit=max(time_limit - lp_s, MIN_ATTEMPT_S), gap=ctx.gap,
+    start, lp_s = relaxation_start(p.model, ctx.solver, ctx.threads)
+    outcome = solve(p.model.prob, solver=ctx.solver, time_limit=max(time_limit - lp_s, MIN_ATTEMPT_S), gap=ctx.gap,
                     threads=ctx.threads, gap_scale=SHORTFALL_WEIGHT, abs_gap=ABS_GAP_MEALS, start=start)  # fmt: skip
     return outcome, outcome.seconds + lp_s
 
@@ -221,8 +221,8 @@ class _Stage2:
                 if dish is not None:
                     self.forbidden[p.id].add((dish, s))
                     self.why[(p.id, s)] = self.diagnosis(p, dish, s)
-                    if (dish, s) in p.built.z:  # and in stage 1's copy of their day
-                        p.joint(p.built.z[(dish, s)]).upBound = 0
+                    if (dish, s) in p.model.z:  # and in stage 1's copy of their day
+                        p.joint(p.model.z[(dish, s)]).upBound = 0
             bind(p, Tie({}, None, {}), self.chosen, self.bounds, self.forbidden[p.id])
         ctx0 = self.members[0].ctx
         limit = max(min(CHOOSE_S, CHOOSE_SHARE * self.time_limit), MIN_ATTEMPT_S)
@@ -269,13 +269,13 @@ class _Stage2:
                 build_s, solve_s = build_s + result.build_seconds, solve_s + result.solve_seconds
                 continue
             outcome = self.solved[p.id]
-            solve_s += self.seconds[p.id] + polish(p.built, outcome.solver, p.ctx.threads)
-            got = read_slots(p.built, p.ctx.inputs, p.ctx.rules, p.ctx.prices, household_text)
+            solve_s += self.seconds[p.id] + polish(p.model, outcome.solver, p.ctx.threads)
+            got = read_slots(p.model, p.ctx.inputs, p.ctx.rules, p.ctx.prices, household_text)
             if self.name == ATTEMPTS[0] and p.spec.fixed and m.state.last_dinner is not None:
                 got = mark_leftover(got, m.state.last_dinner, self.d - 1)
             slots[p.id] = got
             seconds = self.seconds[p.id] + time.perf_counter() - t0
-            results[p.id] = DayResult(got, outcome, self.name == ATTEMPTS[2], p.built.size, 0.0, self.seconds[p.id],
+            results[p.id] = DayResult(got, outcome, self.name == ATTEMPTS[2], p.model.size, 0.0, self.seconds[p.id],
                                       self.name, seconds)  # fmt: skip
             statuses.append(outcome.status)
             gaps += [outcome.gap] if outcome.gap is not None else []
@@ -318,7 +318,7 @@ def _why_apart(m: Member, dish: str | None, title: str, s: str, why: dict[tuple[
     if blocked is not None:
         food, _, rule = blocked.partition(": ")
         table = m.ctx.foods.foods
-        name = m.ctx.inputs.names.get(food) or (table.at[food, "name"] if food in table.index else food)
+        name = m.ctx.inputs.names.get(food) or (str(table.at[food, "name"]) if food in table.index else food)
         return f"cannot eat {title}: {name} ({rule})" if rule else f"cannot eat {title}: {blocked}"
     return f"their own targets and rules that day fare far better apart than with {title}"
 

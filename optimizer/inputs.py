@@ -14,6 +14,7 @@ import re
 import weakref
 import zlib
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -109,7 +110,7 @@ def meal_inputs(
     pool: dict[str, PatternFood],
     rules: PlanRules,
     targets: Targets,
-    keep: set[str] = frozenset(),
+    keep: AbstractSet[str] = frozenset(),
     person: np.ndarray | None = None,
 ) -> MealInputs:
     """The dishes and pattern foods ``rules`` allow, with nutrients, categories and portion steps.
@@ -197,11 +198,16 @@ def _as_served(
         else:
             lo[i] = hi[i] = grams[i] = 0.0
             units.append(0.0)
-    lo, hi, grams = tuple(lo), tuple(hi), tuple(grams)
     text = f"{dish.id} {dish.name}".lower()
     is_drink = any(re.search(rf"\b{re.escape(w)}", text) for w in load_drinks().milk_based.words)
     return dataclasses.replace(
-        option, lo=lo, hi=hi, grams=grams, units=tuple(units), milk_based=milk_based(dish, table), is_drink=is_drink
+        option,
+        lo=tuple(lo),
+        hi=tuple(hi),
+        grams=tuple(grams),
+        units=tuple(units),
+        milk_based=milk_based(dish, table),
+        is_drink=is_drink,
     )
 
 
@@ -225,9 +231,11 @@ def _dish_options(
                 if ing.min > 0:
                     why = f"{ing.food}: {blocked.get(ing.food, 'not in the food table')}"
                     break
-                lo.append(0.0), hi.append(0.0)  # an optional ingredient the person does not eat
+                lo.append(0.0)  # an optional ingredient the person does not eat
+                hi.append(0.0)
             else:
-                lo.append(float(ing.min)), hi.append(float(ing.max))
+                lo.append(float(ing.min))
+                hi.append(float(ing.max))
         if dish.id in rules.forbid:
             why = f"forbidden ('{dish.id}')"
         if why is not None:
@@ -249,7 +257,7 @@ def _dish_options(
     return options, out, ingredient_ids
 
 
-def _allowed_pool(table, patterns: PatternLibrary, pats, pool, person, targets: Targets, keep: set[str]):
+def _allowed_pool(table, patterns: PatternLibrary, pats, pool, person, targets: Targets, keep: AbstractSet[str]):
     """The pool foods the person may eat (in id order), the best few a day model gets first, each drink
     pool's largest drink, and the pools the patterns and drinks use."""
     drink_pools = set(patterns.drink.pools) | set(patterns.hot_drink.pools)
@@ -376,7 +384,7 @@ def _dish_scores(
             (grams @ dense) / np.maximum(energy, 1.0)[:, None] / np.array([tight[n] for n in names]) - 1, 0
         )
         misfit = over.sum(axis=1)
-    out = {}
+    out: dict[str, tuple[float, ...]] = {}
     for r, d in enumerate(options):
         vary = _variety_factor(targets.profile_id, d.id)
         cover[r] *= vary
@@ -427,7 +435,7 @@ def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
     return out
 
 
-def _best_per_pool(rows, component, targets: Targets, keep: set[str]) -> tuple[list[str], list[str]]:
+def _best_per_pool(rows, component, targets: Targets, keep: AbstractSet[str]) -> tuple[list[str], list[str]]:
     """The ``POOL_KEEP`` foods of each pool (``component``: pool names and, per food of ``rows``, the
     index of its pool) that cover the
     targets best per serving, and as many per kcal (and, for poor appetite, as many with the most kcal
@@ -505,7 +513,7 @@ class _Families:
         return family(str(self.names[i]))
 
 
-def _one_per_family(ranked: list[int], families, keep: int, skip: set[str] = frozenset()) -> list[int]:
+def _one_per_family(ranked: list[int], families, keep: int, skip: AbstractSet[str] = frozenset()) -> list[int]:
     """The first ``keep`` of ``ranked`` from distinct food families, none in ``skip``, so a big user
     table's near-copies (twelve brands of one tofu) cannot fill a pool and leave the day model one food
     in many names. The first k of a pick of ``keep`` are the pick of k."""

@@ -179,7 +179,7 @@ def assemble_plan(
         solve=SolveInfo(
             solver=outcomes[0].solver,
             status=status,
-            gap=None if None in gaps else max(gaps),
+            gap=None if None in gaps else max(g for g in gaps if g is not None),
             objective=sum(o.objective or 0.0 for o in outcomes),
             build_seconds=round(sum(r.build_seconds for r in results), 4),
             solve_seconds=round(sum(r.solve_seconds for r in results), 4),

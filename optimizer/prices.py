@@ -46,13 +46,13 @@ def read_prices(path: Path) -> dict[str, float]:
     return prices
 
 
-def prices_for(profile: Profile, foods: FoodTable) -> dict[str, float] | None:
-    """Prices per 100 g: the food table's price column, overridden by the profile's price table."""
+def prices_for(profile: Profile | None, foods: FoodTable) -> dict[str, float] | None:
+    """Prices per 100 g: the food table's price column, overridden by the profile's price table (if a profile)."""
     prices: dict[str, float] = {}
     if "price" in foods.rows:
         column = foods.rows["price"].astype(float)
         known = ~np.isnan(column)
         prices = dict(zip(foods.rows.ids[known].tolist(), column[known].tolist(), strict=True))
-    if profile.prices:
+    if profile is not None and profile.prices:
         prices.update(read_prices(Path(profile.prices)))
     return prices or None

@@ -12,8 +12,8 @@ byte-identical. The new plan records its parent and a ``replan`` edit.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 from mealplan.errors import InputError
 from mealplan.food_data.dishes import DishLibrary
@@ -25,6 +25,7 @@ from mealplan.optimizer.prices import prices_for
 from mealplan.optimizer.totals import day_plan, quality_of, shortfalls_of, week_average
 from mealplan.optimizer.week import WeekState, carry, day_goals
 from mealplan.plan import Plan, PlanEdit, SolveStatus, day_index, slot_index, week_blocks
+from mealplan.targets.profile import Profile
 
 
 def replan(
@@ -33,8 +34,8 @@ def replan(
     *,
     day: int,
     meal: str | None = None,
-    locks: list[tuple[int, str]] = (),
-    profile=None,
+    locks: Sequence[tuple[int, str]] = (),
+    profile: Profile | None = None,
     dishes: DishLibrary | None = None,
     parent: str | None = None,
     time_limit: float = 30.0,
@@ -78,7 +79,7 @@ def replan(
     if len(kept) == len(old.slots):
         raise InputError(f"--day {day}: every meal of day {day} is locked; unlock one or choose another day.")
 
-    prices = prices_for(profile or SimpleNamespace(prices=None), foods)
+    prices = prices_for(profile, foods)
     ctx = plan_context(foods, rules, targets, prices, dishes=dishes, solver=solver, threads=threads)
     n_days = len(plan.days)
     this_week = next(w for w in week_blocks([d.index for d in plan.days]) if day in w)  # weekly rules hold per week
@@ -154,7 +155,7 @@ def days_serving(plan: Plan, item: str) -> list[int]:
     ]
 
 
-def replan_days(plan: Plan, foods: FoodTable, days: list[int], *, forbid: list[str] = (), **options) -> Plan:
+def replan_days(plan: Plan, foods: FoodTable, days: list[int], *, forbid: Sequence[str] = (), **options) -> Plan:
     """Re-plan ``days`` of ``plan`` one after another, each keeping the rest (``replan``'s options).
 
     With ``forbid`` (food ids, name patterns or dish ids), the plan's rules forbid them from now on, and

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING, cast
 
 from mealplan.errors import ConfigError, ConflictError
 from mealplan.food_data.pairings import pairing_rules
@@ -19,6 +20,9 @@ from mealplan.food_data.vocab import slot_kind
 from mealplan.optimizer.inputs import MealInputs, blocked_foods
 from mealplan.optimizer.model import REQUIRED_POOL, PoolFood, Required
 from mealplan.plan import PlanRules
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Without grams a required food is served at least this many servings (a dish ingredient may be small).
 MIN_SERVINGS = 0.25
@@ -86,7 +90,7 @@ def with_required_foods(inputs: MealInputs, rules: PlanRules, foods: FoodTable) 
     for fid in dict.fromkeys(wanted):
         if fid in pool:
             continue
-        row = foods.foods.loc[fid]
+        row = cast("pd.Series", foods.foods.loc[fid])  # one food id: one row
         serving_g = float(row.get("serving_g", 100.0))
         if not (serving_g > 0 and math.isfinite(serving_g)):
             serving_g = 100.0
@@ -132,7 +136,7 @@ def required_for_day(rules: PlanRules, day: int, inputs: MealInputs, foods: Food
         slots = tuple(s.name for s in rules.slots if r.meal is None or slot_kind(s.name) == r.meal)
         min_g = 0.0
         if r.food in foods.foods.index:
-            serving_g = inputs.serving.get(r.food, ("", float(foods.foods.at[r.food, "serving_g"])))[1]
+            serving_g = inputs.serving.get(r.food, ("", float(cast(float, foods.foods.at[r.food, "serving_g"]))))[1]
             min_g = MIN_SERVINGS * serving_g if serving_g > 0 else 10.0
         out.append(Required(item=r.food, slots=slots, grams=r.grams, min_g=min_g, label=f"{r.label()} (day {day})"))
     return out

@@ -123,7 +123,8 @@ def _stdout_to(target: str | int):
     with _FD_LOCK:
         for stream in (sys.stdout, sys.__stdout__):
             with contextlib.suppress(Exception):
-                stream.flush()
+                if stream is not None:  # sys.__stdout__ is None without a console (pythonw)
+                    stream.flush()
         try:
             saved = os.dup(1)
         except OSError:  # no fd 1 at all (a daemon): nothing to protect
@@ -258,7 +259,11 @@ class _HighsEngine:
 
         # PuLP 3.3.0 keeps them in a dict; later releases list them when called.
         constraints = list(prob.constraints.values()) if isinstance(prob.constraints, dict) else prob.constraints()
-        starts, index, value, row_lower, row_upper = [], [], [], [], []
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
+        row_lower: list[float] = []
+        row_upper: list[float] = []
         for constraint in constraints:
             starts.append(len(index))
             for var, coef in constraint.items():

@@ -17,6 +17,8 @@ from mealplan.optimizer.model.spec import DRINK_USE, MEAL_USE, MealSpec
 from mealplan.optimizer.model.weights import PATTERN_MAIN_WEIGHT
 
 if TYPE_CHECKING:
+    import pulp
+
     from mealplan.optimizer.model.build import Build
 
 # Meals of a day with fewer meals carry more of its energy: their portions may grow by the slot's
@@ -51,10 +53,10 @@ def add_meals(b: Build) -> None:
         _pattern_items(b, s)
 
 
-def _dish_options(b: Build, s: str) -> list:
+def _dish_options(b: Build, s: str) -> list[tuple[pulp.LpVariable, float]]:
     """The dishes meal ``s`` may be, each with its ingredients' amounts."""
     spec, kind = b.spec, slot_kind(s)
-    options = []
+    options: list[tuple[pulp.LpVariable, float]] = []
     fixed = spec.fixed.get(s)
     for dish in spec.dishes:
         if fixed is not None:  # a leftover: that dish only (it was cooked yesterday, whatever the counts say)
@@ -89,9 +91,10 @@ def _dish_options(b: Build, s: str) -> list:
     return options
 
 
-def _pattern_options(b: Build, s: str) -> list:
+def _pattern_options(b: Build, s: str) -> list[tuple[pulp.LpVariable, float]]:
     """The meal patterns meal ``s`` may be (none for a leftover lunch)."""
-    kind, options = slot_kind(s), []
+    kind = slot_kind(s)
+    options: list[tuple[pulp.LpVariable, float]] = []
     if s in b.spec.fixed:
         return options
     banned = b.spec.banned_patterns.get(kind, set())
