@@ -24,6 +24,10 @@ def pytest_configure(config: pytest.Config) -> None:
     keep = (CACHE_ENV, "MEALPLAN_CONFIG", "MEALPLAN_TEST_ARTEFACTS", SOLVES_ENV)  # screenshots; tier review
     for name in [n for n in os.environ if n.startswith("MEALPLAN_") and n not in keep]:
         del os.environ[name]
+    # Tables written to a pipe are COLUMNS wide: the developer's terminal (or pytest-xdist's workers, which
+    # set 80) must not change what the tests read; tests that want a width set their own.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -56,6 +60,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 # The full suite (README's second command, and CI's) runs all. Every run notes which tests called the
 # solver or started a process, and how long they took; one that took over SOLVE_SECONDS and is not
 # marked is named in the run's summary (and MEALPLAN_TEST_SOLVES=FILE writes every such test to FILE).
+# The record is kept in the process that runs the test: run with -n 0 to see it (xdist workers keep theirs).
 
 SOLVES_ENV = "MEALPLAN_TEST_SOLVES"
 SOLVE_SECONDS = 1.0
