@@ -25,12 +25,11 @@ from mealplan.optimizer.context import plan_context
 from mealplan.optimizer.day import MIN_ATTEMPT_S
 from mealplan.optimizer.household_day import DayOutcome, Member, household_day
 from mealplan.optimizer.household_pantry import PantryBook
-from mealplan.optimizer.planner import assemble_plan, fluids_apart, version_text
+from mealplan.optimizer.planner import assemble_plan, check_options, fluids_apart, version_text
 from mealplan.optimizer.prices import prices_for, read_prices
 from mealplan.optimizer.rules import FOOD_MAX_DAYS, plan_rules
 from mealplan.optimizer.totals import day_plan
 from mealplan.optimizer.week import carry, new_week, week_of
-from mealplan.plan import MAX_DAYS
 from mealplan.targets.compute import compute_targets, triage_input
 from mealplan.targets.household import Household
 from mealplan.targets.pantry import Pantry, read_pantry
@@ -79,10 +78,7 @@ def plan_household(
         SolverError: no solver could run.
     """
     started = time.perf_counter()
-    if not 1 <= days <= MAX_DAYS:
-        raise ConfigError(f"days {days!r}: plan 1 to {MAX_DAYS} days.")
-    if objective not in ("shortfall", "cost"):
-        raise ConfigError(f"objective {objective!r}: allowed values are shortfall and cost.")
+    check_options(days, objective)
     start = start or household.start or date.today()
     if pantry is None and household.pantry is not None:
         pantry = read_pantry(household.pantry, foods)

@@ -45,6 +45,18 @@ def version_text() -> str:
         return "mealplan"
 
 
+def check_options(days: int, objective: str) -> None:
+    """The plan's length and objective, as any planner (one person or a household) takes them.
+
+    Raises:
+        ConfigError: days outside 1 to ``MAX_DAYS``, or an objective other than shortfall and cost.
+    """
+    if not 1 <= days <= MAX_DAYS:
+        raise ConfigError(f"days {days!r}: plan 1 to {MAX_DAYS} days.")
+    if objective not in ("shortfall", "cost"):
+        raise ConfigError(f"objective {objective!r}: allowed values are shortfall and cost.")
+
+
 def make_plan(
     profile: Profile,
     foods: FoodTable,
@@ -87,10 +99,7 @@ def make_plan(
         SolverError: no solver could run.
     """
     started = time.perf_counter()
-    if not 1 <= days <= MAX_DAYS:
-        raise ConfigError(f"days {days!r}: plan 1 to {MAX_DAYS} days.")
-    if objective not in ("shortfall", "cost"):
-        raise ConfigError(f"objective {objective!r}: allowed values are shortfall and cost.")
+    check_options(days, objective)
     if triage is None:
         inp = triage_input(profile)
         triage = run_triage(inp) if inp is not None else None
