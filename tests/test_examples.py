@@ -186,6 +186,7 @@ def test_dietitian_prices_are_for_foods_the_planner_uses():
     assert set(prices) <= set(load_bundled().planner_foods().index)
 
 
+@pytest.mark.solve
 def test_household_example_plans_verifies_and_shops(tmp_path):
     """The family of four (examples/households/home.yaml): a day planned together, verified per member and
     for the household's rules, and its one shopping list."""

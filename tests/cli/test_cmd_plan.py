@@ -136,6 +136,7 @@ def test_write_model(tmp_path):
     assert "ROWS" in text and "qty_" in text
 
 
+@pytest.mark.solve
 def test_write_model_bad_suffix(tmp_path):
     model = tmp_path / "x.txt"
     result = invoke("--profile", OLDER, "--write-model", str(model))

@@ -19,6 +19,8 @@ from mealplan.report.household import household_shopping
 from mealplan.targets.household import household_from_dict, load_household
 from mealplan.verify.household import verify_household
 
+pytestmark = pytest.mark.solve  # every test here plans a household on the bundled table
+
 ROOT = Path(__file__).resolve().parents[2]
 HOUSEHOLDS = ROOT / "examples" / "households"
 PROFILES = ROOT / "examples" / "profiles"
