@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from mealplan.errors import FoodDataError
 from mealplan.food_data.vocab import CATEGORIES
@@ -156,6 +156,8 @@ class Ckd(_Strict):
     dialysis_required: list[str]
     sodium: Limit
     potassium: SerumRule
+    potassium_drinks: str  # a kind of ``kinds``: none of it under a potassium limit
+    potassium_drinks_source: SourceText
     phosphorus: SerumRule
     magnesium_source: SourceText
     note: SourceText
@@ -223,6 +225,14 @@ class ClinicalRules(_Strict):
         if unknown:
             raise ValueError(f"unknown CKD stage(s) {unknown}; allowed: {', '.join(CKD_STAGES)}")
         return value
+
+    @model_validator(mode="after")
+    def _kinds_known(self) -> ClinicalRules:
+        if self.ckd.potassium_drinks not in self.kinds:
+            raise ValueError(
+                f"ckd.potassium_drinks: {self.ckd.potassium_drinks!r} is not a kind; known: {', '.join(self.kinds)}"
+            )
+        return self
 
 
 @functools.cache

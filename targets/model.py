@@ -126,9 +126,10 @@ class Targets(BaseModel):
             (self.weekly_min_g, "about {g:g} g a week (a goal)", "weekly_min"),
         ):
             out += [
-                (f"{kind} {words.format(g=g)}", self.food_kind_source.get(f"{key}:{kind}", ""))
+                (f"no {kind}" if g == 0 and key != "weekly_min" else f"{kind} {words.format(g=g)}",
+                 self.food_kind_source.get(f"{key}:{kind}", ""))
                 for kind, g in field.items()
-            ]
+            ]  # fmt: skip
         if self.portion_scale != 1.0:
             out.append((f"portions x {self.portion_scale:g}", self.portion_source))
         if self.hot_drinks_allowed is not None:

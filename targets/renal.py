@@ -160,6 +160,10 @@ def _potassium(draft: Draft, serum: float | None, team: float | None, label: str
             draft.update("potassium", max_source=src)
         return
     draft.update("potassium", min=None, min_source=f"not a goal: {src}", max=team, max_source=src)
+    ckd = load_clinical_rules().ckd
+    draft.kind_limit(
+        "daily_max_g", ckd.potassium_drinks, 0.0, f"under a potassium limit: {ckd.potassium_drinks_source}"
+    )
     # The retention note speaks of the AI; this limit replaces it, so the note says this limit instead.
     draft.notes[:] = [n for n in draft.notes if not n.startswith("Potassium:")]
     draft.notes.append(

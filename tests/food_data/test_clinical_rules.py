@@ -72,6 +72,10 @@ def test_food_kinds_on_the_bundled_table():
     assert "Milk, whole, 3.25% milkfat, with added vitamin D" in milk and "Prune juice, canned" in juice
     assert not any("dry" in n.lower() or "evaporated" in n.lower() for n in milk)
     assert not any("juice pack" in n for n in juice)
+    rich = members("high-potassium juice")
+    assert {"Orange juice, raw", "Prune juice, canned", "Tomato juice, canned, without salt added"} <= rich
+    assert "Vegetable juice cocktail, canned" in rich and "Carrot juice, canned" in rich
+    assert not any(n.startswith(("Apple juice", "Grape juice", "Cranberry")) or "in tomato juice" in n for n in rich)
     assert "Coffee, brewed from grounds, prepared with tap water" in coffee
     assert not any("decaf" in n for n in coffee | tea) and not any("herb" in n.lower() for n in tea)
     assert all(c == "seafood" for c, m in zip(cats, kind_mask("seafood", names, cats), strict=True) if m)

@@ -73,8 +73,18 @@ def test_ckd_potassium_follows_the_blood_result():
     notes = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 5.6}}).notes
     (note,) = [n for n in notes if n.startswith("Potassium:")]  # the AI note gives way to the limit
     assert note.startswith("Potassium: at most 2,000 mg a day (blood potassium 5.6 mmol/L, above 5)")
-    normal = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 4.2}}).items["potassium"]
-    assert normal.max == pytest.approx(3740) and "4.2 mmol/L (within 3.5-5" in normal.max_source
+    normal = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 4.2}})
+    assert normal.items["potassium"].max == pytest.approx(3740)
+    assert "4.2 mmol/L (within 3.5-5" in normal.items["potassium"].max_source
+
+
+def test_a_potassium_limit_keeps_potassium_rich_juice_out():
+    limited = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 5.6}})
+    assert limited.daily_max_g == {"high-potassium juice": 0.0}
+    (rule,) = [(w, s) for w, s in limited.rules_beyond_items() if "juice" in w]
+    assert rule[0] == "no high-potassium juice" and rule[1].startswith("under a potassium limit: NKF")
+    normal = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 4.2}})
+    assert "high-potassium juice" not in normal.daily_max_g
 
 
 def test_ckd_phosphate_above_normal_lowers_phosphorus():
