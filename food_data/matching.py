@@ -193,6 +193,8 @@ class NameIndex:
         """
         runs = None if regex.flags & re.VERBOSE else required_runs(regex.pattern)  # (verbose: spaces are no text)
         if runs is None:
+            if regex.flags & re.DOTALL or _CROSSES_LINES.search(regex.pattern):  # "[^1]" matches the line break
+                return [i for i, n in enumerate(self.lowered) if regex.search(n)]
             return self._lines(regex)
         maybe: set[int] = set()
         for run in runs:
@@ -224,6 +226,9 @@ def name_index(names: Iterable[object]) -> NameIndex:
     return kept[1]
 
 
+# What may match a line break, so one scan of the joined names could run from one name into the next:
+# a negated class, \s, \W, \D, a written line break or an inline DOTALL flag.
+_CROSSES_LINES = re.compile(r"\[\^|\\[sWDnNxu0]|\(\?[a-zA-Z]*s")
 _PLAIN = frozenset(" ,'-&/")  # besides lower-case letters and digits
 SPELLINGS_MAX = 16  # "p[aâ]t[eé]" is four spellings of a run; a class past this ends the run
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mealplan.errors import SolverError
 from mealplan.food_data.household import household
-from mealplan.food_data.vocab import slot_kind
+from mealplan.food_data.vocab import family, slot_kind
 from mealplan.optimizer import expr
 from mealplan.optimizer.context import PlanContext
 from mealplan.optimizer.explain import conflict_error
@@ -172,6 +172,9 @@ def _attempts(
     kept_foods = {f for items in locked.values() for f, _ in items}
     kept_dishes = {s.dish_id for s in kept if s.dish_id}
     keep_only = {(f, s.name) for f in kept_foods for s in rules.slots}
+    if rules.one_per_family:  # a kept pattern meal's oil or margarine: no other of its family that day
+        kept_families = {family(i.name) for s in kept if s.meal_kind != "dish" for i in s.items if i.role != "drink"}
+        keep_only |= {(f.id, s.name) for f in inputs.all_foods if family(f.name) in kept_families for s in rules.slots}
     if locked:
         banned = {k: set(v) | kept_dishes for k, v in spec.banned_dishes.items()}
         for s in rules.slots:

@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mealplan.food_data.matching import NameIndex, food_matches, pattern_mask, required_runs
@@ -219,6 +219,8 @@ def test_required_runs(pattern: str, runs: tuple[str, ...] | None) -> None:
     pattern=st.text(alphabet="abé |?*+()[]^$.\\{}12,-", min_size=1, max_size=10),
     names=st.lists(st.text(alphabet="abé \n,12-", max_size=10), min_size=1, max_size=6),
 )
+@example(pattern="1|[^1]", names=["", "a"])  # a negated class matches the line break between names
+@example(pattern="x[^1]*", names=["x", "x"])  # ... and would run on into the next name
 def test_a_regex_finds_the_names_a_plain_search_finds(pattern: str, names: list[str]) -> None:
     """The quick look at a regex's required runs never changes which names it finds."""
     with warnings.catch_warnings():
