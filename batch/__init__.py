@@ -4,7 +4,9 @@ The runner takes any ``concurrent.futures``-style executor through a factory (ca
 process pool breaks), so the same code drives a local :class:`~concurrent.futures.ProcessPoolExecutor`
 and ``distributed.Client(...).get_executor()``.
 
-Each profile is one job, planned and verified independently in a worker; the worker sends the plan
+Each profile is one job, planned and verified independently in a worker; a household file in a batch
+folder (YAML with ``members:``) is one job too, its members planned together and verified as a household
+(:mod:`~mealplan.batch.household`), its plan a ``HouseholdPlan``; the worker sends the plan
 back as JSON and the driver writes the files, so workers need no shared file system. A malformed
 profile, a plan that fails verification, an exception or a crashed worker marks that profile failed
 with its reason and never stops the others.
@@ -36,7 +38,7 @@ within the connection timeout.
 Modules: :mod:`~mealplan.batch.models` (options, jobs, results, summary), :mod:`~mealplan.batch.jobs`
 (reading profiles), :mod:`~mealplan.batch.outputs` (plan files, fingerprints, summary files, the
 output-folder check), :mod:`~mealplan.batch.executors` (process pool, Dask, SIGTERM) and
-:mod:`~mealplan.batch.run` (workers, the driver loop).
+:mod:`~mealplan.batch.run` (workers, the driver loop), :mod:`~mealplan.batch.household` (a household's job).
 """
 
 from mealplan.batch.executors import dask_executor, process_pool_factory
@@ -55,6 +57,7 @@ from mealplan.batch.outputs import (
     check_output_folder,
     existing_plan,
     food_sources_digest,
+    household_fingerprint,
     input_fingerprint,
     stale_temp_files,
     write_summary,
@@ -74,6 +77,7 @@ __all__ = [
     "dask_executor",
     "existing_plan",
     "food_sources_digest",
+    "household_fingerprint",
     "input_fingerprint",
     "load_jobs",
     "process_pool_factory",

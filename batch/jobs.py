@@ -12,6 +12,7 @@ from typing import Any
 from mealplan.batch.models import BatchJob
 from mealplan.errors import InputError, MealplanError
 from mealplan.fileio import FILE_ID, load_user_json, read_csv_table, read_user_text
+from mealplan.targets.household import is_household_file, load_household
 from mealplan.targets.profile import PROFILE_SUFFIXES, Profile
 from mealplan.targets.profile_files import load_profile, profile_from_dict
 
@@ -77,6 +78,12 @@ def read_profile_folder(folder: Path) -> list[BatchJob]:
 
 
 def _job_from_file(path: Path) -> BatchJob:
+    if is_household_file(path):
+        try:
+            household = load_household(path)
+        except MealplanError as exc:
+            return BatchJob(id=path.stem, source=str(path), error=str(exc))
+        return BatchJob(id=household.id, source=str(path), household=household)
     try:
         profile = load_profile(path)
     except MealplanError as exc:
@@ -221,7 +228,7 @@ def _fail_duplicates(jobs: list[BatchJob]) -> list[BatchJob]:
     first: dict[str, BatchJob] = {}
     out: list[BatchJob] = []
     for job in jobs:
-        if job.profile is None:
+        if not job.ready:
             out.append(job)
             continue
         key = job.id.casefold()
@@ -231,7 +238,7 @@ def _fail_duplicates(jobs: list[BatchJob]) -> list[BatchJob]:
                 f"{job.source}: duplicate id {job.id!r} (already used by {earlier.source}); ids name "
                 "the plan files, so each profile needs its own id"
             )
-            out.append(job.model_copy(update={"profile": None, "error": reason}))
+            out.append(job.model_copy(update={"profile": None, "household": None, "error": reason}))
             continue
         first[key] = job
         out.append(job)

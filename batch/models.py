@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mealplan.targets.household import Household
 from mealplan.targets.profile import Profile
 from mealplan.textsafe import csv_writer
 
@@ -37,6 +38,22 @@ PlanFn = Callable[..., Any]
 VerifyFn = Callable[[Any, Any], Any]
 
 
+def shortfall_labels(plan: Any) -> list[str]:
+    """One label per short nutrient, worst first: ``"vitamin_d 64%"`` or ``"potassium 88% (3 days)"``."""
+    worst: dict[str, float] = {}
+    scopes: dict[str, int] = {}
+    for s in plan.shortfalls:
+        worst[s.nutrient] = min(worst.get(s.nutrient, float("inf")), s.pct_of_target)
+        scopes[s.nutrient] = scopes.get(s.nutrient, 0) + 1
+    out = []
+    for nutrient in sorted(worst, key=lambda n: (worst[n], n)):
+        label = f"{nutrient} {worst[nutrient]:.0f}%"
+        if scopes[nutrient] > 1:
+            label += f" ({scopes[nutrient]} days)"
+        out.append(label)
+    return out
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
 
@@ -55,12 +72,19 @@ class BatchOptions(_Frozen):
 
 
 class BatchJob(_Frozen):
-    """One profile to plan, or the reason it cannot be read (``error``)."""
+    """One profile to plan, a household (a household file in a batch folder: its members planned together), or
+    the reason it cannot be read (``error``)."""
 
     id: str
     source: str
     profile: Profile | None = None
+    household: Household | None = None
     error: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Something to plan: a profile or a household."""
+        return self.profile is not None or self.household is not None
 
 
 class JobResult(_Frozen):

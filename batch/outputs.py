@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from mealplan.batch.models import BatchJob, BatchOptions, BatchSummary
 from mealplan.errors import InputError
 from mealplan.fileio import TEMP_SUFFIX, id_path, write_atomic
+from mealplan.targets.household import Household
 from mealplan.targets.profile import Profile
 
 FINGERPRINT_SUFFIX = ".fingerprint"
@@ -93,6 +94,26 @@ def input_fingerprint(profile: Profile, options: BatchOptions, foods_digest: str
     return h.hexdigest()
 
 
+def household_fingerprint(household: Household, options: BatchOptions, foods_digest: str) -> str:
+    """:func:`input_fingerprint` of a household: its file, every member's profile and price table, the
+    household's prices and pantry, the options, foods and version."""
+    h = hashlib.sha256()
+    parts = {
+        "household": household.id,
+        "members": [p.model_dump(mode="json") for p in household.members],
+        "options": options.model_dump(mode="json", exclude={"foods", "bundled"}),
+        "foods": foods_digest,
+        "mealplan": _mealplan_version(),
+    }
+    h.update(json.dumps(parts, sort_keys=True).encode())
+    for name, path in [("file", household.source), ("prices", household.prices), ("pantry", household.pantry),
+                       *(("prices", p.prices) for p in household.members)]:  # fmt: skip
+        if path is not None:
+            h.update(b"\0" + name.encode() + b"\0")
+            _hash_path(Path(path), h)
+    return h.hexdigest()
+
+
 @functools.cache
 def plan_path(out_dir: Path, job_id: str) -> Path:
     """Where a profile's plan goes: ``<out_dir>/<id>.json`` (an id that is a path is refused: :func:`id_path`)."""
@@ -107,13 +128,14 @@ def fingerprint_path(out_dir: Path, job_id: str) -> Path:
 def existing_plan(out_dir: Path, job_id: str, fingerprint: str):
     """The plan already in ``out_dir`` for this profile, if it is complete and made from the same inputs.
 
-    A plan counts when ``<id>.json`` parses as a Plan for this profile id, and ``<id>.fingerprint``
-    records the same input fingerprint and the hash of exactly that plan file. Temporary files
-    (``.<id>.json.*.tmp``) never count.
+    A plan counts when ``<id>.json`` parses as a Plan for this profile id (a HouseholdPlan for a
+    household's), and ``<id>.fingerprint`` records the same input fingerprint and the hash of exactly
+    that plan file. Temporary files (``.<id>.json.*.tmp``) never count.
 
     Returns:
-        The ``mealplan.plan.Plan``, or None.
+        The ``mealplan.plan.Plan`` (or ``mealplan.household_plan.HouseholdPlan``), or None.
     """
+    from mealplan.household_plan import HouseholdPlan, is_household_plan
     from mealplan.plan import Plan
 
     plan_file, fp_file = plan_path(out_dir, job_id), fingerprint_path(out_dir, job_id)
@@ -127,8 +149,12 @@ def existing_plan(out_dir: Path, job_id: str, fingerprint: str):
     if meta.get("plan_sha256") != hashlib.sha256(raw).hexdigest():
         return None
     try:
-        plan = Plan.model_validate_json(raw)
-    except ValidationError:
+        data = json.loads(raw)
+        if is_household_plan(data):
+            home = HouseholdPlan.model_validate(data)
+            return home if home.household_id == job_id else None
+        plan = Plan.model_validate(data)
+    except (ValidationError, ValueError):
         return None
     return plan if plan.profile_id == job_id else None
 
@@ -203,6 +229,9 @@ def check_output_folder(
         candidates.append(Path(job.source))
         if job.profile is not None and job.profile.prices is not None:
             candidates.append(Path(job.profile.prices))
+        if job.household is not None:
+            members = [p.prices for p in job.household.members]
+            candidates += [Path(p) for p in (job.household.prices, job.household.pantry, *members) if p is not None]
     try:
         folder = out_dir.resolve()
     except OSError:

@@ -29,6 +29,7 @@ from mealplan.batch.executors import (
     shutdown_executor,
     sigterm_as_interrupt,
 )
+from mealplan.batch.household import failed_verification, household_labels, household_status, run_household
 from mealplan.batch.models import (
     BatchJob,
     BatchOptions,
@@ -40,12 +41,14 @@ from mealplan.batch.models import (
     PlanFn,
     VerifyFn,
     WorkerOutput,
+    shortfall_labels,
 )
 from mealplan.batch.outputs import (
     SUMMARY_NAMES,
     check_output_folder,
     existing_plan,
     food_sources_digest,
+    household_fingerprint,
     input_fingerprint,
     plan_path,
     stale_temp_files,
@@ -95,29 +98,14 @@ def _peak_rss_mb() -> float | None:
     return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
 
 
-def shortfall_labels(plan: Any) -> list[str]:
-    """One label per short nutrient, worst first: ``"vitamin_d 64%"`` or ``"potassium 88% (3 days)"``."""
-    worst: dict[str, float] = {}
-    scopes: dict[str, int] = {}
-    for s in plan.shortfalls:
-        worst[s.nutrient] = min(worst.get(s.nutrient, float("inf")), s.pct_of_target)
-        scopes[s.nutrient] = scopes.get(s.nutrient, 0) + 1
-    out = []
-    for nutrient in sorted(worst, key=lambda n: (worst[n], n)):
-        label = f"{nutrient} {worst[nutrient]:.0f}%"
-        if scopes[nutrient] > 1:
-            label += f" ({scopes[nutrient]} days)"
-        out.append(label)
-    return out
-
-
 def run_job(
     job: BatchJob, options: BatchOptions, plan_fn: PlanFn | None = None, verify_fn: VerifyFn | None = None
 ) -> WorkerOutput:
     """Plan and verify one profile (runs in a worker). Every exception becomes a failed result.
 
     Args:
-        job: A job with a profile.
+        job: A job with a profile, or a household (planned together: :func:`run_household`; ``plan_fn`` and
+            ``verify_fn`` are a profile's).
         options: The batch options.
         plan_fn: Called as ``plan_fn(profile, foods, days=, objective=, time_limit=, gap=, solver=,
             threads=1)`` and returns a Plan; ``optimizer.planner.make_plan`` when None.
@@ -139,6 +127,10 @@ def run_job(
         )
 
     try:
+        if job.household is not None:
+            foods = worker_foods(options)
+            dishes = worker_dishes(options, foods) if options.dishes else None
+            return run_household(job.household, foods, dishes, options, result)
         if job.profile is None:
             return WorkerOutput(result=result("failed", reason=job.error or "no profile"))
         if plan_fn is None:
@@ -165,9 +157,7 @@ def run_job(
         solve_status = plan.solve.status.value
         report = verify_fn(plan, foods)
         if not report.ok:
-            problems = list(report.problems)
-            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-            reason = "the plan failed verification: " + "; ".join(str(p) for p in problems[:5]) + more
+            reason = failed_verification([str(p) for p in report.problems])
             return WorkerOutput(result=result("failed", reason=reason, solve_status=solve_status))
         labels = shortfall_labels(plan)
         return WorkerOutput(
@@ -333,24 +323,29 @@ class _Batch:
     def queue_jobs(self, resume: bool) -> None:
         """Every job into the queue, or straight into the results: broken, reserved, unsafe or kept."""
         jobs = self.jobs
-        digest = food_sources_digest(self.options) if any(j.profile is not None for j in jobs) else ""
+        digest = food_sources_digest(self.options) if any(j.ready for j in jobs) else ""
         for i, job in enumerate(jobs):
-            reason = job.error if job.profile is None else _unusable_id(job, self.out_dir)
-            if reason is not None or job.profile is None:
+            reason = job.error if not job.ready else _unusable_id(job, self.out_dir)
+            if reason is not None or not job.ready:
                 self.record(i, JobResult(id=job.id, source=job.source, status="failed", reason=reason))
                 continue
-            fp = input_fingerprint(job.profile, self.options, digest)
+            if job.household is not None:
+                fp = household_fingerprint(job.household, self.options, digest)
+            else:
+                assert job.profile is not None
+                fp = input_fingerprint(job.profile, self.options, digest)
             kept = existing_plan(self.out_dir, job.id, fp) if resume else None
             if kept is None:
                 self.queue.append(_Pending(i, job, fp))
                 continue
+            household = getattr(kept, "kind", "") == "household"
             kept_result = JobResult(
                 id=job.id,
                 source=job.source,
                 status="skipped",
                 reason="a plan from the same inputs is already in the output folder",
-                shortfalls=shortfall_labels(kept),
-                solve_status=kept.solve.status.value,
+                shortfalls=household_labels(kept) if household else shortfall_labels(kept),
+                solve_status=household_status(kept) if household else kept.solve.status.value,
                 plan_file=str(plan_path(self.out_dir, job.id)),
             )
             self.record(i, kept_result)

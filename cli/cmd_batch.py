@@ -76,10 +76,12 @@ def batch(
 
     SOURCE is a folder of profile files, a CSV (one row per person) or JSONL. Each profile is
     planned and verified on its own: a broken profile or a crashed worker marks that profile failed
-    and the others go on. Plans are written atomically, so an interrupted batch leaves only complete
-    plans, and --resume continues from there. CSV columns are profile fields; lists are separated by
-    ";"; nutrient bounds are columns like magnesium_min and magnesium_max. Exit code 1 when some
-    profiles failed (see summary.csv).
+    and the others go on. A household file in the folder (YAML with members:) is planned as a
+    household, its members together, and reported as one row (--time-limit is per member). Plans are
+    written atomically, so an interrupted batch leaves only complete plans, and --resume continues
+    from there. CSV columns are profile fields; lists are separated by ";"; nutrient bounds are
+    columns like magnesium_min and magnesium_max. Exit code 1 when some profiles failed (see
+    summary.csv).
 
     \b
     Examples:

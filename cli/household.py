@@ -13,7 +13,7 @@ import click
 
 from mealplan.cli.common import emit, show
 
-HOUSEHOLD_FORMATS = ("table", "json", "md")
+HOUSEHOLD_FORMATS = ("table", "json", "md", "html")
 # Flags of one person's plan, and what to do instead with a household.
 NOT_WITH_HOUSEHOLD = {
     "profile_path": "--profile",
@@ -56,10 +56,10 @@ def plan_for_household(path: Path, given: dict, opts: dict) -> None:
                         max_days_per_food=opts["max_days_per_food"])  # fmt: skip
     if fmt == "json":
         emit(hp.model_dump_json(indent=2) + "\n", output)
-    elif fmt == "md":
-        from mealplan.report.household import household_markdown
+    elif fmt in ("md", "html"):
+        from mealplan.report.household import household_html, household_markdown
 
-        emit(household_markdown(hp, foods, dishes), output)
+        emit((household_html if fmt == "html" else household_markdown)(hp, foods, dishes), output)
     else:
         from mealplan.report.household import household_renderables
 

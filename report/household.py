@@ -2,8 +2,9 @@
 portion, a card per person (their week, meal by meal, and what is still short), the pantry used, and one
 shopping list for the household, merged across members and days, by store section, minus the pantry.
 
-The household view is built once (``household_view``) and rendered as Markdown (``household_markdown``)
-or as Rich tables for the terminal (``household_renderables``). Each member's full report is their own
+The household view is built once (``household_view``) and rendered as Markdown (``household_markdown``),
+as one HTML page (``household_html``: ``templates/household.html.j2``, autoescaped, printable) or as Rich
+tables for the terminal (``household_renderables``). Each member's full report is their own
 Plan's (``render_markdown``, ``render_html``).
 """
 
@@ -181,6 +182,20 @@ def household_markdown(hp: HouseholdPlan, foods: FoodTable | None = None, dishes
     if v.notes:
         lines += ["## Notes", ""] + [f"- {md_escape(n)}" for n in v.notes] + [""]
     return "\n".join(lines)
+
+
+def household_html(hp: HouseholdPlan, foods: FoodTable | None = None, dishes: DishLibrary | None = None) -> str:
+    """The household plan as one self-contained HTML page (the single report's stylesheet, no scripts): red
+    flags and the disclaimer first, then the meals together, a card per person, the pantry, the shopping list."""
+    from mealplan.report.html import environment, stylesheet
+
+    v = household_view(hp, foods, dishes)
+    flags = [(m.name or m.id, f) for m in hp.members for f in m.plan.red_flags]
+    return (
+        environment()
+        .get_template("household.html.j2")
+        .render(v=v, flags=flags, together=TOGETHER, css=stylesheet(), created_with=hp.created_with)
+    )
 
 
 def household_renderables(hp: HouseholdPlan, foods: FoodTable | None = None) -> list:

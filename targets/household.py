@@ -234,6 +234,21 @@ def load_household(path: str | Path, client_profile: ClientLookup | None = None)
     return household_from_dict(data, source=str(path), base_dir=path.parent, client_profile=client_profile)
 
 
+def is_household_file(path: str | Path) -> bool:
+    """Whether ``path`` is a household file rather than a profile: YAML whose top level has ``members``.
+
+    A file that cannot be read or parsed is no household (reading it as a profile says what is wrong)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        text = read_user_text(path, "household file", allowed="a YAML file", max_bytes=MAX_PROFILE_BYTES)
+        data = load_user_yaml(text)
+    except (InputError, yaml.YAMLError, RecursionError):
+        return False
+    return isinstance(data, dict) and "members" in data
+
+
 def household_from_dict(
     data: Any,
     source: str = "<household>",

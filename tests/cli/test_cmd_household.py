@@ -35,7 +35,7 @@ def test_one_persons_flags_do_not_go_with_a_household(extra, flag):
 def test_formats_not_made_for_a_household_are_refused():
     result = invoke("plan", "--household", str(HOME), "--format", "pdf")
     assert result.exit_code == 2
-    assert ("--format pdf is not made for a household yet; use one of table, json, md (each member's Plan is in "
+    assert ("--format pdf is not made for a household yet; use one of table, json, md, html (each member's Plan is in "
             "the JSON).") in result.output  # fmt: skip
 
 
@@ -84,3 +84,19 @@ def test_verify_reads_a_household_plan(saved):
     assert f"{saved}: 2 member plan(s) and 0 household problem(s) failed." in result.stdout
     result = invoke("verify", str(saved), "--format", "json")
     assert result.exit_code == 1 and '"checks_run": [' in result.stdout and '"members": {' in result.stdout
+
+
+def test_html_renders_the_household_plan(saved, tmp_path, monkeypatch):
+    # the planner is replaced by the saved household (its planning: tests/optimizer/test_household.py)
+    from mealplan.household_plan import HouseholdPlan
+    from mealplan.optimizer import household_planner
+
+    home = HouseholdPlan.model_validate_json(saved.read_text(encoding="utf-8"))
+    monkeypatch.setattr(household_planner, "plan_household", lambda *a, **k: home)
+    out = tmp_path / "home.html"
+    result = invoke("plan", "--household", str(HOME), "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Household plan: test-home" in page
+    assert page.index('class="disclaimer"') < page.index('id="together"') < page.index('id="shopping"')
+    assert "<th>ana</th><th>ben</th>" in page and "Already at home (pantry)" in page
