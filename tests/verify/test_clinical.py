@@ -83,7 +83,8 @@ def test_an_unknown_food_kind_is_a_problem():
         (
             "food_kind_limits",
             "targets",
-            "unknown food kind 'soda'; known: seafood, milk, juice, high-potassium juice, coffee, tea, decaf, herbal tea",
+            "unknown food kind 'soda'; known: seafood, milk, juice, high-potassium juice, coffee, tea, decaf, "
+            "herbal tea",
         ),
     ]
 
