@@ -87,6 +87,7 @@ def test_a_carbohydrate_cap_names_the_amdr_it_conflicts_with(foods):
     assert "hint: a profile's diet_pattern (low-carb" in text
     plan = make_plan(profile_from_dict({**data, "diet_pattern": "low-carb"}), foods)  # the pattern's range
     assert verify_plan(plan, foods).ok
+    assert not any("repeat sooner" in n for n in plan.solve.notes)  # one day repeats nothing
 
 
 def test_unknown_ids_days_and_meals_exit_2():
