@@ -13,7 +13,7 @@ import click
 
 from mealplan.cli.common import emit, show
 
-HOUSEHOLD_FORMATS = ("table", "json", "md", "html")
+HOUSEHOLD_FORMATS = ("table", "json", "md", "html", "pdf")
 # Flags of one person's plan, and what to do instead with a household.
 NOT_WITH_HOUSEHOLD = {
     "profile_path": "--profile",
@@ -43,6 +43,10 @@ def plan_for_household(path: Path, given: dict, opts: dict) -> None:
                                f"{', '.join(HOUSEHOLD_FORMATS)} (each member's Plan is in the JSON).")  # fmt: skip
     from mealplan.cli.common import load_dish_library, load_foods
     from mealplan.cli.db import client_profile
+    from mealplan.cli.resolve import check_pdf_output, write_pdf
+
+    if fmt == "pdf":
+        check_pdf_output(output)
     from mealplan.optimizer.household_planner import plan_household
     from mealplan.targets.household import load_household
 
@@ -56,6 +60,11 @@ def plan_for_household(path: Path, given: dict, opts: dict) -> None:
                         max_days_per_food=opts["max_days_per_food"])  # fmt: skip
     if fmt == "json":
         emit(hp.model_dump_json(indent=2) + "\n", output)
+    elif fmt == "pdf":  # the household's page printed by Chromium (as a person's handout is)
+        from mealplan.report.household import household_html
+        from mealplan.report.pdf import print_pdf
+
+        write_pdf(print_pdf(household_html(hp, foods, dishes)), output)
     elif fmt in ("md", "html"):
         from mealplan.report.household import household_html, household_markdown
 

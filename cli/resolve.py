@@ -81,13 +81,27 @@ def write_handout(result, foods, output: Path | None, *, name: str, note: str, u
     Raises:
         click.UsageError: no ``-o`` and standard output is a terminal.
     """
-    from mealplan.cli.common import note as tell
-    from mealplan.fileio import write_atomic
     from mealplan.report.handout import handout_pdf
 
+    check_pdf_output(output)
+    write_pdf(handout_pdf(result, foods, name=name, note=note, units=units, appendix=appendix), output)
+
+
+def check_pdf_output(output: Path | None) -> None:
+    """A PDF goes to a file or a pipe, never to a terminal (checked before any planning).
+
+    Raises:
+        click.UsageError: no ``-o`` and standard output is a terminal.
+    """
     if output is None and sys.stdout.isatty():
         raise click.UsageError("--format pdf writes a PDF file: give -o FILE (e.g. -o handout.pdf), or pipe it.")
-    pdf = handout_pdf(result, foods, name=name, note=note, units=units, appendix=appendix)
+
+
+def write_pdf(pdf: bytes, output: Path | None) -> None:
+    """``pdf`` written atomically to ``output``, or to standard output when there is none."""
+    from mealplan.cli.common import note as tell
+    from mealplan.fileio import write_atomic
+
     if output is None:
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()

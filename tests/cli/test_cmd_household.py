@@ -4,6 +4,7 @@ in tests/test_examples.py)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,10 @@ def test_one_persons_flags_do_not_go_with_a_household(extra, flag):
 
 
 def test_formats_not_made_for_a_household_are_refused():
-    result = invoke("plan", "--household", str(HOME), "--format", "pdf")
+    result = invoke("plan", "--household", str(HOME), "--format", "csv")
     assert result.exit_code == 2
-    assert ("--format pdf is not made for a household yet; use one of table, json, md, html (each member's Plan is in "
-            "the JSON).") in result.output  # fmt: skip
+    assert ("--format csv is not made for a household yet; use one of table, json, md, html, pdf (each member's Plan "
+            "is in the JSON).") in result.output  # fmt: skip
 
 
 def test_a_bad_household_file_names_every_problem(tmp_path):
@@ -100,3 +101,19 @@ def test_html_renders_the_household_plan(saved, tmp_path, monkeypatch):
     assert page.startswith("<!DOCTYPE html>") and "Household plan: test-home" in page
     assert page.index('class="disclaimer"') < page.index('id="together"') < page.index('id="shopping"')
     assert "<th>ana</th><th>ben</th>" in page and "Already at home (pantry)" in page
+
+
+@pytest.mark.solve  # (Chromium prints the page: a process)
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="no Chromium to print with (apt-get install chromium)")
+def test_pdf_prints_the_household_page(saved, tmp_path, monkeypatch):
+    from mealplan.household_plan import HouseholdPlan
+    from mealplan.optimizer import household_planner
+
+    home = HouseholdPlan.model_validate_json(saved.read_text(encoding="utf-8"))
+    monkeypatch.setattr(household_planner, "plan_household", lambda *a, **k: home)
+    out = tmp_path / "home.pdf"
+    result = invoke("plan", "--household", str(HOME), "--format", "pdf", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pypdf = pytest.importorskip("pypdf", reason="pypdf reads the PDF's text (pip install pypdf)")
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
+    assert out.read_bytes().startswith(b"%PDF") and "For education only" in text and "ana" in text
