@@ -9,7 +9,8 @@ filled by an untimed plan first) and the script prints: exit code, the CPU secon
 each day's solve status and attempt (schema 2.1 plans), the plan's objective and shortfalls, and the
 week's HEI-2020; then the median CPU of the example weeks, of the example day plans, the slowest
 hard week against the example median, and every ratio to the baseline. The baseline revision is
-installed (``pip install --no-deps --target``) into a temporary folder and run from there.
+installed (``pip install --no-deps --target``) into a temporary folder and run from there, and so is the
+working tree (both from compiled bytecode).
 
 The example profiles are the six the baseline can read (later examples use profile fields it does not
 know); the hard profiles are ``benchmarks/profiles_hard`` (low-carb, the cost objective, heavy
@@ -44,14 +45,19 @@ def _cpu_of(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, float,
     return out.returncode, cpu, out.stdout if out.returncode == 0 else out.stderr
 
 
-def _install(rev: str, tmp: Path) -> Path:
-    """The revision's package, installed (without dependencies) into a folder of its own."""
-    src, site = tmp / f"src-{rev}", tmp / f"site-{rev}"
-    src.mkdir()
-    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
-    (tmp / "rev.tar").write_bytes(archive)
-    with tarfile.open(tmp / "rev.tar") as tar:
-        tar.extractall(src, filter="data")
+def _install(rev: str | None, tmp: Path) -> Path:
+    """The revision's package (``None``: the working tree's), installed without dependencies into a
+    folder of its own. Both sides are installed the same way, so both run from compiled bytecode (an
+    editable install under ``PYTHONDONTWRITEBYTECODE`` compiles some 90 modules in every process)."""
+    src, site = tmp / f"src-{rev or 'now'}", tmp / f"site-{rev or 'now'}"
+    if rev is None:
+        src = ROOT
+    else:
+        src.mkdir()
+        archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
+        (tmp / "rev.tar").write_bytes(archive)
+        with tarfile.open(tmp / "rev.tar") as tar:
+            tar.extractall(src, filter="data")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(src)],
                    check=True, capture_output=True)  # fmt: skip
     return site
@@ -101,7 +107,7 @@ def main() -> int:
     print(f"load average at the start: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        sites: dict[str, Path | None] = {"now": None}
+        sites: dict[str, Path | None] = {"now": _install(None, tmp)}
         if not args.no_baseline:
             sites[args.baseline_rev] = _install(args.baseline_rev, tmp)
         examples = [ROOT / "examples" / "profiles" / f"{p}.yaml" for p in EXAMPLES]

@@ -32,7 +32,7 @@ from mealplan.fileio import load_user_json, load_user_yaml, read_user_text, writ
 from mealplan.food_data.cache import cache_folder, make_folder
 from mealplan.food_data.dish_markup import Mentions, render
 from mealplan.food_data.plate_text import dish_text, text_problems, text_warnings, with_called
-from mealplan.food_data.table import FoodTable
+from mealplan.food_data.table import FoodTable, code_digest
 from mealplan.food_data.vocab import DIET_LEVEL, DIETS, MAIN_MEALS, SLOTS, diet_allows, split_tags
 
 if TYPE_CHECKING:
@@ -356,6 +356,9 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         return []
     seen: set[str] = set()
     names = food_names(foods)
+    marker = _clean_marker(text, names)
+    clean = marker is not None and marker.is_file()  # this text was checked clean against these foods before
+    problems_before = len(problems)
     good: list[Dish] = []
     for n, item in enumerate(items, 1):
         where = f"{label}: dish #{n}"
@@ -373,10 +376,34 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         if dish.id in seen:
             problems.append(f"{where}: duplicate id {dish.id!r} in this file; ids must be unique.")
         seen.add(dish.id)
-        problems.extend(f"{where}: {p}" for p in validate_dish(dish, foods, names))
+        if not clean:
+            problems.extend(f"{where}: {p}" for p in validate_dish(dish, foods, names))
         if len(problems) == before:
             good.append(dish)
+    if marker is not None and not clean and len(problems) == problems_before:
+        try:
+            make_folder(marker.parent)
+            write_atomic(marker, "{}", mode=0o600)
+            for old in sorted(marker.parent.glob("dishes-clean-*.json"), key=lambda f: f.stat().st_mtime)[:-MARKERS_KEPT]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # an unwritable cache folder only costs time
     return good
+
+
+MARKERS_KEPT = 8  # dish files (the bundled library and a user's) remembered as checked clean
+
+
+def _clean_marker(text: str, names: dict[str, str]) -> Path | None:
+    """The cache file that records that a dish file's text passed ``validate_dish`` against a table's
+    food names under this code: checking the bundled library's 280 dishes (their text above all) takes
+    about 0.4 s of every plan, and the verdict depends on nothing else. None when caching is off."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(code_digest().encode() + b"\0" + text.encode())
+    digest.update(json.dumps(names, sort_keys=True).encode())
+    return folder / f"dishes-clean-{digest.hexdigest()[:40]}.json"
 
 
 EGG_PART = re.compile(r"\begg.*\b(white|yolk)s?\b", re.I)

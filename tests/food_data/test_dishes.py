@@ -278,3 +278,28 @@ def test_a_dish_without_optional_ingredients_reads_as_a_dish(name, dropped, titl
     new_title, method = without(name, "Cook it.", dropped)
     assert new_title == title
     assert method == f"Cook it. Leave out the {' and '.join(dropped)}."
+
+
+def test_a_dish_file_checked_clean_is_not_checked_again_until_its_text_or_foods_change(
+    foods, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mealplan.food_data import dishes as dishes_module
+    from mealplan.food_data.cache import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    good = FIXTURES / "yogurt_almonds.yaml"
+    first = load_dishes([good], foods=foods, bundled=False)
+    assert len(list((tmp_path / "cache").glob("dishes-clean-*.json"))) == 1
+    calls: list[str] = []
+    real = dishes_module.validate_dish
+    monkeypatch.setattr(dishes_module, "validate_dish", lambda d, *a: calls.append(d.id) or real(d, *a))
+    again = load_dishes([good], foods=foods, bundled=False)
+    assert calls == [] and list(again.dishes) == list(first.dishes)
+    copy = tmp_path / "changed.yaml"  # one character more: checked again
+    copy.write_text(good.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_dishes([copy], foods=foods, bundled=False)
+    assert calls == list(first.dishes)
+    with pytest.raises(ConfigError):  # a file with problems is never remembered as clean
+        load_dishes([FIXTURES / "salt.yaml"], foods=foods, bundled=False)
+    with pytest.raises(ConfigError):
+        load_dishes([FIXTURES / "salt.yaml"], foods=foods, bundled=False)
