@@ -128,7 +128,10 @@ def meal_inputs(
     every = sorted(set(ingredient_ids) | set(allowed_pool))
     extras = food_extras(table, every, rules, targets)
     library = {d.id: d for d in dishes}
-    served = [_as_served(o, library[o.id], table, extras.counted, targets.portion_scale) for o in options]
+    ingredient_names = dict(zip(ingredient_ids, [str(n) for n in table.rows.take(ingredient_ids)["name"]], strict=True))
+    served = [
+        _as_served(o, library[o.id], table, extras.counted, targets.portion_scale, ingredient_names) for o in options
+    ]
     for o, s in zip(options, served, strict=True):
         if s is None:  # (a child's portion of it holds no whole piece of a food it needs)
             blocked_dishes[o.id] = "a counted ingredient has no whole unit in its portion range"
@@ -178,7 +181,12 @@ def meal_inputs(
 
 
 def _as_served(
-    option: DishOption, dish: Dish, table: FoodTable, counted: dict[str, CountedUnit], scale: float
+    option: DishOption,
+    dish: Dish,
+    table: FoodTable,
+    counted: dict[str, CountedUnit],
+    scale: float,
+    names: dict[str, str],
 ) -> DishOption | None:
     """A dish option as a person is served it: ranges scaled by the portion scale (children), counted
     ingredients in whole units (or halves), and whether it is built on milk. A counted ingredient whose
@@ -208,6 +216,11 @@ def _as_served(
         units=tuple(units),
         milk_based=milk_based(dish, table),
         is_drink=is_drink,
+        proteins=tuple(
+            (f, family(name))
+            for f, role, low, name in zip(option.foods, option.roles, lo, (names.get(f, "") for f in option.foods), strict=True)
+            if role == "protein" and low > 0
+        ),
     )
 
 

@@ -50,6 +50,9 @@ class DishOption:
     units: tuple[float, ...] = ()  # grams of one counted unit (or half) of each ingredient; 0: not counted
     milk_based: bool = False  # built on milk, yogurt or a smoothie: no milk drink beside it
     is_drink: bool = False  # a smoothie or shake: no drink but water beside it
+    # Its required protein foods as (food id, family): served at one meal a day, like a pattern's foods
+    # (no tofu sofritas at lunch and a tofu plate at dinner).
+    proteins: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def add_daily_max(b: Build) -> None:
 
 def add_once_a_day(b: Build) -> None:
     """A dish is served once a day (a leftover is the next day's); a pool food at one meal a day, and
-    one food of a family."""
+    one food of a family; a dish's required protein food counts as that food served at its meal (one
+    tofu meal a day, whether a dish's or a pattern's)."""
     for dish in b.spec.dishes:
         uses = [(v, 1.0) for (j, _), v in b.z.items() if j == dish.id]
         if len(uses) > 1:
@@ -42,6 +43,10 @@ def add_once_a_day(b: Build) -> None:
     for (f, _, use), v in b.y.items():
         if use == MEAL_USE:
             key = family(pool_foods[f].name) if b.rules.one_per_family else f
+            fams.setdefault(key, []).append(v)
+    dishes = b.dishes
+    for (j, _), v in b.z.items():
+        for key in {fam if b.rules.one_per_family else f for f, fam in dishes[j].proteins}:
             fams.setdefault(key, []).append(v)
     for i, (_, vs) in enumerate(sorted(fams.items())):
         if len(vs) > 1:

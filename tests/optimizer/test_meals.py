@@ -233,3 +233,24 @@ def test_golden_meal_model(tmp_path, update_golden):
         GOLDEN.write_text(text)
     assert GOLDEN.exists(), "no golden file yet: run pytest --update-golden"
     assert text == GOLDEN.read_text(), "the meal model changed: review, then run pytest --update-golden"
+
+
+def test_a_dishs_protein_food_is_served_at_one_meal_a_day_like_a_patterns():
+    """Breakfast can only be the plate with lentils (chicken is not allowed there), dinner only the dal:
+    with the dal's lentils counted as served at dinner, the day has no plan; without, it has one."""
+    from dataclasses import replace
+
+    from mealplan.plan import SolveStatus
+
+    base = spec()
+    dal = next(d for d in base.dishes if d.id == "dal")
+    plate = replace(base.patterns[0], kinds=frozenset({"breakfast"}))
+    lentils = PoolFood("lentils", "Lentils", "legumes", "protein", step_g=50.0, min_steps=2, max_steps=5)
+    for proteins, feasible in (((), True), ((("lentils", "lentils"),), False)):
+        s = spec(dishes=[replace(dal, proteins=proteins)], patterns=[plate], foods=[*base.foods, lentils],
+                 forbidden={("chicken", "breakfast")})  # fmt: skip
+        built = build_meal_model(s, rules(), targets())
+        outcome = solve(built.prob, time_limit=20, gap=0.0)
+        assert outcome.has_solution is feasible
+        if not feasible:
+            assert outcome.status == SolveStatus.INFEASIBLE
