@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from mealplan.food_data.vocab import slot_kind
 from mealplan.optimizer import expr
 from mealplan.optimizer.model.spec import DRINK_USE, MEAL_USE, MealSpec
-from mealplan.optimizer.model.weights import PATTERN_MAIN_WEIGHT
+from mealplan.optimizer.model.weights import PATTERN_WEIGHT
 
 if TYPE_CHECKING:
     import pulp
@@ -103,8 +103,7 @@ def _pattern_options(b: Build, s: str) -> list[tuple[pulp.LpVariable, float]]:
             pv = expr.binary(b.prob, f"pattern_{expr.safe_name(pat.id)}_{s}")
             b.p[(pat.id, s)] = pv
             options.append((pv, 1.0))
-            if kind in ("lunch", "dinner"):
-                b.objective.append((pv, PATTERN_MAIN_WEIGHT))
+            b.objective.append((pv, PATTERN_WEIGHT))
     return options
 
 
