@@ -24,7 +24,7 @@ from mealplan.textsafe import term_text
 
 @click.group("households")
 def households() -> None:
-    """Keep households in the database: members, shared meals, pantry, plans (add, list, show, plan, pantry).
+    """Keep households in the database: members, shared meals, pantry and plans.
 
     \b
     Example:
@@ -44,7 +44,10 @@ def households() -> None:
 @db_option
 @with_foods_options
 def add(file: Path, embed: bool, update: bool, name: str | None, db_path: Path | None, foods_paths, no_bundled) -> None:
-    """Add a household from its file (YAML); its pantry CSV, if it names one, becomes the stored pantry.
+    """Add a household from its YAML file, with the pantry CSV it names.
+
+    A member given by a profile file becomes a stored client (its id the profile's; a client already stored
+    with the same profile is used), unless --embed keeps the profile inside the household.
 
     \b
     Example:
@@ -70,7 +73,7 @@ def add(file: Path, embed: bool, update: bool, name: str | None, db_path: Path |
 @format_option(("table", "json"))
 @output_option
 def list_(db_path: Path | None, fmt: str, output: Path | None) -> None:
-    """List the households with their numbers of versions, plans and pantry rows.
+    """List the households with their versions, plans and pantry rows.
 
     \b
     Example:
@@ -138,9 +141,10 @@ def show_(household_id: str, db_path: Path | None, fmt: str, output: Path | None
 def plan(household_id: str, days: int, date_from, objective: str, time_limit: float | None, gap: float,
          db_path: Path | None, foods_paths, no_bundled, dishes_paths, fmt: str,
          output: Path | None) -> None:  # fmt: skip
-    """Plan a stored household (its stored pantry), store the plan in its history, and show it.
+    """Plan a stored household (with its pantry) and keep the plan.
 
-    The output is `mealplan plan --household`'s, in the same formats.
+    Each member's latest stored profile is used; the output is `mealplan plan --household`'s, in the same
+    formats.
 
     \b
     Example:
@@ -180,7 +184,9 @@ def plan(household_id: str, days: int, date_from, objective: str, time_limit: fl
 @output_option
 def pantry(household_id: str, import_path: Path | None, clear: bool, db_path: Path | None, foods_paths, no_bundled,
            fmt: str, output: Path | None) -> None:  # fmt: skip
-    """Show a household's stored pantry, or replace it from a CSV (--import) or empty it (--clear).
+    """Show a household's stored pantry, or replace it from a pantry CSV.
+
+    --import FILE replaces the stored rows with the CSV's (food, amount, unit, use_by); --clear empties it.
 
     \b
     Example:

@@ -201,7 +201,7 @@ def household_plan(store: Store, plan_id: int):
 
     record = store.plan_record(plan_id)
     if record.household_version is None:
-        raise InputError(f"plan {record.id} is client {record.client_id!r}'s plan, not a household's; "
+        raise InputError(f"plan {record.id} is a plan of client {record.client_id!r}, not of a household; "
                          f"`mealplan history {record.client_id}` lists it.")  # fmt: skip
     raw = store.plan_json(record.id)
     return store._decode(f"plan {record.id}", "plan_json", lambda: HouseholdPlan.model_validate_json(raw))

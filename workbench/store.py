@@ -547,7 +547,7 @@ class Store:
         owner = self._read("SELECT client_id FROM plans WHERE id = ? AND household_version_id IS NOT NULL",
                            (plan_id,))  # fmt: skip
         if owner:
-            raise InputError(f"plan {plan_id} is household {str(owner[0][0])!r}'s plan, not one person's; "
+            raise InputError(f"plan {plan_id} is a plan of household {str(owner[0][0])!r}, not one person's; "
                              f"`mealplan households show {owner[0][0]}` lists it.")  # fmt: skip
         return self._decode(f"plan {plan_id}", "plan_json", lambda: Plan.model_validate_json(raw))
 
