@@ -327,6 +327,9 @@ def client_of(store, cid: str):
     except (DamagedRecordError, ValueError) as exc:
         raise damaged(f"Client {cid!r}", exc) from None
     except InputError:
+        if store.kind_of(cid) == "household":
+            raise PageError(404, "A household, not a client",
+                            f"{cid!r} is a household: its page is /households/{cid}.") from None  # fmt: skip
         raise no_client(cid) from None
 
 

@@ -37,6 +37,9 @@ def test_households_are_listed_beside_the_clients_and_a_household_has_its_page(h
 
 def test_unknown_households_and_a_plan_form_without_csrf_are_refused(home, db):
     assert home.get("/households/nope").status_code == 404
+    household = home.get("/clients/pair")
+    assert household.status_code == 404
+    assert "&#39;pair&#39; is a household: its page is /households/pair." in household.text
     person = home.get("/households/vegan-twitching")
     assert person.status_code == 404 and "is one person&#39;s client, not a household" in person.text
     refused = home.post("/households/pair/plan", data={"days": "1"})
