@@ -11,8 +11,6 @@ from typing import Any
 from mealplan.batch.models import BatchOptions, JobResult, WorkerOutput, shortfall_labels
 from mealplan.targets.household import Household
 
-# The worst first: a household's status is its worst day's.
-_STATUS_ORDER = ("error", "not_solved", "infeasible", "unbounded", "time_limit", "optimal")
 MAX_REASONS = 5
 
 
@@ -23,8 +21,7 @@ def household_labels(hp: Any) -> list[str]:
 
 def household_status(hp: Any) -> str:
     """The household's solve status: its worst day's (``not_solved`` when it has no day)."""
-    found = {d.status.value for d in hp.solve.days}
-    return next((s for s in _STATUS_ORDER if s in found), "not_solved" if not found else sorted(found)[0])
+    return str(hp.status)
 
 
 def failed_verification(problems: list[str]) -> str:

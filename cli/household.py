@@ -43,7 +43,7 @@ def plan_for_household(path: Path, given: dict, opts: dict) -> None:
                                f"{', '.join(HOUSEHOLD_FORMATS)} (each member's Plan is in the JSON).")  # fmt: skip
     from mealplan.cli.common import load_dish_library, load_foods
     from mealplan.cli.db import client_profile
-    from mealplan.cli.resolve import check_pdf_output, write_pdf
+    from mealplan.cli.resolve import check_pdf_output
 
     if fmt == "pdf":
         check_pdf_output(output)
@@ -58,9 +58,15 @@ def plan_for_household(path: Path, given: dict, opts: dict) -> None:
     hp = plan_household(household, foods, days=opts["days"], objective=opts["objective"], time_limit=limit,
                         gap=opts["gap"], solver=opts["solver"], dishes=dishes, start=given.get("start"),
                         max_days_per_food=opts["max_days_per_food"])  # fmt: skip
+    render_household(hp, foods, dishes, fmt, output)
+
+
+def render_household(hp, foods, dishes, fmt: str, output: Path | None) -> None:
+    """A household plan as ``--format`` asks (one of :data:`HOUSEHOLD_FORMATS`), to ``output`` or the terminal."""
     if fmt == "json":
         emit(hp.model_dump_json(indent=2) + "\n", output)
     elif fmt == "pdf":  # the household's page printed by Chromium (as a person's handout is)
+        from mealplan.cli.resolve import write_pdf
         from mealplan.report.household import household_html
         from mealplan.report.pdf import print_pdf
 

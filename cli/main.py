@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "dishes": "mealplan.cli.cmd_dishes:dishes",
     "schema": "mealplan.cli.cmd_schema:schema",
     "clients": "mealplan.cli.cmd_clients:clients",
+    "households": "mealplan.cli.cmd_households:households",
     "history": "mealplan.cli.cmd_history:history",
     "diff": "mealplan.cli.cmd_diff:diff",
     "edit": "mealplan.cli.cmd_edit:edit",

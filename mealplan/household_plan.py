@@ -39,6 +39,8 @@ from mealplan.plan_files import MAX_LISTED, check_numbers, load_plan
 from mealplan.status import SolveStatus
 
 HOUSEHOLD_SCHEMA_VERSION = "1.0"
+# The worst first: a household's status is its worst day's.
+STATUS_ORDER = ("error", "not_solved", "infeasible", "unbounded", "time_limit", "optimal")
 # Water from the tap (or bottled) is a plan's drink but no line of a shopping list.
 TAP_WATER = re.compile(r"^water, (tap|bottled)|^beverages, water, (tap|bottled)", re.IGNORECASE)
 
@@ -148,6 +150,12 @@ class HouseholdPlan(_Model):
     shopping: list[ShoppingNeed] = []
     cost_per_day: list[float] | None = None
     solve: HouseholdSolve
+
+    @property
+    def status(self) -> str:
+        """The household's solve status: its worst day's (``not_solved`` when it has no day)."""
+        found = {d.status.value for d in self.solve.days}
+        return next((s for s in STATUS_ORDER if s in found), "not_solved" if not found else sorted(found)[0])
 
     def member(self, member_id: str) -> HouseholdMember:
         """The member of that id.

@@ -9,6 +9,7 @@ A household file is YAML (``examples/households/family_of_four/home.yaml``)::
       - profile: mother_pregnant.yaml
       - profile: ../../profiles/child_toddler.yaml
       - client: "12"                 # a client of the workbench database (mealplan clients)
+      - profile: {id: gran, age: 81, sex: female}   # or a profile's fields inline
     shared:                          # the meals eaten together; none: every meal apart
       - meal: dinner                 # every day (days not given)
       - meal: breakfast
@@ -45,7 +46,7 @@ from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import load_user_yaml, read_user_text
 from mealplan.food_data.vocab import slot_kind
 from mealplan.targets.profile import MAX_PROFILE_BYTES, Profile
-from mealplan.targets.profile_files import load_profile
+from mealplan.targets.profile_files import load_profile, profile_from_dict
 
 HOUSEHOLD_SCHEMA = 1
 MAX_MEMBERS = 8
@@ -74,10 +75,19 @@ class _Model(BaseModel):
 
 
 class MemberEntry(_Model):
-    """One person of the household: a profile file (relative to the household file) or a stored client."""
+    """One person of the household: a profile file (relative to the household file), a profile's fields
+    written inline (a mapping: how the workbench database keeps a member who is no stored client), or a
+    stored client."""
 
-    profile: str | None = Field(None, min_length=1)
+    profile: str | dict[str, Any] | None = None
     client: str | None = Field(None, min_length=1)
+
+    @field_validator("profile")
+    @classmethod
+    def _profile_given(cls, value: Any) -> Any:
+        if value is not None and not value:
+            raise ValueError("give a profile file, or the profile's fields")
+        return value
 
     @field_validator("client", mode="before")
     @classmethod
@@ -273,7 +283,9 @@ def household_from_dict(
     for i, member in enumerate(spec.members):
         where = f"members[{i}]"
         try:
-            if member.profile is not None:
+            if isinstance(member.profile, dict):
+                profiles.append(profile_from_dict(member.profile, source=f"{source}, {where}.profile"))
+            elif member.profile is not None:
                 profile_path = Path(member.profile)
                 profiles.append(load_profile(profile_path if profile_path.is_absolute() else base / profile_path))
             elif client_profile is None:

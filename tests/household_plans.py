@@ -64,3 +64,27 @@ def household_of(plans: dict[str, Plan], foods, pantry: Pantry | None = None, re
         shopping=book.shopping([p.days for p in plans.values()]),
         solve=HouseholdSolve(total_seconds=0.0, build_seconds=0.0, solve_seconds=0.0, days=[]),
     )
+
+
+EXAMPLES = FIXTURES.parents[1] / "examples" / "households"
+
+
+def pair_file(folder: Path, *, pantry: bool = True, household_id: str = "pair") -> Path:
+    """A household file of two members (the example father and daughter, by profile path), dinner shared,
+    starting on a Monday; with the example pantry CSV unless ``pantry`` is False."""
+    lines = [
+        "schema: 1",
+        f"id: {household_id}",
+        "name: Father and daughter",
+        "members:",
+        f"  - profile: {EXAMPLES / 'father.yaml'}",
+        f"  - profile: {EXAMPLES / 'daughter.yaml'}",
+        "shared:",
+        "  - meal: dinner",
+        "start: 2026-12-14",
+    ]
+    if pantry:
+        lines.append(f"pantry: {EXAMPLES / 'pantry.csv'}")
+    path = folder / f"{household_id}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

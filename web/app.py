@@ -1,7 +1,8 @@
 """The Starlette application: routes, access token and CSRF checks, security headers, error pages.
 
 :func:`create_app` builds it for one database. Handlers live in the page modules (:mod:`.client_pages`,
-:mod:`.plan_pages`, :mod:`.meal_pages`, :mod:`.history_pages`, :mod:`.search_pages`); this module holds
+:mod:`.household_pages`, :mod:`.plan_pages`, :mod:`.meal_pages`, :mod:`.history_pages`, :mod:`.search_pages`); this
+module holds
 what every request goes through: the security headers, the token (wrong guesses slowed down), the
 loopback guard when there is no token, the CSRF check on every POST, and the error pages (a clear
 message, never a traceback).
@@ -113,7 +114,7 @@ async def _internal(request: Request, exc: Exception) -> Response:
 
 def routes() -> list:
     """Every page and form of the site."""
-    from mealplan.web import client_pages, history_pages, meal_pages, plan_pages, search_pages
+    from mealplan.web import client_pages, history_pages, household_pages, meal_pages, plan_pages, search_pages
 
     return [
         Route("/", client_pages.index),
@@ -122,6 +123,8 @@ def routes() -> list:
         Route("/clients/{cid}/profile", client_pages.save_profile, methods=["POST"]),
         Route("/clients/{cid}/plan", plan_pages.start_plan, methods=["POST"]),
         Route("/clients/{cid}/compare", history_pages.compare),
+        Route("/households/{hid}", household_pages.household_page),
+        Route("/households/{hid}/plan", household_pages.start_household_plan, methods=["POST"]),
         Route("/jobs/{jid}", plan_pages.job_page),
         Route("/plans/{pid}", plan_pages.plan_page),
         Route("/plans/{pid}/lock", plan_pages.lock, methods=["POST"]),

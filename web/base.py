@@ -283,7 +283,8 @@ def record_of(store, pid: int):
     except InputError:
         raise no_plan(pid) from None
     try:
-        store.client(record.client_id)
+        if store.kind_of(record.client_id) is None:  # a person's client or a household
+            raise InputError(record.client_id)
     except InputError:
         raise PageError(404, "Client no longer in the database",
                         f"Plan {pid} belongs to client {record.client_id!r}, who is no longer in this database, so "
@@ -293,12 +294,17 @@ def record_of(store, pid: int):
 
 
 def plan_of(web: Web, store, pid: int):
-    """A stored plan (parsed once and kept).
+    """A stored plan of one person (parsed once and kept).
 
     Raises:
-        PageError: no such plan (404) or its JSON is damaged (422).
+        PageError: no such plan (404), its JSON is damaged (422), or it is a household's plan (422).
     """
     try:
+        if store.plan_record(pid).household_version is not None:
+            raise PageError(422, "A household's plan",
+                            f"Plan {pid} is a household's plan: its page /plans/{pid} shows it. A household "
+                            "plan's meals are not changed one by one here; plan the household again from its "
+                            "page.")  # fmt: skip
         raw = store.plan_json(pid)
     except DamagedRecordError as exc:
         raise damaged(f"Plan {pid}", exc) from None
@@ -321,6 +327,9 @@ def client_of(store, cid: str):
     except (DamagedRecordError, ValueError) as exc:
         raise damaged(f"Client {cid!r}", exc) from None
     except InputError:
+        if store.kind_of(cid) == "household":
+            raise PageError(404, "A household, not a client",
+                            f"{cid!r} is a household: its page is /households/{cid}.") from None  # fmt: skip
         raise no_client(cid) from None
 
 

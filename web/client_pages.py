@@ -66,19 +66,23 @@ def _index(
     rows: constraints.Rows | None = None,
     choices: dict | None = None,
 ) -> Response:
+    from mealplan.workbench.household_store import households as stored_households
+
     with _web(request).store() as store:
         try:
             clients = store.clients()
+            households = stored_households(store)
         except (DamagedRecordError, ValueError) as exc:
             raise damaged("The list of clients", exc) from None
 
     def build() -> str:
         blank = {**forms.blank_values(), "client_id": "", "notes": ""}
         context = _form_context(values or blank, errors or {}, rows or constraints.Rows().with_blank(), choices)
-        return render("index.html.j2", title="Clients", clients=clients, **context)
+        return render("index.html.j2", title="Clients", clients=clients, households=households, **context)
 
     if values is None and errors is None:
-        return cached_page(request, ("index", *((c.id, c.name, c.updated, c.plans) for c in clients)), build)
+        seen = tuple((c.id, c.name, c.updated, c.plans) for c in [*clients, *households])
+        return cached_page(request, ("index", *seen), build)
     return respond(request, build(), status)
 
 

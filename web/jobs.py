@@ -104,6 +104,8 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
             if kind == "handout":
                 return tasks.handout(task, _foods())
             return getattr(tasks, kind)(task, _foods(), _dishes())
+        if kind in ("household", "household_render"):
+            return _household(task)
         if kind == "plan":
             from mealplan.optimizer.planner import make_plan
             from mealplan.targets.profile import Profile
@@ -117,6 +119,23 @@ def work(task: dict[str, Any]) -> dict[str, Any]:
         return {"plan": plan.model_dump_json(), "html": _render(plan, "html")}
     except MealplanError as exc:
         return {"error": str(exc), "code": exc.exit_code}
+
+
+def _household(task: dict[str, Any]) -> dict[str, Any]:
+    """Plan a household document with its pantry rows (the path of ``mealplan households plan``), or render a
+    stored household plan: ``{"plan", "html"}`` or ``{"text"}``; every page by the one household renderer."""
+    from mealplan.household_plan import HouseholdPlan
+    from mealplan.report.household import household_html
+
+    if task["kind"] == "household_render":
+        return {"text": household_html(HouseholdPlan.model_validate_json(task["plan"]), _foods(), _dishes())}
+    from mealplan.targets.pantry import PantryItem
+    from mealplan.workbench.households import plan_document
+
+    items = [PantryItem.model_validate(i) for i in task["pantry"]]
+    plan = plan_document(task["household"], items, _foods(), source=task["source"], days=task["days"],
+                         time_limit=task["time_limit"], dishes=_dishes())  # fmt: skip
+    return {"plan": plan.model_dump_json(), "html": household_html(plan, _foods(), _dishes())}
 
 
 def _replan(task: dict[str, Any]):
@@ -140,6 +159,7 @@ class Job:
     client_id: str
     what: str
     expected_s: float
+    page: str = ""  # the page a failed job links back to (the client's, or the household's)
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
     plan_id: int | None = None
@@ -196,7 +216,7 @@ class JobRunner:
         self._submit(warm)
 
     def submit(self, client_id: str, what: str, task: dict[str, Any], expected_s: float,
-               on_result: Callable[[dict[str, Any]], int]) -> Job:  # fmt: skip
+               on_result: Callable[[dict[str, Any]], int], page: str | None = None) -> Job:  # fmt: skip
         """Start ``task``; ``on_result`` (in a helper thread) stores its plan and returns the plan id.
 
         ``expected_s`` is what the progress bar shows until jobs of the same kind (a week, a day, a
@@ -208,7 +228,8 @@ class JobRunner:
             recent = self._durations.get(kind, [])[-5:]
         if recent:
             expected_s = statistics.median(recent)
-        job = Job(id=uuid.uuid4().hex[:16], client_id=client_id, what=what, expected_s=expected_s)
+        job = Job(id=uuid.uuid4().hex[:16], client_id=client_id, what=what, expected_s=expected_s,
+                  page=page or f"/clients/{client_id}")  # fmt: skip
         with self._lock:
             self._jobs[job.id] = job
             for old in list(self._jobs)[: max(0, len(self._jobs) - self._keep)]:

@@ -205,6 +205,10 @@ def plan_page(request: Request) -> Response:
     web = _web(request)
     with web.store() as store:
         record = record_of(store, pid)
+        if record.household_version is not None:
+            from mealplan.web.household_pages import household_plan_page
+
+            return household_plan_page(request, web, record)
         client = client_of(store, record.client_id)
         plans = store.plans(record.client_id)
         note = note_of(store, pid)
@@ -448,6 +452,10 @@ def download(request: Request) -> Response:
     web = _web(request)
     with web.store() as store:
         record = record_of(store, pid)
+        if record.household_version is not None:
+            from mealplan.web.household_pages import household_download
+
+            return household_download(web, record, name)
         plan = plan_of(web, store, pid)
         previous = _against(request, store, record) if fmt == "diff" else None
         other = plan_of(web, store, previous) if previous is not None else None

@@ -60,6 +60,40 @@ def client_renderables(client: Any, versions: list[Any], plans: list[Any]) -> li
     return _lines(out)
 
 
+def household_renderables(record: Any, version: Any, pantry: list[Any], plans: list[Any]) -> list[Any]:
+    """One household: its members (stored clients or inline profiles), shared meals, rules, pantry and plans."""
+    doc = version.household
+    out: list[Any] = [f"household {record.id}: {_preview(record.name or '(no name)', 200)} (version {version.version})"]
+    members = Table("member", "stored as", title="Members", title_justify="left")
+    for m in doc.get("members", []):
+        if "client" in m:
+            _row(members, m["client"], f"client (`mealplan clients show {m['client']}`)")
+        else:
+            _row(members, (m.get("profile") or {}).get("id", "?"), "profile inline")
+    out.append(members)
+    shared = Table("meal", "days", "members", title="Shared meals", title_justify="left")
+    for e in doc.get("shared", []):
+        _row(shared, e.get("meal"), ", ".join(map(str, e.get("days") or [])) or "every day",
+             ", ".join(e.get("members") or []) or "everyone")  # fmt: skip
+    out.append(shared)
+    rules = [f"{k}: {doc[k]}" for k in ("leftovers", "budget", "prices", "start") if doc.get(k) not in (None, False)]
+    if rules:
+        out.append("; ".join(rules))
+    out += pantry_renderables(record.id, pantry)
+    out.append(f"{len(plans)} plans: `mealplan history {record.id}` lists them.")
+    return _lines(out)
+
+
+def pantry_renderables(household_id: str, pantry: list[Any]) -> list[Any]:
+    """A household's stored pantry rows."""
+    if not pantry:
+        return [f"no pantry stored: `mealplan households pantry {household_id} --import pantry.csv` stores one."]
+    table = Table("food", "id", "amount", "grams", "use by", title="Pantry", title_justify="left")
+    for i in pantry:
+        _row(table, i.name, i.food_id, f"{i.amount:g} {i.unit}", f"{i.grams:,.0f}", str(i.use_by or ""))
+    return [table]
+
+
 def history_renderables(client: Any, plans: list[Any]) -> list[Any]:
     """A client's plans with their key figures, oldest first."""
     table = Table(
@@ -73,7 +107,7 @@ def history_renderables(client: Any, plans: list[Any]) -> list[Any]:
             short += f" ({', '.join(f['short_nutrients'][:4])}{', ...' if len(f['short_nutrients']) > 4 else ''})"
         _row(table,
             str(p.id), p.created[:16].replace("T", " "), p.action, str(p.parent_id or ""),
-            str(p.profile_version or ""), str(f.get("kind")),
+            str(p.profile_version or p.household_version or ""), str(f.get("kind")),
             str(f.get("days")), f"{f.get('energy_kcal') or 0:,.0f}", short, str(f.get("edits", 0)),
             str(f.get("status")),
         )  # fmt: skip

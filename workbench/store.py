@@ -12,6 +12,8 @@ The database is embedded (Python's ``sqlite3``), one file at ``platformdirs.user
 - A client's profile is stored as a new *version* each time it changes (the validated profile's
   JSON); a plan records the profile version it was made from, its parent plan (an edit or a
   re-plan), its key figures and the plan's JSON, which exports back unchanged.
+- A household is a client of kind ``household`` (schema 3): its household document is versioned, its
+  plans are rows of the same plans table, and its pantry is rows of its own (``household_store.py``).
 
 Library code: it raises :class:`~mealplan.errors.InputError` (a corrupt file, an unknown client or
 plan id) and never prints.
@@ -78,6 +80,28 @@ MIGRATIONS: tuple[str, ...] = (
         updated TEXT NOT NULL
     );
     """,
+    # 3: households (issue 30). A household is a client of kind 'household' (one id space, one plans
+    # table, one history); its household document is versioned as a person's profile is, a plan records
+    # the version it was made from, and its pantry is rows of its own (what the kitchen holds now).
+    """
+    ALTER TABLE clients ADD COLUMN kind TEXT NOT NULL DEFAULT 'person';
+    CREATE TABLE household_versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        household_id TEXT NOT NULL REFERENCES clients(id),
+        version INTEGER NOT NULL,
+        household_json TEXT NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (household_id, version)
+    );
+    ALTER TABLE plans ADD COLUMN household_version_id INTEGER REFERENCES household_versions(id);
+    CREATE TABLE pantry_items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        household_id TEXT NOT NULL REFERENCES clients(id),
+        position INTEGER NOT NULL,
+        item_json TEXT NOT NULL
+    );
+    CREATE INDEX pantry_household ON pantry_items (household_id, position);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -109,7 +133,10 @@ class ProfileVersion(_Row):
 
 
 class PlanRecord(_Row):
-    """A stored plan's row: where it came from and its key figures (the plan itself: :meth:`Store.plan_json`)."""
+    """A stored plan's row: where it came from and its key figures (the plan itself: :meth:`Store.plan_json`).
+
+    A household's plan has its household id as ``client_id`` and the household version it was made
+    from as ``household_version`` (``profile_version`` None)."""
 
     id: int
     client_id: str
@@ -118,6 +145,7 @@ class PlanRecord(_Row):
     action: str
     created: str
     figures: dict[str, Any]
+    household_version: int | None = None
 
 
 def default_path() -> Path:
@@ -132,24 +160,6 @@ def default_path() -> Path:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def key_figures(plan: Any) -> dict[str, Any]:
-    """What ``history`` lists for a plan: its kind, days, energy, shortfalls, status and cost."""
-    days = plan.days
-    energy = sum(d.energy_kcal for d in days) / len(days) if days else 0.0
-    return {
-        "profile_id": plan.profile_id,
-        "kind": plan.kind,
-        "days": len(days),
-        "energy_kcal": round(energy, 1),
-        "shortfalls": len(plan.shortfalls),
-        "short_nutrients": sorted({s.nutrient for s in plan.shortfalls}),
-        "status": plan.solve.status.value,
-        "cost": plan.cost,
-        "edits": len(getattr(plan, "edits", []) or []),
-        "red_flags": len(plan.red_flags),
-    }
 
 
 class Store:
@@ -318,7 +328,11 @@ class Store:
         checks.bounded_text(notes, "--notes", checks.MAX_NOTES_CHARS)
         now = _now()
         with self._write() as conn:
-            if conn.execute("SELECT 1 FROM clients WHERE id = ?", (client_id,)).fetchone():
+            taken = conn.execute("SELECT kind FROM clients WHERE id = ?", (client_id,)).fetchone()
+            if taken and taken[0] == "household":
+                raise InputError(f"--id {client_id!r} is a household's id (`mealplan households show {client_id}`); "
+                                 "give the client another --id.")  # fmt: skip
+            if taken:
                 raise InputError(
                     f"client {client_id!r} already exists; give another --id, or change them with "
                     f"`mealplan clients edit {client_id}`."
@@ -350,7 +364,7 @@ class Store:
 
     def clients(self) -> list[Client]:
         """Every client, by id."""
-        rows = self._read(_CLIENT_SQL + " GROUP BY c.id ORDER BY c.id")
+        rows = self._read(_CLIENT_SQL + " WHERE c.kind = 'person' GROUP BY c.id ORDER BY c.id")
         return [self._decode(f"client {str(r[0])[:60]!r}", "row", lambda r=r: _client(r)) for r in rows]
 
     def client(self, client_id: str) -> Client:
@@ -360,7 +374,7 @@ class Store:
             InputError: no client has that id (the message lists a few that exist).
         """
         client_id = checks.client_id(client_id)
-        rows = self._read(_CLIENT_SQL + " WHERE c.id = ? GROUP BY c.id", (client_id,))
+        rows = self._read(_CLIENT_SQL + " WHERE c.id = ? AND c.kind = 'person' GROUP BY c.id", (client_id,))
         if not rows:
             raise self._unknown_client(client_id)
         return self._decode(f"client {client_id!r}", "row", lambda: _client(rows[0]))
@@ -414,12 +428,20 @@ class Store:
         )
         conn.execute("UPDATE clients SET updated = ? WHERE id = ?", (now, client_id))
 
-    def _require_client(self, conn: sqlite3.Connection, client_id: str) -> None:
-        if not conn.execute("SELECT 1 FROM clients WHERE id = ?", (client_id,)).fetchone():
+    def _require_client(self, conn: sqlite3.Connection, client_id: str, kind: str = "person") -> None:
+        if not conn.execute("SELECT 1 FROM clients WHERE id = ? AND kind = ?", (client_id, kind)).fetchone():
             raise self._unknown_client(client_id)
 
+    def kind_of(self, client_id: str) -> str | None:
+        """``person`` or ``household`` for a stored id; None when no client or household has it."""
+        rows = self._read("SELECT kind FROM clients WHERE id = ?", (checks.client_id(client_id),))
+        return str(rows[0][0]) if rows else None
+
     def _unknown_client(self, client_id: str) -> InputError:
-        known = [r[0] for r in self._read("SELECT id FROM clients ORDER BY id LIMIT 10")]
+        if self.kind_of(client_id) == "household":
+            return InputError(f"{client_id!r} is a household, not one person's client; `mealplan households show "
+                              f"{client_id}` shows it.")  # fmt: skip
+        known = [r[0] for r in self._read("SELECT id FROM clients WHERE kind = 'person' ORDER BY id LIMIT 10")]
         hint = f"known clients: {', '.join(known)}" if known else "the database has no clients yet"
         return InputError(
             f"client {client_id!r} is not in {self.path} ({hint}); add one with `mealplan clients add --profile FILE`."
@@ -444,25 +466,26 @@ class Store:
             self._require_client(conn, client_id)
             if profile is not None:
                 self._insert_profile(conn, client_id, profile, now)
-            if parent_id is not None and not conn.execute("SELECT 1 FROM plans WHERE id = ?", (parent_id,)).fetchone():
-                raise InputError(f"plan {parent_id} is not in {self.path}; the parent must be a stored plan.")
             row = conn.execute(
                 "SELECT id FROM profile_versions WHERE client_id = ? ORDER BY version DESC LIMIT 1", (client_id,)
             ).fetchone()
-            cur = conn.execute(
-                "INSERT INTO plans (client_id, profile_version_id, parent_id, action, created, figures_json, "
-                "plan_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    client_id,
-                    row[0] if row else None,
-                    parent_id,
-                    action,
-                    now,
-                    json.dumps(key_figures(plan)),
-                    plan.model_dump_json(),
-                ),
-            )
-            return int(cast(int, cur.lastrowid))  # an INSERT sets it
+            figures = checks.key_figures(plan)
+            return self._insert_plan(conn, client_id, parent_id, action, figures, plan.model_dump_json(),
+                                     profile_version_id=row[0] if row else None)  # fmt: skip
+
+    def _insert_plan(self, conn: sqlite3.Connection, owner_id: str, parent_id: int | None, action: str,
+                     figures: dict[str, Any], plan_json: str, *, profile_version_id: int | None = None,
+                     household_version_id: int | None = None) -> int:  # fmt: skip
+        """One row of ``plans`` (a person's plan or a household's), inside the caller's transaction."""
+        if parent_id is not None and not conn.execute("SELECT 1 FROM plans WHERE id = ?", (parent_id,)).fetchone():
+            raise InputError(f"plan {parent_id} is not in {self.path}; the parent must be a stored plan.")
+        cur = conn.execute(
+            "INSERT INTO plans (client_id, profile_version_id, household_version_id, parent_id, action, created, "
+            "figures_json, plan_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (owner_id, profile_version_id, household_version_id, parent_id, action, _now(), json.dumps(figures),
+             plan_json),
+        )  # fmt: skip
+        return int(cast(int, cur.lastrowid))  # an INSERT sets it
 
     def add_plan_once(self, client_id: str, plan: Any, *, action: str = "plan") -> tuple[int, bool]:
         """Store a plan unless the client already has one with the same JSON: ``(its id, stored now)``.
@@ -482,8 +505,10 @@ class Store:
         return self.add_plan(client_id, plan, action=action), True
 
     def plans(self, client_id: str) -> list[PlanRecord]:
-        """A client's plans, oldest first."""
-        client_id = self.client(client_id).id
+        """A client's (or a household's) plans, oldest first."""
+        client_id = checks.client_id(client_id)
+        if self.kind_of(client_id) is None:
+            raise self._unknown_client(client_id)
         rows = self._read(_PLAN_SQL + " WHERE p.client_id = ? ORDER BY p.id", (client_id,))
         return [self._decode(f"plan {r[0]}", "row", lambda r=r: _record(r)) for r in rows]
 
@@ -511,10 +536,19 @@ class Store:
         return str(raw)
 
     def plan(self, plan_id: int):
-        """A stored plan as a :class:`~mealplan.plan.Plan`."""
+        """A stored plan as a :class:`~mealplan.plan.Plan`.
+
+        Raises:
+            InputError: no such plan, or it is a household's plan (``household_store.household_plan``).
+        """
         from mealplan.plan import Plan
 
         raw = self.plan_json(plan_id)
+        owner = self._read("SELECT client_id FROM plans WHERE id = ? AND household_version_id IS NOT NULL",
+                           (plan_id,))  # fmt: skip
+        if owner:
+            raise InputError(f"plan {plan_id} is a plan of household {str(owner[0][0])!r}, not one person's; "
+                             f"`mealplan households show {owner[0][0]}` lists it.")  # fmt: skip
         return self._decode(f"plan {plan_id}", "plan_json", lambda: Plan.model_validate_json(raw))
 
     def _decode(self, what: str, column: str, read):
@@ -534,8 +568,9 @@ _CLIENT_SQL = (
     "(SELECT count(*) FROM plans p WHERE p.client_id = c.id) FROM clients c"
 )
 _PLAN_SQL = (
-    "SELECT p.id, p.client_id, v.version, p.parent_id, p.action, p.created, p.figures_json "
-    "FROM plans p LEFT JOIN profile_versions v ON v.id = p.profile_version_id"
+    "SELECT p.id, p.client_id, v.version, p.parent_id, p.action, p.created, p.figures_json, hv.version "
+    "FROM plans p LEFT JOIN profile_versions v ON v.id = p.profile_version_id "
+    "LEFT JOIN household_versions hv ON hv.id = p.household_version_id"
 )
 
 
@@ -556,4 +591,5 @@ def _record(r: sqlite3.Row | tuple[Any, ...]) -> PlanRecord:
         action=r[4],
         created=r[5],
         figures=checks.figures(r[6]),
+        household_version=r[7],
     )

@@ -8,6 +8,7 @@
 - :func:`decode_row`: a stored row read back through its model; a row another program changed (JSON
   that is not JSON, a list for a mapping, text for a number) is one error naming the row and column,
   with the rest of the database untouched.
+- :func:`key_figures`, :func:`household_figures`: what ``history`` lists for a person's or a household's plan.
 """
 
 from __future__ import annotations
@@ -99,6 +100,43 @@ class Figures(BaseModel):
     cost: float | None = None
     edits: int | None = None
     red_flags: int | None = None
+
+
+def key_figures(plan: Any) -> dict[str, Any]:
+    """What ``history`` lists for a plan: its kind, days, energy, shortfalls, status and cost."""
+    days = plan.days
+    energy = sum(d.energy_kcal for d in days) / len(days) if days else 0.0
+    return {
+        "profile_id": plan.profile_id,
+        "kind": plan.kind,
+        "days": len(days),
+        "energy_kcal": round(energy, 1),
+        "shortfalls": len(plan.shortfalls),
+        "short_nutrients": sorted({s.nutrient for s in plan.shortfalls}),
+        "status": plan.solve.status.value,
+        "cost": plan.cost,
+        "edits": len(getattr(plan, "edits", []) or []),
+        "red_flags": len(plan.red_flags),
+    }
+
+
+def household_figures(plan: Any) -> dict[str, Any]:
+    """What ``history`` lists for a household plan: its members, days, energy (the members' mean),
+    shortfalls and red flags (every member's), its status (the worst day's) and cost."""
+    figures = [key_figures(m.plan) for m in plan.members]
+    return {
+        "household_id": plan.household_id,
+        "kind": "household",
+        "members": [m.id for m in plan.members],
+        "days": plan.days,
+        "energy_kcal": round(sum(f["energy_kcal"] for f in figures) / len(figures), 1),
+        "shortfalls": sum(f["shortfalls"] for f in figures),
+        "short_nutrients": sorted({n for f in figures for n in f["short_nutrients"]}),
+        "status": plan.status,
+        "cost": round(sum(plan.cost_per_day), 4) if plan.cost_per_day else None,
+        "edits": 0,
+        "red_flags": sum(f["red_flags"] for f in figures),
+    }
 
 
 def json_mapping(text: object) -> dict[str, Any]:

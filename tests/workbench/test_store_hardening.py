@@ -218,7 +218,10 @@ def test_export_never_writes_outside_its_folder(db: Path, tmp_path: Path, evil: 
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("UPDATE clients SET id = ? WHERE id = 'ana'", (evil,))
-        conn.execute("INSERT INTO clients SELECT 'ben', name, notes, created, updated FROM clients")
+        conn.execute(
+            "INSERT INTO clients (id, name, notes, created, updated) SELECT 'ben', name, notes, created, updated "
+            "FROM clients"
+        )
         conn.execute("UPDATE profile_versions SET client_id = ?", (evil,))
         conn.execute("INSERT INTO profile_versions (client_id, version, profile_json, created) "
                      "SELECT 'ben', version, profile_json, created FROM profile_versions")  # fmt: skip
