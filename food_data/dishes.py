@@ -384,7 +384,8 @@ def _read_file(path: Path, label: str, foods: FoodTable, problems: list[str]) ->
         try:
             make_folder(marker.parent)
             write_atomic(marker, "{}", mode=0o600)
-            for old in sorted(marker.parent.glob("dishes-clean-*.json"), key=lambda f: f.stat().st_mtime)[:-MARKERS_KEPT]:
+            kept = sorted(marker.parent.glob("dishes-clean-*.json"), key=lambda f: f.stat().st_mtime)
+            for old in kept[:-MARKERS_KEPT]:
                 old.unlink(missing_ok=True)
         except OSError:
             pass  # an unwritable cache folder only costs time

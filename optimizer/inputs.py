@@ -22,7 +22,7 @@ import numpy as np
 from mealplan.food_data.counted import CountedUnit
 from mealplan.food_data.dishes import Dish, DishLibrary
 from mealplan.food_data.drinks import drink_rules, load_drinks, milk_based
-from mealplan.food_data.names import short_name
+from mealplan.food_data.names import shop_name, short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import family, slot_kind
@@ -82,9 +82,9 @@ class MealInputs:
     water: tuple[str, ...] = ()  # the default drink, added to a meal without another
 
     def food_key(self, food_id: str) -> str:
-        """What the days-per-food rule counts a food as: its short name, so raw and cooked spinach are
-        one food (``food_data.names.short_name``)."""
-        return short_name(self.names.get(food_id, food_id))
+        """What the days-per-food rule counts a food as: the product a shopper buys, so fried and
+        hard-boiled eggs are one food, and raw and cooked spinach (``food_data.names.shop_name``)."""
+        return shop_name(self.names.get(food_id, food_id))
 
     def dishes_for(self, kind: str, banned: set[str], keep: int | None = None) -> list[DishOption]:
         """The dishes of one meal kind a day model gets: the best ``keep`` (``DISH_KEEP``) by each score."""
@@ -217,8 +217,8 @@ def _as_served(
         milk_based=milk_based(dish, table),
         is_drink=is_drink,
         proteins=tuple(
-            (f, family(name))
-            for f, role, low, name in zip(option.foods, option.roles, lo, (names.get(f, "") for f in option.foods), strict=True)
+            (f, family(names.get(f, "")))
+            for f, role, low in zip(option.foods, option.roles, lo, strict=True)
             if role == "protein" and low > 0
         ),
     )

@@ -28,7 +28,7 @@ from mealplan.errors import InputError
 from mealplan.food_data.dishes import DishLibrary, without
 from mealplan.food_data.everyday import everyday_ids
 from mealplan.food_data.household import household
-from mealplan.food_data.names import short_name
+from mealplan.food_data.names import shop_name, short_name
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import KEY_NUTRIENTS, MAIN_MEALS, slot_kind
 from mealplan.optimizer.candidates import eligible_foods
@@ -310,7 +310,8 @@ def dish_choice(
 
 def _used_up(plan: Plan, foods: FoodTable, day: int, meal: str, ids: list[str]) -> dict[str, str]:
     """Of ``ids``, the foods a swap at ``meal`` of ``day`` may not bring in: on as many other days of that
-    week as the days-per-food rule allows already (by short name, everyday foods excepted, as verify counts)."""
+    week as the days-per-food rule allows already (by the product a shopper buys, everyday foods excepted,
+    as verify counts)."""
     rules = plan.rules.meal_rules
     if rules is None or not rules.food_days_cover_dishes:
         return {}
@@ -319,7 +320,7 @@ def _used_up(plan: Plan, foods: FoodTable, day: int, meal: str, ids: list[str]) 
     relaxed = set(plan.rules.variety_relaxed_days)
 
     def key(fid: str, name: str) -> str:
-        return short_name(str(foods.foods.at[fid, "name"]) if fid in foods.foods.index else name)
+        return shop_name(str(foods.foods.at[fid, "name"]) if fid in foods.foods.index else name)
 
     on: dict[str, set[int]] = {}
     for d in (d for d in plan.days if d.index in week and d.index not in relaxed):

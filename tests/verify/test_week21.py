@@ -109,14 +109,15 @@ def test_a_day_whose_variety_was_relaxed_is_excused():
 
 
 def test_dish_ingredients_count_toward_the_days_of_a_food():
-    # Scrambled eggs on day 2 as well: its eggs, tomato and orange are on three days.
+    # Scrambled eggs on day 2 as well: its eggs, tomato and orange are on three days. Eggs count as the
+    # product bought: day 3's fried eggs (01128) and the scrambled eggs (01132) are one food.
     plan = make_plan(
         with_meal(DAYS, 2, "breakfast", DAYS[0]["breakfast"]),
         plan_rules=rules(meal_rules=meal_rules(breakfast_max_per_week=3)),
     )
     assert found(plan) == [
+        ("days_per_food", "eggs (01128, 01132)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
         ("days_per_food", "oranges (09200)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
-        ("days_per_food", "scrambled eggs (01132)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
         ("days_per_food", "tomatoes (11529)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
     ]
     # Before 2.1 only a pattern meal's foods counted.
@@ -150,4 +151,13 @@ def test_foods_of_one_short_name_are_one_food():
     )
     assert found(make_plan(days), "days_per_food") == [
         ("days_per_food", "spinach (11457, 11458)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
+    ]
+
+
+def test_fried_and_scrambled_eggs_are_one_food_for_the_days_rule():
+    # Huevos rancheros (fried eggs) on day 2 as well: scrambled eggs are on days 1 and 3 and fried eggs on
+    # days 2 and 3, each within 2 days; as the eggs a shopper buys they are on 3.
+    plan = make_plan(with_meal(DAYS, 2, "lunch", DAYS[2]["lunch"]))
+    assert [p for p in found(plan, "days_per_food") if p[1].startswith("eggs")] == [
+        ("days_per_food", "eggs (01128, 01132)", "on 3 days (days [1, 2, 3]); at most 2 are allowed")
     ]
