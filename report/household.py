@@ -118,7 +118,7 @@ def household_view(
         rows.append(SharedRow(rec.day, rec.slot, rec.title, cells, leftover))
     pantry = [
         (
-            p.name,
+            p.product or p.name,  # as the shopping list names it ("brown rice", not "Rice, brown, long-grain, raw")
             f"{p.grams:,.0f} g",
             p.use_by.isoformat() if p.use_by else "",
             f"{p.used_g:,.0f} g",
