@@ -18,17 +18,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from mealplan.errors import InputError
 from mealplan.workbench import store_checks as checks
-from mealplan.workbench.store import Store, _now
+from mealplan.workbench.store import Store, _now, _Row
 
 MAX_PANTRY_ITEMS = 2000
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class HouseholdRecord(_Row):
