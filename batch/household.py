@@ -19,11 +19,6 @@ def household_labels(hp: Any) -> list[str]:
     return [f"{m.id}: {label}" for m in hp.members for label in shortfall_labels(m.plan)]
 
 
-def household_status(hp: Any) -> str:
-    """The household's solve status: its worst day's (``not_solved`` when it has no day)."""
-    return str(hp.status)
-
-
 def failed_verification(problems: list[str]) -> str:
     """The summary's reason for a plan that fails ``verify``: the first problems and how many more."""
     more = f" (and {len(problems) - MAX_REASONS} more)" if len(problems) > MAX_REASONS else ""
@@ -42,7 +37,7 @@ def run_household(
     hp = plan_household(household, foods, days=options.days, objective=options.objective,
                         time_limit=options.time_limit * len(household.members), gap=options.gap, solver=options.solver,
                         threads=1, dishes=dishes)  # fmt: skip
-    status = household_status(hp)
+    status = hp.status  # its worst day's
     report = verify_household(hp, foods)
     if not report.ok:
         problems = [f"member {m}: {p}" for m, r in report.members.items() for p in r.problems]

@@ -29,7 +29,7 @@ from mealplan.batch.executors import (
     shutdown_executor,
     sigterm_as_interrupt,
 )
-from mealplan.batch.household import failed_verification, household_labels, household_status, run_household
+from mealplan.batch.household import failed_verification, household_labels, run_household
 from mealplan.batch.models import (
     BatchJob,
     BatchOptions,
@@ -345,7 +345,7 @@ class _Batch:
                 status="skipped",
                 reason="a plan from the same inputs is already in the output folder",
                 shortfalls=household_labels(kept) if household else shortfall_labels(kept),
-                solve_status=household_status(kept) if household else kept.solve.status.value,
+                solve_status=kept.status if household else kept.solve.status.value,
                 plan_file=str(plan_path(self.out_dir, job.id)),
             )
             self.record(i, kept_result)

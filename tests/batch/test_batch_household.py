@@ -155,7 +155,7 @@ def test_a_household_that_fails_verification_names_member_and_household_problems
 
 
 def test_status_and_labels_of_a_household(bundled):
-    from mealplan.batch.household import household_labels, household_status
+    from mealplan.batch.household import household_labels
     from mealplan.household_plan import HouseholdDay
 
     hp = household_of({"ana": saved_week(), "ben": saved_week()}, bundled)
@@ -163,7 +163,7 @@ def test_status_and_labels_of_a_household(bundled):
     assert household_labels(hp) == [f"ana: {x}" for x in single] + [f"ben: {x}" for x in single]
     days = [HouseholdDay(day=d, status=s, seconds=1.0, attempt="household", joint=True)
             for d, s in ((1, "optimal"), (2, "time_limit"))]  # fmt: skip
-    assert household_status(hp.model_copy(update={"solve": hp.solve.model_copy(update={"days": days})})) == "time_limit"
+    assert hp.model_copy(update={"solve": hp.solve.model_copy(update={"days": days})}).status == "time_limit"
 
 
 # --- the real planner -------------------------------------------------------------------------------------

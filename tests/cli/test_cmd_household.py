@@ -87,13 +87,18 @@ def test_verify_reads_a_household_plan(saved):
     assert result.exit_code == 1 and '"checks_run": [' in result.stdout and '"members": {' in result.stdout
 
 
-def test_html_renders_the_household_plan(saved, tmp_path, monkeypatch):
-    # the planner is replaced by the saved household (its planning: tests/optimizer/test_household.py)
+@pytest.fixture
+def planned_as_saved(saved, monkeypatch):
+    """The planner replaced by the saved household (its planning: tests/optimizer/test_household.py)."""
     from mealplan.household_plan import HouseholdPlan
     from mealplan.optimizer import household_planner
 
     home = HouseholdPlan.model_validate_json(saved.read_text(encoding="utf-8"))
     monkeypatch.setattr(household_planner, "plan_household", lambda *a, **k: home)
+    return home
+
+
+def test_html_renders_the_household_plan(planned_as_saved, tmp_path):
     out = tmp_path / "home.html"
     result = invoke("plan", "--household", str(HOME), "--format", "html", "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -105,12 +110,7 @@ def test_html_renders_the_household_plan(saved, tmp_path, monkeypatch):
 
 @pytest.mark.solve  # (Chromium prints the page: a process)
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="no Chromium to print with (apt-get install chromium)")
-def test_pdf_prints_the_household_page(saved, tmp_path, monkeypatch):
-    from mealplan.household_plan import HouseholdPlan
-    from mealplan.optimizer import household_planner
-
-    home = HouseholdPlan.model_validate_json(saved.read_text(encoding="utf-8"))
-    monkeypatch.setattr(household_planner, "plan_household", lambda *a, **k: home)
+def test_pdf_prints_the_household_page(planned_as_saved, tmp_path):
     out = tmp_path / "home.pdf"
     result = invoke("plan", "--household", str(HOME), "--format", "pdf", "-o", str(out))
     assert result.exit_code == 0, result.output
