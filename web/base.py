@@ -283,13 +283,14 @@ def record_of(store, pid: int):
     except InputError:
         raise no_plan(pid) from None
     try:
-        if store.kind_of(record.client_id) is None:  # a person's client or a household
-            raise InputError(record.client_id)
-    except InputError:
+        gone = store.kind_of(record.client_id) is None  # neither a person's client nor a household
+    except InputError:  # an id no client can have
+        gone = True
+    if gone:
         raise PageError(404, "Client no longer in the database",
                         f"Plan {pid} belongs to client {record.client_id!r}, who is no longer in this database, so "
                         "it cannot be shown or changed here. `mealplan history --export` can still write it "
-                        "out.") from None  # fmt: skip
+                        "out.")  # fmt: skip
     return record
 
 
