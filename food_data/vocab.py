@@ -76,6 +76,7 @@ ALLERGEN_SYNONYMS: dict[str, str] = {
 KEY_NUTRIENTS: tuple[str, ...] = ("magnesium", "calcium", "potassium", "vitamin_d", "vitamin_b12")
 SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
+LIGHT_MEALS: tuple[str, ...] = ("breakfast", "snack")
 
 
 def members_of(allowed: Iterable[str], what: str) -> Callable[[list[str]], list[str]]:

@@ -295,6 +295,11 @@ class MealRules(_Model):
     no_main_dish_two_days_running: bool = Field(
         True, description="a lunch or dinner dish is not chosen again the next day (a leftover lunch aside)"
     )
+    no_light_dish_two_days_running: bool = Field(
+        False,
+        description="a breakfast or snack dish is not served at breakfast or a snack again the next day "
+        "(False: plans before this rule)",
+    )
 
 
 class PlanRules(_Model):

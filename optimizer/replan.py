@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from mealplan.errors import InputError
 from mealplan.food_data.dishes import DishLibrary
 from mealplan.food_data.table import FoodTable
-from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
+from mealplan.food_data.vocab import LIGHT_MEALS, MAIN_MEALS, slot_kind
 from mealplan.optimizer.context import plan_context
 from mealplan.optimizer.day import plan_day
 from mealplan.optimizer.prices import prices_for
@@ -130,14 +130,14 @@ def replan(
 
 def _rest_of_week(plan: Plan, day: int, this_week: list[int], inputs) -> WeekState:
     """The rest of the week as the planner would have carried it: counts over every other day, the
-    protein and main dishes of the days either side (no repeat two days running, in both directions)."""
+    protein and dishes of the days either side (no repeat two days running, in both directions)."""
     rules = plan.rules
     state = WeekState()
     others = [d for d in plan.days if d.index != day and d.index in this_week]
     for d in sorted(others, key=lambda d: d.index == day - 1):
         carry(state, d, rules, inputs)
     neighbours = [d for d in plan.days if d.index in (day - 1, day + 1)]
-    state.last_main_protein, state.last_main_dishes = set(), set()
+    state.last_main_protein, state.last_main_dishes, state.last_light_dishes = set(), set(), set()
     mains = {s.name for s in rules.slots if s.needs_protein}
     for d in neighbours:
         for s in d.slots:
@@ -145,6 +145,8 @@ def _rest_of_week(plan: Plan, day: int, this_week: list[int], inputs) -> WeekSta
                 state.last_main_protein |= {i.food_id for i in s.items if i.role == "protein"}
             if slot_kind(s.name) in MAIN_MEALS and s.dish_id:
                 state.last_main_dishes.add(s.dish_id)
+            if slot_kind(s.name) in LIGHT_MEALS and s.dish_id:
+                state.last_light_dishes.add(s.dish_id)
     return state
 
 

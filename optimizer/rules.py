@@ -165,6 +165,7 @@ def _meal_rules(profile: Profile, targets: Targets) -> MealRules:
         drinks=drinks,
         whole_units=True,
         pairings=True,
+        no_light_dish_two_days_running=True,
     )
 
 

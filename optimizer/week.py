@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from mealplan.food_data.vocab import MAIN_MEALS, slot_kind
+from mealplan.food_data.vocab import LIGHT_MEALS, MAIN_MEALS, slot_kind
 from mealplan.optimizer.inputs import DISH_KEEP, WIDER, MealInputs
 from mealplan.optimizer.model import MealSpec
 from mealplan.optimizer.rules import SLOT_DEFAULTS
@@ -27,6 +27,7 @@ class WeekState:
     last_main_protein: set[str] = field(default_factory=set)
     last_dinner: SlotPlan | None = None
     last_main_dishes: set[str] = field(default_factory=set)  # yesterday's lunch and dinner dishes
+    last_light_dishes: set[str] = field(default_factory=set)  # yesterday's breakfast and snack dishes
     weekly_achieved: dict[str, float] = field(default_factory=dict)  # nutrient, "fg:row", "kind:k" -> so far
     # The last WEEK_DAYS - 1 days' counted foods and (meal kind, dish or pattern) meals: variety counts
     # over them, so the rules hold in any 7 days running and the weeks of a long plan differ.
@@ -130,6 +131,7 @@ def carry(state: WeekState, day: DayPlan, rules: PlanRules, inputs: MealInputs |
     }
     state.last_dinner = next((s for s in day.slots if slot_kind(s.name) == "dinner" and s.dish_id), None)
     state.last_main_dishes = {s.dish_id for s in day.slots if slot_kind(s.name) in MAIN_MEALS and s.dish_id}
+    state.last_light_dishes = {s.dish_id for s in day.slots if slot_kind(s.name) in LIGHT_MEALS and s.dish_id}
     achieved = state.weekly_achieved
     for nut in rules.weekly_nutrients:
         achieved[nut] = achieved.get(nut, 0.0) + day.totals[nut].amount
@@ -171,6 +173,9 @@ def _banned(rules: PlanRules, state: WeekState) -> tuple[dict[str, set[str]], di
             both |= state.last_main_dishes  # (a leftover lunch is fixed, not chosen: it still comes)
         for k in MAIN_MEALS:
             banned[k] = both
+    if meal_rules is not None and meal_rules.no_light_dish_two_days_running:
+        for k in LIGHT_MEALS:  # (a smoothie is a breakfast or a snack: neither the next day)
+            banned[k] = banned.get(k, set()) | state.last_light_dishes
     return banned, patterns
 
 

@@ -30,7 +30,7 @@ from mealplan.food_data.everyday import everyday_ids
 from mealplan.food_data.household import household
 from mealplan.food_data.names import shop_name, short_name
 from mealplan.food_data.table import FoodTable
-from mealplan.food_data.vocab import KEY_NUTRIENTS, MAIN_MEALS, slot_kind
+from mealplan.food_data.vocab import KEY_NUTRIENTS, LIGHT_MEALS, MAIN_MEALS, slot_kind
 from mealplan.optimizer.candidates import eligible_foods
 from mealplan.plan import DayPlan, Plan, day_index, slot_index, week_blocks
 from mealplan.workbench.meal_edit import DishChoice, person_reasons
@@ -258,7 +258,9 @@ def food_alternatives(
     return out
 
 
-def _dish_days(plan: Plan, dish_id: str, day: int, meal: str) -> list[int]:
+def _dish_days(plan: Plan, dish_id: str, day: int, meal: str, kinds: tuple[str, ...]) -> list[int]:
+    """The days of ``day``'s week that serve ``dish_id`` at a meal of ``kinds`` (a leftover and ``meal``
+    itself aside)."""
     block = next(w for w in week_blocks([d.index for d in plan.days]) if day in w)
     return [
         d.index
@@ -266,7 +268,7 @@ def _dish_days(plan: Plan, dish_id: str, day: int, meal: str) -> list[int]:
         if d.index in block
         for s in d.slots
         if s.dish_id == dish_id
-        and slot_kind(s.name) in MAIN_MEALS
+        and slot_kind(s.name) in kinds
         and s.leftover_of is None
         and not (d.index == day and s.name == meal)
     ]
@@ -343,17 +345,26 @@ def dish_alternatives(
     d = plan.days[day_index(plan, day)]
     slot = d.slots[slot_index(plan, day, meal)]
     kind = slot_kind(meal)
+    # The week's dish rules, as the planner holds them: lunch and dinner count together, and so do
+    # breakfast and snacks for "not two days running".
     rules = plan.rules.meal_rules
-    most = rules.dish_max_per_week if rules is not None else 7
-    neighbours = {
-        s.dish_id for o in plan.days if abs(o.index - day) == 1 for s in o.slots if slot_kind(s.name) in MAIN_MEALS
-    }
+    counted, most, running, group = MAIN_MEALS, 7, True, MAIN_MEALS
+    if kind not in MAIN_MEALS:
+        counted, running, group = (kind,), False, LIGHT_MEALS
+        if rules is not None:
+            most = {"breakfast": rules.breakfast_max_per_week, "snack": rules.snack_max_per_week}.get(kind) or 7
+            running = rules.no_light_dish_two_days_running
+    elif rules is not None:
+        most = rules.dish_max_per_week
+    near = (s for o in plan.days if abs(o.index - day) == 1 for s in o.slots)
+    neighbours = {s.dish_id for s in near if slot_kind(s.name) in group}
     candidates = [
         dish
         for dish in dishes.for_slot(kind)
         if dish.id != slot.dish_id
         and dish.id not in plan.rules.forbid
-        and not (kind in MAIN_MEALS and (len(_dish_days(plan, dish.id, day, meal)) >= most or dish.id in neighbours))
+        and len(_dish_days(plan, dish.id, day, meal, counted)) < most
+        and not (running and dish.id in neighbours)
     ]
     ids = sorted({i.food for dish in candidates for i in dish.ingredients} | {i.food_id for i in slot.items})
     why = person_reasons(plan, foods, ids)

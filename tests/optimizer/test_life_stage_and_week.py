@@ -94,6 +94,10 @@ def test_no_main_dish_two_days_running_and_at_most_twice(pregnant_week):
     assert all(not (a & b) for a, b in zip(mains, mains[1:], strict=False))
     counts = Counter(j for day in mains for j in day)
     assert max(counts.values()) <= plan.rules.meal_rules.dish_max_per_week
+    # nor a breakfast or snack dish (a smoothie at breakfast, then as the next day's snack)
+    light = [{s.dish_id for s in d.slots if s.name in ("breakfast", "snack") and s.dish_id} for d in plan.days]
+    assert plan.rules.meal_rules.no_light_dish_two_days_running
+    assert all(not (a & b) for a, b in zip(light, light[1:], strict=False))
 
 
 @pytest.mark.solve

@@ -79,6 +79,23 @@ def test_the_same_breakfast_on_more_days_than_the_rule_allows():
     )
 
 
+def test_a_breakfast_or_snack_dish_is_not_served_two_days_running():
+    eggs = DAYS[0]["breakfast"]
+    running = rules(meal_rules=meal_rules(breakfast_max_per_week=3, no_light_dish_two_days_running=True))
+    plan = make_plan(with_meal(DAYS, 2, "breakfast", eggs), plan_rules=running)
+    message = "dish scrambled-eggs-toast-tomato was a breakfast or snack on day {} too; not two days running"
+    assert found(plan, "breakfast_variety") == [
+        ("breakfast_variety", "day 2, breakfast", message.format(1)),
+        ("breakfast_variety", "day 3, breakfast", message.format(2)),
+    ]
+    # yesterday's breakfast dish as today's snack is the same dish two days running
+    snack = make_plan(with_meal(DAYS, 2, "snack", eggs), plan_rules=running)
+    assert found(snack, "snack_variety") == [("snack_variety", "day 2, snack", message.format(1))]
+    # a plan made before the rule is not held to it
+    assert found(make_plan(with_meal(DAYS, 2, "breakfast", eggs), plan_rules=rules(meal_rules=meal_rules(
+        breakfast_max_per_week=3))), "breakfast_variety") == []  # fmt: skip
+
+
 def test_a_pattern_breakfast_is_the_same_breakfast_whatever_its_foods():
     eggs = ("pattern", "eggs-on-toast", [("01129", 50, "egg"), ("18076", 25, "bread")])
     other = ("pattern", "eggs-on-toast", [("01128", 46, "egg"), ("18036", 24, "bread")])

@@ -118,3 +118,23 @@ def test_what_an_edit_refuses(base, foods):
         one = meal_edit.remove_item(one, foods, 1, slot.name, 0).plan
     with pytest.raises(InputError, match="leave the meal empty"):
         meal_edit.remove_item(one, foods, 1, slot.name, 0)
+
+
+@pytest.mark.solve
+def test_a_breakfast_or_snack_swap_keeps_the_weeks_dish_rules(base, foods, dishes):
+    # a dish served at breakfast or a snack the day before or after is never offered, as the planner holds it
+    assert base.rules.meal_rules.no_light_dish_two_days_running
+    day = 2
+    near = {
+        s.dish_id
+        for d in base.days
+        if abs(d.index - day) == 1
+        for s in d.slots
+        if s.name in ("breakfast", "snack") and s.dish_id
+    }
+    assert near, "the days either side of day 2 serve some breakfast or snack dish"
+    for slot in (s for s in base.days[day - 1].slots if s.name in ("breakfast", "snack")):
+        found = dish_alternatives(base, foods, dishes, day, slot.name, limit=100)
+        assert found and not {a.id for a in found} & near
+        change = meal_edit.swap_dish(base, foods, day, slot.name, found[0].dish)
+        assert verify_plan(change.plan, foods).ok
