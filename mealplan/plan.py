@@ -170,7 +170,9 @@ class DaySolve(_Model):
     gap: float | None = None
     seconds: float
     attempt: str = Field(
-        description='"week" (as the week allows), "no leftover", "variety relaxed", "wider" or "rescue"'
+        description='"week" (as the week allows), "no leftover", "wider" (more dishes and foods, the week\'s '
+        'variety kept), "variety relaxed", "wider, variety relaxed" or "rescue" (the first plan that holds the '
+        "rules, of the last attempt that ran out of time)"
     )
 
 

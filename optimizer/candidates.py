@@ -17,6 +17,7 @@ from mealplan.food_data import matching
 from mealplan.food_data.safety import unsafe_rules
 from mealplan.food_data.table import SR24_SOURCE, FoodTable, Rows
 from mealplan.food_data.vocab import ALLERGEN_SYNONYMS, DIET_LEVEL, diet_allows, split_tags
+from mealplan.optimizer.model.weights import MACRO_KCAL
 from mealplan.plan import PlanRules
 from mealplan.targets.model import Targets
 
@@ -150,19 +151,44 @@ def nutrient_matrix(foods: Rows, nutrients: list[str]) -> np.ndarray:
     return foods.derived(("nutrient matrix", tuple(nutrients)), make, most=8)
 
 
-def tight_maxima(targets: Targets) -> dict[str, float]:
+def tight_maxima(
+    targets: Targets, amdr: dict[str, tuple[float, float]] | None = None
+) -> dict[str, tuple[float, float]]:
     """The maxima a clinician set below what a day of ordinary foods gives (a renal team's potassium,
-    phosphorus and protein; not a UL's margin, nor the sodium CDRR): nutrient -> its allowed amount per
-    kcal of the energy requirement. Candidates are also ranked by how well they fit these."""
+    phosphorus and protein; not a UL's margin, nor the sodium CDRR), and the macronutrients whose
+    range in ``amdr`` (the plan's, percent of energy) tops out below the AMDR's (a low-carb pattern's
+    carbohydrate, at most 26 %): nutrient -> (its allowed amount per kcal of the energy requirement,
+    the weight of passing it). Candidates are also ranked by how well they fit these, so a low-carb
+    day's first choice of dishes and foods can hold its range (the wider choice after it is several
+    times slower)."""
     out = {}
     for n, t in targets.items.items():
         if t.max is None or t.ul is not None or n == "sodium" or not targets.energy_kcal:
             continue
-        out[n] = max(t.max / targets.energy_kcal, 1e-9)  # (a maximum of 0, a child's caffeine: any is too much)
+        out[n] = (max(t.max / targets.energy_kcal, 1e-9), 1.0)  # (a maximum of 0, a child's caffeine: any is too much)
+    for macro, (_, hi) in (amdr or {}).items():
+        usual = targets.amdr.get(macro)
+        if usual is not None and hi < usual[1] and macro in MACRO_KCAL and macro not in out:
+            # grams per kcal (26 % of energy as carbohydrate is 0.065 g); every food has some of a macro,
+            # so passing the share weighs more than passing a clinician's mineral maximum
+            out[macro] = (hi / 100.0 / MACRO_KCAL[macro], MACRO_MISFIT)
     return out
 
 
-def fit_scores(foods: Rows, targets: Targets, tight: dict[str, float]) -> np.ndarray:
+# A dish or food at twice a macronutrient's allowed share of energy loses this much of its coverage per
+# 100 kcal in the fit ranking (more than the best dish covers): candidates come from those that fit.
+MACRO_MISFIT = 10.0
+
+
+def misfit(density: np.ndarray, names: list[str], tight: dict[str, tuple[float, float]]) -> np.ndarray:
+    """How far each row's amounts per kcal (``density``, a column per nutrient of ``names``) pass the
+    allowed amounts of ``tight`` (``tight_maxima``), weighted and summed: 0 for a row that fits."""
+    allowed = np.array([tight[n][0] for n in names])
+    weight = np.array([tight[n][1] for n in names])
+    return (np.maximum(density / allowed - 1.0, 0.0) * weight).sum(axis=1)
+
+
+def fit_scores(foods: Rows, targets: Targets, tight: dict[str, tuple[float, float]]) -> np.ndarray:
     """How well each food fits the tight maxima: its coverage per 100 kcal less, for each tight nutrient,
     how far its amount per kcal passes the day's allowed amount per kcal (a food that alone would
     break the limit at the day's energy ranks last)."""
@@ -172,8 +198,7 @@ def fit_scores(foods: Rows, targets: Targets, tight: dict[str, float]) -> np.nda
         return per_kcal
     kcal = np.maximum(foods["energy"].astype(float), 1.0)
     density = nutrient_matrix(foods, names) / kcal[:, None]
-    allowed = np.array([tight[n] for n in names])
-    return per_kcal - np.maximum(density / allowed - 1.0, 0.0).sum(axis=1)
+    return per_kcal - misfit(density, names, tight)
 
 
 def coverage_scores(foods: Rows, targets: Targets) -> tuple[np.ndarray, np.ndarray]:

@@ -3,8 +3,9 @@ for a re-plan of a saved plan's day or meal alike.
 
 A day is tried on a ladder of attempts until one holds every hard rule: the day as the week allows
 it (with yesterday's dinner as today's lunch when the profile asks for leftovers), then without the
-leftover, then with the week's variety set aside (dishes and foods may repeat sooner; said in the
-plan's notes and rules), then with three times the dishes and every pool food. Each attempt is
+leftover, then from three times the dishes and every pool food with the week's variety kept, then
+with the week's variety set aside (dishes and foods may repeat sooner; said in the plan's notes and
+rules), first from the day's own choice and last from the wider one. Each attempt is
 solved from a partial start (the relaxation's), then polished (dish amounts toward their defaults);
 a day no attempt can hold is diagnosed and its conflicting rules named.
 """
@@ -42,7 +43,9 @@ ABS_GAP_MEALS = 30.0
 # rescue (the first plan that holds the rules, found without the objective) at least RESCUE_S.
 MIN_ATTEMPT_S = 1.0
 RESCUE_S = 10.0
-ATTEMPT_NAMES = ("week", "no leftover", "variety relaxed", "wider")
+ATTEMPT_NAMES = ("week", "no leftover", "wider", "variety relaxed", "wider, variety relaxed")
+# The attempts that set the week's variety aside (a rescue of one of them too).
+RELAXED = frozenset({"variety relaxed", "wider, variety relaxed"})
 
 
 @dataclass
@@ -100,10 +103,9 @@ def plan_day(
     began = time.perf_counter()
     rules, inputs = ctx.rules, ctx.inputs
     attempts = _attempts(ctx, state, day, days, leftovers, kept, goals)
-    names = ["week", *ATTEMPT_NAMES[2:]] if len(attempts) == 3 else list(ATTEMPT_NAMES)
     build_s = solve_s = 0.0
-    timed_out = None  # the last attempt that ran out of time without a plan
-    for k, attempt in enumerate(attempts):
+    timed_out = None  # the last attempt that ran out of time without a plan, and its name
+    for k, (name, attempt) in enumerate(attempts):
         t0 = time.perf_counter()
         built = build_meal_model(attempt, rules, ctx.targets, prices=ctx.prices)
         build_s += time.perf_counter() - t0
@@ -117,23 +119,22 @@ def plan_day(
         if outcome.has_solution:
             break
         if outcome.status != SolveStatus.INFEASIBLE:
-            timed_out = attempt
-    name = names[k]
+            timed_out = name, attempt
+    relaxed = name in RELAXED
     if not outcome.has_solution:
         if timed_out is None:  # every attempt infeasible: the rules conflict
             error = diagnose(attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
             raise name_every_rule(error, attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
-        built, outcome, seconds = rescue(timed_out, ctx, max(time_limit, RESCUE_S))
+        built, outcome, seconds = rescue(timed_out[1], ctx, max(time_limit, RESCUE_S))
         solve_s += seconds
-        name = "rescue"
+        name, relaxed = "rescue", timed_out[0] in RELAXED
         if not outcome.has_solution:
             raise SolverError(f"day {day}: the solver found no plan in {time_limit:g} s, nor any plan that holds the "
                               f"rules (status {outcome.status.value}); give --time-limit more seconds.")  # fmt: skip
     solve_s += polish(built, outcome.solver, ctx.threads)
     slots = read_slots(built, inputs, rules, ctx.prices, household)
-    if name in ("week",) and attempts[0].fixed and state.last_dinner is not None:
+    if name == "week" and attempts[0][1].fixed and state.last_dinner is not None:
         slots = mark_leftover(slots, state.last_dinner, day - 1)
-    relaxed = name in ("variety relaxed", "wider", "rescue")
     return DayResult(slots, outcome, relaxed, built.size, build_s, solve_s, name, time.perf_counter() - began)
 
 
@@ -161,8 +162,9 @@ def _attempts(
     leftovers: bool,
     kept: Sequence[SlotPlan],
     goals: dict[str, float] | None,
-) -> list[MealSpec]:
-    """The day's ladder of attempts (see the module docstring), each with the day's requirements."""
+) -> list[tuple[str, MealSpec]]:
+    """The day's ladder of attempts (see the module docstring) with their names (``ATTEMPT_NAMES``),
+    each with the day's requirements."""
     rules, inputs = ctx.rules, ctx.inputs
     spec = meal_spec(day, inputs, ctx.targets, rules, state, days, ctx.liked, leftovers)
     if goals is not None:
@@ -188,9 +190,18 @@ def _attempts(
     free = dataclasses.replace(
         spec, fixed={}, banned_dishes={k: set(kept_dishes) for k in spec.banned_dishes}, forbidden=keep_only | never_at
     )
+    # (a kept meal's dishes stay out of every attempt: they are in the week's bans and in ``free``'s)
+    week_wide = dataclasses.replace(spec, fixed={}, foods=inputs.all_foods,
+                                    dishes=day_dishes(inputs, rules, spec.banned_dishes, {}, wider=True))  # fmt: skip
     wide = dataclasses.replace(free, foods=inputs.all_foods, dishes=day_dishes(inputs, rules, {}, {}, wider=True))
-    ladder = [spec, dataclasses.replace(spec, fixed={})] if spec.fixed else [spec]
-    return [apply_requirements(a, rules, inputs, ctx.foods) for a in [*ladder, free, wide]]
+    ladder = [("week", spec), ("no leftover", dataclasses.replace(spec, fixed={}))] if spec.fixed else [("week", spec)]
+    ladder += [("wider", week_wide), ("variety relaxed", free), ("wider, variety relaxed", wide)]
+    out: list[tuple[str, MealSpec]] = []
+    for name, a in ladder:  # (an attempt the same as one before it is not tried again: a first day's)
+        a = apply_requirements(a, rules, inputs, ctx.foods)
+        if all(a != b for _, b in out):
+            out.append((name, a))
+    return out
 
 
 def relaxation_start(built, solver: str, threads: int) -> tuple[dict, float]:

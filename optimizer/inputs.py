@@ -26,7 +26,7 @@ from mealplan.food_data.names import shop_name, short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import family, slot_kind
-from mealplan.optimizer.candidates import coverage_scores, fit_scores, person_blocks, tight_maxima
+from mealplan.optimizer.candidates import coverage_scores, fit_scores, misfit, person_blocks, tight_maxima
 from mealplan.optimizer.facts import food_extras, meal_facts, not_at
 from mealplan.optimizer.model import (
     DishOption,
@@ -122,8 +122,9 @@ def meal_inputs(
         person = person_blocks(table.rows, rules)
     options, blocked_dishes, ingredient_ids = _dish_options(table, dishes, rules, person)
     pats = _pattern_options(patterns)
+    tight = tight_maxima(targets, rules.amdr)
     allowed_pool, chosen, drink_max, pattern_pools, drink_pools = _allowed_pool(
-        table, patterns, pats, pool, person, targets, keep
+        table, patterns, pats, pool, person, targets, keep, tight
     )
     every = sorted(set(ingredient_ids) | set(allowed_pool))
     extras = food_extras(table, every, rules, targets)
@@ -159,7 +160,7 @@ def meal_inputs(
     drink_ids = [f.id for f in all_foods if f.drink_max_steps > 0]
     in_pool = {f: pool[f] for f in allowed_pool}
     return MealInputs(
-        dish_score=_dish_scores(options, nutrients, targets, big_meals=_big_meals(rules)),
+        dish_score=_dish_scores(options, nutrients, targets, tight, big_meals=_big_meals(rules)),
         dishes=options,
         patterns=pats,
         foods=foods,
@@ -270,7 +271,16 @@ def _dish_options(
     return options, out, ingredient_ids
 
 
-def _allowed_pool(table, patterns: PatternLibrary, pats, pool, person, targets: Targets, keep: AbstractSet[str]):
+def _allowed_pool(
+    table,
+    patterns: PatternLibrary,
+    pats,
+    pool,
+    person,
+    targets: Targets,
+    keep: AbstractSet[str],
+    tight: dict[str, float],
+):
     """The pool foods the person may eat (in id order), the best few a day model gets first, each drink
     pool's largest drink, and the pools the patterns and drinks use."""
     drink_pools = set(patterns.drink.pools) | set(patterns.hot_drink.pools)
@@ -285,7 +295,7 @@ def _allowed_pool(table, patterns: PatternLibrary, pats, pool, person, targets: 
             & (table.rows["serving_g"].astype(float)[index.pos] > 0)
         )
     sel = np.flatnonzero(ok)
-    chosen, wide = _best_per_pool(table.rows.at(index.pos[sel]), (index.pools, index.code[sel]), targets, keep)
+    chosen, wide = _best_per_pool(table.rows.at(index.pos[sel]), (index.pools, index.code[sel]), targets, keep, tight)
     return wide, set(chosen), drink_max, pattern_pools, drink_pools
 
 
@@ -367,7 +377,11 @@ def _big_meals(rules: PlanRules) -> bool:
 
 
 def _dish_scores(
-    options: list[DishOption], nutrients: dict, targets: Targets, big_meals: bool = False
+    options: list[DishOption],
+    nutrients: dict,
+    targets: Targets,
+    tight: dict[str, tuple[float, float]],
+    big_meals: bool = False,
 ) -> dict[str, tuple[float, ...]]:
     """Per dish at its default amounts: target coverage (as ``coverage_scores``), the same per 100
     kcal, for poor appetite kcal per gram, and on a day of one or two big meals the dish's energy (a
@@ -387,16 +401,12 @@ def _dish_scores(
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         cover = (np.minimum(amount[:, :-1] / goal, 1.0) * weight).sum(axis=1)
     energy = amount[:, -1]
-    tight = tight_maxima(targets)
     if tight:  # how far a dish's amount per kcal of each tight nutrient passes the day's allowed amount
         names = sorted(tight)
         dense = np.array([[nutrients.get(f, {}).get(n, 0.0) / 100.0 for n in names] for f in foods]).reshape(
             -1, len(names)
         )
-        over = np.maximum(
-            (grams @ dense) / np.maximum(energy, 1.0)[:, None] / np.array([tight[n] for n in names]) - 1, 0
-        )
-        misfit = over.sum(axis=1)
+        over = misfit((grams @ dense) / np.maximum(energy, 1.0)[:, None], names, tight)
     out: dict[str, tuple[float, ...]] = {}
     for r, d in enumerate(options):
         vary = _variety_factor(targets.profile_id, d.id)
@@ -407,7 +417,7 @@ def _dish_scores(
         if big_meals:
             out[d.id] += (float(energy[r]),)
         if tight:  # a clinician's low maxima: dishes that fit them too
-            out[d.id] += (float(cover[r]) / max(energy[r], 1.0) * 100.0 - float(misfit[r]),)
+            out[d.id] += (float(cover[r]) / max(energy[r], 1.0) * 100.0 - float(over[r]),)
     return out
 
 
@@ -448,7 +458,9 @@ def _pattern_options(patterns: PatternLibrary) -> list[PatternOption]:
     return out
 
 
-def _best_per_pool(rows, component, targets: Targets, keep: AbstractSet[str]) -> tuple[list[str], list[str]]:
+def _best_per_pool(
+    rows, component, targets: Targets, keep: AbstractSet[str], tight: dict[str, tuple[float, float]] | None = None
+) -> tuple[list[str], list[str]]:
     """The ``POOL_KEEP`` foods of each pool (``component``: pool names and, per food of ``rows``, the
     index of its pool) that cover the
     targets best per serving, and as many per kcal (and, for poor appetite, as many with the most kcal
@@ -462,8 +474,8 @@ def _best_per_pool(rows, component, targets: Targets, keep: AbstractSet[str]) ->
     scores = [per_serving, per_kcal]
     if targets.appetite == "poor":  # the same energy in less volume: each pool's most energy-dense foods too
         scores.append(np.nan_to_num(rows["energy"].astype(float)))
-    tight = tight_maxima(targets)
-    if tight:  # a clinician's low maxima (kidney disease): each pool's foods that fit them too
+    tight = tight_maxima(targets) if tight is None else tight
+    if tight:  # a clinician's low maxima (kidney disease), a low-carb range: each pool's foods that fit them too
         scores.append(fit_scores(rows, targets, tight))
     scores = [np.where(np.isnan(s), -np.inf, s) for s in scores]  # unknown ranks last
     out: set[int] = {i for i, f in enumerate(ids.tolist()) if f in keep} if keep else set()  # positions in rows

@@ -153,9 +153,6 @@ def assemble_plan(
     notes = [
         f"day {d}: dishes or foods repeat sooner than the week's variety rules allow; with the week's "
         "other options the day could not hold every hard rule (upper limits, energy)"
-        if d > 1  # (a first day repeats nothing: it was planned from the wider choice)
-        else f"day {d}: planned from the wider choice of dishes and foods; the first choice could not hold "
-        "every hard rule (upper limits, energy)"
         for d in relaxed_days
     ]
     week_totals = week_average(day_plans, rules.met_tolerance) if days > 1 else None
