@@ -12,9 +12,9 @@ from typing import Any
 from mealplan.batch.models import BatchJob
 from mealplan.errors import InputError, MealplanError
 from mealplan.fileio import FILE_ID, load_user_json, read_csv_table, read_user_text
-from mealplan.targets.household import is_household_file, load_household
+from mealplan.targets.household import Household, load_profile_or_household
 from mealplan.targets.profile import PROFILE_SUFFIXES, Profile
-from mealplan.targets.profile_files import load_profile, profile_from_dict
+from mealplan.targets.profile_files import profile_from_dict
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 # A CSV or JSONL of profiles larger than this is refused rather than read into memory (a 100,000-person
@@ -78,17 +78,13 @@ def read_profile_folder(folder: Path) -> list[BatchJob]:
 
 
 def _job_from_file(path: Path) -> BatchJob:
-    if is_household_file(path):
-        try:
-            household = load_household(path)
-        except MealplanError as exc:
-            return BatchJob(id=path.stem, source=str(path), error=str(exc))
-        return BatchJob(id=household.id, source=str(path), household=household)
     try:
-        profile = load_profile(path)
+        loaded = load_profile_or_household(path)
     except MealplanError as exc:
         return BatchJob(id=path.stem, source=str(path), error=str(exc))
-    return BatchJob(id=profile.id, source=str(path), profile=profile)
+    if isinstance(loaded, Household):
+        return BatchJob(id=loaded.id, source=str(path), household=loaded)
+    return BatchJob(id=loaded.id, source=str(path), profile=loaded)
 
 
 def read_profile_jsonl(path: Path) -> list[BatchJob]:

@@ -46,7 +46,7 @@ from mealplan.errors import ConfigError, InputError
 from mealplan.fileio import load_user_yaml, read_user_text
 from mealplan.food_data.vocab import slot_kind
 from mealplan.targets.profile import MAX_PROFILE_BYTES, Profile
-from mealplan.targets.profile_files import load_profile, profile_from_dict
+from mealplan.targets.profile_files import load_profile, profile_from_dict, profile_from_text
 
 HOUSEHOLD_SCHEMA = 1
 MAX_MEMBERS = 8
@@ -244,19 +244,26 @@ def load_household(path: str | Path, client_profile: ClientLookup | None = None)
     return household_from_dict(data, source=str(path), base_dir=path.parent, client_profile=client_profile)
 
 
-def is_household_file(path: str | Path) -> bool:
-    """Whether ``path`` is a household file rather than a profile: YAML whose top level has ``members``.
+def load_profile_or_household(path: str | Path) -> Profile | Household:
+    """A profile or a household file, read and parsed once: YAML whose top level has ``members`` is a
+    household (as ``load_household``), any other file a profile (as ``load_profile``).
 
-    A file that cannot be read or parsed is no household (reading it as a profile says what is wrong)."""
+    Raises:
+        ConfigError: as ``load_household`` or ``load_profile`` (a file that is no valid YAML is reported
+            as a profile file, with the line where it breaks).
+    """
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
-        return False
+        return load_profile(path)
+    text = read_user_text(path, "profile file", allowed="give a YAML, TOML or JSON profile (mealplan init writes one)",
+                          error=ConfigError, max_bytes=MAX_PROFILE_BYTES)  # fmt: skip
     try:
-        text = read_user_text(path, "household file", allowed="a YAML file", max_bytes=MAX_PROFILE_BYTES)
         data = load_user_yaml(text)
-    except (InputError, yaml.YAMLError, RecursionError):
-        return False
-    return isinstance(data, dict) and "members" in data
+    except (yaml.YAMLError, RecursionError):
+        return profile_from_text(text, str(path), base_dir=path.parent, fmt="yaml")  # (it says where YAML breaks)
+    if isinstance(data, dict) and "members" in data:
+        return household_from_dict(data, source=str(path), base_dir=path.parent)
+    return profile_from_dict(data, source=str(path), base_dir=path.parent)
 
 
 def household_from_dict(

@@ -16,7 +16,8 @@ import pytest
 from mealplan import batch as b
 from mealplan.errors import ConfigError
 from mealplan.household_plan import HouseholdPlan
-from mealplan.targets.household import household_from_dict, is_household_file
+from mealplan.targets.household import Household, household_from_dict, load_profile_or_household
+from mealplan.targets.profile import Profile
 from tests.batch.test_batch import TINY, fake_plan, fake_verify, job
 from tests.household_plans import household_of, saved_week
 
@@ -48,7 +49,8 @@ def test_a_household_file_in_the_folder_is_a_household_job(tmp_path):
     assert not jobs["broken"].ready
     assert jobs["broken"].error.startswith(f"{tmp_path / 'broken.yaml'}: the household is not valid:")
     assert "members: List should have at least 1 item after validation, not 0" in jobs["broken"].error
-    assert is_household_file(tmp_path / "home.yaml") and not is_household_file(tmp_path / "anna.yaml")
+    assert isinstance(load_profile_or_household(tmp_path / "home.yaml"), Household)
+    assert isinstance(load_profile_or_household(tmp_path / "anna.yaml"), Profile)
 
 
 def test_a_household_and_a_profile_of_one_id_fail_the_second(tmp_path):
