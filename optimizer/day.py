@@ -77,8 +77,9 @@ def plan_day(
     """Plan day ``day`` of a plan of ``days`` days, given the week so far (``state``).
 
     Anytime: an attempt that ends without a plan, infeasible or out of time, hands over to the next
-    (the module docstring's ladder); when none found a plan in time, the last that ran out of time is
-    solved for its first plan that holds every rule, without the objective, then polished ("rescue").
+    (the module docstring's ladder); when none found a plan in time, those that ran out of time (the
+    widest first) are solved for their first plan that holds every rule, without the objective, then
+    polished ("rescue").
     A day fails only when its rules conflict (ConflictError, naming them) or no solver runs.
 
     Args:
@@ -104,7 +105,7 @@ def plan_day(
     rules, inputs = ctx.rules, ctx.inputs
     attempts = _attempts(ctx, state, day, days, leftovers, kept, goals)
     build_s = solve_s = 0.0
-    timed_out = None  # the last attempt that ran out of time without a plan, and its name
+    timed_out: list[tuple[str, MealSpec]] = []  # the attempts that ran out of time without a plan
     for k, (name, attempt) in enumerate(attempts):
         t0 = time.perf_counter()
         built = build_meal_model(attempt, rules, ctx.targets, prices=ctx.prices)
@@ -119,15 +120,18 @@ def plan_day(
         if outcome.has_solution:
             break
         if outcome.status != SolveStatus.INFEASIBLE:
-            timed_out = name, attempt
+            timed_out.append((name, attempt))
     relaxed = name in RELAXED
     if not outcome.has_solution:
-        if timed_out is None:  # every attempt infeasible: the rules conflict
+        if not timed_out:  # every attempt infeasible: the rules conflict
             error = diagnose(attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
             raise name_every_rule(error, attempt, rules, ctx.targets, ctx.prices, ctx.solver, time_limit, ctx.threads)
-        built, outcome, seconds = rescue(timed_out[1], ctx, max(time_limit, RESCUE_S))
-        solve_s += seconds
-        name, relaxed = "rescue", timed_out[0] in RELAXED
+        for tried, spec in reversed(timed_out):  # the widest first; on a busy machine one may need the next
+            built, outcome, seconds = rescue(spec, ctx, max(time_limit, RESCUE_S))
+            solve_s += seconds
+            name, relaxed = "rescue", tried in RELAXED
+            if outcome.has_solution:
+                break
         if not outcome.has_solution:
             raise SolverError(f"day {day}: the solver found no plan in {time_limit:g} s, nor any plan that holds the "
                               f"rules (status {outcome.status.value}); give --time-limit more seconds.")  # fmt: skip

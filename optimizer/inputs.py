@@ -409,22 +409,24 @@ def _dish_scores(
         over = misfit((grams @ dense) / np.maximum(energy, 1.0)[:, None], names, tight)
     out: dict[str, tuple[float, ...]] = {}
     for r, d in enumerate(options):
-        vary = _variety_factor(targets.profile_id, d.id)
-        cover[r] *= vary
-        out[d.id] = (float(cover[r]), float(cover[r]) / max(energy[r], 1.0) * 100.0)
+        varied = float(cover[r]) * _variety_factor(targets.profile_id, d.id)
+        out[d.id] = (varied, varied / max(energy[r], 1.0) * 100.0)
         if targets.appetite == "poor":  # the same energy in less volume: energy-dense dishes too
             out[d.id] += (energy[r] / max(sum(d.grams), 1.0),)
         if big_meals:
             out[d.id] += (float(energy[r]),)
-        if tight:  # a clinician's low maxima: dishes that fit them too
+        if tight:  # a clinician's low maxima, a low-carb range: the dishes that fit them best, unvaried
             out[d.id] += (float(cover[r]) / max(energy[r], 1.0) * 100.0 - float(over[r]),)
     return out
 
 
 # Each person's ranking of the dishes moves every dish's score by up to this share, the same for the same
 # person and dish every time: people with the same needs see different good dishes among equals, so
-# the library is used across a clinic's plans rather than the same top few (issue 25).
-DISH_VARIETY = 0.25
+# the library is used across a clinic's plans rather than the same top few (issue 25). The model still
+# weighs the candidates by the nutrients they bring; on the 21 example and batch weeks 0.6 against 0.25
+# raised the distinct dishes from 105 to 125 with no more shortfalls (benchmarks/bench_week_review.py).
+# The ranking by fit to a clinician's maxima is not varied.
+DISH_VARIETY = 0.6
 
 
 def _variety_factor(person: str, dish: str) -> float:

@@ -19,6 +19,7 @@ from mealplan.food_data.vocab import split_tags
 from mealplan.optimizer import day as day_module
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.prices import read_prices
+from mealplan.optimizer.solve import SolveOutcome
 from mealplan.plan import Plan, SolveStatus
 from mealplan.targets.profile_files import load_profile, profile_from_dict
 from mealplan.triage import TriageInput, run_triage
@@ -115,6 +116,30 @@ def test_tiny_week_runs_out_of_foods():
     plan = verified(make_plan(tiny_profile(), table, days=2, max_days_per_food=1), table)
     assert plan.rules.variety_relaxed_days == [2]
     assert any(n.startswith("day 2: dishes or foods repeat") for n in plan.solve.notes)
+
+
+@pytest.mark.solve
+def test_a_day_whose_attempts_all_run_out_of_time_is_rescued_by_the_next_when_one_rescue_fails(monkeypatch):
+    """Every attempt stops without a plan; on day 2 (two attempts: the week, variety relaxed) the first
+    rescue finds none either, and the next attempt's rescue gives the day."""
+    table = tiny_table()
+    real, rescues = day_module.solve, []
+
+    def flaky(prob, **kw):
+        if kw.get("relax"):  # the relaxation's start and the polish
+            return real(prob, **kw)
+        if kw.get("start") is not None:  # an attempt: out of time without a plan
+            return SolveOutcome(SolveStatus.NOT_SOLVED, "highs", 0.01)
+        rescues.append(prob.name)
+        if rescues.count("mealplan_day2") == 1:
+            return SolveOutcome(SolveStatus.NOT_SOLVED, "highs", 0.01)
+        return real(prob, **kw)
+
+    monkeypatch.setattr(day_module, "solve", flaky)
+    plan = make_plan(tiny_profile(), table, days=2)
+    assert rescues == ["mealplan_day1", "mealplan_day2", "mealplan_day2"]
+    assert [d.attempt for d in plan.solve.days] == ["rescue", "rescue"]
+    assert verify_plan(plan, table).ok
 
 
 @pytest.mark.parametrize("meals", [["dinner"], ["breakfast", "snack"]])

@@ -1,5 +1,6 @@
-"""A day's ladder of attempts (the wider choice keeps the week's variety before variety is set aside) and
-the first choice of dishes for a narrowed macronutrient range (low-carb), on the real bundled data."""
+"""A day's first choice of dishes (varied by person; for a narrowed macronutrient range, low-carb, the
+dishes that fit it) and its ladder of attempts (the wider choice keeps the week's variety before
+variety is set aside), on the real bundled data."""
 
 from __future__ import annotations
 
@@ -45,6 +46,18 @@ def test_a_low_carb_range_ranks_first_the_dishes_that_fit_it(low_carb):
             carbs = sum(inputs.nutrients[f].get("carbohydrate", 0.0) * g / 100 for f, g in grams.items())
             kcal = sum(inputs.nutrients[f].get("energy", 0.0) * g / 100 for f, g in grams.items())
             assert 4 * carbs / kcal <= 0.30, f"{dish.id}: {4 * carbs / kcal:.0%} of its energy is carbohydrate"
+
+
+def test_people_with_the_same_needs_get_different_good_dishes(bundled, low_carb):
+    # The same person gets the same choice every time; another id, the same needs: another choice.
+    again = _context(bundled, LOW_CARB).inputs
+    other = _context(bundled, {**LOW_CARB, "id": "someone-else"}).inputs
+    for kind in ("breakfast", "lunch", "dinner", "snack"):
+        mine = {d.id for d in low_carb.inputs.dishes_for(kind, set())}
+        assert mine == {d.id for d in again.dishes_for(kind, set())}
+        assert mine != {d.id for d in other.dishes_for(kind, set())}
+    # the ranking by fit to the low-carb range is the same for both (only the coverage rankings vary)
+    assert {d: s[-1] for d, s in low_carb.inputs.dish_score.items()} == {d: s[-1] for d, s in other.dish_score.items()}
 
 
 def test_the_wider_choice_keeps_the_weeks_variety_before_it_is_set_aside(low_carb):
