@@ -132,7 +132,7 @@ def _rest_of_week(plan: Plan, day: int, this_week: list[int], inputs) -> WeekSta
     """The rest of the week as the planner would have carried it: counts over every other day, the
     protein and dishes of the days either side (no repeat two days running, in both directions)."""
     rules = plan.rules
-    state = WeekState()
+    state = WeekState(later_counted=True)
     others = [d for d in plan.days if d.index != day and d.index in this_week]
     for d in sorted(others, key=lambda d: d.index == day - 1):
         carry(state, d, rules, inputs)

@@ -32,6 +32,9 @@ class WeekState:
     # The last WEEK_DAYS - 1 days' counted foods and (meal kind, dish or pattern) meals: variety counts
     # over them, so the rules hold in any 7 days running and the weeks of a long plan differ.
     recent: list[tuple[set[str], list[tuple[str, str]]]] = field(default_factory=list)
+    # The days after the one planned are in the counts already (a re-plan carries every other day of
+    # its week): the days a requirement keeps for a food are not counted ahead again.
+    later_counted: bool = False
 
 
 def week_of(day: int, days: int) -> tuple[int, int]:
@@ -192,7 +195,9 @@ def meal_spec(
     """Day ``d``'s model inputs, with the week's variety so far carried in."""
     banned, banned_patterns = _banned(rules, state)
     cover_dishes = rules.meal_rules is not None and rules.meal_rules.food_days_cover_dishes
-    used_up = {f for f, c in state.days_used.items() if c >= rules.max_days_per_food}
+    ahead = {} if state.later_counted else _kept_ahead(rules, inputs, d, days, cover_dishes)
+    counts = {f: state.days_used.get(f, 0) + ahead.get(f, 0) for f in {*state.days_used, *ahead}}
+    used_up = {f for f, c in counts.items() if c >= rules.max_days_per_food}
     if cover_dishes:  # (counted by short name: every food of that name is used up)
         used_up = {f for f in inputs.names if f not in inputs.everyday and inputs.food_key(f) in used_up}
     forbidden = {(f.id, s.name) for f in inputs.all_foods for s in rules.slots if f.id in used_up}
@@ -234,6 +239,21 @@ def meal_spec(
         banned_patterns=banned_patterns,
         zero_foods=used_up if cover_dishes else set(),
     )
+
+
+def _kept_ahead(rules: PlanRules, inputs: MealInputs, d: int, days: int, by_name: bool) -> dict[str, int]:
+    """Per food (by its short name with ``by_name``, as the days-per-food rule counts), the later days of
+    day ``d``'s week that a requirement keeps for it: the days before leave them free, so bananas
+    required at breakfast on days 1, 3 and 5 are not in a smoothie on days 2 and 4 as well (five days).
+    A food required on day ``d`` itself is left out (its requirement holds whatever the count)."""
+    _, last = week_of(d, days)
+    today = {r.food for r in rules.require if d in (r.days or [1])}
+    kept: dict[str, set[int]] = {}
+    for r in rules.require:
+        if r.food in inputs.names and r.food not in today:  # (a food, not a dish)
+            key = inputs.food_key(r.food) if by_name else r.food
+            kept.setdefault(key, set()).update(x for x in (r.days or [1]) if d < x <= last)
+    return {key: len(later) for key, later in kept.items() if later}
 
 
 def day_dishes(

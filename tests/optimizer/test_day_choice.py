@@ -12,7 +12,7 @@ from mealplan.optimizer.day import _attempts
 from mealplan.optimizer.inputs import DISH_KEEP
 from mealplan.optimizer.planner import make_plan
 from mealplan.optimizer.rules import plan_rules
-from mealplan.optimizer.week import WeekState
+from mealplan.optimizer.week import WeekState, meal_spec
 from mealplan.targets.compute import compute_targets
 from mealplan.targets.profile_files import profile_from_dict
 from mealplan.verify.verifier import verify_plan
@@ -81,3 +81,19 @@ def test_a_low_carb_day_comes_from_the_first_choice(bundled):
     plan = make_plan(profile_from_dict(LOW_CARB), bundled, days=1)
     assert [d.attempt for d in plan.solve.days] == ["week"]
     assert verify_plan(plan, bundled).ok
+
+
+def test_the_days_a_requirement_keeps_for_a_food_are_not_used_up_before_them(bundled):
+    # Bananas required at breakfast on days 1, 3 and 5, a food on at most 4 days: once on days 1-3, day 4
+    # may not serve them (a smoothie), or day 5 would be their fifth day.
+    ctx = _context(bundled, {"id": "bananas", "age": 68, "sex": "female", "require": ["09040@1,3,5:breakfast"]})
+    assert ctx.rules.max_days_per_food == 4
+    key = ctx.inputs.food_key("09040")
+
+    def kept_out(day: int, used: int, replan: bool = False) -> bool:
+        state = WeekState(days_used={key: used}, later_counted=replan)
+        return "09040" in meal_spec(day, ctx.inputs, ctx.targets, ctx.rules, state, 7, ctx.liked, False).zero_foods
+
+    assert kept_out(4, 3) and not kept_out(2, 1)  # day 2: once, with days 3 and 5 kept, is three
+    assert not kept_out(6, 3)  # after the last required day nothing is kept ahead
+    assert not kept_out(4, 3, replan=True)  # a re-plan's counts hold every other day already
