@@ -35,6 +35,10 @@ EXAMPLES = ["dietitian_adjusted", "endurance_athlete", "older_diuretics", "pesca
             "vegan_twitching"]  # fmt: skip
 HARD = sorted((ROOT / "benchmarks" / "profiles_hard").glob("*.*"))
 COST = {"budget_cost"}  # planned with --objective cost
+# A day's attempt (plan.solve.days[].attempt) in one letter, after its status's first letter ("ow": optimal
+# from the week's first choice).
+ATTEMPT = {"week": "w", "no leftover": "n", "wider": "W", "variety relaxed": "v", "wider, variety relaxed": "V",
+           "rescue": "r"}  # fmt: skip
 
 
 def _cpu_of(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, float, str]:
@@ -78,7 +82,7 @@ def _run(site: Path | None, profile: Path, days: int, tmp: Path) -> dict:
         row |= {
             "status": solve["status"],
             "objective": solve.get("objective"),
-            "days": [f"{d['status'][:1]}{d['attempt'][:1]}" for d in solve.get("days", [])],
+            "days": [f"{d['status'][:1]}{ATTEMPT.get(d['attempt'], '?')}" for d in solve.get("days", [])],
             "shortfalls": len(plan["shortfalls"]),
             "hei": next((q["total"] for q in plan.get("diet_quality", [])), None),
         }
