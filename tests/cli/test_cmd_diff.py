@@ -61,12 +61,12 @@ def test_edit_then_diff_names_the_change_and_the_nutrient_deltas(week, week_file
     ca = foods.foods["calcium"]
     expect = (new_g - item.grams) * ca[item.food_id] / 100 + 60 * ca["09040"] / 100
     assert edited.days[1].totals["calcium"].amount - week.days[1].totals["calcium"].amount == pytest.approx(expect)
-    # Rescored: no stale number and no unrecorded change is left. (The apple may still take the day over
+    # Rescored: no stale number and no unrecorded change is left. (The banana may still take day 2 over
     # a maximum it was close to, such as the fibre ceiling: that is the edit's, and verify says so.)
     report = json.loads(run("verify", str(out), "--format", "json").stdout)
     stale = {"totals", "week_totals", "energy_macros", "food_group_totals", "diet_quality", "edits"}
     assert [p for p in report["problems"] if p["check"] in stale] == []
-    assert all(p["where"].startswith("day 1") for p in report["problems"]), report["problems"]
+    assert all(p["where"].startswith("day 2") for p in report["problems"]), report["problems"]
 
     diff = run("diff", str(week_file), str(out), "--format", "json")
     data = json.loads(diff.stdout)
