@@ -279,7 +279,7 @@ def _allowed_pool(
     person,
     targets: Targets,
     keep: AbstractSet[str],
-    tight: dict[str, float],
+    tight: dict[str, tuple[float, float]],
 ):
     """The pool foods the person may eat (in id order), the best few a day model gets first, each drink
     pool's largest drink, and the pools the patterns and drinks use."""
