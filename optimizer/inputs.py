@@ -424,7 +424,7 @@ def _dish_scores(
 # person and dish every time: people with the same needs see different good dishes among equals, so
 # the library is used across a clinic's plans rather than the same top few (issue 25). The model still
 # weighs the candidates by the nutrients they bring; on the 21 example and batch weeks 0.6 against 0.25
-# raised the distinct dishes from 105 to 125 with no more shortfalls (benchmarks/bench_week_review.py).
+# raised the distinct dishes from 105 to 124, shortfalls 113 to 103 (benchmarks/bench_week_review.py).
 # The ranking by fit to a clinician's maxima is not varied.
 DISH_VARIETY = 0.6
 
