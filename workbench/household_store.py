@@ -73,18 +73,13 @@ def add_household(store: Store, household_id: str, document: dict[str, Any], *, 
     if not FILE_ID.fullmatch(household_id):
         raise InputError(f"id {household_id[:80]!r}: a household id is 1-64 letters, digits, '_', '.' or '-', "
                          "starting with a letter or digit.")  # fmt: skip
-    checks.bounded_text(name, "--name", checks.MAX_NAME_CHARS)
-    checks.bounded_text(notes, "--notes", checks.MAX_NOTES_CHARS)
-    now = _now()
-    with store._write() as conn:
-        taken = conn.execute("SELECT kind FROM clients WHERE id = ?", (household_id,)).fetchone()
-        if taken:
-            what = "household" if taken[0] == "household" else "person's client"
-            raise InputError(f"id {household_id!r}: a {what} of that id is already in {store.path}; store a new "
-                             "version with `mealplan households add FILE --update`, or give the household another "
-                             "id.")  # fmt: skip
-        conn.execute("INSERT INTO clients (id, name, notes, created, updated, kind) "
-                     "VALUES (?, ?, ?, ?, ?, 'household')", (household_id, name, notes, now, now))  # fmt: skip
+
+    def taken(kind: str) -> str:
+        what = "household" if kind == "household" else "person's client"
+        return (f"id {household_id!r}: a {what} of that id is already in {store.path}; store a new version with "
+                "`mealplan households add FILE --update`, or give the household another id.")  # fmt: skip
+
+    with store.new_row(household_id, "household", name, notes, taken) as (conn, now):
         _insert_version(conn, household_id, document, now)
     return household(store, household_id)
 
