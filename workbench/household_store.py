@@ -73,12 +73,11 @@ def add_household(store: Store, household_id: str, document: dict[str, Any], *, 
     if not FILE_ID.fullmatch(household_id):
         raise InputError(f"id {household_id[:80]!r}: a household id is 1-64 letters, digits, '_', '.' or '-', "
                          "starting with a letter or digit.")  # fmt: skip
-
-    def taken(kind: str) -> str:
-        what = "household" if kind == "household" else "person's client"
-        return (f"id {household_id!r}: a {what} of that id is already in {store.path}; store a new version with "
-                "`mealplan households add FILE --update`, or give the household another id.")  # fmt: skip
-
+    taken = {
+        kind: f"id {household_id!r}: a {what} of that id is already in {store.path}; store a new version with "
+        "`mealplan households add FILE --update`, or give the household another id."
+        for kind, what in (("household", "household"), ("person", "person's client"))
+    }
     with store.new_row(household_id, "household", name, notes, taken) as (conn, now):
         _insert_version(conn, household_id, document, now)
     return household(store, household_id)

@@ -25,7 +25,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -312,11 +312,7 @@ class Store:
     # --- clients --------------------------------------------------------------------------------
 
     def add_client(self, client_id: str, profile: Any, *, name: str = "", notes: str = "") -> Client:
-        """Add a client with their first profile version.
-
-        Raises:
-            InputError: the id is taken.
-        """
+        """Add a client with their first profile version (``InputError``: the id is not valid, or taken)."""
         from mealplan.fileio import FILE_ID
 
         if not isinstance(client_id, str) or not FILE_ID.fullmatch(client_id):
@@ -325,35 +321,30 @@ class Store:
                 "letter or digit (it names the client's profile file in `clients export`)."
             )
 
-        def taken(kind: str) -> str:
-            if kind == "household":
-                return (f"--id {client_id!r} is a household's id (`mealplan households show {client_id}`); give the "
-                        "client another --id.")  # fmt: skip
-            return (f"client {client_id!r} already exists; give another --id, or change them with `mealplan "
-                    f"clients edit {client_id}`.")  # fmt: skip
-
+        taken = {
+            "household": f"--id {client_id!r} is a household's id (`mealplan households show {client_id}`); give "
+            "the client another --id.",
+            "person": f"client {client_id!r} already exists; give another --id, or change them with `mealplan "
+            f"clients edit {client_id}`.",
+        }
         with self.new_row(client_id, "person", name, notes, taken) as (conn, now):
             self._insert_profile(conn, client_id, profile, now)
         return self.client(client_id)
 
     @contextmanager
-    def new_row(
-        self, row_id: str, kind: str, name: str, notes: str, taken: Callable[[str], str]
-    ) -> Iterator[tuple[sqlite3.Connection, str]]:
+    def new_row(self, row_id: str, kind: str, name: str, notes: str, taken: dict[str, str]) -> Iterator[Any]:
         """A write transaction that has added ``row_id`` to the clients table as a ``kind`` ("person" or
-        "household") with its name and notes (bounded); yields the connection and the time, for its
-        first version. An id in use raises ``InputError(taken(kind of the row that has it))``."""
+        "household") with its name and notes (bounded); yields the connection and the time, for its first
+        version. An id in use raises ``InputError(taken[kind of the row that has it])``."""
         checks.bounded_text(name, "--name", checks.MAX_NAME_CHARS)
         checks.bounded_text(notes, "--notes", checks.MAX_NOTES_CHARS)
         now = _now()
         with self._write() as conn:
             found = conn.execute("SELECT kind FROM clients WHERE id = ?", (row_id,)).fetchone()
             if found:
-                raise InputError(taken(found[0]))
-            conn.execute(
-                "INSERT INTO clients (id, name, notes, created, updated, kind) VALUES (?, ?, ?, ?, ?, ?)",
-                (row_id, name, notes, now, now, kind),
-            )
+                raise InputError(taken[found[0]])
+            conn.execute("INSERT INTO clients (id, name, notes, created, updated, kind) VALUES (?, ?, ?, ?, ?, ?)",
+                         (row_id, name, notes, now, now, kind))  # fmt: skip
             yield conn, now
 
     def edit_client(
