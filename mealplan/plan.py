@@ -303,6 +303,13 @@ class MealRules(_Model):
         "(False: plans before this rule)",
     )
 
+    def most_per_week(self, kind: str) -> int | None:
+        """How many times a week the same meal of ``kind`` may come ("lunch" and "dinner": a dish's
+        cookings, counted together), None for no limit."""
+        return {"breakfast": self.breakfast_max_per_week, "snack": self.snack_max_per_week}.get(
+            kind, self.dish_max_per_week if kind in ("lunch", "dinner") else None
+        )
+
 
 class PlanRules(_Model):
     """Every rule the plan was built under, recorded so verification can check them independently."""

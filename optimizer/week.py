@@ -152,13 +152,10 @@ def _banned(rules: PlanRules, state: WeekState) -> tuple[dict[str, set[str]], di
     """The dishes and patterns the week's variety leaves out of each meal kind today."""
     meal_rules = rules.meal_rules
     limit = meal_rules.dish_max_per_week if meal_rules else WEEK_DAYS
-    caps = (
-        {"breakfast": meal_rules.breakfast_max_per_week, "snack": meal_rules.snack_max_per_week} if meal_rules else {}
-    )
     banned: dict[str, set[str]] = {}
     patterns: dict[str, set[str]] = {}
     for (kind, option), count in state.dish_count.items():
-        cap = limit if kind in MAIN_MEALS else caps.get(kind)
+        cap = meal_rules.most_per_week(kind) if meal_rules else (limit if kind in MAIN_MEALS else None)
         if cap is None or count < cap or (kind in MAIN_MEALS and option.startswith("pattern:")):
             continue
         if option.startswith("pattern:"):

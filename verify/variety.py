@@ -37,10 +37,8 @@ def variety_problems(plan: Plan) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     relaxed = set(plan.rules.variety_relaxed_days)
     weeks = week_blocks([d.index for d in plan.days])
-    for check, kind, limit, unit in (
-        ("breakfast_variety", "breakfast", rules.breakfast_max_per_week, "days"),
-        ("snack_variety", "snack", rules.snack_max_per_week, "times"),
-    ):
+    for check, kind, unit in (("breakfast_variety", "breakfast", "days"), ("snack_variety", "snack", "times")):
+        limit = rules.most_per_week(kind)
         if limit is None:
             continue
         served: dict[str, list[int]] = {}

@@ -348,14 +348,10 @@ def dish_alternatives(
     # The week's dish rules, as the planner holds them: lunch and dinner count together, and so do
     # breakfast and snacks for "not two days running".
     rules = plan.rules.meal_rules
-    counted, most, running, group = MAIN_MEALS, 7, True, MAIN_MEALS
-    if kind not in MAIN_MEALS:
-        counted, running, group = (kind,), False, LIGHT_MEALS
-        if rules is not None:
-            most = {"breakfast": rules.breakfast_max_per_week, "snack": rules.snack_max_per_week}.get(kind) or 7
-            running = rules.no_light_dish_two_days_running
-    elif rules is not None:
-        most = rules.dish_max_per_week
+    main = kind in MAIN_MEALS
+    counted, group = (MAIN_MEALS, MAIN_MEALS) if main else ((kind,), LIGHT_MEALS)
+    most = (rules.most_per_week(kind) if rules is not None else None) or 7
+    running = main or (rules is not None and rules.no_light_dish_two_days_running)
     near = (s for o in plan.days if abs(o.index - day) == 1 for s in o.slots)
     neighbours = {s.dish_id for s in near if slot_kind(s.name) in group}
     candidates = [
