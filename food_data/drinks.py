@@ -72,6 +72,11 @@ class MilkBased(FoodSet):
     pools: list[str] = []
 
 
+class Poured(FoodSet):
+    max_g: float = Field(gt=0)
+    why: str = Field(min_length=1)
+
+
 class DrinksFile(StrictModel):
     """The drinks file as written (its header documents each field)."""
 
@@ -79,6 +84,7 @@ class DrinksFile(StrictModel):
     kinds: dict[Kind, KindRule]
     rules: DayRules
     milk_based: MilkBased
+    poured: Poured
     drinks: dict[str, DrinkEntry] = Field(min_length=1)
 
 

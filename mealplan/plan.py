@@ -217,6 +217,12 @@ class DrinkRules(_Model):
         True, description="no milk drink beside a dish built on milk, yogurt or a smoothie, or a meal with milk"
     )
     cups_per_day: dict[str, float] = Field({}, description="drink kind -> cups a day at most (juice 0.75)")
+    poured_max_g: float | None = Field(
+        None,
+        ge=0,
+        description="milk, plant milk and juice in every form (drinks, cereal, smoothies), grams a day "
+        "together at most (drinks.yaml's poured foods); None in plans made before the rule",
+    )
     energy_share_max: float = Field(1 / 3, gt=0, le=1, description="a drink's share of its meal's energy, at most")
     hot_drinks: list[str] | None = Field(
         None, description="coffee and tea kinds the person drinks (the profile's habit); None: any, [] none"

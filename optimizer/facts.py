@@ -16,7 +16,7 @@ import numpy as np
 
 from mealplan.food_data.clinical_rules import kind_mask
 from mealplan.food_data.counted import CountedUnit, counted_units
-from mealplan.food_data.drinks import DrinkRules, cup_grams, drink_rules
+from mealplan.food_data.drinks import DrinkRules, cup_grams, drink_rules, load_drinks
 from mealplan.food_data.everyday import everyday_mask
 from mealplan.food_data.food_groups import food_groups
 from mealplan.food_data.lactose import lactose_per_100g
@@ -115,6 +115,9 @@ def meal_facts(
             group_max = {"refined_grains": goals.refined_grains_max}
         pct = {group_key("added_sugars"): (KCAL_PER_UNIT[group_key("added_sugars")], goals.added_sugars_pct_max),
                "saturated_fat": (KCAL_PER_UNIT["saturated_fat"], goals.saturated_fat_pct_max)}  # fmt: skip
+    poured_max = meal_drinks.poured_max_g if meal_drinks is not None else None
+    among = list(nutrients) if nutrients is not None else [*pool, *drinks]
+    poured = frozenset(load_drinks().poured.members(table, among)) if poured_max is not None else frozenset()
     return MealFacts(
         drinks=drinks,
         not_drinks=not_drinks,
@@ -124,6 +127,8 @@ def meal_facts(
         water=water,
         milk_pools=drules.milk_pools,
         cups_per_day=dict(drules.cups_per_day),
+        poured=poured,
+        poured_max_g=poured_max,
         drink_share=drules.max_energy_share if drinks_on else None,
         fluid_max_g=targets.fluid_max_ml,
         never_together=pairs.never_together if pairs is not None else (),

@@ -154,6 +154,7 @@ def _meal_rules(profile: Profile, targets: Targets) -> MealRules:
         milk_drinks_per_day=doc.rules.milk_drinks_per_day,
         drinks_per_day=doc.rules.drinks_per_day,
         cups_per_day={k: r.cups_per_day for k, r in doc.kinds.items() if r.cups_per_day is not None},
+        poured_max_g=doc.poured.max_g,
         energy_share_max=doc.rules.max_energy_share,
         hot_drinks=list(targets.hot_drinks_allowed or []),
     )

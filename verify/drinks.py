@@ -8,7 +8,9 @@
   ``energy_share_max`` of its meal's energy (the drink included); milk drinks a day at most
   ``milk_drinks_per_day``, never beside a meal built on milk, yogurt or a smoothie; drinks other than
   water a day at most ``drinks_per_day`` (when the plan records it); cups a day of a kind at most
-  ``cups_per_day`` (cups by each drink's own SR24 cup measure).
+  ``cups_per_day`` (cups by each drink's own SR24 cup measure); milk, plant milk and juice in every
+  form (drinks, cereal, smoothies; ``drinks.yaml``'s ``poured`` foods) at most ``poured_max_g`` a day
+  (when the plan records it).
 - ``hot_drinks``: coffee and tea only of the kinds the person drinks (``drinks.hot_drinks``, the
   profile's habit, and ``targets.hot_drinks_allowed``; None: any, []: none). A food's kind (coffee,
   tea, decaf, herbal tea) is read from its name and category by ``food_data.clinical_rules.kind_mask``.
@@ -99,8 +101,7 @@ def _day(plan: Plan, day: int, slots: list[SlotPlan], look: Lookup, rules: Drink
             drink_kind = facts.kind if facts is not None else ("juice" if look.is_kind("juice", item) else None)
             if drink_kind in rules.cups_per_day:
                 cups[drink_kind] += item.grams / look.cup_g(item.food_id)
-    # drinks_per_day: a field the lead is adding to DrinkRules (read when the plan has it)
-    most = getattr(rules, "drinks_per_day", None) if rules is not None else None
+    most = rules.drinks_per_day if rules is not None else None
     if most is not None and len(others) > most:
         out.append(("drinks", f"day {day}", f"{len(others)} drinks besides water ({'; '.join(others)}); at most "
                     f"{most} a day"))  # fmt: skip
@@ -112,6 +113,14 @@ def _day(plan: Plan, day: int, slots: list[SlotPlan], look: Lookup, rules: Drink
         if n > cap * (1 + tol) + ABS:
             out.append(("drinks", f"day {day}", f"{n:.2f} cups of {drink_kind.replace('_', ' ')}; at most {cap:g} "
                         "a day"))  # fmt: skip
+    most_g = rules.poured_max_g if rules is not None else None
+    if most_g is not None:
+        items = [i for s in slots for i in s.items]
+        poured = load_drinks().poured.members(look.foods, [i.food_id for i in items])
+        grams = sum(i.grams for i in items if i.food_id in poured)
+        if grams > most_g * (1 + tol) + ABS:
+            out.append(("drinks", f"day {day}", f"{grams:,.0f} g of milk, plant milk and juice in all (to drink, on "
+                        f"cereal, in smoothies); at most {most_g:,.0f} g a day"))  # fmt: skip
     return out
 
 

@@ -1,8 +1,9 @@
-"""Drinks as people drink: the day's drinks together within three cups (and a dialysis fluid limit),
-milk drinks a day, never a milk drink beside a meal built on milk, cups a day of juice, and a drink's
-share of its meal's energy. Which drink may come with which meal (coffee and tea by habit, no
-sweetened milk drink with lunch or dinner, none when drinks come apart from meals) is the meal
-structure's (``meals.py``); water, the default drink, is added when the meals are read.
+"""Drinks as people drink: the day's drinks together within three cups (and a dialysis fluid limit), its
+milk, plant milk and juice in every form within three cups, milk drinks a day, never a milk drink beside
+a meal built on milk, cups a day of juice, and a drink's share of its meal's energy. Which drink may come
+with which meal (coffee and tea by habit, no sweetened milk drink with lunch or dinner, none when drinks
+come apart from meals) is the meal structure's (``meals.py``); water, the default drink, is added when
+the meals are read.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ def _kept_drinks(b: Build) -> list[tuple[str, float]]:
 
 
 def add_drink_rules(b: Build) -> None:
-    """Milk drinks a day, none beside a milk meal, cups a day per kind, a drink's share of its meal."""
+    """Milk drinks a day, none beside a milk meal, cups a day per kind, a drink's share of its meal, and
+    milk, plant milk and juice in every form."""
     facts, pool_foods = b.spec.facts, {f.id: f for f in b.spec.foods}
+    _poured(b)
     drinks = {k: v for k, v in b.y.items() if k[2] == DRINK_USE and k[0] in facts.drinks}
     milk = {k: v for k, v in drinks.items() if facts.drinks[k[0]].milk}
     kept = [f for f, _ in _kept_drinks(b)]
@@ -76,6 +79,21 @@ def add_drink_rules(b: Build) -> None:
         expr.add_le(b.prob, terms, facts.cups_per_day[kind], f"cups_{expr.safe_name(kind)}")
     if facts.drink_share is not None:
         _energy_share(b, facts.drink_share)
+
+
+def _poured(b: Build) -> None:
+    """The day's milk, plant milk and juice in every form (to drink, on cereal, in a smoothie; a kept
+    meal's too) together at most ``poured_max_g``: soy milk on cereal, in a smoothie and to drink is
+    3½ cups."""
+    facts = b.spec.facts
+    if facts.poured_max_g is None or not facts.poured:
+        return
+    foods = np.array([a[1] for a in b.amounts], dtype=object)
+    mask = np.isin(foods, sorted(facts.poured))
+    if mask.any():
+        cap = facts.poured_max_g
+        b.rule([(v, g) for v, g, m in zip(b.qty, b.grams, mask, strict=True) if m], "<=", cap, "poured_day",
+               f"milk, plant milk and juice together at most {cap:,.0f} g a day")  # fmt: skip
 
 
 def _energy_share(b: Build, share: float) -> None:

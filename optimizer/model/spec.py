@@ -131,6 +131,8 @@ class MealFacts:
     water: tuple[str, float] | None = None  # the default drink (food id, grams): a meal without another has it
     milk_pools: frozenset[str] = frozenset()  # a pattern meal with a food of these pools is milk-based
     cups_per_day: dict[str, float] = field(default_factory=dict)  # drink kind -> cups a day at most
+    poured: frozenset[str] = frozenset()  # milk, plant milk and juice foods (drinks.yaml's poured), every form
+    poured_max_g: float | None = None  # grams a day of the poured foods together, at most
     drink_share: float | None = None  # a drink's share of its meal's energy, at most
     fluid_max_g: float | None = None  # all drinks of a day, at most (dialysis)
     never_together: tuple[tuple[str, str], ...] = ()  # pool foods never at one pattern meal

@@ -207,6 +207,23 @@ def test_model_drink_at_most_two_cups():
     assert any("a drink is at most 480 g" in p for p in _problems(broken, rules))
 
 
+def test_model_milk_and_juice_in_every_form_a_day():
+    rules = _rules()
+    inputs, _ = _inputs(rules)
+    goals = {"calcium": GOAL, "potassium": GOAL}
+    poured = {"m_milk", "m_juice"}
+
+    def grams(slots):
+        return sum(i.grams for s in slots for i in s.items if i.food_id in poured)
+
+    # Without the rule the day pours milk and juice at every meal it can (far over 300 g).
+    free = _day(_spec(inputs, goals), rules, inputs)
+    assert grams(free) > 600.0
+    capped = dataclasses.replace(inputs.facts, poured=frozenset(poured), poured_max_g=300.0)
+    slots = _day(_spec(inputs, goals, facts=capped), rules, inputs)
+    assert 0.0 < grams(slots) <= 300.0 + 1e-6  # to drink and on cereal alike
+
+
 def test_model_coffee_and_tea_only_at_breakfast_or_snack():
     rules = _rules()
     inputs, _ = _inputs(rules)

@@ -6,9 +6,6 @@ Amounts used below (SR24 per 100 g): chocolate milk 63 kcal (250 g: 157.5 kcal),
 
 from __future__ import annotations
 
-import pytest
-
-from mealplan.plan import DrinkRules
 from tests.verify.plan21 import (
     COFFEE,
     DAYS,
@@ -207,9 +204,6 @@ def test_fluids_a_day_count_every_drink_water_included():
     assert found(make_plan(plan_targets=targets(fluid_max_ml=985))) == []
 
 
-@pytest.mark.skipif(
-    "drinks_per_day" not in DrinkRules.model_fields, reason="DrinkRules.drinks_per_day not in the schema yet"
-)
 def test_drinks_besides_water_a_day():
     # day 1: coffee at breakfast and milk at dinner; day 3: orange juice and tea
     assert found(make_plan(plan_rules=drinks(drinks_per_day=1))) == [
@@ -227,3 +221,16 @@ def test_drinks_besides_water_a_day():
         ),
     ]
     assert found(make_plan(plan_rules=drinks(drinks_per_day=2))) == []
+
+
+def test_milk_plant_milk_and_juice_in_every_form_a_day():
+    # day 1: 245 g of nonfat milk to drink at dinner; day 3: 180 g of orange juice at breakfast, and here
+    # a banana with 240 g of soy milk (a dish's ingredient, not a drink) at its snack: 420 g
+    snack = ("dish", "soymilk-banana", [("09040", 118, "fruit"), ("16139", 240, "dairy")])
+    plan = make_plan(with_meal(DAYS, 3, "snack", snack), plan_rules=drinks(poured_max_g=400))
+    assert [p for p in found(plan) if p[0] == "drinks"] == [
+        ("drinks", "day 3", "420 g of milk, plant milk and juice in all (to drink, on cereal, in smoothies); at "
+         "most 400 g a day"),
+    ]  # fmt: skip
+    assert [p for p in found(plan.model_copy(update={"rules": drinks(poured_max_g=None)})) if p[0] == "drinks"] == []
+    assert found(make_plan(plan_rules=drinks(poured_max_g=250))) == []
