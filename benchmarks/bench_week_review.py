@@ -11,8 +11,11 @@ Plans every profile of ``examples/profiles`` and ``examples/batch`` for ``--days
   "This time without";
 - the HEI-2020 of each week (from the plan's ``diet_quality``): mean and minimum;
 - distinct dishes over all weeks, and the share of the library's eligible dishes that appear (a dish
-  is eligible for a person when the planner's inputs keep it);
-- drinks: meals whose drink is water, milk drinks a day, juice a day;
+  is eligible for a person when the planner's inputs keep it); distinct dishes across a dozen weeks
+  (the median and range over 200 random sets of 12 weeks, seeded);
+- drinks: meals whose drink is water, milk drinks a day, juice a day; milk, plant milk and juice in
+  every form a day (drinks, cereal milk, smoothies; by name, as a reader counts them) and the days
+  over 750 g;
 - weeks planned, and each failure with its exit code.
 """
 
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import collections
+import random
+import re
 import statistics
 import subprocess
 import sys
@@ -32,6 +37,10 @@ from mealplan.verify import verify_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {".yaml", ".json", ".toml"}
+# Milk, plant milk and juice by name, as a reader of the plan counts them (not drinks.yaml's patterns).
+POURED = re.compile(r"^(milk, |soymilk|rice drink|beverages, (almond|oat))|juice", re.IGNORECASE)
+NOT_POURED = re.compile(r"^milk, dry|lemon juice|lime juice|juice pack|packed in|in juice", re.IGNORECASE)
+DOZEN = 12
 
 
 def profiles() -> list[Path]:
@@ -74,7 +83,8 @@ def main() -> int:
     meals = clean = water = 0
     unclean = collections.Counter()
     hei, used, eligible = [], set(), set()
-    milk_days, juice_days = [], []
+    milk_days, juice_days, poured_days = [], [], []
+    week_dishes: list[set[str]] = []
     for path in paths:
         plan = load_plan(path)
         report = verify_plan(plan, table)
@@ -84,8 +94,11 @@ def main() -> int:
             if parts[0].startswith("day ") and parts[0][4:].isdigit():
                 at[(int(parts[0][4:]), parts[1] if len(parts) > 1 else None)] += 1
             unclean[p.check] += 1
+        week_dishes.append({s.dish_id for d in plan.days for s in d.slots if s.dish_id})
         for day in plan.days:
             milk = juice = 0.0
+            poured_days.append(sum(i.grams for s in day.slots for i in s.items
+                                   if POURED.search(i.name) and not NOT_POURED.search(i.name)))  # fmt: skip
             for slot in day.slots:
                 meals += 1
                 problems = at[(day.index, slot.name)] + at[(day.index, None)]
@@ -116,9 +129,18 @@ def main() -> int:
         print(f"HEI-2020 of the weeks: mean {statistics.mean(hei):.1f}, min {min(hei):.1f}, max {max(hei):.1f}")
     print(f"distinct dishes: {len(used)}; of the {len(eligible)} eligible for someone: "
           f"{len(used & eligible) / max(len(eligible), 1):.0%} appear")  # fmt: skip
+    if len(week_dishes) >= DOZEN:
+        rng = random.Random(25)
+        dozens = sorted(len(set().union(*rng.sample(week_dishes, DOZEN))) for _ in range(200))
+        print(f"distinct dishes across {DOZEN} weeks (200 random sets): median {statistics.median(dozens):.0f}, "
+              f"range {dozens[0]}-{dozens[-1]}")  # fmt: skip
     print(f"drinks: meals with water (or no drink) {water / max(meals, 1):.0%}; milk drinks a day: mean "
           f"{statistics.mean(milk_days):.2f}, max {max(milk_days):.0f}; juice a day: mean "
           f"{statistics.mean(juice_days):.0f} g, max {max(juice_days):.0f} g")  # fmt: skip
+    print(
+        f"milk, plant milk and juice in every form a day: mean {statistics.mean(poured_days):.0f} g, max "
+        f"{max(poured_days):.0f} g; days over 750 g: {sum(g > 750 for g in poured_days)} of {len(poured_days)}"
+    )
     return 0
 
 
