@@ -56,7 +56,8 @@ def plan_all(folder: Path, days: int) -> tuple[list[Path], list[str]]:
         if not target.exists():
             cmd = [sys.executable, "-m", "mealplan", "plan", "--profile", str(profile), "--days", str(days),
                    "--format", "json", "-o", str(target)]  # fmt: skip
-            done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+            # (cwd: the plans' folder, not the repository, whose mealplan/ would shadow an installed copy)
+            done = subprocess.run(cmd, cwd=folder, capture_output=True, text=True)
             if done.returncode != 0:
                 failed.append(f"{profile.name}: exit {done.returncode} {done.stderr.strip()[-160:]}")
                 continue
