@@ -112,6 +112,11 @@ class FishPregnancy(_Strict):
     source: SourceText
 
 
+class FishWeek(_Strict):
+    max_g: float = Field(gt=0)
+    source: SourceText
+
+
 class Lactose(_Strict):
     per_meal_g: float = Field(gt=0, le=50)
     factor: str
@@ -210,6 +215,7 @@ class ClinicalRules(_Strict):
     caffeine: Caffeine
     children: Children
     fish_pregnancy: FishPregnancy
+    fish_week: FishWeek
     lactose: Lactose
     warfarin: Warfarin
     ckd: Ckd

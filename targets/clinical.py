@@ -7,6 +7,8 @@ The numbers and the source of every rule are in ``food_data/data/clinical_rules.
   served, portions scaled by age, milk and 100 % juice a day and fish a week by age (AAP; FDA/EPA).
 - **Pregnancy and breastfeeding**: caffeine at most 200 mg (ACOG) or 300 mg (CDC); fish 227-340 g
   a week (FDA/EPA), the minimum a soft goal only for diets and allergies that allow fish.
+- **Fish for everyone**: fish and seafood at most 454 g a week (twice the Dietary Guidelines' 8 oz),
+  so fish is not every day's protein; a child's or a pregnancy's lower limit wins.
 - **Caffeine advice**: when triage tells the person to cut back (its ``caffeine`` note), the plan
   keeps caffeine to about one cup of coffee; coffee and tea are served only as ``hot_drinks`` says.
 - **Lactose intolerance** (condition or factor): lactose at most 12 g (or as given) per meal.
@@ -46,6 +48,7 @@ def apply_clinical(draft: Draft, triage: TriageResult | None) -> None:
     """
     _children(draft)
     _pregnancy(draft)
+    _fish_week(draft)
     _caffeine(draft, triage)
     _lactose(draft)
     _warfarin(draft)
@@ -100,13 +103,20 @@ def _pregnancy(draft: Draft) -> None:
     limit = rules.caffeine.pregnancy if profile.pregnant else rules.caffeine.lactation
     draft.cap("caffeine", limit.max_mg, f"{limit.max_mg:g} mg: {limit.source}")
     fish = rules.fish_pregnancy
-    draft.kind_limit("weekly_max_g", "seafood", fish.week_max_g, f"{fish.week_max_g:g} g a week: {fish.source}")
+    draft.kind_limit("weekly_max_g", "seafood", fish.week_max_g, fish.source)
     if profile.diet in ("pescatarian", "omnivore") and "fish" not in profile.allergies:
-        draft.kind_limit("weekly_min_g", "seafood", fish.week_min_g, f"{fish.week_min_g:g} g a week: {fish.source}")
+        draft.kind_limit("weekly_min_g", "seafood", fish.week_min_g, fish.source)
         draft.notes.append(
             f"Fish: {fish.week_min_g:g}-{fish.week_max_g:g} g a week of fish low in mercury (salmon, sardines, "
             "trout, cod, canned light tuna), as FDA/EPA advise in pregnancy and while breastfeeding."
         )
+
+
+def _fish_week(draft: Draft) -> None:
+    """Fish and seafood a week for everyone, at most twice the Dietary Guidelines' amount (a child's or a
+    pregnancy's lower limit stays)."""
+    fish = load_clinical_rules().fish_week
+    draft.kind_limit("weekly_max_g", "seafood", fish.max_g, fish.source)
 
 
 def _caffeine(draft: Draft, triage: TriageResult | None) -> None:

@@ -226,7 +226,9 @@ def test_childrens_limits_follow_age(age, fish, caffeine, milk):
 def test_adults_get_none_of_the_childrens_rules():
     tg = targets_of(age=30, sex="female")
     assert "caffeine" not in tg.items and tg.hot_drinks_allowed is None and tg.portion_scale == 1.0
-    assert tg.daily_max_g == tg.weekly_max_g == tg.meal_max == {} and tg.conditions == []
+    assert tg.daily_max_g == tg.meal_max == {} and tg.conditions == []
+    # fish for everyone: at most twice the Dietary Guidelines' 8 oz a week (a variety rule, not a child's)
+    assert tg.weekly_max_g == {"seafood": 454} and "Dietary Guidelines" in tg.food_kind_source["weekly:seafood"]
 
 
 # --- pregnancy, breastfeeding and caffeine --------------------------------------------------------------
