@@ -1,4 +1,5 @@
-"""Everyday foods: the staples exempt from the week's "no food on more than four days" rule, as data.
+"""Everyday foods: the staples exempt from the week's "no food on more than four days" rule, and the
+foods it counts as one (``variety_name``), as data.
 
 ``data/everyday_foods.yaml`` names them by groups (milk, bread, fats, condiments, water, coffee and
 tea, ...), by food patterns, planner categories or listed ids (food_data/food_refs.py). Pure data: no
@@ -7,6 +8,7 @@ solver, no printing.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from pydantic import Field
 
 from mealplan.errors import ConfigError
 from mealplan.food_data.food_refs import FoodSet, StrictModel, read_yaml, ref_problems, validate
+from mealplan.food_data.names import shop_name
 from mealplan.food_data.table import DATA_DIR, FoodTable, Rows
 
 EVERYDAY_FILE = DATA_DIR / "everyday_foods.yaml"
@@ -30,6 +33,7 @@ class EverydayFile(StrictModel):
 
     schema_version: int = Field(alias="schema")
     groups: dict[str, EverydayGroup] = Field(min_length=1)
+    alike: dict[str, list[str]] = {}
 
 
 @functools.lru_cache(maxsize=4)
@@ -52,6 +56,18 @@ def load_everyday(path: str | Path | None = None) -> EverydayFile:
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in the {WHAT}", problems)
     return doc
+
+
+@functools.lru_cache(maxsize=4096)
+def variety_name(name: str) -> str:
+    """What the week's days-per-food rule counts a food as, by its USDA name: its ``alike`` group of the
+    bundled file ("tofu" for every tofu, "chicken" for breast and thigh), else the product a shopper buys
+    (``shop_name``)."""
+    lowered = name.lower()
+    for key, globs in load_everyday().alike.items():
+        if any(fnmatch.fnmatchcase(lowered, g) for g in globs):
+            return key
+    return shop_name(name)
 
 
 def everyday_mask(rows: Rows, path: str | Path | None = None) -> np.ndarray:

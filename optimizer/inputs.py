@@ -22,7 +22,8 @@ import numpy as np
 from mealplan.food_data.counted import CountedUnit
 from mealplan.food_data.dishes import Dish, DishLibrary
 from mealplan.food_data.drinks import drink_rules, load_drinks, milk_based
-from mealplan.food_data.names import shop_name, short_name
+from mealplan.food_data.everyday import variety_name
+from mealplan.food_data.names import short_name
 from mealplan.food_data.patterns import PatternFood, PatternLibrary
 from mealplan.food_data.table import SR24_SOURCE, FoodTable
 from mealplan.food_data.vocab import family, slot_kind
@@ -82,9 +83,9 @@ class MealInputs:
     water: tuple[str, ...] = ()  # the default drink, added to a meal without another
 
     def food_key(self, food_id: str) -> str:
-        """What the days-per-food rule counts a food as: the product a shopper buys, so fried and
-        hard-boiled eggs are one food, and raw and cooked spinach (``food_data.names.shop_name``)."""
-        return shop_name(self.names.get(food_id, food_id))
+        """What the days-per-food rule counts a food as (``food_data.everyday.variety_name``): every tofu
+        is tofu, else the product a shopper buys, so fried and hard-boiled eggs are one food."""
+        return variety_name(self.names.get(food_id, food_id))
 
     def dishes_for(self, kind: str, banned: set[str], keep: int | None = None) -> list[DishOption]:
         """The dishes of one meal kind a day model gets: the best ``keep`` (``DISH_KEEP``) by each score."""

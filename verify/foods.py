@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from mealplan.food_data.names import shop_name
+from mealplan.food_data.everyday import variety_name
 from mealplan.food_data.vocab import MAIN_MEALS, family, slot_kind
 from mealplan.numbers import fmt_exact
 from mealplan.plan import DayPlan, Plan, PlanItem, PlanRules, SlotPlan, SlotRule, week_blocks
@@ -207,14 +207,15 @@ class FoodLevelChecks(VerifierState):
     def _variety_foods(self, day: DayPlan) -> dict[str, set[str]]:
         """The foods of a day the days-per-food rule counts, each with its food ids: a pattern meal's foods
         by id (plans before 2.1), or with ``food_days_cover_dishes`` every food, dish ingredients and
-        drinks too, by the product a shopper buys (``shop_name``: fried and hard-boiled eggs are one food,
-        raw and cooked spinach too), but water and the everyday foods (``food_data/data/everyday_foods.yaml``)."""
+        drinks too, as ``everyday.variety_name`` counts them (every tofu is tofu; else the product a shopper
+        buys: fried and hard-boiled eggs are one food, raw and cooked spinach too), but water and the
+        everyday foods (``food_data/data/everyday_foods.yaml``)."""
         rules = self.rules.meal_rules
         out: dict[str, set[str]] = {}
         if rules is not None and rules.food_days_cover_dishes:
             exempt = self.look.everyday
             for item in (i for s in day.slots for i in s.items if i.food_id not in exempt):
-                out.setdefault(shop_name(self.look.name(item)), set()).add(item.food_id)
+                out.setdefault(variety_name(self.look.name(item)), set()).add(item.food_id)
             return out
         return {i.food_id: {i.food_id} for s in day.slots for i in self.food_items(s)}
 

@@ -26,9 +26,9 @@ import numpy as np
 
 from mealplan.errors import InputError
 from mealplan.food_data.dishes import DishLibrary, without
-from mealplan.food_data.everyday import everyday_ids
+from mealplan.food_data.everyday import everyday_ids, variety_name
 from mealplan.food_data.household import household
-from mealplan.food_data.names import shop_name, short_name
+from mealplan.food_data.names import short_name
 from mealplan.food_data.table import FoodTable
 from mealplan.food_data.vocab import KEY_NUTRIENTS, LIGHT_MEALS, MAIN_MEALS, slot_kind
 from mealplan.optimizer.candidates import eligible_foods
@@ -322,7 +322,7 @@ def _used_up(plan: Plan, foods: FoodTable, day: int, meal: str, ids: list[str]) 
     relaxed = set(plan.rules.variety_relaxed_days)
 
     def key(fid: str, name: str) -> str:
-        return shop_name(str(foods.foods.at[fid, "name"]) if fid in foods.foods.index else name)
+        return variety_name(str(foods.foods.at[fid, "name"]) if fid in foods.foods.index else name)
 
     on: dict[str, set[int]] = {}
     for d in (d for d in plan.days if d.index in week and d.index not in relaxed):

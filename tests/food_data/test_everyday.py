@@ -13,6 +13,7 @@ from mealplan.food_data.everyday import (
     everyday_mask,
     is_everyday,
     load_everyday,
+    variety_name,
 )
 from mealplan.food_data.table import FoodTable, load_bundled
 
@@ -120,3 +121,19 @@ def test_file_problems_are_named(tmp_path, table):
         encoding="utf-8",
     )
     assert any("groups.water.ids: id '14411' is named 'Water'" in p for p in check_everyday(table, path))
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Tofu, raw, firm, prepared with calcium sulfate", "tofu"),
+        ("Tofu, extra firm, prepared with nigari", "tofu"),
+        ("Chicken, broilers or fryers, breast, meat only, cooked, roasted", "chicken"),
+        ("Chicken, broilers or fryers, thigh, meat only, cooked, roasted", "chicken"),
+        ("Fish, salmon, sockeye, canned, drained solids", "salmon"),
+        ("Soup, chicken broth, canned, condensed", "chicken broth soup"),  # not chicken: its shopping name
+        ("Egg, whole, cooked, fried", "eggs"),
+    ],
+)
+def test_variety_name_counts_alike_foods_as_one(name, key):
+    assert variety_name(name) == key

@@ -178,3 +178,14 @@ def test_fried_and_scrambled_eggs_are_one_food_for_the_days_rule():
     assert [p for p in found(plan, "days_per_food") if p[1].startswith("eggs")] == [
         ("days_per_food", "eggs (01128, 01132)", "on 3 days (days [1, 2, 3]); at most 2 are allowed")
     ]
+
+
+def test_chicken_is_chicken_breast_or_thigh_in_the_days_per_food_rule():
+    # day 3's dinner plate with roast chicken thigh instead of turkey: chicken on days 1, 2 and 3 (breast
+    # on days 1 and 2), one day more than max_days_per_food (2) allows, though breast and thigh are two
+    # products on a shopping list (everyday_foods.yaml's ``alike``)
+    plate = [("05098", 100, "protein"), ("20137", 185, "starch"), ("11125", 156, "vegetable"), (WATER, 250, "drink")]
+    plan = make_plan(with_meal(DAYS, 3, "dinner", ("pattern", "plate", plate)))
+    assert found(plan, "days_per_food") == [
+        ("days_per_food", "chicken (05064, 05098)", "on 3 days (days [1, 2, 3]); at most 2 are allowed"),
+    ]
