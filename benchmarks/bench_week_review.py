@@ -16,6 +16,7 @@ Plans every profile of ``examples/profiles`` and ``examples/batch`` for ``--days
 - drinks: meals whose drink is water, milk drinks a day, juice a day; milk, plant milk and juice in
   every form a day (drinks, cereal milk, smoothies; by name, as a reader counts them) and the days
   over 750 g;
+- shortfalls: how many targets the weeks miss (a day's or the week's) and the percentage points missing;
 - weeks planned, and each failure with its exit code.
 """
 
@@ -86,6 +87,7 @@ def main() -> int:
     hei, used, eligible = [], set(), set()
     milk_days, juice_days, poured_days = [], [], []
     week_dishes: list[set[str]] = []
+    shortfalls, missing = 0, 0.0
     for path in paths:
         plan = load_plan(path)
         report = verify_plan(plan, table)
@@ -120,10 +122,13 @@ def main() -> int:
             milk_days.append(milk)
             juice_days.append(juice)
         hei += [q.total for q in plan.diet_quality]
+        shortfalls += len(plan.shortfalls)
+        missing += sum(100.0 - s.pct_of_target for s in plan.shortfalls)
         eligible |= eligible_dishes(plan.profile_id, plan, table)
     print(f"weeks planned: {len(paths)} of {len(paths) + len(failed)}")
     for f in failed:
         print(f"  failed: {f}")
+    print(f"shortfalls: {shortfalls} ({missing:.0f} percentage points missing)")
     print(f"meals: {meals}, clean: {clean} ({clean / max(meals, 1):.0%})")
     print("  problems by kind:", dict(unclean.most_common()))
     if hei:
