@@ -112,7 +112,7 @@ class FishPregnancy(_Strict):
     source: SourceText
 
 
-class FishWeek(_Strict):
+class WeekLimit(_Strict):
     max_g: float = Field(gt=0)
     source: SourceText
 
@@ -215,7 +215,7 @@ class ClinicalRules(_Strict):
     caffeine: Caffeine
     children: Children
     fish_pregnancy: FishPregnancy
-    fish_week: FishWeek
+    week_limits: dict[str, WeekLimit]
     lactose: Lactose
     warfarin: Warfarin
     ckd: Ckd
@@ -238,6 +238,9 @@ class ClinicalRules(_Strict):
             raise ValueError(
                 f"ckd.potassium_drinks: {self.ckd.potassium_drinks!r} is not a kind; known: {', '.join(self.kinds)}"
             )
+        unknown = [k for k in self.week_limits if k not in self.kinds]
+        if unknown:
+            raise ValueError(f"week_limits: {unknown} are not kinds; known: {', '.join(self.kinds)}")
         return self
 
 

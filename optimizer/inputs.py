@@ -426,8 +426,10 @@ def _dish_scores(
 # the library is used across a clinic's plans rather than the same top few (issue 25). The model still
 # weighs the candidates by the nutrients they bring; on the 21 example and batch weeks 0.6 against 0.25
 # raised the distinct dishes from 105 to 124, shortfalls 113 to 103 (benchmarks/bench_week_review.py).
+# On 12 example and batch weeks, 1.0 against 0.6 raised them from 92 to 101, shortfalls 20 to 18 (a dish
+# may rank last for one person and first for another: at 1.0 the factor runs from 0 to 2).
 # The ranking by fit to a clinician's maxima is not varied.
-DISH_VARIETY = 0.6
+DISH_VARIETY = 1.0
 
 
 def _variety_factor(person: str, dish: str) -> float:

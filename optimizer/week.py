@@ -89,10 +89,12 @@ def food_group_goals(rules: PlanRules, state: WeekState, day: int, days: int) ->
 
 def kind_limits(targets: Targets, state: WeekState, day: int, days: int) -> tuple[dict[str, float], dict[str, float]]:
     """Grams of each food kind day ``day`` may have (a daily limit, and what the weekly one leaves),
-    and the grams a weekly minimum still asks of it."""
+    and the grams a weekly minimum still asks of it. A plan shorter than a week is part of a week: its
+    days may hold the week's whole amount, as the first day of a week may (and as ``verify`` counts it),
+    so a one-day plan may have a fish dinner under a limit of 454 g a week."""
     cap = dict(targets.daily_max_g)
     for kind, weekly in targets.weekly_max_g.items():
-        left = max(weekly * min(days, WEEK_DAYS) / WEEK_DAYS - state.weekly_achieved.get(f"kind:{kind}", 0.0), 0.0)
+        left = max(weekly - state.weekly_achieved.get(f"kind:{kind}", 0.0), 0.0)
         cap[kind] = min(cap.get(kind, left), left)
     goal = {
         k: _week_share(w, state.weekly_achieved.get(f"kind:{k}", 0.0), day, days)

@@ -7,8 +7,9 @@ The numbers and the source of every rule are in ``food_data/data/clinical_rules.
   served, portions scaled by age, milk and 100 % juice a day and fish a week by age (AAP; FDA/EPA).
 - **Pregnancy and breastfeeding**: caffeine at most 200 mg (ACOG) or 300 mg (CDC); fish 227-340 g
   a week (FDA/EPA), the minimum a soft goal only for diets and allergies that allow fish.
-- **Fish for everyone**: fish and seafood at most 454 g a week (twice the Dietary Guidelines' 8 oz),
-  so fish is not every day's protein; a child's or a pregnancy's lower limit wins.
+- **Everyone's week**: fish and seafood at most 454 g a week (twice the Dietary Guidelines' 8 oz), so
+  fish is not every day's protein; juice at most 540 g (three small glasses) a week, so whole fruit is
+  the everyday fruit; a child's or a pregnancy's lower limit wins.
 - **Caffeine advice**: when triage tells the person to cut back (its ``caffeine`` note), the plan
   keeps caffeine to about one cup of coffee; coffee and tea are served only as ``hot_drinks`` says.
 - **Lactose intolerance** (condition or factor): lactose at most 12 g (or as given) per meal.
@@ -48,7 +49,7 @@ def apply_clinical(draft: Draft, triage: TriageResult | None) -> None:
     """
     _children(draft)
     _pregnancy(draft)
-    _fish_week(draft)
+    _week_limits(draft)
     _caffeine(draft, triage)
     _lactose(draft)
     _warfarin(draft)
@@ -112,11 +113,11 @@ def _pregnancy(draft: Draft) -> None:
         )
 
 
-def _fish_week(draft: Draft) -> None:
-    """Fish and seafood a week for everyone, at most twice the Dietary Guidelines' amount (a child's or a
-    pregnancy's lower limit stays)."""
-    fish = load_clinical_rules().fish_week
-    draft.kind_limit("weekly_max_g", "seafood", fish.max_g, fish.source)
+def _week_limits(draft: Draft) -> None:
+    """Grams a week of a food kind for everyone (fish and seafood, juice); a child's or a pregnancy's
+    lower limit stays."""
+    for kind, limit in load_clinical_rules().week_limits.items():
+        draft.kind_limit("weekly_max_g", kind, limit.max_g, limit.source)
 
 
 def _caffeine(draft: Draft, triage: TriageResult | None) -> None:

@@ -81,7 +81,7 @@ def test_ckd_potassium_follows_the_blood_result():
 def test_a_potassium_limit_keeps_potassium_rich_juice_out():
     limited = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 5.6}})
     assert limited.daily_max_g == {"high-potassium juice": 0.0}
-    (rule,) = [(w, s) for w, s in limited.rules_beyond_items() if "juice" in w]
+    (rule,) = [(w, s) for w, s in limited.rules_beyond_items() if "high-potassium juice" in w]
     assert rule[0] == "no high-potassium juice" and rule[1].startswith("under a potassium limit: NKF")
     normal = targets_of(**CKD_MAN, conditions={"ckd": {"stage": "3a", "potassium_mmol_l": 4.2}})
     assert "high-potassium juice" not in normal.daily_max_g
@@ -208,7 +208,7 @@ def test_a_two_year_old_gets_no_caffeine_child_portions_milk_juice_and_fish_by_a
     c = tg.items["caffeine"]
     assert c.max == 0 and "AAP" in c.max_source
     assert tg.hot_drinks_allowed == [] and tg.portion_scale == 0.5
-    assert tg.daily_max_g == {"milk": 590, "juice": 120} and tg.weekly_max_g == {"seafood": 57}
+    assert tg.daily_max_g == {"milk": 590, "juice": 120} and tg.weekly_max_g == {"seafood": 57, "juice": 540}
     assert "AAP 2017" in tg.food_kind_source["daily:juice"] and "FDA/EPA" in tg.food_kind_source["weekly:seafood"]
     assert any(n.startswith("Child (2 years)") and "choking" in n for n in tg.notes)
 
@@ -227,8 +227,12 @@ def test_adults_get_none_of_the_childrens_rules():
     tg = targets_of(age=30, sex="female")
     assert "caffeine" not in tg.items and tg.hot_drinks_allowed is None and tg.portion_scale == 1.0
     assert tg.daily_max_g == tg.meal_max == {} and tg.conditions == []
-    # fish for everyone: at most twice the Dietary Guidelines' 8 oz a week (a variety rule, not a child's)
-    assert tg.weekly_max_g == {"seafood": 454} and "Dietary Guidelines" in tg.food_kind_source["weekly:seafood"]
+    # everyone's week: fish at most twice the Dietary Guidelines' 8 oz, juice three small glasses
+    assert tg.weekly_max_g == {"seafood": 454, "juice": 540}
+    assert (
+        "Dietary Guidelines" in tg.food_kind_source["weekly:seafood"]
+        and "whole fruit" in tg.food_kind_source["weekly:juice"]
+    )
 
 
 # --- pregnancy, breastfeeding and caffeine --------------------------------------------------------------
@@ -237,13 +241,14 @@ def test_adults_get_none_of_the_childrens_rules():
 def test_pregnancy_caffeine_and_fish():
     tg = targets_of(age=30, sex="female", pregnant=True)
     assert tg.items["caffeine"].max == 200 and "ACOG" in tg.items["caffeine"].max_source
-    assert tg.weekly_max_g == {"seafood": 340} and tg.weekly_min_g == {"seafood": 227}
+    assert tg.weekly_max_g == {"seafood": 340, "juice": 540} and tg.weekly_min_g == {"seafood": 227}
     assert "FDA/EPA" in tg.food_kind_source["weekly_min:seafood"]
 
 
 def test_breastfeeding_caffeine_and_no_fish_goal_for_a_vegetarian():
     tg = targets_of(age=30, sex="female", lactating=True, diet="vegetarian")
-    assert tg.items["caffeine"].max == 300 and tg.weekly_max_g == {"seafood": 340} and tg.weekly_min_g == {}
+    assert tg.items["caffeine"].max == 300 and tg.weekly_min_g == {}
+    assert tg.weekly_max_g == {"seafood": 340, "juice": 540}
 
 
 def test_caffeine_kept_low_when_triage_says_cut_back():
