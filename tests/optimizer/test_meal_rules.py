@@ -277,7 +277,7 @@ def test_model_cereal_comes_with_milk():
         dataclasses.replace(p, entries=tuple(dataclasses.replace(e, lo=0) if e.key == "milk" else e for e in p.entries))
         for p in inputs.patterns
     ]
-    broken = _day(_spec(inputs, {"fiber": GOAL}, patterns=patterns), rules, inputs, prices)
+    broken = _day(_spec(inputs, {"fiber": GOAL}, patterns=patterns, dishes=[]), rules, inputs, prices)
     assert "ready-to-eat cereal without milk, a milk alternative or yogurt" in " ".join(_problems(broken, rules))
 
 
