@@ -159,7 +159,8 @@ def apply_requirements(spec, rules: PlanRules, inputs: MealInputs, foods: FoodTa
 def name_every_rule(error, spec, rules: PlanRules, targets, prices, solver: str, time_limit: float, threads: int):
     """``error`` (a day's conflict) naming every rule involved, not only the fewest that could give: the
     day is diagnosed again with those rules held firm, which shows the rules on the other side (a
-    carbohydrate cap and the AMDR's 45 %, two dishes required at one dinner and "one dish a meal")."""
+    carbohydrate cap and the AMDR's 45 %, two dishes required at one dinner and "one dish a meal"), and
+    again with those held too, until no other rule gives or ``OTHERS_SHOWN`` are named."""
     from mealplan.optimizer.explain import conflict_error
     from mealplan.optimizer.model import build_meal_model
     from mealplan.optimizer.solve import solve
@@ -167,13 +168,19 @@ def name_every_rule(error, spec, rules: PlanRules, targets, prices, solver: str,
     named = [p for p in error.problems if not p.startswith("no single rule")]
     if not named:
         return error
-    built = build_meal_model(spec, rules, targets, prices=prices, elastic=True, firm=tuple(named))
-    outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0, threads=threads)
-    others = []
-    if outcome.has_solution:
+    others: list[str] = []
+    while len(others) < OTHERS_SHOWN:  # (the rules found held firm too, until no other gives)
+        firm = (*named, *others)
+        built = build_meal_model(spec, rules, targets, prices=prices, elastic=True, firm=firm)
+        outcome = solve(built.prob, solver=solver, time_limit=time_limit, gap=0.0, threads=threads)
+        if not outcome.has_solution:
+            break
         found = conflict_error({k: (v.value() or 0.0) for k, v in built.slacks.items()}, spec.day).problems
         # The rules that gave most (conflict_error lists them by how far they gave), not every nudge.
-        others = [o for o in found if o not in named and not o.startswith("no single rule")][:OTHERS_SHOWN]
+        new = [o for o in found if o not in firm and not o.startswith("no single rule")]
+        if not new:
+            break
+        others += new[: OTHERS_SHOWN - len(others)]
     problems = [*named, *(f"{o} (conflicts with the rule above)" for o in others)]
     if any("(AMDR)" in p for p in problems):
         problems.append(

@@ -58,7 +58,8 @@ class TotalsChecks(VerifierState):
             self.add(check, where, f"{nut}: max {given.max} differs from the target's {hi}")
         if lo is not None:
             met = not self.short_of(amount, lo)
-            if given.met != met and not self.close(amount, lo, abs_tol=AMOUNT_ABS + self.tol * abs(lo)):
+            edge = lo * (1 - self.rules.met_tolerance)  # (an amount at the edge may be read either way)
+            if given.met != met and not self.close(amount, edge, abs_tol=AMOUNT_ABS + self.tol * abs(lo)):
                 self.add(check, where, f"{nut}: met is {given.met} but {fmt_exact(amount)} vs min {fmt_exact(lo)}")
             if given.pct_of_min is not None and not self.close(given.pct_of_min, 100.0 * amount / lo, PCT_ABS):
                 self.add(
@@ -214,7 +215,7 @@ class TotalsChecks(VerifierState):
         weekly = set(self.rules.weekly_nutrients) if self.plan.kind == "week" else set()
         week = self._week_recomputed() if weekly else {}
         expected: dict[tuple[str, str], tuple[float, float]] = {}  # (nutrient, scope) -> (target, achieved)
-        met: set[tuple[str, str]] = set()
+        met: dict[tuple[str, str], tuple[float, float]] = {}  # (nutrient, scope) -> (target, achieved)
         for nut, t in sorted(self.targets.items()):
             if not t.min:
                 continue
@@ -231,7 +232,7 @@ class TotalsChecks(VerifierState):
                 if self.short_of(amount, t.min):
                     expected[(nut, scope)] = (t.min, amount)
                 else:
-                    met.add((nut, scope))
+                    met[(nut, scope)] = (t.min, amount)
         listed: dict[tuple[str, str], int] = {}
         for s in self.plan.shortfalls:
             key = (s.nutrient, s.scope)
@@ -240,7 +241,10 @@ class TotalsChecks(VerifierState):
             if listed[key] == 2:
                 self.add("shortfalls", where, "listed more than once")
             if key in met:
-                self.add("shortfalls", where, f"listed, but the {s.scope} total meets the minimum")
+                target, achieved = met[key]  # (an amount at the edge of the met tolerance may be read either way)
+                edge = target * (1 - self.rules.met_tolerance)
+                if not self.close(achieved, edge, abs_tol=AMOUNT_ABS + self.tol * abs(target)):
+                    self.add("shortfalls", where, f"listed, but the {s.scope} total meets the minimum")
                 continue
             if key not in expected:
                 self.add("shortfalls", where, "no such target minimum for this scope")

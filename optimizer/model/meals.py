@@ -126,7 +126,7 @@ def _pattern_items(b: Build, s: str) -> None:
             uses.append((MEAL_USE, f.max_steps))
         elif f.max_steps > 0 and any(r.item == f.id and s in r.slots for r in spec.required):
             uses.append((MEAL_USE, f.max_steps))  # required here: an item of the meal outside its pattern
-        if f.drink_max_steps >= f.min_steps and _drink_here(spec, f, kind):
+        if f.drink_max_steps > 0 and f.drink_max_steps >= f.min_steps and _drink_here(spec, f, kind):
             uses.append((DRINK_USE, f.drink_max_steps))
         for use, top in uses:
             if use == MEAL_USE:

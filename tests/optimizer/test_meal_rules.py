@@ -23,7 +23,8 @@ from mealplan.errors import ConfigError
 from mealplan.food_data.dishes import load_dishes
 from mealplan.food_data.patterns import load_pattern_foods, load_patterns
 from mealplan.optimizer.inputs import CARRIER_POOLS, NEEDS_CARRIER, _pattern_options, meal_inputs
-from mealplan.optimizer.model import MealSpec, PatternEntry, PoolFood, build_meal_model
+from mealplan.optimizer.model import REQUIRED_POOL, MealSpec, PatternEntry, PoolFood, build_meal_model
+from mealplan.optimizer.model.spec import DRINK_USE
 from mealplan.optimizer.read import read_slots
 from mealplan.optimizer.solve import solve
 from mealplan.plan import MealRules, PlanItem, SlotPlan, SlotRule
@@ -222,6 +223,16 @@ def test_model_milk_and_juice_in_every_form_a_day():
     capped = dataclasses.replace(inputs.facts, poured=frozenset(poured), poured_max_g=300.0)
     slots = _day(_spec(inputs, goals, facts=capped), rules, inputs)
     assert 0.0 < grams(slots) <= 300.0 + 1e-6  # to drink and on cereal alike
+
+
+def test_model_a_food_that_is_no_drink_never_stands_in_for_the_water():
+    # A required food outside the patterns (an item of its meal: no smallest portion, no drink steps) was
+    # once a 0 g "drink" the model chose to leave a meal's glass of water out (its calcium at a UL).
+    rules = _rules()
+    inputs, _ = _inputs(rules)
+    own = PoolFood("m_jam", FOODS["m_jam"][0], FOODS["m_jam"][1], REQUIRED_POOL, 1.0, 0, 200)
+    built = build_meal_model(_spec(inputs, {"calcium": GOAL}, foods=[*inputs.foods, own]), rules, _targets())
+    assert not [k for k in built.y if k[0] == "m_jam" and k[2] == DRINK_USE]
 
 
 def test_model_coffee_and_tea_only_at_breakfast_or_snack():

@@ -103,6 +103,7 @@ def test_a_like_counts_any_food_it_names_not_only_the_kept_few(tmp_path):
     from mealplan.food_data.table import load_bundled, read_sr24
     from mealplan.optimizer.candidates import eligible_foods
     from mealplan.optimizer.context import LIKED_PER_PATTERN, liked_foods, liked_keep
+    from mealplan.optimizer.day import ABS_GAP_MEALS
     from mealplan.optimizer.planner import make_plan
     from mealplan.optimizer.rules import plan_rules
     from mealplan.targets.compute import compute_targets
@@ -126,4 +127,5 @@ def test_a_like_counts_any_food_it_names_not_only_the_kept_few(tmp_path):
         plan = make_plan(profile, table, days=1)
         assert verify_plan(plan, table).ok
         objectives[name] = plan.solve.objective
-    assert objectives["with copies"] <= objectives["bundled"]
+    # (no worse within the accepted gap: the solver stops within ABS_GAP_MEALS of the best)
+    assert objectives["with copies"] <= objectives["bundled"] + ABS_GAP_MEALS
