@@ -132,7 +132,7 @@ def meal_facts(
         drink_share=drules.max_energy_share if drinks_on else None,
         fluid_max_g=targets.fluid_max_ml,
         never_together=pairs.never_together if pairs is not None else (),
-        needs={f: p for f, p in pairs.needs.items() if p} if pairs is not None else {},
+        needs=dict(pairs.needs) if pairs is not None else {},  # (no partner at all: the food is never served)
         kinds=kinds,
         meal_max=dict(targets.meal_max),
         meal_mass_max_g=targets.meal_mass_max_g,

@@ -235,6 +235,18 @@ def test_model_a_food_that_is_no_drink_never_stands_in_for_the_water():
     assert not [k for k in built.y if k[0] == "m_jam" and k[2] == DRINK_USE]
 
 
+def test_model_a_food_whose_partners_are_all_out_is_never_served():
+    # A need with no partner left (frozen berries need a bowl base; a person allergic to every base) keeps
+    # the food out: the facts keep such a need (test_properties.NO_BOWL_BASE is the plan that broke it).
+    rules = _rules()
+    inputs, _ = _inputs(rules)
+    goals = {"vitamin_c": GOAL}
+    assert _items(_day(_spec(inputs, goals), rules, inputs), "m_banana")  # tempting
+    alone = dataclasses.replace(inputs.facts, needs={"m_banana": frozenset()})
+    slots = _day(_spec(inputs, goals, facts=alone), rules, inputs)
+    assert not [i for s in slots if s.meal_kind == "pattern" for i in s.items if i.food_id == "m_banana"]
+
+
 def test_model_coffee_and_tea_only_at_breakfast_or_snack():
     rules = _rules()
     inputs, _ = _inputs(rules)
