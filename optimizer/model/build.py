@@ -13,6 +13,7 @@ This module builds and never solves.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,6 +116,11 @@ class Build:
     def drink_mask(self) -> np.ndarray:
         """Which amounts are drinks (a meal's drink or its water), in the order of ``amounts``."""
         return np.array([id(a[0]) in self.drink_ids for a in self.amounts], dtype=bool)
+
+    def grams_of(self, foods: Iterable[str]) -> Pairs:
+        """The day's grams of these foods (every meal, drinks too) as (variable, coefficient) pairs."""
+        mask = np.isin(np.array([a[1] for a in self.amounts], dtype=object), sorted(foods))
+        return list(zip(self.qty, self.grams * mask, strict=True))
 
     def total(self, nut: str, mask: np.ndarray | None = None) -> Pairs:
         """The day's total of ``nut`` (or of the amounts ``mask`` selects) as (variable, coefficient) pairs."""

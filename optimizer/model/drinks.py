@@ -86,14 +86,10 @@ def _poured(b: Build) -> None:
     meal's too) together at most ``poured_max_g``: soy milk on cereal, in a smoothie and to drink is
     3½ cups."""
     facts = b.spec.facts
-    if facts.poured_max_g is None or not facts.poured:
-        return
-    foods = np.array([a[1] for a in b.amounts], dtype=object)
-    mask = np.isin(foods, sorted(facts.poured))
-    if mask.any():
+    terms = [(v, g) for v, g in b.grams_of(facts.poured) if g] if facts.poured_max_g is not None else []
+    if terms:
         cap = facts.poured_max_g
-        b.rule([(v, g) for v, g, m in zip(b.qty, b.grams, mask, strict=True) if m], "<=", cap, "poured_day",
-               f"milk, plant milk and juice together at most {cap:,.0f} g a day")  # fmt: skip
+        b.rule(terms, "<=", cap, "poured_day", f"milk, plant milk and juice together at most {cap:,.0f} g a day")
 
 
 def _energy_share(b: Build, share: float) -> None:

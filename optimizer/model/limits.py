@@ -40,10 +40,8 @@ def add_kind_limits(b: Build) -> None:
     spec = b.spec
     if not spec.kind_max_g and not spec.kind_min_g:
         return
-    foods = np.array([a[1] for a in b.amounts], dtype=object)
     for kind in sorted(set(spec.kind_max_g) | set(spec.kind_min_g)):
-        mask = np.isin(foods, sorted(spec.facts.kinds.get(kind, frozenset())))
-        terms = list(zip(b.qty, b.grams * mask, strict=True))
+        terms = b.grams_of(spec.facts.kinds.get(kind, frozenset()))
         if kind in spec.kind_max_g:
             cap = spec.kind_max_g[kind]
             src = b.targets.food_kind_source
