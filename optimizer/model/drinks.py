@@ -85,10 +85,9 @@ def _poured(b: Build) -> None:
     """The day's milk, plant milk and juice in every form (to drink, on cereal, in a smoothie; a kept
     meal's too) together at most ``poured_max_g``: soy milk on cereal, in a smoothie and to drink is
     3½ cups."""
-    facts = b.spec.facts
-    terms = [(v, g) for v, g in b.grams_of(facts.poured) if g] if facts.poured_max_g is not None else []
-    if terms:
-        cap = facts.poured_max_g
+    cap = b.spec.facts.poured_max_g
+    terms = [(v, g) for v, g in b.grams_of(b.spec.facts.poured) if g]
+    if cap is not None and terms:
         b.rule(terms, "<=", cap, "poured_day", f"milk, plant milk and juice together at most {cap:,.0f} g a day")
 
 
